@@ -1,0 +1,26 @@
+# Wraps CMake: `make` builds into build/ (CLI at build/winfuse); `make check` runs every test.
+BUILD ?= build
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all check clean sanitize cross
+
+all: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+check: all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize:
+	$(MAKE) check BUILD=build-sanitize CMAKE_FLAGS="-DWF_SANITIZE=ON"
+
+# Proof that the engine is freestanding and right where long is 32 bits.
+cross:
+	scripts/cross-check-engine.sh
+
+clean:
+	rm -rf build build-sanitize

@@ -1,0 +1,100 @@
+/* engine.h — the WinFuse engine: WinFsp transact requests in, FUSE requests out (sans-I/O). */
+#ifndef WINFUSE_ENGINE_H
+#define WINFUSE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "winfuse/ntstatus.h"
+#include "winfuse/winfsp_abi.h"
+
+typedef struct wf_engine wf_engine;
+
+/* Called once per submitted WinFsp request with its response, from whichever thread
+   finished it (a transact caller, or wf_engine_submit / wf_engine_disconnect itself).
+   The engine holds no lock during the call; rsp is valid only during the call. */
+typedef void wf_engine_complete_fn(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp);
+
+typedef struct wf_engine_params {
+    /* Largest FUSE message (header included) the transport carries in either direction.
+       READ and WRITE sizes are bounded by it. At least WF_ENGINE_MIN_MESSAGE. */
+    uint32_t max_message;
+    uint32_t max_readahead;
+    /* Identity put in fuse_in_header for requests that carry no caller identity. */
+    uint32_t uid, gid, pid;
+    /* Entry-cache capacity in nodes; 0 picks a default. */
+    uint32_t cache_capacity;
+    wf_engine_complete_fn *complete;
+    void *host;
+} wf_engine_params;
+
+#define WF_ENGINE_MIN_MESSAGE (8192u + 4096u)
+
+/* The DeviceIoControl code through which a Windows FUSE file system transacts with
+   winfuse.sys: CTL_CODE(FILE_DEVICE_FILE_SYSTEM, 0xC00 + 'F', METHOD_BUFFERED,
+   FILE_ANY_ACCESS), as the original WinFuse defined it. */
+#define WF_FUSE_FSCTL_TRANSACT 0x00093118u
+
+/* What INIT negotiated, and counters for tests and diagnostics. */
+typedef struct wf_engine_info {
+    bool initialized;           /* INIT reply accepted */
+    bool connected;             /* neither disconnected nor shut down */
+    NTSTATUS init_status;       /* why INIT failed, when it did */
+    uint32_t major, minor;      /* the protocol version the file system answered */
+    uint64_t flags;             /* INIT flags the file system accepted (flags | flags2 << 32) */
+    uint32_t max_write;         /* the file system's max_write */
+    uint32_t max_pages;
+    uint32_t max_readahead;
+    uint32_t time_gran;
+    uint32_t read_size;         /* READ size the engine uses */
+    uint32_t write_size;        /* WRITE size the engine uses */
+    uint64_t requests_sent;     /* FUSE requests handed out by transact */
+    uint64_t replies_received;
+    uint64_t bad_replies;       /* malformed or inconsistent replies (each failed one request) */
+    uint64_t unknown_replies;   /* replies whose unique matched nothing in flight */
+    uint64_t notifications;     /* unsolicited messages (unique 0) */
+    uint64_t forgets_sent;      /* nodes forgotten, by FORGET or inside BATCH_FORGET */
+    uint64_t bad_names;         /* listed names no Windows name can carry (skipped) */
+    uint32_t nodes_cached;
+    uint32_t requests_in_flight;
+    uint32_t requests_pending;
+    uint64_t sent_by_opcode[64];   /* indexed by FUSE opcode, for opcodes below 64 */
+} wf_engine_info;
+
+NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **engine);
+/* Frees the engine. Call only when no thread is inside any other engine call. */
+void wf_engine_delete(wf_engine *engine);
+void wf_engine_get_info(wf_engine *engine, wf_engine_info *info);
+/* The volume parameters WinFsp should mount this engine's volume with. */
+void wf_engine_get_volume_params(wf_engine *engine, FSP_FSCTL_VOLUME_PARAMS *params);
+
+/* The WinFsp side. The request is copied; its response arrives through params.complete,
+   possibly before this call returns. Never blocks. */
+void wf_engine_submit(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *request);
+
+/* The FUSE side: hand in the file system's reply to an earlier request, or an unsolicited
+   notification (reply, reply_len; both may be 0/NULL), then take out the next FUSE request
+   into request[0..request_cap) (request may be NULL to only hand in a reply).
+   *request_len is 0 when no request became ready within timeout_ms (0 = do not wait,
+   UINT32_MAX = forever). request_cap must be at least params.max_message.
+   Returns STATUS_SUCCESS; STATUS_INVALID_PARAMETER when the reply is malformed (it is
+   counted and dropped, and no request is taken out); STATUS_NOT_FOUND when its unique
+   matches nothing in flight; STATUS_CONNECTION_DISCONNECTED once the engine is
+   disconnected, or shut down and DESTROY already handed out. Safe from many threads. */
+NTSTATUS wf_engine_transact(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms);
+
+/* The file system is gone (its process died or its channel closed): every queued and
+   in-flight WinFsp request completes with STATUS_CONNECTION_DISCONNECTED, later ones too,
+   and waiting transact calls return. */
+void wf_engine_disconnect(wf_engine *engine);
+
+/* Orderly unmount: new WinFsp requests are refused, in-flight ones finish, then pending
+   FORGETs and DESTROY are handed out; after that transact returns
+   STATUS_CONNECTION_DISCONNECTED. */
+void wf_engine_shutdown(wf_engine *engine);
+
+#endif

@@ -1,0 +1,403 @@
+/* cache.c — the entry cache: nodes by nodeid, entries by (parent, name), LRU and TTLs. */
+#include "engine/cache.h"
+#include "platform/platform.h"
+
+#define WF_CACHE_DEFAULT_CAPACITY 16384u
+#define WF_CACHE_MIN_BUCKETS 256u
+
+typedef struct wf_entry {
+    struct wf_entry *hash_next;
+    struct wf_entry *lru_prev, *lru_next;   /* lru_next toward older entries */
+    wf_node *parent;                        /* referenced: a parent outlives its entries */
+    wf_node *node;                          /* referenced */
+    uint64_t expires_ms;
+    uint32_t hash;
+    uint32_t name_len;
+    char name[];
+} wf_entry;
+
+struct wf_cache {
+    wf_lock *lock;
+    uint32_t capacity;
+    wf_node **nodes;
+    uint32_t node_buckets, node_count;
+    wf_entry **entries;
+    uint32_t entry_buckets, entry_count;
+    wf_entry *lru_newest, *lru_oldest;
+    wf_forget *forgets;
+    size_t forget_count, forget_cap;
+    uint64_t forgets_lost;                  /* could not be queued: out of memory */
+    wf_node root;
+};
+
+static uint32_t hash_u64(uint64_t v)
+{
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdull;
+    v ^= v >> 33;
+    return (uint32_t)v;
+}
+
+static uint32_t hash_name(uint64_t parent, const char *name, size_t len)
+{
+    uint32_t h = 2166136261u ^ hash_u64(parent);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)name[i]) * 16777619u;
+    return h;
+}
+
+uint64_t wf_cache_deadline(uint64_t now_ms, uint64_t valid_s, uint32_t valid_ns)
+{
+    /* Clamp absurd TTLs instead of overflowing; a year is "forever" here. */
+    if (valid_s > 365ull * 24 * 3600)
+        valid_s = 365ull * 24 * 3600;
+    return now_ms + valid_s * 1000u + valid_ns / 1000000u;
+}
+
+wf_cache *wf_cache_create(uint32_t capacity)
+{
+    wf_cache *cache = wf_mem_alloc(sizeof *cache);
+    if (!cache)
+        return NULL;
+    cache->capacity = capacity ? capacity : WF_CACHE_DEFAULT_CAPACITY;
+    cache->node_buckets = cache->entry_buckets = WF_CACHE_MIN_BUCKETS;
+    cache->lock = wf_lock_create();
+    cache->nodes = wf_mem_alloc(cache->node_buckets * sizeof *cache->nodes);
+    cache->entries = wf_mem_alloc(cache->entry_buckets * sizeof *cache->entries);
+    if (!cache->lock || !cache->nodes || !cache->entries) {
+        wf_cache_delete(cache);
+        return NULL;
+    }
+    cache->root.nodeid = FUSE_ROOT_ID;
+    cache->root.refs = 1;   /* never reaches 0 */
+    return cache;
+}
+
+static void entry_unlink(wf_cache *cache, wf_entry *entry)
+{
+    wf_entry **link = &cache->entries[entry->hash & (cache->entry_buckets - 1)];
+    while (*link != entry)
+        link = &(*link)->hash_next;
+    *link = entry->hash_next;
+    if (entry->lru_prev)
+        entry->lru_prev->lru_next = entry->lru_next;
+    else
+        cache->lru_newest = entry->lru_next;
+    if (entry->lru_next)
+        entry->lru_next->lru_prev = entry->lru_prev;
+    else
+        cache->lru_oldest = entry->lru_prev;
+    cache->entry_count--;
+}
+
+void wf_cache_delete(wf_cache *cache)
+{
+    if (!cache)
+        return;
+    if (cache->entries) {
+        for (uint32_t b = 0; b < cache->entry_buckets; b++)
+            for (wf_entry *e = cache->entries[b], *next; e; e = next) {
+                next = e->hash_next;
+                wf_mem_free(e);
+            }
+    }
+    if (cache->nodes) {
+        for (uint32_t b = 0; b < cache->node_buckets; b++)
+            for (wf_node *n = cache->nodes[b], *next; n; n = next) {
+                next = n->hash_next;
+                wf_mem_free(n);
+            }
+    }
+    wf_mem_free(cache->entries);
+    wf_mem_free(cache->nodes);
+    wf_mem_free(cache->forgets);
+    wf_lock_delete(cache->lock);
+    wf_mem_free(cache);
+}
+
+static void queue_forget(wf_cache *cache, uint64_t nodeid, uint64_t nlookup)
+{
+    if (cache->forget_count == cache->forget_cap) {
+        size_t cap = cache->forget_cap ? cache->forget_cap * 2 : 64;
+        wf_forget *grown = wf_mem_alloc(cap * sizeof *grown);
+        if (!grown) {
+            cache->forgets_lost++;
+            return;
+        }
+        wf_mem_copy(grown, cache->forgets, cache->forget_count * sizeof *grown);
+        wf_mem_free(cache->forgets);
+        cache->forgets = grown;
+        cache->forget_cap = cap;
+    }
+    cache->forgets[cache->forget_count].nodeid = nodeid;
+    cache->forgets[cache->forget_count].nlookup = nlookup;
+    cache->forget_count++;
+}
+
+static wf_node **node_slot(wf_cache *cache, uint64_t nodeid)
+{
+    wf_node **link = &cache->nodes[hash_u64(nodeid) & (cache->node_buckets - 1)];
+    while (*link && (*link)->nodeid != nodeid)
+        link = &(*link)->hash_next;
+    return link;
+}
+
+/* Called with the lock held. */
+static void node_release_locked(wf_cache *cache, wf_node *node)
+{
+    if (--node->refs || node == &cache->root)
+        return;
+    *node_slot(cache, node->nodeid) = node->hash_next;
+    cache->node_count--;
+    if (node->nlookup)
+        queue_forget(cache, node->nodeid, node->nlookup);
+    wf_mem_free(node);
+}
+
+static void entry_drop(wf_cache *cache, wf_entry *entry)
+{
+    entry_unlink(cache, entry);
+    node_release_locked(cache, entry->node);
+    node_release_locked(cache, entry->parent);
+    wf_mem_free(entry);
+}
+
+wf_node *wf_cache_root(wf_cache *cache)
+{
+    wf_lock_acquire(cache->lock);
+    cache->root.refs++;
+    wf_lock_release(cache->lock);
+    return &cache->root;
+}
+
+static wf_entry *entry_find(wf_cache *cache, uint32_t hash, const wf_node *parent,
+    const char *name, size_t name_len)
+{
+    for (wf_entry *e = cache->entries[hash & (cache->entry_buckets - 1)]; e; e = e->hash_next)
+        if (e->hash == hash && e->parent == parent && e->name_len == name_len &&
+            wf_mem_compare(e->name, name, name_len) == 0)
+            return e;
+    return NULL;
+}
+
+static void lru_push_newest(wf_cache *cache, wf_entry *entry)
+{
+    entry->lru_prev = NULL;
+    entry->lru_next = cache->lru_newest;
+    if (cache->lru_newest)
+        cache->lru_newest->lru_prev = entry;
+    else
+        cache->lru_oldest = entry;
+    cache->lru_newest = entry;
+}
+
+wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms)
+{
+    uint32_t hash = hash_name(parent->nodeid, name, name_len);
+    wf_node *node = NULL;
+    wf_lock_acquire(cache->lock);
+    wf_entry *entry = entry_find(cache, hash, parent, name, name_len);
+    if (entry && entry->expires_ms > now_ms) {
+        node = entry->node;
+        node->refs++;
+        if (cache->lru_newest != entry) {
+            /* Move to the young end: entries in use stay cached under capacity pressure. */
+            entry->lru_prev->lru_next = entry->lru_next;
+            if (entry->lru_next)
+                entry->lru_next->lru_prev = entry->lru_prev;
+            else
+                cache->lru_oldest = entry->lru_prev;
+            lru_push_newest(cache, entry);
+        }
+    } else if (entry) {
+        entry_drop(cache, entry);
+    }
+    wf_lock_release(cache->lock);
+    return node;
+}
+
+static void grow_nodes(wf_cache *cache)
+{
+    uint32_t buckets = cache->node_buckets * 2;
+    wf_node **table = wf_mem_alloc(buckets * sizeof *table);
+    if (!table)
+        return;     /* longer chains, still correct */
+    for (uint32_t b = 0; b < cache->node_buckets; b++)
+        for (wf_node *n = cache->nodes[b], *next; n; n = next) {
+            next = n->hash_next;
+            uint32_t slot = hash_u64(n->nodeid) & (buckets - 1);
+            n->hash_next = table[slot];
+            table[slot] = n;
+        }
+    wf_mem_free(cache->nodes);
+    cache->nodes = table;
+    cache->node_buckets = buckets;
+}
+
+static void grow_entries(wf_cache *cache)
+{
+    uint32_t buckets = cache->entry_buckets * 2;
+    wf_entry **table = wf_mem_alloc(buckets * sizeof *table);
+    if (!table)
+        return;
+    for (uint32_t b = 0; b < cache->entry_buckets; b++)
+        for (wf_entry *e = cache->entries[b], *next; e; e = next) {
+            next = e->hash_next;
+            e->hash_next = table[e->hash & (buckets - 1)];
+            table[e->hash & (buckets - 1)] = e;
+        }
+    wf_mem_free(cache->entries);
+    cache->entries = table;
+    cache->entry_buckets = buckets;
+}
+
+static void attr_update(wf_node *node, const struct fuse_attr *attr, uint64_t expires_ms)
+{
+    node->attr = *attr;
+    node->attr_expires_ms = expires_ms;
+}
+
+wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, const struct fuse_entry_out *entry, uint64_t now_ms)
+{
+    uint64_t attr_expires = wf_cache_deadline(now_ms, entry->attr_valid, entry->attr_valid_nsec);
+    uint64_t entry_expires = wf_cache_deadline(now_ms, entry->entry_valid, entry->entry_valid_nsec);
+    wf_node *node;
+
+    wf_lock_acquire(cache->lock);
+    wf_node **slot = node_slot(cache, entry->nodeid);
+    node = *slot;
+    if (node) {
+        if (node == &cache->root) {
+            /* A file system that names the root under itself: count it, cache no entry. */
+            node->nlookup++;
+            node->refs++;
+            attr_update(node, &entry->attr, attr_expires);
+            wf_lock_release(cache->lock);
+            return node;
+        }
+        node->nlookup++;
+        node->refs++;
+        node->generation = entry->generation;
+    } else {
+        node = wf_mem_alloc(sizeof *node);
+        if (!node) {
+            queue_forget(cache, entry->nodeid, 1);
+            wf_lock_release(cache->lock);
+            return NULL;
+        }
+        node->nodeid = entry->nodeid;
+        node->generation = entry->generation;
+        node->nlookup = 1;
+        node->refs = 1;
+        node->hash_next = NULL;
+        *slot = node;
+        if (++cache->node_count > cache->node_buckets)
+            grow_nodes(cache);
+    }
+    attr_update(node, &entry->attr, attr_expires);
+
+    if (name && entry_expires > now_ms) {
+        uint32_t hash = hash_name(parent->nodeid, name, name_len);
+        wf_entry *old = entry_find(cache, hash, parent, name, name_len);
+        if (old && old->node == node) {
+            old->expires_ms = entry_expires;
+        } else {
+            if (old)
+                entry_drop(cache, old);
+            wf_entry *e = wf_mem_alloc(sizeof *e + name_len);
+            if (e) {
+                e->parent = (wf_node *)parent;
+                e->parent->refs++;
+                e->node = node;
+                node->refs++;
+                e->expires_ms = entry_expires;
+                e->hash = hash;
+                e->name_len = (uint32_t)name_len;
+                wf_mem_copy(e->name, name, name_len);
+                e->hash_next = cache->entries[hash & (cache->entry_buckets - 1)];
+                cache->entries[hash & (cache->entry_buckets - 1)] = e;
+                lru_push_newest(cache, e);
+                if (++cache->entry_count > cache->entry_buckets)
+                    grow_entries(cache);
+                while (cache->entry_count > cache->capacity)
+                    entry_drop(cache, cache->lru_oldest);
+            }
+        }
+    }
+    wf_lock_release(cache->lock);
+    return node;
+}
+
+void wf_cache_set_attr(wf_cache *cache, wf_node *node,
+    const struct fuse_attr *attr, uint64_t attr_valid, uint32_t attr_valid_nsec, uint64_t now_ms)
+{
+    wf_lock_acquire(cache->lock);
+    attr_update(node, attr, wf_cache_deadline(now_ms, attr_valid, attr_valid_nsec));
+    wf_lock_release(cache->lock);
+}
+
+bool wf_cache_get_attr(wf_cache *cache, const wf_node *node, struct fuse_attr *attr,
+    uint64_t now_ms)
+{
+    wf_lock_acquire(cache->lock);
+    *attr = node->attr;
+    bool valid = node->attr_expires_ms > now_ms;
+    wf_lock_release(cache->lock);
+    return valid;
+}
+
+void wf_cache_ref(wf_cache *cache, wf_node *node)
+{
+    wf_lock_acquire(cache->lock);
+    node->refs++;
+    wf_lock_release(cache->lock);
+}
+
+void wf_cache_release(wf_cache *cache, wf_node *node)
+{
+    if (!node)
+        return;
+    wf_lock_acquire(cache->lock);
+    node_release_locked(cache, node);
+    wf_lock_release(cache->lock);
+}
+
+void wf_cache_sweep(wf_cache *cache, uint64_t now_ms)
+{
+    wf_lock_acquire(cache->lock);
+    for (wf_entry *e = cache->lru_oldest, *prev; e; e = prev) {
+        prev = e->lru_prev;
+        if (e->expires_ms <= now_ms)
+            entry_drop(cache, e);
+    }
+    wf_lock_release(cache->lock);
+}
+
+size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max)
+{
+    wf_lock_acquire(cache->lock);
+    size_t n = cache->forget_count < max ? cache->forget_count : max;
+    /* Take from the end: order does not matter to the file system, and no copying. */
+    cache->forget_count -= n;
+    wf_mem_copy(forgets, cache->forgets + cache->forget_count, n * sizeof *forgets);
+    wf_lock_release(cache->lock);
+    return n;
+}
+
+size_t wf_cache_forgets_pending(wf_cache *cache)
+{
+    wf_lock_acquire(cache->lock);
+    size_t n = cache->forget_count;
+    wf_lock_release(cache->lock);
+    return n;
+}
+
+uint32_t wf_cache_node_count(wf_cache *cache)
+{
+    wf_lock_acquire(cache->lock);
+    uint32_t n = cache->node_count;
+    wf_lock_release(cache->lock);
+    return n;
+}

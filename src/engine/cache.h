@@ -1,0 +1,70 @@
+/* cache.h — the entry cache: (parent node, name) → node, with the file system's TTLs and
+   exact nlookup accounting. A node is forgotten only when nothing references it: no cached
+   entry, no operation in flight, no open file. */
+#ifndef WINFUSE_ENGINE_CACHE_H
+#define WINFUSE_ENGINE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "winfuse/fuse_abi.h"
+
+typedef struct wf_cache wf_cache;
+
+typedef struct wf_node {
+    uint64_t nodeid;
+    uint64_t generation;
+    uint64_t nlookup;           /* LOOKUP-family replies not yet matched by a FORGET */
+    uint32_t refs;              /* entries naming it + operations and files using it */
+    uint64_t attr_expires_ms;   /* monotonic ms; 0 = attr never valid */
+    struct fuse_attr attr;
+    struct wf_node *hash_next;
+} wf_node;
+
+/* A node to forget: what FORGET / BATCH_FORGET carry. */
+typedef struct wf_forget {
+    uint64_t nodeid;
+    uint64_t nlookup;
+} wf_forget;
+
+wf_cache *wf_cache_create(uint32_t capacity);
+void wf_cache_delete(wf_cache *cache);
+
+/* The root node (FUSE_ROOT_ID): never looked up, never forgotten. Returned referenced. */
+wf_node *wf_cache_root(wf_cache *cache);
+
+/* A fresh entry for (parent, name), or NULL. Returned referenced. */
+wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms);
+
+/* Records a LOOKUP-family reply (LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK, LINK, READDIRPLUS):
+   counts one nlookup on entry->nodeid, caches attributes and, when name is not NULL, the
+   (parent, name) entry. Returns the node referenced, or NULL when out of memory — the
+   lookup is then forgotten at once so the count stays exact. */
+wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, const struct fuse_entry_out *entry, uint64_t now_ms);
+
+/* Updates a node's attributes from an attr reply (GETATTR, SETATTR). */
+void wf_cache_set_attr(wf_cache *cache, wf_node *node,
+    const struct fuse_attr *attr, uint64_t attr_valid, uint32_t attr_valid_nsec, uint64_t now_ms);
+/* Copies the node's attributes; returns whether they are still valid. */
+bool wf_cache_get_attr(wf_cache *cache, const wf_node *node, struct fuse_attr *attr,
+    uint64_t now_ms);
+
+void wf_cache_ref(wf_cache *cache, wf_node *node);
+/* Drops a reference; a node left unreferenced is queued for FORGET. */
+void wf_cache_release(wf_cache *cache, wf_node *node);
+
+/* Drops expired entries (and the nodes only they kept). */
+void wf_cache_sweep(wf_cache *cache, uint64_t now_ms);
+
+/* Takes up to max queued forgets; returns how many. */
+size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max);
+size_t wf_cache_forgets_pending(wf_cache *cache);
+uint32_t wf_cache_node_count(wf_cache *cache);
+
+/* TTL helper: seconds + nanoseconds from a reply to an absolute monotonic deadline. */
+uint64_t wf_cache_deadline(uint64_t now_ms, uint64_t valid_s, uint32_t valid_ns);
+
+#endif

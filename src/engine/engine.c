@@ -1,0 +1,685 @@
+/* engine.c — the engine instance: WinFsp requests in through submit, FUSE requests out
+   and replies in through transact, and the lifecycle (INIT, disconnect, shutdown). */
+#include "engine/engine_internal.h"
+#include "engine/linux_errno.h"
+#include "engine/mappings.h"
+
+#define WF_INFLIGHT_BUCKETS 1024u
+#define WF_SWEEP_INTERVAL_MS 1000u
+
+/* FUSE uses even uniques; the low bit marks INTERRUPT requests (FUSE_INT_REQ_BIT). */
+#define WF_UNIQUE_STEP 2u
+
+typedef enum wf_hand_out {
+    WF_HANDED_OUT,
+    WF_HAND_OUT_DEAD,
+    WF_HAND_OUT_TOO_BIG,
+} wf_hand_out;
+
+uint64_t wf_engine_now(void)
+{
+    return wf_time_monotonic_ms();
+}
+
+bool wf_engine_enosys(wf_engine *engine, uint32_t opcode)
+{
+    if (opcode >= 128)
+        return false;
+    wf_lock_acquire(engine->lock);
+    bool set = (engine->enosys[opcode / 64] >> (opcode % 64)) & 1;
+    wf_lock_release(engine->lock);
+    return set;
+}
+
+void wf_engine_count_bad_reply(wf_engine *engine)
+{
+    wf_lock_acquire(engine->lock);
+    engine->bad_replies++;
+    wf_lock_release(engine->lock);
+}
+
+void wf_engine_count_bad_name(wf_engine *engine)
+{
+    wf_lock_acquire(engine->lock);
+    engine->bad_names++;
+    wf_lock_release(engine->lock);
+}
+
+void wf_engine_note_enosys(wf_engine *engine, uint32_t opcode)
+{
+    if (opcode >= 128)
+        return;
+    wf_lock_acquire(engine->lock);
+    engine->enosys[opcode / 64] |= 1ull << (opcode % 64);
+    wf_lock_release(engine->lock);
+}
+
+NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
+{
+    *out = NULL;
+    if (!params || !params->complete || params->max_message < WF_ENGINE_MIN_MESSAGE)
+        return STATUS_INVALID_PARAMETER;
+    wf_engine *engine = wf_mem_alloc(sizeof *engine);
+    if (!engine)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    engine->params = *params;
+    engine->lock = wf_lock_create();
+    engine->work = wf_event_create();
+    engine->cache = wf_cache_create(params->cache_capacity);
+    engine->inflight_buckets = WF_INFLIGHT_BUCKETS;
+    engine->inflight = wf_mem_alloc(WF_INFLIGHT_BUCKETS * sizeof *engine->inflight);
+    if (!engine->lock || !engine->work || !engine->cache || !engine->inflight) {
+        wf_engine_delete(engine);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    engine->state = WF_ENGINE_STARTING;
+    engine->next_unique = WF_UNIQUE_STEP;
+    engine->init_status = STATUS_SUCCESS;
+    *out = engine;
+    return STATUS_SUCCESS;
+}
+
+static void op_free(wf_engine *engine, wf_op *op)
+{
+    wf_cache_release(engine->cache, op->node);
+    wf_cache_release(engine->cache, op->parent);
+    wf_mem_free(op->dirbuf);
+    wf_mem_free(op);
+}
+
+void wf_engine_delete(wf_engine *engine)
+{
+    if (!engine)
+        return;
+    /* Nothing should remain; free what does without completing it. */
+    wf_op *lists[2] = { engine->new_head, engine->ready_head };
+    for (int i = 0; i < 2; i++)
+        for (wf_op *op = lists[i], *next; op; op = next) {
+            next = op->next;
+            op_free(engine, op);
+        }
+    if (engine->inflight)
+        for (uint32_t b = 0; b < engine->inflight_buckets; b++)
+            for (wf_op *op = engine->inflight[b], *next; op; op = next) {
+                next = op->next;
+                op_free(engine, op);
+            }
+    while (engine->files)
+        wf_file_free(engine, engine->files);
+    wf_mem_free(engine->inflight);
+    wf_cache_delete(engine->cache);
+    wf_event_delete(engine->work);
+    wf_lock_delete(engine->lock);
+    wf_mem_free(engine);
+}
+
+void wf_engine_get_info(wf_engine *engine, wf_engine_info *info)
+{
+    wf_mem_set(info, 0, sizeof *info);
+    wf_lock_acquire(engine->lock);
+    info->initialized = engine->initialized;
+    info->connected = engine->state == WF_ENGINE_STARTING || engine->state == WF_ENGINE_RUNNING;
+    info->init_status = engine->init_status;
+    info->major = engine->fs_major;
+    info->minor = engine->fs_minor;
+    info->flags = engine->flags;
+    info->max_write = engine->max_write;
+    info->max_pages = engine->max_pages;
+    info->max_readahead = engine->max_readahead;
+    info->time_gran = engine->time_gran;
+    info->read_size = engine->read_size;
+    info->write_size = engine->write_size;
+    info->requests_sent = engine->requests_sent;
+    info->replies_received = engine->replies_received;
+    info->bad_replies = engine->bad_replies;
+    info->unknown_replies = engine->unknown_replies;
+    info->notifications = engine->notifications;
+    info->forgets_sent = engine->forgets_sent;
+    info->bad_names = engine->bad_names;
+    info->requests_in_flight = engine->inflight_count;
+    info->requests_pending = engine->pending_count;
+    wf_mem_copy(info->sent_by_opcode, engine->sent_by_opcode, sizeof info->sent_by_opcode);
+    wf_lock_release(engine->lock);
+    info->nodes_cached = wf_cache_node_count(engine->cache);
+}
+
+static void copy_name(uint16_t *dst, size_t cap, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < cap; i++)
+        dst[i] = (uint8_t)src[i];
+    dst[i] = 0;
+}
+
+void wf_engine_get_volume_params(wf_engine *engine, FSP_FSCTL_VOLUME_PARAMS *params)
+{
+    (void)engine;
+    wf_mem_set(params, 0, sizeof *params);
+    params->Version = sizeof *params;
+    params->SectorSize = 512;
+    params->SectorsPerAllocationUnit = WF_ALLOCATION_UNIT / 512;
+    params->MaxComponentLength = 255;
+    /* The engine caches what the file system allows and for as long as it says, so the
+       FSD must not keep file information of its own. */
+    params->FileInfoTimeout = 0;
+    params->CaseSensitiveSearch = 1;
+    params->CasePreservedNames = 1;
+    params->UnicodeOnDisk = 1;
+    params->PersistentAcls = 1;
+    params->ReparsePoints = 1;
+    /* A POSIX close sends FLUSH whether or not the file was written: so does Cleanup. */
+    params->PostCleanupWhenModifiedOnly = 0;
+    /* READDIR offsets are the resume points WinFsp hands back. */
+    params->DirectoryMarkerAsNextOffset = 1;
+    params->FsextControlCode = WF_FUSE_FSCTL_TRANSACT;
+    copy_name(params->FileSystemName, sizeof params->FileSystemName / sizeof(uint16_t), "FUSE");
+}
+
+/* Queues ------------------------------------------------------------------------------ */
+
+static void push(wf_op **head, wf_op **tail, wf_op *op)
+{
+    op->next = NULL;
+    if (*tail)
+        (*tail)->next = op;
+    else
+        *head = op;
+    *tail = op;
+}
+
+static wf_op *pop(wf_op **head, wf_op **tail)
+{
+    wf_op *op = *head;
+    if (op) {
+        *head = op->next;
+        if (!*head)
+            *tail = NULL;
+        op->next = NULL;
+    }
+    return op;
+}
+
+static void inflight_insert(wf_engine *engine, wf_op *op)
+{
+    wf_op **bucket = &engine->inflight[(op->unique / WF_UNIQUE_STEP) % engine->inflight_buckets];
+    op->next = *bucket;
+    *bucket = op;
+    engine->inflight_count++;
+}
+
+static wf_op *inflight_remove(wf_engine *engine, uint64_t unique)
+{
+    wf_op **link = &engine->inflight[(unique / WF_UNIQUE_STEP) % engine->inflight_buckets];
+    while (*link && (*link)->unique != unique)
+        link = &(*link)->next;
+    wf_op *op = *link;
+    if (op) {
+        *link = op->next;
+        op->next = NULL;
+        engine->inflight_count--;
+    }
+    return op;
+}
+
+/* Operations --------------------------------------------------------------------------- */
+
+/* One allocation: the context, then its response, then the copy of its request. */
+static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_REQ *req)
+{
+    size_t op_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(wf_op));
+    size_t rsp_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(FSP_FSCTL_TRANSACT_RSP));
+    size_t req_size = req ? req->Size : sizeof(FSP_FSCTL_TRANSACT_REQ);
+    uint8_t *block = wf_mem_alloc(op_size + rsp_size + req_size);
+    if (!block)
+        return NULL;
+    wf_op *op = (wf_op *)(void *)block;
+    op->rsp = (FSP_FSCTL_TRANSACT_RSP *)(void *)(block + op_size);
+    op->req = (FSP_FSCTL_TRANSACT_REQ *)(void *)(block + op_size + rsp_size);
+    op->engine = engine;
+    op->kind = kind;
+    if (req)
+        wf_mem_copy(op->req, req, req_size);
+    return op;
+}
+
+static bool is_winfsp_kind(uint32_t kind)
+{
+    return kind < FspFsctlTransactKindCount;
+}
+
+static void respond(wf_engine *engine, uint32_t kind, uint64_t hint,
+    FSP_FSCTL_TRANSACT_RSP *rsp, NTSTATUS status)
+{
+    rsp->Version = sizeof *rsp;
+    rsp->Size = sizeof *rsp;
+    rsp->Kind = kind;
+    rsp->Hint = hint;
+    rsp->IoStatus.Status = (uint32_t)status;
+    engine->params.complete(engine->params.host, rsp);
+}
+
+static void op_finish(wf_engine *engine, wf_op *op)
+{
+    if (is_winfsp_kind(op->kind))
+        respond(engine, op->req->Kind, op->req->Hint, op->rsp, op->status);
+    op_free(engine, op);
+}
+
+/* A WinFsp request that never started: it completes with status, and a Close still
+   frees its handle (the FSD forgets the handle whatever Close answers). */
+static void op_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
+{
+    if (op->kind == FspFsctlTransactCloseKind) {
+        wf_file *file = wf_op_file(op->req->Req.Close.UserContext2);
+        if (file)
+            wf_file_free(engine, file);
+    }
+    op->status = status;
+    op_finish(engine, op);
+}
+
+static wf_step op_run(wf_op *op)
+{
+    switch (op->kind) {
+    case WF_KIND_INIT:
+        return wf_op_init(op);
+    case WF_KIND_DESTROY:
+        return wf_op_destroy(op);
+    default:
+        return wf_op_handler(op->kind)(op);
+    }
+}
+
+/* Hands the operation's FUSE request out in buf: serialized first, then registered in
+   flight (so its reply, which cannot arrive before the caller sends it, finds it). */
+static wf_hand_out hand_out(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
+{
+    wf_lock_acquire(engine->lock);
+    if (engine->state == WF_ENGINE_DEAD) {
+        wf_lock_release(engine->lock);
+        return WF_HAND_OUT_DEAD;
+    }
+    uint64_t unique = engine->next_unique;
+    engine->next_unique += WF_UNIQUE_STEP;
+    wf_lock_release(engine->lock);
+
+    uint32_t n = wf_call_serialize(&op->call, unique, engine->params.uid, engine->params.gid,
+        engine->params.pid, buf, cap);
+    if (!n)
+        return WF_HAND_OUT_TOO_BIG;
+
+    wf_lock_acquire(engine->lock);
+    if (engine->state == WF_ENGINE_DEAD) {
+        wf_lock_release(engine->lock);
+        return WF_HAND_OUT_DEAD;
+    }
+    op->unique = unique;
+    inflight_insert(engine, op);
+    engine->requests_sent++;
+    if (op->call.opcode < 64)
+        engine->sent_by_opcode[op->call.opcode]++;
+    wf_lock_release(engine->lock);
+    *len = n;
+    return WF_HANDED_OUT;
+}
+
+static bool enqueue_ready(wf_engine *engine, wf_op *op)
+{
+    wf_lock_acquire(engine->lock);
+    bool alive = engine->state != WF_ENGINE_DEAD;
+    if (alive) {
+        push(&engine->ready_head, &engine->ready_tail, op);
+        wf_event_wake_one(engine->work);
+    }
+    wf_lock_release(engine->lock);
+    return alive;
+}
+
+/* Runs the operation until it finishes or has a request out (in buf when the caller still
+   has room for one, else on the ready queue). A request that cannot go out is answered at
+   once with an error, so every operation reaches its end through its own code. */
+static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
+{
+    for (;;) {
+        if (op_run(op) == WF_STEP_DONE) {
+            op_finish(engine, op);
+            return;
+        }
+        if (buf && *len == 0) {
+            wf_hand_out result = hand_out(engine, op, buf, cap, len);
+            if (result == WF_HANDED_OUT)
+                return;
+            op->call.error = result == WF_HAND_OUT_DEAD ? WF_ERR_DISCONNECTED : WF_ERR_TOO_BIG;
+        } else {
+            if (enqueue_ready(engine, op))
+                return;
+            op->call.error = WF_ERR_DISCONNECTED;
+        }
+        op->call.out_size = 0;
+    }
+}
+
+/* The WinFsp side ----------------------------------------------------------------------- */
+
+void wf_engine_submit(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *req)
+{
+    if (req->Size < sizeof *req || req->Size > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
+        FSP_FSCTL_TRANSACT_RSP rsp;
+        wf_mem_set(&rsp, 0, sizeof rsp);
+        respond(engine, req->Kind, req->Hint, &rsp, STATUS_INVALID_PARAMETER);
+        return;
+    }
+    wf_op *op = op_new(engine, req->Kind, req);
+    if (!op) {
+        FSP_FSCTL_TRANSACT_RSP rsp;
+        wf_mem_set(&rsp, 0, sizeof rsp);
+        if (req->Kind == FspFsctlTransactCloseKind) {
+            wf_file *file = wf_op_file(req->Req.Close.UserContext2);
+            if (file)
+                wf_file_free(engine, file);
+        }
+        respond(engine, req->Kind, req->Hint, &rsp, STATUS_INSUFFICIENT_RESOURCES);
+        return;
+    }
+    wf_lock_acquire(engine->lock);
+    wf_engine_state state = engine->state;
+    if (state == WF_ENGINE_STARTING) {
+        push(&engine->new_head, &engine->new_tail, op);
+        engine->pending_count++;
+    }
+    wf_lock_release(engine->lock);
+    if (state == WF_ENGINE_RUNNING) {
+        /* Start it here: what the cache answers completes without any thread switch, and
+           a FUSE request goes to the ready queue for a transact caller. */
+        advance(engine, op, NULL, 0, NULL);
+    } else if (state != WF_ENGINE_STARTING) {
+        op_abort_unstarted(engine, op, STATUS_CONNECTION_DISCONNECTED);
+    }
+}
+
+/* The FUSE side ------------------------------------------------------------------------- */
+
+static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **out)
+{
+    struct fuse_out_header header;
+    *out = NULL;
+    if (len < sizeof header) {
+        wf_lock_acquire(engine->lock);
+        engine->bad_replies++;
+        wf_lock_release(engine->lock);
+        return STATUS_INVALID_PARAMETER;
+    }
+    wf_mem_copy(&header, msg, sizeof header);
+
+    wf_lock_acquire(engine->lock);
+    if (header.len != len) {
+        engine->bad_replies++;
+        wf_lock_release(engine->lock);
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (header.unique == 0) {
+        /* An unsolicited notification; its code is in the error field. */
+        engine->notifications++;
+        wf_lock_release(engine->lock);
+        return header.error > 0 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+    }
+    wf_op *op = inflight_remove(engine, header.unique);
+    if (!op) {
+        engine->unknown_replies++;
+        wf_lock_release(engine->lock);
+        return STATUS_NOT_FOUND;
+    }
+    engine->replies_received++;
+    wf_lock_release(engine->lock);
+
+    NTSTATUS status = wf_call_deliver(&op->call, &header,
+        (const uint8_t *)msg + sizeof header, (uint32_t)(len - sizeof header));
+    if (!NT_SUCCESS(status)) {
+        wf_lock_acquire(engine->lock);
+        engine->bad_replies++;
+        wf_lock_release(engine->lock);
+        op->call.error = WF_ERR_BAD_REPLY;
+    } else if (op->call.error == WF_ENOSYS) {
+        wf_engine_note_enosys(engine, op->call.opcode);
+    }
+    *out = op;
+    return status;
+}
+
+/* FORGET or BATCH_FORGET straight into the caller's buffer: wf_forget has the layout of
+   fuse_forget_one, so the cache's queue is taken in place. */
+static size_t emit_forgets(wf_engine *engine, void *buf, size_t cap)
+{
+    struct fuse_in_header header;
+    wf_mem_set(&header, 0, sizeof header);
+    uint8_t *p = buf;
+    size_t n;
+
+    if (engine->minor >= 16) {
+        struct fuse_batch_forget_in batch;
+        size_t room = (cap - sizeof header - sizeof batch) / sizeof(struct fuse_forget_one);
+        n = wf_cache_take_forgets(engine->cache,
+            (wf_forget *)(void *)(p + sizeof header + sizeof batch), room);
+        if (!n)
+            return 0;
+        wf_mem_set(&batch, 0, sizeof batch);
+        batch.count = (uint32_t)n;
+        header.opcode = n > 1 ? FUSE_BATCH_FORGET : FUSE_FORGET;
+        if (n == 1) {
+            /* A single node: FORGET is the smaller, older message. */
+            wf_forget one;
+            struct fuse_forget_in in;
+            wf_mem_copy(&one, p + sizeof header + sizeof batch, sizeof one);
+            header.nodeid = one.nodeid;
+            in.nlookup = one.nlookup;
+            wf_mem_copy(p + sizeof header, &in, sizeof in);
+            header.len = sizeof header + sizeof in;
+        } else {
+            wf_mem_copy(p + sizeof header, &batch, sizeof batch);
+            header.len = (uint32_t)(sizeof header + sizeof batch + n * sizeof(struct fuse_forget_one));
+        }
+    } else {
+        wf_forget one;
+        struct fuse_forget_in in;
+        n = wf_cache_take_forgets(engine->cache, &one, 1);
+        if (!n)
+            return 0;
+        header.opcode = FUSE_FORGET;
+        header.nodeid = one.nodeid;
+        in.nlookup = one.nlookup;
+        wf_mem_copy(p + sizeof header, &in, sizeof in);
+        header.len = sizeof header + sizeof in;
+    }
+    wf_lock_acquire(engine->lock);
+    header.unique = engine->next_unique;
+    engine->next_unique += WF_UNIQUE_STEP;
+    engine->requests_sent++;
+    engine->forgets_sent += n;
+    engine->sent_by_opcode[header.opcode]++;
+    wf_lock_release(engine->lock);
+    wf_mem_copy(p, &header, sizeof header);
+    return header.len;
+}
+
+/* Starts an internal operation (INIT, DESTROY) as if WinFsp had submitted it. */
+static void start_internal(wf_engine *engine, uint32_t kind, void *buf, size_t cap, size_t *len)
+{
+    wf_op *op = op_new(engine, kind, NULL);
+    if (!op) {
+        if (kind == WF_KIND_INIT) {
+            wf_engine_disconnect(engine);
+        } else {
+            wf_lock_acquire(engine->lock);
+            engine->state = WF_ENGINE_DEAD;
+            wf_event_wake_all(engine->work);
+            wf_lock_release(engine->lock);
+        }
+        return;
+    }
+    advance(engine, op, buf, cap, len);
+}
+
+static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *len,
+    uint32_t timeout_ms)
+{
+    uint64_t start = wf_engine_now();
+    wf_lock_acquire(engine->lock);
+    for (;;) {
+        if (engine->state == WF_ENGINE_DEAD) {
+            wf_lock_release(engine->lock);
+            return STATUS_CONNECTION_DISCONNECTED;
+        }
+        if (!engine->init_sent) {
+            engine->init_sent = true;
+            wf_lock_release(engine->lock);
+            start_internal(engine, WF_KIND_INIT, buf, cap, len);
+            if (*len)
+                return STATUS_SUCCESS;
+            wf_lock_acquire(engine->lock);
+            continue;
+        }
+        wf_op *op = pop(&engine->ready_head, &engine->ready_tail);
+        if (op) {
+            wf_lock_release(engine->lock);
+            wf_hand_out result = hand_out(engine, op, buf, cap, len);
+            if (result == WF_HANDED_OUT)
+                return STATUS_SUCCESS;
+            op->call.error = result == WF_HAND_OUT_DEAD ? WF_ERR_DISCONNECTED : WF_ERR_TOO_BIG;
+            advance(engine, op, buf, cap, len);
+            if (*len)
+                return STATUS_SUCCESS;
+            wf_lock_acquire(engine->lock);
+            continue;
+        }
+        if (engine->state != WF_ENGINE_STARTING && wf_cache_forgets_pending(engine->cache)) {
+            wf_lock_release(engine->lock);
+            *len = emit_forgets(engine, buf, cap);
+            if (*len)
+                return STATUS_SUCCESS;
+            wf_lock_acquire(engine->lock);
+            continue;
+        }
+        if (engine->state == WF_ENGINE_RUNNING && engine->new_head) {
+            op = pop(&engine->new_head, &engine->new_tail);
+            engine->pending_count--;
+            wf_lock_release(engine->lock);
+            advance(engine, op, buf, cap, len);
+            if (*len)
+                return STATUS_SUCCESS;
+            wf_lock_acquire(engine->lock);
+            continue;
+        }
+        if (engine->state == WF_ENGINE_SHUTTING_DOWN && !engine->destroy_sent &&
+            engine->inflight_count == 0 && !engine->ready_head) {
+            engine->destroy_sent = true;
+            wf_lock_release(engine->lock);
+            start_internal(engine, WF_KIND_DESTROY, buf, cap, len);
+            if (*len)
+                return STATUS_SUCCESS;
+            wf_lock_acquire(engine->lock);
+            continue;
+        }
+
+        uint64_t now = wf_engine_now();
+        if (now - engine->last_sweep_ms >= WF_SWEEP_INTERVAL_MS) {
+            engine->last_sweep_ms = now;
+            wf_cache_sweep(engine->cache, now);
+            if (engine->state != WF_ENGINE_STARTING && wf_cache_forgets_pending(engine->cache))
+                continue;
+        }
+        uint64_t waited = now - start;
+        if (timeout_ms == 0 || (timeout_ms != UINT32_MAX && waited >= timeout_ms)) {
+            wf_lock_release(engine->lock);
+            return STATUS_SUCCESS;
+        }
+        uint32_t wait = WF_SWEEP_INTERVAL_MS;
+        if (timeout_ms != UINT32_MAX && timeout_ms - waited < wait)
+            wait = (uint32_t)(timeout_ms - waited);
+        wf_event_wait(engine->work, engine->lock, wait);
+    }
+}
+
+NTSTATUS wf_engine_transact(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms)
+{
+    size_t len = 0;
+    if (request_len)
+        *request_len = 0;
+    if (request && (request_cap < engine->params.max_message || !request_len))
+        return STATUS_BUFFER_TOO_SMALL;
+
+    if (reply && reply_len) {
+        wf_op *op;
+        NTSTATUS status = receive(engine, reply, reply_len, &op);
+        if (op) {
+            advance(engine, op, request, request_cap, &len);
+            if (request_len)
+                *request_len = len;
+        }
+        if (!NT_SUCCESS(status) || len || !request)
+            return status;
+    }
+    if (!request)
+        return STATUS_SUCCESS;
+    NTSTATUS status = next_request(engine, request, request_cap, &len, timeout_ms);
+    *request_len = len;
+    return status;
+}
+
+/* Lifecycle ----------------------------------------------------------------------------- */
+
+void wf_engine_disconnect(wf_engine *engine)
+{
+    wf_lock_acquire(engine->lock);
+    engine->state = WF_ENGINE_DEAD;
+    wf_op *resume = engine->ready_head, *unstarted = engine->new_head;
+    engine->ready_head = engine->ready_tail = NULL;
+    engine->new_head = engine->new_tail = NULL;
+    engine->pending_count = 0;
+    for (uint32_t b = 0; b < engine->inflight_buckets; b++) {
+        while (engine->inflight[b]) {
+            wf_op *op = engine->inflight[b];
+            engine->inflight[b] = op->next;
+            op->next = resume;
+            resume = op;
+        }
+    }
+    engine->inflight_count = 0;
+    wf_event_wake_all(engine->work);
+    wf_lock_release(engine->lock);
+
+    /* Every operation that was waiting on the file system sees it gone and ends through
+       its own code; the ones never started end at once. */
+    for (wf_op *op = resume, *next; op; op = next) {
+        next = op->next;
+        op->call.error = WF_ERR_DISCONNECTED;
+        op->call.out_size = 0;
+        advance(engine, op, NULL, 0, NULL);
+    }
+    for (wf_op *op = unstarted, *next; op; op = next) {
+        next = op->next;
+        op_abort_unstarted(engine, op, STATUS_CONNECTION_DISCONNECTED);
+    }
+}
+
+void wf_engine_shutdown(wf_engine *engine)
+{
+    wf_lock_acquire(engine->lock);
+    wf_op *unstarted = NULL;
+    if (!engine->init_sent) {
+        engine->state = WF_ENGINE_DEAD;
+    } else if (engine->state == WF_ENGINE_STARTING || engine->state == WF_ENGINE_RUNNING) {
+        engine->state = WF_ENGINE_SHUTTING_DOWN;
+        unstarted = engine->new_head;
+        engine->new_head = engine->new_tail = NULL;
+        engine->pending_count = 0;
+    }
+    wf_event_wake_all(engine->work);
+    wf_lock_release(engine->lock);
+    for (wf_op *op = unstarted, *next; op; op = next) {
+        next = op->next;
+        op_abort_unstarted(engine, op, STATUS_CONNECTION_DISCONNECTED);
+    }
+}

@@ -1,0 +1,215 @@
+/* engine_internal.h — what the parts of the engine share: the instance, the operation
+   context and the uniform description of a FUSE request. */
+#ifndef WINFUSE_ENGINE_INTERNAL_H
+#define WINFUSE_ENGINE_INTERNAL_H
+
+#include "winfuse/engine.h"
+#include "winfuse/fuse_abi.h"
+#include "engine/cache.h"
+#include "engine/coro.h"
+#include "platform/platform.h"
+
+/* Longest FUSE name we send: 255 UTF-16 units can take 3 bytes each in UTF-8. */
+#define WF_NAME_MAX 768u
+
+/* One FUSE request as operations describe it (after the Linux client's fuse_args): the
+   queue, the transport and the reply checks are written once, in fuse_call.c. */
+typedef struct wf_fuse_arg {
+    const void *value;
+    uint32_t size;
+} wf_fuse_arg;
+
+typedef struct wf_fuse_out_arg {
+    void *value;
+    uint32_t size;
+} wf_fuse_out_arg;
+
+typedef struct wf_fuse_call {
+    uint32_t opcode;
+    uint64_t nodeid;
+    uint32_t in_count;
+    wf_fuse_arg in[3];
+    uint32_t out_count;
+    wf_fuse_out_arg out[2];
+    bool out_variable;      /* the last out argument may come back shorter */
+    bool no_reply;          /* FORGET, BATCH_FORGET */
+    /* filled from the reply */
+    int32_t error;          /* 0, or the positive errno the file system answered */
+    uint32_t out_size;      /* body bytes received */
+} wf_fuse_call;
+
+typedef struct wf_op wf_op;
+typedef wf_step wf_op_fn(wf_op *op);
+
+/* An open file or directory: the WinFsp per-handle context (UserContext2). */
+typedef struct wf_file {
+    uint32_t magic;
+    struct wf_file *prev, *next;    /* the engine's open files, freed at delete if left */
+    bool is_directory;
+    bool has_fh;            /* OPEN/OPENDIR succeeded (not ENOSYS-skipped, not metadata-only) */
+    uint32_t open_flags;    /* O_RDONLY/O_WRONLY/O_RDWR as sent */
+    uint32_t fopen_flags;   /* FOPEN_* from the file system */
+    uint64_t fh;
+    wf_node *node;          /* referenced */
+    wf_node *parent;        /* referenced; for ".." in directory listings */
+} wf_file;
+
+#define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */
+
+/* One WinFsp request in progress. Everything a coroutine keeps across a round trip lives
+   here; handlers own `u` for their per-opcode argument structs. */
+struct wf_op {
+    wf_op *next;                /* queue or in-flight chain */
+    wf_engine *engine;
+    uint64_t unique;
+    uint32_t kind;              /* WinFsp transact kind, or WF_KIND_* for internal ops */
+    int state;                  /* the handler's coroutine */
+    int walk_state;             /* the path walk's coroutine */
+    int sub_state;              /* another nested coroutine */
+    NTSTATUS status;
+    wf_fuse_call call;
+    FSP_FSCTL_TRANSACT_RSP *rsp;    /* the response being built, after this struct */
+    /* path walk */
+    uint32_t walk_pos;          /* index into the UTF-16 FileName */
+    bool walk_last;             /* the component being looked up is the last one */
+    wf_node *node;              /* referenced: where the walk is, or the target */
+    wf_node *parent;            /* referenced: the target's parent, when known */
+    bool attr_fresh;            /* op->attr came from a reply of this operation */
+    struct fuse_attr attr;
+    wf_file *file;
+    uint32_t done;              /* bytes transferred so far */
+    uint32_t chunk;             /* size of the request out now */
+    uint32_t pos, end;          /* cursor into dirbuf */
+    uint8_t *dirbuf;            /* READDIR reply, owned */
+    uint32_t dirbuf_size;
+    uint64_t dir_offset;
+    char name[WF_NAME_MAX + 1];
+    uint32_t name_len;
+    union {
+        struct { struct fuse_init_in in; struct fuse_init_out out; } init;
+        struct { struct fuse_entry_out out; } lookup;
+        struct { struct fuse_getattr_in in; struct fuse_attr_out out; } getattr;
+        struct { struct fuse_open_in in; struct fuse_open_out out; } open;
+        struct { struct fuse_read_in in; } read;
+        struct { struct fuse_release_in in; } release;
+        struct { struct fuse_flush_in in; } flush;
+        struct { struct fuse_statfs_out out; } statfs;
+        struct { struct fuse_entry_out out; } entry;
+    } u;
+    FSP_FSCTL_TRANSACT_REQ *req;    /* copy of the WinFsp request, after the response */
+};
+
+/* Internal operation kinds, beyond WinFsp's. */
+enum {
+    WF_KIND_INIT = FspFsctlTransactKindCount + 1,
+    WF_KIND_DESTROY,
+};
+
+typedef enum wf_engine_state {
+    WF_ENGINE_STARTING,     /* INIT not yet answered */
+    WF_ENGINE_RUNNING,
+    WF_ENGINE_SHUTTING_DOWN,    /* draining, then DESTROY */
+    WF_ENGINE_DEAD,         /* disconnected, refused, or destroyed */
+} wf_engine_state;
+
+struct wf_engine {
+    wf_engine_params params;
+    wf_lock *lock;
+    wf_event *work;             /* signalled when a request may be ready to hand out */
+    wf_cache *cache;
+    wf_engine_state state;
+    bool initialized;           /* INIT reply accepted */
+    bool init_sent, destroy_sent;
+    uint32_t fs_major, fs_minor;    /* what the file system answered, even if refused */
+    NTSTATUS init_status;
+    uint64_t next_unique;
+    /* queues */
+    wf_op *new_head, *new_tail;     /* WinFsp requests not yet started */
+    wf_op *ready_head, *ready_tail; /* operations with a FUSE request to hand out */
+    wf_op **inflight;               /* hash by unique */
+    wf_file *files;                 /* open handles */
+    uint32_t inflight_buckets, inflight_count, pending_count;
+    uint64_t last_sweep_ms;
+    /* negotiated */
+    uint32_t minor;
+    uint64_t flags;
+    uint32_t max_write, max_pages, max_readahead, time_gran;
+    uint32_t read_size, write_size;
+    uint64_t enosys[2];             /* memo: opcodes answered ENOSYS (bit per opcode < 128) */
+    /* counters */
+    uint64_t requests_sent, replies_received, bad_replies, unknown_replies, notifications;
+    uint64_t forgets_sent, bad_names;
+    uint64_t sent_by_opcode[64];
+};
+
+/* fuse_call.c */
+void wf_call_begin(wf_op *op, uint32_t opcode, uint64_t nodeid);
+void wf_call_in(wf_op *op, const void *value, uint32_t size);
+void wf_call_out(wf_op *op, void *value, uint32_t size);
+/* Writes the request into buf; returns its length, or 0 when it does not fit. */
+uint32_t wf_call_serialize(const wf_fuse_call *call, uint64_t unique,
+    uint32_t uid, uint32_t gid, uint32_t pid, void *buf, size_t cap);
+/* Checks a reply against the call and copies its body into the out arguments. */
+NTSTATUS wf_call_deliver(wf_fuse_call *call, const struct fuse_out_header *header,
+    const uint8_t *body, uint32_t body_size);
+
+/* Errors an operation sees in op->call.error besides the file system's own errnos. */
+#define WF_ERR_BAD_REPLY     0x10001    /* the reply was malformed: STATUS_IO_DEVICE_ERROR */
+#define WF_ERR_DISCONNECTED  0x10002    /* the file system is gone */
+#define WF_ERR_TOO_BIG       0x10003    /* the request does not fit the transport */
+
+/* engine.c */
+bool wf_engine_enosys(wf_engine *engine, uint32_t opcode);
+void wf_engine_count_bad_reply(wf_engine *engine);
+/* A listed name that cannot be a Windows name (not UTF-8, or containing '/' or NUL). */
+void wf_engine_count_bad_name(wf_engine *engine);
+void wf_engine_note_enosys(wf_engine *engine, uint32_t opcode);
+uint64_t wf_engine_now(void);
+
+/* ops */
+wf_op_fn *wf_op_handler(uint32_t kind);
+const char *wf_op_kind_name(uint32_t kind);
+wf_step wf_op_init(wf_op *op);
+wf_step wf_op_destroy(wf_op *op);
+wf_step wf_op_create(wf_op *op);
+wf_step wf_op_cleanup(wf_op *op);
+wf_step wf_op_close(wf_op *op);
+wf_step wf_op_read(wf_op *op);
+wf_step wf_op_query_information(wf_op *op);
+wf_step wf_op_query_volume_information(wf_op *op);
+wf_step wf_op_query_directory(wf_op *op);
+
+/* walk.c: walks op->req's FileName from the root, one LOOKUP per uncached component.
+   With to_parent, stops before the last component and leaves it in op->name.
+   Leaves op->node referenced (the target or the parent) and op->parent referenced (its
+   parent, NULL for the root). op->status says how it went. Nested coroutine (walk_state). */
+wf_step wf_walk(wf_op *op, bool to_parent);
+/* Makes op->attr valid for op->node: from the cache, or GETATTR (nested; sub_state). */
+wf_step wf_getattr(wf_op *op, const wf_file *file);
+
+/* Fills a file info from attributes, with the volume's allocation unit. */
+void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);
+/* The handle of a request's UserContext2, or NULL when it is not one of ours. */
+wf_file *wf_op_file(uint64_t user_context2);
+/* A new handle on node (and its parent, may be NULL), both referenced; NULL without memory. */
+wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent);
+void wf_file_free(wf_engine *engine, wf_file *file);
+/* The errno of the last reply as NTSTATUS. */
+NTSTATUS wf_op_errno_status(const wf_op *op);
+
+#define WF_ALLOCATION_UNIT 4096u
+
+/* POSIX file types as FUSE carries them (Linux values, whatever the host). */
+#define WF_S_IFMT   0170000u
+#define WF_S_IFDIR  0040000u
+#define WF_S_IFREG  0100000u
+#define WF_S_IFLNK  0120000u
+#define WF_S_ISDIR(m) (((m) & WF_S_IFMT) == WF_S_IFDIR)
+#define WF_S_ISREG(m) (((m) & WF_S_IFMT) == WF_S_IFREG)
+
+/* Linux open(2) flags sent in OPEN. */
+#define WF_O_RDONLY 0u
+#define WF_O_WRONLY 1u
+#define WF_O_RDWR   2u
+
+#endif

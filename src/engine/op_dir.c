@@ -1,0 +1,265 @@
+/* op_dir.c — QueryDirectory: READDIRPLUS (or READDIR and a LOOKUP per uncached entry) from
+   the marker offset, into WinFsp directory records until the buffer is full or the
+   directory ends. */
+#include "engine/engine_internal.h"
+#include "engine/linux_errno.h"
+#include "engine/mappings.h"
+
+#define WF_DIR_BUFFER_MIN 4096u
+
+typedef struct wf_dirent_view {
+    uint64_t off;
+    const char *name;
+    uint32_t namelen;
+    uint32_t reclen;
+    const struct fuse_entry_out *entry;     /* READDIRPLUS only */
+} wf_dirent_view;
+
+/* Parses the record at op->pos; false when it is malformed (lengths beyond the reply). */
+static bool dirent_at(const wf_op *op, bool plus, wf_dirent_view *view)
+{
+    uint32_t left = op->end - op->pos;
+    const uint8_t *p = op->dirbuf + op->pos;
+    uint32_t header = plus ? (uint32_t)FUSE_NAME_OFFSET_DIRENTPLUS : (uint32_t)FUSE_NAME_OFFSET;
+    struct fuse_dirent dirent;
+
+    if (left < header)
+        return false;
+    wf_mem_copy(&dirent, p + header - FUSE_NAME_OFFSET, FUSE_NAME_OFFSET);
+    if (dirent.namelen == 0 || dirent.namelen > left - header)
+        return false;
+    view->off = dirent.off;
+    view->name = (const char *)p + header;
+    view->namelen = dirent.namelen;
+    view->reclen = (uint32_t)FUSE_DIRENT_ALIGN(header + dirent.namelen);
+    if (view->reclen > left)
+        view->reclen = left;    /* the last record may omit its padding */
+    view->entry = plus ? (const struct fuse_entry_out *)(const void *)p : NULL;
+    return true;
+}
+
+static bool is_dot_or_dotdot(const wf_dirent_view *view)
+{
+    return (view->namelen == 1 && view->name[0] == '.') ||
+        (view->namelen == 2 && view->name[0] == '.' && view->name[1] == '.');
+}
+
+static bool name_is_valid(const wf_dirent_view *view)
+{
+    for (uint32_t i = 0; i < view->namelen; i++)
+        if (view->name[i] == '/' || view->name[i] == 0)
+            return false;
+    return true;
+}
+
+/* Appends one WinFsp directory record; false when it does not fit. */
+static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fuse_attr *attr,
+    bool *bad_name)
+{
+    uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
+    uint32_t cap = op->req->Req.QueryDirectory.Length;
+    FSP_FSCTL_DIR_INFO info;
+    size_t units;
+
+    *bad_name = false;
+    if (cap - op->done < sizeof info)
+        return false;
+    NTSTATUS status = wf_utf8_to_utf16(view->name, view->namelen,
+        (uint16_t *)(void *)(out + op->done + sizeof info),
+        (cap - op->done - sizeof info) / sizeof(uint16_t), &units);
+    if (status == STATUS_BUFFER_OVERFLOW)
+        return false;
+    if (!NT_SUCCESS(status) || sizeof info + units * 2 > UINT16_MAX) {
+        *bad_name = true;
+        return true;
+    }
+    wf_mem_set(&info, 0, sizeof info);
+    info.Size = (uint16_t)(sizeof info + units * sizeof(uint16_t));
+    wf_op_file_info(attr, &info.FileInfo);
+    info.NextOffset = view->off;
+    uint32_t aligned = (uint32_t)FSP_FSCTL_DEFAULT_ALIGN_UP(info.Size);
+    if (aligned > cap - op->done)
+        return false;
+    wf_mem_copy(out + op->done, &info, sizeof info);
+    op->done += aligned;
+    return true;
+}
+
+/* The end-of-directory mark: a record of size 0, when there is room for it. */
+static void add_end_mark(wf_op *op)
+{
+    uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
+    if (op->req->Req.QueryDirectory.Length - op->done >= sizeof(uint16_t)) {
+        wf_mem_set(out + op->done, 0, sizeof(uint16_t));
+        op->done += sizeof(uint16_t);
+    }
+}
+
+wf_step wf_op_query_directory(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    wf_file *file = wf_op_file(op->req->Req.QueryDirectory.UserContext2);
+    bool plus = engine->flags & FUSE_DO_READDIRPLUS;
+    wf_dirent_view view;
+    struct fuse_attr attr;
+    bool bad_name;
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    if (!file->is_directory) {
+        op->status = STATUS_INVALID_PARAMETER;
+        WF_CORO_RETURN(op->state);
+    }
+    {
+        const FSP_FSCTL_TRANSACT_BUF *marker = &op->req->Req.QueryDirectory.Marker;
+        uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
+        if (marker->Size == 0) {
+            op->dir_offset = 0;
+        } else if (marker->Size == sizeof(uint64_t) &&
+            (uint32_t)marker->Offset + marker->Size <= buffer_size) {
+            wf_mem_copy(&op->dir_offset, op->req->Buffer + marker->Offset, sizeof(uint64_t));
+        } else {
+            op->status = STATUS_INVALID_PARAMETER;
+            WF_CORO_RETURN(op->state);
+        }
+    }
+    op->done = 0;
+    op->node = file->node;
+    wf_cache_ref(engine->cache, op->node);
+
+    /* A handle opened without FILE_LIST_DIRECTORY opens its FUSE handle now. */
+    if (!file->has_fh && !wf_engine_enosys(engine, FUSE_OPENDIR)) {
+        wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
+        wf_call_begin(op, FUSE_OPENDIR, file->node->nodeid);
+        wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
+        wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
+        WF_AWAIT_REPLY(op->state);
+        if (op->call.error && !(op->call.error == WF_ENOSYS &&
+                (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+        if (!op->call.error) {
+            file->has_fh = true;
+            file->fh = op->u.open.out.fh;
+            file->fopen_flags = op->u.open.out.open_flags;
+        }
+    }
+
+    op->dirbuf_size = op->req->Req.QueryDirectory.Length;
+    if (op->dirbuf_size < WF_DIR_BUFFER_MIN)
+        op->dirbuf_size = WF_DIR_BUFFER_MIN;
+    if (op->dirbuf_size > engine->read_size)
+        op->dirbuf_size = engine->read_size;
+    op->dirbuf = wf_mem_alloc(op->dirbuf_size);
+    if (!op->dirbuf) {
+        op->status = STATUS_INSUFFICIENT_RESOURCES;
+        WF_CORO_RETURN(op->state);
+    }
+
+    for (;;) {
+        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
+        op->u.read.in.fh = file->fh;
+        op->u.read.in.offset = op->dir_offset;
+        op->u.read.in.size = op->dirbuf_size;
+        wf_call_begin(op, plus ? FUSE_READDIRPLUS : FUSE_READDIR, file->node->nodeid);
+        wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
+        wf_call_out(op, op->dirbuf, op->dirbuf_size);
+        op->call.out_variable = true;
+        WF_AWAIT_REPLY(op->state);
+
+        if (op->call.error) {
+            /* What is listed so far stands; the error comes with the next call. */
+            if (op->done)
+                goto full;
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+        if (op->call.out_size == 0) {
+            add_end_mark(op);
+            break;
+        }
+        op->pos = 0;
+        op->end = op->call.out_size;
+        while (op->pos < op->end) {
+            if (!dirent_at(op, plus, &view)) {
+                /* A malformed listing: keep what was valid, fail if that is nothing. */
+                wf_engine_count_bad_reply(engine);
+                if (op->done)
+                    goto full;
+                op->status = STATUS_IO_DEVICE_ERROR;
+                WF_CORO_RETURN(op->state);
+            }
+            if (!name_is_valid(&view) ||
+                (is_dot_or_dotdot(&view) && file->node->nodeid == FUSE_ROOT_ID)) {
+                if (!name_is_valid(&view))
+                    wf_engine_count_bad_name(engine);
+                /* The root lists no "." and ".." on Windows; "/" never names an entry. */
+                op->pos += view.reclen;
+                op->dir_offset = view.off;
+                continue;
+            }
+
+            if (is_dot_or_dotdot(&view)) {
+                const wf_node *which = view.namelen == 2 && file->parent ? file->parent : file->node;
+                wf_cache_get_attr(engine->cache, which, &attr, 0);
+            } else if (plus) {
+                attr = view.entry->attr;
+                if (view.entry->nodeid) {
+                    /* Every entry with a nodeid counts a lookup: cache it so the count is
+                       forgotten exactly once. */
+                    wf_cache_release(engine->cache, wf_cache_insert(engine->cache, file->node,
+                        view.name, view.namelen, view.entry, wf_engine_now()));
+                }
+            } else {
+                wf_node *cached = wf_cache_lookup(engine->cache, file->node, view.name,
+                    view.namelen, wf_engine_now());
+                bool valid = cached && wf_cache_get_attr(engine->cache, cached, &attr,
+                    wf_engine_now());
+                wf_cache_release(engine->cache, cached);
+                if (!valid) {
+                    wf_mem_copy(op->name, view.name, view.namelen);
+                    op->name[view.namelen] = 0;
+                    op->name_len = view.namelen;
+                    wf_call_begin(op, FUSE_LOOKUP, file->node->nodeid);
+                    wf_call_in(op, op->name, op->name_len + 1);
+                    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+                    WF_AWAIT_REPLY(op->state);
+
+                    dirent_at(op, false, &view);
+                    if (op->call.error || op->u.lookup.out.nodeid == 0) {
+                        /* Gone since READDIR (or unreadable): list it no more. */
+                        if (op->call.error == WF_ERR_DISCONNECTED) {
+                            if (op->done)
+                                goto full;
+                            op->status = STATUS_CONNECTION_DISCONNECTED;
+                            WF_CORO_RETURN(op->state);
+                        }
+                        op->pos += view.reclen;
+                        op->dir_offset = view.off;
+                        continue;
+                    }
+                    wf_cache_release(engine->cache, wf_cache_insert(engine->cache, file->node,
+                        op->name, op->name_len, &op->u.lookup.out, wf_engine_now()));
+                    attr = op->u.lookup.out.attr;
+                }
+            }
+
+            if (!add_dir_info(op, &view, &attr, &bad_name))
+                goto full;
+            if (bad_name)
+                wf_engine_count_bad_name(engine);
+            op->pos += view.reclen;
+            op->dir_offset = view.off;
+        }
+    }
+full:
+    op->status = STATUS_SUCCESS;
+    op->rsp->IoStatus.Information = op->done;
+
+    WF_CORO_END(op->state);
+}

@@ -1,0 +1,58 @@
+/* op_read.c — Read: READ requests of the negotiated size until the length is served or the
+   file ends, straight into the caller's buffer. */
+#include "engine/engine_internal.h"
+
+wf_step wf_op_read(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    const wf_file *file = wf_op_file(op->req->Req.Read.UserContext2);
+    uint8_t *buffer = (uint8_t *)(uintptr_t)op->req->Req.Read.Address;
+    uint32_t length = op->req->Req.Read.Length;
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    if (file->is_directory) {
+        op->status = STATUS_INVALID_DEVICE_REQUEST;
+        WF_CORO_RETURN(op->state);
+    }
+    if (!file->has_fh && !(engine->flags & FUSE_NO_OPEN_SUPPORT)) {
+        /* Opened without data access: the FSD should have refused already. */
+        op->status = STATUS_ACCESS_DENIED;
+        WF_CORO_RETURN(op->state);
+    }
+
+    op->done = 0;
+    while (op->done < length) {
+        op->chunk = length - op->done < engine->read_size ? length - op->done : engine->read_size;
+        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
+        op->u.read.in.fh = file->fh;
+        op->u.read.in.offset = op->req->Req.Read.Offset + op->done;
+        op->u.read.in.size = op->chunk;
+        op->u.read.in.flags = file->open_flags;
+        wf_call_begin(op, FUSE_READ, file->node->nodeid);
+        wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
+        wf_call_out(op, buffer + op->done, op->chunk);
+        op->call.out_variable = true;
+        WF_AWAIT_REPLY(op->state);
+
+        if (op->call.error) {
+            /* Data already read is delivered; the error shows on the next call. */
+            if (op->done)
+                break;
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+        op->done += op->call.out_size;
+        if (op->call.out_size < op->chunk)
+            break;  /* a short read is the end of the file */
+    }
+
+    op->status = op->done || !length ? STATUS_SUCCESS : STATUS_END_OF_FILE;
+    op->rsp->IoStatus.Information = op->done;
+
+    WF_CORO_END(op->state);
+}

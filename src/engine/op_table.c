@@ -1,0 +1,46 @@
+/* op_table.c — the one table of WinFsp request kinds: handler and name. */
+#include "engine/engine_internal.h"
+
+static wf_step op_unsupported(wf_op *op)
+{
+    op->status = STATUS_INVALID_DEVICE_REQUEST;
+    return WF_STEP_DONE;
+}
+
+static const struct {
+    wf_op_fn *handler;
+    const char *name;
+} wf_ops[FspFsctlTransactKindCount] = {
+    [FspFsctlTransactReservedKind] = { op_unsupported, "Reserved" },
+    [FspFsctlTransactCreateKind] = { wf_op_create, "Create" },
+    [FspFsctlTransactOverwriteKind] = { op_unsupported, "Overwrite" },
+    [FspFsctlTransactCleanupKind] = { wf_op_cleanup, "Cleanup" },
+    [FspFsctlTransactCloseKind] = { wf_op_close, "Close" },
+    [FspFsctlTransactReadKind] = { wf_op_read, "Read" },
+    [FspFsctlTransactWriteKind] = { op_unsupported, "Write" },
+    [FspFsctlTransactQueryInformationKind] = { wf_op_query_information, "QueryInformation" },
+    [FspFsctlTransactSetInformationKind] = { op_unsupported, "SetInformation" },
+    [FspFsctlTransactQueryEaKind] = { op_unsupported, "QueryEa" },
+    [FspFsctlTransactSetEaKind] = { op_unsupported, "SetEa" },
+    [FspFsctlTransactFlushBuffersKind] = { op_unsupported, "FlushBuffers" },
+    [FspFsctlTransactQueryVolumeInformationKind] = { wf_op_query_volume_information, "QueryVolumeInformation" },
+    [FspFsctlTransactSetVolumeInformationKind] = { op_unsupported, "SetVolumeInformation" },
+    [FspFsctlTransactQueryDirectoryKind] = { wf_op_query_directory, "QueryDirectory" },
+    [FspFsctlTransactFileSystemControlKind] = { op_unsupported, "FileSystemControl" },
+    [FspFsctlTransactDeviceControlKind] = { op_unsupported, "DeviceControl" },
+    [FspFsctlTransactShutdownKind] = { op_unsupported, "Shutdown" },
+    [FspFsctlTransactLockControlKind] = { op_unsupported, "LockControl" },
+    [FspFsctlTransactQuerySecurityKind] = { op_unsupported, "QuerySecurity" },
+    [FspFsctlTransactSetSecurityKind] = { op_unsupported, "SetSecurity" },
+    [FspFsctlTransactQueryStreamInformationKind] = { op_unsupported, "QueryStreamInformation" },
+};
+
+wf_op_fn *wf_op_handler(uint32_t kind)
+{
+    return kind < FspFsctlTransactKindCount ? wf_ops[kind].handler : op_unsupported;
+}
+
+const char *wf_op_kind_name(uint32_t kind)
+{
+    return kind < FspFsctlTransactKindCount ? wf_ops[kind].name : "Unknown";
+}

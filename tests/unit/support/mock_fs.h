@@ -1,0 +1,71 @@
+/* mock_fs.h — a mock FUSE file system that drives the engine directly, in the style of
+   FreeBSD's fusefs tests: expect this opcode with these fields, reply with that, expect
+   this NTSTATUS. */
+#ifndef WF_TEST_MOCK_FS_H
+#define WF_TEST_MOCK_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "winfuse/engine.h"
+#include "winfuse/fuse_abi.h"
+
+typedef struct mock_fs mock_fs;
+
+/* A FUSE request the engine handed out. */
+typedef struct mock_request {
+    struct fuse_in_header header;
+    const uint8_t *body;        /* points into the mock's copy; valid until the next expect */
+    uint32_t body_size;
+} mock_request;
+
+typedef struct mock_init_options {
+    uint32_t major, minor;      /* 0: 7.31 */
+    uint32_t flags;             /* low INIT flags the "file system" accepts */
+    uint32_t max_write;         /* 0: 128 KiB */
+    uint16_t max_pages;         /* 0: 32 */
+} mock_init_options;
+
+/* An engine with a completion queue; max_message 0 picks 1 MiB + 4 KiB. */
+mock_fs *mock_new(uint32_t max_message);
+/* Answers INIT with the given options (NULL: defaults); asserts the INIT request. */
+void mock_init(mock_fs *m, const mock_init_options *options);
+mock_fs *mock_start(void);      /* mock_new + mock_init with defaults */
+void mock_free(mock_fs *m);
+wf_engine *mock_engine(mock_fs *m);
+
+/* Takes the next FUSE request, waiting up to a second; fails the test if none comes or
+   if its opcode differs. */
+mock_request mock_expect(mock_fs *m, uint32_t opcode);
+/* As mock_expect, and also checks the nodeid. */
+mock_request mock_expect_node(mock_fs *m, uint32_t opcode, uint64_t nodeid);
+/* True when no request is ready (waits timeout_ms). */
+bool mock_idle(mock_fs *m, uint32_t timeout_ms);
+
+/* Replies to a request: error is a negative errno or 0; returns transact's status. */
+NTSTATUS mock_reply(mock_fs *m, uint64_t unique, int32_t error, const void *body, uint32_t size);
+NTSTATUS mock_reply_raw(mock_fs *m, const void *message, uint32_t size);
+NTSTATUS mock_reply_entry(mock_fs *m, uint64_t unique, uint64_t nodeid, uint32_t mode,
+    uint64_t size, uint64_t entry_valid_s, uint64_t attr_valid_s);
+NTSTATUS mock_reply_open(mock_fs *m, uint64_t unique, uint64_t fh, uint32_t open_flags);
+
+/* WinFsp requests. */
+FSP_FSCTL_TRANSACT_REQ *mock_req_new(uint32_t kind);    /* Hint is unique; free() it */
+void mock_req_set_name(FSP_FSCTL_TRANSACT_REQ *req, const char *path);
+FSP_FSCTL_TRANSACT_REQ *mock_req_create(const char *path, uint32_t disposition,
+    uint32_t options, uint32_t access);
+/* Submits and frees the request; returns its Hint. */
+uint64_t mock_submit(mock_fs *m, FSP_FSCTL_TRANSACT_REQ *req);
+/* Waits up to a second for the response to hint; fails the test if none. */
+FSP_FSCTL_TRANSACT_RSP mock_response(mock_fs *m, uint64_t hint);
+bool mock_has_response(mock_fs *m, uint64_t hint);
+
+/* Open \path with FILE_OPEN through the whole sequence, for tests that need a handle:
+   LOOKUP of each component (nodeids given), then OPEN. Returns UserContext2. */
+uint64_t mock_open_file(mock_fs *m, const char *name, uint64_t nodeid, uint64_t size,
+    uint64_t fh);
+
+struct fuse_attr mock_attr(uint64_t ino, uint32_t mode, uint64_t size);
+
+#endif
