@@ -24,6 +24,8 @@ struct mock_fs {
     pthread_cond_t cond;
     FSP_FSCTL_TRANSACT_RSP responses[MOCK_MAX_RESPONSES];
     bool used[MOCK_MAX_RESPONSES];
+    mock_complete_hook *hook;
+    void *hook_context;
 };
 
 static uint64_t next_hint = 1;
@@ -32,6 +34,13 @@ static void on_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
 {
     mock_fs *m = host;
     pthread_mutex_lock(&m->lock);
+    if (m->hook) {
+        mock_complete_hook *hook = m->hook;
+        void *context = m->hook_context;
+        pthread_mutex_unlock(&m->lock);
+        hook(context, rsp);
+        return;
+    }
     for (int i = 0; i < MOCK_MAX_RESPONSES; i++)
         if (!m->used[i]) {
             m->used[i] = true;
@@ -314,4 +323,162 @@ uint64_t mock_open_file(mock_fs *m, const char *name, uint64_t nodeid, uint64_t 
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     return rsp.Rsp.Create.Opened.UserContext2;
+}
+
+void mock_set_complete_hook(mock_fs *m, mock_complete_hook *hook, void *context)
+{
+    pthread_mutex_lock(&m->lock);
+    m->hook = hook;
+    m->hook_context = context;
+    pthread_mutex_unlock(&m->lock);
+}
+
+bool mock_take(mock_fs *m, mock_request *req, uint32_t timeout_ms)
+{
+    memset(req, 0, sizeof *req);
+    if (!take_request(m, timeout_ms))
+        return false;
+    memcpy(&req->header, m->request, sizeof req->header);
+    assert_int_equal(req->header.len, m->request_len);
+    req->body = m->request + sizeof req->header;
+    req->body_size = (uint32_t)(m->request_len - sizeof req->header);
+    return true;
+}
+
+mock_request mock_expect_wait(mock_fs *m, uint32_t opcode, uint32_t timeout_ms)
+{
+    mock_request req;
+    if (!mock_take(m, &req, timeout_ms))
+        fail_msg("expected FUSE opcode %u within %u ms, got no request", opcode, timeout_ms);
+    if (req.header.opcode != opcode)
+        fail_msg("expected FUSE opcode %u, got %u", opcode, req.header.opcode);
+    return req;
+}
+
+NTSTATUS mock_reply_attr(mock_fs *m, uint64_t unique, const struct fuse_attr *attr,
+    uint64_t attr_valid_s)
+{
+    struct fuse_attr_out out;
+    memset(&out, 0, sizeof out);
+    out.attr = *attr;
+    out.attr_valid = attr_valid_s;
+    return mock_reply(m, unique, 0, &out, sizeof out);
+}
+
+struct fuse_entry_out mock_entry(uint64_t nodeid, uint32_t mode, uint64_t size,
+    uint64_t entry_valid_s, uint32_t entry_valid_ns, uint64_t attr_valid_s)
+{
+    struct fuse_entry_out out;
+    memset(&out, 0, sizeof out);
+    out.nodeid = nodeid;
+    out.entry_valid = entry_valid_s;
+    out.entry_valid_nsec = entry_valid_ns;
+    out.attr_valid = attr_valid_s;
+    out.attr = mock_attr(nodeid, mode, size);
+    return out;
+}
+
+FSP_FSCTL_TRANSACT_REQ *mock_req_read(uint64_t handle, void *address, uint64_t offset,
+    uint32_t length)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactReadKind);
+    req->Req.Read.UserContext2 = handle;
+    req->Req.Read.Address = (uint64_t)(uintptr_t)address;
+    req->Req.Read.Offset = offset;
+    req->Req.Read.Length = length;
+    return req;
+}
+
+FSP_FSCTL_TRANSACT_REQ *mock_req_query_dir(uint64_t handle, void *address, uint32_t length,
+    const uint64_t *marker)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactQueryDirectoryKind);
+    req->Req.QueryDirectory.UserContext2 = handle;
+    req->Req.QueryDirectory.Address = (uint64_t)(uintptr_t)address;
+    req->Req.QueryDirectory.Length = length;
+    if (marker) {
+        uint16_t offset = (uint16_t)(req->Size - sizeof *req);
+        memcpy(req->Buffer + offset, marker, sizeof *marker);
+        req->Req.QueryDirectory.Marker.Offset = offset;
+        req->Req.QueryDirectory.Marker.Size = sizeof *marker;
+        req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof *marker));
+    }
+    return req;
+}
+
+FSP_FSCTL_TRANSACT_REQ *mock_req_cleanup(uint64_t handle)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactCleanupKind);
+    req->Req.Cleanup.UserContext2 = handle;
+    return req;
+}
+
+FSP_FSCTL_TRANSACT_REQ *mock_req_close(uint64_t handle)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactCloseKind);
+    req->Req.Close.UserContext2 = handle;
+    return req;
+}
+
+FSP_FSCTL_TRANSACT_REQ *mock_req_query_info(uint64_t handle)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactQueryInformationKind);
+    req->Req.QueryInformation.UserContext2 = handle;
+    return req;
+}
+
+uint64_t mock_open_root(mock_fs *m, uint64_t fh)
+{
+    uint64_t hint = mock_submit(m, mock_req_create("\\", FILE_OPEN, FILE_DIRECTORY_FILE,
+        FILE_LIST_DIRECTORY | SYNCHRONIZE));
+    mock_request req = mock_expect_node(m, FUSE_GETATTR, FUSE_ROOT_ID);
+    struct fuse_attr attr = mock_attr(FUSE_ROOT_ID, 040755, 0);
+    mock_reply_attr(m, req.header.unique, &attr, 60);
+    req = mock_expect_node(m, FUSE_OPENDIR, FUSE_ROOT_ID);
+    mock_reply_open(m, req.header.unique, fh, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    return rsp.Rsp.Create.Opened.UserContext2;
+}
+
+uint64_t mock_open_dir(mock_fs *m, const char *name, uint64_t nodeid, uint64_t fh)
+{
+    char path[300];
+    snprintf(path, sizeof path, "\\%s", name);
+    uint64_t hint = mock_submit(m, mock_req_create(path, FILE_OPEN, FILE_DIRECTORY_FILE,
+        FILE_LIST_DIRECTORY | SYNCHRONIZE));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, name);
+    mock_reply_entry(m, req.header.unique, nodeid, 040755, 0, 60, 60);
+    req = mock_expect_node(m, FUSE_OPENDIR, nodeid);
+    mock_reply_open(m, req.header.unique, fh, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    return rsp.Rsp.Create.Opened.UserContext2;
+}
+
+uint32_t mock_dirent_add(uint8_t *buf, uint32_t len, uint64_t ino, uint64_t off,
+    const char *name)
+{
+    struct fuse_dirent dirent;
+    memset(&dirent, 0, sizeof dirent);
+    dirent.ino = ino;
+    dirent.off = off;
+    dirent.namelen = (uint32_t)strlen(name);
+    dirent.type = 8;    /* DT_REG; the engine takes types from attributes */
+    uint32_t size = (uint32_t)FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + dirent.namelen);
+    memset(buf + len, 0, size);
+    memcpy(buf + len, &dirent, FUSE_NAME_OFFSET);
+    memcpy(buf + len + FUSE_NAME_OFFSET, name, dirent.namelen);
+    return len + size;
+}
+
+uint32_t mock_direntplus_add(uint8_t *buf, uint32_t len, const struct fuse_entry_out *entry,
+    uint64_t off, const char *name)
+{
+    uint32_t start = len + (uint32_t)sizeof *entry;
+    memset(buf + len, 0, sizeof *entry);
+    memcpy(buf + len, entry, sizeof *entry);
+    uint32_t end = mock_dirent_add(buf, start, entry->attr.ino, off, name);
+    return end;
 }

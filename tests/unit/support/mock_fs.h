@@ -68,4 +68,46 @@ uint64_t mock_open_file(mock_fs *m, const char *name, uint64_t nodeid, uint64_t 
 
 struct fuse_attr mock_attr(uint64_t ino, uint32_t mode, uint64_t size);
 
+/* Helpers for the engine's per-area tests. ------------------------------------------- */
+
+/* Responses go to hook instead of the queue mock_response reads (NULL restores it); for
+   tests that run many threads against mock_engine(m) directly. */
+typedef void mock_complete_hook(void *context, const FSP_FSCTL_TRANSACT_RSP *rsp);
+void mock_set_complete_hook(mock_fs *m, mock_complete_hook *hook, void *context);
+
+/* As mock_expect, waiting up to timeout_ms (for requests that come from a timer, such as
+   the FORGETs of expired entries). */
+mock_request mock_expect_wait(mock_fs *m, uint32_t opcode, uint32_t timeout_ms);
+/* Takes the next request whatever its opcode, or returns false after timeout_ms. */
+bool mock_take(mock_fs *m, mock_request *req, uint32_t timeout_ms);
+
+NTSTATUS mock_reply_attr(mock_fs *m, uint64_t unique, const struct fuse_attr *attr,
+    uint64_t attr_valid_s);
+/* A LOOKUP-family reply with the given TTLs in nanoseconds too. */
+struct fuse_entry_out mock_entry(uint64_t nodeid, uint32_t mode, uint64_t size,
+    uint64_t entry_valid_s, uint32_t entry_valid_ns, uint64_t attr_valid_s);
+
+/* Requests on an open handle (UserContext2). */
+FSP_FSCTL_TRANSACT_REQ *mock_req_read(uint64_t handle, void *address, uint64_t offset,
+    uint32_t length);
+/* marker NULL: from the start; else the 8-byte NextOffset of the last record received. */
+FSP_FSCTL_TRANSACT_REQ *mock_req_query_dir(uint64_t handle, void *address, uint32_t length,
+    const uint64_t *marker);
+FSP_FSCTL_TRANSACT_REQ *mock_req_cleanup(uint64_t handle);
+FSP_FSCTL_TRANSACT_REQ *mock_req_close(uint64_t handle);
+FSP_FSCTL_TRANSACT_REQ *mock_req_query_info(uint64_t handle);
+
+/* Opens the root for listing: GETATTR(1) (TTL 60 s), then OPENDIR answered with fh.
+   Returns UserContext2. */
+uint64_t mock_open_root(mock_fs *m, uint64_t fh);
+/* Opens \name, a directory, for listing: LOOKUP (TTLs 60 s), then OPENDIR with fh. */
+uint64_t mock_open_dir(mock_fs *m, const char *name, uint64_t nodeid, uint64_t fh);
+
+/* Appends a READDIR record to buf[0..len); returns the new length. */
+uint32_t mock_dirent_add(uint8_t *buf, uint32_t len, uint64_t ino, uint64_t off,
+    const char *name);
+/* Appends a READDIRPLUS record; returns the new length. */
+uint32_t mock_direntplus_add(uint8_t *buf, uint32_t len, const struct fuse_entry_out *entry,
+    uint64_t off, const char *name);
+
 #endif

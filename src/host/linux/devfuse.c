@@ -1,0 +1,513 @@
+/* devfuse.c — the /dev/fuse door: pumps FUSE messages between the engine and a SEQPACKET socket. */
+#define _GNU_SOURCE
+#include "host/linux/devfuse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "winfuse/fuse_abi.h"
+
+/* A send the kernel refuses for want of memory is retried this often, 1 ms apart, before
+   the request is failed: a large datagram needs a large contiguous allocation. */
+#define WF_DEVFUSE_SEND_RETRIES 100
+
+typedef struct wf_devfuse_worker {
+    wf_devfuse *devfuse;
+    pthread_t thread;
+    bool started;
+    bool replies;               /* the one thread that reads the channel */
+    void *buffer;               /* a request taken out, or the message received */
+    void *out;                  /* reply thread: the request its reply gives back */
+} wf_devfuse_worker;
+
+struct wf_devfuse {
+    wf_engine *engine;
+    int fd;
+    uint32_t cap;
+    bool debug;
+
+    pthread_mutex_t lock;
+    pthread_cond_t changed;     /* closed, progress, a request thread ending, DESTROY answered */
+    bool lock_made, changed_made;
+    bool closed;
+    bool destroy_answered;
+    unsigned requesters_running;
+    uint64_t progress;
+
+    _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
+    _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
+        truncated_replies, refused_requests;
+
+    unsigned worker_count;
+    wf_devfuse_worker workers[];
+};
+
+typedef enum wf_devfuse_sent {
+    WF_DEVFUSE_SENT,
+    WF_DEVFUSE_REFUSED,         /* this message cannot cross; the channel is fine */
+    WF_DEVFUSE_GONE,            /* the channel is closed */
+} wf_devfuse_sent;
+
+static const char *const wf_devfuse_opcode_names[] = {
+    [FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET", [FUSE_GETATTR] = "GETATTR",
+    [FUSE_SETATTR] = "SETATTR", [FUSE_READLINK] = "READLINK", [FUSE_SYMLINK] = "SYMLINK",
+    [FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR", [FUSE_UNLINK] = "UNLINK",
+    [FUSE_RMDIR] = "RMDIR", [FUSE_RENAME] = "RENAME", [FUSE_LINK] = "LINK",
+    [FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ", [FUSE_WRITE] = "WRITE",
+    [FUSE_STATFS] = "STATFS", [FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC",
+    [FUSE_SETXATTR] = "SETXATTR", [FUSE_GETXATTR] = "GETXATTR",
+    [FUSE_LISTXATTR] = "LISTXATTR", [FUSE_REMOVEXATTR] = "REMOVEXATTR",
+    [FUSE_FLUSH] = "FLUSH", [FUSE_INIT] = "INIT", [FUSE_OPENDIR] = "OPENDIR",
+    [FUSE_READDIR] = "READDIR", [FUSE_RELEASEDIR] = "RELEASEDIR",
+    [FUSE_FSYNCDIR] = "FSYNCDIR", [FUSE_GETLK] = "GETLK", [FUSE_SETLK] = "SETLK",
+    [FUSE_SETLKW] = "SETLKW", [FUSE_ACCESS] = "ACCESS", [FUSE_CREATE] = "CREATE",
+    [FUSE_INTERRUPT] = "INTERRUPT", [FUSE_BMAP] = "BMAP", [FUSE_DESTROY] = "DESTROY",
+    [FUSE_IOCTL] = "IOCTL", [FUSE_POLL] = "POLL", [FUSE_NOTIFY_REPLY] = "NOTIFY_REPLY",
+    [FUSE_BATCH_FORGET] = "BATCH_FORGET", [FUSE_FALLOCATE] = "FALLOCATE",
+    [FUSE_READDIRPLUS] = "READDIRPLUS", [FUSE_RENAME2] = "RENAME2", [FUSE_LSEEK] = "LSEEK",
+    [FUSE_COPY_FILE_RANGE] = "COPY_FILE_RANGE", [FUSE_SETUPMAPPING] = "SETUPMAPPING",
+    [FUSE_REMOVEMAPPING] = "REMOVEMAPPING", [FUSE_SYNCFS] = "SYNCFS",
+    [FUSE_TMPFILE] = "TMPFILE", [FUSE_STATX] = "STATX",
+    [FUSE_COPY_FILE_RANGE_64] = "COPY_FILE_RANGE_64",
+};
+
+static const char *wf_devfuse_opcode_name(uint32_t opcode)
+{
+    size_t count = sizeof wf_devfuse_opcode_names / sizeof wf_devfuse_opcode_names[0];
+    if (opcode < count && wf_devfuse_opcode_names[opcode])
+        return wf_devfuse_opcode_names[opcode];
+    return "?";
+}
+
+static void wf_devfuse_count(_Atomic uint64_t *counter)
+{
+    atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
+}
+
+static void wf_devfuse_trace_request(const void *message, size_t len)
+{
+    struct fuse_in_header in;
+    if (len < sizeof in) {
+        fprintf(stderr, "devfuse: -> short request, len %zu\n", len);
+        return;
+    }
+    memcpy(&in, message, sizeof in);
+    fprintf(stderr, "devfuse: -> %s unique %" PRIu64 " nodeid %" PRIu64 " len %u\n",
+        wf_devfuse_opcode_name(in.opcode), in.unique, in.nodeid, in.len);
+}
+
+static void wf_devfuse_trace_reply(const void *message, size_t len)
+{
+    struct fuse_out_header out;
+    if (len < sizeof out) {
+        fprintf(stderr, "devfuse: <- short reply, len %zu\n", len);
+        return;
+    }
+    memcpy(&out, message, sizeof out);
+    if (out.unique == 0)
+        fprintf(stderr, "devfuse: <- notify code %d len %u\n", out.error, out.len);
+    else
+        fprintf(stderr, "devfuse: <- unique %" PRIu64 " error %d len %u (read %zu)\n",
+            out.unique, out.error, out.len, len);
+}
+
+/* The file system is gone: every WinFsp request waiting on it fails. */
+static void wf_devfuse_gone(wf_devfuse *devfuse, const char *why)
+{
+    bool first;
+    pthread_mutex_lock(&devfuse->lock);
+    first = !devfuse->closed;
+    devfuse->closed = true;
+    pthread_cond_broadcast(&devfuse->changed);
+    pthread_mutex_unlock(&devfuse->lock);
+    if (!first)
+        return;
+    if (devfuse->debug)
+        fprintf(stderr, "devfuse: channel closed: %s\n", why);
+    wf_engine_disconnect(devfuse->engine);
+}
+
+/* Sends one request as one message. A SEQPACKET send is all or nothing. */
+static wf_devfuse_sent wf_devfuse_send(wf_devfuse *devfuse, const void *message, size_t len)
+{
+    if (devfuse->debug)
+        wf_devfuse_trace_request(message, len);
+    if (len >= sizeof(struct fuse_in_header)) {
+        struct fuse_in_header in;
+        memcpy(&in, message, sizeof in);
+        if (in.opcode == FUSE_DESTROY)
+            atomic_store(&devfuse->destroy_unique, in.unique);
+    }
+    for (unsigned attempt = 0;; attempt++) {
+        if (send(devfuse->fd, message, len, MSG_NOSIGNAL) >= 0) {
+            wf_devfuse_count(&devfuse->requests_sent);
+            return WF_DEVFUSE_SENT;
+        }
+        int err = errno;
+        if (err == EINTR)
+            continue;
+        if ((err == ENOBUFS || err == ENOMEM) && attempt < WF_DEVFUSE_SEND_RETRIES) {
+            struct timespec delay = { .tv_sec = 0, .tv_nsec = 1000000L };
+            nanosleep(&delay, NULL);
+            continue;
+        }
+        if (err == EMSGSIZE || err == ENOBUFS || err == ENOMEM) {
+            wf_devfuse_count(&devfuse->refused_requests);
+            if (devfuse->debug)
+                fprintf(stderr, "devfuse: request not sent: %s\n", strerror(err));
+            return WF_DEVFUSE_REFUSED;
+        }
+        wf_devfuse_gone(devfuse, strerror(err));
+        return WF_DEVFUSE_GONE;
+    }
+}
+
+/* An EIO reply for unique, as the Linux kernel fails a request that cannot be carried
+   or whose reply it cannot take. Returns false when there is nothing to answer. */
+static bool wf_devfuse_eio_reply(uint64_t unique, struct fuse_out_header *reply)
+{
+    reply->len = sizeof *reply;
+    reply->error = -EIO;
+    reply->unique = unique;
+    return unique != 0;
+}
+
+static uint64_t wf_devfuse_unique_of(const void *message, size_t len, size_t offset)
+{
+    uint64_t unique = 0;
+    if (len >= offset + sizeof unique)
+        memcpy(&unique, (const uint8_t *)message + offset, sizeof unique);
+    return unique;
+}
+
+/* Hands one message to the engine and sends the request it may give back straight away,
+   which saves waking a request thread. ours: the message is an EIO made here, not the
+   file system's, and is not counted. Returns false once the channel is gone. */
+static bool wf_devfuse_hand_in(wf_devfuse *devfuse, const void *message, size_t len,
+    bool ours, void *out)
+{
+    struct fuse_out_header eio;
+    uint64_t to_fail[2];        /* a first pass adds at most two, each later pass one */
+    unsigned failing = 0;
+
+    for (;;) {
+        size_t out_len = 0;
+        NTSTATUS status = wf_engine_transact(devfuse->engine, message, len, out,
+            devfuse->cap, &out_len, 0);
+        if (!ours && status == STATUS_INVALID_PARAMETER) {
+            wf_devfuse_count(&devfuse->bad_replies);
+            /* The kernel would fail the daemon's write with EINVAL and leave the request
+               out; over a socket the daemon never learns, so the request it answers fails
+               with EIO instead of leaving a Windows caller waiting. Where the engine has
+               already failed it, the EIO finds nothing. */
+            uint64_t unique = wf_devfuse_unique_of(message, len,
+                offsetof(struct fuse_out_header, unique));
+            if (unique && failing < 2)
+                to_fail[failing++] = unique;
+        } else if (!ours && status == STATUS_NOT_FOUND) {
+            /* A socket cannot answer ENOENT to the daemon's write: count it, go on. */
+            wf_devfuse_count(&devfuse->unknown_replies);
+        }
+        if (out_len) {
+            wf_devfuse_sent sent = wf_devfuse_send(devfuse, out, out_len);
+            if (sent == WF_DEVFUSE_GONE)
+                return false;
+            uint64_t unique = wf_devfuse_unique_of(out, out_len,
+                offsetof(struct fuse_in_header, unique));
+            if (sent == WF_DEVFUSE_REFUSED && unique && failing < 2)
+                to_fail[failing++] = unique;
+        }
+        if (!failing)
+            return true;
+        wf_devfuse_eio_reply(to_fail[--failing], &eio);
+        message = &eio;
+        len = sizeof eio;
+        ours = true;
+    }
+}
+
+static void wf_devfuse_note_progress(wf_devfuse *devfuse, bool destroy_answered)
+{
+    pthread_mutex_lock(&devfuse->lock);
+    devfuse->progress++;
+    if (destroy_answered)
+        devfuse->destroy_answered = true;
+    pthread_cond_broadcast(&devfuse->changed);
+    pthread_mutex_unlock(&devfuse->lock);
+}
+
+static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
+{
+    wf_devfuse *devfuse = worker->devfuse;
+    struct fuse_out_header header, eio;
+
+    for (;;) {
+        /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
+        ssize_t got = recv(devfuse->fd, worker->buffer, devfuse->cap, MSG_TRUNC);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            wf_devfuse_gone(devfuse, got == 0 ? "end of file" : strerror(errno));
+            return;
+        }
+        wf_devfuse_count(&devfuse->replies_received);
+        size_t len = (size_t)got;
+        if (devfuse->debug)
+            wf_devfuse_trace_reply(worker->buffer, len > devfuse->cap ? devfuse->cap : len);
+
+        const void *message = worker->buffer;
+        bool ours = false;
+        memset(&header, 0, sizeof header);
+        memcpy(&header, worker->buffer, len < sizeof header ? len : sizeof header);
+        if (len > devfuse->cap) {
+            /* The tail is lost: fail the request it answers rather than leave it out. */
+            wf_devfuse_count(&devfuse->truncated_replies);
+            if (!wf_devfuse_eio_reply(header.unique, &eio))
+                continue;
+            message = &eio;
+            len = sizeof eio;
+            ours = true;
+        }
+        uint64_t destroy = atomic_load(&devfuse->destroy_unique);
+        bool destroy_answered = destroy != 0 && header.unique == destroy;
+        if (!wf_devfuse_hand_in(devfuse, message, len, ours, worker->out))
+            return;
+        wf_devfuse_note_progress(devfuse, destroy_answered);
+    }
+}
+
+static void wf_devfuse_request_loop(wf_devfuse_worker *worker)
+{
+    wf_devfuse *devfuse = worker->devfuse;
+    struct fuse_out_header eio;
+
+    for (;;) {
+        size_t len = 0;
+        NTSTATUS status = wf_engine_transact(devfuse->engine, NULL, 0, worker->buffer,
+            devfuse->cap, &len, UINT32_MAX);
+        if (status == STATUS_CONNECTION_DISCONNECTED)
+            return;
+        if (!NT_SUCCESS(status)) {
+            fprintf(stderr, "devfuse: the engine refused to hand out requests (0x%08x)\n",
+                (unsigned)status);
+            return;
+        }
+        if (!len)
+            continue;
+        wf_devfuse_sent sent = wf_devfuse_send(devfuse, worker->buffer, len);
+        if (sent == WF_DEVFUSE_GONE)
+            return;
+        if (sent == WF_DEVFUSE_REFUSED) {
+            uint64_t unique = wf_devfuse_unique_of(worker->buffer, len,
+                offsetof(struct fuse_in_header, unique));
+            if (wf_devfuse_eio_reply(unique, &eio) &&
+                !wf_devfuse_hand_in(devfuse, &eio, sizeof eio, true, worker->buffer))
+                return;
+        }
+    }
+}
+
+static void *wf_devfuse_thread(void *arg)
+{
+    wf_devfuse_worker *worker = arg;
+    wf_devfuse *devfuse = worker->devfuse;
+
+    if (worker->replies) {
+        wf_devfuse_receive_loop(worker);
+    } else {
+        wf_devfuse_request_loop(worker);
+        pthread_mutex_lock(&devfuse->lock);
+        devfuse->requesters_running--;
+        pthread_cond_broadcast(&devfuse->changed);
+        pthread_mutex_unlock(&devfuse->lock);
+    }
+    return NULL;
+}
+
+static void wf_devfuse_free(wf_devfuse *devfuse)
+{
+    for (unsigned i = 0; i < devfuse->worker_count; i++) {
+        free(devfuse->workers[i].out);
+        free(devfuse->workers[i].buffer);
+    }
+    if (devfuse->changed_made)
+        pthread_cond_destroy(&devfuse->changed);
+    if (devfuse->lock_made)
+        pthread_mutex_destroy(&devfuse->lock);
+    free(devfuse);
+}
+
+/* A deadline timeout_ms from now on the clock the condition waits with. */
+static struct timespec wf_devfuse_deadline(uint32_t timeout_ms)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    return deadline;
+}
+
+static void wf_devfuse_join(wf_devfuse *devfuse)
+{
+    for (unsigned i = 0; i < devfuse->worker_count; i++) {
+        if (devfuse->workers[i].started)
+            pthread_join(devfuse->workers[i].thread, NULL);
+        devfuse->workers[i].started = false;
+    }
+}
+
+int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
+    wf_devfuse **out)
+{
+    unsigned requesters = options->request_threads ? options->request_threads : 1;
+    unsigned count = requesters + 1;
+    wf_devfuse *devfuse = NULL;
+    pthread_condattr_t condattr;
+    sigset_t all, saved;
+    bool mask_saved = false;
+    int err = 0;
+
+    *out = NULL;
+    if (options->fd < 0 || options->max_message < sizeof(struct fuse_in_header)) {
+        err = EINVAL;
+        goto out;
+    }
+    devfuse = calloc(1, sizeof *devfuse + count * sizeof devfuse->workers[0]);
+    if (!devfuse) {
+        err = ENOMEM;
+        goto out;
+    }
+    devfuse->engine = engine;
+    devfuse->fd = options->fd;
+    devfuse->cap = options->max_message;
+    devfuse->debug = options->debug;
+    devfuse->worker_count = count;
+    err = pthread_mutex_init(&devfuse->lock, NULL);
+    if (err)
+        goto out;
+    devfuse->lock_made = true;
+    pthread_condattr_init(&condattr);
+    pthread_condattr_setclock(&condattr, CLOCK_MONOTONIC);
+    err = pthread_cond_init(&devfuse->changed, &condattr);
+    pthread_condattr_destroy(&condattr);
+    if (err)
+        goto out;
+    devfuse->changed_made = true;
+
+    /* Buffers once, here, sized to the largest message either way. */
+    for (unsigned i = 0; i < count; i++) {
+        wf_devfuse_worker *worker = &devfuse->workers[i];
+        worker->devfuse = devfuse;
+        worker->replies = i == 0;
+        worker->buffer = malloc(devfuse->cap);
+        worker->out = worker->replies ? malloc(devfuse->cap) : NULL;
+        if (!worker->buffer || (worker->replies && !worker->out)) {
+            err = ENOMEM;
+            goto out;
+        }
+    }
+
+    /* Signals belong to the host's main thread, not to the pump. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    mask_saved = true;
+    for (unsigned i = 0; i < count; i++) {
+        wf_devfuse_worker *worker = &devfuse->workers[i];
+        /* Counted in before it runs, since it counts itself out when it ends. */
+        pthread_mutex_lock(&devfuse->lock);
+        devfuse->requesters_running += !worker->replies;
+        pthread_mutex_unlock(&devfuse->lock);
+        err = pthread_create(&worker->thread, NULL, wf_devfuse_thread, worker);
+        if (err) {
+            pthread_mutex_lock(&devfuse->lock);
+            devfuse->requesters_running -= !worker->replies;
+            pthread_mutex_unlock(&devfuse->lock);
+            goto out;
+        }
+        worker->started = true;
+    }
+    *out = devfuse;
+    devfuse = NULL;
+
+out:
+    if (mask_saved)
+        pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    if (devfuse) {
+        if (devfuse->workers[0].started) {
+            /* Stop what started: the threads see the channel shut and the engine gone. */
+            shutdown(devfuse->fd, SHUT_RDWR);
+            wf_engine_disconnect(engine);
+            wf_devfuse_join(devfuse);
+        }
+        wf_devfuse_free(devfuse);
+    }
+    return err;
+}
+
+bool wf_devfuse_closed(wf_devfuse *devfuse)
+{
+    pthread_mutex_lock(&devfuse->lock);
+    bool closed = devfuse->closed;
+    pthread_mutex_unlock(&devfuse->lock);
+    return closed;
+}
+
+uint64_t wf_devfuse_wait_progress(wf_devfuse *devfuse, uint64_t seen, uint32_t timeout_ms)
+{
+    struct timespec deadline = wf_devfuse_deadline(timeout_ms);
+    pthread_mutex_lock(&devfuse->lock);
+    while (devfuse->progress == seen && !devfuse->closed) {
+        if (pthread_cond_timedwait(&devfuse->changed, &devfuse->lock, &deadline) == ETIMEDOUT)
+            break;
+    }
+    uint64_t progress = devfuse->progress;
+    pthread_mutex_unlock(&devfuse->lock);
+    return progress;
+}
+
+void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
+{
+    stats->requests_sent = atomic_load(&devfuse->requests_sent);
+    stats->replies_received = atomic_load(&devfuse->replies_received);
+    stats->bad_replies = atomic_load(&devfuse->bad_replies);
+    stats->unknown_replies = atomic_load(&devfuse->unknown_replies);
+    stats->truncated_replies = atomic_load(&devfuse->truncated_replies);
+    stats->refused_requests = atomic_load(&devfuse->refused_requests);
+}
+
+void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)
+{
+    if (!devfuse)
+        return;
+    /* Drained: the request threads have seen the engine finish (its last requests and
+       DESTROY out), and DESTROY, if it went, has its answer; or the file system is gone. */
+    if (drain_ms) {
+        struct timespec deadline = wf_devfuse_deadline(drain_ms);
+        pthread_mutex_lock(&devfuse->lock);
+        while (!devfuse->closed && (devfuse->requesters_running > 0 ||
+                (atomic_load(&devfuse->destroy_unique) != 0 && !devfuse->destroy_answered))) {
+            if (pthread_cond_timedwait(&devfuse->changed, &devfuse->lock, &deadline) == ETIMEDOUT)
+                break;
+        }
+        pthread_mutex_unlock(&devfuse->lock);
+    }
+    /* Wakes the reply thread's recv (end of file) and any send blocked on a full buffer;
+       the file system reads what is queued, then end of file. */
+    shutdown(devfuse->fd, SHUT_RDWR);
+    wf_engine_disconnect(devfuse->engine);
+    wf_devfuse_join(devfuse);
+    wf_devfuse_free(devfuse);
+}

@@ -1,0 +1,50 @@
+/* devfuse.h — the /dev/fuse door: pumps FUSE messages between the engine and a SEQPACKET socket. */
+#ifndef WINFUSE_HOST_DEVFUSE_H
+#define WINFUSE_HOST_DEVFUSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "winfuse/engine.h"
+
+typedef struct wf_devfuse wf_devfuse;
+
+typedef struct wf_devfuse_options {
+    int fd;                     /* our end of the channel; the caller closes it after stop */
+    uint32_t max_message;       /* the engine's params.max_message */
+    unsigned request_threads;   /* threads that wait for requests; 0 picks 1 */
+    bool debug;                 /* trace every message on stderr */
+} wf_devfuse_options;
+
+typedef struct wf_devfuse_stats {
+    uint64_t requests_sent;
+    uint64_t replies_received;      /* messages read from the channel, notifications too */
+    uint64_t bad_replies;           /* refused by the engine as malformed */
+    uint64_t unknown_replies;       /* their unique matched nothing in flight */
+    uint64_t truncated_replies;     /* longer than max_message; their request fails with EIO */
+    uint64_t refused_requests;      /* the channel would not carry them; they fail with EIO */
+} wf_devfuse_stats;
+
+/* Starts the pump: request threads take the engine's requests out and send each as one
+   message; a reply thread hands each message it receives to the engine. End of file or an
+   error on the channel disconnects the engine. Returns 0 or an errno (if threads had
+   started by then, the channel is shut down and the engine disconnected). */
+int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
+    wf_devfuse **devfuse);
+
+/* True once the channel has closed or failed (the file system is gone). */
+bool wf_devfuse_closed(wf_devfuse *devfuse);
+
+/* Progress is a count of messages handed to the engine. Waits up to timeout_ms until it
+   differs from seen or the channel closes; returns the count then. */
+uint64_t wf_devfuse_wait_progress(wf_devfuse *devfuse, uint64_t seen, uint32_t timeout_ms);
+
+void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats);
+
+/* Call after wf_engine_shutdown (or with drain_ms 0 to cut off): waits up to drain_ms for
+   the last requests and DESTROY to go out and DESTROY to be answered, then shuts the socket
+   down (the file system reads end of file), disconnects the engine (what is still out
+   fails), joins the threads and frees the pump. */
+void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms);
+
+#endif

@@ -1,0 +1,54 @@
+/* launcher.h — starts a FUSE file system process on one end of a SOCK_SEQPACKET socket pair. */
+#ifndef WINFUSE_HOST_LAUNCHER_H
+#define WINFUSE_HOST_LAUNCHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The message the channel is sized for: libfuse's read buffer, 256 pages of data plus a
+   page for the headers (the largest FUSE message libfuse and the Linux kernel exchange). */
+#define WF_LAUNCHER_WANT_MESSAGE ((1u << 20) + 4096u)
+
+/* A connected SOCK_SEQPACKET pair, both ends close-on-exec, with send and receive buffers
+   sized for WF_LAUNCHER_WANT_MESSAGE (forced past net.core.wmem_max when we may). Sets
+   *max_message to the largest message that crosses the pair in both directions, proven by
+   sending one each way. Returns 0 or an errno. */
+int wf_channel_create(int fds[2], uint32_t *max_message);
+
+typedef struct wf_launcher {
+    int fd;                     /* our end of the channel; -1 once closed */
+    pid_t pid;                  /* the direct child */
+    bool reaped;                /* the direct child has been waited for */
+    bool status_known;          /* false when someone else reaped it (SIGCHLD ignored) */
+    int wait_status;            /* its waitpid status, when reaped and known */
+    uint32_t max_message;       /* largest message the channel carries */
+} wf_launcher;
+
+/* Creates the channel and runs argv[0] (searched in PATH) with the daemon's end passed as
+   "/dev/fd/N": in place of every argument that is exactly "{}", or else appended. The child
+   has its own process group (a ^C on our terminal reaches only us, and we unmount in
+   order), stdin from /dev/null, our stdout and stderr, and no other descriptor of ours.
+   On failure returns -1 with a one-line reason in error ("cannot run X: No such file or
+   directory"), and *launcher holds nothing. */
+int wf_launcher_start(wf_launcher *launcher, char *const argv[], char *error,
+    size_t error_size);
+
+/* Reaps the direct child once it has exited, waiting up to timeout_ms for that (0: only
+   look). Returns true once it is reaped. A daemonizing file system's direct child exits
+   while the file system goes on: only the channel tells when the file system is gone. */
+bool wf_launcher_reap(wf_launcher *launcher, uint32_t timeout_ms);
+
+/* Closes our end of the channel: the file system reads end of file. */
+void wf_launcher_close_channel(wf_launcher *launcher);
+
+/* Closes our end, then gives the direct child grace_ms to exit, then SIGTERM and grace_ms
+   more, then SIGKILL; reaps it. Only the direct child is signalled: a daemonized
+   grandchild exits by itself on end of file. */
+void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms);
+
+/* Describes a waitpid status: "exited with status 1", "was killed by signal 9 (Killed)". */
+void wf_launcher_describe_status(int wait_status, char *buffer, size_t size);
+
+#endif

@@ -1,0 +1,123 @@
+# lib.sh — helpers for the end-to-end tests: checks that count, a temp dir removed on exit,
+# running `winfuse shell` with given input, and a closing "N passed, M failed" line.
+# Sourced by tests/e2e/test_*.sh; ctest sets WINFUSE, MEMFS, HELLO_LL, PASSTHROUGH_LL.
+
+set -u
+
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_NAME=$(basename "$0" .sh)
+E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/winfuse-$E2E_NAME.XXXXXX")
+E2E_PIDS=()
+
+e2e_cleanup() {
+    local pid
+    for pid in "${E2E_PIDS[@]}"; do
+        kill -KILL "$pid" 2>/dev/null
+    done
+    rm -rf "$E2E_TMP"
+}
+trap e2e_cleanup EXIT
+
+pass() {
+    E2E_PASSED=$((E2E_PASSED + 1))
+    echo "ok - $1"
+}
+
+# fail NAME [DETAIL...]: counts a failure and shows why.
+fail() {
+    local name=$1
+    shift
+    E2E_FAILED=$((E2E_FAILED + 1))
+    echo "FAIL - $name"
+    local line
+    for line in "$@"; do
+        printf '    %s\n' "$line"
+    done
+}
+
+# Stops the test at once (a prerequisite is missing); the closing line still appears.
+die() {
+    fail "$@"
+    finish
+}
+
+check_eq() {            # check_eq NAME EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected: $2" "actual:   $3"; fi
+}
+
+check_contains() {      # check_contains NAME NEEDLE FILE
+    if grep -qF -- "$2" "$3"; then
+        pass "$1"
+    else
+        fail "$1" "no '$2' in $(basename "$3"):" "$(head -c 2000 "$3")"
+    fi
+}
+
+check_lacks() {         # check_lacks NAME NEEDLE FILE
+    if grep -qF -- "$2" "$3"; then
+        fail "$1" "unexpected '$2' in $(basename "$3"):" "$(head -c 2000 "$3")"
+    else
+        pass "$1"
+    fi
+}
+
+check_files_equal() {   # check_files_equal NAME EXPECTED_FILE ACTUAL_FILE
+    if cmp -s "$2" "$3"; then
+        pass "$1"
+    else
+        fail "$1" "$(cmp "$2" "$3" 2>&1 | head -1)" \
+            "expected $(wc -c <"$2") bytes, got $(wc -c <"$3")"
+    fi
+}
+
+# require VAR...: each names an executable the test needs.
+require() {
+    local var
+    for var in "$@"; do
+        if [ -z "${!var:-}" ] || [ ! -x "${!var}" ]; then
+            die "prerequisite $var" "$var='${!var:-}' is not an executable"
+        fi
+    done
+}
+
+# run_shell INPUT [SHELL-ARGS...]: feeds INPUT (printf-style escapes are NOT applied) to
+# `winfuse shell SHELL-ARGS`; leaves stdout in $OUT, stderr in $ERR, exit status in $STATUS.
+OUT=$E2E_TMP/stdout
+ERR=$E2E_TMP/stderr
+STATUS=0
+run_shell() {
+    local input=$1
+    shift
+    printf '%s' "$input" | timeout 60 "$WINFUSE" shell "$@" >"$OUT" 2>"$ERR"
+    STATUS=$?
+}
+
+# wait_for PATTERN FILE SECONDS: polls until FILE has a line with PATTERN (fixed string).
+wait_for() {
+    local deadline=$((SECONDS + $3))
+    while ! grep -qF -- "$1" "$2" 2>/dev/null; do
+        [ "$SECONDS" -ge "$deadline" ] && return 1
+        sleep 0.01
+    done
+}
+
+# dir_listing FILE: the entries of `dir` output in FILE, one "SIZE NAME" line each
+# ("<DIR> NAME" for a directory). dir prints a 17-column date, 4 spaces, the size or <DIR>
+# in 14 columns, a space, the name.
+dir_listing() {
+    awk 'length($0) > 36 && substr($0, 18, 4) == "    " {
+        f = substr($0, 22, 14); gsub(/ /, "", f)
+        if (f == "<DIR>" || f ~ /^[0-9]+$/) print f " " substr($0, 37)
+    }' "$1"
+}
+
+now_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+finish() {
+    echo "$E2E_PASSED passed, $E2E_FAILED failed"
+    [ "$E2E_FAILED" -eq 0 ] && exit 0
+    exit 1
+}

@@ -1,0 +1,219 @@
+/* cmd_files.c — the shell's file commands: dir, type, stat, cd. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "path.h"
+#include "shell.h"
+#include "winfuse/nt_constants.h"
+
+#define WF_TYPE_CHUNK (64u * 1024u)
+#define WF_SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+
+/* Resolves argument (NULL: the current directory) into path; prints why not. */
+static bool wf_resolve(wf_shell *shell, const char *command, const char *argument,
+    char *path, size_t size)
+{
+    if (wf_path_resolve(shell->cwd, argument != NULL ? argument : ".", path, size))
+        return true;
+    fflush(stdout);
+    fprintf(stderr, "%s: path too long\n", command);
+    return false;
+}
+
+static NTSTATUS wf_open_directory(wf_shell *shell, const char *path, wf_fsd_file **file)
+{
+    return wf_fsd_create_file(shell->fsd, path,
+        FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
+        WF_SHARE_ALL, FILE_OPEN, FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, 0,
+        file, NULL);
+}
+
+/* ---- dir ------------------------------------------------------------------------------- */
+
+typedef struct wf_dir_totals {
+    unsigned files, dirs;
+    unsigned long long bytes;
+} wf_dir_totals;
+
+static bool wf_dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO *info)
+{
+    wf_dir_totals *totals = ctx;
+    char date[32];
+
+    wf_format_time_dir(info->LastWriteTime, date, sizeof date);
+    if (info->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+        printf("%s    %-14s %s\n", date, "<DIR>", name);
+        totals->dirs++;
+    } else {
+        printf("%s    %14llu %s\n", date, (unsigned long long)info->FileSize, name);
+        totals->files++;
+        totals->bytes += info->FileSize;
+    }
+    return true;
+}
+
+bool wf_cmd_dir(wf_shell *shell, int argc, char **argv)
+{
+    char path[WF_SHELL_PATH_MAX], directory[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8];
+    const char *pattern = NULL;
+    wf_fsd_file *file = NULL;
+    wf_dir_totals totals = { 0, 0, 0 };
+    NTSTATUS status;
+
+    if (argc > 2)
+        return wf_shell_usage("dir [PATH]");
+    if (!wf_resolve(shell, "dir", argc == 2 ? argv[1] : NULL, path, sizeof path))
+        return false;
+    snprintf(what, sizeof what, "dir %s", path);
+
+    wf_path_split(path, directory, sizeof directory, &pattern);
+    if (!wf_path_has_wildcards(pattern)) {
+        snprintf(directory, sizeof directory, "%s", path);
+        pattern = NULL;
+    }
+    status = wf_open_directory(shell, directory, &file);
+    /* `dir FILE` lists that one file, as Windows does: its directory, with its name as
+       the pattern. */
+    if (status == STATUS_NOT_A_DIRECTORY && pattern == NULL && strcmp(path, "\\") != 0) {
+        wf_path_split(path, directory, sizeof directory, &pattern);
+        status = wf_open_directory(shell, directory, &file);
+    }
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, what, status);
+
+    printf(" Directory of %s\n\n", directory);
+    status = wf_fsd_query_directory(file, pattern, wf_dir_entry, &totals);
+    wf_fsd_close(file);
+    /* An empty directory (one without . and ..) is no error; a pattern that matched
+       nothing is, as in Windows ("File Not Found"). */
+    if (status == STATUS_NO_SUCH_FILE && pattern == NULL)
+        status = STATUS_SUCCESS;
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, what, status);
+    printf("%16u File(s) %14llu bytes\n", totals.files, totals.bytes);
+    printf("%16u Dir(s)\n", totals.dirs);
+    return true;
+}
+
+/* ---- type ------------------------------------------------------------------------------ */
+
+bool wf_cmd_type(wf_shell *shell, int argc, char **argv)
+{
+    char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8];
+    wf_fsd_file *file = NULL;
+    uint8_t *buffer = NULL;
+    uint64_t offset = 0;
+    NTSTATUS status;
+    bool ok = false;
+
+    if (argc != 2)
+        return wf_shell_usage("type PATH");
+    if (!wf_resolve(shell, "type", argv[1], path, sizeof path))
+        return false;
+    snprintf(what, sizeof what, "type %s", path);
+
+    status = wf_fsd_create_file(shell->fsd, path, GENERIC_READ, 0,
+        FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN,
+        FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT, 0,
+        &file, NULL);
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, what, status);
+    buffer = malloc(WF_TYPE_CHUNK);
+    if (buffer == NULL) {
+        wf_shell_fail(shell, what, STATUS_NO_MEMORY);
+        goto exit;
+    }
+    /* Until the file system says the end is reached: a short read need not be the end. */
+    for (;;) {
+        uint32_t got = 0;
+        status = wf_fsd_read(file, buffer, offset, WF_TYPE_CHUNK, &got);
+        if (status == STATUS_END_OF_FILE || (status == STATUS_SUCCESS && got == 0))
+            break;
+        if (status != STATUS_SUCCESS) {
+            wf_shell_fail(shell, what, status);
+            goto exit;
+        }
+        if (fwrite(buffer, 1, got, stdout) != got) {
+            fprintf(stderr, "%s: cannot write to stdout\n", what);
+            goto exit;
+        }
+        offset += got;
+    }
+    ok = fflush(stdout) == 0;
+exit:
+    free(buffer);
+    wf_fsd_close(file);
+    return ok;
+}
+
+/* ---- stat ------------------------------------------------------------------------------ */
+
+bool wf_cmd_stat(wf_shell *shell, int argc, char **argv)
+{
+    char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8], text[512];
+    wf_fsd_file *file = NULL;
+    FSP_FSCTL_FILE_INFO info;
+    NTSTATUS status;
+
+    if (argc != 2)
+        return wf_shell_usage("stat PATH");
+    if (!wf_resolve(shell, "stat", argv[1], path, sizeof path))
+        return false;
+    snprintf(what, sizeof what, "stat %s", path);
+
+    /* FILE_OPEN_REPARSE_POINT: a symbolic link is shown, not followed (like lstat). */
+    status = wf_fsd_create_file(shell->fsd, path, FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
+        WF_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT, 0, &file, NULL);
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, what, status);
+    status = wf_fsd_query_info(file, &info);
+    wf_fsd_close(file);
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, what, status);
+
+    printf("File:           %s\n", path);
+    wf_format_attributes(info.FileAttributes, text, sizeof text);
+    printf("Attributes:     0x%08x %s\n", (unsigned)info.FileAttributes, text);
+    printf("ReparseTag:     0x%08x\n", (unsigned)info.ReparseTag);
+    printf("FileSize:       %llu\n", (unsigned long long)info.FileSize);
+    printf("AllocationSize: %llu\n", (unsigned long long)info.AllocationSize);
+    wf_format_time_iso(info.CreationTime, text, sizeof text);
+    printf("CreationTime:   %s\n", text);
+    wf_format_time_iso(info.LastAccessTime, text, sizeof text);
+    printf("LastAccessTime: %s\n", text);
+    wf_format_time_iso(info.LastWriteTime, text, sizeof text);
+    printf("LastWriteTime:  %s\n", text);
+    wf_format_time_iso(info.ChangeTime, text, sizeof text);
+    printf("ChangeTime:     %s\n", text);
+    printf("IndexNumber:    %llu\n", (unsigned long long)info.IndexNumber);
+    printf("HardLinks:      %u\n", (unsigned)info.HardLinks);
+    printf("EaSize:         %u\n", (unsigned)info.EaSize);
+    return true;
+}
+
+/* ---- cd -------------------------------------------------------------------------------- */
+
+bool wf_cmd_cd(wf_shell *shell, int argc, char **argv)
+{
+    char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8];
+    wf_fsd_file *file = NULL;
+    NTSTATUS status;
+
+    if (argc > 2)
+        return wf_shell_usage("cd [PATH]");
+    if (argc == 1) {
+        printf("%s\n", shell->cwd);
+        return true;
+    }
+    if (!wf_resolve(shell, "cd", argv[1], path, sizeof path))
+        return false;
+    snprintf(what, sizeof what, "cd %s", path);
+    status = wf_open_directory(shell, path, &file);
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, what, status);
+    wf_fsd_close(file);
+    snprintf(shell->cwd, sizeof shell->cwd, "%s", path);
+    return true;
+}

@@ -1,0 +1,52 @@
+/* cmd_volume.c — the shell's vol command: the volume, and what FUSE INIT negotiated. */
+#include <stdio.h>
+
+#include "engine/mappings.h"
+#include "format.h"
+#include "shell.h"
+#include "winfuse/engine.h"
+
+bool wf_cmd_vol(wf_shell *shell, int argc, char **argv)
+{
+    FSP_FSCTL_VOLUME_INFO volume;
+    wf_engine_info info;
+    char label[sizeof volume.VolumeLabel / sizeof volume.VolumeLabel[0] * 3 + 1];
+    char flags[2048];
+    size_t units, len = 0;
+    NTSTATUS status;
+
+    (void)argv;
+    if (argc != 1)
+        return wf_shell_usage("vol");
+
+    status = wf_fsd_query_volume(shell->fsd, &volume);
+    if (status == STATUS_SUCCESS) {
+        units = volume.VolumeLabelLength / 2;
+        if (units > sizeof volume.VolumeLabel / sizeof volume.VolumeLabel[0])
+            units = sizeof volume.VolumeLabel / sizeof volume.VolumeLabel[0];
+        if (wf_utf16_to_utf8(volume.VolumeLabel, units, label, sizeof label - 1, &len) !=
+            STATUS_SUCCESS)
+            len = 0;
+        label[len] = '\0';
+        printf("Volume label:   %s\n", len ? label : "(none)");
+        printf("Total size:     %llu bytes\n", (unsigned long long)volume.TotalSize);
+        printf("Free size:      %llu bytes\n", (unsigned long long)volume.FreeSize);
+    }
+
+    /* What INIT negotiated is known to the engine even when the volume query failed. */
+    wf_engine_get_info(wf_volume_engine(shell->volume), &info);
+    wf_format_fuse_flags(info.flags, flags, sizeof flags);
+    printf("FUSE protocol:  %u.%u%s\n", (unsigned)info.major, (unsigned)info.minor,
+        info.connected ? "" : " (disconnected)");
+    printf("max_write:      %u\n", (unsigned)info.max_write);
+    printf("max_readahead:  %u\n", (unsigned)info.max_readahead);
+    printf("max_pages:      %u\n", (unsigned)info.max_pages);
+    printf("time_gran:      %u\n", (unsigned)info.time_gran);
+    printf("read size:      %u\n", (unsigned)info.read_size);
+    printf("write size:     %u\n", (unsigned)info.write_size);
+    printf("INIT flags:     0x%llx %s\n", (unsigned long long)info.flags, flags);
+
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, "vol", status);
+    return true;
+}

@@ -1,0 +1,45 @@
+/* shell.h — the interactive shell of `winfuse shell`: its state, and what commands share. */
+#ifndef WINFUSE_TOOLS_SHELL_H
+#define WINFUSE_TOOLS_SHELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "host/linux/fsd.h"
+#include "host/linux/volume.h"
+
+/* Longest path the shell handles, in UTF-8 bytes (a WinFsp path is at most 1023 UTF-16
+   units, each at most 3 UTF-8 bytes). */
+#define WF_SHELL_PATH_MAX 4096
+
+typedef struct wf_shell {
+    wf_volume *volume;
+    wf_fsd *fsd;
+    char cwd[WF_SHELL_PATH_MAX];        /* absolute, "\" or "\a\b" (no trailing backslash) */
+    bool disconnect_reported;
+    bool quit;
+    unsigned failures;                  /* commands that failed */
+} wf_shell;
+
+/* A command: argv[0] is its name. Returns true on success. */
+typedef bool wf_shell_command_fn(wf_shell *shell, int argc, char **argv);
+
+/* Runs `winfuse shell [--debug] [-- FS-COMMAND ARGS...]`; argv[0] is "shell".
+   Returns the process exit status: 0, 1 (a command failed), 2 (no mount). */
+int wf_shell_main(int argc, char **argv);
+
+/* Prints "what: STATUS_NAME" on stderr and notes a disconnection. Returns false, so that a
+   command can `return wf_shell_fail(...)`. */
+bool wf_shell_fail(wf_shell *shell, const char *what, NTSTATUS status);
+/* Prints a usage or argument error for a command on stderr. Returns false. */
+bool wf_shell_usage(const char *usage);
+/* Tells once that the file system is gone, when it is. */
+void wf_shell_check_disconnect(wf_shell *shell);
+
+/* The status's symbolic name, or its value in hex when it has none. buffer has 16 bytes. */
+const char *wf_status_text(NTSTATUS status, char buffer[16]);
+
+/* The commands (cmd_*.c). */
+wf_shell_command_fn wf_cmd_dir, wf_cmd_type, wf_cmd_stat, wf_cmd_cd, wf_cmd_vol, wf_cmd_reads;
+
+#endif
