@@ -45,6 +45,15 @@ bool wf_cmd_vol(wf_shell *shell, int argc, char **argv)
     printf("read size:      %u\n", (unsigned)info.read_size);
     printf("write size:     %u\n", (unsigned)info.write_size);
     printf("INIT flags:     0x%llx %s\n", (unsigned long long)info.flags, flags);
+    printf("Requests:       %llu sent, %llu answered, %u in flight, %u cached nodes, "
+        "%llu forgotten\n",
+        (unsigned long long)info.requests_sent, (unsigned long long)info.replies_received,
+        (unsigned)info.requests_in_flight, (unsigned)info.nodes_cached,
+        (unsigned long long)info.forgets_sent);
+    printf("Misbehaviour:   %llu bad replies, %llu unknown replies, %llu bad names, "
+        "%llu notifications\n",
+        (unsigned long long)info.bad_replies, (unsigned long long)info.unknown_replies,
+        (unsigned long long)info.bad_names, (unsigned long long)info.notifications);
 
     if (status != STATUS_SUCCESS)
         return wf_shell_fail(shell, "vol", status);
