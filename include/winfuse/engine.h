@@ -73,6 +73,12 @@ void wf_engine_get_volume_params(wf_engine *engine, FSP_FSCTL_VOLUME_PARAMS *par
    possibly before this call returns. Never blocks. */
 void wf_engine_submit(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *request);
 
+/* Cancels the WinFsp request with this Hint, if it is still in progress: one whose FUSE
+   request is out gets FUSE_INTERRUPT and completes with STATUS_CANCELLED unless the file
+   system's answer wins the race; one not yet started completes with STATUS_CANCELLED.
+   Returns whether a request with that hint was found. */
+bool wf_engine_cancel(wf_engine *engine, uint64_t hint);
+
 /* The FUSE side: hand in the file system's reply to an earlier request, or an unsolicited
    notification (reply, reply_len; both may be 0/NULL), then take out the next FUSE request
    into request[0..request_cap) (request may be NULL to only hand in a reply).

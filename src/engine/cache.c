@@ -348,6 +348,34 @@ bool wf_cache_get_attr(wf_cache *cache, const wf_node *node, struct fuse_attr *a
     return valid;
 }
 
+wf_node *wf_cache_find_node(wf_cache *cache, uint64_t nodeid)
+{
+    wf_lock_acquire(cache->lock);
+    wf_node *node = nodeid == FUSE_ROOT_ID ? &cache->root : *node_slot(cache, nodeid);
+    if (node)
+        node->refs++;
+    wf_lock_release(cache->lock);
+    return node;
+}
+
+void wf_cache_drop_entry(wf_cache *cache, const wf_node *parent, const char *name,
+    size_t name_len)
+{
+    uint32_t hash = hash_name(parent->nodeid, name, name_len);
+    wf_lock_acquire(cache->lock);
+    wf_entry *entry = entry_find(cache, hash, parent, name, name_len);
+    if (entry)
+        entry_drop(cache, entry);
+    wf_lock_release(cache->lock);
+}
+
+void wf_cache_expire_attr(wf_cache *cache, wf_node *node)
+{
+    wf_lock_acquire(cache->lock);
+    node->attr_expires_ms = 0;
+    wf_lock_release(cache->lock);
+}
+
 void wf_cache_ref(wf_cache *cache, wf_node *node)
 {
     wf_lock_acquire(cache->lock);

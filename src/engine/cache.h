@@ -52,6 +52,16 @@ void wf_cache_set_attr(wf_cache *cache, wf_node *node,
 bool wf_cache_get_attr(wf_cache *cache, const wf_node *node, struct fuse_attr *attr,
     uint64_t now_ms);
 
+/* The cached node with this nodeid, referenced, or NULL (for notifications, which name
+   nodes by id). */
+wf_node *wf_cache_find_node(wf_cache *cache, uint64_t nodeid);
+/* Forgets the (parent, name) entry, if cached: after UNLINK, RMDIR, RENAME, or when the
+   file system says so. */
+void wf_cache_drop_entry(wf_cache *cache, const wf_node *parent, const char *name,
+    size_t name_len);
+/* Marks the node's attributes stale: the next user asks the file system again. */
+void wf_cache_expire_attr(wf_cache *cache, wf_node *node);
+
 void wf_cache_ref(wf_cache *cache, wf_node *node);
 /* Drops a reference; a node left unreferenced is queued for FORGET. */
 void wf_cache_release(wf_cache *cache, wf_node *node);

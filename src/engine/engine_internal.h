@@ -95,7 +95,23 @@ struct wf_op {
         struct { struct fuse_flush_in in; } flush;
         struct { struct fuse_statfs_out out; } statfs;
         struct { struct fuse_entry_out out; } entry;
+        struct { struct fuse_setattr_in in; struct fuse_attr_out out; } setattr;
+        struct { struct fuse_create_in in; struct fuse_entry_out entry;
+                 struct fuse_open_out open; } create;
+        struct { struct fuse_mkdir_in in; struct fuse_entry_out out; } mkdir;
+        struct { struct fuse_mknod_in in; struct fuse_entry_out out; } mknod;
+        struct { struct fuse_write_in in; struct fuse_write_out out; } write;
+        struct { struct fuse_rename2_in in; } rename;
+        struct { struct fuse_link_in in; struct fuse_entry_out out; } link;
+        struct { struct fuse_fsync_in in; } fsync;
+        struct { struct fuse_fallocate_in in; } fallocate;
     } u;
+    /* A second name, for the operations that involve two (rename, link): the target's
+       parent (referenced) and last component. */
+    wf_node *node2;
+    char name2[WF_NAME_MAX + 1];
+    uint32_t name2_len;
+    uint64_t scratch[2];        /* small per-handler state kept across round trips */
     FSP_FSCTL_TRANSACT_REQ *req;    /* copy of the WinFsp request, after the response */
 };
 
@@ -178,6 +194,19 @@ wf_step wf_op_read(wf_op *op);
 wf_step wf_op_query_information(wf_op *op);
 wf_step wf_op_query_volume_information(wf_op *op);
 wf_step wf_op_query_directory(wf_op *op);
+wf_step wf_op_overwrite(wf_op *op);             /* op_write.c */
+wf_step wf_op_write(wf_op *op);                 /* op_write.c */
+wf_step wf_op_set_information(wf_op *op);       /* op_setinfo.c: dispatches by class */
+wf_step wf_setinfo_basic(wf_op *op);            /* op_setattr.c */
+wf_step wf_setinfo_allocation(wf_op *op);       /* op_setattr.c */
+wf_step wf_setinfo_end_of_file(wf_op *op);      /* op_setattr.c */
+wf_step wf_setinfo_disposition(wf_op *op);      /* op_delete.c: both Disposition classes */
+wf_step wf_setinfo_rename(wf_op *op);           /* op_rename.c: both Rename classes */
+wf_step wf_setinfo_link(wf_op *op);             /* op_rename.c */
+wf_step wf_op_flush_buffers(wf_op *op);         /* op_flush.c */
+wf_step wf_op_set_volume_information(wf_op *op);    /* op_volume.c */
+/* op_delete.c: the UNLINK / RMDIR a Cleanup with Delete set performs (nested; sub_state). */
+wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file);
 
 /* walk.c: walks op->req's FileName from the root, one LOOKUP per uncached component.
    With to_parent, stops before the last component and leaves it in op->name.

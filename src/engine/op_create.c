@@ -137,7 +137,11 @@ wf_step wf_op_cleanup(wf_op *op)
         wf_call_begin(op, FUSE_FLUSH, file->node->nodeid);
         wf_call_in(op, &op->u.flush.in, sizeof op->u.flush.in);
         WF_AWAIT_REPLY(op->state);
+        file = wf_op_file(op->req->Req.Cleanup.UserContext2);
     }
+    if (op->req->Req.Cleanup.Delete)
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_delete_at_cleanup(op, file));
+    op->status = STATUS_SUCCESS;
 
     WF_CORO_END(op->state);
 }

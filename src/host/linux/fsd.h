@@ -40,4 +40,47 @@ NTSTATUS wf_fsd_query_volume(wf_fsd *fsd, FSP_FSCTL_VOLUME_INFO *info);
 /* Cleanup, then Close, as the I/O manager does when the last handle goes. */
 NTSTATUS wf_fsd_close(wf_fsd_file *file);
 
+/* --- The write path and the namespace (NT semantics as NTFS shows them). --------------
+   Create above takes every disposition; after FILE_OVERWRITTEN / FILE_SUPERSEDED the
+   stand-in sends the Overwrite request, as WinFsp's FSD does. */
+
+/* WriteFile. offset WF_FSD_WRITE_TO_END appends; constrained (paging) I/O never extends. */
+#define WF_FSD_WRITE_TO_END UINT64_MAX
+NTSTATUS wf_fsd_write(wf_fsd_file *file, const void *buffer, uint64_t offset, uint32_t length,
+    bool constrained, uint32_t *bytes_written, FSP_FSCTL_FILE_INFO *info);
+/* FileBasicInformation: a time of 0 leaves it unchanged; attributes 0 leaves them unchanged
+   (FILE_ATTRIBUTE_NORMAL clears them all), as NtSetInformationFile does. */
+NTSTATUS wf_fsd_set_basic_info(wf_fsd_file *file, uint32_t file_attributes,
+    uint64_t creation_time, uint64_t last_access_time, uint64_t last_write_time,
+    uint64_t change_time, FSP_FSCTL_FILE_INFO *info);
+NTSTATUS wf_fsd_set_end_of_file(wf_fsd_file *file, uint64_t size, FSP_FSCTL_FILE_INFO *info);
+NTSTATUS wf_fsd_set_allocation_size(wf_fsd_file *file, uint64_t size, FSP_FSCTL_FILE_INFO *info);
+/* FileDispositionInformationEx flags (FILE_DISPOSITION_DELETE, _POSIX_SEMANTICS,
+   _IGNORE_READONLY_ATTRIBUTE, …); plain FileDispositionInformation is flags 0 or DELETE
+   with ex false. */
+NTSTATUS wf_fsd_set_disposition(wf_fsd_file *file, uint32_t flags, bool ex);
+/* FileRenameInformation(Ex): new_path is a full Windows path; flags are FILE_RENAME_*
+   (FILE_RENAME_REPLACE_IF_EXISTS, FILE_RENAME_POSIX_SEMANTICS, …). */
+NTSTATUS wf_fsd_rename(wf_fsd_file *file, const char *new_path, uint32_t flags);
+/* FileLinkInformation: a new name for the file. */
+NTSTATUS wf_fsd_link(wf_fsd_file *file, const char *new_path, bool replace_if_exists);
+/* FlushFileBuffers; file NULL flushes the volume. */
+NTSTATUS wf_fsd_flush(wf_fsd *fsd, wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info);
+NTSTATUS wf_fsd_set_volume_label(wf_fsd *fsd, const char *label, FSP_FSCTL_VOLUME_INFO *info);
+
+/* NtQueryDirectoryFile, one call at a time, with the I/O manager's per-handle state: the
+   pattern of the first call (or after restart) holds until the next restart; each call
+   returns at least one entry or STATUS_NO_MORE_FILES (STATUS_NO_SUCH_FILE when the very
+   first call matched nothing). entry is called for each entry returned by this call. */
+#define WF_FSD_RESTART_SCAN         0x1u
+#define WF_FSD_RETURN_SINGLE_ENTRY  0x2u
+NTSTATUS wf_fsd_query_directory_once(wf_fsd_file *file, const char *pattern, uint32_t flags,
+    wf_fsd_dir_entry_fn *entry, void *ctx);
+
+/* Cancellation: cancel every request in progress on this handle (as CancelIoEx does); the
+   stand-in asks its owner through the cancel callback with each request's Hint. */
+typedef void wf_fsd_cancel_fn(void *ctx, uint64_t hint);
+void wf_fsd_set_cancel(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx);
+void wf_fsd_cancel_file(wf_fsd_file *file);
+
 #endif

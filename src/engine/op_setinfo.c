@@ -1,0 +1,27 @@
+/* op_setinfo.c — SetInformation: one handler per information class. */
+#include "engine/engine_internal.h"
+
+wf_step wf_op_set_information(wf_op *op)
+{
+    switch (op->req->Req.SetInformation.FileInformationClass) {
+    case FileBasicInformation:
+        return wf_setinfo_basic(op);
+    case FileAllocationInformation:
+        return wf_setinfo_allocation(op);
+    case FileEndOfFileInformation:
+        return wf_setinfo_end_of_file(op);
+    case FileDispositionInformation:
+    case FileDispositionInformationEx:
+        return wf_setinfo_disposition(op);
+    case FileRenameInformation:
+    case FileRenameInformationEx:
+        return wf_setinfo_rename(op);
+    case FileLinkInformation:
+        /* WinFsp's FSD does not pass this class; the stand-in (and a future FSD) uses the
+           Rename layout: NewFileName, and AccessToken != 0 for ReplaceIfExists. */
+        return wf_setinfo_link(op);
+    default:
+        op->status = STATUS_INVALID_INFO_CLASS;
+        return WF_STEP_DONE;
+    }
+}
