@@ -1,4 +1,4 @@
-/* memfs: an in-memory POSIX file system on libfuse3's low-level API, WinFuse's default and reference file system. */
+/* memfs.c — an in-memory POSIX file system on libfuse3's low-level API (WinFuse's reference FS). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -53,7 +53,7 @@ struct wf_mem_xattr {
 
 struct wf_mem_dirent;
 
-/* One directory slot; slots stay sorted by cookie, removed entries leave a NULL until compaction. */
+/* A directory slot: slots stay sorted by cookie; a removed entry leaves NULL until compaction. */
 struct wf_mem_slot {
 	uint64_t cookie;
 	struct wf_mem_dirent *ent;
@@ -485,8 +485,9 @@ static void wf_mem_fill_entry(const struct wf_mem_fs *fs, const struct wf_mem_no
 	wf_mem_fill_stat(n, &e->attr);
 }
 
-/* Replies with an entry whose lookup count the caller already took; undoes it if the kernel never got it. */
-static void wf_mem_send_entry(fuse_req_t req, struct wf_mem_node *n, const struct fuse_entry_param *e)
+/* Replies with an entry whose lookup the caller already counted; undone if the kernel never got it. */
+static void wf_mem_send_entry(fuse_req_t req, struct wf_mem_node *n,
+			      const struct fuse_entry_param *e)
 {
 	struct wf_mem_fs *fs = wf_mem_fs_of(req);
 
@@ -1024,6 +1025,8 @@ static void wf_mem_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name
 		err = wf_mem_get_dir(fs, newparent, &ddir);
 	if (!err && (wf_mem_is_dot(name) || wf_mem_is_dot(newname)))
 		err = EINVAL;
+	if (!err && newname[0] == '\0')
+		err = ENOENT;
 	if (!err && strlen(newname) > WF_MEM_NAME_MAX)
 		err = ENAMETOOLONG;
 	if (!err && strchr(newname, '/'))
@@ -1041,7 +1044,8 @@ static void wf_mem_op_rename(fuse_req_t req, fuse_ino_t parent, const char *name
 	fuse_reply_err(req, err);
 }
 
-static void wf_mem_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+static void wf_mem_op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+			   const char *newname)
 {
 	struct wf_mem_fs *fs = wf_mem_fs_of(req);
 	struct wf_mem_node *n, *dir;
@@ -1245,7 +1249,7 @@ static void wf_mem_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, siz
 		err = EISDIR;
 	else if (!S_ISREG(n->mode) || off < 0)
 		err = EINVAL;
-	if (!err) {
+	if (!err && size > 0) {
 		/* As on Linux, O_APPEND wins over the offset given. */
 		start = (fi->flags & O_APPEND) ? n->size : (uint64_t)off;
 		end = start + size;
@@ -1818,7 +1822,7 @@ static int wf_mem_populate(struct wf_mem_fs *fs, unsigned files, uint64_t file_s
 {
 	char name[32];
 
-	if (file_size > SIZE_MAX ||
+	if (file_size > (uint64_t)WF_MEM_TOTAL_BLOCKS * WF_MEM_BLOCK_SIZE ||
 	    (uint64_t)files * wf_mem_blocks_for((size_t)file_size) > WF_MEM_TOTAL_BLOCKS)
 		return ENOSPC;
 	for (unsigned k = 0; k < files; k++) {
