@@ -25,6 +25,11 @@ typedef struct wf_engine_params {
     uint32_t uid, gid, pid;
     /* Entry-cache capacity in nodes; 0 picks a default. */
     uint32_t cache_capacity;
+    /* The file mode creation mask new files and directories get (Windows callers have
+       none): the engine clears these bits from the mode itself and also sends the mask in
+       CREATE/MKNOD/MKDIR, as the Linux kernel does without FUSE_DONT_MASK. Hosts set it
+       (the Linux host uses 022); 0 masks nothing. */
+    uint32_t umask;
     wf_engine_complete_fn *complete;
     void *host;
 } wf_engine_params;

@@ -267,7 +267,8 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
 
     wf_lock_acquire(cache->lock);
     wf_node **slot = node_slot(cache, entry->nodeid);
-    node = *slot;
+    /* The root is not in the node table: find it by its id, or it would get a twin. */
+    node = entry->nodeid == FUSE_ROOT_ID ? &cache->root : *slot;
     if (node) {
         if (node == &cache->root) {
             /* A file system that names the root under itself: count it, cache no entry. */
@@ -336,6 +337,16 @@ void wf_cache_set_attr(wf_cache *cache, wf_node *node,
     wf_lock_acquire(cache->lock);
     attr_update(node, attr, wf_cache_deadline(now_ms, attr_valid, attr_valid_nsec));
     wf_lock_release(cache->lock);
+}
+
+uint64_t wf_cache_extend_size(wf_cache *cache, wf_node *node, uint64_t end)
+{
+    wf_lock_acquire(cache->lock);
+    if (node->attr.size < end)
+        node->attr.size = end;
+    uint64_t size = node->attr.size;
+    wf_lock_release(cache->lock);
+    return size;
 }
 
 bool wf_cache_get_attr(wf_cache *cache, const wf_node *node, struct fuse_attr *attr,

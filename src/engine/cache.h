@@ -48,6 +48,10 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
 /* Updates a node's attributes from an attr reply (GETATTR, SETATTR). */
 void wf_cache_set_attr(wf_cache *cache, wf_node *node,
     const struct fuse_attr *attr, uint64_t attr_valid, uint32_t attr_valid_nsec, uint64_t now_ms);
+/* Raises the node's cached size to at least end, as a WRITE the engine sent made it, and
+   keeps the attributes' validity; returns the size now cached (a concurrent write may have
+   gone further). */
+uint64_t wf_cache_extend_size(wf_cache *cache, wf_node *node, uint64_t end);
 /* Copies the node's attributes; returns whether they are still valid. */
 bool wf_cache_get_attr(wf_cache *cache, const wf_node *node, struct fuse_attr *attr,
     uint64_t now_ms);

@@ -81,8 +81,20 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
 
 static void op_free(wf_engine *engine, wf_op *op)
 {
+    if (op->on_ops) {
+        wf_lock_acquire(engine->lock);
+        if (op->ops_prev)
+            op->ops_prev->ops_next = op->ops_next;
+        else
+            engine->ops = op->ops_next;
+        if (op->ops_next)
+            op->ops_next->ops_prev = op->ops_prev;
+        wf_interrupt_dequeue_locked(engine, op);
+        wf_lock_release(engine->lock);
+    }
     wf_cache_release(engine->cache, op->node);
     wf_cache_release(engine->cache, op->parent);
+    wf_cache_release(engine->cache, op->node2);
     wf_mem_free(op->dirbuf);
     wf_mem_free(op);
 }
@@ -207,6 +219,14 @@ static void inflight_insert(wf_engine *engine, wf_op *op)
     engine->inflight_count++;
 }
 
+wf_op *wf_engine_inflight_find_locked(wf_engine *engine, uint64_t unique)
+{
+    wf_op *op = engine->inflight[(unique / WF_UNIQUE_STEP) % engine->inflight_buckets];
+    while (op && op->unique != unique)
+        op = op->next;
+    return op;
+}
+
 static wf_op *inflight_remove(wf_engine *engine, uint64_t unique)
 {
     wf_op **link = &engine->inflight[(unique / WF_UNIQUE_STEP) % engine->inflight_buckets];
@@ -278,6 +298,11 @@ static void op_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
     op_finish(engine, op);
 }
 
+void wf_engine_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
+{
+    op_abort_unstarted(engine, op, status);
+}
+
 static wf_step op_run(wf_op *op)
 {
     switch (op->kind) {
@@ -315,6 +340,8 @@ static wf_hand_out hand_out(wf_engine *engine, wf_op *op, void *buf, size_t cap,
     }
     op->unique = unique;
     inflight_insert(engine, op);
+    if (op->cancel_requested)
+        wf_interrupt_queue_locked(engine, op, 0);   /* goes out after this request */
     engine->requests_sent++;
     if (op->call.opcode < 64)
         engine->sent_by_opcode[op->call.opcode]++;
@@ -383,6 +410,14 @@ void wf_engine_submit(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *req)
     }
     wf_lock_acquire(engine->lock);
     wf_engine_state state = engine->state;
+    if (state == WF_ENGINE_STARTING || state == WF_ENGINE_RUNNING) {
+        /* Known by its Hint from now on, for wf_engine_cancel. */
+        op->ops_next = engine->ops;
+        if (engine->ops)
+            engine->ops->ops_prev = op;
+        engine->ops = op;
+        op->on_ops = true;
+    }
     if (state == WF_ENGINE_STARTING) {
         push(&engine->new_head, &engine->new_tail, op);
         engine->pending_count++;
@@ -421,7 +456,14 @@ static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **
         /* An unsolicited notification; its code is in the error field. */
         engine->notifications++;
         wf_lock_release(engine->lock);
-        return header.error > 0 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+        return wf_engine_notify(engine, header.error, (const uint8_t *)msg + sizeof header,
+            (uint32_t)(len - sizeof header));
+    }
+    if (header.unique & WF_UNIQUE_INTERRUPT) {
+        /* The file system's answer to an INTERRUPT, not to a request. */
+        engine->replies_received++;
+        wf_lock_release(engine->lock);
+        return wf_interrupt_reply(engine, &header, len - sizeof header);
     }
     wf_op *op = inflight_remove(engine, header.unique);
     if (!op) {
@@ -429,7 +471,10 @@ static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **
         wf_lock_release(engine->lock);
         return STATUS_NOT_FOUND;
     }
+    wf_interrupt_dequeue_locked(engine, op);    /* answered: nothing left to interrupt */
     engine->replies_received++;
+    if (engine->state == WF_ENGINE_SHUTTING_DOWN && engine->inflight_count == 0)
+        wf_event_wake_all(engine->work);    /* DESTROY may go now */
     wf_lock_release(engine->lock);
 
     NTSTATUS status = wf_call_deliver(&op->call, &header,
@@ -538,6 +583,13 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             wf_lock_acquire(engine->lock);
             continue;
         }
+        /* INTERRUPTs first, as the Linux client hands them out. */
+        *len = engine->interrupt_head ?
+            wf_interrupt_take_locked(engine, wf_engine_now(), buf, cap) : 0;
+        if (*len) {
+            wf_lock_release(engine->lock);
+            return STATUS_SUCCESS;
+        }
         wf_op *op = pop(&engine->ready_head, &engine->ready_tail);
         if (op) {
             wf_lock_release(engine->lock);
@@ -593,6 +645,9 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             return STATUS_SUCCESS;
         }
         uint32_t wait = WF_SWEEP_INTERVAL_MS;
+        uint32_t interrupt_wait = wf_interrupt_wait_ms_locked(engine, now);
+        if (interrupt_wait < wait)
+            wait = interrupt_wait;
         if (timeout_ms != UINT32_MAX && timeout_ms - waited < wait)
             wait = (uint32_t)(timeout_ms - waited);
         wf_event_wait(engine->work, engine->lock, wait);
@@ -614,7 +669,12 @@ NTSTATUS wf_engine_transact(wf_engine *engine,
         wf_op *op;
         NTSTATUS status = receive(engine, reply, reply_len, &op);
         if (op) {
-            advance(engine, op, request, request_cap, &len);
+            /* A refused reply takes no request out with it (callers may drop what a
+               failing call returns): what its operation sends next waits in the queue. */
+            if (NT_SUCCESS(status))
+                advance(engine, op, request, request_cap, &len);
+            else
+                advance(engine, op, NULL, 0, NULL);
             if (request_len)
                 *request_len = len;
         }
@@ -647,6 +707,7 @@ void wf_engine_disconnect(wf_engine *engine)
         }
     }
     engine->inflight_count = 0;
+    wf_interrupt_clear_locked(engine);
     wf_event_wake_all(engine->work);
     wf_lock_release(engine->lock);
 
@@ -668,10 +729,10 @@ void wf_engine_shutdown(wf_engine *engine)
 {
     wf_lock_acquire(engine->lock);
     wf_op *unstarted = NULL;
-    if (!engine->init_sent) {
-        engine->state = WF_ENGINE_DEAD;
-    } else if (engine->state == WF_ENGINE_STARTING || engine->state == WF_ENGINE_RUNNING) {
-        engine->state = WF_ENGINE_SHUTTING_DOWN;
+    if (engine->state == WF_ENGINE_STARTING || engine->state == WF_ENGINE_RUNNING) {
+        /* Without INIT out there is no session to end: no DESTROY either. Requests queued
+           for INIT are refused in both cases. */
+        engine->state = engine->init_sent ? WF_ENGINE_SHUTTING_DOWN : WF_ENGINE_DEAD;
         unstarted = engine->new_head;
         engine->new_head = engine->new_tail = NULL;
         engine->pending_count = 0;

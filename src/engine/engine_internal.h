@@ -105,14 +105,25 @@ struct wf_op {
         struct { struct fuse_link_in in; struct fuse_entry_out out; } link;
         struct { struct fuse_fsync_in in; } fsync;
         struct { struct fuse_fallocate_in in; } fallocate;
+        struct { struct fuse_syncfs_in in; } syncfs;
     } u;
-    /* A second name, for the operations that involve two (rename, link): the target's
-       parent (referenced) and last component. */
+    /* A second name, for the operations that walk two paths (rename): the first walk's
+       parent (referenced) and last component, kept while the second walk runs. */
     wf_node *node2;
     char name2[WF_NAME_MAX + 1];
     uint32_t name2_len;
     uint64_t scratch[2];        /* small per-handler state kept across round trips */
     FSP_FSCTL_TRANSACT_REQ *req;    /* copy of the WinFsp request, after the response */
+    /* Cancellation (engine lock): every submitted request is on engine->ops so that its Hint
+       finds it whatever its state; a cancelled one has each FUSE request it sends
+       interrupted, through the engine's interrupt queue. */
+    wf_op *ops_prev, *ops_next;
+    bool on_ops;
+    bool cancel_requested;
+    bool interrupt_queued;
+    wf_op *interrupt_next;
+    uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
+    uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
 };
 
 /* Internal operation kinds, beyond WinFsp's. */
@@ -152,10 +163,16 @@ struct wf_engine {
     uint32_t max_write, max_pages, max_readahead, time_gran;
     uint32_t read_size, write_size;
     uint64_t enosys[2];             /* memo: opcodes answered ENOSYS (bit per opcode < 128) */
+    /* The volume label: FUSE has none, so it lives here for the session (op_volume.c). */
+    uint16_t volume_label[32];
+    uint16_t volume_label_size;     /* bytes */
     /* counters */
     uint64_t requests_sent, replies_received, bad_replies, unknown_replies, notifications;
     uint64_t forgets_sent, bad_names;
     uint64_t sent_by_opcode[64];
+    /* cancellation (cancel.c) */
+    wf_op *ops;                     /* submitted WinFsp requests in progress */
+    wf_op *interrupt_head, *interrupt_tail;    /* INTERRUPTs to hand out, first */
 };
 
 /* fuse_call.c */
@@ -181,6 +198,30 @@ void wf_engine_count_bad_reply(wf_engine *engine);
 void wf_engine_count_bad_name(wf_engine *engine);
 void wf_engine_note_enosys(wf_engine *engine, uint32_t opcode);
 uint64_t wf_engine_now(void);
+/* The operation whose FUSE request with this unique is out, or NULL; lock held. */
+wf_op *wf_engine_inflight_find_locked(wf_engine *engine, uint64_t unique);
+/* Completes a request that never started (taken off the new queue) with status. */
+void wf_engine_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status);
+
+/* notify.c: a notification (unique 0, its code in the error field) and its body. Returns
+   STATUS_INVALID_PARAMETER, counted as a bad reply, when it is malformed. */
+NTSTATUS wf_engine_notify(wf_engine *engine, int32_t code, const uint8_t *body, uint32_t size);
+
+/* cancel.c: the INTERRUPT queue, under the engine lock unless said otherwise. */
+#define WF_UNIQUE_INTERRUPT 1u      /* FUSE_INT_REQ_BIT: the low bit of an INTERRUPT's unique */
+/* op's request (op->unique, just put in flight) is to be interrupted from due_ms on. */
+void wf_interrupt_queue_locked(wf_engine *engine, wf_op *op, uint64_t due_ms);
+/* op's request is answered or op is going away: its INTERRUPT, if still queued, is dropped. */
+void wf_interrupt_dequeue_locked(wf_engine *engine, wf_op *op);
+void wf_interrupt_clear_locked(wf_engine *engine);
+/* Writes the first INTERRUPT due by now_ms into buf; returns its length, or 0. */
+size_t wf_interrupt_take_locked(wf_engine *engine, uint64_t now_ms, void *buf, size_t cap);
+/* Milliseconds until a queued INTERRUPT is due (UINT32_MAX: none queued). */
+uint32_t wf_interrupt_wait_ms_locked(wf_engine *engine, uint64_t now_ms);
+/* The file system's answer to an INTERRUPT (unique with the low bit set), without the lock:
+   ENOSYS is remembered, EAGAIN resends. */
+NTSTATUS wf_interrupt_reply(wf_engine *engine, const struct fuse_out_header *header,
+    size_t body_size);
 
 /* ops */
 wf_op_fn *wf_op_handler(uint32_t kind);
@@ -205,6 +246,17 @@ wf_step wf_setinfo_rename(wf_op *op);           /* op_rename.c: both Rename clas
 wf_step wf_setinfo_link(wf_op *op);             /* op_rename.c */
 wf_step wf_op_flush_buffers(wf_op *op);         /* op_flush.c */
 wf_step wf_op_set_volume_information(wf_op *op);    /* op_volume.c */
+/* op_setattr.c, shared with Overwrite (nested; sub_state). SETATTR with op->u.setattr.in as
+   the caller filled it (FATTR_FH is added when the handle has one); on success the reply's
+   attributes are in op->attr and the cache. */
+wf_step wf_setattr(wf_op *op, const wf_file *file);
+/* FALLOCATE(FALLOC_FL_KEEP_SIZE) of [0, size): a preallocation hint, so it never fails the
+   request; a file system that cannot do it is not asked again. */
+wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size);
+/* The mode after NT file attributes are applied: READONLY clears every write bit; without
+   it, replace (supersede, SetBasic) gives the owner write back, merge (overwrite) never
+   adds one. Directories keep their mode: READONLY is not mapped on them. */
+uint32_t wf_mode_for_attributes(uint32_t mode, uint32_t attributes, bool replace);
 /* op_delete.c: the UNLINK / RMDIR a Cleanup with Delete set performs (nested; sub_state). */
 wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file);
 
@@ -213,6 +265,8 @@ wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file);
    Leaves op->node referenced (the target or the parent) and op->parent referenced (its
    parent, NULL for the root). op->status says how it went. Nested coroutine (walk_state). */
 wf_step wf_walk(wf_op *op, bool to_parent);
+/* As wf_walk, for another path buffer of op->req (a rename's or link's NewFileName). */
+wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_parent);
 /* Makes op->attr valid for op->node: from the cache, or GETATTR (nested; sub_state). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
 

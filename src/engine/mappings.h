@@ -36,4 +36,15 @@ NTSTATUS wf_utf16_to_utf8(const uint16_t *src, size_t src_len,
 NTSTATUS wf_utf8_to_utf16(const char *src, size_t src_len,
     uint16_t *dst, size_t dst_cap, size_t *dst_len);
 
+/* name_map.c: one name component, Windows to FUSE and back. The characters Windows forbids
+   in a name (controls 0x01-0x1F and " * : < > ? \ |) appear on Windows as U+F000 + char, as
+   Cygwin and WinFsp-FUSE show them; everything else converts as by the functions above.
+   To FUSE: '/' gives STATUS_OBJECT_NAME_INVALID. To Windows: '/', NUL, invalid UTF-8, or a
+   private-use character that stands for a forbidden one (it would map back to another name)
+   give STATUS_OBJECT_NAME_INVALID: the name has no Windows form. Overflow as above. */
+NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
+    char *dst, size_t dst_cap, size_t *dst_len);
+NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
+    uint16_t *dst, size_t dst_cap, size_t *dst_len);
+
 #endif

@@ -1,17 +1,31 @@
-/* op_create.c — opening and closing: Create, Cleanup (FLUSH, as a POSIX close) and Close
-   (RELEASE / RELEASEDIR). */
+/* op_create.c — opening and creating: Create with every disposition (LOOKUP, CREATE or
+   MKNOD+OPEN, MKDIR, OPEN/OPENDIR), Cleanup (FLUSH, as a POSIX close) and Close (RELEASE /
+   RELEASEDIR). */
 #include "engine/engine_internal.h"
 #include "engine/linux_errno.h"
+#include "engine/mappings.h"
 
 #define WF_DATA_ACCESS (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE)
 
-static uint32_t granted_access(uint32_t desired)
+/* Linux open(2) flags (generic numbering, as FUSE carries them) and fallocate(2) mode. */
+#define WF_O_CREAT              0100u
+#define WF_O_EXCL               0200u
+#define WF_FALLOC_FL_KEEP_SIZE  0x01u
+
+/* A name that keeps turning up and vanishing again between LOOKUP and CREATE (or between
+   LOOKUP and OPEN) is given up on after this many rounds. */
+#define WF_CREATE_ROUNDS 4u
+
+static uint32_t granted_access(const wf_op *op, bool created)
 {
-    /* Until access checks come (they need the caller's identity), MAXIMUM_ALLOWED grants
-       what any reader may do; the file system still decides at OPEN. */
+    uint32_t desired = op->req->Req.Create.DesiredAccess;
+    /* MAXIMUM_ALLOWED: the creator of a file gets every right on it (as WinFsp grants);
+       on an existing file, until access checks come (they need the caller's identity),
+       what any reader may do. The file system still decides at OPEN. */
     if (desired & MAXIMUM_ALLOWED)
-        desired = (desired & ~MAXIMUM_ALLOWED) | FILE_GENERIC_READ | FILE_GENERIC_EXECUTE;
-    return desired;
+        desired = (desired & ~MAXIMUM_ALLOWED) |
+            (created ? FILE_ALL_ACCESS : FILE_GENERIC_READ | FILE_GENERIC_EXECUTE);
+    return desired | op->req->Req.Create.GrantedAccess;
 }
 
 static uint32_t open_flags_for(uint32_t access)
@@ -23,19 +37,248 @@ static uint32_t open_flags_for(uint32_t access)
     return writes ? WF_O_WRONLY : WF_O_RDONLY;
 }
 
+static bool overwrites(uint32_t disposition)
+{
+    return disposition == FILE_OVERWRITE || disposition == FILE_OVERWRITE_IF ||
+        disposition == FILE_SUPERSEDE;
+}
+
+/* The rights an open of an existing file needs beyond what was asked: replacing the data
+   needs FILE_WRITE_DATA, superseding DELETE (MS-FSA 2.1.5.1.2, as WinFsp checks them). */
+static uint32_t implied_access(uint32_t disposition)
+{
+    if (disposition == FILE_SUPERSEDE)
+        return DELETE;
+    return overwrites(disposition) ? FILE_WRITE_DATA : 0;
+}
+
+static uint32_t create_disposition(const wf_op *op)
+{
+    return op->req->Req.Create.CreateOptions >> 24;
+}
+
+static uint32_t create_options(const wf_op *op)
+{
+    return op->req->Req.Create.CreateOptions & FILE_VALID_OPTION_FLAGS;
+}
+
+/* Steps the op's (node, parent) pair one level down to child (referenced). */
+static void move_down(wf_op *op, wf_node *child)
+{
+    wf_cache_release(op->engine->cache, op->parent);
+    op->parent = op->node;
+    op->node = child;
+}
+
+/* Back from a leaf that vanished to its parent; the grandparent is not needed again
+   (the target is now a new child of op->node). */
+static void move_up(wf_op *op)
+{
+    wf_cache_release(op->engine->cache, op->node);
+    op->node = op->parent;
+    op->parent = NULL;
+}
+
+/* The mode a new file or directory gets: what the caller's umask leaves (Windows callers
+   have none: the host's stands in); FILE_ATTRIBUTE_READONLY is the absence of write bits
+   for files, and means nothing for directories on NT. */
+static uint32_t new_mode(const wf_op *op, bool directory)
+{
+    uint32_t mode = (directory ? 0777u : 0666u) & ~op->engine->params.umask;
+    if (!directory && (op->req->Req.Create.FileAttributes & FILE_ATTRIBUTE_READONLY))
+        mode &= ~0222u;
+    return mode;
+}
+
+/* Describes OPEN or OPENDIR for the op's file with the given flags. */
+static void open_call(wf_op *op, wf_file *file)
+{
+    wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
+    op->u.open.in.flags = file->open_flags;
+    wf_call_begin(op, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN, file->node->nodeid);
+    wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
+    wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
+}
+
+/* Takes the OPEN/OPENDIR reply into the file; returns its status. */
+static NTSTATUS open_reply(wf_op *op, wf_file *file)
+{
+    if (op->call.error == WF_ENOSYS &&
+        (op->engine->flags & (file->is_directory ? FUSE_NO_OPENDIR_SUPPORT : FUSE_NO_OPEN_SUPPORT)))
+        return STATUS_SUCCESS;  /* no per-open state: handles are fh 0 from now on */
+    if (op->call.error)
+        return wf_op_errno_status(op);
+    file->has_fh = true;
+    file->fh = op->u.open.out.fh;
+    file->fopen_flags = op->u.open.out.open_flags;
+    return STATUS_SUCCESS;
+}
+
+/* Describes CREATE, MKNOD or MKDIR of op->name in op->node (the parent). */
+static void create_call(wf_op *op, uint32_t opcode)
+{
+    wf_engine *engine = op->engine;
+    bool directory = opcode == FUSE_MKDIR;
+    uint32_t mode = new_mode(op, directory);
+
+    wf_call_begin(op, opcode, op->node->nodeid);
+    switch (opcode) {
+    case FUSE_CREATE:
+        wf_mem_set(&op->u.create.in, 0, sizeof op->u.create.in);
+        op->u.create.in.flags = WF_O_CREAT | WF_O_EXCL | op->file->open_flags;
+        op->u.create.in.mode = WF_S_IFREG | mode;
+        op->u.create.in.umask = engine->params.umask;
+        wf_call_in(op, &op->u.create.in, sizeof op->u.create.in);
+        wf_call_out(op, &op->u.create.entry, sizeof op->u.create.entry);
+        wf_call_out(op, &op->u.create.open, sizeof op->u.create.open);
+        break;
+    case FUSE_MKNOD:
+        wf_mem_set(&op->u.mknod.in, 0, sizeof op->u.mknod.in);
+        op->u.mknod.in.mode = WF_S_IFREG | mode;
+        op->u.mknod.in.umask = engine->params.umask;
+        wf_call_in(op, &op->u.mknod.in, sizeof op->u.mknod.in);
+        wf_call_out(op, &op->u.mknod.out, sizeof op->u.mknod.out);
+        break;
+    default:
+        wf_mem_set(&op->u.mkdir.in, 0, sizeof op->u.mkdir.in);
+        op->u.mkdir.in.mode = mode;
+        op->u.mkdir.in.umask = engine->params.umask;
+        wf_call_in(op, &op->u.mkdir.in, sizeof op->u.mkdir.in);
+        wf_call_out(op, &op->u.mkdir.out, sizeof op->u.mkdir.out);
+        break;
+    }
+    wf_call_in(op, op->name, op->name_len + 1);
+}
+
+/* Records the entry a CREATE/MKNOD/MKDIR answered and steps down to it. Every valid reply
+   counts one lookup, so it is cached even when its type then disqualifies it. */
+static NTSTATUS take_created(wf_op *op, const struct fuse_entry_out *entry, bool directory)
+{
+    wf_engine *engine = op->engine;
+    wf_node *child;
+
+    if (entry->nodeid == 0 || entry->nodeid == FUSE_ROOT_ID) {
+        wf_engine_count_bad_reply(engine);
+        return STATUS_IO_DEVICE_ERROR;
+    }
+    child = wf_cache_insert(engine->cache, op->node, op->name, op->name_len, entry,
+        wf_engine_now());
+    if (!child)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* The parent's times and link count changed. */
+    wf_cache_expire_attr(engine->cache, op->node);
+    if (directory ? !WF_S_ISDIR(entry->attr.mode) : !WF_S_ISREG(entry->attr.mode)) {
+        wf_engine_count_bad_reply(engine);
+        wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
+        wf_cache_release(engine->cache, child);
+        return STATUS_IO_DEVICE_ERROR;
+    }
+    move_down(op, child);
+    op->attr = entry->attr;
+    op->attr_fresh = true;
+    return STATUS_SUCCESS;
+}
+
+/* What an existing target answers before it is opened: type rules (MS-FSA 2.1.5.1
+   phase 7 and 2.1.5.1.2) and the read-only attribute (2.1.5.1.2.1). */
+static NTSTATUS check_existing(const wf_op *op)
+{
+    uint32_t disposition = create_disposition(op);
+    uint32_t options = create_options(op);
+    bool directory = WF_S_ISDIR(op->attr.mode);
+    bool readonly = wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY;
+
+    if (directory) {
+        if (options & FILE_NON_DIRECTORY_FILE)
+            return STATUS_FILE_IS_A_DIRECTORY;
+        /* Existing directories are opened, never created over or replaced. */
+        if (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)
+            return STATUS_OBJECT_NAME_COLLISION;
+    } else {
+        if (disposition == FILE_CREATE)
+            return STATUS_OBJECT_NAME_COLLISION;
+        if (options & FILE_DIRECTORY_FILE)
+            return STATUS_NOT_A_DIRECTORY;
+        if (op->req->Req.Create.HasTrailingBackslash)
+            return STATUS_OBJECT_NAME_INVALID;
+    }
+    if (op->req->Req.Create.UserMode && readonly) {
+        if (options & FILE_DELETE_ON_CLOSE)
+            return STATUS_CANNOT_DELETE;
+        if ((op->req->Req.Create.DesiredAccess | implied_access(disposition)) &
+                (FILE_WRITE_DATA | FILE_APPEND_DATA))
+            return STATUS_ACCESS_DENIED;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* What a name that does not exist answers before anything is created. */
+static NTSTATUS check_absent(const wf_op *op)
+{
+    uint32_t disposition = create_disposition(op);
+    uint32_t options = create_options(op);
+
+    if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    if (op->req->Req.Create.HasTrailingBackslash && !(options & FILE_DIRECTORY_FILE))
+        return STATUS_OBJECT_NAME_INVALID;
+    if ((op->req->Req.Create.FileAttributes & FILE_ATTRIBUTE_READONLY) &&
+        !(options & FILE_DIRECTORY_FILE) && (options & FILE_DELETE_ON_CLOSE))
+        return STATUS_CANNOT_DELETE;
+    return STATUS_SUCCESS;
+}
+
+/* CREATE/MKNOD/MKDIR answered: EEXIST means another creator won the race. */
+static NTSTATUS create_error(const wf_op *op, bool *retry)
+{
+    *retry = false;
+    if (op->call.error == WF_EEXIST) {
+        if (create_disposition(op) == FILE_CREATE || op->scratch[0] >= WF_CREATE_ROUNDS)
+            return STATUS_OBJECT_NAME_COLLISION;
+        *retry = true;      /* open what is there now */
+        return STATUS_SUCCESS;
+    }
+    if (op->call.error == WF_ENOENT)
+        return STATUS_OBJECT_PATH_NOT_FOUND;    /* the parent went away */
+    return wf_op_errno_status(op);
+}
+
+static wf_file *new_file(wf_op *op, bool directory)
+{
+    wf_file *file = wf_file_new(op->engine, op->node, op->parent);
+    if (file)
+        file->is_directory = directory;
+    return file;
+}
+
+/* The handle made on the parent before CREATE/MKNOD now belongs to the new node. */
+static void retarget(wf_op *op, wf_file *file)
+{
+    wf_cache *cache = op->engine->cache;
+    wf_cache_ref(cache, op->node);
+    wf_cache_ref(cache, op->parent);
+    wf_cache_release(cache, file->node);
+    wf_cache_release(cache, file->parent);
+    file->node = op->node;
+    file->parent = op->parent;
+}
+
 wf_step wf_op_create(wf_op *op)
 {
     wf_engine *engine = op->engine;
-    uint32_t disposition = op->req->Req.Create.CreateOptions >> 24;
-    uint32_t options = op->req->Req.Create.CreateOptions & 0xffffff;
+    uint32_t disposition = create_disposition(op);
+    uint32_t options = create_options(op);
     wf_file *file = op->file;
+    wf_node *cached;
+    bool retry;
 
     WF_CORO_BEGIN(op->state);
 
-    /* Creating, overwriting and delete-on-close come with the write path. */
-    if (disposition != FILE_OPEN || op->req->Req.Create.OpenTargetDirectory ||
-        (options & FILE_DELETE_ON_CLOSE)) {
-        op->status = STATUS_INVALID_DEVICE_REQUEST;
+    /* Parameter rules of NtCreateFile (MS-FSA 2.1.5.1 phase 1). */
+    if (disposition > FILE_MAXIMUM_DISPOSITION ||
+        ((options & FILE_DIRECTORY_FILE) && (options & FILE_NON_DIRECTORY_FILE)) ||
+        ((options & FILE_DIRECTORY_FILE) && overwrites(disposition))) {
+        op->status = STATUS_INVALID_PARAMETER;
         WF_CORO_RETURN(op->state);
     }
     if (op->req->Req.Create.NamedStream) {
@@ -43,75 +286,282 @@ wf_step wf_op_create(wf_op *op)
         WF_CORO_RETURN(op->state);
     }
 
-    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, false));
+    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, true));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
-    if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
-
-    if (WF_S_ISDIR(op->attr.mode)) {
-        if (options & FILE_NON_DIRECTORY_FILE) {
-            op->status = STATUS_FILE_IS_A_DIRECTORY;
+    if (op->name_len == 0) {
+        /* The root: it can be opened, nothing more (as WinFsp's FSD rules). */
+        if (op->req->Req.Create.OpenTargetDirectory ||
+            (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)) {
+            op->status = STATUS_ACCESS_DENIED;
             WF_CORO_RETURN(op->state);
         }
-    } else {
-        if (options & FILE_DIRECTORY_FILE) {
-            op->status = STATUS_NOT_A_DIRECTORY;
-            WF_CORO_RETURN(op->state);
-        }
-        if (op->req->Req.Create.HasTrailingBackslash) {
-            op->status = STATUS_OBJECT_NAME_INVALID;
+        if (options & FILE_DELETE_ON_CLOSE) {
+            op->status = STATUS_CANNOT_DELETE;
             WF_CORO_RETURN(op->state);
         }
     }
 
-    file = op->file = wf_file_new(engine, op->node, op->parent);
-    if (!file) {
-        op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op->state);
-    }
-    file->is_directory = WF_S_ISDIR(op->attr.mode);
-    op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op->req->Req.Create.DesiredAccess);
+    op->scratch[0] = 0;     /* rounds */
+    op->scratch[1] = 0;     /* bytes FALLOCATE reserved */
+    for (;;) {
+        op->scratch[0]++;
+        if (op->name_len == 0)
+            goto open_existing;
 
-    /* A FUSE handle is opened only when the data will be used: metadata-only opens (stat,
-       attributes) need none, as with O_PATH. Directories open at the first listing if not
-       here. */
-    if (file->is_directory ?
-            (op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) :
-            (WF_S_ISREG(op->attr.mode) && (op->rsp->Rsp.Create.Opened.GrantedAccess & WF_DATA_ACCESS))) {
+        /* The leaf: the cache, else LOOKUP. A negative entry or ENOENT means absent. */
+        cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
+            wf_engine_now());
+        if (cached) {
+            if (op->req->Req.Create.OpenTargetDirectory) {
+                wf_cache_release(engine->cache, cached);
+                op->rsp->IoStatus.Information = FILE_EXISTS;
+                goto open_target_directory;
+            }
+            move_down(op, cached);
+            op->attr_fresh = false;
+            goto open_existing;
+        }
+        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
+        wf_call_in(op, op->name, op->name_len + 1);
+        wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+        WF_AWAIT_REPLY(op->state);
+
+        if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0)) {
+            if (op->req->Req.Create.OpenTargetDirectory) {
+                op->rsp->IoStatus.Information = FILE_DOES_NOT_EXIST;
+                goto open_target_directory;
+            }
+            goto create_new;
+        }
+        if (op->call.error) {
+            op->status = op->call.error == WF_ENOTDIR ?
+                STATUS_OBJECT_PATH_NOT_FOUND : wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+        if (op->u.lookup.out.nodeid == FUSE_ROOT_ID) {
+            /* The root cannot be a child: a confused file system. */
+            wf_engine_count_bad_reply(engine);
+            op->status = STATUS_IO_DEVICE_ERROR;
+            WF_CORO_RETURN(op->state);
+        }
+        cached = wf_cache_insert(engine->cache, op->node, op->name, op->name_len,
+            &op->u.lookup.out, wf_engine_now());
+        if (!cached) {
+            op->status = STATUS_INSUFFICIENT_RESOURCES;
+            WF_CORO_RETURN(op->state);
+        }
+        if (op->req->Req.Create.OpenTargetDirectory) {
+            /* Counted and cached for the rename that usually follows. */
+            wf_cache_release(engine->cache, cached);
+            op->rsp->IoStatus.Information = FILE_EXISTS;
+            goto open_target_directory;
+        }
+        move_down(op, cached);
+        op->attr = op->u.lookup.out.attr;
+        op->attr_fresh = true;
+
+    open_existing:
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+        op->status = check_existing(op);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+        file = op->file = new_file(op, WF_S_ISDIR(op->attr.mode));
+        if (!file) {
+            op->status = STATUS_INSUFFICIENT_RESOURCES;
+            WF_CORO_RETURN(op->state);
+        }
+        op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, false);
+        op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
+            overwrites(disposition) ? FILE_OVERWRITTEN : FILE_OPENED;
+
+        /* A FUSE handle is opened only when the data will be used: metadata-only opens
+           (stat, attributes) need none, as with O_PATH. Directories open at the first
+           listing if not here. A file about to be overwritten (WinFsp's FSD sends the
+           Overwrite request next) is opened for writing whatever was asked. */
+        if (file->is_directory ?
+                !(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) :
+                !(WF_S_ISREG(op->attr.mode) &&
+                  ((op->rsp->Rsp.Create.Opened.GrantedAccess & WF_DATA_ACCESS) ||
+                   overwrites(disposition))))
+            break;
         file->open_flags = file->is_directory ? WF_O_RDONLY :
-            open_flags_for(op->rsp->Rsp.Create.Opened.GrantedAccess);
-        if (!wf_engine_enosys(engine, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN)) {
-            wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-            op->u.open.in.flags = file->open_flags;
-            wf_call_begin(op, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN, file->node->nodeid);
-            wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
-            wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
-            WF_AWAIT_REPLY(op->state);
+            open_flags_for(op->rsp->Rsp.Create.Opened.GrantedAccess |
+                (overwrites(disposition) ? FILE_WRITE_DATA : 0));
+        if (wf_engine_enosys(engine, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN))
+            break;
+        open_call(op, file);
+        WF_AWAIT_REPLY(op->state);
+        op->status = open_reply(op, file);
+        if (NT_SUCCESS(op->status))
+            break;
+        wf_file_free(engine, file);
+        op->file = NULL;
+        if (op->call.error != WF_ENOENT || op->name_len == 0)
+            WF_CORO_RETURN(op->state);
+        /* Gone since the cache or LOOKUP saw it: forget the name, and create it when the
+           disposition says so. */
+        wf_cache_drop_entry(engine->cache, op->parent, op->name, op->name_len);
+        move_up(op);
+        if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE ||
+            op->scratch[0] >= WF_CREATE_ROUNDS) {
+            op->status = STATUS_OBJECT_NAME_NOT_FOUND;
+            WF_CORO_RETURN(op->state);
+        }
+        continue;
 
-            file = op->file;
-            if (op->call.error == WF_ENOSYS &&
-                (engine->flags & (file->is_directory ? FUSE_NO_OPENDIR_SUPPORT : FUSE_NO_OPEN_SUPPORT))) {
-                /* The file system keeps no per-open state: handles are fh 0 from now on. */
-            } else if (op->call.error) {
-                op->status = wf_op_errno_status(op);
-                wf_file_free(engine, file);
-                op->file = NULL;
+    create_new:
+        op->status = check_absent(op);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+        op->rsp->IoStatus.Information = FILE_CREATED;
+        op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, true);
+
+        if (options & FILE_DIRECTORY_FILE) {
+            create_call(op, FUSE_MKDIR);
+            WF_AWAIT_REPLY(op->state);
+            if (op->call.error) {
+                op->status = create_error(op, &retry);
+                if (retry)
+                    continue;
                 WF_CORO_RETURN(op->state);
-            } else {
+            }
+            op->status = take_created(op, &op->u.mkdir.out, true);
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op->state);
+            file = op->file = new_file(op, true);
+            if (!file) {
+                op->status = STATUS_INSUFFICIENT_RESOURCES;
+                WF_CORO_RETURN(op->state);
+            }
+            if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
+                wf_engine_enosys(engine, FUSE_OPENDIR))
+                break;
+            file->open_flags = WF_O_RDONLY;
+            open_call(op, file);
+            WF_AWAIT_REPLY(op->state);
+            op->status = open_reply(op, file);
+            if (!NT_SUCCESS(op->status))
+                goto drop_file;
+            break;
+        }
+
+        /* A file. Its handle exists before CREATE goes out (on the parent until the reply
+           names the node), so that no open FUSE handle can be left without one. */
+        file = op->file = wf_file_new(engine, op->node, NULL);
+        if (!file) {
+            op->status = STATUS_INSUFFICIENT_RESOURCES;
+            WF_CORO_RETURN(op->state);
+        }
+        file->open_flags = open_flags_for(op->rsp->Rsp.Create.Opened.GrantedAccess);
+        if (!wf_engine_enosys(engine, FUSE_CREATE)) {
+            /* O_EXCL always: a file that appears meanwhile shows as EEXIST, never as a
+               silent open of someone else's file. */
+            create_call(op, FUSE_CREATE);
+            WF_AWAIT_REPLY(op->state);
+            if (!op->call.error) {
+                op->status = take_created(op, &op->u.create.entry, false);
+                if (!NT_SUCCESS(op->status))
+                    goto drop_file;
+                retarget(op, file);
                 file->has_fh = true;
-                file->fh = op->u.open.out.fh;
-                file->fopen_flags = op->u.open.out.open_flags;
+                file->fh = op->u.create.open.fh;
+                file->fopen_flags = op->u.create.open.open_flags;
+                goto allocate;
+            }
+            if (op->call.error != WF_ENOSYS)
+                goto create_failed;
+            /* ENOSYS (remembered): MKNOD and OPEN, as the Linux kernel falls back. */
+        }
+        create_call(op, FUSE_MKNOD);
+        WF_AWAIT_REPLY(op->state);
+        if (op->call.error)
+            goto create_failed;
+        op->status = take_created(op, &op->u.mknod.out, false);
+        if (!NT_SUCCESS(op->status))
+            goto drop_file;
+        retarget(op, file);
+        if (!wf_engine_enosys(engine, FUSE_OPEN)) {
+            open_call(op, file);
+            WF_AWAIT_REPLY(op->state);
+            /* On failure the file stays, as after a failed open(2) of what mknod(2) made. */
+            op->status = open_reply(op, file);
+            if (!NT_SUCCESS(op->status))
+                goto drop_file;
+        }
+
+    allocate:
+        /* AllocationSize is a hint: reserved without changing the size, when the file
+           system can; nothing fails for it. */
+        if (op->req->Req.Create.AllocationSize && engine->minor >= 19 &&
+            !wf_engine_enosys(engine, FUSE_FALLOCATE)) {
+            wf_mem_set(&op->u.fallocate.in, 0, sizeof op->u.fallocate.in);
+            op->u.fallocate.in.fh = op->file->fh;
+            op->u.fallocate.in.offset = 0;
+            op->u.fallocate.in.length = op->req->Req.Create.AllocationSize;
+            op->u.fallocate.in.mode = WF_FALLOC_FL_KEEP_SIZE;
+            wf_call_begin(op, FUSE_FALLOCATE, op->node->nodeid);
+            wf_call_in(op, &op->u.fallocate.in, sizeof op->u.fallocate.in);
+            WF_AWAIT_REPLY(op->state);
+            if (!op->call.error) {
+                /* The blocks changed: report what was reserved, ask again next time. */
+                op->scratch[1] = op->req->Req.Create.AllocationSize;
+                wf_cache_expire_attr(engine->cache, op->node);
             }
         }
+        break;
+
+    open_target_directory:
+        /* The parent, opened as a directory (a rename or link target's): Information
+           says whether the last component exists. */
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+        if (!WF_S_ISDIR(op->attr.mode)) {
+            op->status = STATUS_OBJECT_PATH_NOT_FOUND;
+            WF_CORO_RETURN(op->state);
+        }
+        file = op->file = new_file(op, true);
+        if (!file) {
+            op->status = STATUS_INSUFFICIENT_RESOURCES;
+            WF_CORO_RETURN(op->state);
+        }
+        op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, false);
+        if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
+            wf_engine_enosys(engine, FUSE_OPENDIR))
+            break;
+        file->open_flags = WF_O_RDONLY;
+        open_call(op, file);
+        WF_AWAIT_REPLY(op->state);
+        op->status = open_reply(op, file);
+        if (!NT_SUCCESS(op->status))
+            goto drop_file;
+        break;
+
+    create_failed:
+        op->status = create_error(op, &retry);
+        wf_file_free(engine, file);
+        op->file = NULL;
+        if (retry)
+            continue;
+        WF_CORO_RETURN(op->state);
     }
 
+    file = op->file;
     op->rsp->Rsp.Create.Opened.UserContext = file->node->nodeid;
     op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)file;
     wf_op_file_info(&op->attr, &op->rsp->Rsp.Create.Opened.FileInfo);
-    op->rsp->IoStatus.Information = FILE_OPENED;
+    if (op->rsp->IoStatus.Information == FILE_CREATED &&
+        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize < op->scratch[1])
+        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize = op->scratch[1];
     op->status = STATUS_SUCCESS;
+    WF_CORO_RETURN(op->state);
+
+drop_file:
+    wf_file_free(engine, file);
+    op->file = NULL;
 
     WF_CORO_END(op->state);
 }

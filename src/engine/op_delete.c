@@ -1,15 +1,179 @@
-/* op_delete.c — deletion: the Disposition checks and UNLINK/RMDIR at Cleanup. (Being written.) */
+/* op_delete.c — deletion: the Disposition checks (read-only file, non-empty directory) and
+   the UNLINK / RMDIR a Cleanup with Delete set performs. */
 #include "engine/engine_internal.h"
+#include "engine/linux_errno.h"
+#include "engine/mappings.h"
+
+/* One READDIR of this size shows an entry besides "." and ".." if there is one (a record
+   takes at most 24 + 256 bytes); a file system that hands out its listing in smaller
+   pieces is followed for a few rounds, then taken as broken. */
+#define WF_PROBE_SIZE 4096u
+#define WF_PROBE_ROUNDS 8u
+
+static uint32_t disposition_flags(const wf_op *op)
+{
+    /* WinFsp's FSD fills DispositionEx.Flags for both classes; the old class has DELETE
+       alone (its DeleteFile boolean). */
+    uint32_t flags = op->req->Req.SetInformation.Info.DispositionEx.Flags;
+    if (op->req->Req.SetInformation.FileInformationClass == FileDispositionInformation)
+        flags &= FILE_DISPOSITION_DELETE;
+    return flags;
+}
+
+static bool is_dot_or_dotdot(const char *name, uint32_t len)
+{
+    return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/* Looks through a READDIR reply: 1 when it names anything but "." and "..", 0 when not
+   (*next is then where the listing goes on), -1 when it is malformed. */
+static int probe_reply(const uint8_t *buf, uint32_t size, uint64_t *next)
+{
+    uint32_t pos = 0;
+
+    while (pos < size) {
+        struct fuse_dirent dirent;
+        uint32_t record;
+
+        if (size - pos < sizeof dirent)
+            return -1;
+        wf_mem_copy(&dirent, buf + pos, sizeof dirent);
+        if (dirent.namelen == 0 || dirent.namelen > size - pos - sizeof dirent)
+            return -1;
+        if (!is_dot_or_dotdot((const char *)buf + pos + sizeof dirent, dirent.namelen))
+            return 1;
+        *next = dirent.off;
+        record = (uint32_t)FUSE_DIRENT_ALIGN(sizeof dirent + dirent.namelen);
+        pos = record < size - pos ? pos + record : size;
+    }
+    return 0;
+}
 
 wf_step wf_setinfo_disposition(wf_op *op)
 {
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
+    wf_engine *engine = op->engine;
+    wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+    uint32_t flags = disposition_flags(op);
+    int found;
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    /* The FSD keeps the delete-pending state; clearing it needs no check. */
+    op->status = STATUS_SUCCESS;
+    if (!(flags & FILE_DISPOSITION_DELETE))
+        WF_CORO_RETURN(op->state);
+    if (file->node->nodeid == FUSE_ROOT_ID) {
+        op->status = STATUS_CANNOT_DELETE;
+        WF_CORO_RETURN(op->state);
+    }
+    op->node = file->node;
+    wf_cache_ref(engine->cache, op->node);
+    op->attr_fresh = false;
+
+    /* A read-only file refuses deletion unless the caller says to ignore that (MS-FSA
+       2.1.5.14.3; FILE_DISPOSITION_INFORMATION_EX). Directories never show READONLY. */
+    if (!file->is_directory && !(flags & FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE)) {
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+        if (wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY) {
+            op->status = STATUS_CANNOT_DELETE;
+            WF_CORO_RETURN(op->state);
+        }
+    }
+    if (!file->is_directory)
+        WF_CORO_RETURN(op->state);
+
+    /* A directory must be empty now: NT says so here, while RMDIR at Cleanup could only
+       fail silently. Plain READDIR, so that no entry counts a lookup. A handle opened
+       without FILE_LIST_DIRECTORY gets its FUSE handle now, as a listing would. */
+    if (!file->has_fh && !wf_engine_enosys(engine, FUSE_OPENDIR)) {
+        wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
+        wf_call_begin(op, FUSE_OPENDIR, file->node->nodeid);
+        wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
+        wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
+        WF_AWAIT_REPLY(op->state);
+        if (op->call.error && !(op->call.error == WF_ENOSYS &&
+                (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+        if (!op->call.error) {
+            file->has_fh = true;
+            file->fh = op->u.open.out.fh;
+            file->fopen_flags = op->u.open.out.open_flags;
+        }
+    }
+    op->dirbuf_size = WF_PROBE_SIZE;
+    op->dirbuf = wf_mem_alloc(op->dirbuf_size);
+    if (!op->dirbuf) {
+        op->status = STATUS_INSUFFICIENT_RESOURCES;
+        WF_CORO_RETURN(op->state);
+    }
+    op->dir_offset = 0;
+    op->scratch[0] = 0;
+    for (;;) {
+        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
+        op->u.read.in.fh = file->fh;
+        op->u.read.in.offset = op->dir_offset;
+        op->u.read.in.size = op->dirbuf_size;
+        wf_call_begin(op, FUSE_READDIR, file->node->nodeid);
+        wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
+        wf_call_out(op, op->dirbuf, op->dirbuf_size);
+        op->call.out_variable = true;
+        WF_AWAIT_REPLY(op->state);
+
+        if (op->call.error == WF_ENOSYS)
+            break;      /* it cannot be listed: RMDIR will judge */
+        if (op->call.error) {
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+        if (op->call.out_size == 0)
+            break;
+        found = probe_reply(op->dirbuf, op->call.out_size, &op->dir_offset);
+        if (found > 0) {
+            op->status = STATUS_DIRECTORY_NOT_EMPTY;
+            WF_CORO_RETURN(op->state);
+        }
+        if (found < 0 || ++op->scratch[0] >= WF_PROBE_ROUNDS) {
+            wf_engine_count_bad_reply(engine);
+            op->status = STATUS_IO_DEVICE_ERROR;
+            WF_CORO_RETURN(op->state);
+        }
+    }
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op->state);
 }
 
 wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file)
 {
-    (void)file;
+    wf_engine *engine = op->engine;
+
+    WF_CORO_BEGIN(op->sub_state);
+
+    /* The Cleanup's FileName is the file's name now (renames included). */
+    WF_AWAIT_CALL(op->sub_state, op->walk_state, wf_walk(op, true));
+    if (!NT_SUCCESS(op->status) || op->name_len == 0 || !file)
+        WF_CORO_RETURN(op->sub_state);     /* nothing left to delete; never the root */
+
+    wf_call_begin(op, file->is_directory ? FUSE_RMDIR : FUSE_UNLINK, op->node->nodeid);
+    wf_call_in(op, op->name, op->name_len + 1);
+    WF_AWAIT_REPLY(op->sub_state);
+
+    /* Cleanup cannot fail, so an error here (ENOTEMPTY when a file appeared since the
+       disposition was set) is not reported. Whatever happened, the name is asked about
+       again next time, and the parent's and the file's attributes are stale. */
+    wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
+    wf_cache_expire_attr(engine->cache, op->node);
+    if (file)
+        wf_cache_expire_attr(engine->cache, file->node);
     op->status = STATUS_SUCCESS;
-    return WF_STEP_DONE;
+
+    WF_CORO_END(op->sub_state);
 }

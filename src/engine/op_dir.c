@@ -46,10 +46,14 @@ static bool is_dot_or_dotdot(const wf_dirent_view *view)
 
 static bool name_is_valid(const wf_dirent_view *view)
 {
-    for (uint32_t i = 0; i < view->namelen; i++)
-        if (view->name[i] == '/' || view->name[i] == 0)
-            return false;
-    return true;
+    /* Longer than 255 UTF-16 units can take: no Windows name, and beyond op->name. */
+    if (view->namelen > WF_NAME_MAX)
+        return false;
+    /* '/', NUL, invalid UTF-8, a private-use character standing for a forbidden one: no
+       Windows form, known before any LOOKUP is spent on it. Only the length is asked. */
+    size_t units;
+    return wf_name_to_windows(view->name, view->namelen, NULL, 0, &units) !=
+        STATUS_OBJECT_NAME_INVALID;
 }
 
 /* Appends one WinFsp directory record; false when it does not fit. */
@@ -64,7 +68,7 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
     *bad_name = false;
     if (cap - op->done < sizeof info)
         return false;
-    NTSTATUS status = wf_utf8_to_utf16(view->name, view->namelen,
+    NTSTATUS status = wf_name_to_windows(view->name, view->namelen,
         (uint16_t *)(void *)(out + op->done + sizeof info),
         (cap - op->done - sizeof info) / sizeof(uint16_t), &units);
     if (status == STATUS_BUFFER_OVERFLOW)
@@ -83,6 +87,25 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
     wf_mem_copy(out + op->done, &info, sizeof info);
     op->done += aligned;
     return true;
+}
+
+/* The file system counted a lookup for every READDIRPLUS entry with a nodeid except "."
+   and "..", whether or not it will fit the caller's buffer: count them all now, each
+   once, so that each is forgotten exactly once. A name no Windows name can carry is
+   counted without caching it, and so is forgotten as soon as nothing uses its node. */
+static void count_plus_entries(wf_op *op, const wf_node *dir)
+{
+    wf_cache *cache = op->engine->cache;
+    wf_dirent_view view;
+
+    for (op->pos = 0; op->pos < op->end && dirent_at(op, true, &view); op->pos += view.reclen) {
+        if (!view.entry->nodeid || is_dot_or_dotdot(&view))
+            continue;
+        bool named = name_is_valid(&view);
+        wf_cache_release(cache, wf_cache_insert(cache, dir, named ? view.name : NULL,
+            view.namelen, view.entry, wf_engine_now()));
+    }
+    op->pos = 0;
 }
 
 /* The end-of-directory mark: a record of size 0, when there is room for it. */
@@ -166,6 +189,7 @@ wf_step wf_op_query_directory(wf_op *op)
         op->u.read.in.fh = file->fh;
         op->u.read.in.offset = op->dir_offset;
         op->u.read.in.size = op->dirbuf_size;
+        op->scratch[0] = op->dir_offset;    /* u.read is gone once a LOOKUP goes out */
         wf_call_begin(op, plus ? FUSE_READDIRPLUS : FUSE_READDIR, file->node->nodeid);
         wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
         wf_call_out(op, op->dirbuf, op->dirbuf_size);
@@ -185,6 +209,8 @@ wf_step wf_op_query_directory(wf_op *op)
         }
         op->pos = 0;
         op->end = op->call.out_size;
+        if (plus)
+            count_plus_entries(op, file->node);
         while (op->pos < op->end) {
             if (!dirent_at(op, plus, &view)) {
                 /* A malformed listing: keep what was valid, fail if that is nothing. */
@@ -207,14 +233,16 @@ wf_step wf_op_query_directory(wf_op *op)
             if (is_dot_or_dotdot(&view)) {
                 const wf_node *which = view.namelen == 2 && file->parent ? file->parent : file->node;
                 wf_cache_get_attr(engine->cache, which, &attr, 0);
-            } else if (plus) {
-                attr = view.entry->attr;
-                if (view.entry->nodeid) {
-                    /* Every entry with a nodeid counts a lookup: cache it so the count is
-                       forgotten exactly once. */
-                    wf_cache_release(engine->cache, wf_cache_insert(engine->cache, file->node,
-                        view.name, view.namelen, view.entry, wf_engine_now()));
+                if (!WF_S_ISDIR(attr.mode)) {
+                    /* Attributes never fetched (the root's, typically): all that is
+                       known is that it is a directory. */
+                    wf_mem_set(&attr, 0, sizeof attr);
+                    attr.mode = WF_S_IFDIR | 0755u;
+                    attr.ino = which->nodeid;
                 }
+            } else if (plus) {
+                /* Counted and cached by count_plus_entries. */
+                attr = view.entry->attr;
             } else {
                 wf_node *cached = wf_cache_lookup(engine->cache, file->node, view.name,
                     view.namelen, wf_engine_now());
@@ -233,10 +261,12 @@ wf_step wf_op_query_directory(wf_op *op)
                     dirent_at(op, false, &view);
                     if (op->call.error || op->u.lookup.out.nodeid == 0) {
                         /* Gone since READDIR (or unreadable): list it no more. */
-                        if (op->call.error == WF_ERR_DISCONNECTED) {
+                        if (op->call.error == WF_ERR_DISCONNECTED || op->call.error == WF_EINTR) {
+                            /* Cancelled or gone: the entry is not skipped, it comes with
+                               the next call. */
                             if (op->done)
                                 goto full;
-                            op->status = STATUS_CONNECTION_DISCONNECTED;
+                            op->status = wf_op_errno_status(op);
                             WF_CORO_RETURN(op->state);
                         }
                         op->pos += view.reclen;
@@ -255,6 +285,13 @@ wf_step wf_op_query_directory(wf_op *op)
                 wf_engine_count_bad_name(engine);
             op->pos += view.reclen;
             op->dir_offset = view.off;
+        }
+        if (op->dir_offset == op->scratch[0]) {
+            /* Offsets that do not advance would bring the same reply forever: the
+               listing ends here. */
+            wf_engine_count_bad_reply(engine);
+            add_end_mark(op);
+            break;
         }
     }
 full:

@@ -1,14 +1,346 @@
-/* op_rename.c — SetInformation Rename and Link. (Being written.) */
+/* op_rename.c — SetInformation Rename (RENAME2 with RENAME_NOREPLACE, or a checked RENAME)
+   and Link (LINK), with the answers NTFS gives. */
 #include "engine/engine_internal.h"
+#include "engine/linux_errno.h"
+#include "engine/mappings.h"
+
+/* renameat2(2) flag, Linux value: fail with EEXIST rather than replace. */
+#define WF_RENAME_NOREPLACE 1u
+
+/* op->scratch[0]: the nodeid of the existing target, 0 when it is absent or not known yet.
+   op->scratch[1]: these bits. */
+#define WF_TARGET_KNOWN     1u  /* scratch[0] and op->attr say whether the target exists */
+#define WF_RENAME2_EINVAL   2u  /* RENAME2 answered EINVAL: perhaps only its flag is refused */
+
+static bool replace_if_exists(const wf_op *op)
+{
+    if (op->req->Req.SetInformation.FileInformationClass == FileRenameInformationEx)
+        return op->req->Req.SetInformation.Info.RenameEx.Flags & FILE_RENAME_REPLACE_IF_EXISTS;
+    return op->req->Req.SetInformation.Info.Rename.AccessToken != 0;
+}
+
+static bool ignore_readonly(const wf_op *op)
+{
+    return op->req->Req.SetInformation.FileInformationClass == FileRenameInformationEx &&
+        (op->req->Req.SetInformation.Info.RenameEx.Flags & FILE_RENAME_IGNORE_READONLY_ATTRIBUTE);
+}
+
+/* The target (op->node, op->name) from a fresh cache entry with fresh attributes, if any:
+   the cache holds only names that exist, so a miss leaves the target unknown. */
+static void target_from_cache(wf_op *op)
+{
+    wf_cache *cache = op->engine->cache;
+    uint64_t now = wf_engine_now();
+    wf_node *cached = wf_cache_lookup(cache, op->node, op->name, op->name_len, now);
+    if (!cached)
+        return;
+    if (wf_cache_get_attr(cache, cached, &op->attr, now)) {
+        op->scratch[0] = cached->nodeid;
+        op->scratch[1] |= WF_TARGET_KNOWN;
+    }
+    wf_cache_release(cache, cached);
+}
+
+/* Makes the target known: LOOKUP unless the cache answered. Nested coroutine (sub_state). */
+static wf_step target_lookup(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    WF_CORO_BEGIN(op->sub_state);
+
+    op->status = STATUS_SUCCESS;
+    if (op->scratch[1] & WF_TARGET_KNOWN)
+        WF_CORO_RETURN(op->sub_state);
+
+    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
+    wf_call_in(op, op->name, op->name_len + 1);
+    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+    WF_AWAIT_REPLY(op->sub_state);
+
+    op->scratch[0] = 0;
+    op->scratch[1] |= WF_TARGET_KNOWN;
+    if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0))
+        WF_CORO_RETURN(op->sub_state);     /* absent */
+    if (op->call.error) {
+        op->status = wf_op_errno_status(op);
+        WF_CORO_RETURN(op->sub_state);
+    }
+    if (op->u.lookup.out.nodeid == FUSE_ROOT_ID) {
+        /* The root cannot be a child: a confused file system. */
+        op->status = STATUS_IO_DEVICE_ERROR;
+        WF_CORO_RETURN(op->sub_state);
+    }
+    {
+        /* A LOOKUP reply counts one lookup: it goes into the cache like any other. */
+        wf_node *target = wf_cache_insert(engine->cache, op->node, op->name, op->name_len,
+            &op->u.lookup.out, wf_engine_now());
+        if (!target) {
+            op->status = STATUS_INSUFFICIENT_RESOURCES;
+            WF_CORO_RETURN(op->sub_state);
+        }
+        op->scratch[0] = target->nodeid;
+        wf_cache_release(engine->cache, target);
+    }
+    op->attr = op->u.lookup.out.attr;
+
+    WF_CORO_END(op->sub_state);
+}
+
+/* What NTFS answers when the existing target (another file, attributes in op->attr) would
+   be replaced [MS-FSA 2.1.5.15.11]: a collision unless asked to replace; never a directory
+   nor, unless told to ignore it, a read-only file. */
+static NTSTATUS replace_check(const wf_op *op, bool replace, bool may_replace_readonly)
+{
+    if (!replace)
+        return STATUS_OBJECT_NAME_COLLISION;
+    if (WF_S_ISDIR(op->attr.mode))
+        return STATUS_ACCESS_DENIED;
+    if (!may_replace_readonly &&
+        (wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY))
+        return STATUS_ACCESS_DENIED;
+    return STATUS_SUCCESS;
+}
+
+/* The file system renamed: both names are forgotten (the next lookup finds the node again
+   under its new name; nodeids survive renames, so the handle keeps its node), and what the
+   rename changed is asked again: both parents' times, the node's ctime, a replaced node's
+   link count. */
+static void rename_done(wf_op *op, const wf_file *file)
+{
+    wf_cache *cache = op->engine->cache;
+    wf_cache_drop_entry(cache, op->node2, op->name2, op->name2_len);
+    wf_cache_drop_entry(cache, op->node, op->name, op->name_len);
+    wf_cache_expire_attr(cache, op->node2);
+    wf_cache_expire_attr(cache, op->node);
+    wf_cache_expire_attr(cache, file->node);
+    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
+        wf_node *replaced = wf_cache_find_node(cache, op->scratch[0]);
+        if (replaced) {
+            wf_cache_expire_attr(cache, replaced);
+            wf_cache_release(cache, replaced);
+        }
+    }
+    op->status = STATUS_SUCCESS;
+}
 
 wf_step wf_setinfo_rename(wf_op *op)
 {
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
+    wf_engine *engine = op->engine;
+    /* Taken from the request at every resumption: no local survives a round trip. */
+    wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+    bool replace = replace_if_exists(op);
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    op->scratch[0] = op->scratch[1] = 0;
+
+    /* The source: the handle's path, walked to its parent. */
+    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, true));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    if (op->name_len == 0) {
+        op->status = STATUS_ACCESS_DENIED;      /* the root has no name to change */
+        WF_CORO_RETURN(op->state);
+    }
+    op->node2 = op->node;
+    op->node = NULL;
+    wf_cache_release(engine->cache, op->parent);
+    op->parent = NULL;
+    wf_mem_copy(op->name2, op->name, op->name_len + 1);
+    op->name2_len = op->name_len;
+
+    /* The target, walked to its parent: a missing directory on the way is
+       STATUS_OBJECT_PATH_NOT_FOUND. */
+    WF_AWAIT_CALL(op->state, op->walk_state,
+        wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    if (op->name_len == 0) {
+        op->status = STATUS_OBJECT_NAME_INVALID;
+        WF_CORO_RETURN(op->state);
+    }
+
+    /* A name renamed onto itself: nothing to do, as NTFS says at once. */
+    if (op->node == op->node2 && op->name_len == op->name2_len &&
+        wf_mem_compare(op->name, op->name2, op->name_len) == 0) {
+        op->status = STATUS_SUCCESS;
+        WF_CORO_RETURN(op->state);
+    }
+
+    target_from_cache(op);
+    /* RENAME2 came with protocol 7.23; older file systems do not know the opcode. */
+    if (!(op->scratch[1] & WF_TARGET_KNOWN) && !replace && engine->minor >= 23 &&
+        !wf_engine_enosys(engine, FUSE_RENAME2)) {
+        /* Atomic: the file system refuses an existing target itself. */
+        wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
+        op->u.rename.in.newdir = op->node->nodeid;
+        op->u.rename.in.flags = WF_RENAME_NOREPLACE;
+        wf_call_begin(op, FUSE_RENAME2, op->node2->nodeid);
+        wf_call_in(op, &op->u.rename.in, sizeof op->u.rename.in);
+        wf_call_in(op, op->name2, op->name2_len + 1);
+        wf_call_in(op, op->name, op->name_len + 1);
+        WF_AWAIT_REPLY(op->state);
+
+        if (!op->call.error) {
+            rename_done(op, file);
+            WF_CORO_RETURN(op->state);
+        }
+        /* EEXIST: the target may be this same file, which NTFS renames onto. ENOSYS (now
+           remembered): no RENAME2 at all. EINVAL: file systems that take no rename flags
+           (libfuse's passthrough_ll) say so — or the move is into the source's own subtree,
+           which the plain RENAME below reports again. */
+        if (op->call.error == WF_EINVAL) {
+            op->scratch[1] |= WF_RENAME2_EINVAL;
+        } else if (op->call.error != WF_EEXIST && op->call.error != WF_ENOSYS) {
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+    }
+
+    /* The checked RENAME: look at the target, then rename over it only as NTFS would. */
+    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
+        op->status = replace_check(op, replace, ignore_readonly(op));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+    }
+    /* A target that is the source's own node (another hard link, or the same entry on a
+       case-insensitive file system) is renamed onto as POSIX does it: never by unlinking a
+       name, which on a case-insensitive file system would delete the file. */
+    wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
+    op->u.rename.in.newdir = op->node->nodeid;
+    wf_call_begin(op, FUSE_RENAME, op->node2->nodeid);
+    wf_call_in(op, &op->u.rename.in, sizeof(struct fuse_rename_in));
+    wf_call_in(op, op->name2, op->name2_len + 1);
+    wf_call_in(op, op->name, op->name_len + 1);
+    WF_AWAIT_REPLY(op->state);
+
+    if (op->call.error) {
+        op->status = wf_op_errno_status(op);
+        WF_CORO_RETURN(op->state);
+    }
+    /* The same names renamed without the flag: RENAME2's EINVAL was about the flag, so
+       the checked RENAME is the way from now on. */
+    if (op->scratch[1] & WF_RENAME2_EINVAL)
+        wf_engine_note_enosys(engine, FUSE_RENAME2);
+    rename_done(op, file);
+
+    WF_CORO_END(op->state);
 }
 
 wf_step wf_setinfo_link(wf_op *op)
 {
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
+    wf_engine *engine = op->engine;
+    wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+    bool replace = op->req->Req.SetInformation.Info.Rename.AccessToken != 0;
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    /* NT has no hard links to directories [MS-FSA 2.1.5.15.6]. */
+    if (file->is_directory) {
+        op->status = STATUS_FILE_IS_A_DIRECTORY;
+        WF_CORO_RETURN(op->state);
+    }
+    op->scratch[0] = op->scratch[1] = 0;
+
+    WF_AWAIT_CALL(op->state, op->walk_state,
+        wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    if (op->name_len == 0) {
+        op->status = STATUS_OBJECT_NAME_INVALID;
+        WF_CORO_RETURN(op->state);
+    }
+
+    target_from_cache(op);
+    if (replace) {
+        WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+        if (op->scratch[0] == file->node->nodeid) {
+            op->status = STATUS_SUCCESS;        /* already a name of this file */
+            WF_CORO_RETURN(op->state);
+        }
+        if (op->scratch[0]) {
+            op->status = replace_check(op, true, false);
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op->state);
+            /* FUSE has no replacing LINK: the old name goes first. */
+            wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
+            wf_call_in(op, op->name, op->name_len + 1);
+            WF_AWAIT_REPLY(op->state);
+            if (op->call.error && op->call.error != WF_ENOENT) {
+                op->status = wf_op_errno_status(op);
+                WF_CORO_RETURN(op->state);
+            }
+            wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
+            {
+                wf_node *replaced = wf_cache_find_node(engine->cache, op->scratch[0]);
+                if (replaced) {
+                    wf_cache_expire_attr(engine->cache, replaced);
+                    wf_cache_release(engine->cache, replaced);
+                }
+            }
+        }
+    } else if (op->scratch[0]) {
+        op->status = STATUS_OBJECT_NAME_COLLISION;     /* known from the cache */
+        WF_CORO_RETURN(op->state);
+    }
+
+    wf_mem_set(&op->u.link.in, 0, sizeof op->u.link.in);
+    op->u.link.in.oldnodeid = file->node->nodeid;
+    wf_call_begin(op, FUSE_LINK, op->node->nodeid);
+    wf_call_in(op, &op->u.link.in, sizeof op->u.link.in);
+    wf_call_in(op, op->name, op->name_len + 1);
+    wf_call_out(op, &op->u.link.out, sizeof op->u.link.out);
+    WF_AWAIT_REPLY(op->state);
+
+    if (op->call.error) {
+        /* EEXIST is the collision, EMLINK STATUS_TOO_MANY_LINKS. */
+        op->status = wf_op_errno_status(op);
+        WF_CORO_RETURN(op->state);
+    }
+    {
+        const struct fuse_entry_out *entry = &op->u.link.out;
+        struct fuse_attr source;
+        wf_cache_get_attr(engine->cache, file->node, &source, 0);
+        /* The new name must be a node of the source's type (as the Linux client checks);
+           its nodeid may differ (libfuse's path-based API numbers names, not inodes). */
+        bool bad = entry->nodeid == 0 || entry->nodeid == FUSE_ROOT_ID ||
+            ((entry->attr.mode ^ source.mode) & WF_S_IFMT);
+        wf_node *linked = NULL;
+        if (entry->nodeid != 0 && entry->nodeid != FUSE_ROOT_ID) {
+            /* LINK counts a lookup like LOOKUP, good reply or not. */
+            linked = wf_cache_insert(engine->cache, op->node, bad ? NULL : op->name,
+                op->name_len, entry, wf_engine_now());
+        }
+        if (bad) {
+            if (linked) {
+                wf_cache_expire_attr(engine->cache, linked);
+                wf_cache_release(engine->cache, linked);
+            }
+            wf_engine_count_bad_reply(engine);
+            op->status = STATUS_IO_DEVICE_ERROR;
+            WF_CORO_RETURN(op->state);
+        }
+        if (linked) {
+            if (linked != file->node)
+                wf_cache_expire_attr(engine->cache, file->node);   /* its link count */
+            wf_cache_release(engine->cache, linked);
+        }
+        wf_cache_expire_attr(engine->cache, op->node);
+        wf_op_file_info(&entry->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+    }
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op->state);
 }

@@ -1,20 +1,200 @@
-/* op_setattr.c — SetInformation Basic, Allocation, EndOfFile. (Being written.) */
+/* op_setattr.c — SetInformation Basic, Allocation and EndOfFile as SETATTR (FALLOCATE for
+   preallocation), and the SETATTR / FALLOCATE steps that Overwrite shares. */
 #include "engine/engine_internal.h"
+#include "engine/linux_errno.h"
+#include "engine/mappings.h"
+
+#define WF_FALLOC_FL_KEEP_SIZE 1u
+#define WF_S_IWALL 0222u
+#define WF_S_IWUSR 0200u
+
+uint32_t wf_mode_for_attributes(uint32_t mode, uint32_t attributes, bool replace)
+{
+    if (WF_S_ISDIR(mode))
+        return mode;
+    if (attributes & FILE_ATTRIBUTE_READONLY)
+        return mode & ~WF_S_IWALL;
+    if (replace && !(mode & WF_S_IWALL))
+        return mode | WF_S_IWUSR;
+    return mode;
+}
+
+wf_step wf_setattr(wf_op *op, const wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    WF_CORO_BEGIN(op->sub_state);
+
+    if (file && file->has_fh) {
+        op->u.setattr.in.valid |= FATTR_FH;
+        op->u.setattr.in.fh = file->fh;
+    }
+    wf_call_begin(op, FUSE_SETATTR, op->node->nodeid);
+    wf_call_in(op, &op->u.setattr.in, sizeof op->u.setattr.in);
+    wf_call_out(op, &op->u.setattr.out, sizeof op->u.setattr.out);
+    WF_AWAIT_REPLY(op->sub_state);
+
+    if (op->call.error) {
+        /* Part of the change may have been applied: ask the file system next time. */
+        wf_cache_expire_attr(engine->cache, op->node);
+        op->status = wf_op_errno_status(op);
+        WF_CORO_RETURN(op->sub_state);
+    }
+    wf_cache_set_attr(engine->cache, op->node, &op->u.setattr.out.attr,
+        op->u.setattr.out.attr_valid, op->u.setattr.out.attr_valid_nsec, wf_engine_now());
+    op->attr = op->u.setattr.out.attr;
+    op->attr_fresh = true;
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op->sub_state);
+}
+
+wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size)
+{
+    wf_engine *engine = op->engine;
+    WF_CORO_BEGIN(op->sub_state);
+
+    op->status = STATUS_SUCCESS;
+    /* FALLOCATE needs a FUSE handle (fh 0 on a stateless file system). */
+    if (!size || !(file->has_fh || wf_engine_enosys(engine, FUSE_OPEN)) ||
+        wf_engine_enosys(engine, FUSE_FALLOCATE))
+        WF_CORO_RETURN(op->sub_state);
+    wf_mem_set(&op->u.fallocate.in, 0, sizeof op->u.fallocate.in);
+    op->u.fallocate.in.fh = file->fh;
+    op->u.fallocate.in.length = size;
+    op->u.fallocate.in.mode = WF_FALLOC_FL_KEEP_SIZE;
+    wf_call_begin(op, FUSE_FALLOCATE, op->node->nodeid);
+    wf_call_in(op, &op->u.fallocate.in, sizeof op->u.fallocate.in);
+    WF_AWAIT_REPLY(op->sub_state);
+
+    /* ENOSYS is remembered by the engine; EOPNOTSUPP (the storage cannot) is as final. Any
+       error leaves a file that simply grows as it is written. */
+    if (op->call.error == WF_EOPNOTSUPP)
+        wf_engine_note_enosys(engine, FUSE_FALLOCATE);
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op->sub_state);
+}
+
+/* Holds the handle's node for the operation; false (status set) when the handle is not ours. */
+static bool setinfo_start(wf_op *op, const wf_file *file)
+{
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        return false;
+    }
+    op->node = file->node;
+    wf_cache_ref(op->engine->cache, op->node);
+    op->attr_fresh = false;
+    op->status = STATUS_SUCCESS;
+    return true;
+}
+
+/* 0 leaves a time unchanged; negative values (-1 "stop updating", -2 "resume") too: FUSE
+   has no way to suspend the file system's own updates. */
+static bool nt_time_given(uint64_t nt_time)
+{
+    return nt_time != 0 && !(nt_time >> 63);
+}
 
 wf_step wf_setinfo_basic(wf_op *op)
 {
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
-}
+    const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+    const uint32_t attributes = op->req->Req.SetInformation.Info.Basic.FileAttributes;
+    struct fuse_setattr_in *in = &op->u.setattr.in;
+    int64_t seconds;
 
-wf_step wf_setinfo_allocation(wf_op *op)
-{
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
+    WF_CORO_BEGIN(op->state);
+
+    if (!setinfo_start(op, file))
+        WF_CORO_RETURN(op->state);
+    /* FileAttributes 0 means unchanged; otherwise the mode is needed to apply READONLY. */
+    if (attributes) {
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+    }
+
+    /* CreationTime has no place in FUSE attributes: it is not stored. */
+    wf_mem_set(in, 0, sizeof *in);
+    if (nt_time_given(op->req->Req.SetInformation.Info.Basic.LastAccessTime)) {
+        wf_nt_to_unix_time(op->req->Req.SetInformation.Info.Basic.LastAccessTime,
+            &seconds, &in->atimensec);
+        in->atime = (uint64_t)seconds;
+        in->valid |= FATTR_ATIME;
+    }
+    if (nt_time_given(op->req->Req.SetInformation.Info.Basic.LastWriteTime)) {
+        wf_nt_to_unix_time(op->req->Req.SetInformation.Info.Basic.LastWriteTime,
+            &seconds, &in->mtimensec);
+        in->mtime = (uint64_t)seconds;
+        in->valid |= FATTR_MTIME;
+    }
+    if (nt_time_given(op->req->Req.SetInformation.Info.Basic.ChangeTime) &&
+        op->engine->minor >= 23) {
+        wf_nt_to_unix_time(op->req->Req.SetInformation.Info.Basic.ChangeTime,
+            &seconds, &in->ctimensec);
+        in->ctime = (uint64_t)seconds;
+        in->valid |= FATTR_CTIME;
+    }
+    if (attributes) {
+        uint32_t mode = wf_mode_for_attributes(op->attr.mode, attributes, true);
+        if (mode != op->attr.mode) {
+            in->mode = mode;
+            in->valid |= FATTR_MODE;
+        }
+    }
+
+    if (in->valid)
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+    else    /* nothing to change: no round trip unless the attributes are stale */
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    if (NT_SUCCESS(op->status))
+        wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+
+    WF_CORO_END(op->state);
 }
 
 wf_step wf_setinfo_end_of_file(wf_op *op)
 {
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
+    const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!setinfo_start(op, file))
+        WF_CORO_RETURN(op->state);
+    wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
+    op->u.setattr.in.valid = FATTR_SIZE;
+    op->u.setattr.in.size = op->req->Req.SetInformation.Info.EndOfFile.FileSize;
+    WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+    if (NT_SUCCESS(op->status))
+        wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+
+    WF_CORO_END(op->state);
+}
+
+wf_step wf_setinfo_allocation(wf_op *op)
+{
+    const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+    const uint64_t allocation = op->req->Req.SetInformation.Info.Allocation.AllocationSize;
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!setinfo_start(op, file))
+        WF_CORO_RETURN(op->state);
+    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+
+    if (allocation < op->attr.size) {
+        /* Allocation below the end of file cuts the file there, as on NTFS. */
+        wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
+        op->u.setattr.in.valid = FATTR_SIZE;
+        op->u.setattr.in.size = allocation;
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+    } else if (allocation > op->attr.size) {
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_preallocate(op, file, allocation));
+    }
+    if (NT_SUCCESS(op->status))
+        wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+
+    WF_CORO_END(op->state);
 }

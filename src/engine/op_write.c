@@ -1,14 +1,161 @@
-/* op_write.c — Write and Overwrite. (Being written: answers INVALID_DEVICE_REQUEST.) */
+/* op_write.c — Write (WRITEs of the negotiated size, the file size kept current from the
+   engine's own replies) and Overwrite (truncation and attributes after FILE_OVERWRITTEN /
+   FILE_SUPERSEDED). */
 #include "engine/engine_internal.h"
 
-wf_step wf_op_overwrite(wf_op *op)
+#define WF_WRITE_TO_END_OF_FILE UINT64_MAX
+#define WF_OFFSET_MAX ((uint64_t)INT64_MAX)   /* Linux file offsets are signed */
+
+/* The handle may carry data to the file system: opened for writing, with a FUSE handle or
+   on a file system whose OPEN answered ENOSYS (stateless, fh 0). */
+static bool can_write(wf_engine *engine, const wf_file *file)
 {
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
+    return (file->open_flags & 3u) != WF_O_RDONLY &&
+        (file->has_fh || wf_engine_enosys(engine, FUSE_OPEN));
 }
 
 wf_step wf_op_write(wf_op *op)
 {
-    op->status = STATUS_INVALID_DEVICE_REQUEST;
-    return WF_STEP_DONE;
+    wf_engine *engine = op->engine;
+    const wf_file *file = wf_op_file(op->req->Req.Write.UserContext2);
+    const uint8_t *data = (const uint8_t *)(uintptr_t)op->req->Req.Write.Address;
+    uint64_t *offset = &op->scratch[0];     /* where the data goes, append resolved */
+    uint64_t *length = &op->scratch[1];     /* what is written, after the paging clamp */
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    if (file->is_directory) {
+        op->status = STATUS_INVALID_DEVICE_REQUEST;
+        WF_CORO_RETURN(op->state);
+    }
+    if (!can_write(engine, file)) {
+        /* Opened without write access: the FSD should have refused already. */
+        op->status = STATUS_ACCESS_DENIED;
+        WF_CORO_RETURN(op->state);
+    }
+
+    /* The size is known from earlier replies while the attributes are valid; only stale or
+       unknown attributes cost a GETATTR (the response needs them anyway). */
+    op->node = file->node;
+    wf_cache_ref(engine->cache, op->node);
+    op->attr_fresh = false;
+    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+
+    *offset = op->req->Req.Write.Offset == WF_WRITE_TO_END_OF_FILE ?
+        op->attr.size : op->req->Req.Write.Offset;
+    *length = op->req->Req.Write.Length;
+    if (op->req->Req.Write.ConstrainedIo) {
+        /* Paging I/O writes back cached pages: it never moves the end of the file. */
+        uint64_t left = *offset < op->attr.size ? op->attr.size - *offset : 0;
+        if (*length > left)
+            *length = left;
+    }
+    if (*offset > WF_OFFSET_MAX || *length > WF_OFFSET_MAX - *offset) {
+        op->status = STATUS_INVALID_PARAMETER;
+        WF_CORO_RETURN(op->state);
+    }
+
+    op->done = 0;
+    while (op->done < *length) {
+        op->chunk = *length - op->done < engine->write_size ?
+            (uint32_t)(*length - op->done) : engine->write_size;
+        wf_mem_set(&op->u.write.in, 0, sizeof op->u.write.in);
+        op->u.write.in.fh = file->fh;
+        op->u.write.in.offset = *offset + op->done;
+        op->u.write.in.size = op->chunk;
+        op->u.write.in.flags = file->open_flags;
+        wf_call_begin(op, FUSE_WRITE, file->node->nodeid);
+        wf_call_in(op, &op->u.write.in, sizeof op->u.write.in);
+        wf_call_in(op, data + op->done, op->chunk);
+        wf_call_out(op, &op->u.write.out, sizeof op->u.write.out);
+        WF_AWAIT_REPLY(op->state);
+
+        if (op->call.error) {
+            /* Data already written is reported; the error shows on the next call. */
+            if (op->done)
+                break;
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(op->state);
+        }
+        if (op->u.write.out.size > op->chunk) {
+            /* More than was sent: the file's state is unknown, ask again next time. */
+            wf_engine_count_bad_reply(engine);
+            wf_cache_expire_attr(engine->cache, op->node);
+            op->status = STATUS_IO_DEVICE_ERROR;
+            WF_CORO_RETURN(op->state);
+        }
+        op->done += op->u.write.out.size;
+        if (op->u.write.out.size < op->chunk)
+            break;  /* a short write: report what was written */
+    }
+
+    if (op->done)
+        op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->done);
+    wf_op_file_info(&op->attr, &op->rsp->Rsp.Write.FileInfo);
+    op->rsp->IoStatus.Information = op->done;
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op->state);
+}
+
+wf_step wf_op_overwrite(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    wf_file *file = wf_op_file(op->req->Req.Overwrite.UserContext2);
+    uint32_t attributes = op->req->Req.Overwrite.FileAttributes;
+    bool supersede = op->req->Req.Overwrite.Supersede;
+    /* Only READONLY maps to POSIX (the write bits); HIDDEN, SYSTEM, ARCHIVE … are not kept. */
+    bool mode_matters = supersede || (attributes & FILE_ATTRIBUTE_READONLY);
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    op->node = file->node;
+    wf_cache_ref(engine->cache, op->node);
+    op->attr_fresh = false;
+    op->status = STATUS_SUCCESS;
+
+    if (mode_matters)
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    if (NT_SUCCESS(op->status)) {
+        wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
+        op->u.setattr.in.valid = FATTR_SIZE;
+        if (mode_matters) {
+            uint32_t mode = wf_mode_for_attributes(op->attr.mode, attributes, supersede);
+            if (mode != op->attr.mode) {
+                op->u.setattr.in.valid |= FATTR_MODE;
+                op->u.setattr.in.mode = mode;
+            }
+        }
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+    }
+    if (NT_SUCCESS(op->status) && op->req->Req.Overwrite.AllocationSize)
+        WF_AWAIT_CALL(op->state, op->sub_state,
+            wf_preallocate(op, file, op->req->Req.Overwrite.AllocationSize));
+    if (NT_SUCCESS(op->status)) {
+        wf_op_file_info(&op->attr, &op->rsp->Rsp.Overwrite.FileInfo);
+        WF_CORO_RETURN(op->state);
+    }
+
+    /* A failed Overwrite closes the file: the FSD sends no Cleanup or Close for it. */
+    if (file->has_fh) {
+        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
+        op->u.release.in.fh = file->fh;
+        op->u.release.in.flags = file->open_flags;
+        wf_call_begin(op, FUSE_RELEASE, file->node->nodeid);
+        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        WF_AWAIT_REPLY(op->state);
+    }
+    wf_file_free(engine, file);
+
+    WF_CORO_END(op->state);
 }

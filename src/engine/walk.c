@@ -18,11 +18,12 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
     }
 }
 
-/* The request's FileName as UTF-16 units without the terminator, or NULL when the buffer
-   descriptor points outside the request. */
-static const uint16_t *request_path(const wf_op *op, uint32_t *units)
+/* A path in the request (FileName, or another buffer such as a rename's NewFileName) as
+   UTF-16 units without the terminator, or NULL when the buffer descriptor points outside
+   the request. */
+static const uint16_t *request_path(const wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name,
+    uint32_t *units)
 {
-    const FSP_FSCTL_TRANSACT_BUF *name = &op->req->FileName;
     uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
     if ((uint32_t)name->Offset + name->Size > buffer_size || (name->Offset & 1))
         return NULL;
@@ -43,6 +44,11 @@ static void move_down(wf_op *op, wf_node *child)
 
 wf_step wf_walk(wf_op *op, bool to_parent)
 {
+    return wf_walk_buf(op, &op->req->FileName, to_parent);
+}
+
+wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_parent)
+{
     wf_engine *engine = op->engine;
     const uint16_t *path;
     uint32_t units, start, end;
@@ -57,7 +63,7 @@ wf_step wf_walk(wf_op *op, bool to_parent)
     op->name_len = 0;
 
     for (;;) {
-        path = request_path(op, &units);
+        path = request_path(op, name, &units);
         if (!path) {
             op->status = STATUS_OBJECT_NAME_INVALID;
             WF_CORO_RETURN(op->walk_state);
@@ -76,7 +82,7 @@ wf_step wf_walk(wf_op *op, bool to_parent)
         op->walk_last = op->walk_pos >= units;
 
         size_t name_len;
-        op->status = wf_utf16_to_utf8(path + start, end - start, op->name, WF_NAME_MAX, &name_len);
+        op->status = wf_name_to_fuse(path + start, end - start, op->name, WF_NAME_MAX, &name_len);
         if (!NT_SUCCESS(op->status)) {
             op->status = op->status == STATUS_BUFFER_OVERFLOW ?
                 STATUS_OBJECT_NAME_INVALID : op->status;

@@ -1,5 +1,6 @@
-/* test_devfuse.c — the pump between the engine and a SEQPACKET socket, with the test playing
-   the file system on the other end; and whole volumes over a process that is this program. */
+/* test_devfuse.c — the engine-socket pump against a played file system, and whole volumes. */
+/* The pump tests play the file system on the other end of the socket pair; the volume tests
+   run this program itself as the file system process (--fake-fs). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>

@@ -34,6 +34,17 @@ static wf_engine_info info_of(mock_fs *m)
     return info;
 }
 
+/* One transact that takes out a request (if any), its status; a taken request fails. */
+static NTSTATUS transact_once(mock_fs *m)
+{
+    size_t cap = (1u << 20) + 4096, len = 0;
+    uint8_t *buf = malloc(cap);
+    NTSTATUS status = wf_engine_transact(mock_engine(m), NULL, 0, buf, cap, &len, 0);
+    free(buf);
+    assert_int_equal(len, 0);
+    return status;
+}
+
 /* A metadata-only Create of \f: one LOOKUP, no OPEN. */
 static uint64_t submit_stat(mock_fs *m)
 {
@@ -220,11 +231,7 @@ static void assert_refused(mock_fs *m, uint64_t queued_hint, NTSTATUS why)
     uint64_t hint = submit_stat(m);
     assert_int_equal(mock_response(m, hint).IoStatus.Status,
         (uint32_t)STATUS_CONNECTION_DISCONNECTED);
-    uint8_t buf[(1u << 20) + 4096];
-    size_t len = 1;
-    assert_int_equal(wf_engine_transact(mock_engine(m), NULL, 0, buf, sizeof buf, &len, 0),
-        STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(len, 0);
+    assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
     assert_int_equal(info_of(m).requests_sent, 1);     /* INIT only */
 }
 
@@ -344,11 +351,7 @@ static void shutdown_drains_in_flight_requests_then_destroy_ends_the_session(voi
     wf_engine_info info = info_of(m);
     assert_false(info.connected);
     assert_int_equal(info.sent_by_opcode[FUSE_DESTROY], 1);
-    uint8_t buf[(1u << 20) + 4096];
-    size_t len = 1;
-    assert_int_equal(wf_engine_transact(mock_engine(m), NULL, 0, buf, sizeof buf, &len, 0),
-        STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(len, 0);
+    assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
     uint64_t after = submit_stat(m);
     assert_int_equal(mock_response(m, after).IoStatus.Status,
         (uint32_t)STATUS_CONNECTION_DISCONNECTED);

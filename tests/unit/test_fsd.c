@@ -43,6 +43,11 @@ typedef struct fake_fs {
     size_t per_response;                    /* entries per QueryDirectory response */
     bool end_record;                        /* end the listing with a Size 0 record */
     bool bad_record;                        /* answer QueryDirectory with a truncated record */
+    bool stuck_listing;                     /* QueryDirectory ignores the marker */
+    NTSTATUS kind_status[FspFsctlTransactKindCount];    /* the answer of kinds but Create */
+    uint32_t create_information;            /* Create's IoStatus.Information */
+    uint32_t create_attributes;             /* added to the opened file's attributes */
+    uint32_t write_answer;                  /* bytes a Write reports; 0: all of them */
 } fake_fs;
 
 static size_t utf16_of(const char *utf8, uint16_t *out, size_t cap)
@@ -57,13 +62,22 @@ static const uint16_t *request_name(const FSP_FSCTL_TRANSACT_REQ *req)
     return (const uint16_t *)(const void *)(req->Buffer + req->FileName.Offset);
 }
 
-/* True when the request's FileName is utf8 in UTF-16 with WinFsp's terminating NUL. */
-static bool request_name_is(const FSP_FSCTL_TRANSACT_REQ *req, const char *utf8)
+/* True when buf of req holds utf8 in UTF-16 with WinFsp's terminating NUL. */
+static bool request_buf_is(const FSP_FSCTL_TRANSACT_REQ *req, FSP_FSCTL_TRANSACT_BUF buf,
+    const char *utf8)
 {
     uint16_t expect[1100];
     size_t n = utf16_of(utf8, expect, 1100);
-    return req->FileName.Size == (n + 1) * 2 &&
-        memcmp(request_name(req), expect, n * 2) == 0 && request_name(req)[n] == 0;
+    const uint16_t *got = (const uint16_t *)(const void *)(req->Buffer + buf.Offset);
+    return buf.Size == (n + 1) * 2 && buf.Offset % 2 == 0 &&
+        sizeof *req + buf.Offset + buf.Size <= req->Size &&
+        memcmp(got, expect, n * 2) == 0 && got[n] == 0;
+}
+
+/* True when the request's FileName is utf8 in UTF-16 with WinFsp's terminating NUL. */
+static bool request_name_is(const FSP_FSCTL_TRANSACT_REQ *req, const char *utf8)
+{
+    return request_buf_is(req, req->FileName, utf8);
 }
 
 static bool fake_is_directory(const FSP_FSCTL_TRANSACT_REQ *req)
@@ -79,7 +93,7 @@ static void fake_answer_directory(fake_fs *fake, const FSP_FSCTL_TRANSACT_REQ *r
     uint8_t *buffer = (uint8_t *)(uintptr_t)req->Req.QueryDirectory.Address;
     size_t used = 0, index = 0, sent = 0;
 
-    if (req->Req.QueryDirectory.Marker.Size == 8)
+    if (req->Req.QueryDirectory.Marker.Size == 8 && !fake->stuck_listing)
         memcpy(&index, req->Buffer + req->Req.QueryDirectory.Marker.Offset, 8);
     if (fake->bad_record) {
         uint16_t size = 50;
@@ -120,6 +134,11 @@ static void fake_answer(fake_fs *fake, const FSP_FSCTL_TRANSACT_REQ *req,
     rsp->Size = sizeof *rsp;
     rsp->Kind = req->Kind;
     rsp->Hint = req->Hint;
+    if (req->Kind != FspFsctlTransactCreateKind && req->Kind < FspFsctlTransactKindCount &&
+        fake->kind_status[req->Kind] != STATUS_SUCCESS) {
+        rsp->IoStatus.Status = (uint32_t)fake->kind_status[req->Kind];
+        return;
+    }
     switch (req->Kind) {
     case FspFsctlTransactCreateKind:
         rsp->IoStatus.Status = (uint32_t)fake->create_status;
@@ -132,10 +151,43 @@ static void fake_answer(fake_fs *fake, const FSP_FSCTL_TRANSACT_REQ *req,
         pthread_mutex_unlock(&fake->lock);
         rsp->Rsp.Create.Opened.GrantedAccess = fake->granted_access ? fake->granted_access :
             req->Req.Create.DesiredAccess;
-        rsp->Rsp.Create.Opened.FileInfo.FileAttributes = fake_is_directory(req) ?
-            FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE;
-        rsp->IoStatus.Information = FILE_OPENED;
+        rsp->Rsp.Create.Opened.FileInfo.FileAttributes = fake->create_attributes |
+            (fake_is_directory(req) ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE);
+        rsp->IoStatus.Information = fake->create_information;
         break;
+    case FspFsctlTransactOverwriteKind:
+        rsp->Rsp.Overwrite.FileInfo.FileAttributes = req->Req.Overwrite.FileAttributes;
+        break;
+    case FspFsctlTransactWriteKind: {
+        uint32_t n = fake->write_answer ? fake->write_answer : req->Req.Write.Length;
+        rsp->IoStatus.Information = n;
+        rsp->Rsp.Write.FileInfo.FileSize = n + (req->Req.Write.Offset == UINT64_MAX ?
+            fake->file_size : req->Req.Write.Offset);
+        break;
+    }
+    case FspFsctlTransactSetInformationKind:
+        if (req->Req.SetInformation.FileInformationClass == FileEndOfFileInformation)
+            rsp->Rsp.SetInformation.FileInfo.FileSize =
+                req->Req.SetInformation.Info.EndOfFile.FileSize;
+        if (req->Req.SetInformation.FileInformationClass == FileAllocationInformation)
+            rsp->Rsp.SetInformation.FileInfo.AllocationSize =
+                req->Req.SetInformation.Info.Allocation.AllocationSize;
+        if (req->Req.SetInformation.FileInformationClass == FileBasicInformation)
+            rsp->Rsp.SetInformation.FileInfo.FileAttributes =
+                req->Req.SetInformation.Info.Basic.FileAttributes;
+        break;
+    case FspFsctlTransactFlushBuffersKind:
+        rsp->Rsp.FlushBuffers.FileInfo.FileSize = 77;
+        break;
+    case FspFsctlTransactSetVolumeInformationKind: {
+        FSP_FSCTL_TRANSACT_BUF label = req->Req.SetVolumeInformation.Info.Label.VolumeLabel;
+        FSP_FSCTL_VOLUME_INFO *info = &rsp->Rsp.SetVolumeInformation.VolumeInfo;
+        if (label.Size >= 2 && (size_t)label.Size - 2 <= sizeof info->VolumeLabel) {
+            info->VolumeLabelLength = (uint16_t)(label.Size - 2);
+            memcpy(info->VolumeLabel, req->Buffer + label.Offset, label.Size - 2);
+        }
+        break;
+    }
     case FspFsctlTransactReadKind: {
         uint8_t *dst = (uint8_t *)(uintptr_t)req->Req.Read.Address;
         uint64_t n;
@@ -197,12 +249,11 @@ static void fake_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
     }
 }
 
-/* Waits (up to 5 s) until count requests are pending, then answers every pending one, last
-   first. Returns how many were pending when it answered. */
-static size_t fake_answer_pending(fake_fs *fake, size_t count)
+/* Waits (up to 5 s) until count requests are pending; returns how many are. */
+static size_t fake_wait_pending(fake_fs *fake, size_t count)
 {
     struct timespec deadline;
-    size_t answered;
+    size_t pending;
 
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 5;
@@ -210,7 +261,46 @@ static size_t fake_answer_pending(fake_fs *fake, size_t count)
     while (fake->pending_count < count &&
         pthread_cond_timedwait(&fake->changed, &fake->lock, &deadline) != ETIMEDOUT)
         ;
-    answered = fake->pending_count;
+    pending = fake->pending_count;
+    pthread_mutex_unlock(&fake->lock);
+    return pending;
+}
+
+/* Answers the pending request with this hint with status alone, as an engine that
+   cancelled it would. Returns whether it was pending. */
+static bool fake_fail_pending(fake_fs *fake, uint64_t hint, NTSTATUS status)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = NULL;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+
+    pthread_mutex_lock(&fake->lock);
+    for (size_t i = 0; i < fake->pending_count; i++) {
+        if (fake->pending[i]->Hint == hint) {
+            req = fake->pending[i];
+            fake->pending[i] = fake->pending[--fake->pending_count];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&fake->lock);
+    if (req == NULL)
+        return false;
+    memset(&rsp, 0, sizeof rsp);
+    rsp.Version = sizeof rsp;
+    rsp.Size = sizeof rsp;
+    rsp.Kind = req->Kind;
+    rsp.Hint = req->Hint;
+    rsp.IoStatus.Status = (uint32_t)status;
+    wf_fsd_complete(fake->fsd, &rsp);
+    return true;
+}
+
+/* Waits (up to 5 s) until count requests are pending, then answers every pending one, last
+   first. Returns how many were pending when it answered. */
+static size_t fake_answer_pending(fake_fs *fake, size_t count)
+{
+    size_t answered = fake_wait_pending(fake, count);
+
+    pthread_mutex_lock(&fake->lock);
     while (fake->pending_count > 0) {
         FSP_FSCTL_TRANSACT_REQ *req = fake->pending[--fake->pending_count];
         FSP_FSCTL_TRANSACT_RSP rsp;
@@ -233,6 +323,7 @@ static int setup(void **state)
     fake->file_size = 100000;
     fake->per_response = 1000;
     fake->end_record = true;
+    fake->create_information = FILE_OPENED;
     fake->fsd = wf_fsd_create(fake_submit, fake);
     assert_non_null(fake->fsd);
     *state = fake;
@@ -1005,6 +1096,1109 @@ static void wildcards_match_as_fsrtl_is_name_in_expression(void **state)
     wf_fsd_close(dir);
 }
 
+/* ---- helpers for the write path and the namespace -------------------------------------- */
+
+/* The requests logged since first, counted by kind. */
+static size_t count_kind(fake_fs *fake, size_t first, uint32_t kind)
+{
+    size_t n = 0;
+    for (size_t i = first; i < fake->logged; i++)
+        n += fake->log[i]->Kind == kind;
+    return n;
+}
+
+/* Closes file and returns its Cleanup request. */
+static const FSP_FSCTL_TRANSACT_REQ *close_and_get_cleanup(fake_fs *fake, wf_fsd_file *file)
+{
+    assert_int_equal(wf_fsd_close(file), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Kind, FspFsctlTransactCloseKind);
+    assert_int_equal(fake->log[fake->logged - 2]->Kind, FspFsctlTransactCleanupKind);
+    return fake->log[fake->logged - 2];
+}
+
+/* ---- Create: dispositions, Overwrite, OpenTargetDirectory ------------------------------ */
+
+static void create_passes_every_disposition_with_its_options(void **state)
+{
+    fake_fs *fake = *state;
+    static const uint32_t dispositions[] = {
+        FILE_SUPERSEDE, FILE_OPEN, FILE_CREATE, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF,
+    };
+    fake->create_information = FILE_CREATED;
+    for (size_t i = 0; i < sizeof dispositions / sizeof dispositions[0]; i++) {
+        wf_fsd_file *file = NULL;
+        uint32_t information = 99;
+        size_t first = fake->logged;
+        assert_int_equal(wf_fsd_create_file(fake->fsd, "\\new", GENERIC_WRITE, 0, 0,
+            dispositions[i], FILE_NON_DIRECTORY_FILE | FILE_WRITE_THROUGH, 0, &file,
+            &information), STATUS_SUCCESS);
+        assert_int_equal(last_request(fake)->Req.Create.CreateOptions,
+            (dispositions[i] << 24) | FILE_NON_DIRECTORY_FILE | FILE_WRITE_THROUGH);
+        assert_int_equal(last_request(fake)->Req.Create.OpenTargetDirectory, 0);
+        /* A created file needs no Overwrite. */
+        assert_int_equal(fake->logged - first, 1);
+        assert_int_equal(information, FILE_CREATED);
+        wf_fsd_close(file);
+    }
+}
+
+static void an_overwritten_open_sends_overwrite_with_the_opens_contexts(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = NULL;
+    uint32_t information = 99;
+    const FSP_FSCTL_TRANSACT_REQ *req;
+    size_t first = fake->logged;
+
+    fake->create_information = FILE_OVERWRITTEN;
+    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE,
+        FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_DIRECTORY, 0,
+        FILE_OVERWRITE_IF, 0, 8192, &file, &information), STATUS_SUCCESS);
+    assert_int_equal(information, FILE_OVERWRITTEN);
+    assert_int_equal(fake->logged - first, 2);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactOverwriteKind);
+    assert_int_not_equal(req->Hint, fake->log[first]->Hint);
+    assert_int_equal(req->Req.Overwrite.UserContext, 0x1001);
+    assert_int_equal(req->Req.Overwrite.UserContext2, 0x2001);
+    /* NORMAL and DIRECTORY are dropped; the rest replaces or joins the file's. */
+    assert_int_equal(req->Req.Overwrite.FileAttributes, FILE_ATTRIBUTE_HIDDEN);
+    assert_int_equal(req->Req.Overwrite.AllocationSize, 8192);
+    assert_int_equal(req->Req.Overwrite.Supersede, 0);
+    assert_int_equal(req->FileName.Size, 0);
+    wf_fsd_close(file);
+
+    fake->create_information = FILE_SUPERSEDED;
+    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE | DELETE, 0, 0,
+        FILE_SUPERSEDE, 0, 0, &file, &information), STATUS_SUCCESS);
+    assert_int_equal(information, FILE_SUPERSEDED);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactOverwriteKind);
+    assert_int_equal(req->Req.Overwrite.Supersede, 1);
+    assert_int_equal(req->Req.Overwrite.UserContext, 0x1002);
+    wf_fsd_close(file);
+}
+
+static void a_failed_overwrite_fails_the_create_and_leaves_no_handle(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = NULL;
+    uint32_t information = 99;
+
+    fake->create_information = FILE_OVERWRITTEN;
+    fake->kind_status[FspFsctlTransactOverwriteKind] = STATUS_DISK_FULL;
+    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE, 0, 0,
+        FILE_OVERWRITE, 0, 0, &file, &information), STATUS_DISK_FULL);
+    assert_null(file);
+    assert_int_equal(information, 0);
+    /* The file system closed its file when the Overwrite failed: nothing else is sent. */
+    assert_int_equal(fake->logged, 2);
+    assert_int_equal(last_request(fake)->Kind, FspFsctlTransactOverwriteKind);
+    /* No share access is left behind. */
+    fake->create_information = FILE_OPENED;
+    file = open_or_fail(fake, "\\f", GENERIC_ALL, 0, FILE_OPEN, 0);
+    wf_fsd_close(file);
+}
+
+static void overwriting_a_hidden_or_system_file_needs_those_attributes(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = NULL;
+    const FSP_FSCTL_TRANSACT_REQ *undo;
+
+    fake->create_information = FILE_OVERWRITTEN;
+    fake->create_attributes = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
+    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE,
+        FILE_ATTRIBUTE_HIDDEN, 0, FILE_OVERWRITE, 0, 0, &file, NULL), STATUS_ACCESS_DENIED);
+    assert_null(file);
+    undo = last_request(fake);
+    assert_int_equal(undo->Kind, FspFsctlTransactCloseKind);
+    assert_int_equal(undo->Req.Close.UserContext, 0x1001);
+    assert_int_equal(count_kind(fake, 0, FspFsctlTransactOverwriteKind), 0);
+
+    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE,
+        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM, 0, FILE_OVERWRITE, 0, 0, &file, NULL),
+        STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Kind, FspFsctlTransactOverwriteKind);
+    wf_fsd_close(file);
+}
+
+static void open_target_directory_opens_the_parent_of_the_name(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = NULL, *other = NULL;
+    uint32_t information = 99;
+
+    fake->create_information = FILE_DOES_NOT_EXIST;
+    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\dir\\new", FILE_WRITE_DATA, 0, 0,
+        FILE_OPEN, 0, 0, WF_FSD_OPEN_TARGET_DIRECTORY, &file, &information), STATUS_SUCCESS);
+    assert_int_equal(information, FILE_DOES_NOT_EXIST);
+    assert_true(request_name_is(last_request(fake), "\\dir\\new"));
+    assert_int_equal(last_request(fake)->Req.Create.OpenTargetDirectory, 1);
+    /* The handle is the parent's: it shares (or not) with the parent's other handles. */
+    fake->create_information = FILE_OPENED;
+    assert_int_equal(try_open(fake, "\\dir", FILE_READ_DATA, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, &other), STATUS_SHARING_VIOLATION);
+    other = open_or_fail(fake, "\\dir\\new", FILE_READ_DATA, 0, FILE_OPEN, 0);
+    wf_fsd_close(other);
+    assert_true(request_name_is(close_and_get_cleanup(fake, file), "\\dir"));
+
+    /* A name directly below the root has the root as its target directory. */
+    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\top", FILE_WRITE_DATA, 0, 0,
+        FILE_OPEN, 0, 0, WF_FSD_OPEN_TARGET_DIRECTORY, &file, NULL), STATUS_SUCCESS);
+    assert_true(request_name_is(close_and_get_cleanup(fake, file), "\\"));
+}
+
+static void open_target_directory_of_the_root_and_unknown_flags_are_refused(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = NULL;
+
+    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\", FILE_WRITE_DATA, 0, 0, FILE_OPEN,
+        0, 0, WF_FSD_OPEN_TARGET_DIRECTORY, &file, NULL), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\a", FILE_WRITE_DATA, 0, 0, FILE_OPEN,
+        0, 0, 0x2, &file, NULL), STATUS_INVALID_PARAMETER);
+    assert_null(file);
+    assert_int_equal(fake->logged, 0);
+}
+
+/* ---- Delete: dispositions, delete-on-close, delete-pending ----------------------------- */
+
+static void disposition_builds_the_request_with_the_files_path(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\dir\\f", DELETE, 0, FILE_OPEN, 0);
+    const FSP_FSCTL_TRANSACT_REQ *req;
+
+    assert_int_equal(wf_fsd_set_disposition(file, FILE_DISPOSITION_DELETE, false),
+        STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactSetInformationKind);
+    assert_int_equal(req->Req.SetInformation.UserContext, 0x1001);
+    assert_int_equal(req->Req.SetInformation.UserContext2, 0x2001);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileDispositionInformation);
+    assert_int_equal(req->Req.SetInformation.Info.Disposition.Delete, 1);
+    assert_int_equal(req->Req.SetInformation.Info.DispositionEx.Flags, FILE_DISPOSITION_DELETE);
+    assert_true(request_name_is(req, "\\dir\\f"));
+
+    /* Ex passes DELETE, POSIX_SEMANTICS and IGNORE_READONLY_ATTRIBUTE, nothing else. */
+    assert_int_equal(wf_fsd_set_disposition(file, FILE_DISPOSITION_DELETE |
+        FILE_DISPOSITION_POSIX_SEMANTICS | FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE |
+        FILE_DISPOSITION_FORCE_IMAGE_SECTION_CHECK, true), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileDispositionInformationEx);
+    assert_int_equal(req->Req.SetInformation.Info.DispositionEx.Flags,
+        FILE_DISPOSITION_DELETE | FILE_DISPOSITION_POSIX_SEMANTICS |
+        FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE);
+    /* Without DELETE no other flag means anything. */
+    assert_int_equal(wf_fsd_set_disposition(file, FILE_DISPOSITION_POSIX_SEMANTICS, true),
+        STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.DispositionEx.Flags, 0);
+    /* Plain FileDispositionInformation is a boolean. */
+    assert_int_equal(wf_fsd_set_disposition(file, FILE_DISPOSITION_DELETE |
+        FILE_DISPOSITION_POSIX_SEMANTICS, false), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.DispositionEx.Flags,
+        FILE_DISPOSITION_DELETE);
+    wf_fsd_close(file);
+}
+
+static void disposition_is_checked_before_any_request(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *reader = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *deleter = open_or_fail(fake, "\\g", DELETE, 0, FILE_OPEN, 0);
+    wf_fsd_file *root = open_or_fail(fake, "\\", DELETE | FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    /* NtSetInformationFile: the handle must have DELETE. */
+    assert_int_equal(wf_fsd_set_disposition(reader, FILE_DISPOSITION_DELETE, false),
+        STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_set_disposition(deleter, FILE_DISPOSITION_DELETE |
+        FILE_DISPOSITION_ON_CLOSE, true), STATUS_NOT_SUPPORTED);
+    assert_int_equal(wf_fsd_set_disposition(root, FILE_DISPOSITION_DELETE, false),
+        STATUS_CANNOT_DELETE);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(reader);
+    wf_fsd_close(deleter);
+    wf_fsd_close(root);
+}
+
+static void a_refused_delete_is_answered_again_without_asking(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", DELETE, 0, FILE_OPEN, 0);
+    size_t before;
+
+    fake->kind_status[FspFsctlTransactSetInformationKind] = STATUS_DIRECTORY_NOT_EMPTY;
+    assert_int_equal(wf_fsd_set_disposition(dir, FILE_DISPOSITION_DELETE |
+        FILE_DISPOSITION_POSIX_SEMANTICS, true), STATUS_DIRECTORY_NOT_EMPTY);
+    before = fake->logged;
+    /* DeleteFileW's retry without POSIX semantics: the same answer, no request. */
+    assert_int_equal(wf_fsd_set_disposition(dir, FILE_DISPOSITION_DELETE, false),
+        STATUS_DIRECTORY_NOT_EMPTY);
+    assert_int_equal(fake->logged, before);
+    /* Clearing the disposition still goes to the file system, and resets the memory. */
+    fake->kind_status[FspFsctlTransactSetInformationKind] = STATUS_SUCCESS;
+    assert_int_equal(wf_fsd_set_disposition(dir, 0, false), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_set_disposition(dir, FILE_DISPOSITION_DELETE, false),
+        STATUS_SUCCESS);
+    assert_int_equal(fake->logged, before + 2);
+    assert_true(close_and_get_cleanup(fake, dir)->Req.Cleanup.Delete);
+}
+
+static void a_delete_pending_file_refuses_new_opens_and_goes_with_its_last_handle(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *deleter = open_or_fail(fake, "\\f", DELETE, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *reader = open_or_fail(fake, "\\f", FILE_READ_DATA, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *file = NULL;
+    const FSP_FSCTL_TRANSACT_REQ *cleanup;
+
+    assert_int_equal(wf_fsd_set_disposition(deleter, FILE_DISPOSITION_DELETE, false),
+        STATUS_SUCCESS);
+    /* The file system opens it; the FSD refuses and undoes the open with a Close. */
+    assert_int_equal(try_open(fake, "\\f", FILE_READ_ATTRIBUTES, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, &file), STATUS_DELETE_PENDING);
+    assert_null(file);
+    assert_int_equal(last_request(fake)->Kind, FspFsctlTransactCloseKind);
+    assert_int_equal(last_request(fake)->Req.Close.UserContext, 0x1003);
+    assert_int_equal(fake->log[fake->logged - 2]->Kind, FspFsctlTransactCreateKind);
+
+    cleanup = close_and_get_cleanup(fake, deleter);
+    assert_int_equal(cleanup->Req.Cleanup.Delete, 0);
+    cleanup = close_and_get_cleanup(fake, reader);
+    assert_int_equal(cleanup->Req.Cleanup.Delete, 1);
+    assert_true(request_name_is(cleanup, "\\f"));
+    /* Deleted: the name is free for a new file. */
+    file = open_or_fail(fake, "\\f", GENERIC_READ, 0, FILE_CREATE, 0);
+    assert_int_equal(close_and_get_cleanup(fake, file)->Req.Cleanup.Delete, 0);
+}
+
+static void clearing_the_disposition_before_the_last_cleanup_keeps_the_file(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\f", DELETE, FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_file *b = open_or_fail(fake, "\\f", DELETE, FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_file *c;
+
+    assert_int_equal(wf_fsd_set_disposition(a, FILE_DISPOSITION_DELETE, false), STATUS_SUCCESS);
+    /* Delete-pending is the file's: any handle with DELETE clears it. */
+    assert_int_equal(wf_fsd_set_disposition(b, 0, false), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.DispositionEx.Flags, 0);
+    c = open_or_fail(fake, "\\f", FILE_READ_ATTRIBUTES, FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    assert_int_equal(close_and_get_cleanup(fake, a)->Req.Cleanup.Delete, 0);
+    assert_int_equal(close_and_get_cleanup(fake, b)->Req.Cleanup.Delete, 0);
+    assert_int_equal(close_and_get_cleanup(fake, c)->Req.Cleanup.Delete, 0);
+}
+
+static void a_posix_delete_removes_the_name_at_the_setting_handles_cleanup(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *deleter = open_or_fail(fake, "\\f", DELETE, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *other = open_or_fail(fake, "\\f", DELETE | FILE_READ_DATA,
+        FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_file *file = NULL;
+    const FSP_FSCTL_TRANSACT_REQ *cleanup;
+    size_t before;
+
+    assert_int_equal(wf_fsd_set_disposition(deleter, FILE_DISPOSITION_DELETE |
+        FILE_DISPOSITION_POSIX_SEMANTICS, true), STATUS_SUCCESS);
+    /* Until then it is delete-pending like any other. */
+    assert_int_equal(try_open(fake, "\\f", FILE_READ_ATTRIBUTES, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, &file), STATUS_DELETE_PENDING);
+    cleanup = close_and_get_cleanup(fake, deleter);
+    assert_int_equal(cleanup->Req.Cleanup.Delete, 1);
+    assert_true(request_name_is(cleanup, "\\f"));
+
+    /* The name is gone: a new open asks the file system, which no longer has it. */
+    fake->create_status = STATUS_OBJECT_NAME_NOT_FOUND;
+    assert_int_equal(try_open(fake, "\\f", FILE_READ_ATTRIBUTES, 0, FILE_OPEN, &file),
+        STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(last_request(fake)->Kind, FspFsctlTransactCreateKind);
+    fake->create_status = STATUS_SUCCESS;
+    /* The other handle stays open on the unnamed file, which cannot be deleted again nor
+       renamed, and its Cleanup deletes nothing. */
+    before = fake->logged;
+    assert_int_equal(wf_fsd_set_disposition(other, FILE_DISPOSITION_DELETE, false),
+        STATUS_FILE_DELETED);
+    assert_int_equal(wf_fsd_rename(other, "\\g", 0), STATUS_ACCESS_DENIED);
+    assert_int_equal(fake->logged, before);
+    assert_int_equal(close_and_get_cleanup(fake, other)->Req.Cleanup.Delete, 0);
+}
+
+static void delete_on_close_makes_the_file_delete_pending_at_its_cleanup(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *doc = open_or_fail(fake, "\\f", DELETE, FILE_SHARE_VALID_FLAGS, FILE_OPEN,
+        FILE_DELETE_ON_CLOSE);
+    wf_fsd_file *other = open_or_fail(fake, "\\f", FILE_READ_DATA, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *file = NULL;
+
+    /* While the handle is open the file is not delete-pending yet (WinFsp, fastfat). */
+    file = open_or_fail(fake, "\\f", FILE_READ_ATTRIBUTES, FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_close(file);
+    assert_int_equal(close_and_get_cleanup(fake, doc)->Req.Cleanup.Delete, 0);
+    assert_int_equal(try_open(fake, "\\f", FILE_READ_ATTRIBUTES, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, &file), STATUS_DELETE_PENDING);
+    assert_int_equal(close_and_get_cleanup(fake, other)->Req.Cleanup.Delete, 1);
+}
+
+/* ---- Write ----------------------------------------------------------------------------- */
+
+static void write_passes_the_callers_data_and_returns_the_file_info(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_WRITE, 0, FILE_OPEN, 0);
+    static const char data[] = "hello, world";
+    uint32_t written = 0;
+    FSP_FSCTL_FILE_INFO info;
+    const FSP_FSCTL_TRANSACT_REQ *req;
+
+    assert_int_equal(wf_fsd_write(file, data, 10, 12, false, &written, &info), STATUS_SUCCESS);
+    assert_int_equal(written, 12);
+    assert_int_equal(info.FileSize, 22);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactWriteKind);
+    assert_int_equal(req->Req.Write.UserContext, 0x1001);
+    assert_int_equal(req->Req.Write.UserContext2, 0x2001);
+    assert_true(req->Req.Write.Address == (uint64_t)(uintptr_t)data);
+    assert_int_equal(req->Req.Write.Offset, 10);
+    assert_int_equal(req->Req.Write.Length, 12);
+    assert_int_equal(req->Req.Write.ConstrainedIo, 0);
+    assert_int_equal(req->Size, sizeof *req);
+
+    assert_int_equal(wf_fsd_write(file, data, 0, 4, true, &written, NULL), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.Write.ConstrainedIo, 1);
+    /* Append: the offset is all ones. */
+    assert_int_equal(wf_fsd_write(file, data, WF_FSD_WRITE_TO_END, 4, false, &written, &info),
+        STATUS_SUCCESS);
+    assert_true(last_request(fake)->Req.Write.Offset == UINT64_MAX);
+    assert_int_equal(info.FileSize, fake->file_size + 4);
+    wf_fsd_close(file);
+}
+
+static void a_handle_that_may_only_append_always_appends(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", FILE_APPEND_DATA, 0, FILE_OPEN, 0);
+    uint32_t written = 0;
+
+    assert_int_equal(wf_fsd_write(file, "x", 5, 1, false, &written, NULL), STATUS_SUCCESS);
+    assert_true(last_request(fake)->Req.Write.Offset == UINT64_MAX);
+    wf_fsd_close(file);
+}
+
+static void write_is_checked_before_any_request(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_ALL_ACCESS, 0, FILE_OPEN, 0);
+    wf_fsd_file *reader = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *writer = open_or_fail(fake, "\\g", FILE_WRITE_DATA, 0, FILE_OPEN, 0);
+    wf_fsd_file *appender = open_or_fail(fake, "\\h", FILE_APPEND_DATA, 0, FILE_OPEN, 0);
+    uint32_t written = 9;
+    size_t before = fake->logged;
+
+    assert_int_equal(wf_fsd_write(dir, "x", 0, 1, false, &written, NULL),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(written, 0);
+    assert_int_equal(wf_fsd_write(reader, "x", 0, 1, false, &written, NULL),
+        STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_write(writer, "x", 0, 0, false, &written, NULL), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_write(writer, "x", (uint64_t)INT64_MAX + 1, 1, false, &written,
+        NULL), STATUS_INVALID_PARAMETER);
+    /* Paging I/O never extends a file: it cannot append. */
+    assert_int_equal(wf_fsd_write(writer, "x", WF_FSD_WRITE_TO_END, 1, true, &written, NULL),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_write(appender, "x", 0, 1, true, &written, NULL),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(dir);
+    wf_fsd_close(reader);
+    wf_fsd_close(writer);
+    wf_fsd_close(appender);
+}
+
+static void a_write_answering_more_than_was_given_is_not_believed(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_WRITE, 0, FILE_OPEN, 0);
+    uint32_t written = 9;
+
+    fake->write_answer = 5;
+    assert_int_equal(wf_fsd_write(file, "abcd", 0, 4, false, &written, NULL),
+        STATUS_INTERNAL_ERROR);
+    assert_int_equal(written, 0);
+    fake->kind_status[FspFsctlTransactWriteKind] = STATUS_DISK_FULL;
+    assert_int_equal(wf_fsd_write(file, "abcd", 0, 4, false, &written, NULL), STATUS_DISK_FULL);
+    wf_fsd_close(file);
+}
+
+/* ---- SetInformation: basic, end of file, allocation ------------------------------------ */
+
+static void basic_info_passes_times_and_attributes_as_winfsp_does(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", FILE_WRITE_ATTRIBUTES, 0, FILE_OPEN, 0);
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_WRITE_ATTRIBUTES, 0, FILE_OPEN, 0);
+    FSP_FSCTL_FILE_INFO info;
+    const FSP_FSCTL_TRANSACT_REQ *req;
+
+    assert_int_equal(wf_fsd_set_basic_info(file, FILE_ATTRIBUTE_READONLY |
+        FILE_ATTRIBUTE_NORMAL, 11, 12, 13, 14, &info), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactSetInformationKind);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileBasicInformation);
+    assert_int_equal(req->Req.SetInformation.UserContext2, 0x2001);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.FileAttributes, FILE_ATTRIBUTE_READONLY);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.CreationTime, 11);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.LastAccessTime, 12);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.LastWriteTime, 13);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.ChangeTime, 14);
+    assert_int_equal(info.FileAttributes, FILE_ATTRIBUTE_READONLY);
+
+    /* 0 leaves attributes alone (all ones), NORMAL clears them; a time of -1 is 0. */
+    assert_int_equal(wf_fsd_set_basic_info(file, 0, UINT64_MAX, 0, UINT64_MAX, 5, NULL),
+        STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_true(req->Req.SetInformation.Info.Basic.FileAttributes == UINT32_MAX);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.CreationTime, 0);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.LastWriteTime, 0);
+    assert_int_equal(req->Req.SetInformation.Info.Basic.ChangeTime, 5);
+    assert_int_equal(wf_fsd_set_basic_info(file, FILE_ATTRIBUTE_NORMAL, 0, 0, 0, 0, NULL),
+        STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.Basic.FileAttributes, 0);
+    /* A directory keeps DIRECTORY, and cannot be temporary. */
+    assert_int_equal(wf_fsd_set_basic_info(dir, FILE_ATTRIBUTE_HIDDEN, 0, 0, 0, 0, NULL),
+        STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.Basic.FileAttributes,
+        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_DIRECTORY);
+    wf_fsd_close(file);
+    wf_fsd_close(dir);
+}
+
+static void set_info_needs_the_access_windows_asks_for(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *reader = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *attrs = open_or_fail(fake, "\\g", FILE_WRITE_ATTRIBUTES, 0, FILE_OPEN, 0);
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_WRITE_ATTRIBUTES, 0, FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    assert_int_equal(wf_fsd_set_basic_info(reader, FILE_ATTRIBUTE_HIDDEN, 0, 0, 0, 0, NULL),
+        STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_set_end_of_file(attrs, 0, NULL), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_set_allocation_size(attrs, 0, NULL), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_set_basic_info(dir, FILE_ATTRIBUTE_TEMPORARY, 0, 0, 0, 0, NULL),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(reader);
+    wf_fsd_close(attrs);
+    wf_fsd_close(dir);
+}
+
+static void end_of_file_and_allocation_pass_their_sizes(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_WRITE, 0, FILE_OPEN, 0);
+    FSP_FSCTL_VOLUME_PARAMS params;
+    FSP_FSCTL_FILE_INFO info;
+    const FSP_FSCTL_TRANSACT_REQ *req;
+    size_t before;
+
+    assert_int_equal(wf_fsd_set_end_of_file(file, 12345, &info), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileEndOfFileInformation);
+    assert_int_equal(req->Req.SetInformation.Info.EndOfFile.FileSize, 12345);
+    assert_int_equal(req->Req.SetInformation.UserContext, 0x1001);
+    assert_int_equal(info.FileSize, 12345);
+
+    /* Without volume parameters the size goes as it is. */
+    assert_int_equal(wf_fsd_set_allocation_size(file, 5000, NULL), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.Allocation.AllocationSize,
+        5000);
+    /* With them, rounded up to the allocation unit, as WinFsp's FSD does. */
+    memset(&params, 0, sizeof params);
+    params.SectorSize = 512;
+    params.SectorsPerAllocationUnit = 8;
+    wf_fsd_set_volume_params(fake->fsd, &params);
+    assert_int_equal(wf_fsd_set_allocation_size(file, 5000, &info), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileAllocationInformation);
+    assert_int_equal(req->Req.SetInformation.Info.Allocation.AllocationSize, 8192);
+    assert_int_equal(info.AllocationSize, 8192);
+    assert_int_equal(wf_fsd_set_allocation_size(file, 8192, NULL), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.Allocation.AllocationSize,
+        8192);
+    assert_int_equal(wf_fsd_set_allocation_size(file, 0, NULL), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetInformation.Info.Allocation.AllocationSize, 0);
+
+    /* Negative sizes never reach the file system. */
+    before = fake->logged;
+    assert_int_equal(wf_fsd_set_end_of_file(file, (uint64_t)INT64_MAX + 1, NULL),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_set_allocation_size(file, UINT64_MAX, NULL),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(file);
+}
+
+/* ---- Rename and Link ------------------------------------------------------------------- */
+
+static void rename_builds_the_request_with_both_paths(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\dir\\old", DELETE, 0, FILE_OPEN, 0);
+    const FSP_FSCTL_TRANSACT_REQ *req;
+
+    assert_int_equal(wf_fsd_rename(file, "\\dir2\\new", 0), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactSetInformationKind);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileRenameInformation);
+    assert_int_equal(req->Req.SetInformation.UserContext, 0x1001);
+    assert_int_equal(req->Req.SetInformation.UserContext2, 0x2001);
+    assert_true(request_name_is(req, "\\dir\\old"));
+    assert_true(request_buf_is(req, req->Req.SetInformation.Info.Rename.NewFileName,
+        "\\dir2\\new"));
+    assert_int_equal(req->Req.SetInformation.Info.Rename.AccessToken, 0);
+
+    /* ReplaceIfExists: a token. The handle follows its file to the new name. */
+    assert_int_equal(wf_fsd_rename(file, "\\x\\", FILE_RENAME_REPLACE_IF_EXISTS),
+        STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileRenameInformation);
+    assert_true(request_name_is(req, "\\dir2\\new"));
+    assert_true(request_buf_is(req, req->Req.SetInformation.Info.Rename.NewFileName, "\\x"));
+    assert_int_not_equal(req->Req.SetInformation.Info.Rename.AccessToken, 0);
+    assert_int_equal(req->Req.SetInformation.Info.RenameEx.Flags,
+        FILE_RENAME_REPLACE_IF_EXISTS);
+
+    /* Other flags: FileRenameInformationEx, with the flags WinFsp passes. */
+    assert_int_equal(wf_fsd_rename(file, "\\y", FILE_RENAME_POSIX_SEMANTICS |
+        FILE_RENAME_IGNORE_READONLY_ATTRIBUTE | FILE_RENAME_SUPPRESS_PIN_STATE_INHERITANCE),
+        STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileRenameInformationEx);
+    assert_int_equal(req->Req.SetInformation.Info.RenameEx.Flags,
+        FILE_RENAME_POSIX_SEMANTICS | FILE_RENAME_IGNORE_READONLY_ATTRIBUTE);
+    assert_int_equal(req->Req.SetInformation.Info.RenameEx.AccessToken, 0);
+    assert_true(request_name_is(req, "\\x"));
+    assert_true(request_name_is(close_and_get_cleanup(fake, file), "\\y"));
+}
+
+static void a_renamed_file_takes_its_sharing_and_delete_pending_along(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\a", DELETE | FILE_READ_DATA, FILE_SHARE_DELETE,
+        FILE_OPEN, 0);
+    wf_fsd_file *b = open_or_fail(fake, "\\a", DELETE, FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_file *file = NULL;
+    const FSP_FSCTL_TRANSACT_REQ *cleanup;
+
+    assert_int_equal(wf_fsd_rename(a, "\\b", 0), STATUS_SUCCESS);
+    /* The old name is free; the new one carries the exclusive reader. */
+    file = open_or_fail(fake, "\\a", GENERIC_ALL, 0, FILE_OPEN, 0);
+    wf_fsd_close(file);
+    assert_int_equal(try_open(fake, "\\b", FILE_READ_DATA, FILE_SHARE_VALID_FLAGS, FILE_OPEN,
+        &file), STATUS_SHARING_VIOLATION);
+    /* The other handle to the file followed it too. */
+    assert_int_equal(wf_fsd_set_disposition(b, FILE_DISPOSITION_DELETE, false),
+        STATUS_SUCCESS);
+    assert_true(request_name_is(last_request(fake), "\\b"));
+    assert_int_equal(try_open(fake, "\\b", FILE_READ_ATTRIBUTES, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, &file), STATUS_DELETE_PENDING);
+    assert_int_equal(close_and_get_cleanup(fake, a)->Req.Cleanup.Delete, 0);
+    cleanup = close_and_get_cleanup(fake, b);
+    assert_int_equal(cleanup->Req.Cleanup.Delete, 1);
+    assert_true(request_name_is(cleanup, "\\b"));
+}
+
+static void rename_is_checked_before_any_request(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *reader = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *file = open_or_fail(fake, "\\g", DELETE, 0, FILE_OPEN, 0);
+    wf_fsd_file *root = open_or_fail(fake, "\\", DELETE | FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    /* NtSetInformationFile: a rename needs DELETE. */
+    assert_int_equal(wf_fsd_rename(reader, "\\h", 0), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_rename(root, "\\h", 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_rename(file, "h", 0), STATUS_OBJECT_NAME_INVALID);
+    assert_int_equal(wf_fsd_rename(file, "\\a*b", 0), STATUS_OBJECT_NAME_INVALID);
+    assert_int_equal(wf_fsd_rename(file, "\\a\\..\\b", 0), STATUS_OBJECT_NAME_INVALID);
+    assert_int_equal(wf_fsd_rename(file, "\\", 0), STATUS_ACCESS_DENIED);
+    /* Exactly the same name: done, without the file system. */
+    assert_int_equal(wf_fsd_rename(file, "\\g", FILE_RENAME_REPLACE_IF_EXISTS), STATUS_SUCCESS);
+    assert_int_equal(fake->logged, before);
+    /* A case-only rename is a rename. */
+    assert_int_equal(wf_fsd_rename(file, "\\G", 0), STATUS_SUCCESS);
+    assert_int_equal(fake->logged, before + 1);
+    wf_fsd_close(reader);
+    wf_fsd_close(file);
+    wf_fsd_close(root);
+}
+
+static void a_directory_with_open_files_below_cannot_be_renamed(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", DELETE, FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_file *inner = open_or_fail(fake, "\\dir\\sub\\f", FILE_READ_ATTRIBUTES,
+        FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_file *sibling = open_or_fail(fake, "\\dirt", FILE_READ_DATA, 0, FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    assert_int_equal(wf_fsd_rename(dir, "\\d2", 0), STATUS_ACCESS_DENIED);
+    /* POSIX semantics: allowed when every handle below shares delete. */
+    assert_int_equal(fake->logged, before);
+    assert_int_equal(wf_fsd_rename(dir, "\\d2", FILE_RENAME_POSIX_SEMANTICS), STATUS_SUCCESS);
+    assert_int_equal(fake->logged, before + 1);
+    /* Open files below follow the directory; a name that merely begins alike does not. */
+    assert_true(request_name_is(close_and_get_cleanup(fake, inner), "\\d2\\sub\\f"));
+    assert_true(request_name_is(close_and_get_cleanup(fake, sibling), "\\dirt"));
+    /* With nothing open below, a plain rename goes through. */
+    assert_int_equal(wf_fsd_rename(dir, "\\d3", 0), STATUS_SUCCESS);
+    wf_fsd_close(dir);
+}
+
+static void a_posix_rename_needs_handles_below_to_share_delete(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", DELETE, FILE_SHARE_VALID_FLAGS, FILE_OPEN, 0);
+    wf_fsd_file *inner = open_or_fail(fake, "\\dir\\f", FILE_READ_DATA, FILE_SHARE_READ,
+        FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    assert_int_equal(wf_fsd_rename(dir, "\\d2", FILE_RENAME_POSIX_SEMANTICS),
+        STATUS_SHARING_VIOLATION);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(inner);
+    wf_fsd_close(dir);
+}
+
+static void an_open_file_cannot_be_replaced(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", DELETE, 0, FILE_OPEN, 0);
+    wf_fsd_file *target = open_or_fail(fake, "\\t", FILE_READ_DATA, FILE_SHARE_VALID_FLAGS,
+        FILE_OPEN, 0);
+    wf_fsd_file *dir = open_or_fail(fake, "\\d", FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0);
+    wf_fsd_file *below = open_or_fail(fake, "\\d\\x", FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    assert_int_equal(wf_fsd_rename(file, "\\t", FILE_RENAME_REPLACE_IF_EXISTS),
+        STATUS_ACCESS_DENIED);
+    /* A directory with open files below cannot be replaced, even with POSIX semantics. */
+    wf_fsd_close(dir);
+    before = fake->logged;
+    assert_int_equal(wf_fsd_rename(file, "\\d", FILE_RENAME_REPLACE_IF_EXISTS |
+        FILE_RENAME_POSIX_SEMANTICS), STATUS_ACCESS_DENIED);
+    assert_int_equal(fake->logged, before);
+
+    /* POSIX semantics replace an open file whose handles share delete; that file leaves
+       the name (its handle stays open on it) and the renamed file takes it. */
+    assert_int_equal(wf_fsd_rename(file, "\\t", FILE_RENAME_REPLACE_IF_EXISTS |
+        FILE_RENAME_POSIX_SEMANTICS), STATUS_SUCCESS);
+    assert_int_equal(fake->logged, before + 1);
+    assert_true(request_name_is(close_and_get_cleanup(fake, target), "\\t"));
+    assert_int_equal(try_open(fake, "\\t", FILE_READ_DATA, FILE_SHARE_VALID_FLAGS, FILE_OPEN,
+        &target), STATUS_SHARING_VIOLATION);
+    wf_fsd_close(below);
+    wf_fsd_close(file);
+}
+
+static void link_builds_the_rename_layout_with_class_eleven(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0);
+    wf_fsd_file *open_target = open_or_fail(fake, "\\busy", FILE_READ_DATA, 0, FILE_OPEN, 0);
+    const FSP_FSCTL_TRANSACT_REQ *req;
+    size_t before;
+
+    /* No access is needed on the handle. */
+    assert_int_equal(wf_fsd_link(file, "\\dir\\g", false), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactSetInformationKind);
+    assert_int_equal(req->Req.SetInformation.FileInformationClass, FileLinkInformation);
+    assert_int_equal(req->Req.SetInformation.UserContext, 0x1001);
+    assert_true(request_name_is(req, "\\f"));
+    assert_true(request_buf_is(req, req->Req.SetInformation.Info.Rename.NewFileName,
+        "\\dir\\g"));
+    assert_int_equal(req->Req.SetInformation.Info.Rename.AccessToken, 0);
+    assert_int_equal(wf_fsd_link(file, "\\h", true), STATUS_SUCCESS);
+    assert_int_not_equal(last_request(fake)->Req.SetInformation.Info.Rename.AccessToken, 0);
+
+    before = fake->logged;
+    assert_int_equal(wf_fsd_link(file, "\\busy", true), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_link(file, "\\a:b", false), STATUS_OBJECT_NAME_INVALID);
+    assert_int_equal(fake->logged, before);
+    /* The handle keeps its own name. */
+    assert_true(request_name_is(close_and_get_cleanup(fake, file), "\\f"));
+    wf_fsd_close(open_target);
+}
+
+/* ---- FlushBuffers, SetVolumeInformation ------------------------------------------------ */
+
+static void flush_sends_the_handles_contexts_or_zero_for_the_volume(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_WRITE, 0, FILE_OPEN, 0);
+    wf_fsd_file *root = open_or_fail(fake, "\\", GENERIC_WRITE, 0, FILE_OPEN, 0);
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", GENERIC_WRITE, 0, FILE_OPEN, 0);
+    wf_fsd_file *reader = open_or_fail(fake, "\\g", GENERIC_READ, 0, FILE_OPEN, 0);
+    FSP_FSCTL_FILE_INFO info;
+    const FSP_FSCTL_TRANSACT_REQ *req;
+    size_t before;
+
+    assert_int_equal(wf_fsd_flush(fake->fsd, file, &info), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactFlushBuffersKind);
+    assert_int_equal(req->Req.FlushBuffers.UserContext, 0x1001);
+    assert_int_equal(req->Req.FlushBuffers.UserContext2, 0x2001);
+    assert_int_equal(info.FileSize, 77);
+
+    assert_int_equal(wf_fsd_flush(fake->fsd, NULL, NULL), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactFlushBuffersKind);
+    assert_int_equal(req->Req.FlushBuffers.UserContext, 0);
+    assert_int_equal(req->Req.FlushBuffers.UserContext2, 0);
+    /* The root flushes the volume; another directory has nothing to flush. */
+    assert_int_equal(wf_fsd_flush(fake->fsd, root, NULL), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.FlushBuffers.UserContext, 0);
+    before = fake->logged;
+    assert_int_equal(wf_fsd_flush(fake->fsd, dir, NULL), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_flush(fake->fsd, reader, NULL), STATUS_ACCESS_DENIED);
+    assert_int_equal(fake->logged, before);
+    fake->kind_status[FspFsctlTransactFlushBuffersKind] = STATUS_DISK_FULL;
+    assert_int_equal(wf_fsd_flush(fake->fsd, file, NULL), STATUS_DISK_FULL);
+    wf_fsd_close(file);
+    wf_fsd_close(root);
+    wf_fsd_close(dir);
+    wf_fsd_close(reader);
+}
+
+static void volume_label_goes_in_utf16_with_its_nul(void **state)
+{
+    fake_fs *fake = *state;
+    FSP_FSCTL_VOLUME_INFO info;
+    const FSP_FSCTL_TRANSACT_REQ *req;
+
+    assert_int_equal(wf_fsd_set_volume_label(fake->fsd, "D\xc3\xa9mo", &info), STATUS_SUCCESS);
+    req = last_request(fake);
+    assert_int_equal(req->Kind, FspFsctlTransactSetVolumeInformationKind);
+    assert_int_equal(req->Req.SetVolumeInformation.FsInformationClass, FileFsLabelInformation);
+    assert_int_equal(req->Req.SetVolumeInformation.Info.Label.VolumeLabel.Offset, 0);
+    assert_true(request_buf_is(req, req->Req.SetVolumeInformation.Info.Label.VolumeLabel,
+        "D\xc3\xa9mo"));
+    assert_int_equal(req->FileName.Size, 0);
+    assert_int_equal(info.VolumeLabelLength, 8);
+    assert_int_equal(info.VolumeLabel[1], 0xe9);
+
+    /* An empty label removes it. */
+    assert_int_equal(wf_fsd_set_volume_label(fake->fsd, "", NULL), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.SetVolumeInformation.Info.Label.VolumeLabel.Size, 2);
+    assert_int_equal(wf_fsd_set_volume_label(fake->fsd, "\xff", NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(last_request(fake)->Req.SetVolumeInformation.Info.Label.VolumeLabel.Size, 2);
+}
+
+/* ---- QueryDirectory, one call at a time ------------------------------------------------ */
+
+static NTSTATUS query_once(fake_fs *fake, wf_fsd_file *dir, const char *pattern,
+    uint32_t flags, listing *l)
+{
+    (void)fake;
+    memset(l, 0, sizeof *l);
+    return wf_fsd_query_directory_once(dir, pattern, flags, listing_add, l);
+}
+
+static uint64_t request_marker(const FSP_FSCTL_TRANSACT_REQ *req)
+{
+    uint64_t marker;
+    assert_int_equal(req->Req.QueryDirectory.Marker.Size, 8);
+    memcpy(&marker, req->Buffer + req->Req.QueryDirectory.Marker.Offset, 8);
+    return marker;
+}
+
+static void each_call_returns_what_one_response_holds_then_no_more_files(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    listing l;
+    size_t first = fake->logged;
+
+    fake->entries = ten_entries;
+    fake->entry_count = 10;
+    fake->per_response = 4;
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 4);
+    assert_string_equal(l.names[0], ".");
+    assert_int_equal(fake->logged - first, 1);
+    assert_int_equal(last_request(fake)->Req.QueryDirectory.Marker.Size, 0);
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 4);
+    assert_string_equal(l.names[0], "c.dat");
+    assert_int_equal(request_marker(last_request(fake)), 4);
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.names[1], "z");
+    assert_int_equal(request_marker(last_request(fake)), 8);
+    /* The end record came with the last entries: no more requests. */
+    assert_int_equal(fake->logged - first, 3);
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_NO_MORE_FILES);
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_NO_MORE_FILES);
+    assert_int_equal(l.count, 0);
+    assert_int_equal(fake->logged - first, 3);
+    wf_fsd_close(dir);
+}
+
+static void return_single_entry_hands_out_buffered_records_one_by_one(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    listing l;
+    size_t first = fake->logged;
+
+    fake->entries = ten_entries;
+    fake->entry_count = 10;
+    assert_int_equal(query_once(fake, dir, NULL, WF_FSD_RETURN_SINGLE_ENTRY, &l),
+        STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.names[0], ".");
+    assert_int_equal(query_once(fake, dir, NULL, WF_FSD_RETURN_SINGLE_ENTRY, &l),
+        STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.names[0], "..");
+    /* Both came from the one response. */
+    assert_int_equal(fake->logged - first, 1);
+    /* A caller whose buffer fills after one entry gets one; the next call goes on. */
+    memset(&l, 0, sizeof l);
+    l.stop_after = 1;
+    assert_int_equal(wf_fsd_query_directory_once(dir, NULL, 0, listing_add, &l),
+        STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.names[0], "a.txt");
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 7);
+    assert_string_equal(l.names[0], "b.txt");
+    assert_int_equal(query_once(fake, dir, NULL, WF_FSD_RETURN_SINGLE_ENTRY, &l),
+        STATUS_NO_MORE_FILES);
+    assert_int_equal(fake->logged - first, 1);
+    wf_fsd_close(dir);
+}
+
+static void the_first_calls_pattern_holds_until_a_restart_names_another(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    listing l;
+    size_t before;
+
+    fake->entries = ten_entries;
+    fake->entry_count = 10;
+    fake->per_response = 3;
+    assert_int_equal(query_once(fake, dir, "*.txt", WF_FSD_RETURN_SINGLE_ENTRY, &l),
+        STATUS_SUCCESS);
+    assert_string_equal(l.names[0], "a.txt");
+    /* A pattern without a restart is checked, then ignored. */
+    assert_int_equal(query_once(fake, dir, "*.dat", 0, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.names[0], "b.txt");
+    before = fake->logged;
+    assert_int_equal(query_once(fake, dir, "a|b", 0, &l), STATUS_OBJECT_NAME_INVALID);
+    assert_int_equal(fake->logged, before);
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_NO_MORE_FILES);
+
+    /* A restart without a pattern keeps it and starts from the beginning. */
+    assert_int_equal(query_once(fake, dir, NULL, WF_FSD_RESTART_SCAN, &l), STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Req.QueryDirectory.Marker.Size, 0);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.names[0], "a.txt");
+    /* A restart with one takes it. */
+    assert_int_equal(query_once(fake, dir, "c*", WF_FSD_RESTART_SCAN, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.names[0], "c.dat");
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_NO_MORE_FILES);
+    wf_fsd_close(dir);
+}
+
+static void no_such_file_until_something_matched_then_no_more_files(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    listing l;
+
+    fake->entries = ten_entries;
+    fake->entry_count = 10;
+    fake->per_response = 2;
+    assert_int_equal(query_once(fake, dir, "*.none", 0, &l), STATUS_NO_SUCH_FILE);
+    assert_int_equal(l.count, 0);
+    /* The markers were followed across every response. */
+    assert_int_equal(count_kind(fake, 0, FspFsctlTransactQueryDirectoryKind), 5);
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_NO_SUCH_FILE);
+    assert_int_equal(query_once(fake, dir, "z", WF_FSD_RESTART_SCAN, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.names[0], "z");
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_NO_MORE_FILES);
+
+    /* An empty directory: the very first call finds nothing. */
+    fake->entry_count = 0;
+    assert_int_equal(query_once(fake, dir, NULL, WF_FSD_RESTART_SCAN, &l),
+        STATUS_NO_SUCH_FILE);
+    wf_fsd_close(dir);
+}
+
+static void a_name_without_wildcards_is_returned_once(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    listing l;
+    size_t before;
+
+    fake->entries = ten_entries;
+    fake->entry_count = 10;
+    fake->per_response = 3;
+    assert_int_equal(query_once(fake, dir, "a.txt", 0, &l), STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    before = fake->logged;
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_NO_MORE_FILES);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(dir);
+}
+
+static void a_listing_that_never_moves_past_its_marker_is_refused(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    listing l;
+
+    fake->entries = ten_entries;
+    fake->entry_count = 10;
+    fake->per_response = 2;
+    fake->stuck_listing = true;
+    assert_int_equal(query_once(fake, dir, "none", 0, &l), STATUS_INTERNAL_ERROR);
+    assert_int_equal(count_kind(fake, 0, FspFsctlTransactQueryDirectoryKind), 2);
+    wf_fsd_close(dir);
+}
+
+static void query_directory_once_checks_the_handle_and_its_flags(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ, 0, FILE_OPEN, 0);
+    wf_fsd_file *dir = open_or_fail(fake, "\\dir", FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0);
+    wf_fsd_file *listable = open_or_fail(fake, "\\dir2", FILE_LIST_DIRECTORY, 0, FILE_OPEN, 0);
+    listing l;
+    size_t before = fake->logged;
+
+    assert_int_equal(query_once(fake, file, NULL, 0, &l), STATUS_INVALID_PARAMETER);
+    assert_int_equal(query_once(fake, dir, NULL, 0, &l), STATUS_ACCESS_DENIED);
+    assert_int_equal(query_once(fake, listable, NULL, 0x4, &l), STATUS_INVALID_PARAMETER);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(file);
+    wf_fsd_close(dir);
+    wf_fsd_close(listable);
+}
+
+/* ---- cancellation ---------------------------------------------------------------------- */
+
+typedef struct canceller {
+    fake_fs *fake;
+    uint64_t hints[8];
+    size_t count;
+} canceller;
+
+/* Plays the engine: a cancelled request completes with STATUS_CANCELLED, inside the call. */
+static void cancel_by_failing(void *ctx, uint64_t hint)
+{
+    canceller *c = ctx;
+    assert_true(c->count < 8);
+    c->hints[c->count++] = hint;
+    assert_true(fake_fail_pending(c->fake, hint, STATUS_CANCELLED));
+}
+
+static void cancelling_a_handle_cancels_each_of_its_waiting_requests(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\a", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    wf_fsd_file *b = open_or_fail(fake, "\\b", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    reader readers[3] = {
+        { .fake = fake, .file = a, .offset = 0 },
+        { .fake = fake, .file = a, .offset = 64 },
+        { .fake = fake, .file = b, .offset = 128 },
+    };
+    canceller c = { .fake = fake, .count = 0 };
+    pthread_t threads[3];
+    uint64_t b_hint = 0;
+
+    /* Without a callback there is no one to ask. */
+    wf_fsd_cancel_file(a);
+    wf_fsd_set_cancel(fake->fsd, cancel_by_failing, &c);
+    fake->defer = true;
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, reader_main, &readers[i]), 0);
+    assert_int_equal(fake_wait_pending(fake, 3), 3);
+    for (size_t i = 0; i < 3; i++)
+        if (fake->pending[i]->Req.Read.UserContext == 0x1002)
+            b_hint = fake->pending[i]->Hint;
+    assert_int_not_equal(b_hint, 0);
+
+    wf_fsd_cancel_file(a);
+    assert_int_equal(c.count, 2);
+    assert_true(c.hints[0] < c.hints[1]);
+    assert_true(c.hints[0] != b_hint && c.hints[1] != b_hint);
+    pthread_join(threads[0], NULL);
+    pthread_join(threads[1], NULL);
+    assert_int_equal(readers[0].status, STATUS_CANCELLED);
+    assert_int_equal(readers[1].status, STATUS_CANCELLED);
+    assert_int_equal(readers[0].got, 0);
+    /* Nothing left on a to cancel; b's request is untouched and completes normally. */
+    wf_fsd_cancel_file(a);
+    assert_int_equal(c.count, 2);
+    assert_int_equal(fake_answer_pending(fake, 1), 1);
+    pthread_join(threads[2], NULL);
+    assert_int_equal(readers[2].status, STATUS_SUCCESS);
+    fake->defer = false;
+    wf_fsd_close(a);
+    wf_fsd_close(b);
+}
+
+/* A file system that answers despite the cancellation wins the race: the caller gets its
+   answer. */
+static void ignore_cancel(void *ctx, uint64_t hint)
+{
+    canceller *c = ctx;
+    c->hints[c->count++] = hint;
+}
+
+static void a_request_answered_despite_cancellation_returns_the_answer(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\a", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    reader r = { .fake = fake, .file = a, .offset = 3 };
+    canceller c = { .fake = fake, .count = 0 };
+    pthread_t thread;
+
+    wf_fsd_set_cancel(fake->fsd, ignore_cancel, &c);
+    fake->defer = true;
+    assert_int_equal(pthread_create(&thread, NULL, reader_main, &r), 0);
+    assert_int_equal(fake_wait_pending(fake, 1), 1);
+    wf_fsd_cancel_file(a);
+    assert_int_equal(c.count, 1);
+    assert_int_equal(c.hints[0], fake->pending[0]->Hint);
+    assert_int_equal(fake_answer_pending(fake, 1), 1);
+    pthread_join(thread, NULL);
+    assert_int_equal(r.status, STATUS_SUCCESS);
+    assert_int_equal(r.buffer[0], 3);
+    fake->defer = false;
+    wf_fsd_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1041,6 +2235,44 @@ int main(void)
         T(query_directory_checks_the_handle_and_the_pattern),
         T(query_directory_rejects_a_malformed_record),
         T(wildcards_match_as_fsrtl_is_name_in_expression),
+        T(create_passes_every_disposition_with_its_options),
+        T(an_overwritten_open_sends_overwrite_with_the_opens_contexts),
+        T(a_failed_overwrite_fails_the_create_and_leaves_no_handle),
+        T(overwriting_a_hidden_or_system_file_needs_those_attributes),
+        T(open_target_directory_opens_the_parent_of_the_name),
+        T(open_target_directory_of_the_root_and_unknown_flags_are_refused),
+        T(disposition_builds_the_request_with_the_files_path),
+        T(disposition_is_checked_before_any_request),
+        T(a_refused_delete_is_answered_again_without_asking),
+        T(a_delete_pending_file_refuses_new_opens_and_goes_with_its_last_handle),
+        T(clearing_the_disposition_before_the_last_cleanup_keeps_the_file),
+        T(a_posix_delete_removes_the_name_at_the_setting_handles_cleanup),
+        T(delete_on_close_makes_the_file_delete_pending_at_its_cleanup),
+        T(write_passes_the_callers_data_and_returns_the_file_info),
+        T(a_handle_that_may_only_append_always_appends),
+        T(write_is_checked_before_any_request),
+        T(a_write_answering_more_than_was_given_is_not_believed),
+        T(basic_info_passes_times_and_attributes_as_winfsp_does),
+        T(set_info_needs_the_access_windows_asks_for),
+        T(end_of_file_and_allocation_pass_their_sizes),
+        T(rename_builds_the_request_with_both_paths),
+        T(a_renamed_file_takes_its_sharing_and_delete_pending_along),
+        T(rename_is_checked_before_any_request),
+        T(a_directory_with_open_files_below_cannot_be_renamed),
+        T(a_posix_rename_needs_handles_below_to_share_delete),
+        T(an_open_file_cannot_be_replaced),
+        T(link_builds_the_rename_layout_with_class_eleven),
+        T(flush_sends_the_handles_contexts_or_zero_for_the_volume),
+        T(volume_label_goes_in_utf16_with_its_nul),
+        T(each_call_returns_what_one_response_holds_then_no_more_files),
+        T(return_single_entry_hands_out_buffered_records_one_by_one),
+        T(the_first_calls_pattern_holds_until_a_restart_names_another),
+        T(no_such_file_until_something_matched_then_no_more_files),
+        T(a_name_without_wildcards_is_returned_once),
+        T(a_listing_that_never_moves_past_its_marker_is_refused),
+        T(query_directory_once_checks_the_handle_and_its_flags),
+        T(cancelling_a_handle_cancels_each_of_its_waiting_requests),
+        T(a_request_answered_despite_cancellation_returns_the_answer),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

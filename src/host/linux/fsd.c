@@ -1,6 +1,6 @@
 /* fsd.c — the FSD stand-in: builds WinFsp transact requests as WinFsp's FSD and the NT I/O
-   manager would (name checks, access mapping, share access, pattern matching), and waits for
-   each response. */
+   manager would (name checks, access checks, share access, delete-pending, rename rules,
+   directory enumeration state), and waits for each response. */
 #define _POSIX_C_SOURCE 200809L
 #include "host/linux/fsd.h"
 
@@ -18,35 +18,73 @@
 /* UTF-16 units of a path without its terminating NUL, so that the NUL still fits. */
 #define WF_FSD_MAX_PATH_UNITS (FSP_FSCTL_TRANSACT_PATH_SIZEMAX / sizeof(uint16_t) - 1u)
 #define WF_FSD_ALIGN_UP(x) (((x) + 7u) & ~(size_t)7u)
+/* FILE_WRITE_TO_END_OF_FILE as a 64-bit offset. */
+#define WF_FSD_OFFSET_END UINT64_MAX
+/* The disposition flags WinFsp's FSD passes on when DELETE is set. */
+#define WF_FSD_DISPOSITION_PASSED (FILE_DISPOSITION_DELETE | FILE_DISPOSITION_POSIX_SEMANTICS | \
+    FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE)
+/* The rename flags WinFsp's FSD passes on. */
+#define WF_FSD_RENAME_PASSED (FILE_RENAME_REPLACE_IF_EXISTS | FILE_RENAME_POSIX_SEMANTICS | \
+    FILE_RENAME_IGNORE_READONLY_ATTRIBUTE)
+/* Req.SetInformation.Info.Rename.AccessToken for ReplaceIfExists: the file system only
+   looks at whether it is set; the stand-in has no token handle to give. */
+#define WF_FSD_REPLACE_TOKEN 1u
 
 /* One request waiting for its response; lives on the waiting caller's stack. */
 typedef struct wf_fsd_call {
     struct wf_fsd_call *next;
+    const wf_fsd_file *file;    /* the handle it works on (for cancellation), or NULL */
     uint64_t hint;
     bool done;
     pthread_cond_t done_cond;
     FSP_FSCTL_TRANSACT_RSP response;
 } wf_fsd_call;
 
-/* The share access state of one file (by path), as IoCheckShareAccess keeps it in an FCB. */
-typedef struct wf_fsd_share {
-    struct wf_fsd_share *next;
-    uint32_t handles;           /* file objects on this path, with or without data access */
+/* One open file as WinFsp's FSD keeps it (its FSP_FILE_NODE): the path, shared by all the
+   handles to it, the share access state IoCheckShareAccess keeps, and delete-pending. */
+typedef struct wf_fsd_node {
+    struct wf_fsd_node *next;   /* in fsd->nodes while it can be found by its name */
+    bool listed;
+    uint32_t handles;           /* file objects on this file, with or without data access */
     uint32_t open_count;        /* those that asked for read, write or delete access */
     uint32_t readers, writers, deleters;
     uint32_t shared_read, shared_write, shared_delete;
-    bool delete_on_close;       /* a handle asked for it: the last Cleanup deletes */
-    size_t name_units;
-    uint16_t name[];
-} wf_fsd_share;
+    bool is_directory;
+    bool delete_pending;        /* the last Cleanup deletes; new opens are refused */
+    bool posix_deleted;         /* a POSIX delete removed the name already */
+    size_t name_units;          /* the path in UTF-16, without the trailing backslash */
+    uint16_t name[WF_FSD_MAX_PATH_UNITS];
+} wf_fsd_node;
+
+/* A handle's NtQueryDirectoryFile state (WinFsp keeps it in the FSP_FILE_DESC): the
+   pattern, where the scan is, and the records of the last response not consumed yet. */
+typedef struct wf_fsd_dir {
+    /* First, so that it has malloc's alignment: records are 8-aligned within it. */
+    uint64_t buffer[WF_FSD_DIR_BUFFER_SIZE / sizeof(uint64_t)];
+    uint32_t used, pos;         /* bytes of records in buffer; the next one to consume */
+    bool started;               /* a pattern is set */
+    bool match_all, wild;
+    bool has_such_file;         /* an entry was returned since the scan (re)started */
+    bool have_marker;
+    uint64_t marker;            /* NextOffset of the last record consumed */
+    bool ended;                 /* the file system reported the end of the directory */
+    uint16_t pattern[WF_FSD_MAX_PATH_UNITS];
+    size_t pattern_units;
+    bool states[2][WF_FSD_MAX_PATH_UNITS + 1];
+    /* The UTF-8 of the longest name a buffer can hold: 3 bytes per UTF-16 unit at most. */
+    char name[WF_FSD_DIR_BUFFER_SIZE / 2 * 3 + 1];
+} wf_fsd_dir;
 
 struct wf_fsd {
     wf_fsd_submit_fn *submit;
     void *ctx;
+    wf_fsd_cancel_fn *cancel;
+    void *cancel_ctx;
+    uint64_t allocation_unit;
     pthread_mutex_t lock;
     uint64_t last_hint;
     wf_fsd_call *calls;
-    wf_fsd_share *shares;
+    wf_fsd_node *nodes;
     uint32_t open_files;
 };
 
@@ -55,13 +93,16 @@ struct wf_fsd_file {
     uint64_t user_context, user_context2;
     uint32_t granted_access;
     bool is_directory;
-    /* What this handle counted in its share record (read, write, delete access; shares). */
+    /* What this handle counted in its node's share state (read, write, delete; shares). */
     bool share_counted;
     bool access_read, access_write, access_delete;
     bool share_read, share_write, share_delete;
-    wf_fsd_share *share;
-    size_t name_units;          /* the open path in UTF-16, without the trailing backslash */
-    uint16_t name[];
+    bool delete_on_close;       /* FILE_DELETE_ON_CLOSE: delete pending at this Cleanup */
+    bool posix_delete;          /* a POSIX disposition was set through this handle */
+    NTSTATUS disposition_status;    /* a refused delete, answered again without asking */
+    wf_fsd_node *node;
+    pthread_mutex_t dir_lock;   /* one directory query at a time per handle, as the FSD */
+    wf_fsd_dir *dir;
 };
 
 /* ---- requests and responses ------------------------------------------------------------ */
@@ -90,28 +131,38 @@ static FSP_FSCTL_TRANSACT_BUF wf_fsd_request_append(FSP_FSCTL_TRANSACT_REQ *req,
     return buf;
 }
 
-/* The file name as WinFsp passes it: UTF-16 with a terminating NUL counted in Size. */
-static void wf_fsd_request_put_name(FSP_FSCTL_TRANSACT_REQ *req, const uint16_t *name,
-    size_t units)
+/* A name as WinFsp passes it: UTF-16 with a terminating NUL counted in Size. */
+static FSP_FSCTL_TRANSACT_BUF wf_fsd_request_append_name(FSP_FSCTL_TRANSACT_REQ *req,
+    const uint16_t *name, size_t units)
 {
+    FSP_FSCTL_TRANSACT_BUF buf;
     uint16_t *dst = (uint16_t *)(void *)(req->Buffer + (req->Size - sizeof *req));
     size_t size = (units + 1) * sizeof(uint16_t);
     memcpy(dst, name, units * sizeof(uint16_t));
     dst[units] = 0;
-    req->FileName.Offset = (uint16_t)(req->Size - sizeof *req);
-    req->FileName.Size = (uint16_t)size;
+    buf.Offset = (uint16_t)(req->Size - sizeof *req);
+    buf.Size = (uint16_t)size;
     req->Size = (uint16_t)(req->Size + WF_FSD_ALIGN_UP(size));
+    return buf;
+}
+
+static void wf_fsd_request_put_name(FSP_FSCTL_TRANSACT_REQ *req, const uint16_t *name,
+    size_t units)
+{
+    req->FileName = wf_fsd_request_append_name(req, name, units);
 }
 
 /* Submits req and waits for its response. Registers the call before submitting, since the
-   response may arrive inside submit. Returns the response's status. */
-static NTSTATUS wf_fsd_transact(wf_fsd *fsd, FSP_FSCTL_TRANSACT_REQ *req,
-    FSP_FSCTL_TRANSACT_RSP *rsp)
+   response may arrive inside submit. file is the handle the request works on, so that
+   wf_fsd_cancel_file finds it. Returns the response's status. */
+static NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_file *file,
+    FSP_FSCTL_TRANSACT_REQ *req, FSP_FSCTL_TRANSACT_RSP *rsp)
 {
     wf_fsd_call call;
     wf_fsd_call **link;
 
     memset(&call, 0, sizeof call);
+    call.file = file;
     pthread_cond_init(&call.done_cond, NULL);
 
     pthread_mutex_lock(&fsd->lock);
@@ -166,6 +217,7 @@ wf_fsd *wf_fsd_create(wf_fsd_submit_fn *submit, void *ctx)
         return NULL;
     fsd->submit = submit;
     fsd->ctx = ctx;
+    fsd->allocation_unit = 1;
     pthread_mutex_init(&fsd->lock, NULL);
     return fsd;
 }
@@ -174,13 +226,29 @@ void wf_fsd_delete(wf_fsd *fsd)
 {
     if (fsd == NULL)
         return;
-    while (fsd->shares != NULL) {
-        wf_fsd_share *share = fsd->shares;
-        fsd->shares = share->next;
-        free(share);
+    while (fsd->nodes != NULL) {
+        wf_fsd_node *node = fsd->nodes;
+        fsd->nodes = node->next;
+        free(node);
     }
     pthread_mutex_destroy(&fsd->lock);
     free(fsd);
+}
+
+void wf_fsd_set_volume_params(wf_fsd *fsd, const FSP_FSCTL_VOLUME_PARAMS *params)
+{
+    uint64_t unit = (uint64_t)params->SectorSize * params->SectorsPerAllocationUnit;
+    pthread_mutex_lock(&fsd->lock);
+    fsd->allocation_unit = unit != 0 ? unit : 1;
+    pthread_mutex_unlock(&fsd->lock);
+}
+
+void wf_fsd_set_cancel(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx)
+{
+    pthread_mutex_lock(&fsd->lock);
+    fsd->cancel = cancel;
+    fsd->cancel_ctx = ctx;
+    pthread_mutex_unlock(&fsd->lock);
 }
 
 /* ---- names ----------------------------------------------------------------------------- */
@@ -229,18 +297,94 @@ static NTSTATUS wf_fsd_parse_path(const char *path, uint16_t *name, size_t *unit
     return STATUS_SUCCESS;
 }
 
-/* ---- share access ---------------------------------------------------------------------- */
+static bool wf_fsd_name_equal(const uint16_t *a, size_t a_units, const uint16_t *b,
+    size_t b_units)
+{
+    return a_units == b_units && memcmp(a, b, a_units * sizeof(uint16_t)) == 0;
+}
 
-/* IoCheckShareAccess then IoSetShareAccess, for a handle with this granted access. */
-static NTSTATUS wf_fsd_share_open(wf_fsd *fsd, wf_fsd_file *file, uint32_t access,
+/* True when name lies strictly below the directory dir. */
+static bool wf_fsd_name_below(const uint16_t *name, size_t units, const uint16_t *dir,
+    size_t dir_units)
+{
+    if (dir_units == 1)
+        return units > 1;
+    return units > dir_units && memcmp(name, dir, dir_units * sizeof(uint16_t)) == 0 &&
+        name[dir_units] == '\\';
+}
+
+/* ---- open files: share access and delete-pending --------------------------------------- */
+
+static wf_fsd_node *wf_fsd_node_find(wf_fsd *fsd, const uint16_t *name, size_t units)
+{
+    wf_fsd_node *node;
+    for (node = fsd->nodes; node != NULL; node = node->next)
+        if (wf_fsd_name_equal(node->name, node->name_units, name, units))
+            return node;
+    return NULL;
+}
+
+/* Takes node out of the name table: it lives on for its handles, but new opens of its
+   name meet a new node (after a deletion, or when a rename replaced it). */
+static void wf_fsd_node_unlist(wf_fsd *fsd, wf_fsd_node *node)
+{
+    wf_fsd_node **link;
+    if (!node->listed)
+        return;
+    for (link = &fsd->nodes; *link != node; link = &(*link)->next)
+        ;
+    *link = node->next;
+    node->next = NULL;
+    node->listed = false;
+}
+
+/* IoCheckShareAccess: whether access with these shares conflicts with node's handles. */
+static bool wf_fsd_share_conflicts(const wf_fsd_node *node, uint32_t access,
     uint32_t share_access)
 {
-    wf_fsd_share *share;
+    bool read = (access & (FILE_READ_DATA | FILE_EXECUTE)) != 0;
+    bool write = (access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+    bool del = (access & DELETE) != 0;
 
-    for (share = fsd->shares; share != NULL; share = share->next)
-        if (share->name_units == file->name_units &&
-            memcmp(share->name, file->name, file->name_units * sizeof(uint16_t)) == 0)
-            break;
+    /* Handles that touch neither data nor existence take part in no sharing decision. */
+    if (!read && !write && !del)
+        return false;
+    return (read && node->shared_read < node->open_count) ||
+        (write && node->shared_write < node->open_count) ||
+        (del && node->shared_delete < node->open_count) ||
+        (node->readers != 0 && !(share_access & FILE_SHARE_READ)) ||
+        (node->writers != 0 && !(share_access & FILE_SHARE_WRITE)) ||
+        (node->deleters != 0 && !(share_access & FILE_SHARE_DELETE));
+}
+
+/* What WinFsp's FspFileNodeOpen does once the file system has opened the file: find the
+   file's node by name (or make one), refuse a delete-pending file, check then set share
+   access. extra_access takes part in the check only (overwrite and supersede change the
+   data whatever was granted, WinFsp #364). Called with fsd->lock held. */
+static NTSTATUS wf_fsd_node_open(wf_fsd *fsd, wf_fsd_file *file, const uint16_t *name,
+    size_t units, uint32_t access, uint32_t extra_access, uint32_t share_access,
+    bool is_directory)
+{
+    wf_fsd_node *node = wf_fsd_node_find(fsd, name, units);
+
+    if (node != NULL) {
+        if (node->delete_pending)
+            return STATUS_DELETE_PENDING;
+        if ((extra_access != 0 &&
+                wf_fsd_share_conflicts(node, access | extra_access, share_access)) ||
+            wf_fsd_share_conflicts(node, access, share_access))
+            return STATUS_SHARING_VIOLATION;
+    } else {
+        node = calloc(1, sizeof *node);
+        if (node == NULL)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        node->is_directory = is_directory;
+        node->name_units = units;
+        memcpy(node->name, name, units * sizeof(uint16_t));
+        node->listed = true;
+        node->next = fsd->nodes;
+        fsd->nodes = node;
+    }
 
     file->access_read = (access & (FILE_READ_DATA | FILE_EXECUTE)) != 0;
     file->access_write = (access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
@@ -248,62 +392,51 @@ static NTSTATUS wf_fsd_share_open(wf_fsd *fsd, wf_fsd_file *file, uint32_t acces
     file->share_read = (share_access & FILE_SHARE_READ) != 0;
     file->share_write = (share_access & FILE_SHARE_WRITE) != 0;
     file->share_delete = (share_access & FILE_SHARE_DELETE) != 0;
-    /* Handles that touch neither data nor existence take part in no sharing decision. */
     file->share_counted = file->access_read || file->access_write || file->access_delete;
 
-    if (share != NULL && file->share_counted) {
-        if ((file->access_read && share->shared_read < share->open_count) ||
-            (file->access_write && share->shared_write < share->open_count) ||
-            (file->access_delete && share->shared_delete < share->open_count) ||
-            (share->readers != 0 && !file->share_read) ||
-            (share->writers != 0 && !file->share_write) ||
-            (share->deleters != 0 && !file->share_delete))
-            return STATUS_SHARING_VIOLATION;
-    }
-    if (share == NULL) {
-        share = calloc(1, sizeof *share + file->name_units * sizeof(uint16_t));
-        if (share == NULL)
-            return STATUS_INSUFFICIENT_RESOURCES;
-        share->name_units = file->name_units;
-        memcpy(share->name, file->name, file->name_units * sizeof(uint16_t));
-        share->next = fsd->shares;
-        fsd->shares = share;
-    }
-    share->handles++;
+    node->handles++;
     if (file->share_counted) {
-        share->open_count++;
-        share->readers += file->access_read;
-        share->writers += file->access_write;
-        share->deleters += file->access_delete;
-        share->shared_read += file->share_read;
-        share->shared_write += file->share_write;
-        share->shared_delete += file->share_delete;
+        node->open_count++;
+        node->readers += file->access_read;
+        node->writers += file->access_write;
+        node->deleters += file->access_delete;
+        node->shared_read += file->share_read;
+        node->shared_write += file->share_write;
+        node->shared_delete += file->share_delete;
     }
-    file->share = share;
+    file->node = node;
     return STATUS_SUCCESS;
 }
 
-/* IoRemoveShareAccess; the record goes with the path's last handle. */
-static void wf_fsd_share_close(wf_fsd *fsd, wf_fsd_file *file)
+/* IoRemoveShareAccess; the node goes with its last handle. Called with fsd->lock held. */
+static void wf_fsd_node_close(wf_fsd *fsd, wf_fsd_file *file)
 {
-    wf_fsd_share *share = file->share, **link;
+    wf_fsd_node *node = file->node;
 
     if (file->share_counted) {
-        share->open_count--;
-        share->readers -= file->access_read;
-        share->writers -= file->access_write;
-        share->deleters -= file->access_delete;
-        share->shared_read -= file->share_read;
-        share->shared_write -= file->share_write;
-        share->shared_delete -= file->share_delete;
+        node->open_count--;
+        node->readers -= file->access_read;
+        node->writers -= file->access_write;
+        node->deleters -= file->access_delete;
+        node->shared_read -= file->share_read;
+        node->shared_write -= file->share_write;
+        node->shared_delete -= file->share_delete;
     }
-    if (--share->handles == 0) {
-        for (link = &fsd->shares; *link != share; link = &(*link)->next)
-            ;
-        *link = share->next;
-        free(share);
+    if (--node->handles == 0) {
+        wf_fsd_node_unlist(fsd, node);
+        free(node);
     }
-    file->share = NULL;
+    file->node = NULL;
+}
+
+/* The request's FileName: the path of the file the handle is open on, read under the lock
+   since a rename through another handle may change it. */
+static void wf_fsd_request_put_file_name(FSP_FSCTL_TRANSACT_REQ *req, wf_fsd_file *file)
+{
+    wf_fsd *fsd = file->fsd;
+    pthread_mutex_lock(&fsd->lock);
+    wf_fsd_request_put_name(req, file->node->name, file->node->name_units);
+    pthread_mutex_unlock(&fsd->lock);
 }
 
 /* ---- Create ---------------------------------------------------------------------------- */
@@ -324,10 +457,10 @@ static uint32_t wf_fsd_map_generic(uint32_t access)
 
 /* The checks NtCreateFile and WinFsp's FSD make before any request is built. */
 static NTSTATUS wf_fsd_check_create(uint32_t desired_access, uint32_t share_access,
-    uint32_t disposition, uint32_t options)
+    uint32_t disposition, uint32_t options, uint32_t flags)
 {
     if (disposition > FILE_MAXIMUM_DISPOSITION || (options & ~FILE_VALID_OPTION_FLAGS) ||
-        (share_access & ~FILE_SHARE_VALID_FLAGS))
+        (share_access & ~FILE_SHARE_VALID_FLAGS) || (flags & ~WF_FSD_OPEN_TARGET_DIRECTORY))
         return STATUS_INVALID_PARAMETER;
     if ((options & FILE_DIRECTORY_FILE) && (options & FILE_NON_DIRECTORY_FILE))
         return STATUS_INVALID_PARAMETER;
@@ -341,8 +474,9 @@ static NTSTATUS wf_fsd_check_create(uint32_t desired_access, uint32_t share_acce
     return STATUS_SUCCESS;
 }
 
-/* After a sharing violation the file system's open is undone with a Close alone, as
-   WinFsp's FSD does: the handle never existed, so there is nothing to clean up. */
+/* Undoes the file system's open with a Close alone, as WinFsp's FSD does when it refuses
+   an open the file system granted: the handle never existed, so there is nothing to clean
+   up. */
 static void wf_fsd_post_close(wf_fsd *fsd, uint64_t user_context, uint64_t user_context2)
 {
     FSP_FSCTL_TRANSACT_RSP rsp;
@@ -351,8 +485,28 @@ static void wf_fsd_post_close(wf_fsd *fsd, uint64_t user_context, uint64_t user_
         return;
     req->Req.Close.UserContext = user_context;
     req->Req.Close.UserContext2 = user_context2;
-    wf_fsd_transact(fsd, req, &rsp);
+    wf_fsd_transact(fsd, NULL, req, &rsp);
     free(req);
+}
+
+/* The Overwrite request WinFsp's FSD sends after the file system answered a Create with
+   FILE_OVERWRITTEN or FILE_SUPERSEDED. On failure the file system has closed the file
+   itself (WinFsp's contract), so nothing else is sent. */
+static NTSTATUS wf_fsd_overwrite(wf_fsd_file *file, FSP_FSCTL_TRANSACT_REQ *req,
+    uint32_t file_attributes, uint64_t allocation_size, bool supersede)
+{
+    FSP_FSCTL_TRANSACT_RSP rsp;
+
+    memset(req, 0, sizeof *req);
+    req->Version = sizeof *req;
+    req->Size = sizeof *req;
+    req->Kind = FspFsctlTransactOverwriteKind;
+    req->Req.Overwrite.UserContext = file->user_context;
+    req->Req.Overwrite.UserContext2 = file->user_context2;
+    req->Req.Overwrite.FileAttributes = file_attributes;
+    req->Req.Overwrite.AllocationSize = allocation_size;
+    req->Req.Overwrite.Supersede = supersede;
+    return wf_fsd_transact(file->fsd, file, req, &rsp);
 }
 
 NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
@@ -360,10 +514,20 @@ NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
     uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
     wf_fsd_file **file, uint32_t *information)
 {
+    return wf_fsd_create_file_ex(fsd, path, desired_access, file_attributes, share_access,
+        create_disposition, create_options, allocation_size, 0, file, information);
+}
+
+NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    uint32_t flags, wf_fsd_file **file, uint32_t *information)
+{
     uint16_t name[WF_FSD_MAX_PATH_UNITS];
-    size_t units = 0;
-    bool trailing;
-    uint32_t access, share_extra = 0;
+    size_t units = 0, node_units;
+    bool trailing, target_directory = (flags & WF_FSD_OPEN_TARGET_DIRECTORY) != 0;
+    bool opened = false, overwrite;
+    uint32_t access, create_attributes, extra_access = 0, result;
     FSP_FSCTL_TRANSACT_REQ *req = NULL;
     FSP_FSCTL_TRANSACT_RSP rsp;
     wf_fsd_file *f = NULL;
@@ -374,47 +538,60 @@ NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
         *information = 0;
 
     status = wf_fsd_check_create(desired_access, share_access, create_disposition,
-        create_options);
+        create_options, flags);
     if (status != STATUS_SUCCESS)
         goto exit;
     status = wf_fsd_parse_path(path, name, &units, &trailing);
     if (status != STATUS_SUCCESS)
         goto exit;
-    if (units == 1 && create_disposition != FILE_OPEN && create_disposition != FILE_OPEN_IF) {
-        status = STATUS_ACCESS_DENIED;      /* the root cannot be created or replaced */
+    /* The root cannot be created, replaced, or be the target of a rename. */
+    if (units == 1 && (target_directory ||
+            (create_disposition != FILE_OPEN && create_disposition != FILE_OPEN_IF))) {
+        status = STATUS_ACCESS_DENIED;
         goto exit;
     }
     if (units == 1 && (create_options & FILE_DELETE_ON_CLOSE)) {
         status = STATUS_CANNOT_DELETE;
         goto exit;
     }
+    /* The request names the last component; the handle is open on its parent. */
+    node_units = units;
+    if (target_directory) {
+        while (node_units > 1 && name[node_units - 1] != '\\')
+            node_units--;
+        if (node_units > 1)
+            node_units--;
+    }
 
     access = wf_fsd_map_generic(desired_access);
     /* WinFsp passes only the attributes a new file can take; DIRECTORY follows the option. */
-    file_attributes &= ~(FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_DIRECTORY |
+    create_attributes = file_attributes & ~(FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_DIRECTORY |
         FILE_ATTRIBUTE_REPARSE_POINT);
     if (create_options & FILE_DIRECTORY_FILE)
-        file_attributes |= FILE_ATTRIBUTE_DIRECTORY;
+        create_attributes |= FILE_ATTRIBUTE_DIRECTORY;
 
     req = wf_fsd_request_new(FspFsctlTransactCreateKind);
-    f = calloc(1, sizeof *f + units * sizeof(uint16_t));
+    f = calloc(1, sizeof *f);
+    if (f != NULL)
+        pthread_mutex_init(&f->dir_lock, NULL);
     if (req == NULL || f == NULL) {
         status = STATUS_INSUFFICIENT_RESOURCES;
         goto exit;
     }
     wf_fsd_request_put_name(req, name, units);
     req->Req.Create.CreateOptions = (create_disposition << 24) | (create_options & 0xffffffu);
-    req->Req.Create.FileAttributes = file_attributes;
+    req->Req.Create.FileAttributes = create_attributes;
     req->Req.Create.AllocationSize = allocation_size;
     req->Req.Create.AccessToken = 0;
     req->Req.Create.DesiredAccess = access;
     req->Req.Create.GrantedAccess = 0;
     req->Req.Create.ShareAccess = share_access;
     req->Req.Create.UserMode = 1;
+    req->Req.Create.OpenTargetDirectory = target_directory;
     req->Req.Create.CaseSensitive = 1;
     req->Req.Create.HasTrailingBackslash = trailing;
 
-    status = wf_fsd_transact(fsd, req, &rsp);
+    status = wf_fsd_transact(fsd, NULL, req, &rsp);
     if (status != STATUS_SUCCESS)
         goto exit;      /* STATUS_REPARSE too: the stand-in follows no reparse points */
 
@@ -424,19 +601,21 @@ NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
     f->granted_access = rsp.Rsp.Create.Opened.GrantedAccess;
     f->is_directory = (rsp.Rsp.Create.Opened.FileInfo.FileAttributes &
         FILE_ATTRIBUTE_DIRECTORY) != 0;
-    f->name_units = units;
-    memcpy(f->name, name, units * sizeof(uint16_t));
+    f->delete_on_close = (create_options & FILE_DELETE_ON_CLOSE) != 0;
+    f->disposition_status = STATUS_SUCCESS;
+    result = rsp.IoStatus.Information;
+    overwrite = !target_directory && (result == FILE_OVERWRITTEN || result == FILE_SUPERSEDED);
 
-    /* Overwrite and supersede change the data even without those rights (WinFsp #364). */
     if (create_disposition == FILE_OVERWRITE || create_disposition == FILE_OVERWRITE_IF)
-        share_extra = FILE_WRITE_DATA;
+        extra_access = FILE_WRITE_DATA;
     else if (create_disposition == FILE_SUPERSEDE)
-        share_extra = DELETE;
+        extra_access = DELETE;
     pthread_mutex_lock(&fsd->lock);
-    status = wf_fsd_share_open(fsd, f, f->granted_access | share_extra, share_access);
+    status = wf_fsd_node_open(fsd, f, name, node_units, f->granted_access, extra_access,
+        share_access, target_directory || f->is_directory);
     if (status == STATUS_SUCCESS) {
-        f->share->delete_on_close |= (create_options & FILE_DELETE_ON_CLOSE) != 0;
         fsd->open_files++;
+        opened = true;
     }
     pthread_mutex_unlock(&fsd->lock);
     if (status != STATUS_SUCCESS) {
@@ -444,17 +623,48 @@ NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
         goto exit;
     }
 
+    if (overwrite) {
+        /* The replaced file keeps the attributes it has, less NORMAL and DIRECTORY. */
+        uint32_t overwrite_attributes = file_attributes &
+            ~(FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_DIRECTORY);
+        uint32_t existing = rsp.Rsp.Create.Opened.FileInfo.FileAttributes;
+        if (f->is_directory)
+            overwrite_attributes |= FILE_ATTRIBUTE_DIRECTORY;
+        /* NTFS refuses to overwrite a hidden or system file unless the caller says so. */
+        if (((existing & FILE_ATTRIBUTE_HIDDEN) &&
+                !(overwrite_attributes & FILE_ATTRIBUTE_HIDDEN)) ||
+            ((existing & FILE_ATTRIBUTE_SYSTEM) &&
+                !(overwrite_attributes & FILE_ATTRIBUTE_SYSTEM))) {
+            wf_fsd_post_close(fsd, f->user_context, f->user_context2);
+            status = STATUS_ACCESS_DENIED;
+            goto exit;
+        }
+        status = wf_fsd_overwrite(f, req, overwrite_attributes, allocation_size,
+            result == FILE_SUPERSEDED);
+        if (status != STATUS_SUCCESS)
+            goto exit;
+    }
+
     if (information != NULL)
-        *information = rsp.IoStatus.Information;
+        *information = result;
     *file = f;
     f = NULL;
 exit:
+    if (f != NULL) {
+        if (opened) {
+            pthread_mutex_lock(&fsd->lock);
+            wf_fsd_node_close(fsd, f);
+            fsd->open_files--;
+            pthread_mutex_unlock(&fsd->lock);
+        }
+        pthread_mutex_destroy(&f->dir_lock);
+    }
     free(f);
     free(req);
     return status;
 }
 
-/* ---- Read, QueryInformation, QueryVolumeInformation ------------------------------------ */
+/* ---- Read, Write ----------------------------------------------------------------------- */
 
 NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t length,
     uint32_t *bytes_read)
@@ -484,7 +694,7 @@ NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t 
     req->Req.Read.Offset = offset;
     req->Req.Read.Length = length;
     req->Req.Read.Key = 0;
-    status = wf_fsd_transact(file->fsd, req, &rsp);
+    status = wf_fsd_transact(file->fsd, file, req, &rsp);
     free(req);
     if (status == STATUS_SUCCESS) {
         if (rsp.IoStatus.Information > length)
@@ -493,6 +703,55 @@ NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t 
     }
     return status;
 }
+
+NTSTATUS wf_fsd_write(wf_fsd_file *file, const void *buffer, uint64_t offset, uint32_t length,
+    bool constrained, uint32_t *bytes_written, FSP_FSCTL_FILE_INFO *info)
+{
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    NTSTATUS status;
+
+    *bytes_written = 0;
+    if (info != NULL)
+        memset(info, 0, sizeof *info);
+    if (file->is_directory)
+        return STATUS_INVALID_PARAMETER;    /* WinFsp: only regular files can be written */
+    if (!(file->granted_access & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
+        return STATUS_ACCESS_DENIED;        /* NtWriteFile checks the handle's access */
+    /* NtWriteFile: a handle that may only append writes at the end, whatever the offset. */
+    if (!(file->granted_access & FILE_WRITE_DATA))
+        offset = WF_FSD_OFFSET_END;
+    if (offset != WF_FSD_OFFSET_END && offset > (uint64_t)INT64_MAX)
+        return STATUS_INVALID_PARAMETER;
+    /* WinFsp: paging I/O cannot change the file size. */
+    if (constrained && offset == WF_FSD_OFFSET_END)
+        return STATUS_INVALID_PARAMETER;
+    if (length == 0)
+        return STATUS_SUCCESS;
+
+    req = wf_fsd_request_new(FspFsctlTransactWriteKind);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    req->Req.Write.UserContext = file->user_context;
+    req->Req.Write.UserContext2 = file->user_context2;
+    req->Req.Write.Address = (uint64_t)(uintptr_t)buffer;
+    req->Req.Write.Offset = offset;
+    req->Req.Write.Length = length;
+    req->Req.Write.Key = 0;
+    req->Req.Write.ConstrainedIo = constrained;
+    status = wf_fsd_transact(file->fsd, file, req, &rsp);
+    free(req);
+    if (status == STATUS_SUCCESS) {
+        if (rsp.IoStatus.Information > length)
+            return STATUS_INTERNAL_ERROR;   /* WinFsp: more than was given, not believable */
+        *bytes_written = rsp.IoStatus.Information;
+        if (info != NULL)
+            *info = rsp.Rsp.Write.FileInfo;
+    }
+    return status;
+}
+
+/* ---- QueryInformation, SetInformation -------------------------------------------------- */
 
 NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info)
 {
@@ -506,10 +765,370 @@ NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info)
         return STATUS_INSUFFICIENT_RESOURCES;
     req->Req.QueryInformation.UserContext = file->user_context;
     req->Req.QueryInformation.UserContext2 = file->user_context2;
-    status = wf_fsd_transact(file->fsd, req, &rsp);
+    status = wf_fsd_transact(file->fsd, file, req, &rsp);
     free(req);
     if (status == STATUS_SUCCESS)
         *info = rsp.Rsp.QueryInformation.FileInfo;
+    return status;
+}
+
+static FSP_FSCTL_TRANSACT_REQ *wf_fsd_set_info_request(wf_fsd_file *file, uint32_t info_class)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = wf_fsd_request_new(FspFsctlTransactSetInformationKind);
+    if (req == NULL)
+        return NULL;
+    req->Req.SetInformation.UserContext = file->user_context;
+    req->Req.SetInformation.UserContext2 = file->user_context2;
+    req->Req.SetInformation.FileInformationClass = info_class;
+    return req;
+}
+
+/* Sends a SetInformation request and hands back the file information it answers with. */
+static NTSTATUS wf_fsd_set_info_transact(wf_fsd_file *file, FSP_FSCTL_TRANSACT_REQ *req,
+    FSP_FSCTL_FILE_INFO *info)
+{
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    NTSTATUS status = wf_fsd_transact(file->fsd, file, req, &rsp);
+    if (status == STATUS_SUCCESS && info != NULL)
+        *info = rsp.Rsp.SetInformation.FileInfo;
+    return status;
+}
+
+NTSTATUS wf_fsd_set_basic_info(wf_fsd_file *file, uint32_t file_attributes,
+    uint64_t creation_time, uint64_t last_access_time, uint64_t last_write_time,
+    uint64_t change_time, FSP_FSCTL_FILE_INFO *info)
+{
+    FSP_FSCTL_TRANSACT_REQ *req;
+    NTSTATUS status;
+
+    if (info != NULL)
+        memset(info, 0, sizeof *info);
+    /* NtSetInformationFile: FileBasicInformation needs FILE_WRITE_ATTRIBUTES. */
+    if (!(file->granted_access & FILE_WRITE_ATTRIBUTES))
+        return STATUS_ACCESS_DENIED;
+    /* WinFsp: no temporary directories. */
+    if (file->is_directory && (file_attributes & FILE_ATTRIBUTE_TEMPORARY))
+        return STATUS_INVALID_PARAMETER;
+
+    req = wf_fsd_set_info_request(file, FileBasicInformation);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* As WinFsp's FSD: attributes 0 leave them alone (all ones to the file system);
+       otherwise NORMAL and DIRECTORY are dropped and DIRECTORY follows the file. A time of
+       -1 ("stop updating it") changes nothing now: 0. */
+    if (file_attributes == 0) {
+        file_attributes = UINT32_MAX;
+    } else {
+        file_attributes &= ~(FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_DIRECTORY);
+        if (file->is_directory)
+            file_attributes |= FILE_ATTRIBUTE_DIRECTORY;
+    }
+    req->Req.SetInformation.Info.Basic.FileAttributes = file_attributes;
+    req->Req.SetInformation.Info.Basic.CreationTime =
+        creation_time != UINT64_MAX ? creation_time : 0;
+    req->Req.SetInformation.Info.Basic.LastAccessTime =
+        last_access_time != UINT64_MAX ? last_access_time : 0;
+    req->Req.SetInformation.Info.Basic.LastWriteTime =
+        last_write_time != UINT64_MAX ? last_write_time : 0;
+    req->Req.SetInformation.Info.Basic.ChangeTime = change_time != UINT64_MAX ? change_time : 0;
+    status = wf_fsd_set_info_transact(file, req, info);
+    free(req);
+    return status;
+}
+
+NTSTATUS wf_fsd_set_end_of_file(wf_fsd_file *file, uint64_t size, FSP_FSCTL_FILE_INFO *info)
+{
+    FSP_FSCTL_TRANSACT_REQ *req;
+    NTSTATUS status;
+
+    if (info != NULL)
+        memset(info, 0, sizeof *info);
+    /* NtSetInformationFile: FileEndOfFileInformation needs FILE_WRITE_DATA. */
+    if (!(file->granted_access & FILE_WRITE_DATA))
+        return STATUS_ACCESS_DENIED;
+    if (size > (uint64_t)INT64_MAX)
+        return STATUS_INVALID_PARAMETER;    /* a negative LARGE_INTEGER */
+
+    req = wf_fsd_set_info_request(file, FileEndOfFileInformation);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    req->Req.SetInformation.Info.EndOfFile.FileSize = size;
+    status = wf_fsd_set_info_transact(file, req, info);
+    free(req);
+    return status;
+}
+
+NTSTATUS wf_fsd_set_allocation_size(wf_fsd_file *file, uint64_t size, FSP_FSCTL_FILE_INFO *info)
+{
+    wf_fsd *fsd = file->fsd;
+    FSP_FSCTL_TRANSACT_REQ *req;
+    uint64_t unit;
+    NTSTATUS status;
+
+    if (info != NULL)
+        memset(info, 0, sizeof *info);
+    /* NtSetInformationFile: FileAllocationInformation needs FILE_WRITE_DATA. */
+    if (!(file->granted_access & FILE_WRITE_DATA))
+        return STATUS_ACCESS_DENIED;
+    if (size > (uint64_t)INT64_MAX)
+        return STATUS_INVALID_PARAMETER;
+
+    pthread_mutex_lock(&fsd->lock);
+    unit = fsd->allocation_unit;
+    pthread_mutex_unlock(&fsd->lock);
+    req = wf_fsd_set_info_request(file, FileAllocationInformation);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* WinFsp's FSD rounds up to the allocation unit: what does not reach the file's size
+       does not truncate it. */
+    req->Req.SetInformation.Info.Allocation.AllocationSize = (size + unit - 1) / unit * unit;
+    status = wf_fsd_set_info_transact(file, req, info);
+    free(req);
+    return status;
+}
+
+NTSTATUS wf_fsd_set_disposition(wf_fsd_file *file, uint32_t flags, bool ex)
+{
+    wf_fsd *fsd = file->fsd;
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_FILE_INFO info;
+    bool root, deleted;
+    NTSTATUS status;
+
+    /* NtSetInformationFile: a disposition needs DELETE on the handle. */
+    if (!(file->granted_access & DELETE))
+        return STATUS_ACCESS_DENIED;
+    if (ex && (flags & FILE_DISPOSITION_ON_CLOSE))
+        return STATUS_NOT_SUPPORTED;        /* WinFsp does not support it */
+    if (!ex)
+        flags = (flags & FILE_DISPOSITION_DELETE) ? FILE_DISPOSITION_DELETE : 0;
+
+    pthread_mutex_lock(&fsd->lock);
+    root = file->node->name_units == 1;
+    deleted = file->node->posix_deleted;
+    pthread_mutex_unlock(&fsd->lock);
+    if (root)
+        return STATUS_CANNOT_DELETE;
+    if (deleted)
+        return STATUS_FILE_DELETED;         /* the name is gone already */
+
+    flags = (flags & FILE_DISPOSITION_DELETE) ? flags & WF_FSD_DISPOSITION_PASSED : 0;
+    /* WinFsp remembers a refused delete per handle and answers it again without asking:
+       DeleteFileW retries every refused POSIX delete as a plain one. */
+    if ((flags & ~FILE_DISPOSITION_POSIX_SEMANTICS) == FILE_DISPOSITION_DELETE &&
+        file->disposition_status != STATUS_SUCCESS)
+        return file->disposition_status;
+    file->disposition_status = STATUS_SUCCESS;
+
+    req = wf_fsd_set_info_request(file,
+        ex ? FileDispositionInformationEx : FileDispositionInformation);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    wf_fsd_request_put_file_name(req, file);
+    req->Req.SetInformation.Info.DispositionEx.Flags = flags;
+    status = wf_fsd_set_info_transact(file, req, &info);
+    free(req);
+
+    if (status == STATUS_SUCCESS) {
+        /* Delete-pending belongs to the file, shared by all its handles; POSIX semantics
+           to the handle that asked (its Cleanup deletes). */
+        pthread_mutex_lock(&fsd->lock);
+        file->node->delete_pending = (flags & FILE_DISPOSITION_DELETE) != 0;
+        file->posix_delete = (flags & FILE_DISPOSITION_DELETE) &&
+            (flags & FILE_DISPOSITION_POSIX_SEMANTICS);
+        pthread_mutex_unlock(&fsd->lock);
+    } else if ((status == STATUS_ACCESS_DENIED || status == STATUS_DIRECTORY_NOT_EMPTY ||
+                   status == STATUS_CANNOT_DELETE) &&
+        (flags & ~FILE_DISPOSITION_POSIX_SEMANTICS) == FILE_DISPOSITION_DELETE) {
+        file->disposition_status = status;
+    }
+    return status;
+}
+
+/* What WinFsp's FSD checks before a rename (or link) touches name, the old name or the new
+   one: NTFS refuses to rename a directory with open files below it, and to replace a file
+   that is open or a directory with open files below it. With POSIX semantics open files in
+   the way are allowed when every handle shares delete. Called with fsd->lock held. */
+static NTSTATUS wf_fsd_rename_check(wf_fsd *fsd, const wf_fsd_node *own,
+    const uint16_t *name, size_t units, bool old_name, bool posix)
+{
+    const wf_fsd_node *node;
+
+    if (old_name && !own->is_directory && own->handles == 1)
+        return STATUS_SUCCESS;
+    for (node = fsd->nodes; node != NULL; node = node->next) {
+        bool below = wf_fsd_name_below(node->name, node->name_units, name, units);
+        if (!below && !wf_fsd_name_equal(node->name, node->name_units, name, units))
+            continue;
+        if (!old_name && below)
+            return STATUS_ACCESS_DENIED;
+        if (node == own || node->handles == 0)
+            continue;
+        if (posix && node->open_count == node->shared_delete)
+            continue;
+        return posix ? STATUS_SHARING_VIOLATION : STATUS_ACCESS_DENIED;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* After a rename: whatever was open at the new name leaves the name table (it was
+   replaced), and the file and everything open below it take the new name. A descendant
+   whose name would outgrow the path limit leaves the table instead. */
+static void wf_fsd_rename_nodes(wf_fsd *fsd, wf_fsd_node *own, const uint16_t *new_name,
+    size_t new_units)
+{
+    wf_fsd_node *node, *next;
+    uint16_t old_name[WF_FSD_MAX_PATH_UNITS];
+    size_t old_units = own->name_units;
+
+    memcpy(old_name, own->name, old_units * sizeof(uint16_t));
+    for (node = fsd->nodes; node != NULL; node = next) {
+        next = node->next;
+        if (node != own && wf_fsd_name_equal(node->name, node->name_units, new_name, new_units))
+            wf_fsd_node_unlist(fsd, node);
+    }
+    for (node = fsd->nodes; node != NULL; node = next) {
+        size_t rest = node->name_units - old_units;
+        next = node->next;
+        if (node == own ||
+            !wf_fsd_name_below(node->name, node->name_units, old_name, old_units))
+            continue;
+        if (new_units + rest > WF_FSD_MAX_PATH_UNITS) {
+            wf_fsd_node_unlist(fsd, node);
+            continue;
+        }
+        memmove(node->name + new_units, node->name + old_units, rest * sizeof(uint16_t));
+        memcpy(node->name, new_name, new_units * sizeof(uint16_t));
+        node->name_units = new_units + rest;
+    }
+    memcpy(own->name, new_name, new_units * sizeof(uint16_t));
+    own->name_units = new_units;
+}
+
+/* FileRenameInformation(Ex) and FileLinkInformation: the request carries the handle's path
+   in FileName and the new path in Info.Rename.NewFileName; ReplaceIfExists is a non-zero
+   AccessToken. */
+static NTSTATUS wf_fsd_rename_or_link(wf_fsd_file *file, const char *new_path, uint32_t flags,
+    bool link)
+{
+    wf_fsd *fsd = file->fsd;
+    uint16_t name[WF_FSD_MAX_PATH_UNITS];
+    size_t units = 0;
+    bool trailing, posix, same = false;
+    uint32_t info_class;
+    FSP_FSCTL_TRANSACT_REQ *req = NULL;
+    FSP_FSCTL_FILE_INFO info;
+    NTSTATUS status;
+
+    flags &= WF_FSD_RENAME_PASSED;
+    posix = !link && (flags & FILE_RENAME_POSIX_SEMANTICS) != 0;
+    if (link)
+        info_class = FileLinkInformation;
+    else
+        info_class = (flags & ~FILE_RENAME_REPLACE_IF_EXISTS) ? FileRenameInformationEx :
+            FileRenameInformation;
+
+    /* NtSetInformationFile: a rename needs DELETE on the handle; a link needs nothing. */
+    if (!link && !(file->granted_access & DELETE))
+        return STATUS_ACCESS_DENIED;
+    status = wf_fsd_parse_path(new_path, name, &units, &trailing);
+    if (status != STATUS_SUCCESS)
+        return status;
+    /* The I/O manager would open the root as the target's directory: refused. */
+    if (units == 1)
+        return STATUS_ACCESS_DENIED;
+
+    req = wf_fsd_set_info_request(file, info_class);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+
+    pthread_mutex_lock(&fsd->lock);
+    if (file->node->name_units == 1)
+        status = STATUS_INVALID_PARAMETER;  /* WinFsp: the root cannot be renamed */
+    else if (file->node->posix_deleted)
+        status = STATUS_ACCESS_DENIED;
+    else if (!link)
+        status = wf_fsd_rename_check(fsd, file->node, file->node->name, file->node->name_units,
+            true, posix);
+    if (status == STATUS_SUCCESS) {
+        same = wf_fsd_name_equal(file->node->name, file->node->name_units, name, units);
+        if (!same || link)
+            status = wf_fsd_rename_check(fsd, file->node, name, units, false, posix);
+    }
+    if (status == STATUS_SUCCESS)
+        wf_fsd_request_put_name(req, file->node->name, file->node->name_units);
+    pthread_mutex_unlock(&fsd->lock);
+    /* WinFsp answers every refusal but a sharing violation as ACCESS_DENIED. */
+    if (status != STATUS_SUCCESS)
+        goto exit;
+    /* Exactly the same name: nothing to do, once the checks have passed (as NTFS). */
+    if (same && !link)
+        goto exit;
+
+    req->Req.SetInformation.Info.Rename.NewFileName =
+        wf_fsd_request_append_name(req, name, units);
+    req->Req.SetInformation.Info.Rename.AccessToken =
+        (flags & FILE_RENAME_REPLACE_IF_EXISTS) ? WF_FSD_REPLACE_TOKEN : 0;
+    req->Req.SetInformation.Info.RenameEx.Flags = link ?
+        flags & FILE_RENAME_REPLACE_IF_EXISTS : flags;
+    status = wf_fsd_set_info_transact(file, req, &info);
+    if (status == STATUS_SUCCESS && !link) {
+        pthread_mutex_lock(&fsd->lock);
+        wf_fsd_rename_nodes(fsd, file->node, name, units);
+        pthread_mutex_unlock(&fsd->lock);
+    }
+exit:
+    free(req);
+    return status;
+}
+
+NTSTATUS wf_fsd_rename(wf_fsd_file *file, const char *new_path, uint32_t flags)
+{
+    return wf_fsd_rename_or_link(file, new_path, flags, false);
+}
+
+NTSTATUS wf_fsd_link(wf_fsd_file *file, const char *new_path, bool replace_if_exists)
+{
+    return wf_fsd_rename_or_link(file, new_path,
+        replace_if_exists ? FILE_RENAME_REPLACE_IF_EXISTS : 0, true);
+}
+
+/* ---- FlushBuffers, volume information -------------------------------------------------- */
+
+NTSTATUS wf_fsd_flush(wf_fsd *fsd, wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info)
+{
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    bool volume = file == NULL;
+    NTSTATUS status;
+
+    if (info != NULL)
+        memset(info, 0, sizeof *info);
+    if (file != NULL) {
+        /* NtFlushBuffersFile checks the handle's access. */
+        if (!(file->granted_access & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
+            return STATUS_ACCESS_DENIED;
+        /* WinFsp (after fastfat): flushing the root flushes the volume; other directories
+           have nothing to flush. */
+        pthread_mutex_lock(&fsd->lock);
+        volume = file->is_directory && file->node->name_units == 1;
+        pthread_mutex_unlock(&fsd->lock);
+        if (file->is_directory && !volume)
+            return STATUS_SUCCESS;
+    }
+
+    req = wf_fsd_request_new(FspFsctlTransactFlushBuffersKind);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* UserContext 0 asks the file system to flush the whole volume. */
+    if (!volume) {
+        req->Req.FlushBuffers.UserContext = file->user_context;
+        req->Req.FlushBuffers.UserContext2 = file->user_context2;
+    }
+    status = wf_fsd_transact(fsd, file, req, &rsp);
+    free(req);
+    if (status == STATUS_SUCCESS && info != NULL && !volume)
+        *info = rsp.Rsp.FlushBuffers.FileInfo;
     return status;
 }
 
@@ -523,10 +1142,39 @@ NTSTATUS wf_fsd_query_volume(wf_fsd *fsd, FSP_FSCTL_VOLUME_INFO *info)
     req = wf_fsd_request_new(FspFsctlTransactQueryVolumeInformationKind);
     if (req == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    status = wf_fsd_transact(fsd, req, &rsp);
+    status = wf_fsd_transact(fsd, NULL, req, &rsp);
     free(req);
     if (status == STATUS_SUCCESS)
         *info = rsp.Rsp.QueryVolumeInformation.VolumeInfo;
+    return status;
+}
+
+NTSTATUS wf_fsd_set_volume_label(wf_fsd *fsd, const char *label, FSP_FSCTL_VOLUME_INFO *info)
+{
+    uint16_t name[WF_FSD_MAX_PATH_UNITS];
+    size_t units = 0;
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    NTSTATUS status;
+
+    if (info != NULL)
+        memset(info, 0, sizeof *info);
+    if (label == NULL ||
+        wf_utf8_to_utf16(label, strlen(label), name, WF_FSD_MAX_PATH_UNITS, &units) !=
+            STATUS_SUCCESS)
+        return STATUS_INVALID_PARAMETER;
+
+    req = wf_fsd_request_new(FspFsctlTransactSetVolumeInformationKind);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    req->Req.SetVolumeInformation.FsInformationClass = FileFsLabelInformation;
+    /* As WinFsp: the label at the start of the buffer, NUL-terminated, the NUL counted. */
+    req->Req.SetVolumeInformation.Info.Label.VolumeLabel =
+        wf_fsd_request_append_name(req, name, units);
+    status = wf_fsd_transact(fsd, NULL, req, &rsp);
+    free(req);
+    if (status == STATUS_SUCCESS && info != NULL)
+        *info = rsp.Rsp.SetVolumeInformation.VolumeInfo;
     return status;
 }
 
@@ -608,144 +1256,263 @@ static bool wf_fsd_name_in_expression(const uint16_t *expr, size_t m,
     }
 }
 
-/* What one QueryDirectory walk needs, kept off the stack. */
-typedef struct wf_fsd_dir_walk {
-    /* First, so that it has malloc's alignment: records are 8-aligned within it. */
-    uint64_t buffer[WF_FSD_DIR_BUFFER_SIZE / sizeof(uint64_t)];
-    uint16_t pattern[WF_FSD_MAX_PATH_UNITS];
-    size_t pattern_units;
-    bool match_all;
-    bool states[2][WF_FSD_MAX_PATH_UNITS + 1];
-    /* The UTF-8 of the longest name a buffer can hold: 3 bytes per UTF-16 unit at most. */
-    char name[WF_FSD_DIR_BUFFER_SIZE / 2 * 3 + 1];
-} wf_fsd_dir_walk;
-
-static NTSTATUS wf_fsd_dir_walk_pattern(wf_fsd_dir_walk *walk, const char *pattern)
+/* Converts and checks a pattern, as WinFsp checks it: one name, wildcards allowed,
+   separators and control codes not. pattern has WF_FSD_MAX_PATH_UNITS. */
+static NTSTATUS wf_fsd_parse_pattern(const char *utf8, uint16_t *pattern, size_t *units)
 {
     size_t i;
 
-    walk->match_all = pattern == NULL || pattern[0] == '\0' ||
-        (pattern[0] == '*' && pattern[1] == '\0');
-    if (walk->match_all)
-        return STATUS_SUCCESS;
-    if (wf_utf8_to_utf16(pattern, strlen(pattern), walk->pattern, WF_FSD_MAX_PATH_UNITS,
-            &walk->pattern_units) != STATUS_SUCCESS)
+    if (wf_utf8_to_utf16(utf8, strlen(utf8), pattern, WF_FSD_MAX_PATH_UNITS, units) !=
+        STATUS_SUCCESS)
         return STATUS_OBJECT_NAME_INVALID;
-    /* A pattern is one name: wildcards are allowed, separators and control codes are not. */
-    for (i = 0; i < walk->pattern_units; i++)
-        if (walk->pattern[i] < 0x20 || walk->pattern[i] == '\\' || walk->pattern[i] == '/' ||
-            walk->pattern[i] == ':' || walk->pattern[i] == '|')
+    for (i = 0; i < *units; i++)
+        if (pattern[i] < 0x20 || pattern[i] == '\\' || pattern[i] == '/' ||
+            pattern[i] == ':' || pattern[i] == '|')
             return STATUS_OBJECT_NAME_INVALID;
     return STATUS_SUCCESS;
+}
+
+/* The scan starts over: from the first entry, nothing returned yet. */
+static void wf_fsd_dir_rewind(wf_fsd_dir *dir)
+{
+    dir->used = dir->pos = 0;
+    dir->has_such_file = false;
+    dir->have_marker = false;
+    dir->marker = 0;
+    dir->ended = false;
+}
+
+/* One QueryDirectory request, resuming after the last record consumed. Leaves the records
+   in dir->buffer; a file system that reports the end in a status is taken at its word. */
+static NTSTATUS wf_fsd_dir_fetch(wf_fsd_file *file, wf_fsd_dir *dir)
+{
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    NTSTATUS status;
+
+    dir->used = dir->pos = 0;
+    req = wf_fsd_request_new(FspFsctlTransactQueryDirectoryKind);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    req->Req.QueryDirectory.UserContext = file->user_context;
+    req->Req.QueryDirectory.UserContext2 = file->user_context2;
+    req->Req.QueryDirectory.Address = (uint64_t)(uintptr_t)dir->buffer;
+    req->Req.QueryDirectory.Length = WF_FSD_DIR_BUFFER_SIZE;
+    req->Req.QueryDirectory.CaseSensitive = 1;
+    /* The volume sets DirectoryMarkerAsNextOffset: the marker is the NextOffset of the last
+       entry consumed, 8 bytes; absent at the start of a scan. */
+    if (dir->have_marker)
+        req->Req.QueryDirectory.Marker = wf_fsd_request_append(req, &dir->marker,
+            sizeof dir->marker);
+    status = wf_fsd_transact(file->fsd, file, req, &rsp);
+    free(req);
+
+    if (status == STATUS_NO_MORE_FILES || status == STATUS_NO_SUCH_FILE) {
+        dir->ended = true;
+        return STATUS_SUCCESS;
+    }
+    if (status != STATUS_SUCCESS)
+        return status;
+    if (rsp.IoStatus.Information > WF_FSD_DIR_BUFFER_SIZE)
+        return STATUS_INTERNAL_ERROR;
+    /* A byte that cannot hold a record would repeat forever. */
+    if (rsp.IoStatus.Information == 1)
+        return STATUS_INTERNAL_ERROR;
+    if (rsp.IoStatus.Information == 0)
+        dir->ended = true;
+    dir->used = rsp.IoStatus.Information;
+    return STATUS_SUCCESS;
+}
+
+/* Consumes records for one NtQueryDirectoryFile call: every match left in the buffered
+   response (at least one, asking the file system for more while none matched), or one with
+   single; entry returning false ends the call too. */
+static NTSTATUS wf_fsd_dir_next(wf_fsd_file *file, wf_fsd_dir *dir, bool single,
+    wf_fsd_dir_entry_fn *entry, void *ctx)
+{
+    const uint8_t *buffer = (const uint8_t *)dir->buffer;
+    uint32_t delivered = 0;
+    bool fetched = false, had_marker = false;
+    uint64_t sent_marker = 0;
+    NTSTATUS status;
+
+    /* WinFsp: a name without wildcards matches once at most. */
+    if (!dir->wild && dir->has_such_file)
+        return STATUS_NO_MORE_FILES;
+
+    for (;;) {
+        while (dir->pos + sizeof(uint16_t) <= dir->used) {
+            FSP_FSCTL_DIR_INFO info;
+            size_t units, name_len;
+            const uint16_t *name;
+
+            memcpy(&info.Size, buffer + dir->pos, sizeof info.Size);
+            if (info.Size == 0) {
+                dir->ended = true;      /* the end of the directory */
+                dir->used = dir->pos;
+                break;
+            }
+            if (info.Size < sizeof info || dir->pos + info.Size > dir->used) {
+                dir->used = dir->pos = 0;
+                return STATUS_INTERNAL_ERROR;
+            }
+            memcpy(&info, buffer + dir->pos, sizeof info);
+            name = (const uint16_t *)(const void *)(buffer + dir->pos + sizeof info);
+            units = (info.Size - sizeof info) / sizeof(uint16_t);
+            dir->pos += (uint32_t)WF_FSD_ALIGN_UP(info.Size);
+            dir->marker = info.NextOffset;
+            dir->have_marker = true;
+
+            if (!dir->match_all && !wf_fsd_name_in_expression(dir->pattern,
+                    dir->pattern_units, name, units, dir->states[0], dir->states[1]))
+                continue;
+            if (wf_utf16_to_utf8(name, units, dir->name, sizeof dir->name - 1, &name_len) !=
+                STATUS_SUCCESS)
+                return STATUS_OBJECT_NAME_INVALID;
+            dir->name[name_len] = '\0';
+            dir->has_such_file = true;
+            delivered++;
+            if (!entry(ctx, dir->name, &info.FileInfo) || single)
+                return STATUS_SUCCESS;
+        }
+        if (delivered != 0)
+            return STATUS_SUCCESS;
+        if (dir->ended)
+            return dir->has_such_file ? STATUS_NO_MORE_FILES : STATUS_NO_SUCH_FILE;
+        /* A response that led back to the marker it was asked to resume from would
+           repeat forever. */
+        if (fetched && had_marker && dir->marker == sent_marker)
+            return STATUS_INTERNAL_ERROR;
+        had_marker = dir->have_marker;
+        sent_marker = dir->marker;
+        fetched = true;
+        status = wf_fsd_dir_fetch(file, dir);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
+}
+
+NTSTATUS wf_fsd_query_directory_once(wf_fsd_file *file, const char *pattern, uint32_t flags,
+    wf_fsd_dir_entry_fn *entry, void *ctx)
+{
+    uint16_t new_pattern[WF_FSD_MAX_PATH_UNITS];
+    size_t new_units = 0;
+    bool have_pattern = pattern != NULL && pattern[0] != '\0';
+    bool restart = (flags & WF_FSD_RESTART_SCAN) != 0;
+    wf_fsd_dir *dir;
+    NTSTATUS status;
+
+    if (flags & ~(WF_FSD_RESTART_SCAN | WF_FSD_RETURN_SINGLE_ENTRY))
+        return STATUS_INVALID_PARAMETER;
+    if (!file->is_directory)
+        return STATUS_INVALID_PARAMETER;
+    if (!(file->granted_access & FILE_LIST_DIRECTORY))
+        return STATUS_ACCESS_DENIED;
+    /* The pattern is checked on every call, even one that will ignore it. */
+    if (have_pattern) {
+        status = wf_fsd_parse_pattern(pattern, new_pattern, &new_units);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
+
+    pthread_mutex_lock(&file->dir_lock);
+    if (file->dir == NULL) {
+        file->dir = malloc(sizeof *file->dir);
+        if (file->dir == NULL) {
+            status = STATUS_INSUFFICIENT_RESOURCES;
+            goto exit;
+        }
+        file->dir->started = false;
+    }
+    dir = file->dir;
+    /* The pattern of the first call holds until a restart that names another one. */
+    if (!dir->started || (restart && have_pattern)) {
+        dir->started = true;
+        dir->match_all = !have_pattern ||
+            (new_units == 1 && new_pattern[0] == '*');
+        dir->wild = dir->match_all;
+        memcpy(dir->pattern, new_pattern, new_units * sizeof(uint16_t));
+        dir->pattern_units = new_units;
+        for (size_t i = 0; i < new_units; i++)
+            dir->wild |= new_pattern[i] == '*' || new_pattern[i] == '?' ||
+                new_pattern[i] == '<' || new_pattern[i] == '>' || new_pattern[i] == '"';
+        wf_fsd_dir_rewind(dir);
+    } else if (restart) {
+        wf_fsd_dir_rewind(dir);
+    }
+    status = wf_fsd_dir_next(file, dir, (flags & WF_FSD_RETURN_SINGLE_ENTRY) != 0, entry, ctx);
+exit:
+    pthread_mutex_unlock(&file->dir_lock);
+    return status;
+}
+
+/* The whole listing: a restarted scan, then calls until the end. */
+typedef struct wf_fsd_listing {
+    wf_fsd_dir_entry_fn *entry;
+    void *ctx;
+    bool stopped;
+} wf_fsd_listing;
+
+static bool wf_fsd_listing_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO *info)
+{
+    wf_fsd_listing *listing = ctx;
+    if (!listing->entry(listing->ctx, name, info)) {
+        listing->stopped = true;
+        return false;
+    }
+    return true;
 }
 
 NTSTATUS wf_fsd_query_directory(wf_fsd_file *file, const char *pattern,
     wf_fsd_dir_entry_fn *entry, void *ctx)
 {
-    wf_fsd_dir_walk *walk = NULL;
-    FSP_FSCTL_TRANSACT_REQ *req = NULL;
-    FSP_FSCTL_TRANSACT_RSP rsp;
-    const uint8_t *buffer;
-    uint64_t marker = 0;
-    bool have_marker = false, matched = false, done = false;
+    wf_fsd_listing listing = { .entry = entry, .ctx = ctx, .stopped = false };
+    uint32_t flags = WF_FSD_RESTART_SCAN;
     NTSTATUS status;
 
-    if (!file->is_directory)
-        return STATUS_INVALID_PARAMETER;
-    if (!(file->granted_access & FILE_LIST_DIRECTORY))
-        return STATUS_ACCESS_DENIED;
-
-    walk = malloc(sizeof *walk);
-    req = wf_fsd_request_new(FspFsctlTransactQueryDirectoryKind);
-    if (walk == NULL || req == NULL) {
-        status = STATUS_INSUFFICIENT_RESOURCES;
-        goto exit;
+    /* A restart keeps the old pattern unless given one: "*" says all. */
+    if (pattern == NULL || pattern[0] == '\0')
+        pattern = "*";
+    for (;;) {
+        status = wf_fsd_query_directory_once(file, pattern, flags, wf_fsd_listing_entry,
+            &listing);
+        flags = 0;
+        pattern = NULL;
+        if (status == STATUS_NO_MORE_FILES)
+            return STATUS_SUCCESS;
+        if (status != STATUS_SUCCESS || listing.stopped)
+            return status;
     }
-    status = wf_fsd_dir_walk_pattern(walk, pattern);
-    if (status != STATUS_SUCCESS)
-        goto exit;
-    buffer = (const uint8_t *)walk->buffer;
+}
 
-    while (!done) {
-        uint32_t used, offset = 0;
-        bool progressed = false;
+/* ---- cancellation ---------------------------------------------------------------------- */
 
-        memset(req, 0, sizeof *req);
-        req->Version = sizeof *req;
-        req->Size = sizeof *req;
-        req->Kind = FspFsctlTransactQueryDirectoryKind;
-        req->Req.QueryDirectory.UserContext = file->user_context;
-        req->Req.QueryDirectory.UserContext2 = file->user_context2;
-        req->Req.QueryDirectory.Address = (uint64_t)(uintptr_t)walk->buffer;
-        req->Req.QueryDirectory.Length = WF_FSD_DIR_BUFFER_SIZE;
-        req->Req.QueryDirectory.CaseSensitive = 1;
-        /* The volume sets DirectoryMarkerAsNextOffset: the marker is the NextOffset of the
-           last entry seen, 8 bytes; absent on the first call. */
-        if (have_marker)
-            req->Req.QueryDirectory.Marker = wf_fsd_request_append(req, &marker, sizeof marker);
+void wf_fsd_cancel_file(wf_fsd_file *file)
+{
+    wf_fsd *fsd = file->fsd;
+    uint64_t after = 0;
 
-        status = wf_fsd_transact(file->fsd, req, &rsp);
-        if (status == STATUS_NO_MORE_FILES || status == STATUS_NO_SUCH_FILE) {
-            status = STATUS_SUCCESS;
+    /* One request at a time, in Hint order, without the lock held: the owner may complete
+       the request from inside its cancel callback. */
+    for (;;) {
+        wf_fsd_cancel_fn *cancel;
+        void *cancel_ctx;
+        uint64_t hint = 0;
+        const wf_fsd_call *call;
+
+        pthread_mutex_lock(&fsd->lock);
+        cancel = fsd->cancel;
+        cancel_ctx = fsd->cancel_ctx;
+        for (call = fsd->calls; call != NULL; call = call->next)
+            if (call->file == file && !call->done && call->hint > after &&
+                (hint == 0 || call->hint < hint))
+                hint = call->hint;
+        pthread_mutex_unlock(&fsd->lock);
+        if (hint == 0 || cancel == NULL)
             break;
-        }
-        if (status != STATUS_SUCCESS)
-            goto exit;
-        used = rsp.IoStatus.Information;
-        if (used > WF_FSD_DIR_BUFFER_SIZE) {
-            status = STATUS_INTERNAL_ERROR;
-            goto exit;
-        }
-        if (used == 0)
-            break;
-
-        while (offset + sizeof(uint16_t) <= used) {
-            FSP_FSCTL_DIR_INFO info;
-            size_t units, name_len;
-            const uint16_t *name;
-
-            memcpy(&info.Size, buffer + offset, sizeof info.Size);
-            if (info.Size == 0) {
-                done = true;        /* the end of the directory */
-                break;
-            }
-            if (info.Size < sizeof info || offset + info.Size > used) {
-                status = STATUS_INTERNAL_ERROR;
-                goto exit;
-            }
-            memcpy(&info, buffer + offset, sizeof info);
-            name = (const uint16_t *)(const void *)(buffer + offset + sizeof info);
-            units = (info.Size - sizeof info) / sizeof(uint16_t);
-            marker = info.NextOffset;
-            have_marker = true;
-            progressed = true;
-            offset += (uint32_t)WF_FSD_ALIGN_UP(info.Size);
-
-            if (!walk->match_all && !wf_fsd_name_in_expression(walk->pattern,
-                    walk->pattern_units, name, units, walk->states[0], walk->states[1]))
-                continue;
-            if (wf_utf16_to_utf8(name, units, walk->name, sizeof walk->name - 1, &name_len) !=
-                STATUS_SUCCESS) {
-                status = STATUS_OBJECT_NAME_INVALID;
-                goto exit;
-            }
-            walk->name[name_len] = '\0';
-            matched = true;
-            if (!entry(ctx, walk->name, &info.FileInfo))
-                goto exit;
-        }
-        /* A response with bytes but no entry and no end would repeat forever. */
-        if (!done && !progressed) {
-            status = STATUS_INTERNAL_ERROR;
-            goto exit;
-        }
+        cancel(cancel_ctx, hint);
+        after = hint;
     }
-    if (!matched)
-        status = STATUS_NO_SUCH_FILE;
-exit:
-    free(req);
-    free(walk);
-    return status;
 }
 
 /* ---- Cleanup and Close ----------------------------------------------------------------- */
@@ -753,28 +1520,45 @@ exit:
 NTSTATUS wf_fsd_close(wf_fsd_file *file)
 {
     wf_fsd *fsd = file->fsd;
+    wf_fsd_node *node = file->node;
     FSP_FSCTL_TRANSACT_REQ *req;
     FSP_FSCTL_TRANSACT_RSP rsp;
     NTSTATUS cleanup_status = STATUS_INSUFFICIENT_RESOURCES, close_status;
-    bool delete_file;
-
-    pthread_mutex_lock(&fsd->lock);
-    delete_file = file->share->delete_on_close && file->share->handles == 1;
-    pthread_mutex_unlock(&fsd->lock);
+    bool delete_file = false;
 
     req = wf_fsd_request_new(FspFsctlTransactCleanupKind);
+
+    /* WinFsp's FspFileNodeCleanup: FILE_DELETE_ON_CLOSE makes the file delete-pending now;
+       the file's last handle deletes it, or at once the handle that set a POSIX
+       disposition (the name goes, other handles stay open on the unnamed file). */
+    pthread_mutex_lock(&fsd->lock);
+    if (file->delete_on_close)
+        node->delete_pending = true;
+    if (!node->posix_deleted) {
+        if (file->posix_delete) {
+            node->posix_deleted = true;
+            delete_file = true;
+        } else if (node->handles == 1) {
+            delete_file = node->delete_pending;
+        }
+    }
+    if (req != NULL)
+        wf_fsd_request_put_name(req, node->name, node->name_units);
+    pthread_mutex_unlock(&fsd->lock);
+
     if (req != NULL) {
-        wf_fsd_request_put_name(req, file->name, file->name_units);
         req->Req.Cleanup.UserContext = file->user_context;
         req->Req.Cleanup.UserContext2 = file->user_context2;
-        /* Delete-on-close takes effect when the file's last handle goes. */
         req->Req.Cleanup.Delete = delete_file;
-        cleanup_status = wf_fsd_transact(fsd, req, &rsp);
+        cleanup_status = wf_fsd_transact(fsd, file, req, &rsp);
         free(req);
     }
 
     pthread_mutex_lock(&fsd->lock);
-    wf_fsd_share_close(fsd, file);
+    /* A deleted file's name can be opened again as a new file. */
+    if (delete_file)
+        wf_fsd_node_unlist(fsd, node);
+    wf_fsd_node_close(fsd, file);
     fsd->open_files--;
     pthread_mutex_unlock(&fsd->lock);
 
@@ -784,9 +1568,11 @@ NTSTATUS wf_fsd_close(wf_fsd_file *file)
     } else {
         req->Req.Close.UserContext = file->user_context;
         req->Req.Close.UserContext2 = file->user_context2;
-        close_status = wf_fsd_transact(fsd, req, &rsp);
+        close_status = wf_fsd_transact(fsd, file, req, &rsp);
         free(req);
     }
+    pthread_mutex_destroy(&file->dir_lock);
+    free(file->dir);
     free(file);
     return cleanup_status != STATUS_SUCCESS ? cleanup_status : close_status;
 }

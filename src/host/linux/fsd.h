@@ -17,6 +17,10 @@ typedef struct wf_fsd_file wf_fsd_file;
 typedef void wf_fsd_submit_fn(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request);
 
 wf_fsd *wf_fsd_create(wf_fsd_submit_fn *submit, void *ctx);
+/* The parameters the volume is mounted with, as the FSD holds them: the allocation unit
+   (SectorSize * SectorsPerAllocationUnit) rounds FileAllocationInformation. Without them
+   allocation sizes pass unrounded. */
+void wf_fsd_set_volume_params(wf_fsd *fsd, const FSP_FSCTL_VOLUME_PARAMS *params);
 /* Frees the stand-in; every file must have been closed. */
 void wf_fsd_delete(wf_fsd *fsd);
 /* The response to a request this stand-in submitted (an engine completion callback). */
@@ -28,6 +32,14 @@ NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
     uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
     uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
     wf_fsd_file **file, uint32_t *information);
+/* The same with flags: WF_FSD_OPEN_TARGET_DIRECTORY opens the parent of path (the I/O
+   manager's SL_OPEN_TARGET_DIRECTORY); information is then FILE_EXISTS or
+   FILE_DOES_NOT_EXIST for the last component, as the file system reports it. */
+#define WF_FSD_OPEN_TARGET_DIRECTORY 0x1u
+NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    uint32_t flags, wf_fsd_file **file, uint32_t *information);
 NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t length,
     uint32_t *bytes_read);
 NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info);
@@ -42,7 +54,8 @@ NTSTATUS wf_fsd_close(wf_fsd_file *file);
 
 /* --- The write path and the namespace (NT semantics as NTFS shows them). --------------
    Create above takes every disposition; after FILE_OVERWRITTEN / FILE_SUPERSEDED the
-   stand-in sends the Overwrite request, as WinFsp's FSD does. */
+   stand-in sends the Overwrite request, as WinFsp's FSD does. Every info argument below
+   may be NULL when the caller does not want the file system's answer. */
 
 /* WriteFile. offset WF_FSD_WRITE_TO_END appends; constrained (paging) I/O never extends. */
 #define WF_FSD_WRITE_TO_END UINT64_MAX
@@ -71,7 +84,8 @@ NTSTATUS wf_fsd_set_volume_label(wf_fsd *fsd, const char *label, FSP_FSCTL_VOLUM
 /* NtQueryDirectoryFile, one call at a time, with the I/O manager's per-handle state: the
    pattern of the first call (or after restart) holds until the next restart; each call
    returns at least one entry or STATUS_NO_MORE_FILES (STATUS_NO_SUCH_FILE when the very
-   first call matched nothing). entry is called for each entry returned by this call. */
+   first call matched nothing). entry is called for each entry returned by this call; when
+   it returns false the call ends after that entry, as when the caller's buffer is full. */
 #define WF_FSD_RESTART_SCAN         0x1u
 #define WF_FSD_RETURN_SINGLE_ENTRY  0x2u
 NTSTATUS wf_fsd_query_directory_once(wf_fsd_file *file, const char *pattern, uint32_t flags,

@@ -1,4 +1,4 @@
-/* volume.c — one mounted WinFuse volume on Linux: file system process, devfuse pump, engine, FSD stand-in. */
+/* volume.c — one WinFuse volume on Linux: file system process, devfuse pump, engine, FSD stand-in. */
 #define _GNU_SOURCE
 #include "host/linux/volume.h"
 
@@ -42,6 +42,13 @@ static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
 {
     wf_volume *volume = ctx;
     wf_engine_submit(volume->engine, request);
+}
+
+/* CancelIoEx on a stand-in handle: the engine interrupts the request with that Hint. */
+static void wf_volume_cancel(void *ctx, uint64_t hint)
+{
+    wf_volume *volume = ctx;
+    wf_engine_cancel(volume->engine, hint);
 }
 
 static uint64_t wf_volume_now_ms(void)
@@ -140,6 +147,7 @@ wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t
     params.uid = (uint32_t)getuid();
     params.gid = (uint32_t)getgid();
     params.pid = (uint32_t)getpid();
+    params.umask = 022;
     params.complete = wf_volume_complete;
     params.host = volume;
     status = wf_engine_create(&params, &volume->engine);
@@ -152,6 +160,12 @@ wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t
     if (!volume->fsd) {
         snprintf(error, error_size, "cannot create the FSD stand-in: out of memory");
         goto fail;
+    }
+    wf_fsd_set_cancel(volume->fsd, wf_volume_cancel, volume);
+    {
+        FSP_FSCTL_VOLUME_PARAMS volume_params;
+        wf_engine_get_volume_params(volume->engine, &volume_params);
+        wf_fsd_set_volume_params(volume->fsd, &volume_params);
     }
 
     memset(&pump, 0, sizeof pump);

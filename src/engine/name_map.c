@@ -1,0 +1,135 @@
+/* name_map.c — one name component between Windows and FUSE: the characters Windows forbids in
+   a name travel as the private-use characters U+F000 + char (the Cygwin / WinFsp convention). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "engine/mappings.h"
+
+#define WF_NAME_PRIVATE_BASE 0xF000u
+
+/* The characters Windows refuses in a component that a POSIX name may hold: the controls
+   0x01-0x1F and " * : < > ? \ |. ('/' cannot occur in a FUSE name, NUL in neither.) */
+static bool wf_name_char_is_forbidden(uint32_t c)
+{
+    switch (c) {
+    case '"': case '*': case ':': case '<': case '>': case '?': case '\\': case '|':
+        return true;
+    default:
+        return c >= 0x01 && c <= 0x1F;
+    }
+}
+
+static bool wf_name_is_mapped_char(uint16_t unit)
+{
+    return unit >= WF_NAME_PRIVATE_BASE && unit < WF_NAME_PRIVATE_BASE + 0x80u &&
+        wf_name_char_is_forbidden(unit - WF_NAME_PRIVATE_BASE);
+}
+
+/* Both directions split the name at the mapped characters and hand the runs between them to
+   the strict converters of utf.c: a mapped character is never part of a surrogate pair or a
+   multi-byte sequence, so the split cuts nothing valid. Lengths follow utf.c: on overflow the
+   length needed is still counted. */
+
+NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
+    char *dst, size_t dst_cap, size_t *dst_len)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    size_t out = 0;
+    bool overflow = false;
+
+    for (size_t i = 0; i < src_len;) {
+        if (src[i] == '/') {
+            /* The FSD refuses it; were it to pass, it would be a path separator here. */
+            status = STATUS_OBJECT_NAME_INVALID;
+            goto exit;
+        }
+        if (wf_name_is_mapped_char(src[i])) {
+            if (!overflow && out < dst_cap)
+                dst[out] = (char)(src[i] - WF_NAME_PRIVATE_BASE);
+            else
+                overflow = true;
+            out++;
+            i++;
+            continue;
+        }
+        size_t end = i;
+        while (end < src_len && src[end] != '/' && !wf_name_is_mapped_char(src[end]))
+            end++;
+        size_t room = overflow || out > dst_cap ? 0 : dst_cap - out;
+        size_t n;
+        NTSTATUS run = wf_utf16_to_utf8(src + i, end - i, room ? dst + out : NULL, room, &n);
+        if (run == STATUS_BUFFER_OVERFLOW)
+            overflow = true;
+        else if (!NT_SUCCESS(run)) {
+            status = run;
+            goto exit;
+        }
+        out += n;
+        i = end;
+    }
+    if (overflow)
+        status = STATUS_BUFFER_OVERFLOW;
+
+exit:
+    *dst_len = status == STATUS_OBJECT_NAME_INVALID ? 0 : out;
+    return status;
+}
+
+/* The UTF-8 form of a mapped character, U+F001..U+F07F: EF 80 81 .. EF 81 BF. */
+static bool wf_name_utf8_is_mapped(const unsigned char *s, size_t avail)
+{
+    if (avail < 3 || s[0] != 0xEF || (s[1] != 0x80 && s[1] != 0x81) || (s[2] & 0xC0) != 0x80)
+        return false;
+    uint16_t unit = (uint16_t)(0xF000u | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu));
+    return wf_name_is_mapped_char(unit);
+}
+
+NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
+    uint16_t *dst, size_t dst_cap, size_t *dst_len)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    NTSTATUS status = STATUS_SUCCESS;
+    size_t out = 0;
+    bool overflow = false;
+
+    for (size_t i = 0; i < src_len;) {
+        if (s[i] == '/' || wf_name_utf8_is_mapped(s + i, src_len - i)) {
+            /* '/' is no name. A private-use character that stands for a forbidden one
+               would come back as that character, naming another file: such a name has
+               no Windows form. */
+            status = STATUS_OBJECT_NAME_INVALID;
+            goto exit;
+        }
+        if (wf_name_char_is_forbidden(s[i])) {
+            if (!overflow && out < dst_cap)
+                dst[out] = (uint16_t)(WF_NAME_PRIVATE_BASE + s[i]);
+            else
+                overflow = true;
+            out++;
+            i++;
+            continue;
+        }
+        size_t end = i;
+        while (end < src_len && s[end] != '/' && !wf_name_char_is_forbidden(s[end]) &&
+            !wf_name_utf8_is_mapped(s + end, src_len - end))
+            end++;
+        size_t room = overflow || out > dst_cap ? 0 : dst_cap - out;
+        size_t n;
+        NTSTATUS run = wf_utf8_to_utf16(src + i, end - i, room ? dst + out : NULL, room, &n);
+        if (run == STATUS_BUFFER_OVERFLOW)
+            overflow = true;
+        else if (!NT_SUCCESS(run)) {
+            status = run;
+            goto exit;
+        }
+        out += n;
+        i = end;
+    }
+    if (overflow)
+        status = STATUS_BUFFER_OVERFLOW;
+
+exit:
+    *dst_len = status == STATUS_OBJECT_NAME_INVALID ? 0 : out;
+    return status;
+}

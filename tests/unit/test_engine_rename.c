@@ -1,0 +1,710 @@
+/* test_engine_rename.c — SetInformation Rename and Link: RENAME2 NOREPLACE or the checked
+   RENAME, the NTFS refusals, LINK, and what the cache keeps afterwards, as FUSE sequences. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mock_fs.h"
+
+#define MODE_FILE 0100644u
+#define MODE_READONLY 0100444u
+#define MODE_DIR 040755u
+
+#define ENOENT_ 2
+#define EEXIST_ 17
+#define EINVAL_ 22
+#define EMLINK_ 31
+#define ENOSYS_ 38
+
+/* A Rename (or Link: same layout) of the handle whose path is path to new_path. */
+static FSP_FSCTL_TRANSACT_REQ *req_rename(uint64_t handle, uint32_t info_class,
+    const char *path, const char *new_path, uint64_t access_token, uint32_t flags)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
+    req->Req.SetInformation.UserContext2 = handle;
+    req->Req.SetInformation.FileInformationClass = info_class;
+    if (path)
+        mock_req_set_name(req, path);
+    uint16_t offset = (uint16_t)(req->Size - sizeof *req);
+    uint16_t *name = (uint16_t *)(void *)(req->Buffer + offset);
+    size_t n = strlen(new_path);
+    for (size_t i = 0; i < n; i++)
+        name[i] = (uint8_t)new_path[i];
+    name[n] = 0;
+    req->Req.SetInformation.Info.Rename.NewFileName.Offset = offset;
+    req->Req.SetInformation.Info.Rename.NewFileName.Size = (uint16_t)((n + 1) * 2);
+    req->Req.SetInformation.Info.Rename.AccessToken = access_token;
+    req->Req.SetInformation.Info.RenameEx.Flags = flags;
+    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP((n + 1) * 2));
+    return req;
+}
+
+static uint64_t submit_rename(mock_fs *m, uint64_t handle, const char *path,
+    const char *new_path, bool replace)
+{
+    return mock_submit(m, req_rename(handle, FileRenameInformation, path, new_path,
+        replace ? 0x1234 : 0, replace ? FILE_RENAME_REPLACE_IF_EXISTS : 0));
+}
+
+static uint64_t submit_link(mock_fs *m, uint64_t handle, const char *new_path, bool replace)
+{
+    return mock_submit(m, req_rename(handle, FileLinkInformation, NULL, new_path,
+        replace ? 0x1234 : 0, 0));
+}
+
+static NTSTATUS status_of(mock_fs *m, uint64_t hint)
+{
+    return (NTSTATUS)mock_response(m, hint).IoStatus.Status;
+}
+
+/* Opens a path for renaming: DELETE and attributes only, so no OPEN goes out; one LOOKUP
+   per component (nodeids and modes given, entries cached 60 s). Returns UserContext2. */
+static uint64_t open_path(mock_fs *m, const char *path, const uint64_t *ids,
+    const uint32_t *modes)
+{
+    uint64_t hint = mock_submit(m, mock_req_create(path, FILE_OPEN, 0,
+        DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE));
+    uint64_t parent = FUSE_ROOT_ID;
+    const char *p = path;
+    for (int i = 0; *p; i++) {
+        p++;    /* the backslash */
+        size_t len = strcspn(p, "\\");
+        mock_request req = mock_expect_node(m, FUSE_LOOKUP, parent);
+        assert_int_equal(req.body_size, len + 1);
+        assert_memory_equal(req.body, p, len);
+        mock_reply_entry(m, req.header.unique, ids[i], modes[i], 0, 60, 60);
+        parent = ids[i];
+        p += len;
+    }
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    return rsp.Rsp.Create.Opened.UserContext2;
+}
+
+static uint64_t open_file(mock_fs *m, const char *name, uint64_t nodeid)
+{
+    char path[64];
+    path[0] = '\\';
+    strcpy(path + 1, name);
+    uint64_t ids[1] = { nodeid };
+    uint32_t modes[1] = { MODE_FILE };
+    return open_path(m, path, ids, modes);
+}
+
+/* The body of RENAME / RENAME2 / LINK checked field by field, names NUL-terminated. */
+static void check_names(const uint8_t *p, uint32_t left, const char *first, const char *second)
+{
+    size_t n1 = strlen(first) + 1, n2 = second ? strlen(second) + 1 : 0;
+    assert_int_equal(left, n1 + n2);
+    assert_memory_equal(p, first, n1);
+    if (second)
+        assert_memory_equal(p + n1, second, n2);
+}
+
+static mock_request expect_rename2(mock_fs *m, uint64_t olddir, uint64_t newdir,
+    uint32_t flags, const char *oldname, const char *newname)
+{
+    mock_request req = mock_expect_node(m, FUSE_RENAME2, olddir);
+    struct fuse_rename2_in in;
+    assert_true(req.body_size >= sizeof in);
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.newdir, newdir);
+    assert_int_equal(in.flags, flags);
+    check_names(req.body + sizeof in, req.body_size - (uint32_t)sizeof in, oldname, newname);
+    return req;
+}
+
+static mock_request expect_rename(mock_fs *m, uint64_t olddir, uint64_t newdir,
+    const char *oldname, const char *newname)
+{
+    mock_request req = mock_expect_node(m, FUSE_RENAME, olddir);
+    struct fuse_rename_in in;
+    assert_true(req.body_size >= sizeof in);
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.newdir, newdir);
+    check_names(req.body + sizeof in, req.body_size - (uint32_t)sizeof in, oldname, newname);
+    return req;
+}
+
+static mock_request expect_lookup(mock_fs *m, uint64_t parent, const char *name)
+{
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, parent);
+    check_names(req.body, req.body_size, name, NULL);
+    return req;
+}
+
+static void expect_forget(mock_fs *m, uint64_t nodeid, uint64_t nlookup)
+{
+    mock_request req = mock_expect_node(m, FUSE_FORGET, nodeid);
+    struct fuse_forget_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.nlookup, nlookup);
+}
+
+/* Rename ------------------------------------------------------------------------------- */
+
+static void rename_without_replace_sends_rename2_noreplace(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1 /* RENAME_NOREPLACE */,
+        "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void rename_forgets_both_names_and_keeps_the_handle_node(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+
+    /* The handle still names node 5, whose ctime changed: GETATTR... */
+    hint = mock_submit(m, mock_req_query_info(h));
+    req = mock_expect_node(m, FUSE_GETATTR, 5);
+    struct fuse_attr attr = mock_attr(5, MODE_FILE, 0);
+    mock_reply_attr(m, req.header.unique, &attr, 60);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    /* ...the old name is asked again (it was cached for 60 s)... */
+    hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    req = expect_lookup(m, FUSE_ROOT_ID, "f");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
+    /* ...and the new name is looked up, not invented. */
+    hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void rename_expires_both_parents_attributes(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t a_id[1] = { 2 }, b_id[1] = { 3 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t ha = open_path(m, "\\a", a_id, dir);
+    uint64_t hb = open_path(m, "\\b", b_id, dir);
+    uint64_t f_ids[2] = { 2, 5 };
+    uint32_t f_modes[2] = { MODE_DIR, MODE_FILE };
+    uint64_t hint = mock_submit(m, mock_req_create("\\a\\f", FILE_OPEN, 0,
+        DELETE | FILE_READ_ATTRIBUTES));
+    mock_request req = expect_lookup(m, 2, "f");    /* \a is cached */
+    mock_reply_entry(m, req.header.unique, f_ids[1], f_modes[1], 0, 60, 60);
+    uint64_t h = mock_response(m, hint).Rsp.Create.Opened.UserContext2;
+
+    hint = submit_rename(m, h, "\\a\\f", "\\b\\g", false);
+    req = expect_rename2(m, 2, 3, 1, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+
+    uint64_t handles[2] = { ha, hb }, ids[2] = { 2, 3 };
+    for (int i = 0; i < 2; i++) {
+        hint = mock_submit(m, mock_req_query_info(handles[i]));
+        req = mock_expect_node(m, FUSE_GETATTR, ids[i]);
+        struct fuse_attr attr = mock_attr(ids[i], MODE_DIR, 0);
+        mock_reply_attr(m, req.header.unique, &attr, 60);
+        assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    }
+    mock_free(m);
+}
+
+static void rename2_enosys_falls_back_to_lookup_and_rename_and_is_remembered(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
+    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
+    assert_int_equal(req.body_size, sizeof(struct fuse_rename_in) + 4);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+
+    /* No RENAME2 again. */
+    hint = submit_rename(m, h, "\\g", "\\h", false);
+    req = expect_lookup(m, FUSE_ROOT_ID, "h");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "g", "h");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void rename2_einval_falls_back_and_is_remembered_once_rename_succeeds(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    /* libfuse's passthrough_ll refuses every rename flag with EINVAL. */
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
+    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+
+    hint = submit_rename(m, h, "\\g", "\\h", false);
+    req = expect_lookup(m, FUSE_ROOT_ID, "h");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "g", "h");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void old_protocol_without_rename2_uses_checked_rename(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new(0);
+    mock_init_options options = { .minor = 22 };
+    mock_init(m, &options);
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void existing_target_without_replace_is_name_collision(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
+    /* Is it this same file under another name? No: a collision, and nothing renamed. */
+    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void cached_target_without_replace_is_collision_without_round_trip(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    open_file(m, "g", 6);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void checked_rename_refuses_existing_target(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
+    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void replace_over_file_looks_up_then_renames_and_forgets_the_old_node(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    /* The replaced node lost its only name here: its lookup is given back. */
+    expect_forget(m, 6, 1);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void replace_over_absent_target_renames(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void rename_ex_takes_replace_from_flags(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = mock_submit(m, req_rename(h, FileRenameInformationEx, "\\f", "\\g", 0,
+        FILE_RENAME_REPLACE_IF_EXISTS));
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void replace_over_directory_is_access_denied(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\d", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "d");
+    mock_reply_entry(m, req.header.unique, 6, MODE_DIR, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void directory_replacing_directory_is_access_denied(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 5 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\src", ids, dir);
+    uint64_t hint = submit_rename(m, h, "\\src", "\\empty", true);
+    /* POSIX rename(2) would replace an empty directory; NTFS never replaces one. */
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "empty");
+    mock_reply_entry(m, req.header.unique, 6, MODE_DIR, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void replace_over_readonly_file_is_access_denied_unless_ignored(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\ro", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "ro");
+    mock_reply_entry(m, req.header.unique, 6, MODE_READONLY, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+
+    /* FILE_RENAME_IGNORE_READONLY_ATTRIBUTE: the cached entry answers, then RENAME. */
+    hint = mock_submit(m, req_rename(h, FileRenameInformationEx, "\\f", "\\ro", 0x1234,
+        FILE_RENAME_REPLACE_IF_EXISTS | FILE_RENAME_IGNORE_READONLY_ATTRIBUTE));
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "ro");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void missing_source_gives_object_name_not_found(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
+    mock_free(m);
+}
+
+static void missing_target_parent_gives_object_path_not_found(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\nodir\\g", false);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "nodir");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_PATH_NOT_FOUND);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void target_parent_that_is_a_file_gives_object_path_not_found(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    open_file(m, "plain", 6);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\plain\\g", true);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_PATH_NOT_FOUND);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void case_only_rename_is_an_ordinary_rename(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[2] = { 2, 5 };
+    uint32_t modes[2] = { MODE_DIR, MODE_FILE };
+    uint64_t h = open_path(m, "\\a\\File", ids, modes);
+    uint64_t hint = submit_rename(m, h, "\\a\\File", "\\a\\FILE", false);
+    mock_request req = expect_rename2(m, 2, 2, 1, "File", "FILE");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void rename_onto_itself_succeeds_without_round_trip(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\f", false);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    hint = submit_rename(m, h, "\\f", "\\f", true);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void rename_onto_another_link_of_the_same_file_succeeds(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
+    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
+    /* The same file: NTFS does not call it a collision; the rename goes as POSIX does it. */
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void directory_into_its_own_subtree_gives_invalid_parameter(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    uint64_t hint = submit_rename(m, h, "\\d", "\\d\\sub", false);
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, 2, 1, "d", "sub");
+    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
+    req = expect_lookup(m, 2, "sub");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    req = expect_rename(m, FUSE_ROOT_ID, 2, "d", "sub");
+    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+
+    /* That EINVAL was the move's, not the flag's: RENAME2 is still used. */
+    uint64_t f = open_file(m, "f", 5);
+    hint = submit_rename(m, f, "\\f", "\\g", false);
+    req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void rename_of_unknown_handle_is_invalid_handle(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = submit_rename(m, 0, "\\f", "\\g", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_HANDLE);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* Link --------------------------------------------------------------------------------- */
+
+static void link_sends_link_and_caches_the_new_name(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", false);
+    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    struct fuse_link_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.oldnodeid, 5);
+    check_names(req.body + sizeof in, req.body_size - (uint32_t)sizeof in, "g", NULL);
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 42, 60, 60);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileSize, 42);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.IndexNumber, 5);
+
+    /* The new name is known without a LOOKUP. */
+    hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void link_over_existing_name_without_replace_is_name_collision(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", false);
+    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+
+    /* A name the cache knows is a collision at once. */
+    open_file(m, "known", 6);
+    hint = submit_link(m, h, "\\known", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void link_with_replace_unlinks_the_existing_file_first(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
+    check_names(req.body, req.body_size, "g", NULL);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    expect_forget(m, 6, 1);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void link_with_replace_over_directory_is_access_denied(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\d", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "d");
+    mock_reply_entry(m, req.header.unique, 6, MODE_DIR, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void link_of_directory_is_file_is_a_directory(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    uint64_t hint = submit_link(m, h, "\\e", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_FILE_IS_A_DIRECTORY);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void link_emlink_gives_too_many_links(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", false);
+    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    mock_reply(m, req.header.unique, -EMLINK_, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_TOO_MANY_LINKS);
+    mock_free(m);
+}
+
+static void link_missing_target_parent_gives_object_path_not_found(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\nodir\\g", false);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "nodir");
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_PATH_NOT_FOUND);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void link_reply_of_another_type_is_a_bad_reply_and_its_lookup_is_given_back(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", false);
+    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, 7, MODE_DIR, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_IO_DEVICE_ERROR);
+    expect_forget(m, 7, 1);
+    wf_engine_info info;
+    wf_engine_get_info(mock_engine(m), &info);
+    assert_int_equal(info.bad_replies, 1);
+    mock_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rename_without_replace_sends_rename2_noreplace),
+        cmocka_unit_test(rename_forgets_both_names_and_keeps_the_handle_node),
+        cmocka_unit_test(rename_expires_both_parents_attributes),
+        cmocka_unit_test(rename2_enosys_falls_back_to_lookup_and_rename_and_is_remembered),
+        cmocka_unit_test(rename2_einval_falls_back_and_is_remembered_once_rename_succeeds),
+        cmocka_unit_test(old_protocol_without_rename2_uses_checked_rename),
+        cmocka_unit_test(existing_target_without_replace_is_name_collision),
+        cmocka_unit_test(cached_target_without_replace_is_collision_without_round_trip),
+        cmocka_unit_test(checked_rename_refuses_existing_target),
+        cmocka_unit_test(replace_over_file_looks_up_then_renames_and_forgets_the_old_node),
+        cmocka_unit_test(replace_over_absent_target_renames),
+        cmocka_unit_test(rename_ex_takes_replace_from_flags),
+        cmocka_unit_test(replace_over_directory_is_access_denied),
+        cmocka_unit_test(directory_replacing_directory_is_access_denied),
+        cmocka_unit_test(replace_over_readonly_file_is_access_denied_unless_ignored),
+        cmocka_unit_test(missing_source_gives_object_name_not_found),
+        cmocka_unit_test(missing_target_parent_gives_object_path_not_found),
+        cmocka_unit_test(target_parent_that_is_a_file_gives_object_path_not_found),
+        cmocka_unit_test(case_only_rename_is_an_ordinary_rename),
+        cmocka_unit_test(rename_onto_itself_succeeds_without_round_trip),
+        cmocka_unit_test(rename_onto_another_link_of_the_same_file_succeeds),
+        cmocka_unit_test(directory_into_its_own_subtree_gives_invalid_parameter),
+        cmocka_unit_test(rename_of_unknown_handle_is_invalid_handle),
+        cmocka_unit_test(link_sends_link_and_caches_the_new_name),
+        cmocka_unit_test(link_over_existing_name_without_replace_is_name_collision),
+        cmocka_unit_test(link_with_replace_unlinks_the_existing_file_first),
+        cmocka_unit_test(link_with_replace_over_directory_is_access_denied),
+        cmocka_unit_test(link_of_directory_is_file_is_a_directory),
+        cmocka_unit_test(link_emlink_gives_too_many_links),
+        cmocka_unit_test(link_missing_target_parent_gives_object_path_not_found),
+        cmocka_unit_test(link_reply_of_another_type_is_a_bad_reply_and_its_lookup_is_given_back),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
