@@ -183,6 +183,9 @@ void wf_engine_get_volume_params(wf_engine *engine, FSP_FSCTL_VOLUME_PARAMS *par
     params->PostCleanupWhenModifiedOnly = 0;
     /* READDIR offsets are the resume points WinFsp hands back. */
     params->DirectoryMarkerAsNextOffset = 1;
+    /* UNLINK and RENAME leave open files usable, which is what POSIX semantics ask; the
+       FSD refuses the Ex classes that request them unless this is set. */
+    params->SupportsPosixUnlinkRename = 1;
     params->FsextControlCode = WF_FUSE_FSCTL_TRANSACT;
     copy_name(params->FileSystemName, sizeof params->FileSystemName / sizeof(uint16_t), "FUSE");
 }

@@ -142,7 +142,9 @@ wf_step wf_op_query_directory(wf_op *op)
         uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
         if (marker->Size == 0) {
             op->dir_offset = 0;
-        } else if (marker->Size == sizeof(uint64_t) &&
+        } else if ((marker->Size == sizeof(uint64_t) ||
+                /* WinFsp's FSD sends the offset followed by a NUL WCHAR, as for names. */
+                marker->Size == sizeof(uint64_t) + sizeof(uint16_t)) &&
             (uint32_t)marker->Offset + marker->Size <= buffer_size) {
             wf_mem_copy(&op->dir_offset, op->req->Buffer + marker->Offset, sizeof(uint64_t));
         } else {

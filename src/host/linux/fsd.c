@@ -892,8 +892,8 @@ NTSTATUS wf_fsd_set_disposition(wf_fsd_file *file, uint32_t flags, bool ex)
     wf_fsd *fsd = file->fsd;
     FSP_FSCTL_TRANSACT_REQ *req;
     FSP_FSCTL_FILE_INFO info;
-    bool root, deleted;
-    NTSTATUS status;
+    bool root, deleted, plain_delete;
+    NTSTATUS status, remembered;
 
     /* NtSetInformationFile: a disposition needs DELETE on the handle. */
     if (!(file->granted_access & DELETE))
@@ -903,22 +903,25 @@ NTSTATUS wf_fsd_set_disposition(wf_fsd_file *file, uint32_t flags, bool ex)
     if (!ex)
         flags = (flags & FILE_DISPOSITION_DELETE) ? FILE_DISPOSITION_DELETE : 0;
 
+    flags = (flags & FILE_DISPOSITION_DELETE) ? flags & WF_FSD_DISPOSITION_PASSED : 0;
+    plain_delete = (flags & ~FILE_DISPOSITION_POSIX_SEMANTICS) == FILE_DISPOSITION_DELETE;
+
     pthread_mutex_lock(&fsd->lock);
     root = file->node->name_units == 1;
     deleted = file->node->posix_deleted;
+    /* WinFsp remembers a refused delete per handle and answers it again without asking
+       (DeleteFileW retries every refused POSIX delete as a plain one); any other
+       disposition forgets it. */
+    remembered = plain_delete ? file->disposition_status : STATUS_SUCCESS;
+    if (!root && !deleted && remembered == STATUS_SUCCESS)
+        file->disposition_status = STATUS_SUCCESS;
     pthread_mutex_unlock(&fsd->lock);
     if (root)
         return STATUS_CANNOT_DELETE;
     if (deleted)
         return STATUS_FILE_DELETED;         /* the name is gone already */
-
-    flags = (flags & FILE_DISPOSITION_DELETE) ? flags & WF_FSD_DISPOSITION_PASSED : 0;
-    /* WinFsp remembers a refused delete per handle and answers it again without asking:
-       DeleteFileW retries every refused POSIX delete as a plain one. */
-    if ((flags & ~FILE_DISPOSITION_POSIX_SEMANTICS) == FILE_DISPOSITION_DELETE &&
-        file->disposition_status != STATUS_SUCCESS)
-        return file->disposition_status;
-    file->disposition_status = STATUS_SUCCESS;
+    if (remembered != STATUS_SUCCESS)
+        return remembered;
 
     req = wf_fsd_set_info_request(file,
         ex ? FileDispositionInformationEx : FileDispositionInformation);
@@ -937,10 +940,11 @@ NTSTATUS wf_fsd_set_disposition(wf_fsd_file *file, uint32_t flags, bool ex)
         file->posix_delete = (flags & FILE_DISPOSITION_DELETE) &&
             (flags & FILE_DISPOSITION_POSIX_SEMANTICS);
         pthread_mutex_unlock(&fsd->lock);
-    } else if ((status == STATUS_ACCESS_DENIED || status == STATUS_DIRECTORY_NOT_EMPTY ||
-                   status == STATUS_CANNOT_DELETE) &&
-        (flags & ~FILE_DISPOSITION_POSIX_SEMANTICS) == FILE_DISPOSITION_DELETE) {
+    } else if (plain_delete && (status == STATUS_ACCESS_DENIED ||
+                   status == STATUS_DIRECTORY_NOT_EMPTY || status == STATUS_CANNOT_DELETE)) {
+        pthread_mutex_lock(&fsd->lock);
         file->disposition_status = status;
+        pthread_mutex_unlock(&fsd->lock);
     }
     return status;
 }
@@ -1058,7 +1062,6 @@ static NTSTATUS wf_fsd_rename_or_link(wf_fsd_file *file, const char *new_path, u
     if (status == STATUS_SUCCESS)
         wf_fsd_request_put_name(req, file->node->name, file->node->name_units);
     pthread_mutex_unlock(&fsd->lock);
-    /* WinFsp answers every refusal but a sharing violation as ACCESS_DENIED. */
     if (status != STATUS_SUCCESS)
         goto exit;
     /* Exactly the same name: nothing to do, once the checks have passed (as NTFS). */

@@ -397,11 +397,14 @@ FSP_FSCTL_TRANSACT_REQ *mock_req_query_dir(uint64_t handle, void *address, uint3
     req->Req.QueryDirectory.Address = (uint64_t)(uintptr_t)address;
     req->Req.QueryDirectory.Length = length;
     if (marker) {
+        /* As WinFsp's FSD sends it: the offset, then a NUL WCHAR counted in the size. */
         uint16_t offset = (uint16_t)(req->Size - sizeof *req);
         memcpy(req->Buffer + offset, marker, sizeof *marker);
+        memset(req->Buffer + offset + sizeof *marker, 0, sizeof(uint16_t));
         req->Req.QueryDirectory.Marker.Offset = offset;
-        req->Req.QueryDirectory.Marker.Size = sizeof *marker;
-        req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof *marker));
+        req->Req.QueryDirectory.Marker.Size = sizeof *marker + sizeof(uint16_t);
+        req->Size = (uint16_t)(req->Size +
+            FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof *marker + sizeof(uint16_t)));
     }
     return req;
 }
