@@ -75,7 +75,7 @@ wf_step wf_setinfo_disposition(wf_op *op)
     op->attr_fresh = false;
 
     /* A read-only file refuses deletion unless the caller says to ignore that (MS-FSA
-       2.1.5.14.3; FILE_DISPOSITION_INFORMATION_EX). Directories never show READONLY. */
+       2.1.5.15.3; FILE_DISPOSITION_INFORMATION_EX). Directories never show READONLY. */
     if (!file->is_directory && !(flags & FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE)) {
         WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
         if (!NT_SUCCESS(op->status))
