@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all check clean sanitize cross
+.PHONY: all check clean sanitize cross bench
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
@@ -17,6 +17,11 @@ check: all
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:
 	$(MAKE) check BUILD=build-sanitize CMAKE_FLAGS="-DWF_SANITIZE=ON"
+
+# WinFuse beside the Linux kernel's FUSE on memfs (mounts under /tmp: run as root);
+# docs/performance.md says how to read it. Not a test: ctest does not run it.
+bench: all
+	$(BUILD)/winfuse-bench
 
 # Proof that the engine is freestanding and right where long is 32 bits.
 cross:
