@@ -7,3 +7,14 @@ apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
     libfuse3-dev fuse3 libcmocka-dev \
     mingw-w64 clang
+# The compatibility matrix (docs/compatibility.md, tests/e2e/compat): third-party FUSE file
+# systems and what their tests make fixtures with and inspect them by. sshd is only run by
+# the sshfs test, on 127.0.0.1, with a config of its own; strace watches the splice path.
+apt-get install -y --no-install-recommends \
+    sshfs openssh-server openssh-client \
+    squashfuse squashfs-tools \
+    fuse2fs e2fsprogs \
+    bindfs \
+    fuse-zip zip unzip \
+    rclone gocryptfs \
+    attr strace

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "winfuse/id_map.h"
 #include "winfuse/ntstatus.h"
 #include "winfuse/winfsp_abi.h"
 
@@ -15,6 +16,24 @@ typedef struct wf_engine wf_engine;
    finished it (a transact caller, or wf_engine_submit / wf_engine_disconnect itself).
    The engine holds no lock during the call; rsp is valid only during the call. */
 typedef void wf_engine_complete_fn(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp);
+
+/* The caller a request acts for: what fuse_in_header carries and what the access checks
+   test (access.c). */
+#define WF_IDENTITY_MAX_GROUPS 32u
+typedef struct wf_identity {
+    uint32_t uid, gid, pid;
+    uint32_t group_count;                       /* supplementary groups in groups[] */
+    uint32_t groups[WF_IDENTITY_MAX_GROUPS];
+    /* Access checks are skipped (the kernel; backup and restore privileges). uid 0 is not
+       this: root passes the checks as on Linux, but gets no execute on a file without x. */
+    bool privileged;
+} wf_identity;
+
+/* Resolves a request's access token (Req.Create.AccessToken, Rename's AccessToken: the
+   token handle and the PID, FSP_FSCTL_TRANSACT_REQ_TOKEN_*) into the caller's identity;
+   identity->pid arrives set to the token's PID. Called in wf_engine_submit, without any
+   engine lock. Returns false when the token means nothing to the host. */
+typedef bool wf_engine_identity_fn(void *host, uint64_t access_token, wf_identity *identity);
 
 typedef struct wf_engine_params {
     /* Largest FUSE message (header included) the transport carries in either direction.
@@ -32,6 +51,21 @@ typedef struct wf_engine_params {
     uint32_t umask;
     wf_engine_complete_fn *complete;
     void *host;
+    /* SID ⇄ uid/gid mapping and WinFsp-FUSE's uid=/gid=/umask=/uidmap= options
+       (winfuse/id_map.h); all zero: no overrides, the built-in local machine domain. */
+    wf_id_map id_map;
+    /* Caller identities. With it, a Create carrying an access token acts for that caller:
+       its FUSE requests, and every later one on the handle it opens, carry the caller's
+       uid/gid/pid, and (user-mode requests, unless privileged) the access checks of
+       Linux's default_permissions are made before the file system is asked. NULL, or a
+       request without a token: uid/gid/pid above, no checks (as for kernel-mode requests).
+       A token the host cannot resolve fails the Create with STATUS_ACCESS_DENIED. */
+    wf_engine_identity_fn *identity;
+    /* A case-insensitive volume (CaseSensitiveSearch 0): a name not found as given is
+       looked for under case folding in its directory, and names that differ only in case
+       are one name; names keep the case the file system stores. false: case-sensitive,
+       as FUSE is. */
+    bool case_insensitive;
 } wf_engine_params;
 
 #define WF_ENGINE_MIN_MESSAGE (8192u + 4096u)

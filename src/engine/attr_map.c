@@ -28,7 +28,7 @@
    - Symbolic links are SYMLINK reparse points; FIFOs, sockets and devices are NFS reparse
      points, the tag Windows' own NFS client and WinFsp use for POSIX special files.
      Whether a symbolic link points at a directory (NT would add DIRECTORY) is not in the
-     mode: the caller adds it if it learns it.
+     mode: link.c finds it and adds it (wf_link_file_info).
    - A type outside the seven POSIX ones is treated as a regular file; refusing malformed
      attributes is the caller's decision. */
 uint32_t wf_mode_to_file_attributes(uint32_t mode)
@@ -106,6 +106,11 @@ void wf_fuse_attr_to_file_info(const struct fuse_attr *attr, uint32_t allocation
     uint64_t mtime = wf_unix_to_nt_time(wf_wire_seconds(attr->mtime), attr->mtimensec);
     uint64_t ctime = wf_unix_to_nt_time(wf_wire_seconds(attr->ctime), attr->ctimensec);
 
+    /* A symbolic link has no data on Windows (its target is reparse data, not contents):
+       NTFS reports its size as 0; st_size, the target's length, would promise bytes no
+       read gives. */
+    if ((attr->mode & WF_S_IFMT) == WF_S_IFLNK)
+        size = allocated = 0;
     if (allocated < size)
         allocated = size;
 

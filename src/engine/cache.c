@@ -1,5 +1,6 @@
 /* cache.c — the entry cache: nodes by nodeid, entries by (parent, name), LRU and TTLs. */
 #include "engine/cache.h"
+#include "engine/case_fold.h"
 #include "platform/platform.h"
 
 #define WF_CACHE_DEFAULT_CAPACITY 16384u
@@ -27,6 +28,7 @@ struct wf_cache {
     wf_forget *forgets;
     size_t forget_count, forget_cap;
     uint64_t forgets_lost;                  /* could not be queued: out of memory */
+    bool fold;                              /* names compare under case folding */
     wf_node root;
 };
 
@@ -38,12 +40,22 @@ static uint32_t hash_u64(uint64_t v)
     return (uint32_t)v;
 }
 
-static uint32_t hash_name(uint64_t parent, const char *name, size_t len)
+static uint32_t hash_name(const wf_cache *cache, uint64_t parent, const char *name, size_t len)
 {
     uint32_t h = 2166136261u ^ hash_u64(parent);
+    if (cache->fold)
+        return wf_fold_hash(h, name, len);
     for (size_t i = 0; i < len; i++)
         h = (h ^ (uint8_t)name[i]) * 16777619u;
     return h;
+}
+
+static bool name_equal(const wf_cache *cache, const wf_entry *entry, const char *name,
+    size_t len)
+{
+    if (cache->fold)
+        return wf_fold_equal(entry->name, entry->name_len, name, len);
+    return entry->name_len == len && wf_mem_compare(entry->name, name, len) == 0;
 }
 
 uint64_t wf_cache_deadline(uint64_t now_ms, uint64_t valid_s, uint32_t valid_ns)
@@ -71,6 +83,11 @@ wf_cache *wf_cache_create(uint32_t capacity)
     cache->root.nodeid = FUSE_ROOT_ID;
     cache->root.refs = 1;   /* never reaches 0 */
     return cache;
+}
+
+void wf_cache_set_case_insensitive(wf_cache *cache, bool fold)
+{
+    cache->fold = fold;
 }
 
 static void entry_unlink(wf_cache *cache, wf_entry *entry)
@@ -174,8 +191,7 @@ static wf_entry *entry_find(wf_cache *cache, uint32_t hash, const wf_node *paren
     const char *name, size_t name_len)
 {
     for (wf_entry *e = cache->entries[hash & (cache->entry_buckets - 1)]; e; e = e->hash_next)
-        if (e->hash == hash && e->parent == parent && e->name_len == name_len &&
-            wf_mem_compare(e->name, name, name_len) == 0)
+        if (e->hash == hash && e->parent == parent && name_equal(cache, e, name, name_len))
             return e;
     return NULL;
 }
@@ -191,14 +207,20 @@ static void lru_push_newest(wf_cache *cache, wf_entry *entry)
     cache->lru_newest = entry;
 }
 
-wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
-    const char *name, size_t name_len, uint64_t now_ms)
+static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
+    size_t name_len, uint64_t now_ms, char *stored, size_t cap, size_t *stored_len)
 {
-    uint32_t hash = hash_name(parent->nodeid, name, name_len);
+    uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
     wf_node *node = NULL;
     wf_lock_acquire(cache->lock);
     wf_entry *entry = entry_find(cache, hash, parent, name, name_len);
-    if (entry && entry->expires_ms > now_ms) {
+    if (entry && entry->expires_ms > now_ms && stored && entry->name_len > cap) {
+        entry = NULL;       /* its name does not fit: as if not cached */
+    } else if (entry && entry->expires_ms > now_ms) {
+        if (stored) {
+            wf_mem_copy(stored, entry->name, entry->name_len);
+            *stored_len = entry->name_len;
+        }
         node = entry->node;
         node->refs++;
         if (cache->lru_newest != entry) {
@@ -215,6 +237,19 @@ wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
     }
     wf_lock_release(cache->lock);
     return node;
+}
+
+wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms)
+{
+    return lookup(cache, parent, name, name_len, now_ms, NULL, 0, NULL);
+}
+
+wf_node *wf_cache_lookup_stored(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms, char *stored, size_t cap,
+    size_t *stored_len)
+{
+    return lookup(cache, parent, name, name_len, now_ms, stored, cap, stored_len);
 }
 
 static void grow_nodes(wf_cache *cache)
@@ -300,9 +335,11 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     attr_update(node, &entry->attr, attr_expires);
 
     if (name && entry_expires > now_ms) {
-        uint32_t hash = hash_name(parent->nodeid, name, name_len);
+        uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
         wf_entry *old = entry_find(cache, hash, parent, name, name_len);
-        if (old && old->node == node) {
+        /* Under folding the entry may carry another spelling: the newer one replaces it. */
+        if (old && old->node == node && old->name_len == name_len &&
+            wf_mem_compare(old->name, name, name_len) == 0) {
             old->expires_ms = entry_expires;
         } else {
             if (old)
@@ -372,7 +409,7 @@ wf_node *wf_cache_find_node(wf_cache *cache, uint64_t nodeid)
 void wf_cache_drop_entry(wf_cache *cache, const wf_node *parent, const char *name,
     size_t name_len)
 {
-    uint32_t hash = hash_name(parent->nodeid, name, name_len);
+    uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
     wf_lock_acquire(cache->lock);
     wf_entry *entry = entry_find(cache, hash, parent, name, name_len);
     if (entry)
@@ -385,6 +422,25 @@ void wf_cache_expire_attr(wf_cache *cache, wf_node *node)
     wf_lock_acquire(cache->lock);
     node->attr_expires_ms = 0;
     wf_lock_release(cache->lock);
+}
+
+void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid)
+{
+    wf_lock_acquire(cache->lock);
+    node->ea_size = ea_size;
+    node->ea_size_valid = valid;
+    node->ea_ctime = node->attr.ctime;
+    node->ea_ctimensec = node->attr.ctimensec;
+    wf_lock_release(cache->lock);
+}
+
+uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr)
+{
+    wf_lock_acquire(cache->lock);
+    uint32_t size = node->ea_size_valid && node->ea_ctime == attr->ctime &&
+        node->ea_ctimensec == attr->ctimensec ? node->ea_size : 0;
+    wf_lock_release(cache->lock);
+    return size;
 }
 
 void wf_cache_ref(wf_cache *cache, wf_node *node)

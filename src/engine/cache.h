@@ -20,6 +20,15 @@ typedef struct wf_node {
     uint64_t attr_expires_ms;   /* monotonic ms; 0 = attr never valid */
     struct fuse_attr attr;
     struct wf_node *hash_next;
+    /* EaSize as the last full listing of its EAs found it (op_ea.c), valid while the
+       node's ctime is what it was then: setting an xattr changes the ctime. */
+    uint32_t ea_size;
+    bool ea_size_valid;
+    uint64_t ea_ctime;
+    uint32_t ea_ctimensec;
+    /* A symbolic link: whether it leads to a directory, once found (link.c; under the
+       engine lock): 0 unknown, 1 not a directory, 2 a directory. */
+    uint8_t link_dir;
 } wf_node;
 
 /* A node to forget: what FORGET / BATCH_FORGET carry. */
@@ -30,6 +39,9 @@ typedef struct wf_forget {
 
 wf_cache *wf_cache_create(uint32_t capacity);
 void wf_cache_delete(wf_cache *cache);
+/* Case-insensitive volumes: names that are equal under case folding (case_fold.h) are one
+   entry, which keeps the name the file system stores. Set before the cache is used. */
+void wf_cache_set_case_insensitive(wf_cache *cache, bool fold);
 
 /* The root node (FUSE_ROOT_ID): never looked up, never forgotten. Returned referenced. */
 wf_node *wf_cache_root(wf_cache *cache);
@@ -37,6 +49,13 @@ wf_node *wf_cache_root(wf_cache *cache);
 /* A fresh entry for (parent, name), or NULL. Returned referenced. */
 wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms);
+
+/* As wf_cache_lookup, and copies the entry's name as the file system stores it (which may
+   differ from name in case on a case-insensitive volume) into stored[0..cap); NULL when
+   there is no fresh entry or its name does not fit. */
+wf_node *wf_cache_lookup_stored(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms, char *stored, size_t cap,
+    size_t *stored_len);
 
 /* Records a LOOKUP-family reply (LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK, LINK, READDIRPLUS):
    counts one nlookup on entry->nodeid, caches attributes and, when name is not NULL, the
@@ -65,6 +84,11 @@ void wf_cache_drop_entry(wf_cache *cache, const wf_node *parent, const char *nam
     size_t name_len);
 /* Marks the node's attributes stale: the next user asks the file system again. */
 void wf_cache_expire_attr(wf_cache *cache, wf_node *node);
+
+/* The node's EaSize: recorded with the ctime its attributes have now (valid false forgets
+   it); read back as 0 unless attr (the attributes being reported) has that same ctime. */
+void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid);
+uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr);
 
 void wf_cache_ref(wf_cache *cache, wf_node *node);
 /* Drops a reference; a node left unreferenced is queued for FORGET. */

@@ -1,6 +1,7 @@
 /* engine.c — the engine instance: WinFsp requests in through submit, FUSE requests out
    and replies in through transact, and the lifecycle (INIT, disconnect, shutdown). */
 #include "engine/engine_internal.h"
+#include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -66,6 +67,8 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     engine->lock = wf_lock_create();
     engine->work = wf_event_create();
     engine->cache = wf_cache_create(params->cache_capacity);
+    if (engine->cache)
+        wf_cache_set_case_insensitive(engine->cache, params->case_insensitive);
     engine->inflight_buckets = WF_INFLIGHT_BUCKETS;
     engine->inflight = wf_mem_alloc(WF_INFLIGHT_BUCKETS * sizeof *engine->inflight);
     if (!engine->lock || !engine->work || !engine->cache || !engine->inflight) {
@@ -95,6 +98,7 @@ static void op_free(wf_engine *engine, wf_op *op)
     wf_cache_release(engine->cache, op->node);
     wf_cache_release(engine->cache, op->parent);
     wf_cache_release(engine->cache, op->node2);
+    wf_link_release(op);
     wf_mem_free(op->dirbuf);
     wf_mem_free(op);
 }
@@ -165,7 +169,6 @@ static void copy_name(uint16_t *dst, size_t cap, const char *src)
 
 void wf_engine_get_volume_params(wf_engine *engine, FSP_FSCTL_VOLUME_PARAMS *params)
 {
-    (void)engine;
     wf_mem_set(params, 0, sizeof *params);
     params->Version = sizeof *params;
     params->SectorSize = 512;
@@ -174,8 +177,14 @@ void wf_engine_get_volume_params(wf_engine *engine, FSP_FSCTL_VOLUME_PARAMS *par
     /* The engine caches what the file system allows and for as long as it says, so the
        FSD must not keep file information of its own. */
     params->FileInfoTimeout = 0;
-    params->CaseSensitiveSearch = 1;
+    /* A case-insensitive volume folds case in its lookups (walk.c) and keeps names as the
+       file system stores them. */
+    params->CaseSensitiveSearch = !engine->params.case_insensitive;
     params->CasePreservedNames = 1;
+    /* EAs are user.* xattrs (op_ea.c), whose names keep their case: without this the FSD
+       would upper-case them. */
+    params->ExtendedAttributes = 1;
+    params->CasePreservedExtendedAttributes = 1;
     params->UnicodeOnDisk = 1;
     params->PersistentAcls = 1;
     params->ReparsePoints = 1;
@@ -246,11 +255,29 @@ static wf_op *inflight_remove(wf_engine *engine, uint64_t unique)
 
 /* Operations --------------------------------------------------------------------------- */
 
-/* One allocation: the context, then its response, then the copy of its request. */
+uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
+{
+    switch (kind) {
+    case FspFsctlTransactQuerySecurityKind:
+    case FspFsctlTransactQueryEaKind:
+    case FspFsctlTransactSetEaKind:
+    case FspFsctlTransactFileSystemControlKind:
+        return (uint32_t)FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX;
+    case FspFsctlTransactCreateKind:
+        /* STATUS_REPARSE: a symbolic link buffer holding the longest path (link.c). */
+        return WF_REPARSE_SYMLINK_PATH_OFFSET + WF_REPARSE_PATH_MAX * sizeof(uint16_t);
+    default:
+        return 0;
+    }
+}
+
+/* One allocation: the context, then its response (with room for the Buffer[] its kind
+   may fill), then the copy of its request. */
 static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_REQ *req)
 {
     size_t op_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(wf_op));
-    size_t rsp_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(FSP_FSCTL_TRANSACT_RSP));
+    size_t rsp_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(FSP_FSCTL_TRANSACT_RSP) +
+        wf_op_rsp_buffer_cap(kind));
     size_t req_size = req ? req->Size : sizeof(FSP_FSCTL_TRANSACT_REQ);
     uint8_t *block = wf_mem_alloc(op_size + rsp_size + req_size);
     if (!block)
@@ -260,6 +287,10 @@ static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_
     op->req = (FSP_FSCTL_TRANSACT_REQ *)(void *)(block + op_size + rsp_size);
     op->engine = engine;
     op->kind = kind;
+    /* The host's identity, until wf_access_begin finds the caller's. */
+    op->identity.uid = engine->params.uid;
+    op->identity.gid = engine->params.gid;
+    op->identity.pid = engine->params.pid;
     if (req)
         wf_mem_copy(op->req, req, req_size);
     return op;
@@ -274,7 +305,9 @@ static void respond(wf_engine *engine, uint32_t kind, uint64_t hint,
     FSP_FSCTL_TRANSACT_RSP *rsp, NTSTATUS status)
 {
     rsp->Version = sizeof *rsp;
-    rsp->Size = sizeof *rsp;
+    /* A handler that filled Buffer[] set Size to cover it; an error response carries none. */
+    if (rsp->Size < sizeof *rsp || (uint32_t)status >= 0xC0000000u)
+        rsp->Size = sizeof *rsp;
     rsp->Kind = kind;
     rsp->Hint = hint;
     rsp->IoStatus.Status = (uint32_t)status;
@@ -331,8 +364,8 @@ static wf_hand_out hand_out(wf_engine *engine, wf_op *op, void *buf, size_t cap,
     engine->next_unique += WF_UNIQUE_STEP;
     wf_lock_release(engine->lock);
 
-    uint32_t n = wf_call_serialize(&op->call, unique, engine->params.uid, engine->params.gid,
-        engine->params.pid, buf, cap);
+    uint32_t n = wf_call_serialize(&op->call, unique, op->identity.uid, op->identity.gid,
+        op->identity.pid, buf, cap);
     if (!n)
         return WF_HAND_OUT_TOO_BIG;
 
@@ -411,6 +444,7 @@ void wf_engine_submit(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *req)
         respond(engine, req->Kind, req->Hint, &rsp, STATUS_INSUFFICIENT_RESOURCES);
         return;
     }
+    wf_access_begin(engine, op);    /* whom it acts for: the token's caller, the opener */
     wf_lock_acquire(engine->lock);
     wf_engine_state state = engine->state;
     if (state == WF_ENGINE_STARTING || state == WF_ENGINE_RUNNING) {

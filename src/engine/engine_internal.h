@@ -52,6 +52,15 @@ typedef struct wf_file {
     uint64_t fh;
     wf_node *node;          /* referenced */
     wf_node *parent;        /* referenced; for ".." in directory listings */
+    /* The opener (access.c): every request on the handle acts for it, as Linux's file
+       operations run with the opener's credentials. */
+    wf_identity identity;
+    bool access_check;      /* its rights were checked at open; a rename checks again */
+    bool traverse_check;    /* the opener had no traverse privilege */
+    /* A directory's path as it was opened (owned; link.c): its listings find where the
+       symbolic links in it lead from there. */
+    uint16_t *path;
+    uint32_t path_units;
 } wf_file;
 
 #define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */
@@ -124,6 +133,45 @@ struct wf_op {
     wf_op *interrupt_next;
     uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
     uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
+    /* Who the request acts for and what is checked (access.c, set at submit). */
+    wf_identity identity;       /* put in the fuse_in_header of each request it sends */
+    NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
+    bool access_check;          /* check the caller's rights before asking */
+    bool traverse_check;        /* ... and x on each directory the walk looks into */
+    int access_state;           /* the access checks' nested coroutine */
+    uint32_t access_granted;    /* what the check of an existing file granted */
+    uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
+    struct fuse_attr dir_attr;  /* a directory's attributes, as the checks last saw them */
+    struct fuse_attr node_attr; /* a handle's node's, for rename */
+    /* From a Create's security descriptor (access.c). */
+    bool sd_mode_set;           /* the descriptor's DACL gives the new file's mode */
+    bool sd_uid_set, sd_gid_set;    /* ... and its owner, its group */
+    uint32_t sd_mode, sd_uid, sd_gid;
+    /* Case-insensitive lookups (walk.c). */
+    int fold_state;             /* wf_lookup / wf_resolve_leaf */
+    int scan_state;             /* the directory scan inside them */
+    bool name_folded;           /* op->name became the stored spelling; fold_name was asked */
+    bool fold_found, fold_has_fh;
+    int32_t fold_error;         /* what ended a scan, when the lookup must report it */
+    uint64_t fold_fh, fold_offset;
+    char fold_name[WF_NAME_MAX + 1];
+    uint32_t fold_name_len;
+    /* Extended attributes (op_ea.c). */
+    int ea_state, ea_sub_state, ea_names_state;
+    NTSTATUS ea_status, ea_failure;
+    bool ea_known;              /* ea_size_sum is the node's whole EaSize */
+    const uint8_t *ea_buf;      /* the request's EA list (inside op->req) */
+    uint32_t ea_buf_size, ea_pos;
+    uint32_t ea_list_len, ea_list_pos;  /* the xattr names in dirbuf, and the cursor */
+    uint32_t ea_used, ea_last, ea_entry, ea_value_at;   /* the list being built */
+    uint32_t ea_size_sum, ea_rounds;
+    struct fuse_getxattr_in ea_get_in;
+    struct fuse_getxattr_out ea_get_out;
+    struct fuse_setxattr_in ea_set_in;
+    char ea_name[5 + 254 + 1];  /* "user." + an EA name + NUL */
+    /* Symbolic links and reparse points (link.c, op_reparse.c). */
+    struct wf_link_ctx *link;   /* allocated on first use; freed with the op */
+    int link_state;             /* their nested coroutines */
 };
 
 /* Internal operation kinds, beyond WinFsp's. */
@@ -223,6 +271,8 @@ uint32_t wf_interrupt_wait_ms_locked(wf_engine *engine, uint64_t now_ms);
 NTSTATUS wf_interrupt_reply(wf_engine *engine, const struct fuse_out_header *header,
     size_t body_size);
 
+#include "engine/access.h"
+
 /* ops */
 wf_op_fn *wf_op_handler(uint32_t kind);
 const char *wf_op_kind_name(uint32_t kind);
@@ -246,6 +296,13 @@ wf_step wf_setinfo_rename(wf_op *op);           /* op_rename.c: both Rename clas
 wf_step wf_setinfo_link(wf_op *op);             /* op_rename.c */
 wf_step wf_op_flush_buffers(wf_op *op);         /* op_flush.c */
 wf_step wf_op_set_volume_information(wf_op *op);    /* op_volume.c */
+wf_step wf_op_file_system_control(wf_op *op);   /* op_reparse.c: reparse point FSCTLs */
+wf_step wf_op_query_security(wf_op *op);        /* op_security.c */
+wf_step wf_op_set_security(wf_op *op);          /* op_security.c */
+/* engine.c: the bytes of Buffer[] a response of this kind has room for (QuerySecurity,
+   QueryEa, SetEa, FileSystemControl: FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX; others 0). A handler
+   that fills it sets rsp->Size to sizeof(FSP_FSCTL_TRANSACT_RSP) + the bytes used. */
+uint32_t wf_op_rsp_buffer_cap(uint32_t kind);
 /* op_setattr.c, shared with Overwrite (nested; sub_state). SETATTR with op->u.setattr.in as
    the caller filled it (FATTR_FH is added when the handle has one); on success the reply's
    attributes are in op->attr and the cache. */
@@ -269,6 +326,39 @@ wf_step wf_walk(wf_op *op, bool to_parent);
 wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_parent);
 /* Makes op->attr valid for op->node: from the cache, or GETATTR (nested; sub_state). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
+/* LOOKUP of op->name in op->node, left as a LOOKUP leaves it (op->call.error,
+   op->u.lookup.out); nothing is cached. On a case-insensitive volume a name that is not
+   there as given is looked for in the directory under case folding (OPENDIR, READDIR,
+   RELEASEDIR) and, when found, op->name becomes the stored name (the one asked is kept in
+   op->fold_name, name_folded set) and that is looked up. Nested (fold_state). */
+wf_step wf_lookup(wf_op *op);
+/* Back to the spelling asked for, after wf_lookup found the name in another case. */
+void wf_lookup_unfold(wf_op *op);
+/* On a case-insensitive volume, turns op->name (a last component that a walk to the parent
+   left, about to be named in UNLINK, RMDIR or RENAME) into the name the file system stores:
+   from the cache, else LOOKUP (cached), else a directory scan. Never fails: a name not
+   found is left as it is. Nothing to do, no round trip, on a case-sensitive volume.
+   Nested (fold_state). */
+wf_step wf_resolve_leaf(wf_op *op);
+
+/* op_ea.c: QueryEa, SetEa; a Create's and an Overwrite's EA buffer; EaSize. */
+wf_step wf_op_query_ea(wf_op *op);
+wf_step wf_op_set_ea(wf_op *op);
+/* A Create's EA list checked before anything is created (none, or reparse data: success). */
+NTSTATUS wf_ea_check_create(wf_op *op);
+/* After a Create made op->node (op->file, in op->parent as op->name): sets the EAs of its
+   EA buffer; when they cannot be set, removes what was made (RELEASE, UNLINK or RMDIR) and
+   frees op->file. op->status says how it went. Nested (ea_state). */
+wf_step wf_ea_create(wf_op *op);
+/* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr) and sets
+   those of the request's EA buffer. op->status. Nested (ea_state). */
+wf_step wf_ea_overwrite(wf_op *op);
+/* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
+void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);
+/* info->EaSize for node, whose attributes attr are being reported: the size its last full
+   EA listing found while the ctime is unchanged since, else 0 (no round trip is spent). */
+void wf_ea_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
+    FSP_FSCTL_FILE_INFO *info);
 
 /* Fills a file info from attributes, with the volume's allocation unit. */
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);

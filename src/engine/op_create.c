@@ -2,6 +2,7 @@
    MKNOD+OPEN, MKDIR, OPEN/OPENDIR), Cleanup (FLUSH, as a POSIX close) and Close (RELEASE /
    RELEASEDIR). */
 #include "engine/engine_internal.h"
+#include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -20,8 +21,9 @@ static uint32_t granted_access(const wf_op *op, bool created)
 {
     uint32_t desired = op->req->Req.Create.DesiredAccess;
     /* MAXIMUM_ALLOWED: the creator of a file gets every right on it (as WinFsp grants);
-       on an existing file, until access checks come (they need the caller's identity),
-       what any reader may do. The file system still decides at OPEN. */
+       on an existing file opened without a caller identity (no access check: access.c
+       grants what the mode allows when there is one), what any reader may do. The file
+       system still decides at OPEN. */
     if (desired & MAXIMUM_ALLOWED)
         desired = (desired & ~MAXIMUM_ALLOWED) |
             (created ? FILE_ALL_ACCESS : FILE_GENERIC_READ | FILE_GENERIC_EXECUTE);
@@ -85,9 +87,17 @@ static void move_up(wf_op *op)
 static uint32_t new_mode(const wf_op *op, bool directory)
 {
     uint32_t mode = (directory ? 0777u : 0666u) & ~op->engine->params.umask;
+    /* A security descriptor's DACL gives the mode exactly, with no umask. */
+    wf_access_sd_mode(op, &mode);
     if (!directory && (op->req->Req.Create.FileAttributes & FILE_ATTRIBUTE_READONLY))
         mode &= ~0222u;
     return mode;
+}
+
+/* The umask sent with a new file: none when its mode came from a security descriptor. */
+static uint32_t new_umask(const wf_op *op)
+{
+    return op->sd_mode_set ? 0 : op->engine->params.umask;
 }
 
 /* Describes OPEN or OPENDIR for the op's file with the given flags. */
@@ -117,7 +127,6 @@ static NTSTATUS open_reply(wf_op *op, wf_file *file)
 /* Describes CREATE, MKNOD or MKDIR of op->name in op->node (the parent). */
 static void create_call(wf_op *op, uint32_t opcode)
 {
-    wf_engine *engine = op->engine;
     bool directory = opcode == FUSE_MKDIR;
     uint32_t mode = new_mode(op, directory);
 
@@ -127,7 +136,7 @@ static void create_call(wf_op *op, uint32_t opcode)
         wf_mem_set(&op->u.create.in, 0, sizeof op->u.create.in);
         op->u.create.in.flags = WF_O_CREAT | WF_O_EXCL | op->file->open_flags;
         op->u.create.in.mode = WF_S_IFREG | mode;
-        op->u.create.in.umask = engine->params.umask;
+        op->u.create.in.umask = new_umask(op);
         wf_call_in(op, &op->u.create.in, sizeof op->u.create.in);
         wf_call_out(op, &op->u.create.entry, sizeof op->u.create.entry);
         wf_call_out(op, &op->u.create.open, sizeof op->u.create.open);
@@ -135,14 +144,14 @@ static void create_call(wf_op *op, uint32_t opcode)
     case FUSE_MKNOD:
         wf_mem_set(&op->u.mknod.in, 0, sizeof op->u.mknod.in);
         op->u.mknod.in.mode = WF_S_IFREG | mode;
-        op->u.mknod.in.umask = engine->params.umask;
+        op->u.mknod.in.umask = new_umask(op);
         wf_call_in(op, &op->u.mknod.in, sizeof op->u.mknod.in);
         wf_call_out(op, &op->u.mknod.out, sizeof op->u.mknod.out);
         break;
     default:
         wf_mem_set(&op->u.mkdir.in, 0, sizeof op->u.mkdir.in);
         op->u.mkdir.in.mode = mode;
-        op->u.mkdir.in.umask = engine->params.umask;
+        op->u.mkdir.in.umask = new_umask(op);
         wf_call_in(op, &op->u.mkdir.in, sizeof op->u.mkdir.in);
         wf_call_out(op, &op->u.mkdir.out, sizeof op->u.mkdir.out);
         break;
@@ -185,7 +194,8 @@ static NTSTATUS check_existing(const wf_op *op)
 {
     uint32_t disposition = create_disposition(op);
     uint32_t options = create_options(op);
-    bool directory = WF_S_ISDIR(op->attr.mode);
+    bool directory = WF_S_ISDIR(op->attr.mode) ||
+        wf_link_is_dir(op->engine, op->node, &op->attr);
     bool readonly = wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY;
 
     if (directory) {
@@ -201,6 +211,9 @@ static NTSTATUS check_existing(const wf_op *op)
             return STATUS_NOT_A_DIRECTORY;
         if (op->req->Req.Create.HasTrailingBackslash)
             return STATUS_OBJECT_NAME_INVALID;
+        /* A link or special file opened itself has no data to replace (link.c). */
+        if (wf_mode_to_reparse_tag(op->attr.mode) && overwrites(disposition))
+            return STATUS_ACCESS_DENIED;
     }
     if (op->req->Req.Create.UserMode && readonly) {
         if (options & FILE_DELETE_ON_CLOSE)
@@ -251,6 +264,15 @@ static wf_file *new_file(wf_op *op, bool directory)
     return file;
 }
 
+/* The walk stopped at a symbolic link that is not the last component (link.c answers). */
+static bool link_on_the_way(wf_op *op)
+{
+    if (!op->node || op->node->nodeid == FUSE_ROOT_ID)
+        return false;
+    wf_cache_get_attr(op->engine->cache, op->node, &op->attr, 0);
+    return WF_S_ISLNK(op->attr.mode);
+}
+
 /* The handle made on the parent before CREATE/MKNOD now belongs to the new node. */
 static void retarget(wf_op *op, wf_file *file)
 {
@@ -285,10 +307,21 @@ wf_step wf_op_create(wf_op *op)
         op->status = STATUS_OBJECT_NAME_INVALID;
         WF_CORO_RETURN(op->state);
     }
-
-    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, true));
+    if (!NT_SUCCESS(op->identity_status)) {
+        op->status = op->identity_status;      /* a caller the host does not know */
+        WF_CORO_RETURN(op->state);
+    }
+    op->status = wf_ea_check_create(op);       /* the EA buffer, checked before anything */
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
+
+    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, true));
+    if (!NT_SUCCESS(op->status)) {
+        /* A symbolic link on the way: the I/O manager goes on from its target. */
+        if (op->status == STATUS_OBJECT_PATH_NOT_FOUND && link_on_the_way(op))
+            WF_AWAIT_CALL(op->state, op->link_state, wf_link_reparse(op, &op->attr));
+        WF_CORO_RETURN(op->state);
+    }
     if (op->name_len == 0) {
         /* The root: it can be opened, nothing more (as WinFsp's FSD rules). */
         if (op->req->Req.Create.OpenTargetDirectory ||
@@ -322,10 +355,7 @@ wf_step wf_op_create(wf_op *op)
             op->attr_fresh = false;
             goto open_existing;
         }
-        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-        wf_call_in(op, op->name, op->name_len + 1);
-        wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_CALL(op->state, op->fold_state, wf_lookup(op));
 
         if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0)) {
             if (op->req->Req.Create.OpenTargetDirectory) {
@@ -365,15 +395,34 @@ wf_step wf_op_create(wf_op *op)
         WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
+        if (op->name_len && wf_mode_to_reparse_tag(op->attr.mode)) {
+            /* A symbolic link or special file: opened itself with FILE_OPEN_REPARSE_POINT
+               (never with OPEN: FUSE cannot open a link, and a FIFO would block), else
+               reparsed, as NTFS does, whatever the disposition. */
+            if (!(options & FILE_OPEN_REPARSE_POINT)) {
+                WF_AWAIT_CALL(op->state, op->link_state, wf_link_reparse(op, &op->attr));
+                WF_CORO_RETURN(op->state);
+            }
+            if (WF_S_ISLNK(op->attr.mode) && disposition != FILE_CREATE)  /* collides anyway */
+                WF_AWAIT_CALL(op->state, op->link_state, wf_link_probe(op, op->node, NULL, 0,
+                    NULL, 0));
+        }
         op->status = check_existing(op);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
+        if (op->access_check) {
+            WF_AWAIT_CALL(op->state, op->access_state, wf_access_open(op,
+                implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0)));
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op->state);
+        }
         file = op->file = new_file(op, WF_S_ISDIR(op->attr.mode));
         if (!file) {
             op->status = STATUS_INSUFFICIENT_RESOURCES;
             WF_CORO_RETURN(op->state);
         }
-        op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, false);
+        op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
+            op->access_granted : granted_access(op, false);
         op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
             overwrites(disposition) ? FILE_OVERWRITTEN : FILE_OPENED;
 
@@ -416,6 +465,10 @@ wf_step wf_op_create(wf_op *op)
         op->status = check_absent(op);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
+        /* Add rights on the parent; the security descriptor's mode and owner. */
+        WF_AWAIT_CALL(op->state, op->access_state, wf_access_create(op));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
         op->rsp->IoStatus.Information = FILE_CREATED;
         op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, true);
 
@@ -436,6 +489,8 @@ wf_step wf_op_create(wf_op *op)
                 op->status = STATUS_INSUFFICIENT_RESOURCES;
                 WF_CORO_RETURN(op->state);
             }
+            WF_AWAIT_CALL(op->state, op->access_state, wf_access_set_owner(op));
+            file = op->file;
             if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
                 wf_engine_enosys(engine, FUSE_OPENDIR))
                 break;
@@ -493,6 +548,8 @@ wf_step wf_op_create(wf_op *op)
         }
 
     allocate:
+        /* The owner and group a security descriptor asked for. */
+        WF_AWAIT_CALL(op->state, op->access_state, wf_access_set_owner(op));
         /* AllocationSize is a hint: reserved without changing the size, when the file
            system can; nothing fails for it. */
         if (op->req->Req.Create.AllocationSize && engine->minor >= 19 &&
@@ -523,12 +580,18 @@ wf_step wf_op_create(wf_op *op)
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
             WF_CORO_RETURN(op->state);
         }
+        if (op->access_check) {
+            WF_AWAIT_CALL(op->state, op->access_state, wf_access_open(op, 0));
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op->state);
+        }
         file = op->file = new_file(op, true);
         if (!file) {
             op->status = STATUS_INSUFFICIENT_RESOURCES;
             WF_CORO_RETURN(op->state);
         }
-        op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, false);
+        op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
+            op->access_granted : granted_access(op, false);
         if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
             wf_engine_enosys(engine, FUSE_OPENDIR))
             break;
@@ -549,10 +612,20 @@ wf_step wf_op_create(wf_op *op)
         WF_CORO_RETURN(op->state);
     }
 
+    if (op->rsp->IoStatus.Information == FILE_CREATED) {
+        /* The Create's EAs go on what it made; if they cannot, it is made undone. */
+        WF_AWAIT_CALL(op->state, op->ea_state, wf_ea_create(op));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+    }
     file = op->file;
+    wf_access_file_opened(op, file);
     op->rsp->Rsp.Create.Opened.UserContext = file->node->nodeid;
     op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)file;
     wf_op_file_info(&op->attr, &op->rsp->Rsp.Create.Opened.FileInfo);
+    wf_ea_file_info(engine, file->node, &op->attr, &op->rsp->Rsp.Create.Opened.FileInfo);
+    wf_link_file_info(engine, file->node, &op->rsp->Rsp.Create.Opened.FileInfo);
+    wf_link_remember_path(op, file);
     if (op->rsp->IoStatus.Information == FILE_CREATED &&
         op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize < op->scratch[1])
         op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize = op->scratch[1];

@@ -161,6 +161,8 @@ wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file)
     WF_AWAIT_CALL(op->sub_state, op->walk_state, wf_walk(op, true));
     if (!NT_SUCCESS(op->status) || op->name_len == 0 || !file)
         WF_CORO_RETURN(op->sub_state);     /* nothing left to delete; never the root */
+    /* A case-insensitive volume: the name as the file system stores it (walk.c). */
+    WF_AWAIT_CALL(op->sub_state, op->fold_state, wf_resolve_leaf(op));
 
     wf_call_begin(op, file->is_directory ? FUSE_RMDIR : FUSE_UNLINK, op->node->nodeid);
     wf_call_in(op, op->name, op->name_len + 1);

@@ -2,6 +2,7 @@
    the marker offset, into WinFsp directory records until the buffer is full or the
    directory ends. */
 #include "engine/engine_internal.h"
+#include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -58,7 +59,7 @@ static bool name_is_valid(const wf_dirent_view *view)
 
 /* Appends one WinFsp directory record; false when it does not fit. */
 static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fuse_attr *attr,
-    bool *bad_name)
+    bool link_dir, bool *bad_name)
 {
     uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
     uint32_t cap = op->req->Req.QueryDirectory.Length;
@@ -80,6 +81,8 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
     wf_mem_set(&info, 0, sizeof info);
     info.Size = (uint16_t)(sizeof info + units * sizeof(uint16_t));
     wf_op_file_info(attr, &info.FileInfo);
+    if (link_dir)
+        info.FileInfo.FileAttributes |= FILE_ATTRIBUTE_DIRECTORY;
     info.NextOffset = view->off;
     uint32_t aligned = (uint32_t)FSP_FSCTL_DEFAULT_ALIGN_UP(info.Size);
     if (aligned > cap - op->done)
@@ -125,7 +128,7 @@ wf_step wf_op_query_directory(wf_op *op)
     bool plus = engine->flags & FUSE_DO_READDIRPLUS;
     wf_dirent_view view;
     struct fuse_attr attr;
-    bool bad_name;
+    bool bad_name, link_dir;
 
     WF_CORO_BEGIN(op->state);
 
@@ -281,7 +284,27 @@ wf_step wf_op_query_directory(wf_op *op)
                 }
             }
 
-            if (!add_dir_info(op, &view, &attr, &bad_name))
+            /* A symbolic link has the directory bit when it leads to a directory: found
+               once per node (READLINK, and a LOOKUP per target component not cached). */
+            link_dir = false;
+            if (WF_S_ISLNK(attr.mode) && !is_dot_or_dotdot(&view)) {
+                op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
+                    wf_engine_now());
+                if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, attr.mode)) {
+                    op->attr = attr;
+                    wf_mem_copy(op->name, view.name, view.namelen);
+                    op->name[view.namelen] = 0;
+                    op->name_len = view.namelen;
+                    WF_AWAIT_CALL(op->state, op->link_state, wf_link_probe(op, op->node2,
+                        file->path, file->path_units, op->name, op->name_len));
+                    dirent_at(op, plus, &view);
+                    attr = op->attr;
+                }
+                link_dir = wf_link_is_dir(engine, op->node2, &attr);
+                wf_cache_release(engine->cache, op->node2);
+                op->node2 = NULL;
+            }
+            if (!add_dir_info(op, &view, &attr, link_dir, &bad_name))
                 goto full;
             if (bad_name)
                 wf_engine_count_bad_name(engine);

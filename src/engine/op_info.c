@@ -1,5 +1,6 @@
 /* op_info.c — QueryInformation: GETATTR unless the attributes are cached. */
 #include "engine/engine_internal.h"
+#include "engine/link.h"
 
 wf_step wf_op_query_information(wf_op *op)
 {
@@ -16,8 +17,11 @@ wf_step wf_op_query_information(wf_op *op)
     wf_cache_ref(engine->cache, op->node);
     op->attr_fresh = false;
     WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
-    if (NT_SUCCESS(op->status))
+    if (NT_SUCCESS(op->status)) {
         wf_op_file_info(&op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
+        wf_ea_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
+        wf_link_file_info(engine, op->node, &op->rsp->Rsp.QueryInformation.FileInfo);
+    }
 
     WF_CORO_END(op->state);
 }

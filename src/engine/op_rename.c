@@ -31,10 +31,15 @@ static void target_from_cache(wf_op *op)
 {
     wf_cache *cache = op->engine->cache;
     uint64_t now = wf_engine_now();
-    wf_node *cached = wf_cache_lookup(cache, op->node, op->name, op->name_len, now);
+    size_t stored_len;
+    wf_node *cached = wf_cache_lookup_stored(cache, op->node, op->name, op->name_len, now,
+        op->fold_name, WF_NAME_MAX, &stored_len);
     if (!cached)
         return;
-    if (wf_cache_get_attr(cache, cached, &op->attr, now)) {
+    /* Only the name as given: on a case-insensitive volume the entry may be another
+       spelling, which target_lookup sorts out. */
+    if (stored_len == op->name_len && wf_mem_compare(op->fold_name, op->name, stored_len) == 0 &&
+        wf_cache_get_attr(cache, cached, &op->attr, now)) {
         op->scratch[0] = cached->nodeid;
         op->scratch[1] |= WF_TARGET_KNOWN;
     }
@@ -51,10 +56,8 @@ static wf_step target_lookup(wf_op *op)
     if (op->scratch[1] & WF_TARGET_KNOWN)
         WF_CORO_RETURN(op->sub_state);
 
-    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-    WF_AWAIT_REPLY(op->sub_state);
+    /* On a case-insensitive volume, a name in another case finds its file (walk.c). */
+    WF_AWAIT_CALL(op->sub_state, op->fold_state, wf_lookup(op));
 
     op->scratch[0] = 0;
     op->scratch[1] |= WF_TARGET_KNOWN;
@@ -145,6 +148,8 @@ wf_step wf_setinfo_rename(wf_op *op)
         op->status = STATUS_ACCESS_DENIED;      /* the root has no name to change */
         WF_CORO_RETURN(op->state);
     }
+    /* On a case-insensitive volume, the name as the file system stores it (walk.c). */
+    WF_AWAIT_CALL(op->state, op->fold_state, wf_resolve_leaf(op));
     op->node2 = op->node;
     op->node = NULL;
     wf_cache_release(engine->cache, op->parent);
@@ -169,11 +174,16 @@ wf_step wf_setinfo_rename(wf_op *op)
         op->status = STATUS_SUCCESS;
         WF_CORO_RETURN(op->state);
     }
+    /* The caller may add to the target directory (and move a directory out of its own). */
+    WF_AWAIT_CALL(op->state, op->access_state, wf_access_rename(op, file, false));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
 
     target_from_cache(op);
-    /* RENAME2 came with protocol 7.23; older file systems do not know the opcode. */
+    /* RENAME2 came with protocol 7.23; older file systems do not know the opcode. Not on a
+       case-insensitive volume: there the target is looked for in every case first. */
     if (!(op->scratch[1] & WF_TARGET_KNOWN) && !replace && engine->minor >= 23 &&
-        !wf_engine_enosys(engine, FUSE_RENAME2)) {
+        !engine->params.case_insensitive && !wf_engine_enosys(engine, FUSE_RENAME2)) {
         /* Atomic: the file system refuses an existing target itself. */
         wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
         op->u.rename.in.newdir = op->node->nodeid;
@@ -204,8 +214,14 @@ wf_step wf_setinfo_rename(wf_op *op)
     WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
+    /* A case-only rename (the target found in another case is the source itself): the new
+       name is the spelling asked for. */
+    if (op->name_folded && op->scratch[0] == file->node->nodeid)
+        wf_lookup_unfold(op);
     if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
         op->status = replace_check(op, replace, ignore_readonly(op));
+        if (NT_SUCCESS(op->status))
+            op->status = wf_access_replace(op);    /* deleting the old target */
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
     }
@@ -260,18 +276,28 @@ wf_step wf_setinfo_link(wf_op *op)
         op->status = STATUS_OBJECT_NAME_INVALID;
         WF_CORO_RETURN(op->state);
     }
+    WF_AWAIT_CALL(op->state, op->access_state, wf_access_rename(op, file, true));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
 
     target_from_cache(op);
-    if (replace) {
+    /* On a case-insensitive volume the target is looked for in every case first. */
+    if (replace || engine->params.case_insensitive) {
         WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
+        if (!replace && op->scratch[0]) {
+            op->status = STATUS_OBJECT_NAME_COLLISION;
+            WF_CORO_RETURN(op->state);
+        }
         if (op->scratch[0] == file->node->nodeid) {
             op->status = STATUS_SUCCESS;        /* already a name of this file */
             WF_CORO_RETURN(op->state);
         }
         if (op->scratch[0]) {
             op->status = replace_check(op, true, false);
+            if (NT_SUCCESS(op->status))
+                op->status = wf_access_replace(op);
             if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op->state);
             /* FUSE has no replacing LINK: the old name goes first. */

@@ -10,7 +10,9 @@
 
 uint32_t wf_mode_for_attributes(uint32_t mode, uint32_t attributes, bool replace)
 {
-    if (WF_S_ISDIR(mode))
+    /* A symbolic link keeps its mode too: Linux has no mode of a link to change, and a
+       chmod would reach its target. */
+    if (WF_S_ISDIR(mode) || (mode & WF_S_IFMT) == WF_S_IFLNK)
         return mode;
     if (attributes & FILE_ATTRIBUTE_READONLY)
         return mode & ~WF_S_IWALL;
@@ -100,6 +102,9 @@ wf_step wf_setinfo_basic(wf_op *op)
 {
     const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
     const uint32_t attributes = op->req->Req.SetInformation.Info.Basic.FileAttributes;
+    /* WinFsp's FSD turns the caller's 0 ("leave them") into all ones and strips NORMAL, so
+       0 here means "no attributes": a read-only file becomes writable again. */
+    const bool set_attributes = attributes != UINT32_MAX;
     struct fuse_setattr_in *in = &op->u.setattr.in;
     int64_t seconds;
 
@@ -107,8 +112,8 @@ wf_step wf_setinfo_basic(wf_op *op)
 
     if (!setinfo_start(op, file))
         WF_CORO_RETURN(op->state);
-    /* FileAttributes 0 means unchanged; otherwise the mode is needed to apply READONLY. */
-    if (attributes) {
+    /* The mode is needed to apply READONLY. */
+    if (set_attributes) {
         WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
@@ -135,7 +140,7 @@ wf_step wf_setinfo_basic(wf_op *op)
         in->ctime = (uint64_t)seconds;
         in->valid |= FATTR_CTIME;
     }
-    if (attributes) {
+    if (set_attributes) {
         uint32_t mode = wf_mode_for_attributes(op->attr.mode, attributes, true);
         if (mode != op->attr.mode) {
             in->mode = mode;

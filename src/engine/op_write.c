@@ -124,7 +124,9 @@ wf_step wf_op_overwrite(wf_op *op)
     op->attr_fresh = false;
     op->status = STATUS_SUCCESS;
 
-    if (mode_matters)
+    /* The EAs are replaced first (op_ea.c), so that a failure leaves the data as it was. */
+    WF_AWAIT_CALL(op->state, op->ea_state, wf_ea_overwrite(op));
+    if (mode_matters && NT_SUCCESS(op->status))
         WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
     if (NT_SUCCESS(op->status)) {
         wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
@@ -143,6 +145,7 @@ wf_step wf_op_overwrite(wf_op *op)
             wf_preallocate(op, file, op->req->Req.Overwrite.AllocationSize));
     if (NT_SUCCESS(op->status)) {
         wf_op_file_info(&op->attr, &op->rsp->Rsp.Overwrite.FileInfo);
+        wf_ea_overwritten(op, &op->rsp->Rsp.Overwrite.FileInfo);
         WF_CORO_RETURN(op->state);
     }
 

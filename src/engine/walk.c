@@ -1,8 +1,24 @@
 /* walk.c — from a Windows path to a FUSE node: one LOOKUP per component the cache cannot
-   answer, and the attributes of the node reached. */
+   answer, and the attributes of the node reached; on a case-insensitive volume, a name not
+   found as given is looked for in its directory under case folding. */
+#include "engine/case_fold.h"
 #include "engine/engine_internal.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
+
+/* Requests that change the volume: a file system without them is read-only. */
+static bool opcode_modifies(uint32_t opcode)
+{
+    switch (opcode) {
+    case FUSE_SETATTR: case FUSE_SYMLINK: case FUSE_MKNOD: case FUSE_MKDIR:
+    case FUSE_UNLINK: case FUSE_RMDIR: case FUSE_RENAME: case FUSE_RENAME2:
+    case FUSE_LINK: case FUSE_WRITE: case FUSE_CREATE: case FUSE_SETXATTR:
+    case FUSE_REMOVEXATTR: case FUSE_FALLOCATE:
+        return true;
+    default:
+        return false;
+    }
+}
 
 NTSTATUS wf_op_errno_status(const wf_op *op)
 {
@@ -13,6 +29,12 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
         return STATUS_CONNECTION_DISCONNECTED;
     case WF_ERR_TOO_BIG:
         return STATUS_INSUFFICIENT_RESOURCES;
+    case WF_ENOSYS:
+        /* A file system that does not implement a change (hello_ll, squashfuse) is a
+           read-only volume to Windows, which knows what to do with that status. */
+        if (opcode_modifies(op->call.opcode))
+            return STATUS_MEDIA_WRITE_PROTECTED;
+        return wf_errno_to_ntstatus(op->call.error);
     default:
         return wf_errno_to_ntstatus(op->call.error);
     }
@@ -90,6 +112,14 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
         }
         op->name_len = (uint32_t)name_len;
         op->name[name_len] = 0;
+        op->name_folded = false;
+        /* A name is about to be looked up in op->node (here, or by the caller when the
+           walk stops at the parent): the caller must be able to search it. */
+        if (op->traverse_check) {
+            WF_AWAIT_CALL(op->walk_state, op->access_state, wf_access_traverse(op));
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op->walk_state);
+        }
         if (to_parent && op->walk_last)
             WF_CORO_RETURN(op->walk_state);
 
@@ -109,10 +139,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
             continue;
         }
 
-        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-        wf_call_in(op, op->name, op->name_len + 1);
-        wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-        WF_AWAIT_REPLY(op->walk_state);
+        WF_AWAIT_CALL(op->walk_state, op->fold_state, wf_lookup(op));
 
         /* A zero nodeid is a negative entry: the name does not exist. */
         if (op->call.error == WF_ENOENT ||
@@ -184,4 +211,242 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     op->attr_fresh = true;
 
     WF_CORO_END(op->sub_state);
+}
+
+/* Case-insensitive lookups ------------------------------------------------------------- */
+
+/* The directory scan reads this much per READDIR, at most. */
+#define WF_FOLD_SCAN_BUFFER (64u * 1024u)
+
+/* What ends a scan and is the lookup's answer too: the file system gone, the request
+   cancelled, a malformed listing. Other errors mean only that the scan found nothing. */
+static bool fold_fatal(int32_t error)
+{
+    return error == WF_ERR_DISCONNECTED || error == WF_EINTR || error == WF_ERR_BAD_REPLY ||
+        error == WF_ERR_TOO_BIG;
+}
+
+/* Exchanges op->name and op->fold_name (the stored spelling the scan found). */
+static void fold_swap_names(wf_op *op)
+{
+    uint32_t n = op->name_len > op->fold_name_len ? op->name_len : op->fold_name_len;
+    for (uint32_t i = 0; i <= n; i++) {
+        char c = op->name[i];
+        op->name[i] = op->fold_name[i];
+        op->fold_name[i] = c;
+    }
+    n = op->name_len;
+    op->name_len = op->fold_name_len;
+    op->fold_name_len = n;
+    op->name_folded = true;
+}
+
+/* Looks at one READDIR reply for a name equal to op->name under folding; the first one
+   goes into op->fold_name. Returns false when the listing is malformed. */
+static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
+{
+    uint32_t pos = 0;
+    while (pos < size) {
+        struct fuse_dirent dirent;
+        if (size - pos < FUSE_NAME_OFFSET)
+            return false;
+        wf_mem_copy(&dirent, op->dirbuf + pos, FUSE_NAME_OFFSET);
+        if (dirent.namelen == 0 || dirent.namelen > size - pos - FUSE_NAME_OFFSET)
+            return false;
+        const char *name = (const char *)op->dirbuf + pos + FUSE_NAME_OFFSET;
+        *last_offset = dirent.off;
+        if (dirent.namelen <= WF_NAME_MAX &&
+            wf_fold_equal(name, dirent.namelen, op->name, op->name_len) &&
+            !(dirent.namelen == 1 && name[0] == '.') &&
+            !(dirent.namelen == 2 && name[0] == '.' && name[1] == '.')) {
+            bool clean = true;
+            for (uint32_t i = 0; i < dirent.namelen; i++)
+                clean = clean && name[i] != '/' && name[i] != 0;
+            if (clean) {
+                wf_mem_copy(op->fold_name, name, dirent.namelen);
+                op->fold_name[dirent.namelen] = 0;
+                op->fold_name_len = dirent.namelen;
+                op->fold_found = true;
+                return true;
+            }
+        }
+        uint32_t reclen = (uint32_t)FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + dirent.namelen);
+        pos = reclen < size - pos ? pos + reclen : size;
+    }
+    return true;
+}
+
+/* Reads op->node's directory (OPENDIR, READDIR until the name or the end, RELEASEDIR) for
+   a name equal to op->name under case folding. Plain READDIR, so that no entry counts a
+   lookup. Leaves op->fold_found (and the name in op->fold_name), and in op->fold_error the
+   error that ended the scan when it is one the lookup must report. Nested (scan_state). */
+static wf_step fold_scan(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    uint64_t last;
+
+    WF_CORO_BEGIN(op->scan_state);
+
+    op->fold_found = false;
+    op->fold_error = 0;
+    op->fold_has_fh = false;
+    op->fold_fh = 0;
+    if (!wf_engine_enosys(engine, FUSE_OPENDIR)) {
+        wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
+        wf_call_begin(op, FUSE_OPENDIR, op->node->nodeid);
+        wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
+        wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
+        WF_AWAIT_REPLY(op->scan_state);
+        if (op->call.error && !(op->call.error == WF_ENOSYS &&
+                (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
+            op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
+            WF_CORO_RETURN(op->scan_state);
+        }
+        if (!op->call.error) {
+            op->fold_has_fh = true;
+            op->fold_fh = op->u.open.out.fh;
+        }
+    }
+
+    wf_mem_free(op->dirbuf);
+    op->dirbuf_size = engine->read_size < WF_FOLD_SCAN_BUFFER ? engine->read_size :
+        WF_FOLD_SCAN_BUFFER;
+    op->dirbuf = wf_mem_alloc(op->dirbuf_size);
+    if (!op->dirbuf) {
+        op->fold_error = WF_ERR_TOO_BIG;
+        goto release;
+    }
+    op->fold_offset = 0;
+    for (;;) {
+        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
+        op->u.read.in.fh = op->fold_fh;
+        op->u.read.in.offset = op->fold_offset;
+        op->u.read.in.size = op->dirbuf_size;
+        wf_call_begin(op, FUSE_READDIR, op->node->nodeid);
+        wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
+        wf_call_out(op, op->dirbuf, op->dirbuf_size);
+        op->call.out_variable = true;
+        WF_AWAIT_REPLY(op->scan_state);
+        if (op->call.error) {
+            op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
+            break;
+        }
+        if (op->call.out_size == 0)
+            break;
+        last = op->fold_offset;
+        if (!fold_match(op, op->call.out_size, &last)) {
+            wf_engine_count_bad_reply(engine);
+            op->fold_error = WF_ERR_BAD_REPLY;
+            break;
+        }
+        if (op->fold_found)
+            break;
+        if (last == op->fold_offset) {
+            /* Offsets that do not advance would bring the same reply forever. */
+            wf_engine_count_bad_reply(engine);
+            break;
+        }
+        op->fold_offset = last;
+    }
+    wf_mem_free(op->dirbuf);
+    op->dirbuf = NULL;
+
+release:
+    if (op->fold_has_fh) {
+        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
+        op->u.release.in.fh = op->fold_fh;
+        wf_call_begin(op, FUSE_RELEASEDIR, op->node->nodeid);
+        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        WF_AWAIT_REPLY(op->scan_state);
+    }
+
+    WF_CORO_END(op->scan_state);
+}
+
+/* The LOOKUP missed: worth a scan on a case-insensitive volume, unless no other spelling
+   of the name can exist. */
+static bool fold_worth_scanning(const wf_op *op)
+{
+    return op->engine->params.case_insensitive &&
+        (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0)) &&
+        !wf_fold_is_caseless(op->name, op->name_len);
+}
+
+wf_step wf_lookup(wf_op *op)
+{
+    WF_CORO_BEGIN(op->fold_state);
+
+    op->name_folded = false;
+    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
+    wf_call_in(op, op->name, op->name_len + 1);
+    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+    WF_AWAIT_REPLY(op->fold_state);
+    if (!fold_worth_scanning(op))
+        WF_CORO_RETURN(op->fold_state);
+
+    WF_AWAIT_CALL(op->fold_state, op->scan_state, fold_scan(op));
+    if (!op->fold_found) {
+        /* As the LOOKUP said: absent — unless the scan itself could not go on. */
+        op->call.error = op->fold_error ? op->fold_error : WF_ENOENT;
+        op->call.out_size = 0;
+        WF_CORO_RETURN(op->fold_state);
+    }
+    fold_swap_names(op);
+    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
+    wf_call_in(op, op->name, op->name_len + 1);
+    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+    WF_AWAIT_REPLY(op->fold_state);
+
+    WF_CORO_END(op->fold_state);
+}
+
+void wf_lookup_unfold(wf_op *op)
+{
+    if (op->name_folded)
+        fold_swap_names(op);
+    op->name_folded = false;
+}
+
+wf_step wf_resolve_leaf(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    size_t stored_len;
+
+    WF_CORO_BEGIN(op->fold_state);
+
+    op->name_folded = false;
+    if (!engine->params.case_insensitive || op->name_len == 0)
+        WF_CORO_RETURN(op->fold_state);
+
+    {
+        wf_node *cached = wf_cache_lookup_stored(engine->cache, op->node, op->name,
+            op->name_len, wf_engine_now(), op->fold_name, WF_NAME_MAX, &stored_len);
+        if (cached) {
+            wf_cache_release(engine->cache, cached);
+            op->fold_name_len = (uint32_t)stored_len;
+            op->fold_name[stored_len] = 0;
+            if (stored_len != op->name_len ||
+                wf_mem_compare(op->fold_name, op->name, stored_len) != 0)
+                fold_swap_names(op);
+            WF_CORO_RETURN(op->fold_state);
+        }
+    }
+
+    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
+    wf_call_in(op, op->name, op->name_len + 1);
+    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+    WF_AWAIT_REPLY(op->fold_state);
+    if (!op->call.error && op->u.lookup.out.nodeid != 0) {
+        /* There as given. The reply counted a lookup: it goes into the cache. */
+        wf_cache_release(engine->cache, wf_cache_insert(engine->cache, op->node, op->name,
+            op->name_len, &op->u.lookup.out, wf_engine_now()));
+        WF_CORO_RETURN(op->fold_state);
+    }
+    if (!fold_worth_scanning(op))
+        WF_CORO_RETURN(op->fold_state);
+    WF_AWAIT_CALL(op->fold_state, op->scan_state, fold_scan(op));
+    if (op->fold_found)
+        fold_swap_names(op);
+
+    WF_CORO_END(op->fold_state);
 }

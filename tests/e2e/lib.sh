@@ -112,6 +112,106 @@ dir_listing() {
     }' "$1"
 }
 
+# ---- suites that run on memfs and on passthrough_ll ------------------------------------
+# use_fs memfs|passthrough_ll: FS names the file system (a prefix for check names), FS_ARGS
+# are the shell's arguments for it, SRC is passthrough_ll's real directory (new and empty
+# at each call) or "" on memfs (which starts empty too).
+FS=""
+SRC=""
+FS_ARGS=()
+use_fs() {
+    FS=$1
+    case $1 in
+    memfs)
+        SRC=""
+        FS_ARGS=(-- "$MEMFS" -f) ;;
+    passthrough_ll)
+        SRC=$(mktemp -d "$E2E_TMP/source.XXXXXX")
+        FS_ARGS=(-- "$PASSTHROUGH_LL" -f -o source="$SRC") ;;
+    *)
+        die "use_fs: no file system '$1'" ;;
+    esac
+}
+
+# fs_script [SHELL-OPTIONS...] <<'EOF' ... EOF: runs the commands on stdin in one shell on
+# the file system use_fs chose; $OUT, $ERR, $STATUS as run_shell leaves them.
+fs_script() {
+    local input
+    input=$(cat)
+    run_shell "$input"$'\n' "$@" "${FS_ARGS[@]}"
+}
+
+# A shell kept running between steps, so that the real directory can be examined while
+# handles are open: session_start [SHELL-OPTIONS...], then session_send COMMAND... (returns
+# once they have run; their output accumulates in $OUT and $ERR), then session_end (leaves
+# the exit status in $STATUS).
+SESSION_PID=""
+SESSION_FD=""
+SESSION_STEP=0
+session_start() {
+    rm -f "$E2E_TMP/session.in"
+    mkfifo "$E2E_TMP/session.in" || die "mkfifo"
+    timeout 120 "$WINFUSE" shell "$@" "${FS_ARGS[@]}" <"$E2E_TMP/session.in" >"$OUT" 2>"$ERR" &
+    SESSION_PID=$!
+    E2E_PIDS+=("$SESSION_PID")
+    exec {SESSION_FD}>"$E2E_TMP/session.in"
+}
+
+session_send() {
+    SESSION_STEP=$((SESSION_STEP + 1))
+    printf '%s\n' "$@" "echo ==step $SESSION_STEP==" >&"$SESSION_FD"
+    wait_for "==step $SESSION_STEP==" "$OUT" 30 || fail "$FS: session step $SESSION_STEP" \
+        "no answer to: $*" "$(tail -n 5 "$ERR")"
+}
+
+session_end() {
+    exec {SESSION_FD}>&-
+    wait "$SESSION_PID"
+    STATUS=$?
+}
+
+# check_out NAME TEXT: stdout has TEXT (a fixed string, within a line); the name is
+# prefixed with the file system's.
+check_out() {
+    check_contains "$FS: $1" "$2" "$OUT"
+}
+
+# check_last NAME TEXT: the last result of the nt family so far (the last stdout line that
+# begins with "nt ") has TEXT.
+check_last() {
+    local line
+    line=$(grep '^nt ' "$OUT" | tail -n 1)
+    case $line in
+    *"$2"*) pass "$FS: $1" ;;
+    *) fail "$FS: $1" "expected a line with: $2" "last nt line:        $line" ;;
+    esac
+}
+
+# check_out_lacks NAME TEXT: stdout has no TEXT.
+check_out_lacks() {
+    check_lacks "$FS: $1" "$2" "$OUT"
+}
+
+# check_fs_eq NAME EXPECTED ACTUAL: check_eq with the file system's name as a prefix.
+check_fs_eq() {
+    check_eq "$FS: $1" "$2" "$3"
+}
+
+# requests OPCODE: how many OPCODE requests `winfuse shell --debug` logged in $ERR.
+requests() {
+    grep -c -- "^devfuse: -> $1 " "$ERR"
+}
+
+# section_of START END: the lines of $OUT from the first line containing START up to the
+# next one containing END (both fixed strings), the marks excluded. With `echo MARK`
+# lines in a script this cuts one step's output out of a session.
+section_of() {
+    SECTION_START=$1 SECTION_END=$2 awk '
+        index($0, ENVIRON["SECTION_START"]) { inside = 1; next }
+        inside && index($0, ENVIRON["SECTION_END"]) { exit }
+        inside { print }' "$OUT"
+}
+
 now_ms() {
     echo $(($(date +%s%N) / 1000000))
 }

@@ -458,7 +458,8 @@ static int fake_fs_main(const char *mode, const char *path)
 static wf_volume *mount_fake(const char *mode, unsigned timeout_ms, char *error, size_t size)
 {
     char *argv[] = { self_path, "--fake-fs", (char *)mode, "{}", NULL };
-    wf_volume_options options = { .fs_argv = argv, .init_timeout_ms = timeout_ms };
+    wf_volume_options options = { .fs_argv = argv, .init_timeout_ms = timeout_ms,
+        .mount = WF_MOUNT_DEVFD };
     return wf_volume_mount(&options, error, size);
 }
 
@@ -509,7 +510,7 @@ static void volume_reports_a_command_that_cannot_run(void **state)
     (void)state;
     char error[256] = "";
     char *argv[] = { "/nonexistent/memfs", "{}", NULL };
-    wf_volume_options options = { .fs_argv = argv };
+    wf_volume_options options = { .fs_argv = argv, .mount = WF_MOUNT_DEVFD };
     assert_null(wf_volume_mount(&options, error, sizeof error));
     assert_string_equal(error, "cannot run /nonexistent/memfs: No such file or directory");
 }
@@ -519,7 +520,7 @@ static void volume_reports_a_channel_closed_before_init(void **state)
     (void)state;
     char error[256] = "";
     char *argv[] = { "/bin/sh", "-c", "exit 0", NULL };
-    wf_volume_options options = { .fs_argv = argv };
+    wf_volume_options options = { .fs_argv = argv, .mount = WF_MOUNT_DEVFD };
     assert_null(wf_volume_mount(&options, error, sizeof error));
     assert_string_equal(error, "file system closed its channel before INIT");
 }
@@ -530,7 +531,8 @@ static void volume_gives_up_on_a_file_system_that_never_answers_init(void **stat
     char error[256] = "";
     /* Reads INIT, never answers, leaves at end of file. */
     char *argv[] = { "/bin/sh", "-c", "exec cat <&${1#/dev/fd/} >/dev/null", "sh", NULL };
-    wf_volume_options options = { .fs_argv = argv, .init_timeout_ms = 200 };
+    wf_volume_options options = { .fs_argv = argv, .init_timeout_ms = 200,
+        .mount = WF_MOUNT_DEVFD };
     uint64_t start = now_ms();
     assert_null(wf_volume_mount(&options, error, sizeof error));
     assert_string_equal(error, "file system did not answer INIT within 200 ms");

@@ -646,6 +646,21 @@ static void create_enosys_falls_back_to_mknod_then_open(void **state)
     mock_free(m);
 }
 
+static void file_system_without_create_or_mknod_is_write_protected(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = submit_create(m, "\\r", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
+    expect_absent(m, "r");
+    mock_request req = mock_expect(m, FUSE_CREATE);
+    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    req = mock_expect(m, FUSE_MKNOD);
+    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    /* hello_ll and squashfuse implement neither: Windows sees a read-only volume. */
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_MEDIA_WRITE_PROTECTED);
+    mock_free(m);
+}
+
 static void allocation_size_is_reserved_with_fallocate_keep_size(void **state)
 {
     (void)state;
@@ -897,6 +912,7 @@ int main(void)
         cmocka_unit_test(cached_file_gone_at_open_is_created_with_open_if),
         cmocka_unit_test(new_file_mode_honours_umask_and_readonly_attribute),
         cmocka_unit_test(create_enosys_falls_back_to_mknod_then_open),
+        cmocka_unit_test(file_system_without_create_or_mknod_is_write_protected),
         cmocka_unit_test(allocation_size_is_reserved_with_fallocate_keep_size),
         cmocka_unit_test(directory_create_sends_mkdir_then_opendir_for_listing),
         cmocka_unit_test(directory_create_of_existing_name_gives_collision_or_opens),

@@ -47,7 +47,10 @@ static uint64_t submit_basic(mock_fs *m, uint64_t handle, uint32_t attributes,
     uint64_t access, uint64_t write, uint64_t change)
 {
     FSP_FSCTL_TRANSACT_REQ *req = setinfo(handle, FileBasicInformation);
-    req->Req.SetInformation.Info.Basic.FileAttributes = attributes;
+    /* attributes are the caller's; WinFsp's FSD sends 0 ("leave them") as all ones and
+       strips FILE_ATTRIBUTE_NORMAL, as src/sys/fileinfo.c does. */
+    req->Req.SetInformation.Info.Basic.FileAttributes =
+        attributes ? attributes & ~(uint32_t)FILE_ATTRIBUTE_NORMAL : UINT32_MAX;
     req->Req.SetInformation.Info.Basic.CreationTime = NT_OF(1000000000, 0);  /* not stored */
     req->Req.SetInformation.Info.Basic.LastAccessTime = access;
     req->Req.SetInformation.Info.Basic.LastWriteTime = write;

@@ -565,10 +565,11 @@ static void create_failure_returns_its_status_and_no_handle(void **state)
     assert_int_equal(information, 0);
     assert_int_equal(fake->logged, 1);      /* no Cleanup or Close for an open that failed */
 
-    /* STATUS_REPARSE is a success code, but there is no handle to give. */
+    /* STATUS_REPARSE is a success code, but there is no handle to give; without a symbolic
+       link buffer to follow, the I/O manager cannot resolve it. */
     fake->create_status = STATUS_REPARSE;
     assert_int_equal(wf_fsd_create_file(fake->fsd, "\\link", FILE_READ_DATA, 0, 0, FILE_OPEN,
-        0, 0, &file, NULL), STATUS_REPARSE);
+        0, 0, &file, NULL), STATUS_REPARSE_POINT_NOT_RESOLVED);
     assert_null(file);
 }
 

@@ -6,21 +6,10 @@
 #include "format.h"
 #include "path.h"
 #include "shell.h"
+#include "win32ops.h"
 #include "winfuse/nt_constants.h"
 
 #define WF_TYPE_CHUNK (64u * 1024u)
-#define WF_SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
-
-/* Resolves argument (NULL: the current directory) into path; prints why not. */
-static bool wf_resolve(wf_shell *shell, const char *command, const char *argument,
-    char *path, size_t size)
-{
-    if (wf_path_resolve(shell->cwd, argument != NULL ? argument : ".", path, size))
-        return true;
-    fflush(stdout);
-    fprintf(stderr, "%s: path too long\n", command);
-    return false;
-}
 
 static NTSTATUS wf_open_directory(wf_shell *shell, const char *path, wf_fsd_file **file)
 {
@@ -35,6 +24,8 @@ static NTSTATUS wf_open_directory(wf_shell *shell, const char *path, wf_fsd_file
 typedef struct wf_dir_totals {
     unsigned files, dirs;
     unsigned long long bytes;
+    wf_fsd *fsd;                /* for the targets of symbolic links */
+    const char *directory;
 } wf_dir_totals;
 
 static bool wf_dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO *info)
@@ -43,7 +34,20 @@ static bool wf_dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO 
     char date[32];
 
     wf_format_time_dir(info->LastWriteTime, date, sizeof date);
-    if (info->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+    if ((info->FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) &&
+        info->ReparseTag == IO_REPARSE_TAG_SYMLINK) {
+        /* As Windows' dir: <SYMLINKD> or <SYMLINK>, the target in brackets. */
+        char path[WF_SHELL_PATH_MAX], target[WF_SHELL_PATH_MAX];
+        bool dir = info->FileAttributes & FILE_ATTRIBUTE_DIRECTORY;
+        if (!wf_win_join(totals->directory, name, path, sizeof path) ||
+            !wf_shell_link_target(totals->fsd, path, target, sizeof target))
+            snprintf(target, sizeof target, "...");
+        printf("%s    %-14s %s [%s]\n", date, dir ? "<SYMLINKD>" : "<SYMLINK>", name, target);
+        if (dir)
+            totals->dirs++;
+        else
+            totals->files++;
+    } else if (info->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
         printf("%s    %-14s %s\n", date, "<DIR>", name);
         totals->dirs++;
     } else {
@@ -59,12 +63,12 @@ bool wf_cmd_dir(wf_shell *shell, int argc, char **argv)
     char path[WF_SHELL_PATH_MAX], directory[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8];
     const char *pattern = NULL;
     wf_fsd_file *file = NULL;
-    wf_dir_totals totals = { 0, 0, 0 };
+    wf_dir_totals totals = { 0, 0, 0, shell->fsd, directory };
     NTSTATUS status;
 
     if (argc > 2)
         return wf_shell_usage("dir [PATH]");
-    if (!wf_resolve(shell, "dir", argc == 2 ? argv[1] : NULL, path, sizeof path))
+    if (!wf_shell_resolve(shell, "dir", argc == 2 ? argv[1] : NULL, path, sizeof path))
         return false;
     snprintf(what, sizeof what, "dir %s", path);
 
@@ -110,7 +114,7 @@ bool wf_cmd_type(wf_shell *shell, int argc, char **argv)
 
     if (argc != 2)
         return wf_shell_usage("type PATH");
-    if (!wf_resolve(shell, "type", argv[1], path, sizeof path))
+    if (!wf_shell_resolve(shell, "type", argv[1], path, sizeof path))
         return false;
     snprintf(what, sizeof what, "type %s", path);
 
@@ -152,14 +156,14 @@ exit:
 
 bool wf_cmd_stat(wf_shell *shell, int argc, char **argv)
 {
-    char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8], text[512];
+    char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8];
     wf_fsd_file *file = NULL;
     FSP_FSCTL_FILE_INFO info;
     NTSTATUS status;
 
     if (argc != 2)
         return wf_shell_usage("stat PATH");
-    if (!wf_resolve(shell, "stat", argv[1], path, sizeof path))
+    if (!wf_shell_resolve(shell, "stat", argv[1], path, sizeof path))
         return false;
     snprintf(what, sizeof what, "stat %s", path);
 
@@ -174,22 +178,7 @@ bool wf_cmd_stat(wf_shell *shell, int argc, char **argv)
         return wf_shell_fail(shell, what, status);
 
     printf("File:           %s\n", path);
-    wf_format_attributes(info.FileAttributes, text, sizeof text);
-    printf("Attributes:     0x%08x %s\n", (unsigned)info.FileAttributes, text);
-    printf("ReparseTag:     0x%08x\n", (unsigned)info.ReparseTag);
-    printf("FileSize:       %llu\n", (unsigned long long)info.FileSize);
-    printf("AllocationSize: %llu\n", (unsigned long long)info.AllocationSize);
-    wf_format_time_iso(info.CreationTime, text, sizeof text);
-    printf("CreationTime:   %s\n", text);
-    wf_format_time_iso(info.LastAccessTime, text, sizeof text);
-    printf("LastAccessTime: %s\n", text);
-    wf_format_time_iso(info.LastWriteTime, text, sizeof text);
-    printf("LastWriteTime:  %s\n", text);
-    wf_format_time_iso(info.ChangeTime, text, sizeof text);
-    printf("ChangeTime:     %s\n", text);
-    printf("IndexNumber:    %llu\n", (unsigned long long)info.IndexNumber);
-    printf("HardLinks:      %u\n", (unsigned)info.HardLinks);
-    printf("EaSize:         %u\n", (unsigned)info.EaSize);
+    wf_print_file_info(&info);
     return true;
 }
 
@@ -207,7 +196,7 @@ bool wf_cmd_cd(wf_shell *shell, int argc, char **argv)
         printf("%s\n", shell->cwd);
         return true;
     }
-    if (!wf_resolve(shell, "cd", argv[1], path, sizeof path))
+    if (!wf_shell_resolve(shell, "cd", argv[1], path, sizeof path))
         return false;
     snprintf(what, sizeof what, "cd %s", path);
     status = wf_open_directory(shell, path, &file);

@@ -1,4 +1,5 @@
-/* cmd_volume.c — the shell's vol command: the volume, and what FUSE INIT negotiated. */
+/* cmd_volume.c — the shell's volume commands: vol (the volume, and what FUSE INIT
+   negotiated) and label. */
 #include <stdio.h>
 
 #include "engine/mappings.h"
@@ -57,5 +58,17 @@ bool wf_cmd_vol(wf_shell *shell, int argc, char **argv)
 
     if (status != STATUS_SUCCESS)
         return wf_shell_fail(shell, "vol", status);
+    return true;
+}
+
+bool wf_cmd_label(wf_shell *shell, int argc, char **argv)
+{
+    NTSTATUS status;
+
+    if (argc > 2)
+        return wf_shell_usage("label [TEXT] (quote a label with blanks)");
+    status = wf_fsd_set_volume_label(shell->fsd, argc == 2 ? argv[1] : "", NULL);
+    if (status != STATUS_SUCCESS)
+        return wf_shell_fail(shell, "label", status);
     return true;
 }

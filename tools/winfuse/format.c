@@ -1,9 +1,11 @@
-/* format.c — how the shell shows NT values: times, attributes, FUSE INIT flags. */
+/* format.c — how the shell shows NT values (times, attributes, file information, FUSE INIT
+   flags) and reads times. */
 #define _POSIX_C_SOURCE 200809L
 #include "format.h"
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -108,6 +110,82 @@ void wf_format_attributes(uint32_t attributes, char *buffer, size_t size)
         { FILE_ATTRIBUTE_RECALL_ON_DATA_ACCESS, "RECALL_ON_DATA_ACCESS" },
     };
     wf_format_flags(attributes, names, sizeof names / sizeof names[0], buffer, size);
+}
+
+void wf_print_file_info(const FSP_FSCTL_FILE_INFO *info)
+{
+    char text[512];
+
+    wf_format_attributes(info->FileAttributes, text, sizeof text);
+    printf("Attributes:     0x%08x %s\n", (unsigned)info->FileAttributes, text);
+    printf("ReparseTag:     0x%08x\n", (unsigned)info->ReparseTag);
+    printf("FileSize:       %llu\n", (unsigned long long)info->FileSize);
+    printf("AllocationSize: %llu\n", (unsigned long long)info->AllocationSize);
+    wf_format_time_iso(info->CreationTime, text, sizeof text);
+    printf("CreationTime:   %s\n", text);
+    wf_format_time_iso(info->LastAccessTime, text, sizeof text);
+    printf("LastAccessTime: %s\n", text);
+    wf_format_time_iso(info->LastWriteTime, text, sizeof text);
+    printf("LastWriteTime:  %s\n", text);
+    wf_format_time_iso(info->ChangeTime, text, sizeof text);
+    printf("ChangeTime:     %s\n", text);
+    printf("IndexNumber:    %llu\n", (unsigned long long)info->IndexNumber);
+    printf("HardLinks:      %u\n", (unsigned)info->HardLinks);
+    printf("EaSize:         %u\n", (unsigned)info->EaSize);
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (valid for every year here). */
+static int64_t wf_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+bool wf_parse_time(const char *text, uint64_t *nt_time)
+{
+    unsigned year, month, day, hour, minute, second, ticks = 0, digits = 0;
+    int consumed = 0;
+    const char *p;
+    int64_t seconds;
+
+    if (strcmp(text, "-1") == 0 || strcmp(text, "-2") == 0) {
+        *nt_time = (uint64_t)strtoll(text, NULL, 10);
+        return true;
+    }
+    if (strchr(text, '-') == NULL) {
+        char *end;
+        if (text[0] < '0' || text[0] > '9')
+            return false;
+        *nt_time = strtoull(text, &end, 0);
+        return *end == '\0';
+    }
+    if (sscanf(text, "%4u-%2u-%2uT%2u:%2u:%2u%n", &year, &month, &day, &hour, &minute,
+            &second, &consumed) != 6 || consumed != 19)
+        return false;
+    p = text + consumed;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+            if (digits < 7)
+                ticks = ticks * 10 + (unsigned)(*p - '0');
+        if (digits == 0)
+            return false;
+        for (; digits < 7; digits++)
+            ticks *= 10;
+    }
+    if (strcmp(p, "Z") != 0 || year < 1601 || month < 1 || month > 12 || day < 1 ||
+        day > 31 || hour > 23 || minute > 59 || second > 60)
+        return false;
+    seconds = wf_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+        second + WF_NT_UNIX_EPOCH_SECONDS;
+    *nt_time = (uint64_t)seconds * WF_NT_TICKS_PER_SECOND + ticks;
+    return true;
 }
 
 void wf_format_fuse_flags(uint64_t flags, char *buffer, size_t size)

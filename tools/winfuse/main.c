@@ -1,7 +1,11 @@
 /* main.c — the `winfuse` command: options and subcommand dispatch. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "host/linux/volume.h"
 #include "shell.h"
 
 #ifndef WF_VERSION
@@ -12,18 +16,94 @@ static void wf_usage(FILE *out)
 {
     fputs(
         "usage: winfuse --help | --version\n"
-        "       winfuse shell [--debug] [-- FS-COMMAND [ARGS...]]\n"
+        "       winfuse shell [--debug] [--mount=MODE] [--as UID:GID[:GROUP,...]]\n"
+        "                     [--case-insensitive] [-- FS-COMMAND [ARGS...]]\n"
+        "       winfuse check [--json] [--only PATTERN]... [--list] [--debug] [--mount=MODE]\n"
+        "                     [--as UID:GID[:GROUP,...]] [--case-insensitive]\n"
+        "                     [-- FS-COMMAND [ARGS...]]\n"
         "\n"
         "shell   Start a FUSE file system on WinFuse and run Windows-style file commands\n"
         "        on it, read from standard input (type `help` in the shell for the list).\n"
-        "        FS-COMMAND is any FUSE file system that accepts /dev/fd/N as its mount\n"
-        "        point (libfuse 3.3 or later); /dev/fd/N is put in place of an argument\n"
-        "        that is exactly {}, or else appended. Without one, the memfs next to this\n"
+        "        FS-COMMAND is any FUSE file system; its mount point (/dev/fd/N or a\n"
+        "        directory, see --mount) is put in place of an argument that is exactly\n"
+        "        {}, or else appended. Without one, the memfs next to this\n"
         "        program runs (or the one WINFUSE_MEMFS names), as `memfs -f`.\n"
         "        --debug prints every FUSE request and reply on stderr.\n"
+        "        --as UID:GID[:GROUP,...] acts as that caller (with those supplementary\n"
+        "        groups): requests carry it and WinFuse checks its access as Linux's\n"
+        "        default_permissions would. Without it, the caller is this process.\n"
+        "        --case-insensitive makes the volume case-insensitive, as NTFS: a name\n"
+        "        matches whatever its case, and keeps the case the file system stores.\n"
+        "        --mount=auto|devfd|fusermount: how the file system gets WinFuse's channel\n"
+        "        (docs/mount.md). devfd: /dev/fd/N as its mount point. fusermount: an empty\n"
+        "        directory, mounted through WinFuse's fusermount3 stand-in in a private\n"
+        "        mount namespace (libfuse 2, Go file systems). auto (the default): devfd for\n"
+        "        a program linked with libfuse 3, else fusermount. Nothing is ever mounted\n"
+        "        in the kernel.\n"
         "        Exit status: 0, 1 when a command failed, 2 when the file system could\n"
-        "        not be mounted.\n",
+        "        not be mounted.\n"
+        "\n"
+        "check   Run the Windows-semantics battery (docs/check.md) against a FUSE file\n"
+        "        system, with FS-COMMAND, --mount, --as, --case-insensitive and --debug\n"
+        "        as for shell: one line per case, PASS, FAIL, READ-ONLY or SKIP. --json\n"
+        "        prints one JSON document instead; --only PATTERN (a glob, repeatable)\n"
+        "        picks cases; --list names them without mounting. A read-only file system\n"
+        "        runs the read-side cases only. Exit status: 0 when no case failed, 1 when\n"
+        "        one did, 2 when the file system could not be mounted.\n",
         out);
+}
+
+/* The commands' options that take their value as the next argument. */
+static const char *const wf_options_with_value[] = { "--as", "--only" };
+
+/* Takes --mount=MODE (or --mount MODE) out of a command's options, before its `--` or its
+   FS-COMMAND, and makes it the process's default for every volume. Returns the new argc,
+   or -1 after a message. */
+static int wf_take_mount_option(int argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *value = NULL;
+        bool takes_value = false;
+        for (size_t k = 0; k < sizeof wf_options_with_value / sizeof *wf_options_with_value; k++)
+            takes_value = takes_value || strcmp(argv[i], wf_options_with_value[k]) == 0;
+        if (i > 0 && takes_value && i + 1 < argc) {
+            argv[out++] = argv[i++];
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (i > 0 && strcmp(argv[i], "--") == 0) {
+            while (i < argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (i > 0 && argv[i][0] != '-') {
+            while (i < argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (strncmp(argv[i], "--mount=", 8) == 0) {
+            value = argv[i] + 8;
+        } else if (strcmp(argv[i], "--mount") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "winfuse: --mount needs auto, devfd or fusermount\n");
+                return -1;
+            }
+            value = argv[++i];
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        wf_mount_mode mode;
+        if (!wf_mount_mode_parse(value, &mode)) {
+            fprintf(stderr, "winfuse: unknown --mount '%s' (auto, devfd or fusermount)\n",
+                value);
+            return -1;
+        }
+        wf_volume_set_default_mount(mode);
+    }
+    argv[out] = NULL;
+    return out;
 }
 
 int main(int argc, char **argv)
@@ -40,8 +120,14 @@ int main(int argc, char **argv)
         printf("winfuse %s\n", WF_VERSION);
         return 0;
     }
-    if (strcmp(argv[1], "shell") == 0)
-        return wf_shell_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "shell") == 0) {
+        int count = wf_take_mount_option(argc - 1, argv + 1);
+        return count < 0 ? 2 : wf_shell_main(count, argv + 1);
+    }
+    if (strcmp(argv[1], "check") == 0) {
+        int count = wf_take_mount_option(argc - 1, argv + 1);
+        return count < 0 ? 2 : wf_check_main(count, argv + 1);
+    }
     fprintf(stderr, "winfuse: unknown command '%s'\n", argv[1]);
     wf_usage(stderr);
     return 2;

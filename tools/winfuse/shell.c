@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_options.h"
+#include "path.h"
+
 #define WF_SHELL_MAX_ARGS 64
 
 typedef struct wf_shell_command {
@@ -24,10 +27,39 @@ static const wf_shell_command wf_shell_commands[] = {
         "list a directory; the last component of PATH may be a pattern (* ? < > \")" },
     { "type", wf_cmd_type, "type PATH", "write a file's contents to stdout" },
     { "stat", wf_cmd_stat, "stat PATH", "show a file's information" },
+    { "attrib", wf_cmd_attrib, "attrib [+R|-R] [+A|-A] [+H|-H] [+S|-S] [+I|-I] [PATH]",
+        "show attributes (PATH may be a pattern), or set and clear them" },
     { "cd", wf_cmd_cd, "cd [PATH]", "change the current directory, or show it" },
+    { "md", wf_cmd_md, "md PATH", "make a directory, and the missing ones above it" },
+    { "mkdir", wf_cmd_md, "mkdir PATH", "the same as md" },
+    { "rd", wf_cmd_rd, "rd PATH", "remove an empty directory" },
+    { "rmdir", wf_cmd_rd, "rmdir PATH", "the same as rd" },
+    { "del", wf_cmd_del, "del [/F] PATH",
+        "delete files; a pattern or a directory deletes the files it matches or holds; "
+        "/F deletes read-only files too" },
+    { "erase", wf_cmd_del, "erase [/F] PATH", "the same as del" },
+    { "ren", wf_cmd_ren, "ren PATH NEWNAME", "rename a file or directory in its directory" },
+    { "rename", wf_cmd_ren, "rename PATH NEWNAME", "the same as ren" },
+    { "move", wf_cmd_move, "move [/Y] OLD NEW",
+        "move or rename (into NEW when it is a directory); /Y replaces an existing NEW" },
+    { "copy", wf_cmd_copy, "copy [/Y] SRC DST",
+        "copy a file within the volume (into DST when it is a directory); "
+        "/Y replaces an existing DST" },
+    { "put", wf_cmd_put, "put LOCAL PATH",
+        "copy a local (Linux) file in, creating or replacing PATH (into it when a directory)" },
+    { "get", wf_cmd_get, "get PATH LOCAL",
+        "copy a file out to a local (Linux) file, created or replaced" },
+    { "echo", wf_cmd_echo, "echo TEXT [>|>> PATH]",
+        "print TEXT, or write it with CRLF to PATH: > replaces the file, >> appends" },
     { "vol", wf_cmd_vol, "vol", "show the volume, and what FUSE INIT negotiated" },
+    { "label", wf_cmd_label, "label [TEXT]", "set the volume label; without TEXT remove it" },
     { "reads", wf_cmd_reads, "reads N PATH [LENGTH]",
         "issue N concurrent reads of LENGTH bytes (4096) at offset 0; report the outcomes" },
+    { "ea", wf_cmd_ea, "ea PATH [NAME=VALUE|NAME=]...",
+        "show a file's extended attributes, or set them (an empty value deletes)" },
+    { "mklink", wf_cmd_mklink, "mklink [/D] LINK TARGET",
+        "make a symbolic link (/D: to a directory); TARGET is kept as given" },
+    { "nt", wf_cmd_nt, "nt CALL ARGS...", "the raw NT calls, every flag (listed below)" },
     { "help", wf_cmd_help, "help", "show this list" },
     { "exit", wf_cmd_exit, "exit", "leave the shell (so does end of input)" },
 };
@@ -65,6 +97,16 @@ bool wf_shell_fail(wf_shell *shell, const char *what, NTSTATUS status)
     return false;
 }
 
+bool wf_shell_resolve(wf_shell *shell, const char *command, const char *argument, char *path,
+    size_t size)
+{
+    if (wf_path_resolve(shell->cwd, argument != NULL ? argument : ".", path, size))
+        return true;
+    fflush(stdout);
+    fprintf(stderr, "%s: path too long\n", command);
+    return false;
+}
+
 bool wf_shell_usage(const char *usage)
 {
     fflush(stdout);
@@ -83,7 +125,10 @@ static bool wf_cmd_help(wf_shell *shell, int argc, char **argv)
         printf("  %-22s %s\n", wf_shell_commands[i].usage, wf_shell_commands[i].help);
     printf("Paths are Windows style (\\dir\\file); / is a separator too. A path that does\n"
         "not begin with \\ or / is relative to the current directory; . and .. work.\n"
-        "Names are case-sensitive. Quote a path that has spaces: type \"\\a b\".\n");
+        "Names are case-sensitive. Quote a path that has spaces: type \"\\a b\"; within\n"
+        "quotes \"\" is a literal quote, the DOS_DOT wildcard: dir \"name\"\"\".\n"
+        "A failing command prints \"COMMAND PATH: STATUS_...\" on stderr.\n\n");
+    wf_cmd_nt_help();
     return true;
 }
 
@@ -96,7 +141,8 @@ static bool wf_cmd_exit(wf_shell *shell, int argc, char **argv)
 }
 
 /* Splits line in place into words: blanks separate, double quotes group (and are
-   dropped); backslashes are ordinary characters, as paths are full of them. */
+   dropped), two double quotes within quotes are one literal quote ("a""b" is a"b, for the
+   DOS_DOT wildcard); backslashes are ordinary characters, as paths are full of them. */
 static int wf_shell_split(char *line, char **argv, int max)
 {
     int argc = 0;
@@ -115,6 +161,10 @@ static int wf_shell_split(char *line, char **argv, int max)
         argv[argc++] = out = in;
         for (; *in != '\0'; in++) {
             if (*in == '"') {
+                if (quoted && in[1] == '"') {
+                    *out++ = *in++;     /* "" within quotes: a literal quote */
+                    continue;
+                }
                 quoted = !quoted;
                 continue;
             }
@@ -132,8 +182,13 @@ static int wf_shell_split(char *line, char **argv, int max)
 static bool wf_shell_run_line(wf_shell *shell, char *line)
 {
     char *argv[WF_SHELL_MAX_ARGS + 1];
-    int argc = wf_shell_split(line, argv, WF_SHELL_MAX_ARGS);
-    size_t i;
+    size_t i = strlen(line);
+    int argc;
+
+    /* The line's end is no part of a word, even inside an unclosed quote. */
+    while (i > 0 && (line[i - 1] == '\n' || line[i - 1] == '\r'))
+        line[--i] = '\0';
+    argc = wf_shell_split(line, argv, WF_SHELL_MAX_ARGS);
 
     if (argc < 0) {
         fprintf(stderr, "too many arguments\n");
@@ -148,28 +203,6 @@ static bool wf_shell_run_line(wf_shell *shell, char *line)
     fflush(stdout);
     fprintf(stderr, "unknown command '%s' (try help)\n", argv[0]);
     return false;
-}
-
-/* The memfs beside this program (or $WINFUSE_MEMFS), as the embedded default. */
-static bool wf_shell_default_fs(char *path, size_t size)
-{
-    const char *env = getenv("WINFUSE_MEMFS");
-    ssize_t n;
-    char *slash;
-
-    if (env != NULL && env[0] != '\0') {
-        snprintf(path, size, "%s", env);
-        return true;
-    }
-    n = readlink("/proc/self/exe", path, size - 1);
-    if (n <= 0 || (size_t)n >= size - sizeof "memfs")
-        return false;
-    path[n] = '\0';
-    slash = strrchr(path, '/');
-    if (slash == NULL)
-        return false;
-    snprintf(slash + 1, size - (size_t)(slash + 1 - path), "memfs");
-    return true;
 }
 
 static void wf_shell_loop(wf_shell *shell)
@@ -202,6 +235,7 @@ int wf_shell_main(int argc, char **argv)
     wf_volume_options options;
     char memfs[WF_SHELL_PATH_MAX], error[512];
     char *default_argv[3];
+    wf_identity identity;
     int i;
 
     memset(&shell, 0, sizeof shell);
@@ -209,8 +243,19 @@ int wf_shell_main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--debug") == 0) {
             options.debug = true;
+        } else if (strcmp(argv[i], "--as") == 0 || strncmp(argv[i], "--as=", 5) == 0) {
+            const char *value = argv[i][4] == '=' ? argv[i] + 5 :
+                i + 1 < argc ? argv[++i] : "";
+            if (!wf_cli_parse_identity(value, &identity)) {
+                fprintf(stderr, "winfuse shell: --as needs UID:GID[:GROUP,...]\n");
+                return 2;
+            }
+            options.identity = &identity;
+        } else if (strcmp(argv[i], "--case-insensitive") == 0) {
+            options.case_insensitive = true;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: winfuse shell [--debug] [-- FS-COMMAND [ARGS...]]\n");
+            printf("usage: winfuse shell [--debug] [--as UID:GID[:GROUP,...]] "
+                "[--case-insensitive] [-- FS-COMMAND [ARGS...]]\n");
             return 0;
         } else if (strcmp(argv[i], "--") == 0) {
             i++;
@@ -225,7 +270,7 @@ int wf_shell_main(int argc, char **argv)
     if (i < argc) {
         options.fs_argv = argv + i;
     } else {
-        if (!wf_shell_default_fs(memfs, sizeof memfs)) {
+        if (!wf_cli_default_fs(memfs, sizeof memfs)) {
             fprintf(stderr, "winfuse shell: cannot find memfs; give a FS-COMMAND\n");
             return 2;
         }
@@ -248,6 +293,7 @@ int wf_shell_main(int argc, char **argv)
 
     wf_shell_loop(&shell);
 
+    wf_shell_close_handles(&shell);
     wf_shell_check_disconnect(&shell);
     wf_volume_unmount(shell.volume);
     return shell.failures ? 1 : 0;

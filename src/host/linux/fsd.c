@@ -7,8 +7,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "engine/case_fold.h"
+#include "engine/ea_map.h"
 #include "engine/mappings.h"
+#include "engine/reparse_map.h"
 #include "winfuse/nt_constants.h"
 
 /* The buffer QueryDirectory hands the file system, as WinFsp's FSD does per request. */
@@ -26,9 +30,15 @@
 /* The rename flags WinFsp's FSD passes on. */
 #define WF_FSD_RENAME_PASSED (FILE_RENAME_REPLACE_IF_EXISTS | FILE_RENAME_POSIX_SEMANTICS | \
     FILE_RENAME_IGNORE_READONLY_ATTRIBUTE)
-/* Req.SetInformation.Info.Rename.AccessToken for ReplaceIfExists: the file system only
-   looks at whether it is set; the stand-in has no token handle to give. */
+/* Req.SetInformation.Info.Rename.AccessToken for ReplaceIfExists when the stand-in has no
+   identity: the file system then only looks at whether it is set. */
 #define WF_FSD_REPLACE_TOKEN 1u
+/* Reparse points on one path at most, as NT allows (its 64th is not followed). */
+#define WF_FSD_REPARSES_MAX 63u
+/* A path a reparse leads to, in UTF-8: each of its UTF-16 units takes 3 bytes at most. */
+#define WF_FSD_REPARSE_PATH_CAP (WF_FSD_MAX_PATH_UNITS * 3u + 1u)
+/* The token handle of the stand-in's identity (the low half of its access tokens). */
+#define WF_FSD_TOKEN_HANDLE 0x5746u
 
 /* One request waiting for its response; lives on the waiting caller's stack. */
 typedef struct wf_fsd_call {
@@ -37,7 +47,10 @@ typedef struct wf_fsd_call {
     uint64_t hint;
     bool done;
     pthread_cond_t done_cond;
-    FSP_FSCTL_TRANSACT_RSP response;
+    /* Where the response's Buffer[] goes, for the kinds that answer with one. */
+    uint8_t *buffer;
+    size_t buffer_cap, buffer_len;
+    FSP_FSCTL_TRANSACT_RSP response;    /* last: its Buffer[] is not copied here */
 } wf_fsd_call;
 
 /* One open file as WinFsp's FSD keeps it (its FSP_FILE_NODE): the path, shared by all the
@@ -81,11 +94,16 @@ struct wf_fsd {
     wf_fsd_cancel_fn *cancel;
     void *cancel_ctx;
     uint64_t allocation_unit;
+    /* From the volume parameters: names compare without case (CaseSensitiveSearch 0); EAs
+       are supported, and keep the case of their names. */
+    bool case_insensitive, ea_supported, ea_case_preserved;
     pthread_mutex_t lock;
     uint64_t last_hint;
     wf_fsd_call *calls;
     wf_fsd_node *nodes;
     uint32_t open_files;
+    bool has_identity;          /* whom the requests act for (wf_fsd_set_identity) */
+    wf_identity identity;
 };
 
 struct wf_fsd_file {
@@ -155,14 +173,17 @@ static void wf_fsd_request_put_name(FSP_FSCTL_TRANSACT_REQ *req, const uint16_t 
 /* Submits req and waits for its response. Registers the call before submitting, since the
    response may arrive inside submit. file is the handle the request works on, so that
    wf_fsd_cancel_file finds it. Returns the response's status. */
-static NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_file *file,
-    FSP_FSCTL_TRANSACT_REQ *req, FSP_FSCTL_TRANSACT_RSP *rsp)
+static NTSTATUS wf_fsd_transact_buffer(wf_fsd *fsd, const wf_fsd_file *file,
+    FSP_FSCTL_TRANSACT_REQ *req, FSP_FSCTL_TRANSACT_RSP *rsp, void *buffer, size_t cap,
+    size_t *len)
 {
     wf_fsd_call call;
     wf_fsd_call **link;
 
     memset(&call, 0, sizeof call);
     call.file = file;
+    call.buffer = buffer;
+    call.buffer_cap = cap;
     pthread_cond_init(&call.done_cond, NULL);
 
     pthread_mutex_lock(&fsd->lock);
@@ -184,10 +205,18 @@ static NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_file *file,
     pthread_cond_destroy(&call.done_cond);
 
     *rsp = call.response;
+    if (len != NULL)
+        *len = call.buffer_len;
     /* A response of another kind is not an answer to this request. */
     if (rsp->Kind != req->Kind)
         return STATUS_INTERNAL_ERROR;
     return (NTSTATUS)rsp->IoStatus.Status;
+}
+
+static NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_file *file,
+    FSP_FSCTL_TRANSACT_REQ *req, FSP_FSCTL_TRANSACT_RSP *rsp)
+{
+    return wf_fsd_transact_buffer(fsd, file, req, rsp, NULL, 0, NULL);
 }
 
 void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response)
@@ -201,6 +230,12 @@ void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response)
     /* A response that matches nothing waiting (a duplicate, a stray) is dropped. */
     if (call != NULL) {
         call->response = *response;
+        /* The Buffer[] the response's Size covers, as much as the waiter has room for. */
+        if (call->buffer != NULL && response->Size > sizeof *response) {
+            size_t n = response->Size - sizeof *response;
+            call->buffer_len = n < call->buffer_cap ? n : call->buffer_cap;
+            memcpy(call->buffer, response->Buffer, call->buffer_len);
+        }
         call->done = true;
         /* Signalled under the lock: the waiter owns call and frees it once it runs. */
         pthread_cond_signal(&call->done_cond);
@@ -222,6 +257,43 @@ wf_fsd *wf_fsd_create(wf_fsd_submit_fn *submit, void *ctx)
     return fsd;
 }
 
+void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity)
+{
+    pthread_mutex_lock(&fsd->lock);
+    fsd->has_identity = identity != NULL;
+    if (identity != NULL)
+        fsd->identity = *identity;
+    pthread_mutex_unlock(&fsd->lock);
+}
+
+bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity)
+{
+    bool known;
+    uint32_t pid = identity->pid;
+
+    if (FSP_FSCTL_TRANSACT_REQ_TOKEN_HANDLE(token) != WF_FSD_TOKEN_HANDLE)
+        return false;
+    pthread_mutex_lock(&fsd->lock);
+    known = fsd->has_identity;
+    if (known) {
+        *identity = fsd->identity;
+        identity->pid = pid;
+    }
+    pthread_mutex_unlock(&fsd->lock);
+    return known;
+}
+
+/* The access token the stand-in's requests carry: this process and the identity's handle;
+   0 without an identity. */
+static uint64_t wf_fsd_token(wf_fsd *fsd)
+{
+    bool known;
+    pthread_mutex_lock(&fsd->lock);
+    known = fsd->has_identity;
+    pthread_mutex_unlock(&fsd->lock);
+    return known ? WF_FSP_ACCESS_TOKEN((uint32_t)getpid(), WF_FSD_TOKEN_HANDLE) : 0;
+}
+
 void wf_fsd_delete(wf_fsd *fsd)
 {
     if (fsd == NULL)
@@ -240,6 +312,9 @@ void wf_fsd_set_volume_params(wf_fsd *fsd, const FSP_FSCTL_VOLUME_PARAMS *params
     uint64_t unit = (uint64_t)params->SectorSize * params->SectorsPerAllocationUnit;
     pthread_mutex_lock(&fsd->lock);
     fsd->allocation_unit = unit != 0 ? unit : 1;
+    fsd->case_insensitive = !params->CaseSensitiveSearch;
+    fsd->ea_supported = params->ExtendedAttributes;
+    fsd->ea_case_preserved = params->CasePreservedExtendedAttributes;
     pthread_mutex_unlock(&fsd->lock);
 }
 
@@ -297,19 +372,32 @@ static NTSTATUS wf_fsd_parse_path(const char *path, uint16_t *name, size_t *unit
     return STATUS_SUCCESS;
 }
 
-static bool wf_fsd_name_equal(const uint16_t *a, size_t a_units, const uint16_t *b,
+/* UTF-16 units equal, under case folding when fold (a case-insensitive volume: NT's upcase
+   table, of which the engine's folding covers the common alphabets). */
+static bool wf_fsd_units_equal(bool fold, const uint16_t *a, const uint16_t *b, size_t units)
+{
+    size_t i;
+    if (!fold)
+        return memcmp(a, b, units * sizeof(uint16_t)) == 0;
+    for (i = 0; i < units; i++)
+        if (a[i] != b[i] && wf_fold_char(a[i]) != wf_fold_char(b[i]))
+            return false;
+    return true;
+}
+
+static bool wf_fsd_name_equal(bool fold, const uint16_t *a, size_t a_units, const uint16_t *b,
     size_t b_units)
 {
-    return a_units == b_units && memcmp(a, b, a_units * sizeof(uint16_t)) == 0;
+    return a_units == b_units && wf_fsd_units_equal(fold, a, b, a_units);
 }
 
 /* True when name lies strictly below the directory dir. */
-static bool wf_fsd_name_below(const uint16_t *name, size_t units, const uint16_t *dir,
-    size_t dir_units)
+static bool wf_fsd_name_below(bool fold, const uint16_t *name, size_t units,
+    const uint16_t *dir, size_t dir_units)
 {
     if (dir_units == 1)
         return units > 1;
-    return units > dir_units && memcmp(name, dir, dir_units * sizeof(uint16_t)) == 0 &&
+    return units > dir_units && wf_fsd_units_equal(fold, name, dir, dir_units) &&
         name[dir_units] == '\\';
 }
 
@@ -319,7 +407,7 @@ static wf_fsd_node *wf_fsd_node_find(wf_fsd *fsd, const uint16_t *name, size_t u
 {
     wf_fsd_node *node;
     for (node = fsd->nodes; node != NULL; node = node->next)
-        if (wf_fsd_name_equal(node->name, node->name_units, name, units))
+        if (wf_fsd_name_equal(fsd->case_insensitive, node->name, node->name_units, name, units))
             return node;
     return NULL;
 }
@@ -496,10 +584,15 @@ static NTSTATUS wf_fsd_overwrite(wf_fsd_file *file, FSP_FSCTL_TRANSACT_REQ *req,
     uint32_t file_attributes, uint64_t allocation_size, bool supersede)
 {
     FSP_FSCTL_TRANSACT_RSP rsp;
+    /* The Create's EA buffer stays where it is in the request, and Overwrite names it. */
+    uint16_t size = req->Size;
+    FSP_FSCTL_TRANSACT_BUF ea = req->Req.Create.EaIsReparsePoint ?
+        (FSP_FSCTL_TRANSACT_BUF){ 0, 0 } : req->Req.Create.Ea;
 
     memset(req, 0, sizeof *req);
     req->Version = sizeof *req;
-    req->Size = sizeof *req;
+    req->Size = ea.Size ? size : sizeof *req;
+    req->Req.Overwrite.Ea = ea;
     req->Kind = FspFsctlTransactOverwriteKind;
     req->Req.Overwrite.UserContext = file->user_context;
     req->Req.Overwrite.UserContext2 = file->user_context2;
@@ -518,11 +611,64 @@ NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
         create_disposition, create_options, allocation_size, 0, file, information);
 }
 
-NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
+/* An EA buffer for a Create, as the I/O manager and WinFsp's FSD check it. */
+static NTSTATUS wf_fsd_check_create_ea(wf_fsd *fsd, const void *ea, uint32_t ea_length,
+    uint32_t create_options)
+{
+    uint32_t error_offset;
+    if (ea_length == 0)
+        return STATUS_SUCCESS;
+    if (!fsd->ea_supported)
+        return STATUS_EAS_NOT_SUPPORTED;
+    if (create_options & FILE_NO_EA_KNOWLEDGE)
+        return STATUS_ACCESS_DENIED;
+    return wf_ea_check(ea, ea_length, &error_offset);
+}
+
+/* What the I/O manager does with a Create's STATUS_REPARSE: the path to open instead, in
+   UTF-8, or why there is none. WinFsp's FSD hands on a symbolic link's substitute name,
+   prefixed with the volume's name when it is SYMLINK_FLAG_RELATIVE (a path from this
+   volume's root), as it is; the stand-in has no other volume, so only the first kind can
+   be followed. A tag other than IO_REPARSE_TAG_SYMLINK has no handler here, as on a stock
+   Windows for the NFS tag: STATUS_IO_REPARSE_TAG_NOT_HANDLED. */
+static NTSTATUS wf_fsd_reparse_path(const FSP_FSCTL_TRANSACT_RSP *rsp, const uint8_t *buffer,
+    size_t len, char *path, size_t cap)
+{
+    const FSP_FSCTL_TRANSACT_BUF *data = &rsp->Rsp.Create.Reparse.Buffer;
+    uint16_t *target;
+    size_t units, n;
+    uint32_t flags;
+    NTSTATUS status;
+
+    if (rsp->IoStatus.Information != IO_REPARSE_TAG_SYMLINK)
+        return rsp->IoStatus.Information == 0 /* IO_REPARSE: a device path */ ?
+            STATUS_REPARSE_POINT_NOT_RESOLVED : STATUS_IO_REPARSE_TAG_NOT_HANDLED;
+    if ((size_t)data->Offset + data->Size > len ||
+        wf_reparse_validate(buffer + data->Offset, data->Size) != STATUS_SUCCESS)
+        return STATUS_REPARSE_POINT_NOT_RESOLVED;
+    target = malloc(WF_FSD_MAX_PATH_UNITS * sizeof *target);
+    if (target == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    status = wf_reparse_get_symlink(buffer + data->Offset, data->Size, target,
+        WF_FSD_MAX_PATH_UNITS, &units, &flags);
+    if (status != STATUS_SUCCESS || !(flags & SYMLINK_FLAG_RELATIVE) || units == 0 ||
+        target[0] != '\\' ||
+        wf_utf16_to_utf8(target, units, path, cap - 1, &n) != STATUS_SUCCESS)
+        status = STATUS_REPARSE_POINT_NOT_RESOLVED;
+    else
+        path[n] = '\0';
+    free(target);
+    return status;
+}
+
+/* One Create; STATUS_REPARSE leaves the path to open instead in reparse_path. */
+static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const char *path,
     uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
     uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
-    uint32_t flags, wf_fsd_file **file, uint32_t *information)
+    uint32_t flags, const void *ea, uint32_t ea_length, wf_fsd_file **file,
+    uint32_t *information, uint8_t *reparse, char *reparse_path, size_t reparse_cap)
 {
+    size_t reparse_len = 0;
     uint16_t name[WF_FSD_MAX_PATH_UNITS];
     size_t units = 0, node_units;
     bool trailing, target_directory = (flags & WF_FSD_OPEN_TARGET_DIRECTORY) != 0;
@@ -539,6 +685,8 @@ NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
 
     status = wf_fsd_check_create(desired_access, share_access, create_disposition,
         create_options, flags);
+    if (status == STATUS_SUCCESS)
+        status = wf_fsd_check_create_ea(fsd, ea, ea_length, create_options);
     if (status != STATUS_SUCCESS)
         goto exit;
     status = wf_fsd_parse_path(path, name, &units, &trailing);
@@ -579,21 +727,37 @@ NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
         goto exit;
     }
     wf_fsd_request_put_name(req, name, units);
+    if (ea_length) {
+        /* WinFsp's FSD: a request that cannot hold it is an invalid parameter. */
+        if (req->Size + (size_t)ea_length > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
+            status = STATUS_INVALID_PARAMETER;
+            goto exit;
+        }
+        req->Req.Create.Ea = wf_fsd_request_append(req, ea, ea_length);
+    }
     req->Req.Create.CreateOptions = (create_disposition << 24) | (create_options & 0xffffffu);
     req->Req.Create.FileAttributes = create_attributes;
     req->Req.Create.AllocationSize = allocation_size;
-    req->Req.Create.AccessToken = 0;
+    /* The caller's token; HasTraversePrivilege stays clear (Windows gives everyone bypass
+       traverse checking; the stand-in's callers are traverse-checked, as on Linux). */
+    req->Req.Create.AccessToken = wf_fsd_token(fsd);
     req->Req.Create.DesiredAccess = access;
     req->Req.Create.GrantedAccess = 0;
     req->Req.Create.ShareAccess = share_access;
     req->Req.Create.UserMode = 1;
     req->Req.Create.OpenTargetDirectory = target_directory;
-    req->Req.Create.CaseSensitive = 1;
+    req->Req.Create.CaseSensitive = !fsd->case_insensitive;
     req->Req.Create.HasTrailingBackslash = trailing;
 
-    status = wf_fsd_transact(fsd, NULL, req, &rsp);
+    status = wf_fsd_transact_buffer(fsd, NULL, req, &rsp, reparse,
+        FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX, &reparse_len);
+    if (status == STATUS_REPARSE) {
+        status = wf_fsd_reparse_path(&rsp, reparse, reparse_len, reparse_path, reparse_cap);
+        if (status == STATUS_SUCCESS)
+            status = STATUS_REPARSE;
+    }
     if (status != STATUS_SUCCESS)
-        goto exit;      /* STATUS_REPARSE too: the stand-in follows no reparse points */
+        goto exit;
 
     f->fsd = fsd;
     f->user_context = rsp.Rsp.Create.Opened.UserContext;
@@ -660,6 +824,176 @@ exit:
         pthread_mutex_destroy(&f->dir_lock);
     }
     free(f);
+    free(req);
+    return status;
+}
+
+/* NtCreateFile: a Create, and again at the new path each time the file system answers
+   STATUS_REPARSE (a symbolic link on the way), as the I/O manager does, up to NT's limit
+   of reparse points on a path. */
+static NTSTATUS wf_fsd_create_common(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    uint32_t flags, const void *ea, uint32_t ea_length, wf_fsd_file **file,
+    uint32_t *information)
+{
+    uint8_t *reparse = malloc(FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX);
+    char *paths = malloc(2 * WF_FSD_REPARSE_PATH_CAP);
+    NTSTATUS status = STATUS_INSUFFICIENT_RESOURCES;
+    unsigned reparses;
+
+    *file = NULL;
+    if (information != NULL)
+        *information = 0;
+    for (reparses = 0; reparse != NULL && paths != NULL; reparses++) {
+        /* The new path goes into the half of paths the current one is not in. */
+        char *next = paths + (reparses % 2) * WF_FSD_REPARSE_PATH_CAP;
+        if (reparses > WF_FSD_REPARSES_MAX) {
+            status = STATUS_REPARSE_POINT_NOT_RESOLVED;
+            break;
+        }
+        status = wf_fsd_create_once(fsd, path, desired_access, file_attributes, share_access,
+            create_disposition, create_options, allocation_size, flags, ea, ea_length, file,
+            information, reparse, next, WF_FSD_REPARSE_PATH_CAP);
+        if (status != STATUS_REPARSE)
+            break;
+        path = next;
+    }
+    free(paths);
+    free(reparse);
+    return status;
+}
+
+NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    uint32_t flags, wf_fsd_file **file, uint32_t *information)
+{
+    return wf_fsd_create_common(fsd, path, desired_access, file_attributes, share_access,
+        create_disposition, create_options, allocation_size, flags, NULL, 0, file,
+        information);
+}
+
+NTSTATUS wf_fsd_create_file_ea(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    const void *ea, uint32_t ea_length, wf_fsd_file **file, uint32_t *information)
+{
+    return wf_fsd_create_common(fsd, path, desired_access, file_attributes, share_access,
+        create_disposition, create_options, allocation_size, 0, ea, ea_length, file,
+        information);
+}
+
+/* ---- Extended attributes --------------------------------------------------------------- */
+
+NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint32_t *bytes)
+{
+    wf_fsd *fsd = file->fsd;
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    uint8_t *list = NULL, *out = buffer;
+    size_t list_len = 0;
+    uint32_t pos, used = 0, last = WF_EA_NONE, error_offset;
+    bool all = true;
+    wf_ea_view ea;
+    NTSTATUS status;
+
+    *bytes = 0;
+    if (!fsd->ea_supported)
+        return STATUS_INVALID_DEVICE_REQUEST;   /* WinFsp: "do we support Ea?" */
+    if (!(file->granted_access & FILE_READ_EA))
+        return STATUS_ACCESS_DENIED;            /* NtQueryEaFile checks the handle's access */
+    req = wf_fsd_request_new(FspFsctlTransactQueryEaKind);
+    list = malloc(FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX);
+    if (req == NULL || list == NULL) {
+        status = STATUS_INSUFFICIENT_RESOURCES;
+        goto exit;
+    }
+    req->Req.QueryEa.UserContext = file->user_context;
+    req->Req.QueryEa.UserContext2 = file->user_context2;
+    status = wf_fsd_transact_buffer(fsd, file, req, &rsp, list,
+        FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX, &list_len);
+    if (status != STATUS_SUCCESS)
+        goto exit;
+    /* The list must lie within the response; its last entry may link on (WinFsp allows
+       that of a file system, and ends the list there). */
+    if (rsp.Rsp.QueryEa.Ea.Offset != 0 || rsp.Rsp.QueryEa.Ea.Size > list_len) {
+        status = STATUS_EA_LIST_INCONSISTENT;
+        goto exit;
+    }
+    list_len = rsp.Rsp.QueryEa.Ea.Size;
+    for (pos = 0; pos < list_len;) {
+        uint32_t at = pos;
+        if (!wf_ea_next(list, (uint32_t)list_len, &pos, &ea))
+            break;
+        if (pos >= list_len)
+            memset(list + at, 0, 4);
+    }
+    status = wf_ea_check(list, (uint32_t)list_len, &error_offset);
+    if (status != STATUS_SUCCESS) {
+        status = STATUS_EA_LIST_INCONSISTENT;
+        goto exit;
+    }
+    /* NtQueryEaFile of the whole list from the start: as many entries as fit. */
+    for (pos = 0; pos < list_len && wf_ea_next(list, (uint32_t)list_len, &pos, &ea);) {
+        uint32_t entry, value_at, room;
+        if (!wf_ea_begin(out, length, used, ea.name, ea.name_len, &entry, &value_at, &room) ||
+            room < ea.value_len) {
+            all = false;
+            break;
+        }
+        if (!fsd->ea_case_preserved)
+            for (uint32_t i = 0; i < ea.name_len; i++)
+                if (out[entry + WF_EA_HEADER_SIZE + i] >= 'a' &&
+                    out[entry + WF_EA_HEADER_SIZE + i] <= 'z')
+                    out[entry + WF_EA_HEADER_SIZE + i] -= 'a' - 'A';
+        memcpy(out + value_at, ea.value, ea.value_len);
+        wf_ea_end(out, entry, ea.name_len, ea.value_len, &used, &last);
+        out[entry + 4] = ea.flags;
+    }
+    *bytes = used;
+    if (list_len == 0)
+        status = STATUS_NO_EAS_ON_FILE;
+    else if (used == 0)
+        status = STATUS_BUFFER_TOO_SMALL;
+    else if (!all)
+        status = STATUS_BUFFER_OVERFLOW;
+exit:
+    free(list);
+    free(req);
+    return status;
+}
+
+NTSTATUS wf_fsd_set_ea(wf_fsd_file *file, const void *buffer, uint32_t length,
+    FSP_FSCTL_FILE_INFO *info)
+{
+    wf_fsd *fsd = file->fsd;
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    uint32_t error_offset;
+    NTSTATUS status;
+
+    if (info != NULL)
+        memset(info, 0, sizeof *info);
+    if (!fsd->ea_supported)
+        return STATUS_INVALID_DEVICE_REQUEST;
+    /* NtSetEaFile checks the handle's access; the FSD the list. */
+    if (!(file->granted_access & FILE_WRITE_EA))
+        return STATUS_ACCESS_DENIED;
+    status = wf_ea_check(buffer, length, &error_offset);
+    if (status != STATUS_SUCCESS)
+        return status;
+    if (sizeof(FSP_FSCTL_TRANSACT_REQ) + (size_t)length > FSP_FSCTL_TRANSACT_REQ_SIZEMAX)
+        return STATUS_INVALID_PARAMETER;
+    req = wf_fsd_request_new(FspFsctlTransactSetEaKind);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    req->Req.SetEa.UserContext = file->user_context;
+    req->Req.SetEa.UserContext2 = file->user_context2;
+    req->Req.SetEa.Ea = wf_fsd_request_append(req, buffer, length);
+    status = wf_fsd_transact(fsd, file, req, &rsp);
+    if (status == STATUS_SUCCESS && info != NULL)
+        *info = rsp.Rsp.SetEa.FileInfo;
     free(req);
     return status;
 }
@@ -961,8 +1295,10 @@ static NTSTATUS wf_fsd_rename_check(wf_fsd *fsd, const wf_fsd_node *own,
     if (old_name && !own->is_directory && own->handles == 1)
         return STATUS_SUCCESS;
     for (node = fsd->nodes; node != NULL; node = node->next) {
-        bool below = wf_fsd_name_below(node->name, node->name_units, name, units);
-        if (!below && !wf_fsd_name_equal(node->name, node->name_units, name, units))
+        bool below = wf_fsd_name_below(fsd->case_insensitive, node->name, node->name_units,
+            name, units);
+        if (!below && !wf_fsd_name_equal(fsd->case_insensitive, node->name, node->name_units,
+                name, units))
             continue;
         if (!old_name && below)
             return STATUS_ACCESS_DENIED;
@@ -988,14 +1324,16 @@ static void wf_fsd_rename_nodes(wf_fsd *fsd, wf_fsd_node *own, const uint16_t *n
     memcpy(old_name, own->name, old_units * sizeof(uint16_t));
     for (node = fsd->nodes; node != NULL; node = next) {
         next = node->next;
-        if (node != own && wf_fsd_name_equal(node->name, node->name_units, new_name, new_units))
+        if (node != own && wf_fsd_name_equal(fsd->case_insensitive, node->name,
+                node->name_units, new_name, new_units))
             wf_fsd_node_unlist(fsd, node);
     }
     for (node = fsd->nodes; node != NULL; node = next) {
         size_t rest = node->name_units - old_units;
         next = node->next;
         if (node == own ||
-            !wf_fsd_name_below(node->name, node->name_units, old_name, old_units))
+            !wf_fsd_name_below(fsd->case_insensitive, node->name, node->name_units, old_name,
+                old_units))
             continue;
         if (new_units + rest > WF_FSD_MAX_PATH_UNITS) {
             wf_fsd_node_unlist(fsd, node);
@@ -1018,7 +1356,7 @@ static NTSTATUS wf_fsd_rename_or_link(wf_fsd_file *file, const char *new_path, u
     wf_fsd *fsd = file->fsd;
     uint16_t name[WF_FSD_MAX_PATH_UNITS];
     size_t units = 0;
-    bool trailing, posix, same = false;
+    bool trailing, posix, same = false, exact = false;
     uint32_t info_class;
     FSP_FSCTL_TRANSACT_REQ *req = NULL;
     FSP_FSCTL_FILE_INFO info;
@@ -1055,7 +1393,11 @@ static NTSTATUS wf_fsd_rename_or_link(wf_fsd_file *file, const char *new_path, u
         status = wf_fsd_rename_check(fsd, file->node, file->node->name, file->node->name_units,
             true, posix);
     if (status == STATUS_SUCCESS) {
-        same = wf_fsd_name_equal(file->node->name, file->node->name_units, name, units);
+        /* A name equal but for case (case-insensitive volume) is not checked as another
+           file's, yet still goes to the file system: only the very same name does not. */
+        same = wf_fsd_name_equal(fsd->case_insensitive, file->node->name,
+            file->node->name_units, name, units);
+        exact = wf_fsd_name_equal(false, file->node->name, file->node->name_units, name, units);
         if (!same || link)
             status = wf_fsd_rename_check(fsd, file->node, name, units, false, posix);
     }
@@ -1065,13 +1407,16 @@ static NTSTATUS wf_fsd_rename_or_link(wf_fsd_file *file, const char *new_path, u
     if (status != STATUS_SUCCESS)
         goto exit;
     /* Exactly the same name: nothing to do, once the checks have passed (as NTFS). */
-    if (same && !link)
+    if (exact && !link)
         goto exit;
 
     req->Req.SetInformation.Info.Rename.NewFileName =
         wf_fsd_request_append_name(req, name, units);
-    req->Req.SetInformation.Info.Rename.AccessToken =
-        (flags & FILE_RENAME_REPLACE_IF_EXISTS) ? WF_FSD_REPLACE_TOKEN : 0;
+    if (flags & FILE_RENAME_REPLACE_IF_EXISTS) {
+        req->Req.SetInformation.Info.Rename.AccessToken = wf_fsd_token(fsd);
+        if (req->Req.SetInformation.Info.Rename.AccessToken == 0)
+            req->Req.SetInformation.Info.Rename.AccessToken = WF_FSD_REPLACE_TOKEN;
+    }
     req->Req.SetInformation.Info.RenameEx.Flags = link ?
         flags & FILE_RENAME_REPLACE_IF_EXISTS : flags;
     status = wf_fsd_set_info_transact(file, req, &info);
@@ -1183,14 +1528,14 @@ NTSTATUS wf_fsd_set_volume_label(wf_fsd *fsd, const char *label, FSP_FSCTL_VOLUM
 
 /* ---- QueryDirectory -------------------------------------------------------------------- */
 
-/* FsRtlIsNameInExpression, case-sensitive, over UTF-16 units. The expression runs as a set
+/* FsRtlIsNameInExpression over UTF-16 units (IgnoreCase on a case-insensitive volume). The expression runs as a set
    of positions (an NFA), one step per name unit: no backtracking, no recursion.
    *  zero or more units             ?  exactly one unit
    <  zero or more units, up to and including the name's last '.', never past it
    >  one unit, or nothing at a '.' or at the end of the name
    "  a '.', or nothing at the end of the name */
 static bool wf_fsd_name_in_expression(const uint16_t *expr, size_t m,
-    const uint16_t *name, size_t n, bool *cur, bool *next)
+    const uint16_t *name, size_t n, bool ignore_case, bool *cur, bool *next)
 {
     size_t i, j, last_dot = SIZE_MAX;
 
@@ -1245,7 +1590,8 @@ static bool wf_fsd_name_in_expression(const uint16_t *expr, size_t m,
                     next[i + 1] = true;
                 break;
             default:
-                if (expr[i] == c)
+                if (expr[i] == c ||
+                    (ignore_case && wf_fold_char(expr[i]) == wf_fold_char(c)))
                     next[i + 1] = true;
                 break;
             }
@@ -1367,7 +1713,8 @@ static NTSTATUS wf_fsd_dir_next(wf_fsd_file *file, wf_fsd_dir *dir, bool single,
             dir->have_marker = true;
 
             if (!dir->match_all && !wf_fsd_name_in_expression(dir->pattern,
-                    dir->pattern_units, name, units, dir->states[0], dir->states[1]))
+                    dir->pattern_units, name, units, file->fsd->case_insensitive,
+                    dir->states[0], dir->states[1]))
                 continue;
             if (wf_utf16_to_utf8(name, units, dir->name, sizeof dir->name - 1, &name_len) !=
                 STATUS_SUCCESS)
@@ -1578,4 +1925,120 @@ NTSTATUS wf_fsd_close(wf_fsd_file *file)
     free(file->dir);
     free(file);
     return cleanup_status != STATUS_SUCCESS ? cleanup_status : close_status;
+}
+
+/* ---- Reparse points -------------------------------------------------------------------- */
+
+/* FSCTL_SET_REPARSE_POINT and FSCTL_DELETE_REPARSE_POINT: the request carries the file's
+   name and the input buffer after it, as WinFsp's FSD builds it. NTFS wants one of these
+   rights on the handle for either. */
+static NTSTATUS wf_fsd_reparse_write(wf_fsd_file *file, uint32_t code, const void *buffer,
+    uint32_t length)
+{
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    NTSTATUS status;
+
+    if (buffer == NULL || length == 0)
+        return STATUS_INVALID_BUFFER_SIZE;
+    if (!(file->granted_access & (FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_ATTRIBUTES)))
+        return STATUS_ACCESS_DENIED;
+    req = wf_fsd_request_new(FspFsctlTransactFileSystemControlKind);
+    if (req == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    wf_fsd_request_put_file_name(req, file);
+    if (req->Size + (size_t)length > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
+        free(req);
+        return STATUS_IO_REPARSE_DATA_INVALID;
+    }
+    req->Req.FileSystemControl.UserContext = file->user_context;
+    req->Req.FileSystemControl.UserContext2 = file->user_context2;
+    req->Req.FileSystemControl.FsControlCode = code;
+    req->Req.FileSystemControl.Buffer = wf_fsd_request_append(req, buffer, length);
+    /* An absolute (NT namespace) link target is never on this volume: the stand-in has no
+       NT namespace to find it in. */
+    req->Req.FileSystemControl.TargetOnFileSystem = 0;
+    status = wf_fsd_transact(file->fsd, file, req, &rsp);
+    free(req);
+    return status;
+}
+
+NTSTATUS wf_fsd_get_reparse_point(wf_fsd_file *file, void *buffer, uint32_t length,
+    uint32_t *bytes)
+{
+    FSP_FSCTL_TRANSACT_REQ *req;
+    FSP_FSCTL_TRANSACT_RSP rsp;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    NTSTATUS status;
+
+    *bytes = 0;
+    if (buffer == NULL || length == 0)
+        return STATUS_INVALID_USER_BUFFER;
+    req = wf_fsd_request_new(FspFsctlTransactFileSystemControlKind);
+    data = malloc(FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX);
+    if (req == NULL || data == NULL) {
+        status = STATUS_INSUFFICIENT_RESOURCES;
+        goto exit;
+    }
+    wf_fsd_request_put_file_name(req, file);
+    req->Req.FileSystemControl.UserContext = file->user_context;
+    req->Req.FileSystemControl.UserContext2 = file->user_context2;
+    req->Req.FileSystemControl.FsControlCode = FSCTL_GET_REPARSE_POINT;
+    status = wf_fsd_transact_buffer(file->fsd, file, req, &rsp, data,
+        FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX, &len);
+    if (status != STATUS_SUCCESS)
+        goto exit;
+    /* WinFsp's FSD checks the answer before any of it reaches the caller. */
+    if ((size_t)rsp.Rsp.FileSystemControl.Buffer.Offset + rsp.Rsp.FileSystemControl.Buffer.Size >
+            len) {
+        status = STATUS_IO_REPARSE_DATA_INVALID;
+        goto exit;
+    }
+    status = wf_reparse_validate(data + rsp.Rsp.FileSystemControl.Buffer.Offset,
+        rsp.Rsp.FileSystemControl.Buffer.Size);
+    if (status != STATUS_SUCCESS)
+        goto exit;
+    if (rsp.Rsp.FileSystemControl.Buffer.Size > length) {
+        status = STATUS_BUFFER_TOO_SMALL;
+        goto exit;
+    }
+    memcpy(buffer, data + rsp.Rsp.FileSystemControl.Buffer.Offset,
+        rsp.Rsp.FileSystemControl.Buffer.Size);
+    *bytes = rsp.Rsp.FileSystemControl.Buffer.Size;
+exit:
+    free(data);
+    free(req);
+    return status;
+}
+
+NTSTATUS wf_fsd_set_reparse_point(wf_fsd_file *file, const void *buffer, uint32_t length)
+{
+    NTSTATUS status;
+
+    if (buffer == NULL || length == 0)
+        return STATUS_INVALID_BUFFER_SIZE;
+    status = wf_reparse_validate(buffer, length);
+    if (status != STATUS_SUCCESS)
+        return status;
+    return wf_fsd_reparse_write(file, FSCTL_SET_REPARSE_POINT, buffer, length);
+}
+
+NTSTATUS wf_fsd_delete_reparse_point(wf_fsd_file *file, const void *buffer, uint32_t length)
+{
+    const uint8_t *p = buffer;
+    uint32_t tag;
+
+    if (buffer == NULL || length == 0)
+        return STATUS_INVALID_BUFFER_SIZE;
+    /* Only the header: 8 bytes, or 24 with the GUID a third-party tag has; no data. */
+    if ((length != WF_REPARSE_HEADER_SIZE && length != WF_REPARSE_GUID_HEADER_SIZE) ||
+        p[4] != 0 || p[5] != 0)
+        return STATUS_IO_REPARSE_DATA_INVALID;
+    tag = wf_reparse_tag(buffer);
+    if (tag == IO_REPARSE_TAG_RESERVED_ZERO || tag == IO_REPARSE_TAG_RESERVED_ONE)
+        return STATUS_IO_REPARSE_TAG_INVALID;
+    if (!(tag & WF_REPARSE_TAG_MICROSOFT) && length != WF_REPARSE_GUID_HEADER_SIZE)
+        return STATUS_IO_REPARSE_DATA_INVALID;
+    return wf_fsd_reparse_write(file, FSCTL_DELETE_REPARSE_POINT, buffer, length);
 }

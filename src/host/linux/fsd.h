@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "winfuse/engine.h"
 #include "winfuse/ntstatus.h"
 #include "winfuse/winfsp_abi.h"
 
@@ -21,6 +22,15 @@ wf_fsd *wf_fsd_create(wf_fsd_submit_fn *submit, void *ctx);
    (SectorSize * SectorsPerAllocationUnit) rounds FileAllocationInformation. Without them
    allocation sizes pass unrounded. */
 void wf_fsd_set_volume_params(wf_fsd *fsd, const FSP_FSCTL_VOLUME_PARAMS *params);
+/* The caller the stand-in acts for (copied; its pid is ignored: the token carries this
+   process's). From then on every Create, and every rename that replaces, carries an access
+   token naming it, which wf_fsd_resolve_token turns back into the identity: the engine's
+   identity callback. Creates never claim the traverse privilege, so traverse checks are
+   made. NULL: no identity, requests carry no token (the default). */
+void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity);
+/* The identity behind a token this stand-in issued (identity->pid is left as the caller
+   set it); false for any other token. */
+bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity);
 /* Frees the stand-in; every file must have been closed. */
 void wf_fsd_delete(wf_fsd *fsd);
 /* The response to a request this stand-in submitted (an engine completion callback). */
@@ -40,6 +50,23 @@ NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
     uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
     uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
     uint32_t flags, wf_fsd_file **file, uint32_t *information);
+/* NtCreateFile with an EA buffer (a FILE_FULL_EA_INFORMATION list), checked as the I/O
+   manager checks it: the file system sets the EAs on a file it creates, and replaces a
+   file's EAs with them when it overwrites or supersedes it (an empty buffer: ea_length 0). */
+NTSTATUS wf_fsd_create_file_ea(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    const void *ea, uint32_t ea_length, wf_fsd_file **file, uint32_t *information);
+/* NtQueryEaFile of the whole list from its start (no name list, RestartScan): as many
+   FILE_FULL_EA_INFORMATION entries as fit in buffer, *bytes their length.
+   STATUS_NO_EAS_ON_FILE when the file has none, STATUS_BUFFER_TOO_SMALL when not even the
+   first fits, STATUS_BUFFER_OVERFLOW when not all do. */
+NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint32_t *bytes);
+/* NtSetEaFile: each entry sets its EA, or deletes it when its value is empty. The handle
+   needs FILE_WRITE_EA; the list is checked first (STATUS_EA_LIST_INCONSISTENT,
+   STATUS_INVALID_EA_NAME). */
+NTSTATUS wf_fsd_set_ea(wf_fsd_file *file, const void *buffer, uint32_t length,
+    FSP_FSCTL_FILE_INFO *info);
 NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t length,
     uint32_t *bytes_read);
 NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info);
@@ -90,6 +117,25 @@ NTSTATUS wf_fsd_set_volume_label(wf_fsd *fsd, const char *label, FSP_FSCTL_VOLUM
 #define WF_FSD_RETURN_SINGLE_ENTRY  0x2u
 NTSTATUS wf_fsd_query_directory_once(wf_fsd_file *file, const char *pattern, uint32_t flags,
     wf_fsd_dir_entry_fn *entry, void *ctx);
+
+/* Reparse points (symbolic links, and POSIX special files as NFS reparse points). A Create
+   whose path meets a link is answered STATUS_REPARSE and made again at the path the link
+   leads to, as the I/O manager does (63 times at most: STATUS_REPARSE_POINT_NOT_RESOLVED);
+   FILE_OPEN_REPARSE_POINT opens the link itself. A link whose target lies outside the
+   volume (an absolute NT path), and tags without a handler (NFS:
+   STATUS_IO_REPARSE_TAG_NOT_HANDLED), cannot be followed here.
+   FSCTL_GET_REPARSE_POINT: the file's REPARSE_DATA_BUFFER into buffer (*bytes long);
+   STATUS_BUFFER_TOO_SMALL when it does not fit, STATUS_NOT_A_REPARSE_POINT. */
+NTSTATUS wf_fsd_get_reparse_point(wf_fsd_file *file, void *buffer, uint32_t length,
+    uint32_t *bytes);
+/* FSCTL_SET_REPARSE_POINT, checked as WinFsp's FSD does (FsRtlValidateReparsePointBuffer's
+   rules; FILE_WRITE_DATA, FILE_APPEND_DATA or FILE_WRITE_ATTRIBUTES on the handle). As
+   CreateSymbolicLinkW: create the file or directory (FILE_CREATE with
+   FILE_OPEN_REPARSE_POINT), then set a symbolic link buffer on it. */
+NTSTATUS wf_fsd_set_reparse_point(wf_fsd_file *file, const void *buffer, uint32_t length);
+/* FSCTL_DELETE_REPARSE_POINT: buffer is the 8-byte header (24 for a third-party tag) with
+   the file's tag and no data. */
+NTSTATUS wf_fsd_delete_reparse_point(wf_fsd_file *file, const void *buffer, uint32_t length);
 
 /* Cancellation: cancel every request in progress on this handle (as CancelIoEx does); the
    stand-in asks its owner through the cancel callback with each request's Hint. */

@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/linux/mount_guard.h"
+#include "host/linux/mount_ns.h"
+
 /* af_unix refuses a datagram that does not leave this much of the sender's sndbuf free.
    Only the first guess depends on it: the probe below has the last word. */
 #define WF_CHANNEL_SNDBUF_SLACK 32
@@ -159,14 +162,23 @@ static char **wf_launcher_build_argv(char *const argv[], char *fd_path)
     return out;
 }
 
-/* Runs in the forked child: only async-signal-safe calls until exec. A failure's errno
-   goes back through error_fd, which exec closes on success. */
-static void __attribute__((noreturn)) wf_launcher_child(char **argv, int daemon_fd,
-    int devnull, int error_fd)
+/* What a child that could not exec reports through its status pipe. */
+typedef struct wf_launcher_failure {
+    int err;
+    int step;                   /* WF_LAUNCHER_STEP_EXEC, or a wf_mount_ns_enter step */
+} wf_launcher_failure;
+
+#define WF_LAUNCHER_STEP_EXEC (-1)
+#define WF_LAUNCHER_STEP_SETUP (-2)
+
+/* Runs in the forked child: only async-signal-safe calls until exec. A failure goes back
+   through error_fd, which exec closes on success. */
+static void __attribute__((noreturn)) wf_launcher_child(char **argv, const wf_mount_ns *ns,
+    int daemon_fd, int devnull, int error_fd)
 {
     struct sigaction dfl;
     sigset_t none;
-    int err;
+    wf_launcher_failure failure = { 0, WF_LAUNCHER_STEP_SETUP };
 
     /* The host may block signals in its threads or ignore SIGPIPE; the file system
        starts from the defaults. */
@@ -191,10 +203,26 @@ static void __attribute__((noreturn)) wf_launcher_child(char **argv, int daemon_
         close_range(3, (unsigned)daemon_fd - 1, CLOSE_RANGE_CLOEXEC);
     close_range((unsigned)daemon_fd + 1, ~0u, CLOSE_RANGE_CLOEXEC);
 
-    execvp(argv[0], argv);
+    if (ns) {
+        int step = 0;
+        failure.err = wf_mount_ns_enter(ns, &step);
+        if (failure.err) {
+            failure.step = step;
+            goto report;
+        }
+        failure.step = WF_LAUNCHER_STEP_EXEC;
+        execvpe(argv[0], argv, wf_mount_ns_environ(ns));
+    } else {
+        /* /dev/fd/N as is: nothing can mount on a socket anyway, so the guard is a second
+           line here, and a kernel without seccomp filters goes without it. */
+        (void)wf_mount_guard_install();
+        failure.step = WF_LAUNCHER_STEP_EXEC;
+        execvp(argv[0], argv);
+    }
 fail:
-    err = errno;
-    while (write(error_fd, &err, sizeof err) < 0 && errno == EINTR)
+    failure.err = errno;
+report:
+    while (write(error_fd, &failure, sizeof failure) < 0 && errno == EINTR)
         ;
     _exit(127);
 }
@@ -202,14 +230,55 @@ fail:
 int wf_launcher_start(wf_launcher *launcher, char *const argv[], char *error,
     size_t error_size)
 {
+    wf_launcher_options options;
+    memset(&options, 0, sizeof options);
+    options.argv = argv;
+    return wf_launcher_start_with(launcher, &options, error, error_size);
+}
+
+/* Moves fd to a number at least WF_LAUNCHER_DAEMON_FD_MIN, close-on-exec. */
+static int wf_launcher_raise(int *fd)
+{
+    if (*fd >= WF_LAUNCHER_DAEMON_FD_MIN)
+        return 0;
+    int raised = fcntl(*fd, F_DUPFD_CLOEXEC, WF_LAUNCHER_DAEMON_FD_MIN);
+    if (raised < 0)
+        return errno;
+    close(*fd);
+    *fd = raised;
+    return 0;
+}
+
+/* The one-line reason a child gave for not running. */
+static void wf_launcher_describe_failure(const wf_launcher_failure *failure, ssize_t got,
+    const wf_mount_ns *ns, const char *command, char *error, size_t error_size)
+{
+    char step[512];
+    int err = got == (ssize_t)sizeof *failure ? failure->err : EIO;
+
+    if (got == (ssize_t)sizeof *failure && failure->step >= 0 && ns) {
+        snprintf(error, error_size, "cannot make the private mount namespace for %s: %s: %s",
+            command, wf_mount_ns_step_name(ns, failure->step, step, sizeof step),
+            strerror(err));
+        return;
+    }
+    snprintf(error, error_size, "cannot run %s: %s", command, strerror(err));
+}
+
+int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *options,
+    char *error, size_t error_size)
+{
+    char *const *argv = options->argv;
     int fds[2] = { -1, -1 };
     int status_pipe[2] = { -1, -1 };
     int devnull = -1;
     char **child_argv = NULL;
-    char fd_path[32];
+    char *mount_point = NULL;
+    wf_mount_ns *ns = NULL;
     uint32_t max_message = 0;
     int result = -1;
-    int err, child_errno = 0;
+    int err;
+    wf_launcher_failure failure;
     ssize_t got;
     pid_t pid;
 
@@ -221,12 +290,24 @@ int wf_launcher_start(wf_launcher *launcher, char *const argv[], char *error,
         goto out;
     }
     err = wf_channel_create(fds, &max_message);
+    if (!err)
+        err = wf_launcher_raise(&fds[1]);
     if (err) {
         snprintf(error, error_size, "cannot create the channel: %s", strerror(err));
         goto out;
     }
-    snprintf(fd_path, sizeof fd_path, "/dev/fd/%d", fds[1]);
-    child_argv = wf_launcher_build_argv(argv, fd_path);
+    if (options->mount_namespace) {
+        ns = wf_mount_ns_create(options->helper, fds[1], error, error_size);
+        if (!ns) {
+            launcher->namespace_failed = true;
+            goto out;
+        }
+    }
+    if (ns && options->directory)
+        mount_point = strdup(wf_mount_ns_mount_point(ns));
+    else if (asprintf(&mount_point, "/dev/fd/%d", fds[1]) < 0)
+        mount_point = NULL;
+    child_argv = mount_point ? wf_launcher_build_argv(argv, mount_point) : NULL;
     if (!child_argv) {
         snprintf(error, error_size, "cannot run %s: %s", argv[0], strerror(ENOMEM));
         goto out;
@@ -239,7 +320,7 @@ int wf_launcher_start(wf_launcher *launcher, char *const argv[], char *error,
 
     pid = fork();
     if (pid == 0)
-        wf_launcher_child(child_argv, fds[1], devnull, status_pipe[1]);
+        wf_launcher_child(child_argv, ns, fds[1], devnull, status_pipe[1]);
     if (pid < 0) {
         snprintf(error, error_size, "cannot run %s: %s", argv[0], strerror(errno));
         goto out;
@@ -252,14 +333,14 @@ int wf_launcher_start(wf_launcher *launcher, char *const argv[], char *error,
     close(status_pipe[1]);
     status_pipe[1] = -1;
 
-    while ((got = read(status_pipe[0], &child_errno, sizeof child_errno)) < 0 && errno == EINTR)
+    while ((got = read(status_pipe[0], &failure, sizeof failure)) < 0 && errno == EINTR)
         ;
     if (got > 0) {
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
-        snprintf(error, error_size, "cannot run %s: %s", argv[0],
-            strerror(got == (ssize_t)sizeof child_errno ? child_errno : EIO));
+        wf_launcher_describe_failure(&failure, got, ns, argv[0], error, error_size);
+        launcher->namespace_failed = got == (ssize_t)sizeof failure && failure.step >= 0;
         goto out;
     }
 
@@ -267,6 +348,10 @@ int wf_launcher_start(wf_launcher *launcher, char *const argv[], char *error,
     fds[0] = -1;
     launcher->pid = pid;
     launcher->max_message = max_message;
+    launcher->mount_point = mount_point;
+    mount_point = NULL;
+    launcher->ns = ns;
+    ns = NULL;
     result = 0;
 
 out:
@@ -277,6 +362,8 @@ out:
     if (devnull >= 0)
         close(devnull);
     free(child_argv);
+    free(mount_point);
+    wf_mount_ns_destroy(ns);
     if (fds[1] >= 0)
         close(fds[1]);
     if (fds[0] >= 0)
@@ -319,17 +406,28 @@ void wf_launcher_close_channel(wf_launcher *launcher)
     }
 }
 
+/* What start kept besides the channel and the process. */
+static void wf_launcher_release(wf_launcher *launcher)
+{
+    wf_mount_ns_destroy(launcher->ns);
+    launcher->ns = NULL;
+    free(launcher->mount_point);
+    launcher->mount_point = NULL;
+}
+
 void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms)
 {
     wf_launcher_close_channel(launcher);
-    if (wf_launcher_reap(launcher, grace_ms))
-        return;
-    kill(launcher->pid, SIGTERM);
-    if (wf_launcher_reap(launcher, grace_ms))
-        return;
-    kill(launcher->pid, SIGKILL);
-    /* Bounded even now: a process stuck in the kernel stays a zombie rather than hang us. */
-    (void)wf_launcher_reap(launcher, 5000);
+    if (!wf_launcher_reap(launcher, grace_ms)) {
+        kill(launcher->pid, SIGTERM);
+        if (!wf_launcher_reap(launcher, grace_ms)) {
+            kill(launcher->pid, SIGKILL);
+            /* Bounded even now: a process stuck in the kernel stays a zombie rather than
+               hang us. */
+            (void)wf_launcher_reap(launcher, 5000);
+        }
+    }
+    wf_launcher_release(launcher);
 }
 
 void wf_launcher_describe_status(int wait_status, char *buffer, size_t size)

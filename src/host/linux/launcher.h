@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct wf_mount_ns;
+
 /* The message the channel is sized for: libfuse's read buffer, 256 pages of data plus a
    page for the headers (the largest FUSE message libfuse and the Linux kernel exchange). */
 #define WF_LAUNCHER_WANT_MESSAGE ((1u << 20) + 4096u)
@@ -17,6 +19,12 @@
    sending one each way. Returns 0 or an errno. */
 int wf_channel_create(int fds[2], uint32_t *max_message);
 
+/* The daemon's end of the channel gets a number at least this high: a daemon that hands
+   files to its own children by number must not cover it (Go's ExtraFiles become 3, 4, ...;
+   bazil/fuse and go-fuse pass fusermount one, as 3). Kept below 10, which is as far as a
+   POSIX shell's redirections reach. */
+#define WF_LAUNCHER_DAEMON_FD_MIN 5
+
 typedef struct wf_launcher {
     int fd;                     /* our end of the channel; -1 once closed */
     pid_t pid;                  /* the direct child */
@@ -24,7 +32,21 @@ typedef struct wf_launcher {
     bool status_known;          /* false when someone else reaped it (SIGCHLD ignored) */
     int wait_status;            /* its waitpid status, when reaped and known */
     uint32_t max_message;       /* largest message the channel carries */
+    char *mount_point;          /* what the file system was given: /dev/fd/N or a directory */
+    struct wf_mount_ns *ns;     /* the private mount namespace it runs in, or NULL */
+    bool namespace_failed;      /* after a failed start: entering the namespace failed */
 } wf_launcher;
+
+typedef struct wf_launcher_options {
+    char *const *argv;          /* the file system command; argv[0] is searched in PATH */
+    /* Run it in a private mount namespace where our fusermount helper stands in for the
+       system's and nothing can be mounted (mount_ns.h). */
+    bool mount_namespace;
+    /* With mount_namespace: give it an empty directory of the namespace as its mount point
+       instead of /dev/fd/N, for a file system that must mount through the helper. */
+    bool directory;
+    const char *helper;         /* the helper program; NULL: wf_mount_ns_find_helper */
+} wf_launcher_options;
 
 /* Creates the channel and runs argv[0] (searched in PATH) with the daemon's end passed as
    "/dev/fd/N": in place of every argument that is exactly "{}", or else appended. The child
@@ -34,6 +56,13 @@ typedef struct wf_launcher {
    directory"), and *launcher holds nothing. */
 int wf_launcher_start(wf_launcher *launcher, char *const argv[], char *error,
     size_t error_size);
+
+/* The same with options: in a private mount namespace the daemon's end is also named by
+   WINFUSE_DEVFUSE_FD in its environment, for the helper, and the mount point put in place
+   of "{}" (or appended) is /dev/fd/N or the namespace's directory. On failure,
+   launcher->namespace_failed tells whether the namespace could not be made. */
+int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *options,
+    char *error, size_t error_size);
 
 /* Reaps the direct child once it has exited, waiting up to timeout_ms for that (0: only
    look). Returns true once it is reaped. A daemonizing file system's direct child exits
@@ -45,7 +74,8 @@ void wf_launcher_close_channel(wf_launcher *launcher);
 
 /* Closes our end, then gives the direct child grace_ms to exit, then SIGTERM and grace_ms
    more, then SIGKILL; reaps it. Only the direct child is signalled: a daemonized
-   grandchild exits by itself on end of file. */
+   grandchild exits by itself on end of file. Then frees what the start kept (the mount
+   namespace's private directory goes). */
 void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms);
 
 /* Describes a waitpid status: "exited with status 1", "was killed by signal 9 (Killed)". */

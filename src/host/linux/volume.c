@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "host/linux/devfuse.h"
+#include "host/linux/fuse_library.h"
 #include "host/linux/launcher.h"
 
 #define WF_VOLUME_INIT_TIMEOUT_MS 10000u
@@ -23,6 +24,15 @@
 #define WF_VOLUME_GRACE_MS 2000u
 /* What the Linux kernel offers by default (32 pages); the engine does no readahead itself. */
 #define WF_VOLUME_MAX_READAHEAD (128u * 1024u)
+
+/* Why one attempt to mount failed: auto mode tries another door after some. */
+typedef enum wf_volume_failure {
+    WF_VOLUME_FAILED,               /* nothing another door would change */
+    WF_VOLUME_FAILED_NAMESPACE,     /* the private mount namespace could not be made */
+    WF_VOLUME_FAILED_EARLY_EXIT,    /* the file system went away before INIT */
+} wf_volume_failure;
+
+static wf_mount_mode wf_volume_default_mount = WF_MOUNT_AUTO;
 
 struct wf_volume {
     wf_engine *engine;
@@ -42,6 +52,28 @@ static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
 {
     wf_volume *volume = ctx;
     wf_engine_submit(volume->engine, request);
+}
+
+/* The engine's identity callback: the tokens are the stand-in's. */
+static bool wf_volume_identity(void *host, uint64_t token, wf_identity *identity)
+{
+    wf_volume *volume = host;
+    return volume->fsd != NULL && wf_fsd_resolve_token(volume->fsd, token, identity);
+}
+
+/* This process as a caller: its uid, gid and supplementary groups. */
+static void wf_volume_own_identity(wf_identity *identity)
+{
+    gid_t groups[WF_IDENTITY_MAX_GROUPS];
+    int count = getgroups(WF_IDENTITY_MAX_GROUPS, groups);
+
+    memset(identity, 0, sizeof *identity);
+    identity->uid = (uint32_t)getuid();
+    identity->gid = (uint32_t)getgid();
+    identity->pid = (uint32_t)getpid();
+    /* More groups than fit: getgroups refuses, and only the primary group counts. */
+    for (int i = 0; i < count; i++)
+        identity->groups[identity->group_count++] = (uint32_t)groups[i];
 }
 
 /* CancelIoEx on a stand-in handle: the engine interrupts the request with that Hint. */
@@ -74,9 +106,10 @@ static bool wf_volume_child_failed(wf_volume *volume, uint32_t wait_ms, char *er
 }
 
 /* Waits for the INIT reply. A daemonizing file system's first process exits 0 and is no
-   sign of anything; an unsuccessful exit is its own report of failure. */
-static bool wf_volume_wait_init(wf_volume *volume, unsigned timeout_ms, char *error,
-    size_t error_size)
+   sign of anything; an unsuccessful exit is its own report of failure. *early_exit tells
+   that the file system went away before answering. */
+static bool wf_volume_wait_init(wf_volume *volume, unsigned timeout_ms, bool *early_exit,
+    char *error, size_t error_size)
 {
     uint64_t deadline = wf_volume_now_ms() + timeout_ms;
     uint64_t seen = 0;
@@ -94,10 +127,13 @@ static bool wf_volume_wait_init(wf_volume *volume, unsigned timeout_ms, char *er
         if (wf_devfuse_closed(volume->devfuse)) {
             if (!wf_volume_child_failed(volume, WF_VOLUME_EXIT_STATUS_MS, error, error_size))
                 snprintf(error, error_size, "file system closed its channel before INIT");
+            *early_exit = true;
             return false;
         }
-        if (wf_volume_child_failed(volume, 0, error, error_size))
+        if (wf_volume_child_failed(volume, 0, error, error_size)) {
+            *early_exit = true;
             return false;
+        }
         uint64_t now = wf_volume_now_ms();
         if (now >= deadline) {
             snprintf(error, error_size, "file system did not answer INIT within %u ms",
@@ -123,20 +159,28 @@ static void wf_volume_free(wf_volume *volume, uint32_t drain_ms)
     free(volume);
 }
 
-wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t error_size)
+/* One attempt: starts the file system as launch says, and waits for its INIT reply. */
+static wf_volume *wf_volume_try(const wf_volume_options *options,
+    const wf_launcher_options *launch, wf_volume_failure *failure, char *error,
+    size_t error_size)
 {
     wf_volume *volume = calloc(1, sizeof *volume);
     wf_engine_params params;
     wf_devfuse_options pump;
     NTSTATUS status;
+    bool early_exit = false;
     int err;
 
+    *failure = WF_VOLUME_FAILED;
     if (!volume) {
         snprintf(error, error_size, "out of memory");
         goto fail;
     }
-    if (wf_launcher_start(&volume->launcher, options->fs_argv, error, error_size) != 0)
+    if (wf_launcher_start_with(&volume->launcher, launch, error, error_size) != 0) {
+        if (volume->launcher.namespace_failed)
+            *failure = WF_VOLUME_FAILED_NAMESPACE;
         goto fail;
+    }
     volume->launched = true;
 
     /* Bigger messages than libfuse's buffer buy nothing and cost buffer space. */
@@ -150,6 +194,8 @@ wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t
     params.umask = 022;
     params.complete = wf_volume_complete;
     params.host = volume;
+    params.identity = wf_volume_identity;
+    params.case_insensitive = options->case_insensitive;
     status = wf_engine_create(&params, &volume->engine);
     if (status != STATUS_SUCCESS) {
         snprintf(error, error_size, "cannot create the engine (channel carries %u bytes): %s",
@@ -162,6 +208,13 @@ wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t
         goto fail;
     }
     wf_fsd_set_cancel(volume->fsd, wf_volume_cancel, volume);
+    if (options->identity != NULL) {
+        wf_fsd_set_identity(volume->fsd, options->identity);
+    } else {
+        wf_identity own;
+        wf_volume_own_identity(&own);
+        wf_fsd_set_identity(volume->fsd, &own);
+    }
     {
         FSP_FSCTL_VOLUME_PARAMS volume_params;
         wf_engine_get_volume_params(volume->engine, &volume_params);
@@ -177,15 +230,120 @@ wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t
         snprintf(error, error_size, "cannot start the channel pump: %s", strerror(err));
         goto fail;
     }
+    if (options->debug) {
+        char how[512];
+        wf_volume_describe_mount(volume, how, sizeof how);
+        fprintf(stderr, "winfuse: %s gets its channel as %s\n", launch->argv[0], how);
+    }
     if (!wf_volume_wait_init(volume, options->init_timeout_ms ? options->init_timeout_ms :
-            WF_VOLUME_INIT_TIMEOUT_MS, error, error_size))
+            WF_VOLUME_INIT_TIMEOUT_MS, &early_exit, error, error_size)) {
+        if (early_exit)
+            *failure = WF_VOLUME_FAILED_EARLY_EXIT;
         goto fail;
+    }
     return volume;
 
 fail:
     if (volume)
         wf_volume_free(volume, 0);
     return NULL;
+}
+
+bool wf_mount_mode_parse(const char *text, wf_mount_mode *mode)
+{
+    static const wf_mount_mode modes[] = { WF_MOUNT_AUTO, WF_MOUNT_DEVFD, WF_MOUNT_FUSERMOUNT };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        if (strcmp(text, wf_mount_mode_name(modes[i])) == 0) {
+            *mode = modes[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *wf_mount_mode_name(wf_mount_mode mode)
+{
+    switch (mode) {
+    case WF_MOUNT_AUTO:
+        return "auto";
+    case WF_MOUNT_DEVFD:
+        return "devfd";
+    case WF_MOUNT_FUSERMOUNT:
+        return "fusermount";
+    default:
+        return "default";
+    }
+}
+
+void wf_volume_set_default_mount(wf_mount_mode mode)
+{
+    wf_volume_default_mount = mode == WF_MOUNT_DEFAULT ? WF_MOUNT_AUTO : mode;
+}
+
+/* The rule of docs/mount.md. auto: always in the private mount namespace, where nothing
+   can mount and our helper answers for fusermount3/fusermount. A program that links
+   libfuse 3 gets /dev/fd/N (its mount point since libfuse 3.3); one that links libfuse 2
+   gets a directory (libfuse 2 resolves its mount point with realpath, which /dev/fd/N of a
+   socket fails) and mounts through the helper; any other program (Go, a script, a wrapper)
+   gets a directory too, which works through the helper whatever library it ends in. Then:
+   no namespace to be had -> /dev/fd/N as is; a file system that went away before INIT ->
+   once more with the other mount point, unless it links libfuse 2. */
+wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t error_size)
+{
+    wf_mount_mode mode = options->mount == WF_MOUNT_DEFAULT ? wf_volume_default_mount :
+        options->mount;
+    wf_launcher_options launch;
+    wf_volume_failure failure;
+    wf_volume *volume;
+    wf_fuse_library library;
+    char first[512];
+    const char *command = options->fs_argv && options->fs_argv[0] ? options->fs_argv[0] : "";
+
+    memset(&launch, 0, sizeof launch);
+    launch.argv = options->fs_argv;
+    launch.helper = options->fusermount_helper;
+    switch (mode) {
+    case WF_MOUNT_DEVFD:
+        return wf_volume_try(options, &launch, &failure, error, error_size);
+    case WF_MOUNT_FUSERMOUNT:
+        launch.mount_namespace = true;
+        launch.directory = true;
+        return wf_volume_try(options, &launch, &failure, error, error_size);
+    default:
+        break;
+    }
+
+    library = wf_fuse_library_of(command, NULL, 0);
+    launch.mount_namespace = true;
+    launch.directory = library != WF_FUSE_LIBRARY_FUSE3;
+    volume = wf_volume_try(options, &launch, &failure, first, sizeof first);
+    if (volume)
+        return volume;
+    if (failure == WF_VOLUME_FAILED_NAMESPACE) {
+        /* No namespace here (no CAP_SYS_ADMIN and no user namespaces, or no helper):
+           /dev/fd/N still serves libfuse 3, and nothing can mount on a socket. */
+        if (options->debug)
+            fprintf(stderr, "winfuse: %s; giving %s /dev/fd/N as it is\n", first, command);
+        launch.mount_namespace = false;
+        launch.directory = false;
+        return wf_volume_try(options, &launch, &failure, error, error_size);
+    }
+    if (failure != WF_VOLUME_FAILED_EARLY_EXIT || library == WF_FUSE_LIBRARY_FUSE2) {
+        snprintf(error, error_size, "%s", first);
+        return NULL;
+    }
+    /* Its own complaint about the mount point is on the terminal: say what comes next. */
+    fprintf(stderr, "winfuse: %s did not start with %s as its mount point (%s); running it "
+        "again with %s\n", command, launch.directory ? "a directory" : "/dev/fd/N", first,
+        launch.directory ? "/dev/fd/N" : "a directory, through the fusermount helper");
+    launch.directory = !launch.directory;
+    volume = wf_volume_try(options, &launch, &failure, error, error_size);
+    if (!volume && strcmp(error, first) != 0) {
+        size_t len = strlen(error);
+        snprintf(error + len, error_size - len, " (and before, with %s: %s)",
+            launch.directory ? "/dev/fd/N" : "a directory", first);
+    }
+    return volume;
 }
 
 wf_fsd *wf_volume_fsd(wf_volume *volume)
@@ -196,6 +354,24 @@ wf_fsd *wf_volume_fsd(wf_volume *volume)
 wf_engine *wf_volume_engine(wf_volume *volume)
 {
     return volume->engine;
+}
+
+void wf_volume_describe_mount(wf_volume *volume, char *buffer, size_t size)
+{
+    const wf_launcher *launcher = &volume->launcher;
+    if (!launcher->ns)
+        snprintf(buffer, size, "%s", launcher->mount_point);
+    else if (strncmp(launcher->mount_point, "/dev/fd/", 8) == 0)
+        snprintf(buffer, size, "%s (private mount namespace)", launcher->mount_point);
+    else
+        snprintf(buffer, size, "%s through the fusermount helper (private mount namespace)",
+            launcher->mount_point);
+}
+
+wf_mount_mode wf_volume_mount_door(wf_volume *volume)
+{
+    return strncmp(volume->launcher.mount_point, "/dev/fd/", 8) == 0 ? WF_MOUNT_DEVFD :
+        WF_MOUNT_FUSERMOUNT;
 }
 
 bool wf_volume_disconnected(wf_volume *volume)

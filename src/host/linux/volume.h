@@ -11,15 +11,40 @@
 
 typedef struct wf_volume wf_volume;
 
+/* How the file system gets its channel (docs/mount.md). */
+typedef enum wf_mount_mode {
+    WF_MOUNT_DEFAULT,       /* the process's default: wf_volume_set_default_mount, else auto */
+    WF_MOUNT_AUTO,          /* devfd for a program that links libfuse 3, else fusermount;
+                               both in the private mount namespace */
+    WF_MOUNT_DEVFD,         /* /dev/fd/N, run as is (no namespace) */
+    WF_MOUNT_FUSERMOUNT,    /* a directory, mounted through our fusermount helper in the
+                               private mount namespace */
+} wf_mount_mode;
+
+/* "auto", "devfd", "fusermount" to a mode; false for anything else. */
+bool wf_mount_mode_parse(const char *text, wf_mount_mode *mode);
+const char *wf_mount_mode_name(wf_mount_mode mode);
+/* What WF_MOUNT_DEFAULT means in this process (the command line's --mount). */
+void wf_volume_set_default_mount(wf_mount_mode mode);
+
 typedef struct wf_volume_options {
-    /* The file system command and its arguments, NULL-terminated. The devfuse socket is
-       passed as /dev/fd/N: in place of an argument that is exactly "{}", or else appended
-       as the last argument. */
+    /* The file system command and its arguments, NULL-terminated. Its mount point (the
+       devfuse socket as /dev/fd/N, or a directory) goes in place of an argument that is
+       exactly "{}", or else is appended as the last argument. */
     char *const *fs_argv;
+    wf_mount_mode mount;
+    /* The fusermount helper; NULL: $WINFUSE_FUSERMOUNT, else winfuse-fusermount beside
+       the running program. */
+    const char *fusermount_helper;
     /* How long to wait for the file system's INIT reply. 0 picks 10 s. */
     unsigned init_timeout_ms;
     /* Print every FUSE request and reply on stderr. */
     bool debug;
+    /* Whom the FSD stand-in's requests act for (access checks, fuse_in_header); NULL: this
+       process's uid, gid and supplementary groups. */
+    const wf_identity *identity;
+    /* A case-insensitive volume (wf_engine_params.case_insensitive); false: case-sensitive. */
+    bool case_insensitive;
 } wf_volume_options;
 
 /* Starts the file system and waits for its INIT reply. On failure returns NULL and puts a
@@ -27,6 +52,11 @@ typedef struct wf_volume_options {
 wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t error_size);
 wf_fsd *wf_volume_fsd(wf_volume *volume);
 wf_engine *wf_volume_engine(wf_volume *volume);
+/* How the file system got its channel, for people: "/dev/fd/12 (private mount namespace)",
+   "/tmp/winfuse-ns.Ab12Cd/mnt through the fusermount helper (private mount namespace)". */
+void wf_volume_describe_mount(wf_volume *volume, char *buffer, size_t size);
+/* WF_MOUNT_DEVFD or WF_MOUNT_FUSERMOUNT: which door the file system came through. */
+wf_mount_mode wf_volume_mount_door(wf_volume *volume);
 /* True once the file system's channel has closed (it exited or was killed). */
 bool wf_volume_disconnected(wf_volume *volume);
 /* Orderly unmount: DESTROY, close the channel, reap the process (which may have

@@ -1,0 +1,468 @@
+/* op_ea.c — extended attributes: QueryEa and SetEa, the EA buffer of a Create and of an
+   Overwrite, and EaSize. An EA named NAME is the xattr user.NAME; xattrs outside user. are
+   not EAs. */
+#include "engine/ea_map.h"
+#include "engine/engine_internal.h"
+#include "engine/linux_errno.h"
+#include "engine/mappings.h"
+
+/* An xattr list that keeps changing between its size and its contents (ERANGE) is asked
+   for this many times. */
+#define WF_EA_LIST_ROUNDS 4u
+/* The longest name list Linux gives (XATTR_LIST_MAX). */
+#define WF_EA_NAMES_MAX (64u * 1024u)
+
+/* An xattr request's error as NTSTATUS: a file system without xattrs (or without them on
+   this file) is STATUS_EAS_NOT_SUPPORTED; a request beyond the transport, an EA too large. */
+static NTSTATUS ea_error(const wf_op *op)
+{
+    switch (op->call.error) {
+    case WF_ENOSYS:
+    case WF_EOPNOTSUPP:
+        return STATUS_EAS_NOT_SUPPORTED;
+    case WF_ERR_TOO_BIG:
+        return STATUS_EA_TOO_LARGE;
+    default:
+        return wf_op_errno_status(op);
+    }
+}
+
+/* The EA list a request carries in buf, checked; STATUS_EA_LIST_INCONSISTENT when it lies
+   outside the request. */
+static NTSTATUS ea_request_list(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *buf)
+{
+    uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
+    uint32_t error_offset;
+
+    op->ea_buf = NULL;
+    op->ea_buf_size = 0;
+    if ((uint32_t)buf->Offset + buf->Size > buffer_size)
+        return STATUS_EA_LIST_INCONSISTENT;
+    op->ea_buf = op->req->Buffer + buf->Offset;
+    op->ea_buf_size = buf->Size;
+    return wf_ea_check(op->ea_buf, op->ea_buf_size, &error_offset);
+}
+
+/* "user." + the EA's name, NUL-terminated, into op->ea_name; returns its length. */
+static uint32_t ea_xattr_name(wf_op *op, const wf_ea_view *ea)
+{
+    wf_mem_copy(op->ea_name, WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN);
+    wf_mem_copy(op->ea_name + WF_EA_XATTR_PREFIX_LEN, ea->name, ea->name_len);
+    op->ea_name[WF_EA_XATTR_PREFIX_LEN + ea->name_len] = 0;
+    return WF_EA_XATTR_PREFIX_LEN + ea->name_len;
+}
+
+/* The node's xattr names, NUL-separated, into op->dirbuf[0..op->ea_list_len): LISTXATTR
+   for the size, then for the names. Status in op->ea_status. Nested (ea_names_state). */
+static wf_step ea_names(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+
+    WF_CORO_BEGIN(op->ea_names_state);
+
+    op->ea_status = STATUS_SUCCESS;
+    op->ea_list_len = 0;
+    if (wf_engine_enosys(engine, FUSE_LISTXATTR)) {
+        op->ea_status = STATUS_EAS_NOT_SUPPORTED;
+        WF_CORO_RETURN(op->ea_names_state);
+    }
+    for (op->ea_rounds = 0; ; op->ea_rounds++) {
+        if (op->ea_rounds == WF_EA_LIST_ROUNDS) {
+            op->ea_status = STATUS_EA_LIST_INCONSISTENT;
+            WF_CORO_RETURN(op->ea_names_state);
+        }
+        wf_mem_set(&op->ea_get_in, 0, sizeof op->ea_get_in);
+        wf_call_begin(op, FUSE_LISTXATTR, op->node->nodeid);
+        wf_call_in(op, &op->ea_get_in, sizeof op->ea_get_in);
+        wf_call_out(op, &op->ea_get_out, sizeof op->ea_get_out);
+        WF_AWAIT_REPLY(op->ea_names_state);
+        if (op->call.error) {
+            op->ea_status = ea_error(op);
+            WF_CORO_RETURN(op->ea_names_state);
+        }
+        if (op->ea_get_out.size == 0)
+            WF_CORO_RETURN(op->ea_names_state);
+        if (op->ea_get_out.size > WF_EA_NAMES_MAX ||
+            op->ea_get_out.size > engine->params.max_message - sizeof(struct fuse_out_header)) {
+            op->ea_status = STATUS_EA_LIST_INCONSISTENT;
+            WF_CORO_RETURN(op->ea_names_state);
+        }
+
+        wf_mem_free(op->dirbuf);
+        op->dirbuf_size = op->ea_get_out.size;
+        op->dirbuf = wf_mem_alloc(op->dirbuf_size);
+        if (!op->dirbuf) {
+            op->ea_status = STATUS_INSUFFICIENT_RESOURCES;
+            WF_CORO_RETURN(op->ea_names_state);
+        }
+        op->ea_get_in.size = op->dirbuf_size;
+        wf_call_begin(op, FUSE_LISTXATTR, op->node->nodeid);
+        wf_call_in(op, &op->ea_get_in, sizeof op->ea_get_in);
+        wf_call_out(op, op->dirbuf, op->dirbuf_size);
+        op->call.out_variable = true;
+        WF_AWAIT_REPLY(op->ea_names_state);
+        if (op->call.error == WF_ERANGE)
+            continue;   /* it grew since the size was asked */
+        if (op->call.error) {
+            op->ea_status = ea_error(op);
+            WF_CORO_RETURN(op->ea_names_state);
+        }
+        op->ea_list_len = op->call.out_size;
+        if (op->ea_list_len && op->dirbuf[op->ea_list_len - 1] != 0) {
+            wf_engine_count_bad_reply(engine);
+            op->ea_list_len = 0;
+            op->ea_status = STATUS_IO_DEVICE_ERROR;
+        }
+        WF_CORO_RETURN(op->ea_names_state);
+    }
+
+    WF_CORO_END(op->ea_names_state);
+}
+
+/* The length of the name at op->ea_list_pos in the name list (its NUL is within). */
+static uint32_t ea_list_name_len(const wf_op *op)
+{
+    uint32_t n = 0;
+    while (op->dirbuf[op->ea_list_pos + n] != 0)
+        n++;
+    return n;
+}
+
+/* Whether the xattr name at op->ea_list_pos is an EA: user.NAME with NAME a valid EA name. */
+static bool ea_list_name_is_ea(const wf_op *op, uint32_t len)
+{
+    const char *name = (const char *)op->dirbuf + op->ea_list_pos;
+    return len > WF_EA_XATTR_PREFIX_LEN &&
+        wf_mem_compare(name, WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN) == 0 &&
+        wf_ea_name_valid(name + WF_EA_XATTR_PREFIX_LEN, len - WF_EA_XATTR_PREFIX_LEN);
+}
+
+/* The node's EAs as a FILE_FULL_EA_INFORMATION list in the response's Buffer: the names,
+   then GETXATTR of each user.* asking for as much as the buffer has left, straight into
+   place. Leaves op->ea_used (the list's length), op->ea_size_sum (NTFS's EaSize) and
+   op->ea_status. A list too large for the buffer is STATUS_EA_LIST_INCONSISTENT, as
+   WinFsp answers it. Nested (ea_sub_state). */
+static wf_step ea_list(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    uint8_t *buf = op->rsp->Buffer;
+    uint32_t cap = wf_op_rsp_buffer_cap(op->kind);
+    uint32_t len, room;
+
+    WF_CORO_BEGIN(op->ea_sub_state);
+
+    op->ea_used = 0;
+    op->ea_last = WF_EA_NONE;
+    op->ea_size_sum = 0;
+    WF_AWAIT_CALL(op->ea_sub_state, op->ea_names_state, ea_names(op));
+    if (!NT_SUCCESS(op->ea_status))
+        WF_CORO_RETURN(op->ea_sub_state);
+
+    for (op->ea_list_pos = 0; op->ea_list_pos < op->ea_list_len;
+            op->ea_list_pos += ea_list_name_len(op) + 1) {
+        len = ea_list_name_len(op);
+        if (!ea_list_name_is_ea(op, len))
+            continue;
+        if (!wf_ea_begin(buf, cap, op->ea_used,
+                (const char *)op->dirbuf + op->ea_list_pos + WF_EA_XATTR_PREFIX_LEN,
+                len - WF_EA_XATTR_PREFIX_LEN, &op->ea_entry, &op->ea_value_at, &room)) {
+            op->ea_status = STATUS_EA_LIST_INCONSISTENT;
+            WF_CORO_RETURN(op->ea_sub_state);
+        }
+        /* One GETXATTR: a value larger than what is asked for answers ERANGE. */
+        if (room > engine->params.max_message - sizeof(struct fuse_out_header))
+            room = engine->params.max_message - (uint32_t)sizeof(struct fuse_out_header);
+        wf_mem_set(&op->ea_get_in, 0, sizeof op->ea_get_in);
+        op->ea_get_in.size = room;
+        wf_call_begin(op, FUSE_GETXATTR, op->node->nodeid);
+        wf_call_in(op, &op->ea_get_in, sizeof op->ea_get_in);
+        wf_call_in(op, op->dirbuf + op->ea_list_pos, len + 1);
+        wf_call_out(op, buf + op->ea_value_at, room);
+        op->call.out_variable = true;
+        WF_AWAIT_REPLY(op->ea_sub_state);
+
+        if (op->call.error == WF_ENODATA)
+            continue;   /* removed since it was listed */
+        if (op->call.error == WF_ERANGE) {
+            op->ea_status = STATUS_EA_LIST_INCONSISTENT;
+            WF_CORO_RETURN(op->ea_sub_state);
+        }
+        if (op->call.error) {
+            op->ea_status = ea_error(op);
+            WF_CORO_RETURN(op->ea_sub_state);
+        }
+        if (op->call.out_size == 0)
+            continue;   /* an EA has a value: an empty one is no EA */
+        len = ea_list_name_len(op) - WF_EA_XATTR_PREFIX_LEN;
+        wf_ea_end(buf, op->ea_entry, len, op->call.out_size, &op->ea_used, &op->ea_last);
+        op->ea_size_sum += wf_ea_packed_size(len, op->call.out_size);
+    }
+
+    WF_CORO_END(op->ea_sub_state);
+}
+
+/* SETXATTR (or, for an empty value when remove_empty, REMOVEXATTR: NT deletes an EA by
+   setting it empty) of each entry of op->ea_buf on op->node. Leaves op->ea_status and, in
+   op->ea_size_sum, NTFS's EaSize of the values set. Nested (ea_sub_state). */
+static wf_step ea_apply(wf_op *op, bool remove_empty)
+{
+    wf_engine *engine = op->engine;
+    wf_ea_view ea;
+    uint32_t pos, name_len, in_size;
+
+    WF_CORO_BEGIN(op->ea_sub_state);
+
+    op->ea_status = STATUS_SUCCESS;
+    op->ea_size_sum = 0;
+    for (op->ea_pos = 0; op->ea_pos < op->ea_buf_size;) {
+        pos = op->ea_pos;
+        if (!wf_ea_next(op->ea_buf, op->ea_buf_size, &pos, &ea))
+            break;
+        if (ea.value_len == 0 && !remove_empty) {
+            op->ea_pos = pos;
+            continue;
+        }
+        name_len = ea_xattr_name(op, &ea);
+        if (ea.value_len) {
+            if (wf_engine_enosys(engine, FUSE_SETXATTR)) {
+                op->ea_status = STATUS_EAS_NOT_SUPPORTED;
+                WF_CORO_RETURN(op->ea_sub_state);
+            }
+            wf_mem_set(&op->ea_set_in, 0, sizeof op->ea_set_in);
+            op->ea_set_in.size = ea.value_len;
+            /* The 16-byte form only where it was negotiated (the engine does not offer it). */
+            in_size = (engine->flags & FUSE_SETXATTR_EXT) ? (uint32_t)sizeof op->ea_set_in :
+                FUSE_COMPAT_SETXATTR_IN_SIZE;
+            wf_call_begin(op, FUSE_SETXATTR, op->node->nodeid);
+            wf_call_in(op, &op->ea_set_in, in_size);
+            wf_call_in(op, op->ea_name, name_len + 1);
+            wf_call_in(op, ea.value, ea.value_len);
+            op->ea_size_sum += wf_ea_packed_size(ea.name_len, ea.value_len);
+        } else {
+            if (wf_engine_enosys(engine, FUSE_REMOVEXATTR)) {
+                op->ea_status = STATUS_EAS_NOT_SUPPORTED;
+                WF_CORO_RETURN(op->ea_sub_state);
+            }
+            wf_call_begin(op, FUSE_REMOVEXATTR, op->node->nodeid);
+            wf_call_in(op, op->ea_name, name_len + 1);
+        }
+        op->ea_pos = pos;
+        WF_AWAIT_REPLY(op->ea_sub_state);
+        /* Deleting an EA that is not there is no error. */
+        if (op->call.error && !(op->call.opcode == FUSE_REMOVEXATTR &&
+                op->call.error == WF_ENODATA)) {
+            op->ea_status = ea_error(op);
+            WF_CORO_RETURN(op->ea_sub_state);
+        }
+    }
+
+    WF_CORO_END(op->ea_sub_state);
+}
+
+/* A node that is a reparse point (a symlink or special file) carries no EAs
+   [MS-FSA 2.1.5.15.5]; Linux keeps user.* xattrs off them as well. */
+static bool ea_node_is_reparse_point(const wf_op *op)
+{
+    struct fuse_attr attr;
+    wf_cache_get_attr(op->engine->cache, op->node, &attr, 0);
+    return wf_mode_to_reparse_tag(attr.mode) != 0;
+}
+
+wf_step wf_op_query_ea(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    const wf_file *file = wf_op_file(op->req->Req.QueryEa.UserContext2);
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    op->node = file->node;
+    wf_cache_ref(engine->cache, op->node);
+    WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_list(op));
+    op->status = op->ea_status;
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    /* No EAs is an empty list and success: the FSD answers STATUS_NO_EAS_ON_FILE. */
+    op->rsp->Size = (uint16_t)(sizeof(FSP_FSCTL_TRANSACT_RSP) + op->ea_used);
+    op->rsp->Rsp.QueryEa.Ea.Offset = 0;
+    op->rsp->Rsp.QueryEa.Ea.Size = (uint16_t)op->ea_used;
+    wf_cache_set_ea_size(engine->cache, op->node, op->ea_size_sum, true);
+
+    WF_CORO_END(op->state);
+}
+
+wf_step wf_op_set_ea(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    const wf_file *file = wf_op_file(op->req->Req.SetEa.UserContext2);
+
+    WF_CORO_BEGIN(op->state);
+
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    op->status = ea_request_list(op, &op->req->Req.SetEa.Ea);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    op->node = file->node;
+    wf_cache_ref(engine->cache, op->node);
+    if (ea_node_is_reparse_point(op)) {
+        op->status = STATUS_EAS_NOT_SUPPORTED;
+        WF_CORO_RETURN(op->state);
+    }
+
+    /* What was known of the EAs is about to be wrong. */
+    wf_cache_set_ea_size(engine->cache, op->node, 0, false);
+    WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_apply(op, true));
+    op->status = op->ea_status;
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+
+    /* The ctime moved: the response's file information needs fresh attributes. */
+    wf_cache_expire_attr(engine->cache, op->node);
+    op->attr_fresh = false;
+    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+
+    /* The whole list goes back with the response, which gives EaSize and lets the FSD
+       answer the next queries from it; a list that cannot be read is left out. */
+    WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_list(op));
+    wf_op_file_info(&op->attr, &op->rsp->Rsp.SetEa.FileInfo);
+    if (NT_SUCCESS(op->ea_status)) {
+        wf_cache_set_ea_size(engine->cache, op->node, op->ea_size_sum, true);
+        op->rsp->Size = (uint16_t)(sizeof(FSP_FSCTL_TRANSACT_RSP) + op->ea_used);
+        op->rsp->Rsp.SetEa.Ea.Offset = 0;
+        op->rsp->Rsp.SetEa.Ea.Size = (uint16_t)op->ea_used;
+        op->rsp->Rsp.SetEa.FileInfo.EaSize = op->ea_size_sum;
+    }
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op->state);
+}
+
+NTSTATUS wf_ea_check_create(wf_op *op)
+{
+    if (op->req->Req.Create.Ea.Size == 0 || op->req->Req.Create.EaIsReparsePoint)
+        return STATUS_SUCCESS;
+    return ea_request_list(op, &op->req->Req.Create.Ea);
+}
+
+wf_step wf_ea_create(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    wf_file *file = op->file;
+
+    WF_CORO_BEGIN(op->ea_state);
+
+    op->status = STATUS_SUCCESS;
+    if (op->req->Req.Create.Ea.Size == 0 || op->req->Req.Create.EaIsReparsePoint)
+        WF_CORO_RETURN(op->ea_state);
+    op->status = ea_request_list(op, &op->req->Req.Create.Ea);
+    if (NT_SUCCESS(op->status))
+        WF_AWAIT_CALL(op->ea_state, op->ea_sub_state, ea_apply(op, false));
+    if (NT_SUCCESS(op->status))
+        op->status = op->ea_status;
+    if (NT_SUCCESS(op->status)) {
+        /* The EAs moved the ctime: the response reports fresh attributes, and the EaSize
+           known from what was set. */
+        wf_cache_expire_attr(engine->cache, op->node);
+        op->attr_fresh = false;
+        WF_AWAIT_CALL(op->ea_state, op->sub_state, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            wf_cache_set_ea_size(engine->cache, op->node, op->ea_size_sum, true);
+        WF_CORO_RETURN(op->ea_state);
+    }
+
+    /* NT creates nothing when the EAs cannot be set: what was just made goes again. */
+    op->ea_failure = op->status;
+    if (file->has_fh) {
+        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
+        op->u.release.in.fh = file->fh;
+        op->u.release.in.flags = file->open_flags;
+        wf_call_begin(op, file->is_directory ? FUSE_RELEASEDIR : FUSE_RELEASE, op->node->nodeid);
+        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        WF_AWAIT_REPLY(op->ea_state);
+        file = op->file;
+    }
+    wf_call_begin(op, file->is_directory ? FUSE_RMDIR : FUSE_UNLINK, op->parent->nodeid);
+    wf_call_in(op, op->name, op->name_len + 1);
+    WF_AWAIT_REPLY(op->ea_state);
+    file = op->file;
+    wf_cache_drop_entry(engine->cache, op->parent, op->name, op->name_len);
+    wf_cache_expire_attr(engine->cache, op->parent);
+    wf_file_free(engine, file);
+    op->file = NULL;
+    op->status = op->ea_failure;
+
+    WF_CORO_END(op->ea_state);
+}
+
+wf_step wf_ea_overwrite(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    uint32_t len;
+
+    WF_CORO_BEGIN(op->ea_state);
+
+    /* Overwrite and supersede replace the EAs: the old ones go whether or not new ones
+       come, as FastFat does it and WinFsp's memfs (NTFS's behaviour, by its tests). */
+    op->status = STATUS_SUCCESS;
+    op->ea_known = false;
+    op->ea_buf = NULL;
+    op->ea_buf_size = 0;
+    if (op->req->Req.Overwrite.Ea.Size) {
+        op->status = ea_request_list(op, &op->req->Req.Overwrite.Ea);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->ea_state);
+    }
+    wf_cache_set_ea_size(engine->cache, op->node, 0, false);
+
+    WF_AWAIT_CALL(op->ea_state, op->ea_names_state, ea_names(op));
+    if (op->ea_status == STATUS_EAS_NOT_SUPPORTED && !op->ea_buf_size) {
+        op->ea_known = true;    /* no xattrs: nothing to drop, none to set */
+        op->ea_size_sum = 0;
+        WF_CORO_RETURN(op->ea_state);
+    }
+    if (!NT_SUCCESS(op->ea_status)) {
+        op->status = op->ea_status;
+        WF_CORO_RETURN(op->ea_state);
+    }
+    for (op->ea_list_pos = 0; op->ea_list_pos < op->ea_list_len;
+            op->ea_list_pos += ea_list_name_len(op) + 1) {
+        len = ea_list_name_len(op);
+        if (len <= WF_EA_XATTR_PREFIX_LEN || wf_mem_compare(op->dirbuf + op->ea_list_pos,
+                WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN) != 0)
+            continue;   /* not an EA: kept */
+        wf_call_begin(op, FUSE_REMOVEXATTR, op->node->nodeid);
+        wf_call_in(op, op->dirbuf + op->ea_list_pos, len + 1);
+        WF_AWAIT_REPLY(op->ea_state);
+        if (op->call.error && op->call.error != WF_ENODATA) {
+            op->status = ea_error(op);
+            WF_CORO_RETURN(op->ea_state);
+        }
+    }
+
+    WF_AWAIT_CALL(op->ea_state, op->ea_sub_state, ea_apply(op, false));
+    op->status = op->ea_status;
+    op->ea_known = NT_SUCCESS(op->status);
+
+    WF_CORO_END(op->ea_state);
+}
+
+void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info)
+{
+    /* op->attr is the truncating SETATTR's reply, later than every xattr change. */
+    wf_cache_set_ea_size(op->engine->cache, op->node, op->ea_size_sum, op->ea_known);
+    info->EaSize = op->ea_known ? op->ea_size_sum : 0;
+}
+
+void wf_ea_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
+    FSP_FSCTL_FILE_INFO *info)
+{
+    info->EaSize = wf_cache_ea_size(engine->cache, node, attr);
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# test_check.sh — `winfuse check`: every case passes on memfs and passthrough_ll, --json says
+# the same, hello_ll's write cases are READ-ONLY and nothing fails, a file system that
+# ignores RENAME_NOREPLACE fails that case (exit 1), and no mount is exit 2.
+. "${E2E_LIB:-$(dirname "$0")/lib.sh}"
+require WINFUSE MEMFS HELLO_LL PASSTHROUGH_LL BROKEN_FS
+
+# run_check [CHECK-ARGS...]: $OUT, $ERR, $STATUS as run_shell leaves them.
+run_check() {
+    timeout 120 "$WINFUSE" check "$@" >"$OUT" 2>"$ERR"
+    STATUS=$?
+}
+
+# The case list, without mounting: "NAME read|write" per line.
+"$WINFUSE" check --list >"$E2E_TMP/list" 2>&1 || die "check --list" "$(cat "$E2E_TMP/list")"
+awk '{ print $1 }' "$E2E_TMP/list" >"$E2E_TMP/names"
+awk '$2 == "write" { print $1 }' "$E2E_TMP/list" >"$E2E_TMP/write_names"
+awk '$2 == "read" { print $1 }' "$E2E_TMP/list" >"$E2E_TMP/read_names"
+TOTAL=$(wc -l <"$E2E_TMP/names")
+WRITES=$(wc -l <"$E2E_TMP/write_names")
+READS=$(wc -l <"$E2E_TMP/read_names")
+[ "$TOTAL" -ge 60 ] && pass "--list names $TOTAL cases" || fail "--list names $TOTAL cases"
+check_eq "every case is read or write" "$TOTAL" "$((WRITES + READS))"
+
+# results NAME...: the result word of each line "RESULT NAME ..." in $OUT, as "RESULT NAME".
+results() {
+    awk '$1 ~ /^(PASS|FAIL|READ-ONLY|SKIP)$/ { print $1 " " $2 }' "$OUT"
+}
+
+# ---- memfs: every case passes ---------------------------------------------------------------
+run_check
+check_eq "memfs: exit status 0" 0 "$STATUS"
+results >"$E2E_TMP/memfs_results"
+check_eq "memfs: one line per case" "$TOTAL" "$(wc -l <"$E2E_TMP/memfs_results")"
+check_eq "memfs: no case other than PASS" "" "$(grep -v '^PASS ' "$E2E_TMP/memfs_results")"
+check_contains "memfs: the summary" "$TOTAL passed, 0 failed, 0 read-only, 0 skipped" "$OUT"
+check_eq "memfs: the cases in --list order" "$(cat "$E2E_TMP/names")" \
+    "$(awk '{ print $2 }' "$E2E_TMP/memfs_results")"
+check_lacks "memfs: every scratch directory removed" "could not remove" "$ERR"
+
+# ---- --json: well-formed, the same totals -----------------------------------------------
+run_check --json
+check_eq "memfs --json: exit status 0" 0 "$STATUS"
+if python3 -m json.tool "$OUT" >/dev/null 2>"$E2E_TMP/json_error"; then
+    pass "memfs --json: python3 -m json.tool parses it"
+else
+    fail "memfs --json: python3 -m json.tool parses it" "$(cat "$E2E_TMP/json_error")" \
+        "$(head -c 1000 "$OUT")"
+fi
+check_eq "memfs --json: totals and results" \
+    "passed=$TOTAL failed=0 read_only=0 skipped=0 total=$TOTAL results=$TOTAL" \
+    "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["totals"]
+print("passed=%d failed=%d read_only=%d skipped=%d total=%d results=%d" % (
+    t["passed"], t["failed"], t["read_only"], t["skipped"], t["total"],
+    sum(1 for c in d["cases"] if c["result"] == "pass")))' "$OUT" 2>&1)"
+check_eq "memfs --json: the case names" "$(cat "$E2E_TMP/names")" \
+    "$(python3 -c '
+import json, sys
+for c in json.load(open(sys.argv[1]))["cases"]: print(c["name"])' "$OUT" 2>&1)"
+
+# A file system command whose path holds a quote, a backslash and a tab: escaped properly.
+WEIRD="$E2E_TMP/we\"ird\\na	me"
+ln -s "$(readlink -f "$MEMFS")" "$WEIRD" || die "make the odd symlink"
+run_check --json --only read.open_root -- "$WEIRD" -f
+check_eq "odd command --json: exit status 0" 0 "$STATUS"
+check_eq "odd command --json: the filesystem string round trips" "$WEIRD -f" \
+    "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["filesystem"])' \
+        "$OUT" 2>&1)"
+
+# ---- --only picks cases by glob ---------------------------------------------------------
+run_check --only 'rename.*' --only link.create
+check_eq "--only: exit status 0" 0 "$STATUS"
+check_eq "--only: exactly the rename cases and link.create" \
+    "$(grep -E '^(rename\.|link\.create$)' "$E2E_TMP/names")" \
+    "$(results | awk '{ print $2 }')"
+run_check --only 'no-such-case'
+check_eq "--only matching nothing: exit status 2" 2 "$STATUS"
+
+# ---- hello_ll: read-only, reported as such, nothing fails ---------------------------------
+run_check -- "$HELLO_LL" -f
+check_eq "hello_ll: exit status 0" 0 "$STATUS"
+results >"$E2E_TMP/hello_results"
+check_eq "hello_ll: no FAIL" "" "$(grep '^FAIL ' "$E2E_TMP/hello_results")"
+check_eq "hello_ll: every write case READ-ONLY" "$(sed 's/^/READ-ONLY /' \
+    "$E2E_TMP/write_names")" "$(grep '^READ-ONLY ' "$E2E_TMP/hello_results")"
+check_eq "hello_ll: every read case PASS" "$(sed 's/^/PASS /' "$E2E_TMP/read_names")" \
+    "$(grep '^PASS ' "$E2E_TMP/hello_results")"
+check_contains "hello_ll: the summary counts the read-only cases" \
+    "$READS passed, 0 failed, $WRITES read-only, 0 skipped" "$OUT"
+check_contains "hello_ll: the summary says why" \
+    "the file system is read-only: a new directory in its root gave STATUS_" "$OUT"
+check_contains "hello_ll: the file read is hello" "read.file_contents  hello: 13 bytes" "$OUT"
+check_lacks "hello_ll: no crash or disconnection" "disconnected" "$ERR"
+
+# ---- passthrough_ll: every case passes, and nothing is left in the real directory ----------
+SOURCE=$E2E_TMP/pt_source
+mkdir "$SOURCE" || die "make the passthrough_ll source"
+run_check -- "$PASSTHROUGH_LL" -f -o source="$SOURCE"
+check_eq "passthrough_ll: exit status 0" 0 "$STATUS"
+check_contains "passthrough_ll: the summary" "$TOTAL passed, 0 failed, 0 read-only, 0 skipped" \
+    "$OUT"
+check_eq "passthrough_ll: the real directory is empty again" "" "$(ls -A "$SOURCE")"
+
+# ---- a flawed file system: the flaw is a FAIL, exit status 1 ------------------------------
+SOURCE=$E2E_TMP/broken_source
+mkdir "$SOURCE" || die "make the broken file system's source"
+run_check -- "$BROKEN_FS" "$SOURCE" -f
+check_eq "ignores RENAME_NOREPLACE: exit status 1" 1 "$STATUS"
+check_contains "ignores RENAME_NOREPLACE: rename.no_replace_collision fails, saying why" \
+    "FAIL       rename.no_replace_collision  expected STATUS_OBJECT_NAME_COLLISION, got STATUS_SUCCESS" \
+    "$OUT"
+check_eq "ignores RENAME_NOREPLACE: the renames that do not depend on it pass" \
+    "PASS rename.file
+PASS rename.replace_if_exists
+PASS rename.over_directory" \
+    "$(results | grep -E ' rename\.(file|replace_if_exists|over_directory)$')"
+# Only the flaw: whatever fails here and not on memfs is that one case.
+check_eq "ignores RENAME_NOREPLACE: no other case fails that passes on memfs" \
+    "rename.no_replace_collision" \
+    "$(results | awk '$1 == "FAIL" { print $2 }' | grep -vxF -f <(awk '$1 == "FAIL" {
+        print $2 }' "$E2E_TMP/memfs_results"; echo '#'))"
+run_check --json -- "$BROKEN_FS" "$SOURCE" -f
+check_eq "ignores RENAME_NOREPLACE --json: exit status 1, the case and its statuses" \
+    "fail STATUS_OBJECT_NAME_COLLISION STATUS_SUCCESS failed" \
+    "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["cases"] if c["name"] == "rename.no_replace_collision"][0]
+print(c["result"], c["expected"], c["actual"], "failed" if d["totals"]["failed"] else "none")' \
+        "$OUT" 2>&1)"
+check_eq "ignores RENAME_NOREPLACE: scratch directories removed" "" "$(ls -A "$SOURCE")"
+
+# ---- no mount: exit status 2 --------------------------------------------------------------
+run_check -- /bin/false
+check_eq "a file system that exits at once: exit status 2" 2 "$STATUS"
+check_eq "a file system that exits at once: no case ran" "" "$(results)"
+
+finish

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# test_symlinks.sh — symbolic links and special files as reparse points: mklink (file and
+# /D), dir's <SYMLINK>/<SYMLINKD> [target], opening through links (last component and on
+# the way), deleting a link and not its target, loops; on memfs and on passthrough_ll,
+# whose real directory shows what mklink made (readlink) and lends links made by ln -s.
+. "${E2E_LIB:-$(dirname "$0")/lib.sh}"
+require WINFUSE MEMFS PASSTHROUGH_LL
+
+for fs in memfs passthrough_ll; do
+    use_fs "$fs"
+    session_start
+    session_send 'echo hello > \t.txt' 'md \d' 'echo inside > \d\in.txt' \
+        'mklink \l.txt t.txt' 'mklink /D \dl d' 'mklink \abs.txt \d\in.txt' \
+        'mklink /D \d\up ..' 'mklink \dangling nothere'
+    check_out "mklink says what it made" 'symbolic link created for \l.txt <<===>> t.txt'
+    check_out "mklink /D says what it made" 'symbolic link created for \dl <<===>> d'
+    check_lacks "$FS: every mklink succeeded" "mklink" "$ERR"
+    if [ -n "$SRC" ]; then
+        check_fs_eq "on disk: mklink made a real symlink with the POSIX target" "t.txt" \
+            "$(readlink "$SRC/l.txt")"
+        check_fs_eq "on disk: mklink /D made a symlink to the directory" "d" \
+            "$(readlink "$SRC/dl")"
+        check_fs_eq "on disk: a target from the volume's root is absolute" "/d/in.txt" \
+            "$(readlink "$SRC/abs.txt")"
+        check_fs_eq "on disk: .. stays .." ".." "$(readlink "$SRC/d/up")"
+        check_fs_eq "on disk: no temporary name is left" "" \
+            "$(ls -A "$SRC" | grep -F .wf-reparse)"
+    fi
+
+    session_send 'echo ==dir==' 'dir \' 'echo ==type==' 'type \l.txt' 'echo ==mid==' \
+        'type \dl\in.txt' 'echo ==abs==' 'type \abs.txt' 'echo ==up==' 'type \d\up\t.txt' \
+        'echo ==list==' 'dir \dl' 'echo ==end=='
+    listing=$(section_of ==dir== ==type==)
+    check_contains "$FS: dir shows a file link with its target" \
+        '<SYMLINK>      l.txt [t.txt]' <(echo "$listing")
+    check_contains "$FS: dir shows a directory link with its target" \
+        '<SYMLINKD>     dl [d]' <(echo "$listing")
+    check_contains "$FS: a volume-rooted target shows as such" \
+        '<SYMLINK>      abs.txt [\d\in.txt]' <(echo "$listing")
+    check_contains "$FS: a dangling link is a file link" \
+        '<SYMLINK>      dangling [nothere]' <(echo "$listing")
+    check_fs_eq "a file opened through a link is its target" "hello" \
+        "$(section_of ==type== ==mid== | tr -d '\r')"
+    check_fs_eq "a link on the way is followed" "inside" \
+        "$(section_of ==mid== ==abs== | tr -d '\r')"
+    check_fs_eq "a volume-rooted link is followed from the root" "inside" \
+        "$(section_of ==abs== ==up== | tr -d '\r')"
+    check_fs_eq "a link to .. leads up" "hello" "$(section_of ==up== ==list== | tr -d '\r')"
+    check_contains "$FS: a directory link lists its target's entries" "in.txt" \
+        <(section_of ==list== ==end==)
+
+    session_send 'type \dangling' 'mklink \loop1 loop2' 'mklink \loop2 loop1' 'type \loop1'
+    check_contains "$FS: a dangling link is not found" \
+        'type \dangling: STATUS_OBJECT_NAME_NOT_FOUND' "$ERR"
+    check_contains "$FS: a loop of links is not resolved" \
+        'type \loop1: STATUS_REPARSE_POINT_NOT_RESOLVED' "$ERR"
+
+    # Deleting a link deletes the link, never its target.
+    session_send 'del \l.txt' 'rd \dl' 'echo ==after==' 'type \t.txt' 'dir \d' 'echo ==end2=='
+    check_lacks "$FS: del and rd of links succeed" 'del \l.txt:' "$ERR"
+    check_lacks "$FS: rd of a directory link succeeds" 'rd \dl:' "$ERR"
+    after=$(section_of ==after== ==end2==)
+    check_contains "$FS: the link's target stays" "hello" <(echo "$after")
+    check_contains "$FS: the directory link's target keeps its entries" "in.txt" \
+        <(echo "$after")
+    if [ -n "$SRC" ]; then
+        check_fs_eq "on disk: the links are gone, the targets stay" "d t.txt" \
+            "$(cd "$SRC" && ls -d l.txt dl t.txt d 2>/dev/null | xargs)"
+    fi
+    session_end
+    check_fs_eq "the shell exits 1 (commands failed on purpose)" 1 "$STATUS"
+done
+
+# Links and special files made on Linux, in passthrough_ll's real directory.
+use_fs passthrough_ll
+echo data >"$SRC/target.txt"
+mkdir "$SRC/sub"
+echo deep >"$SRC/sub/deep.txt"
+ln -s target.txt "$SRC/ln.txt"
+ln -s sub "$SRC/lnsub"
+ln -s /etc/passwd "$SRC/outside"
+mkfifo "$SRC/fifo"
+fs_script <<'EOF'
+echo ==dir==
+dir \
+echo ==type==
+type \ln.txt
+echo ==sub==
+type \lnsub\deep.txt
+echo ==end==
+type \outside
+type \fifo
+stat \fifo
+EOF
+listing=$(section_of ==dir== ==type==)
+check_contains "$FS: a link made by ln -s is listed with its target" \
+    '<SYMLINK>      ln.txt [target.txt]' <(echo "$listing")
+check_contains "$FS: a link to a directory made by ln -s is a directory link" \
+    '<SYMLINKD>     lnsub [sub]' <(echo "$listing")
+check_contains "$FS: an absolute link is taken from the volume's root" \
+    '<SYMLINK>      outside [\etc\passwd]' <(echo "$listing")
+check_fs_eq "a link made by ln -s is followed" "data" "$(section_of ==type== ==sub== | tr -d '\r')"
+check_fs_eq "a directory link made by ln -s is followed on the way" "deep" \
+    "$(section_of ==sub== ==end== | tr -d '\r')"
+check_contains "$FS: an absolute link leads inside the volume, not to the host's file" \
+    'type \outside: STATUS_OBJECT_PATH_NOT_FOUND' "$ERR"
+check_contains "$FS: a FIFO is a reparse point no handler knows" \
+    'type \fifo: STATUS_IO_REPARSE_TAG_NOT_HANDLED' "$ERR"
+check_out "a FIFO shows as a reparse point" "REPARSE_POINT"
+
+finish

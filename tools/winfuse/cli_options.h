@@ -1,0 +1,17 @@
+/* cli_options.h — what `winfuse shell` and `winfuse check` share in their options: the
+   embedded default file system and the --as identity. */
+#ifndef WINFUSE_TOOLS_CLI_OPTIONS_H
+#define WINFUSE_TOOLS_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "winfuse/engine.h"
+
+/* The memfs beside this program (or the one $WINFUSE_MEMFS names), as the default file
+   system. False when its path cannot be found or does not fit. */
+bool wf_cli_default_fs(char *path, size_t size);
+/* --as UID:GID[:GROUP,...]: the caller the requests act for (its pid is this process's). */
+bool wf_cli_parse_identity(const char *text, wf_identity *identity);
+
+#endif
