@@ -412,6 +412,10 @@ static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t 
             wf_hand_out result = hand_out(engine, op, buf, cap, len);
             if (result == WF_HANDED_OUT)
                 return;
+            /* A submitter's small buffer: a transact caller's full-size one will carry it. */
+            if (result == WF_HAND_OUT_TOO_BIG && cap < engine->params.max_message &&
+                enqueue_ready(engine, op))
+                return;
             op->call.error = result == WF_HAND_OUT_DEAD ? WF_ERR_DISCONNECTED : WF_ERR_TOO_BIG;
         } else {
             if (enqueue_ready(engine, op))
@@ -426,6 +430,14 @@ static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t 
 
 void wf_engine_submit(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *req)
 {
+    size_t len = 0;
+    wf_engine_submit_transact(engine, req, NULL, 0, &len);
+}
+
+void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *req,
+    void *request, size_t request_cap, size_t *request_len)
+{
+    *request_len = 0;
     if (req->Size < sizeof *req || req->Size > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
         FSP_FSCTL_TRANSACT_RSP rsp;
         wf_mem_set(&rsp, 0, sizeof rsp);
@@ -462,8 +474,8 @@ void wf_engine_submit(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *req)
     wf_lock_release(engine->lock);
     if (state == WF_ENGINE_RUNNING) {
         /* Start it here: what the cache answers completes without any thread switch, and
-           a FUSE request goes to the ready queue for a transact caller. */
-        advance(engine, op, NULL, 0, NULL);
+           its first FUSE request goes to the caller to send, or to the ready queue. */
+        advance(engine, op, request, request_cap, request_len);
     } else if (state != WF_ENGINE_STARTING) {
         op_abort_unstarted(engine, op, STATUS_CONNECTION_DISCONNECTED);
     }

@@ -245,10 +245,12 @@ wf_step wf_op_query_directory(wf_op *op)
                     attr.mode = WF_S_IFDIR | 0755u;
                     attr.ino = which->nodeid;
                 }
-            } else if (plus) {
+            } else if (plus && view.entry->nodeid) {
                 /* Counted and cached by count_plus_entries. */
                 attr = view.entry->attr;
             } else {
+                /* READDIR, or a READDIRPLUS entry without a nodeid, which carries no
+                   attributes (libfuse's high-level API sends those): look it up. */
                 wf_node *cached = wf_cache_lookup(engine->cache, file->node, view.name,
                     view.namelen, wf_engine_now());
                 bool valid = cached && wf_cache_get_attr(engine->cache, cached, &attr,
@@ -263,7 +265,7 @@ wf_step wf_op_query_directory(wf_op *op)
                     wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
                     WF_AWAIT_REPLY(op->state);
 
-                    dirent_at(op, false, &view);
+                    dirent_at(op, plus, &view);
                     if (op->call.error || op->u.lookup.out.nodeid == 0) {
                         /* Gone since READDIR (or unreadable): list it no more. */
                         if (op->call.error == WF_ERR_DISCONNECTED || op->call.error == WF_EINTR) {

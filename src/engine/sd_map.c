@@ -719,3 +719,319 @@ NTSTATUS wf_sd_to_sddl(const void *buf, size_t len, char *out, size_t cap, size_
         *out_len = w.ok ? w.pos : 0;
     return w.ok ? STATUS_SUCCESS : STATUS_BUFFER_TOO_SMALL;
 }
+
+/* ---- SDDL → descriptor ----------------------------------------------------------------- */
+
+/* The input and where the parse is; reason says what went wrong at pos. */
+typedef struct sddl_in {
+    const char *s;
+    size_t len, pos;
+    const char *reason;
+} sddl_in;
+
+/* The descriptor being written: bytes past cap are counted, not written, so that a short
+   buffer still learns the size it needs. */
+typedef struct sd_out {
+    uint8_t *p;
+    size_t cap, pos;
+} sd_out;
+
+static bool sddl_fail(sddl_in *in, const char *reason)
+{
+    if (in->reason == NULL)
+        in->reason = reason;
+    return false;
+}
+
+static bool sddl_at(const sddl_in *in, const char *word)
+{
+    size_t i;
+
+    for (i = 0; word[i] != '\0'; i++)
+        if (in->pos + i >= in->len || in->s[in->pos + i] != word[i])
+            return false;
+    return true;
+}
+
+static bool sddl_take(sddl_in *in, const char *word)
+{
+    size_t n = 0;
+
+    if (!sddl_at(in, word))
+        return false;
+    while (word[n] != '\0')
+        n++;
+    in->pos += n;
+    return true;
+}
+
+static void out_put(sd_out *w, const void *src, size_t n)
+{
+    if (w->p != NULL && w->pos <= w->cap && n <= w->cap - w->pos)
+        wf_mem_copy(w->p + w->pos, src, n);
+    w->pos += n;
+}
+
+/* Writes a little-endian value at off when it lies within the buffer. */
+static void out_patch16(sd_out *w, size_t off, uint32_t v)
+{
+    if (w->p != NULL && off + 2 <= w->cap)
+        wr16(w->p + off, v);
+}
+
+static void out_patch32(sd_out *w, size_t off, uint32_t v)
+{
+    if (w->p != NULL && off + 4 <= w->cap)
+        wr32(w->p + off, v);
+}
+
+/* A SID from pos to the end of its token: "S-1-…" or a two-letter abbreviation. In an ACE
+   the token ends at ')'; after O: or G: at the next "O:", "G:", "D:" or "S:". */
+static bool sddl_sid(sddl_in *in, bool in_ace, wf_sid *sid)
+{
+    size_t start = in->pos, end = in->pos, i;
+
+    while (end < in->len) {
+        char c = in->s[end];
+        if (in_ace ? c == ')' || c == ';' || c == '(' :
+            (c == 'O' || c == 'G' || c == 'D' || c == 'S') && end + 1 < in->len &&
+                in->s[end + 1] == ':')
+            break;
+        end++;
+    }
+    if (end == start)
+        return sddl_fail(in, "a SID expected");
+    if (end - start >= 2 && (in->s[start] == 'S' || in->s[start] == 's') &&
+        in->s[start + 1] == '-') {
+        if (wf_sid_from_string(in->s + start, end - start, sid) != STATUS_SUCCESS)
+            return sddl_fail(in, "not a valid S-1-… SID");
+        in->pos = end;
+        return true;
+    }
+    if (end - start == 2)
+        for (i = 0; i < sizeof sid_aliases / sizeof sid_aliases[0]; i++) {
+            const sid_alias *a = &sid_aliases[i];
+            uint32_t sub[2] = { a->sub0, a->sub1 };
+            if (in->s[start] == a->name[0] && in->s[start + 1] == a->name[1]) {
+                wf_sid_init(sid, a->authority, a->count, sub);
+                in->pos = end;
+                return true;
+            }
+        }
+    return sddl_fail(in, "not a SID or a known SID abbreviation");
+}
+
+/* "0x" and 1 to 8 hex digits, or a decimal number below 2^32 without leading zeros (a
+   leading 0 would be octal to Windows' parser). */
+static bool sddl_number(sddl_in *in, uint32_t *value)
+{
+    uint64_t v = 0;
+    size_t start;
+
+    if (sddl_take(in, "0x") || sddl_take(in, "0X")) {
+        for (start = in->pos; in->pos < in->len; in->pos++) {
+            char c = in->s[in->pos];
+            unsigned d;
+            if (c >= '0' && c <= '9')
+                d = (unsigned)(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                d = (unsigned)(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                d = (unsigned)(c - 'A' + 10);
+            else
+                break;
+            if (in->pos - start == 8)
+                return sddl_fail(in, "more than 8 hex digits");
+            v = v << 4 | d;
+        }
+        if (in->pos == start)
+            return sddl_fail(in, "hex digits expected");
+    } else {
+        start = in->pos;
+        for (; in->pos < in->len && in->s[in->pos] >= '0' && in->s[in->pos] <= '9'; in->pos++) {
+            if (in->pos > start && in->s[start] == '0')
+                return sddl_fail(in, "a decimal number with a leading 0");
+            v = v * 10 + (uint64_t)(in->s[in->pos] - '0');
+            if (v > 0xffffffffu)
+                return sddl_fail(in, "a number above 0xffffffff");
+        }
+    }
+    *value = (uint32_t)v;
+    return true;
+}
+
+/* The rights of an ACE: one number, or two-letter rights one after another. */
+static bool sddl_rights(sddl_in *in, uint32_t *mask)
+{
+    static const struct { char name[3]; uint32_t mask; } rights[] = {
+        { "GA", GENERIC_ALL }, { "GR", GENERIC_READ }, { "GW", GENERIC_WRITE },
+        { "GX", GENERIC_EXECUTE }, { "FA", FILE_ALL_ACCESS }, { "FR", FILE_GENERIC_READ },
+        { "FW", FILE_GENERIC_WRITE }, { "FX", FILE_GENERIC_EXECUTE },
+        { "SD", DELETE }, { "RC", READ_CONTROL }, { "WD", WRITE_DAC }, { "WO", WRITE_OWNER },
+        /* the directory-service names of the object-specific bits, which SDDL allows on
+           any object: CC 0x1 … CR 0x100 */
+        { "CC", 0x1 }, { "DC", 0x2 }, { "LC", 0x4 }, { "SW", 0x8 }, { "RP", 0x10 },
+        { "WP", 0x20 }, { "DT", 0x40 }, { "LO", 0x80 }, { "CR", 0x100 },
+    };
+    size_t i;
+    bool any = false;
+
+    *mask = 0;
+    if (in->pos < in->len && in->s[in->pos] >= '0' && in->s[in->pos] <= '9')
+        return sddl_number(in, mask);
+    while (in->pos < in->len && in->s[in->pos] != ';') {
+        for (i = 0; i < sizeof rights / sizeof rights[0]; i++)
+            if (sddl_take(in, rights[i].name))
+                break;
+        if (i == sizeof rights / sizeof rights[0])
+            return sddl_fail(in, "not a right (FA FR FW FX GA GR GW GX SD RC WD WO, or 0x…)");
+        *mask |= rights[i].mask;
+        any = true;
+    }
+    return any || sddl_fail(in, "rights expected");
+}
+
+/* One "(A|D;FLAGS;RIGHTS;;;SID)" at pos, written to w. */
+static bool sddl_ace(sddl_in *in, sd_out *w)
+{
+    static const struct { char name[3]; uint8_t bit; } flags[] = {
+        { "OI", 0x01 }, { "CI", 0x02 }, { "NP", 0x04 }, { "IO", 0x08 }, { "ID", 0x10 },
+    };
+    uint8_t head[8], sid_bytes[WF_SID_MAX_SIZE];
+    uint8_t type, ace_flags = 0;
+    uint32_t mask;
+    size_t i, sid_size;
+    wf_sid sid;
+
+    in->pos++;      /* '(' */
+    if (sddl_take(in, "A;"))
+        type = ACCESS_ALLOWED_ACE_TYPE;
+    else if (sddl_take(in, "D;"))
+        type = ACCESS_DENIED_ACE_TYPE;
+    else
+        return sddl_fail(in, "an ACE type A or D expected (no other type is supported)");
+    while (!sddl_take(in, ";")) {
+        for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
+            if (sddl_take(in, flags[i].name))
+                break;
+        if (i == sizeof flags / sizeof flags[0])
+            return sddl_fail(in, "not an ACE flag (OI CI NP IO ID)");
+        ace_flags |= flags[i].bit;
+    }
+    if (!sddl_rights(in, &mask))
+        return false;
+    if (!sddl_take(in, ";;;"))
+        return sddl_fail(in, "\";;;\" expected (object GUIDs are not supported)");
+    if (!sddl_sid(in, true, &sid))
+        return false;
+    if (!sddl_take(in, ")"))
+        return sddl_fail(in, "')' expected");
+    sid_size = wf_sid_to_bytes(&sid, sid_bytes, sizeof sid_bytes);
+    head[0] = type;
+    head[1] = ace_flags;
+    wr16(head + 2, (uint32_t)(8 + sid_size));
+    wr32(head + 4, mask);
+    out_put(w, head, sizeof head);
+    out_put(w, sid_bytes, sid_size);
+    return true;
+}
+
+/* "D:" already taken: the DACL's flags and ACEs, written at w->pos. Sets the DACL bits of
+   *control and *dacl_off (0 for NO_ACCESS_CONTROL, a NULL DACL). */
+static bool sddl_dacl(sddl_in *in, sd_out *w, uint16_t *control, size_t *dacl_off)
+{
+    uint8_t head[ACL_HEADER] = { 2, 0, 0, 0, 0, 0, 0, 0 };    /* ACL_REVISION */
+    size_t start = w->pos, count = 0;
+
+    *control |= SE_DACL_PRESENT;
+    for (;;) {
+        if (sddl_take(in, "P"))
+            *control |= SE_DACL_PROTECTED;
+        else if (sddl_take(in, "AR"))
+            *control |= SE_DACL_AUTO_INHERIT_REQ;
+        else if (sddl_take(in, "AI"))
+            *control |= SE_DACL_AUTO_INHERITED;
+        else
+            break;
+    }
+    if (sddl_take(in, "NO_ACCESS_CONTROL")) {
+        *dacl_off = 0;
+        return true;
+    }
+    *dacl_off = start;
+    out_put(w, head, sizeof head);
+    while (in->pos < in->len && in->s[in->pos] == '(') {
+        if (!sddl_ace(in, w))
+            return false;
+        count++;
+    }
+    if (w->pos - start > 0xffffu || count > 0xffffu)
+        return sddl_fail(in, "the DACL is too large");
+    out_patch16(w, start + 2, (uint32_t)(w->pos - start));
+    out_patch16(w, start + 4, (uint32_t)count);
+    return true;
+}
+
+NTSTATUS wf_sd_from_sddl(const char *text, size_t len, void *out, size_t cap, size_t *out_len,
+    wf_sddl_error *error)
+{
+    sddl_in in = { text, len, 0, NULL };
+    sd_out w = { out, cap, SD_HEADER };
+    uint8_t sid_bytes[WF_SID_MAX_SIZE];
+    uint16_t control = SE_SELF_RELATIVE;
+    size_t owner = 0, group = 0, dacl = 0, sid_size;
+    bool has_owner = false, has_group = false, has_dacl = false, ok = true;
+    wf_sid sid;
+
+    *out_len = 0;
+    if (text == NULL && len != 0)
+        return STATUS_INVALID_PARAMETER;
+    while (ok && in.pos < in.len) {
+        bool is_owner = sddl_at(&in, "O:");
+        if (is_owner || sddl_at(&in, "G:")) {
+            if (is_owner ? has_owner : has_group) {
+                ok = sddl_fail(&in, is_owner ? "O: given twice" : "G: given twice");
+                break;
+            }
+            in.pos += 2;
+            ok = sddl_sid(&in, false, &sid);
+            if (!ok)
+                break;
+            *(is_owner ? &owner : &group) = w.pos;
+            *(is_owner ? &has_owner : &has_group) = true;
+            sid_size = wf_sid_to_bytes(&sid, sid_bytes, sizeof sid_bytes);
+            out_put(&w, sid_bytes, sid_size);
+        } else if (sddl_at(&in, "D:")) {
+            if (has_dacl) {
+                ok = sddl_fail(&in, "D: given twice");
+                break;
+            }
+            in.pos += 2;
+            has_dacl = true;
+            ok = sddl_dacl(&in, &w, &control, &dacl);
+        } else if (sddl_at(&in, "S:")) {
+            ok = sddl_fail(&in, "a SACL (S:) is not supported");
+        } else {
+            ok = sddl_fail(&in, "O:, G: or D: expected");
+        }
+    }
+    if (!ok) {
+        if (error != NULL) {
+            error->offset = in.pos;
+            error->reason = in.reason;
+        }
+        return STATUS_INVALID_PARAMETER;
+    }
+    /* every part was written at most 0xffff (the DACL) + 2 * 68 bytes past the header */
+    *out_len = w.pos;
+    if (out == NULL || cap < w.pos)
+        return STATUS_BUFFER_TOO_SMALL;
+    w.p[0] = 1;
+    w.p[1] = 0;
+    wr16(w.p + 2, control);
+    out_patch32(&w, 4, (uint32_t)owner);
+    out_patch32(&w, 8, (uint32_t)group);
+    out_patch32(&w, 12, 0);
+    out_patch32(&w, 16, (uint32_t)dacl);
+    return STATUS_SUCCESS;
+}

@@ -192,7 +192,9 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
         WF_CORO_RETURN(op->sub_state);
 
     wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
-    if (file && file->has_fh) {
+    /* Only a file's handle, as the Linux client does: a directory's fh is the library's
+       own (libfuse's high-level API) and a file system reading it as a file's fails. */
+    if (file && file->has_fh && !file->is_directory) {
         op->u.getattr.in.getattr_flags = FUSE_GETATTR_FH;
         op->u.getattr.in.fh = file->fh;
     }

@@ -91,7 +91,7 @@ check_eq "hello_ll: every read case PASS" "$(sed 's/^/PASS /' "$E2E_TMP/read_nam
 check_contains "hello_ll: the summary counts the read-only cases" \
     "$READS passed, 0 failed, $WRITES read-only, 0 skipped" "$OUT"
 check_contains "hello_ll: the summary says why" \
-    "the file system is read-only: a new directory in its root gave STATUS_" "$OUT"
+    "read-only for this check: a new directory in the root gave STATUS_" "$OUT"
 check_contains "hello_ll: the file read is hello" "read.file_contents  hello: 13 bytes" "$OUT"
 check_lacks "hello_ll: no crash or disconnection" "disconnected" "$ERR"
 

@@ -285,6 +285,10 @@ static void readdirplus_entry_with_nodeid_0_is_not_counted(void **state)
     struct fuse_entry_out b = mock_entry(31, 0100644, 1, 0, 0, 0);
     len = mock_direntplus_add(body, len, &b, 2, "b");
     mock_reply(m, req.header.unique, 0, body, len);
+    /* An entry without a nodeid carries no attributes: it is looked up (gone here). */
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "a");
+    mock_reply(m, req.header.unique, -2 /* ENOENT */, NULL, 0);
     req = mock_expect_node(m, FUSE_READDIRPLUS, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);

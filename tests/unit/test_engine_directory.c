@@ -300,6 +300,36 @@ static void readdirplus_counts_every_entry_of_a_reply_even_beyond_a_full_buffer(
     mock_free(m);
 }
 
+static void readdirplus_entry_without_nodeid_is_looked_up_for_its_attributes(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t root = mock_open_root(m, ROOT_FH);
+    uint8_t out[1024];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(root, out, sizeof out, NULL));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 0);
+    /* libfuse's high-level API sends nodeid 0 and no attributes unless asked to fill them. */
+    uint8_t body[512];
+    struct fuse_entry_out bare;
+    memset(&bare, 0, sizeof bare);
+    bare.attr.ino = 20;
+    bare.attr.mode = 0100644;
+    uint32_t len = mock_direntplus_add(body, 0, &bare, 1, "x");
+    mock_reply(m, req.header.unique, 0, body, len);
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "x");
+    struct fuse_entry_out real = file_entry(20, 4321);
+    mock_reply(m, req.header.unique, 0, &real, sizeof real);
+    req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 1);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_record(&l.records[0], "x", 20, 4321, 1);
+    mock_free(m);
+}
+
 static void readdir_without_plus_looks_up_only_uncached_entries(void **state)
 {
     (void)state;
@@ -685,6 +715,7 @@ int main(void)
         cmocka_unit_test(readdirplus_entries_are_cached_so_open_sends_no_lookup),
         cmocka_unit_test(full_buffer_stops_at_a_whole_record_and_the_marker_resumes),
         cmocka_unit_test(readdirplus_counts_every_entry_of_a_reply_even_beyond_a_full_buffer),
+        cmocka_unit_test(readdirplus_entry_without_nodeid_is_looked_up_for_its_attributes),
         cmocka_unit_test(readdir_without_plus_looks_up_only_uncached_entries),
         cmocka_unit_test(readdir_entry_gone_before_its_lookup_is_not_listed),
         cmocka_unit_test(malformed_lookup_reply_in_a_listing_takes_out_no_request),

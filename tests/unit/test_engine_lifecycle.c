@@ -219,6 +219,34 @@ static void query_information_within_attr_ttl_sends_nothing(void **state)
     mock_free(m);
 }
 
+static void query_information_on_a_directory_sends_getattr_without_its_fh(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\d", FILE_OPEN, FILE_DIRECTORY_FILE,
+        FILE_LIST_DIRECTORY | SYNCHRONIZE));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, NODE, 040755, 0, 60, 0);   /* attributes stale */
+    req = mock_expect_node(m, FUSE_OPENDIR, NODE);
+    mock_reply_open(m, req.header.unique, FH, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    uint64_t dir = rsp.Rsp.Create.Opened.UserContext2;
+
+    /* Linux sends FUSE_GETATTR_FH only for files: a directory's fh may be the library's
+       own (libfuse's high-level API), not one getattr may read. */
+    hint = mock_submit(m, mock_req_query_info(dir));
+    req = mock_expect_node(m, FUSE_GETATTR, NODE);
+    struct fuse_getattr_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.getattr_flags, 0);
+    assert_int_equal(in.fh, 0);
+    struct fuse_attr attr = mock_attr(NODE, 040755, 0);
+    mock_reply_attr(m, req.header.unique, &attr, 60);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    mock_free(m);
+}
+
 static void query_information_after_attr_ttl_sends_getattr_with_the_fh(void **state)
 {
     (void)state;
@@ -612,6 +640,7 @@ int main(void)
         cmocka_unit_test(close_of_a_metadata_only_handle_sends_nothing),
         cmocka_unit_test(query_information_within_attr_ttl_sends_nothing),
         cmocka_unit_test(query_information_after_attr_ttl_sends_getattr_with_the_fh),
+        cmocka_unit_test(query_information_on_a_directory_sends_getattr_without_its_fh),
         cmocka_unit_test(query_information_of_a_metadata_only_handle_sends_getattr_without_fh),
         cmocka_unit_test(query_volume_information_maps_statfs_blocks_in_frsize_units),
         cmocka_unit_test(query_volume_information_maps_statfs_errors),

@@ -46,7 +46,7 @@ void wf_check_print_summary(FILE *out, const wf_check_totals *totals, bool read_
     fprintf(out, "%u passed, %u failed, %u read-only, %u skipped", totals->passed,
         totals->failed, totals->read_only, totals->skipped);
     if (read_only)
-        fprintf(out, " (the file system is read-only: a new directory in its root gave %s;"
+        fprintf(out, " (read-only for this check: a new directory in the root gave %s;"
             " read-only limits are not failures)", read_only_status);
     fputc('\n', out);
 }

@@ -285,6 +285,54 @@ static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
     }
 }
 
+/* Submitting threads keep a buffer of their own for the requests they send; anything
+   bigger (a large WRITE) goes through a request thread. */
+#define WF_DEVFUSE_SUBMIT_BUFFER (64u * 1024u)
+
+static pthread_key_t wf_devfuse_submit_key;
+static pthread_once_t wf_devfuse_submit_once = PTHREAD_ONCE_INIT;
+
+static void wf_devfuse_submit_key_create(void)
+{
+    pthread_key_create(&wf_devfuse_submit_key, free);
+}
+
+static void *wf_devfuse_submit_buffer(void)
+{
+    pthread_once(&wf_devfuse_submit_once, wf_devfuse_submit_key_create);
+    void *buffer = pthread_getspecific(wf_devfuse_submit_key);
+    if (!buffer) {
+        buffer = malloc(WF_DEVFUSE_SUBMIT_BUFFER);
+        if (buffer && pthread_setspecific(wf_devfuse_submit_key, buffer) != 0) {
+            free(buffer);
+            buffer = NULL;
+        }
+    }
+    return buffer;
+}
+
+void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *request)
+{
+    void *buffer = wf_devfuse_submit_buffer();
+    struct fuse_out_header eio;
+    size_t len = 0;
+
+    if (!buffer) {
+        wf_engine_submit(devfuse->engine, request);
+        return;
+    }
+    wf_engine_submit_transact(devfuse->engine, request, buffer, WF_DEVFUSE_SUBMIT_BUFFER, &len);
+    if (!len)
+        return;
+    if (wf_devfuse_send(devfuse, buffer, len) == WF_DEVFUSE_REFUSED) {
+        uint64_t unique = wf_devfuse_unique_of(buffer, len,
+            offsetof(struct fuse_in_header, unique));
+        /* The EIO's follow-up request, if any, needs a full-size buffer: none here. */
+        if (wf_devfuse_eio_reply(unique, &eio))
+            wf_engine_transact(devfuse->engine, &eio, sizeof eio, NULL, 0, NULL, 0);
+    }
+}
+
 static void wf_devfuse_request_loop(wf_devfuse_worker *worker)
 {
     wf_devfuse *devfuse = worker->devfuse;

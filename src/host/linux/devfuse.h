@@ -32,6 +32,11 @@ typedef struct wf_devfuse_stats {
 int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     wf_devfuse **devfuse);
 
+/* Submits a WinFsp request and sends its first FUSE request from the calling thread,
+   which saves waking a request thread per round trip (wf_engine_submit_transact). A
+   request too big for the thread's buffer goes through a request thread as before. */
+void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *request);
+
 /* True once the channel has closed or failed (the file system is gone). */
 bool wf_devfuse_closed(wf_devfuse *devfuse);
 

@@ -51,7 +51,11 @@ static void wf_volume_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *respons
 static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
 {
     wf_volume *volume = ctx;
-    wf_engine_submit(volume->engine, request);
+    /* The pump lets this thread send the request's first FUSE request itself. */
+    if (volume->devfuse)
+        wf_devfuse_submit(volume->devfuse, request);
+    else
+        wf_engine_submit(volume->engine, request);
 }
 
 /* The engine's identity callback: the tokens are the stand-in's. */
@@ -149,7 +153,9 @@ static bool wf_volume_wait_init(wf_volume *volume, unsigned timeout_ms, bool *ea
 /* Frees what mount built, in reverse; the engine goes only when no thread uses it. */
 static void wf_volume_free(wf_volume *volume, uint32_t drain_ms)
 {
-    wf_devfuse_stop(volume->devfuse, drain_ms);
+    wf_devfuse *devfuse = volume->devfuse;
+    volume->devfuse = NULL;     /* later submits (none are expected) go the slow way */
+    wf_devfuse_stop(devfuse, drain_ms);
     if (volume->launched)
         wf_launcher_stop(&volume->launcher, WF_VOLUME_GRACE_MS);
     if (volume->fsd)
