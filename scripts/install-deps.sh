@@ -17,4 +17,4 @@ apt-get install -y --no-install-recommends \
     bindfs \
     fuse-zip zip unzip \
     rclone gocryptfs \
-    attr strace
+    attr strace procps

@@ -66,6 +66,8 @@ typedef struct wf_engine_params {
        are one name; names keep the case the file system stores. false: case-sensitive,
        as FUSE is. */
     bool case_insensitive;
+    /* How long FORGETs may wait to go out together in one BATCH_FORGET; 0 picks 10 ms. */
+    uint32_t forget_delay_ms;
 } wf_engine_params;
 
 #define WF_ENGINE_MIN_MESSAGE (8192u + 4096u)

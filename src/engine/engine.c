@@ -7,6 +7,8 @@
 
 #define WF_INFLIGHT_BUCKETS 1024u
 #define WF_SWEEP_INTERVAL_MS 1000u
+#define WF_FORGET_BATCH 64u         /* this many pending FORGETs go out at once */
+#define WF_FORGET_DELAY_MS 10u      /* default: fewer wait at most this long for company */
 
 /* FUSE uses even uniques; the low bit marks INTERRUPT requests (FUSE_INT_REQ_BIT). */
 #define WF_UNIQUE_STEP 2u
@@ -64,6 +66,8 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     if (!engine)
         return STATUS_INSUFFICIENT_RESOURCES;
     engine->params = *params;
+    if (!engine->params.forget_delay_ms)
+        engine->params.forget_delay_ms = WF_FORGET_DELAY_MS;
     engine->lock = wf_lock_create();
     engine->work = wf_event_create();
     engine->cache = wf_cache_create(params->cache_capacity);
@@ -540,6 +544,25 @@ static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **
     return status;
 }
 
+/* FORGETs wait a little to go out together: a burst of released nodes (a listing with
+   TTL 0, a tree walk) becomes one BATCH_FORGET instead of one message each. Called with
+   the engine lock held. */
+static bool forgets_due(wf_engine *engine, uint64_t now)
+{
+    size_t pending = wf_cache_forgets_pending(engine->cache);
+    if (!pending) {
+        engine->forgets_since_ms = 0;
+        return false;
+    }
+    if (!engine->forgets_since_ms)
+        engine->forgets_since_ms = now;
+    if (pending < WF_FORGET_BATCH && engine->state == WF_ENGINE_RUNNING &&
+        now - engine->forgets_since_ms < engine->params.forget_delay_ms)
+        return false;
+    engine->forgets_since_ms = 0;
+    return true;
+}
+
 /* FORGET or BATCH_FORGET straight into the caller's buffer: wf_forget has the layout of
    fuse_forget_one, so the cache's queue is taken in place. */
 static size_t emit_forgets(wf_engine *engine, void *buf, size_t cap)
@@ -652,7 +675,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             wf_lock_acquire(engine->lock);
             continue;
         }
-        if (engine->state != WF_ENGINE_STARTING && wf_cache_forgets_pending(engine->cache)) {
+        if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, wf_engine_now())) {
             wf_lock_release(engine->lock);
             *len = emit_forgets(engine, buf, cap);
             if (*len)
@@ -685,7 +708,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         if (now - engine->last_sweep_ms >= WF_SWEEP_INTERVAL_MS) {
             engine->last_sweep_ms = now;
             wf_cache_sweep(engine->cache, now);
-            if (engine->state != WF_ENGINE_STARTING && wf_cache_forgets_pending(engine->cache))
+            if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, now))
                 continue;
         }
         uint64_t waited = now - start;
@@ -697,6 +720,12 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         uint32_t interrupt_wait = wf_interrupt_wait_ms_locked(engine, now);
         if (interrupt_wait < wait)
             wait = interrupt_wait;
+        if (engine->forgets_since_ms && engine->state != WF_ENGINE_STARTING) {
+            uint64_t due = engine->forgets_since_ms + engine->params.forget_delay_ms;
+            uint32_t forget_wait = due > now ? (uint32_t)(due - now) : 0;
+            if (forget_wait < wait)
+                wait = forget_wait ? forget_wait : 1;
+        }
         if (timeout_ms != UINT32_MAX && timeout_ms - waited < wait)
             wait = (uint32_t)(timeout_ms - waited);
         wf_event_wait(engine->work, engine->lock, wait);

@@ -205,6 +205,7 @@ struct wf_engine {
     wf_file *files;                 /* open handles */
     uint32_t inflight_buckets, inflight_count, pending_count;
     uint64_t last_sweep_ms;
+    uint64_t forgets_since_ms;      /* when FORGETs started waiting to go out; 0: none */
     /* negotiated */
     uint32_t minor;
     uint64_t flags;

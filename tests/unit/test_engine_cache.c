@@ -151,6 +151,35 @@ static void several_pending_forgets_go_in_one_batch_forget(void **state)
     mock_free(m);
 }
 
+static void long_forget_delay(wf_engine_params *params)
+{
+    params->forget_delay_ms = 60000;
+}
+
+static void forgets_wait_for_company_while_other_requests_go_out(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new_params(0, long_forget_delay);
+    mock_init_options options = { .minor = 31 };
+    mock_init(m, &options);
+    /* Each open releases its node as it ends; the next LOOKUP still goes out first. */
+    for (int i = 0; i < 3; i++) {
+        char name[2] = { (char)('a' + i), 0 };
+        struct fuse_entry_out e = mock_entry(10 + i, 0100644, 1, 0, 0, 0);
+        close_quietly(m, stat_open(m, name, &e));
+    }
+    assert_true(mock_idle(m, 50));     /* three pending, fewer than a batch: they wait */
+    assert_int_equal(info_of(m).forgets_sent, 0);
+    /* Shutting down sends what waits, in one message, before DESTROY. */
+    wf_engine_shutdown(mock_engine(m));
+    mock_request req = mock_expect(m, FUSE_BATCH_FORGET);
+    struct fuse_batch_forget_in batch;
+    memcpy(&batch, req.body, sizeof batch);
+    assert_int_equal(batch.count, 3);
+    mock_expect(m, FUSE_DESTROY);
+    mock_free(m);
+}
+
 static void before_minor_16_each_node_gets_its_own_forget(void **state)
 {
     (void)state;
@@ -344,6 +373,7 @@ int main(void)
         cmocka_unit_test(ttl_0_node_of_an_open_handle_is_forgotten_at_its_close),
         cmocka_unit_test(two_lookups_of_a_name_are_forgotten_together_with_nlookup_2),
         cmocka_unit_test(several_pending_forgets_go_in_one_batch_forget),
+        cmocka_unit_test(forgets_wait_for_company_while_other_requests_go_out),
         cmocka_unit_test(before_minor_16_each_node_gets_its_own_forget),
         cmocka_unit_test(open_handle_keeps_its_node_after_its_entry_expired),
         cmocka_unit_test(expired_entries_are_swept_within_a_second_of_waiting),

@@ -13,6 +13,7 @@
 #include "engine/ea_map.h"
 #include "engine/mappings.h"
 #include "engine/reparse_map.h"
+#include "engine/security.h"
 #include "winfuse/nt_constants.h"
 
 /* The buffer QueryDirectory hands the file system, as WinFsp's FSD does per request. */
@@ -665,8 +666,9 @@ static NTSTATUS wf_fsd_reparse_path(const FSP_FSCTL_TRANSACT_RSP *rsp, const uin
 static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const char *path,
     uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
     uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
-    uint32_t flags, const void *ea, uint32_t ea_length, wf_fsd_file **file,
-    uint32_t *information, uint8_t *reparse, char *reparse_path, size_t reparse_cap)
+    uint32_t flags, const void *ea, uint32_t ea_length, const void *sd, uint32_t sd_length,
+    wf_fsd_file **file, uint32_t *information, uint8_t *reparse, char *reparse_path,
+    size_t reparse_cap)
 {
     size_t reparse_len = 0;
     uint16_t name[WF_FSD_MAX_PATH_UNITS];
@@ -687,6 +689,10 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const char *path,
         create_options, flags);
     if (status == STATUS_SUCCESS)
         status = wf_fsd_check_create_ea(fsd, ea, ea_length, create_options);
+    /* The I/O manager captures the caller's descriptor: a malformed one goes no further. */
+    if (status == STATUS_SUCCESS && sd_length != 0 && wf_sd_validate(sd, sd_length) !=
+            STATUS_SUCCESS)
+        status = STATUS_INVALID_SECURITY_DESCR;
     if (status != STATUS_SUCCESS)
         goto exit;
     status = wf_fsd_parse_path(path, name, &units, &trailing);
@@ -727,6 +733,14 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const char *path,
         goto exit;
     }
     wf_fsd_request_put_name(req, name, units);
+    /* WinFsp's FSD lays the descriptor out after the name, and the EA buffer after it. */
+    if (sd_length) {
+        if (req->Size + (size_t)sd_length > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
+            status = STATUS_INVALID_PARAMETER;
+            goto exit;
+        }
+        req->Req.Create.SecurityDescriptor = wf_fsd_request_append(req, sd, sd_length);
+    }
     if (ea_length) {
         /* WinFsp's FSD: a request that cannot hold it is an invalid parameter. */
         if (req->Size + (size_t)ea_length > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
@@ -834,8 +848,8 @@ exit:
 static NTSTATUS wf_fsd_create_common(wf_fsd *fsd, const char *path,
     uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
     uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
-    uint32_t flags, const void *ea, uint32_t ea_length, wf_fsd_file **file,
-    uint32_t *information)
+    uint32_t flags, const void *ea, uint32_t ea_length, const void *sd, uint32_t sd_length,
+    wf_fsd_file **file, uint32_t *information)
 {
     uint8_t *reparse = malloc(FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX);
     char *paths = malloc(2 * WF_FSD_REPARSE_PATH_CAP);
@@ -853,8 +867,8 @@ static NTSTATUS wf_fsd_create_common(wf_fsd *fsd, const char *path,
             break;
         }
         status = wf_fsd_create_once(fsd, path, desired_access, file_attributes, share_access,
-            create_disposition, create_options, allocation_size, flags, ea, ea_length, file,
-            information, reparse, next, WF_FSD_REPARSE_PATH_CAP);
+            create_disposition, create_options, allocation_size, flags, ea, ea_length, sd,
+            sd_length, file, information, reparse, next, WF_FSD_REPARSE_PATH_CAP);
         if (status != STATUS_REPARSE)
             break;
         path = next;
@@ -870,7 +884,7 @@ NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
     uint32_t flags, wf_fsd_file **file, uint32_t *information)
 {
     return wf_fsd_create_common(fsd, path, desired_access, file_attributes, share_access,
-        create_disposition, create_options, allocation_size, flags, NULL, 0, file,
+        create_disposition, create_options, allocation_size, flags, NULL, 0, NULL, 0, file,
         information);
 }
 
@@ -880,7 +894,17 @@ NTSTATUS wf_fsd_create_file_ea(wf_fsd *fsd, const char *path,
     const void *ea, uint32_t ea_length, wf_fsd_file **file, uint32_t *information)
 {
     return wf_fsd_create_common(fsd, path, desired_access, file_attributes, share_access,
-        create_disposition, create_options, allocation_size, 0, ea, ea_length, file,
+        create_disposition, create_options, allocation_size, 0, ea, ea_length, NULL, 0, file,
+        information);
+}
+
+NTSTATUS wf_fsd_create_file_sd(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    const void *sd, uint32_t sd_length, wf_fsd_file **file, uint32_t *information)
+{
+    return wf_fsd_create_common(fsd, path, desired_access, file_attributes, share_access,
+        create_disposition, create_options, allocation_size, 0, NULL, 0, sd, sd_length, file,
         information);
 }
 

@@ -53,6 +53,11 @@ static void on_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
 
 mock_fs *mock_new(uint32_t max_message)
 {
+    return mock_new_params(max_message, NULL);
+}
+
+mock_fs *mock_new_params(uint32_t max_message, void (*adjust)(wf_engine_params *params))
+{
     mock_fs *m = calloc(1, sizeof *m);
     assert_non_null(m);
     m->max_message = max_message ? max_message : (1u << 20) + 4096;
@@ -67,6 +72,8 @@ mock_fs *mock_new(uint32_t max_message)
         .complete = on_complete,
         .host = m,
     };
+    if (adjust)
+        adjust(&params);
     assert_int_equal(wf_engine_create(&params, &m->engine), STATUS_SUCCESS);
     return m;
 }

@@ -29,6 +29,8 @@ typedef struct mock_init_options {
 
 /* An engine with a completion queue; max_message 0 picks 1 MiB + 4 KiB. */
 mock_fs *mock_new(uint32_t max_message);
+/* mock_new, with the engine's parameters adjusted by the test before the engine starts. */
+mock_fs *mock_new_params(uint32_t max_message, void (*adjust)(wf_engine_params *params));
 /* Answers INIT with the given options (NULL: defaults); asserts the INIT request. */
 void mock_init(mock_fs *m, const mock_init_options *options);
 mock_fs *mock_start(void);      /* mock_new + mock_init with defaults */

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# test_rclone.sh — compatibility row: `rclone mount` of a local directory. rclone speaks the
+# FUSE protocol itself (bazil/fuse, in Go) and mounts by running fusermount3/fusermount
+# with _FUSE_COMMFD: it comes through the fusermount helper; the directory shows the changes.
+. "${COMPAT_LIB:-$(dirname "$0")/lib.sh}"
+require WINFUSE
+compat_require rclone
+FS=rclone
+
+SRC=$E2E_TMP/source
+compat_fixture_dir "$SRC" || die "make the source directory"
+store_cat() { cat -- "$SRC/$1"; }
+store_dir_has() { [ -d "$SRC/$1" ]; }
+
+# A plain path is rclone's local backend; no configuration file is read or written. Without
+# a VFS cache (--vfs-cache-mode off, the default) rclone cannot read a handle opened for
+# reading and writing, which Windows programs do all the time: "writes" caches such files
+# in the test's temp dir, and --vfs-write-back 0s puts them into the directory at close.
+compat_writable_battery -- rclone mount "$SRC" "{}" --config /dev/null \
+    --cache-dir "$E2E_TMP/cache" --vfs-cache-mode writes --vfs-write-back 0s
+compat_door fusermount
+compat_check_storage
+compat_gone "$SRC" "rclone"
+compat_finish
