@@ -61,6 +61,11 @@ typedef struct wf_file {
        symbolic links in it lead from there. */
     uint16_t *path;
     uint32_t path_units;
+    /* The rest of a READDIR(PLUS) reply a listing could not fit (owned; op_dir.c): the
+       next QueryDirectory resuming at dir_resume takes it up without a round trip. */
+    uint8_t *dirbuf;
+    uint32_t dirbuf_size, dir_pos, dir_end;
+    uint64_t dir_resume;
 } wf_file;
 
 #define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */

@@ -42,6 +42,7 @@ void wf_file_free(wf_engine *engine, wf_file *file)
     if (file->next)
         file->next->prev = file->prev;
     wf_lock_release(engine->lock);
+    wf_mem_free(file->dirbuf);
     wf_cache_release(engine->cache, file->node);
     wf_cache_release(engine->cache, file->parent);
     wf_mem_free(file->path);

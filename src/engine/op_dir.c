@@ -6,7 +6,8 @@
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
-#define WF_DIR_BUFFER_MIN 4096u
+/* READDIR size floor: what a listing does not use now is kept for its next call. */
+#define WF_DIR_BUFFER_MIN (64u * 1024u)
 
 typedef struct wf_dirent_view {
     uint64_t off;
@@ -121,6 +122,45 @@ static void add_end_mark(wf_op *op)
     }
 }
 
+/* Keeps the unlisted rest of the reply on the handle (its READDIRPLUS lookups are
+   already counted and cached). */
+static void save_entries(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    wf_lock_acquire(engine->lock);
+    wf_mem_free(file->dirbuf);
+    file->dirbuf = op->dirbuf;
+    file->dirbuf_size = op->dirbuf_size;
+    file->dir_pos = op->pos;
+    file->dir_end = op->end;
+    file->dir_resume = op->dir_offset;
+    wf_lock_release(engine->lock);
+    op->dirbuf = NULL;
+}
+
+/* Takes the handle's kept entries when this call resumes exactly where they start;
+   anything else drops them. Returns whether it took them. */
+static bool take_saved_entries(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    uint8_t *stale = NULL;
+    bool taken = false;
+    wf_lock_acquire(engine->lock);
+    if (file->dirbuf && op->dir_offset == file->dir_resume && op->dir_offset != 0) {
+        op->dirbuf = file->dirbuf;
+        op->dirbuf_size = file->dirbuf_size;
+        op->pos = file->dir_pos;
+        op->end = file->dir_end;
+        taken = true;
+    } else {
+        stale = file->dirbuf;
+    }
+    file->dirbuf = NULL;
+    wf_lock_release(engine->lock);
+    wf_mem_free(stale);
+    return taken;
+}
+
 wf_step wf_op_query_directory(wf_op *op)
 {
     wf_engine *engine = op->engine;
@@ -178,18 +218,28 @@ wf_step wf_op_query_directory(wf_op *op)
         }
     }
 
-    op->dirbuf_size = op->req->Req.QueryDirectory.Length;
-    if (op->dirbuf_size < WF_DIR_BUFFER_MIN)
-        op->dirbuf_size = WF_DIR_BUFFER_MIN;
-    if (op->dirbuf_size > engine->read_size)
-        op->dirbuf_size = engine->read_size;
-    op->dirbuf = wf_mem_alloc(op->dirbuf_size);
-    if (!op->dirbuf) {
-        op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op->state);
+    /* The rest of the previous reply, if this call resumes where the last one stopped. */
+    op->scratch[1] = take_saved_entries(op, file);
+    if (!op->scratch[1]) {
+        /* Big enough for a whole buffer of records, and what does not fit is kept. */
+        op->dirbuf_size = op->req->Req.QueryDirectory.Length;
+        if (op->dirbuf_size < WF_DIR_BUFFER_MIN)
+            op->dirbuf_size = WF_DIR_BUFFER_MIN;
+        if (op->dirbuf_size > engine->read_size)
+            op->dirbuf_size = engine->read_size;
+        op->dirbuf = wf_mem_alloc(op->dirbuf_size);
+        if (!op->dirbuf) {
+            op->status = STATUS_INSUFFICIENT_RESOURCES;
+            WF_CORO_RETURN(op->state);
+        }
     }
 
     for (;;) {
+        if (op->scratch[1]) {
+            op->scratch[1] = 0;
+            op->scratch[0] = op->dir_offset;
+            goto entries;
+        }
         wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
         op->u.read.in.fh = file->fh;
         op->u.read.in.offset = op->dir_offset;
@@ -216,6 +266,7 @@ wf_step wf_op_query_directory(wf_op *op)
         op->end = op->call.out_size;
         if (plus)
             count_plus_entries(op, file->node);
+entries:
         while (op->pos < op->end) {
             if (!dirent_at(op, plus, &view)) {
                 /* A malformed listing: keep what was valid, fail if that is nothing. */
@@ -306,8 +357,10 @@ wf_step wf_op_query_directory(wf_op *op)
                 wf_cache_release(engine->cache, op->node2);
                 op->node2 = NULL;
             }
-            if (!add_dir_info(op, &view, &attr, link_dir, &bad_name))
+            if (!add_dir_info(op, &view, &attr, link_dir, &bad_name)) {
+                save_entries(op, file);
                 goto full;
+            }
             if (bad_name)
                 wf_engine_count_bad_name(engine);
             op->pos += view.reclen;

@@ -220,16 +220,10 @@ static void full_buffer_stops_at_a_whole_record_and_the_marker_resumes(void **st
     assert_record(&l.records[1], "b", 11, 1, 101);
     assert_true(mock_idle(m, 20));
 
-    /* WinFsp asks again from the last record's NextOffset. */
+    /* WinFsp asks again from the last record's NextOffset: the rest of the reply, kept on
+       the handle, answers it without a READDIRPLUS from 101. */
     uint64_t marker = l.records[1].next_offset;
     hint = mock_submit(m, mock_req_query_dir(root, out, sizeof out, &marker));
-    req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 101);
-    len = 0;
-    for (int i = 2; i < 4; i++) {
-        struct fuse_entry_out e = file_entry(10 + i, i);
-        len = mock_direntplus_add(body, len, &e, 100 + i, names[i]);
-    }
-    mock_reply(m, req.header.unique, 0, body, len);
     req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 103);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     rsp = mock_response(m, hint);
@@ -271,6 +265,44 @@ static uint64_t forgotten_lookups(mock_fs *m, uint64_t nodeid_base, int *nodes)
         }
     }
     return total;
+}
+
+static void resuming_elsewhere_drops_the_kept_entries_and_reads_from_the_marker(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t root = mock_open_root(m, ROOT_FH);
+    uint32_t cap = ALIGN8(DIR_INFO_SIZE + 2) + 1;     /* one record at a time */
+    uint8_t out[512];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(root, out, cap, NULL));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 0);
+    uint8_t body[1024];
+    uint32_t len = 0;
+    const char *names[] = { "a", "b", "c" };
+    for (int i = 0; i < 3; i++) {
+        struct fuse_entry_out e = file_entry(10 + i, i);
+        len = mock_direntplus_add(body, len, &e, 100 + i, names[i]);
+    }
+    mock_reply(m, req.header.unique, 0, body, len);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+
+    /* A restart (no marker) is not where the kept entries start: READDIRPLUS from 0. */
+    hint = mock_submit(m, mock_req_query_dir(root, out, cap, NULL));
+    req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 0);
+    mock_reply(m, req.header.unique, 0, body, len);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_record(&l.records[0], "a", 10, 0, 100);
+
+    /* Nor is a marker further on: READDIRPLUS from there. */
+    uint64_t marker = 101;
+    hint = mock_submit(m, mock_req_query_dir(root, out, sizeof out, &marker));
+    req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 101);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    mock_free(m);
 }
 
 static void readdirplus_counts_every_entry_of_a_reply_even_beyond_a_full_buffer(void **state)
@@ -714,6 +746,7 @@ int main(void)
         cmocka_unit_test(root_readdirplus_lists_entries_without_dots_until_an_empty_reply),
         cmocka_unit_test(readdirplus_entries_are_cached_so_open_sends_no_lookup),
         cmocka_unit_test(full_buffer_stops_at_a_whole_record_and_the_marker_resumes),
+        cmocka_unit_test(resuming_elsewhere_drops_the_kept_entries_and_reads_from_the_marker),
         cmocka_unit_test(readdirplus_counts_every_entry_of_a_reply_even_beyond_a_full_buffer),
         cmocka_unit_test(readdirplus_entry_without_nodeid_is_looked_up_for_its_attributes),
         cmocka_unit_test(readdir_without_plus_looks_up_only_uncached_entries),
