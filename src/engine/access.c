@@ -366,6 +366,18 @@ static NTSTATUS read_descriptor(wf_op *op)
     return STATUS_SUCCESS;
 }
 
+NTSTATUS wf_access_chown(const wf_file *file, const struct fuse_setattr_in *in)
+{
+    if (!file->access_check || file->identity.uid == 0 || file->identity.privileged)
+        return STATUS_SUCCESS;
+    /* chown(2)'s rule: only root gives a file away; an owner may pick one of its groups. */
+    if ((in->valid & FATTR_UID) && in->uid != file->identity.uid)
+        return STATUS_INVALID_OWNER;
+    if ((in->valid & FATTR_GID) && !in_group(&file->identity, in->gid))
+        return STATUS_INVALID_PRIMARY_GROUP;
+    return STATUS_SUCCESS;
+}
+
 wf_step wf_access_create(wf_op *op)
 {
     WF_CORO_BEGIN(op->access_state);

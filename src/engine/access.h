@@ -48,6 +48,9 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link);
    replaced: the caller must be allowed to delete it. Uses the target directory's
    attributes wf_access_rename left. */
 NTSTATUS wf_access_replace(const wf_op *op);
+/* Whether the handle's opener may set the owner and group that a SETATTR carries:
+   STATUS_INVALID_OWNER / STATUS_INVALID_PRIMARY_GROUP when chown(2) would refuse. */
+NTSTATUS wf_access_chown(const wf_file *file, const struct fuse_setattr_in *in);
 
 /* The mode the Create's security descriptor gives a new file, if any: true and *mode set. */
 bool wf_access_sd_mode(const wf_op *op, uint32_t *mode);

@@ -14,6 +14,7 @@
 /* To give the mock engine an identity callback (it is made without one). */
 #include "engine/engine_internal.h"
 #include "engine/security.h"
+#include "sd_build.h"
 #include "host/linux/fsd.h"
 
 #define ENOENT_ 2
@@ -784,6 +785,57 @@ static void a_descriptor_giving_another_owner_is_refused_to_a_non_root_caller(vo
     mock_free(m);
 }
 
+/* SetSecurity by a checked caller: chown(2)'s rule. */
+static uint64_t open_own_file_for_security(mock_fs *m)
+{
+    uint64_t hint = mock_submit(m, create_as(USER, "\\own", FILE_OPEN, 0,
+        READ_CONTROL | WRITE_DAC | WRITE_OWNER));
+    expect_root_getattr(m, 040755, 0);
+    expect_lookup(m, FUSE_ROOT_ID, "own", 5, 0100644, 1001, 1001);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    return rsp.Rsp.Create.Opened.UserContext2;
+}
+
+static uint64_t submit_set_security(mock_fs *m, uint64_t handle, uint32_t info,
+    const char *owner, const char *group)
+{
+    uint8_t sd[256];
+    size_t len = sd_build(sd, sizeof sd, owner, group, 0, false, false, NULL, 0);
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetSecurityKind);
+    req->Req.SetSecurity.UserContext2 = handle;
+    req->Req.SetSecurity.SecurityInformation = info;
+    req->Req.SetSecurity.SecurityDescriptor.Offset = (uint16_t)(req->Size - sizeof *req);
+    req->Req.SetSecurity.SecurityDescriptor.Size = (uint16_t)len;
+    memcpy(req->Buffer + (req->Size - sizeof *req), sd, len);
+    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP(len));
+    return mock_submit(m, req);
+}
+
+static void an_owner_cannot_give_its_file_away_or_to_a_group_it_is_not_in(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t file = open_own_file_for_security(m);
+
+    uint64_t hint = submit_set_security(m, file, OWNER_SECURITY_INFORMATION, "S-1-22-1-2000", NULL);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_INVALID_OWNER);
+    hint = submit_set_security(m, file, GROUP_SECURITY_INFORMATION, NULL, "S-1-22-2-60");
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_INVALID_PRIMARY_GROUP);
+    assert_true(mock_idle(m, 50));      /* the file system saw neither */
+
+    /* One of its own groups is allowed, as chown(2) allows it. */
+    hint = submit_set_security(m, file, GROUP_SECURITY_INFORMATION, NULL, "S-1-22-2-50");
+    mock_request req = mock_expect_node(m, FUSE_SETATTR, 5);
+    struct fuse_setattr_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_true(in.valid & FATTR_GID);
+    assert_int_equal(in.gid, 50);
+    reply_attr(m, req.header.unique, 5, 0100644, 1001, 50);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    mock_free(m);
+}
+
 /* The FSD stand-in's identity ------------------------------------------------------------ */
 
 /* An engine stand-in: keeps the request, answers it at once. */
@@ -893,6 +945,7 @@ int main(void)
         cmocka_unit_test(a_descriptor_gives_the_mode_and_a_setattr_gives_its_owner),
         cmocka_unit_test(a_descriptor_naming_the_creator_needs_no_setattr),
         cmocka_unit_test(a_descriptor_giving_another_owner_is_refused_to_a_non_root_caller),
+        cmocka_unit_test(an_owner_cannot_give_its_file_away_or_to_a_group_it_is_not_in),
         cmocka_unit_test(the_stand_in_sends_no_token_without_an_identity),
         cmocka_unit_test(the_stand_ins_token_resolves_to_its_identity),
     };
