@@ -210,13 +210,15 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
     uint64_t allocation = 0;
     wf_shell_handle *handle;
     wf_fsd_file *file = NULL;
-    size_t number = 0;
+    size_t number = 0, sd_length = 0;
+    const char *sd_text = NULL;
+    uint8_t *sd = NULL;
     NTSTATUS status;
     int i;
 
     if (argc < 2)
         return wf_shell_usage("nt create PATH [access=] [share=] [disp=] [opts=] [attr=] "
-            "[alloc=N] [target]");
+            "[alloc=N] [sd=SDDL] [target]");
     for (i = 2; i < argc; i++) {
         const char *arg = argv[i], *value = strchr(arg, '=');
         bool ok;
@@ -241,28 +243,46 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
             ok = wf_nt_parse_names(&wf_nt_attribute_names, value, &attributes);
         else if (strncasecmp(arg, "alloc=", 6) == 0)
             ok = wf_nt_parse_u64(value, &allocation);
-        else {
+        else if (strncasecmp(arg, "sd=", 3) == 0) {
+            sd_text = value;    /* parsed once the path is known good */
+            ok = true;
+        } else {
             fprintf(stderr, "nt create: unknown key in '%s'\n", arg);
             return false;
         }
         if (!ok)
             return false;
     }
+    if (sd_text != NULL && flags != 0) {
+        fprintf(stderr, "nt create: sd= and target do not go together\n");
+        return false;
+    }
     if (!wf_nt_path(shell->cwd, argv[1], path, sizeof path))
         return false;
+    if (sd_text != NULL && !wf_shell_parse_sddl("nt create", sd_text, &sd, &sd_length))
+        return false;
     handle = wf_nt_new_handle(shell, &number);
-    if (handle == NULL)
+    if (handle == NULL) {
+        free(sd);
         return wf_nt_report(shell, argc, argv, STATUS_INSUFFICIENT_RESOURCES, "");
+    }
     handle->path = strdup(path);
     /* Kept without a trailing backslash: a rename's bare name goes beside it. */
     if (handle->path != NULL && strlen(handle->path) > 1 &&
         handle->path[strlen(handle->path) - 1] == '\\')
         handle->path[strlen(handle->path) - 1] = '\0';
-    if (handle->path == NULL)
+    if (handle->path == NULL) {
+        free(sd);
         return wf_nt_report(shell, argc, argv, STATUS_INSUFFICIENT_RESOURCES, "");
+    }
 
-    status = wf_fsd_create_file_ex(shell->fsd, path, access, attributes, share, disposition,
-        options, allocation, flags, &file, &information);
+    if (sd != NULL)
+        status = wf_fsd_create_file_sd(shell->fsd, path, access, attributes, share,
+            disposition, options, allocation, sd, (uint32_t)sd_length, &file, &information);
+    else
+        status = wf_fsd_create_file_ex(shell->fsd, path, access, attributes, share,
+            disposition, options, allocation, flags, &file, &information);
+    free(sd);
     if (status != STATUS_SUCCESS) {
         wf_nt_forget_handle(handle);
         return wf_nt_report(shell, argc, argv, status, "");
@@ -704,7 +724,8 @@ static bool wf_nt_flush(wf_shell *shell, int argc, char **argv)
 
 static const wf_nt_call wf_nt_calls[] = {
     { "create", wf_nt_create,
-        "nt create PATH [access=A] [share=S] [disp=D] [opts=O] [attr=T] [alloc=N] [target]" },
+        "nt create PATH [access=A] [share=S] [disp=D] [opts=O] [attr=T] [alloc=N] [sd=SDDL] "
+        "[target]" },
     { "read", wf_nt_read, "nt read H OFFSET LENGTH [hex|text|raw]" },
     { "write", wf_nt_write, "nt write H OFFSET|eof TEXT [repeat=N] [constrained]" },
     { "queryinfo", wf_nt_queryinfo, "nt queryinfo H" },
@@ -739,6 +760,7 @@ void wf_cmd_nt_help(void)
         "  opts=FILE_DIRECTORY_FILE|FILE_NON_DIRECTORY_FILE|FILE_DELETE_ON_CLOSE|...  (0)\n"
         "  attr=FILE_ATTRIBUTE_READONLY|FILE_ATTRIBUTE_HIDDEN|...                   (0)\n"
         "  target opens the parent directory (SL_OPEN_TARGET_DIRECTORY).\n"
+        "  sd=SDDL: the security descriptor a new file gets (owner, group, mode).\n"
         "H is a handle number that nt create printed. OFFSET eof writes at the end of the\n"
         "file (FILE_WRITE_TO_END_OF_FILE); TEXT takes \\n \\r \\t \\0 \\\\ \\xHH; constrained is\n"
         "paging I/O. T is an NT time (100 ns since 1601; 0 unchanged, -1, -2) or\n"

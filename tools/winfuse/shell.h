@@ -61,6 +61,10 @@ wf_shell_command_fn wf_cmd_put, wf_cmd_get, wf_cmd_copy, wf_cmd_echo, wf_cmd_att
 wf_shell_command_fn wf_cmd_nt;
 wf_shell_command_fn wf_cmd_ea;      /* cmd_ea.c */
 wf_shell_command_fn wf_cmd_mklink;  /* cmd_link.c */
+wf_shell_command_fn wf_cmd_icacls;  /* cmd_security.c */
+/* SDDL text → a self-relative descriptor (*sd malloc'ed, *len bytes); on failure says on
+   stderr, as "COMMAND: bad SDDL at character N …", where and why, and returns false. */
+bool wf_shell_parse_sddl(const char *command, const char *text, uint8_t **sd, size_t *len);
 /* A symbolic link's target, as dir shows it beside the link (cmd_link.c). */
 bool wf_shell_link_target(wf_fsd *fsd, const char *path, char *target, size_t size);
 /* The usage lines of the nt family, for help (cmd_nt.c). */

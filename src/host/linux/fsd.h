@@ -57,6 +57,27 @@ NTSTATUS wf_fsd_create_file_ea(wf_fsd *fsd, const char *path,
     uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
     uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
     const void *ea, uint32_t ea_length, wf_fsd_file **file, uint32_t *information);
+/* NtCreateFile with a security descriptor (self-relative; the I/O manager's capture
+   refuses a malformed one: STATUS_INVALID_SECURITY_DESCR). The request carries it after the
+   name, as WinFsp's FSD lays it out; the file system gives a file it creates the owner,
+   group and permissions it says, and ignores it for a file that exists. */
+NTSTATUS wf_fsd_create_file_sd(wf_fsd *fsd, const char *path,
+    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
+    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
+    const void *sd, uint32_t sd_length, wf_fsd_file **file, uint32_t *information);
+/* NtQuerySecurityObject: the parts security_information selects (OWNER_, GROUP_,
+   DACL_SECURITY_INFORMATION: READ_CONTROL on the handle; SACL_: ACCESS_SYSTEM_SECURITY) of
+   the file's descriptor, self-relative, into buffer (*bytes long). STATUS_BUFFER_TOO_SMALL
+   with *bytes the length needed when it does not fit; STATUS_INVALID_SECURITY_DESCR when
+   the file system answers with a malformed one. */
+NTSTATUS wf_fsd_query_security(wf_fsd_file *file, uint32_t security_information, void *buffer,
+    uint32_t length, uint32_t *bytes);
+/* NtSetSecurityObject: sets the parts security_information selects from sd (self-relative,
+   length bytes). The handle needs WRITE_OWNER for the owner or group, WRITE_DAC for the
+   DACL, ACCESS_SYSTEM_SECURITY for the SACL; a malformed sd is
+   STATUS_INVALID_SECURITY_DESCR. Nothing is sent when either check fails. */
+NTSTATUS wf_fsd_set_security(wf_fsd_file *file, uint32_t security_information, const void *sd,
+    uint32_t length);
 /* NtQueryEaFile of the whole list from its start (no name list, RestartScan): as many
    FILE_FULL_EA_INFORMATION entries as fit in buffer, *bytes their length.
    STATUS_NO_EAS_ON_FILE when the file has none, STATUS_BUFFER_TOO_SMALL when not even the
