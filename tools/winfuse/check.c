@@ -437,7 +437,7 @@ static void wf_check_run_case(wf_check_run *run, const wf_check_case *test,
 static void wf_check_usage(FILE *out)
 {
     fputs("usage: winfuse check [--json] [--only PATTERN]... [--list] [--debug]\n"
-        "                     [--as UID:GID[:GROUP,...]] [--case-insensitive]\n"
+        "                     [--as UID:GID[:GROUP,...]] [--case-insensitive] [-o MAP]\n"
         "                     [-- FS-COMMAND [ARGS...]]\n", out);
 }
 
@@ -468,6 +468,7 @@ int wf_check_main(int argc, char **argv)
 {
     wf_volume_options options;
     wf_identity identity;
+    wf_id_map id_map;
     wf_check_run run;
     wf_check_totals totals = { 0, 0, 0, 0 };
     const wf_check_case **selected = NULL;
@@ -481,6 +482,7 @@ int wf_check_main(int argc, char **argv)
     int i, exit_status = 2;
 
     memset(&options, 0, sizeof options);
+    memset(&id_map, 0, sizeof id_map);
     memset(&run, 0, sizeof run);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
@@ -491,6 +493,11 @@ int wf_check_main(int argc, char **argv)
             options.debug = true;
         } else if (strcmp(argv[i], "--case-insensitive") == 0) {
             options.case_insensitive = true;
+        } else if (strncmp(argv[i], "-o", 2) == 0) {
+            const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
+            if (!wf_cli_parse_map_options("check", value, &id_map))
+                return 2;
+            options.id_map = &id_map;
         } else if (strcmp(argv[i], "--only") == 0 || strncmp(argv[i], "--only=", 7) == 0) {
             char *value = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : NULL;
             if (value == NULL || value[0] == '\0' || only_count == WF_CHECK_MAX_ONLY) {

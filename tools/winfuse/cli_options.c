@@ -1,6 +1,7 @@
 /* cli_options.c — the options `winfuse shell` and `winfuse check` share. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_options.h"
+#include "engine/security.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,68 @@ bool wf_cli_parse_identity(const char *text, wf_identity *identity)
             identity->group_count == WF_IDENTITY_MAX_GROUPS)
             return false;
         identity->groups[identity->group_count++] = (uint32_t)value;
+    }
+    return true;
+}
+
+/* A decimal id, or -1 for this process's own. */
+static bool wf_cli_parse_id(const char *text, size_t len, uint32_t own, uint32_t *id)
+{
+    char buf[16], *end;
+    unsigned long value;
+    if (len == 0 || len >= sizeof buf)
+        return false;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    if (strcmp(buf, "-1") == 0) {
+        *id = own;
+        return true;
+    }
+    value = strtoul(buf, &end, 10);
+    if (*end != '\0' || buf[0] == '-' || value > UINT32_MAX)
+        return false;
+    *id = (uint32_t)value;
+    return true;
+}
+
+bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *map)
+{
+    const char *option = text;
+    while (*option) {
+        const char *end = strchr(option, ',');
+        size_t len = end ? (size_t)(end - option) : strlen(option);
+        const char *eq = memchr(option, '=', len);
+        size_t key = eq ? (size_t)(eq - option) : len;
+        const char *value = eq ? eq + 1 : option + len;
+        size_t value_len = len - key - (eq ? 1 : 0);
+        bool ok = false;
+
+        if (eq && key == 3 && memcmp(option, "uid", 3) == 0) {
+            ok = wf_cli_parse_id(value, value_len, (uint32_t)getuid(), &map->uid);
+            map->set_uid = ok;
+        } else if (eq && key == 3 && memcmp(option, "gid", 3) == 0) {
+            ok = wf_cli_parse_id(value, value_len, (uint32_t)getgid(), &map->gid);
+            map->set_gid = ok;
+        } else if (eq && key == 5 && memcmp(option, "umask", 5) == 0) {
+            char buf[8], *stop;
+            if (value_len > 0 && value_len < sizeof buf) {
+                memcpy(buf, value, value_len);
+                buf[value_len] = '\0';
+                unsigned long mask = strtoul(buf, &stop, 8);
+                ok = *stop == '\0' && mask <= 0777;
+                map->umask = (uint32_t)mask;
+                map->set_umask = ok;
+            }
+        } else if (eq && key == 6 && memcmp(option, "uidmap", 6) == 0) {
+            ok = wf_id_map_parse_uidmap(map, value, value_len) == STATUS_SUCCESS;
+        }
+        if (!ok) {
+            fprintf(stderr, "winfuse %s: bad option '%.*s' (-o takes uid=N, gid=N, "
+                "umask=OOO, uidmap=UID:SID[;UID:SID...], comma-separated)\n",
+                command, (int)len, option);
+            return false;
+        }
+        option = end ? end + 1 : option + len;
     }
     return true;
 }

@@ -89,7 +89,7 @@ static bool wf_report_outcomes(const wf_read_job *jobs, unsigned count)
 
 bool wf_cmd_reads(wf_shell *shell, int argc, char **argv)
 {
-    static const char usage[] = "reads N PATH [LENGTH]";
+    static const char usage[] = "reads N PATH [LENGTH] [cancel=MS]";
     char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8];
     unsigned long count, length = WF_READS_DEFAULT_LENGTH;
     wf_read_job *jobs = NULL;
@@ -101,6 +101,12 @@ bool wf_cmd_reads(wf_shell *shell, int argc, char **argv)
     bool ok = false;
     unsigned i;
 
+    unsigned long cancel_ms = 0;
+    if (argc >= 4 && strncmp(argv[argc - 1], "cancel=", 7) == 0) {
+        if (!wf_parse_unsigned(argv[argc - 1] + 7, 600000, &cancel_ms))
+            return wf_shell_usage(usage);
+        argc--;
+    }
     if (argc < 3 || argc > 4 || !wf_parse_unsigned(argv[1], WF_READS_MAX_COUNT, &count) ||
         (argc == 4 && !wf_parse_unsigned(argv[3], WF_READS_MAX_LENGTH, &length)))
         return wf_shell_usage(usage);
@@ -135,6 +141,15 @@ bool wf_cmd_reads(wf_shell *shell, int argc, char **argv)
     for (i = 0; i < count; i++)
         if (jobs[i].buffer != NULL)
             started[i] = pthread_create(&threads[i], NULL, wf_read_job_main, &jobs[i]) == 0;
+    if (cancel_ms) {
+        /* As CancelIoEx on the handle: whatever is still in flight then is cancelled. */
+        struct timespec delay = { .tv_sec = (time_t)(cancel_ms / 1000),
+            .tv_nsec = (long)(cancel_ms % 1000) * 1000000L };
+        nanosleep(&delay, NULL);
+        printf("cancelling the reads still in flight\n");
+        fflush(stdout);
+        wf_fsd_cancel_file(file);
+    }
     for (i = 0; i < count; i++) {
         if (started[i])
             pthread_join(threads[i], NULL);

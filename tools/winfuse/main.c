@@ -17,7 +17,7 @@ static void wf_usage(FILE *out)
     fputs(
         "usage: winfuse --help | --version\n"
         "       winfuse shell [--debug] [--mount=MODE] [--as UID:GID[:GROUP,...]]\n"
-        "                     [--case-insensitive] [-- FS-COMMAND [ARGS...]]\n"
+        "                     [--case-insensitive] [-o MAP] [-- FS-COMMAND [ARGS...]]\n"
         "       winfuse check [--json] [--only PATTERN]... [--list] [--debug] [--mount=MODE]\n"
         "                     [--as UID:GID[:GROUP,...]] [--case-insensitive]\n"
         "                     [-- FS-COMMAND [ARGS...]]\n"
@@ -32,6 +32,9 @@ static void wf_usage(FILE *out)
         "        --as UID:GID[:GROUP,...] acts as that caller (with those supplementary\n"
         "        groups): requests carry it and WinFuse checks its access as Linux's\n"
         "        default_permissions would. Without it, the caller is this process.\n"
+        "        -o uid=N,gid=N,umask=OOO,uidmap=UID:SID[;UID:SID...] as WinFsp-FUSE: show\n"
+        "        every file with that owner, group or umask (-1: this process's), and map\n"
+        "        those uids to those SIDs (security descriptors, icacls).\n"
         "        --case-insensitive makes the volume case-insensitive, as NTFS: a name\n"
         "        matches whatever its case, and keeps the case the file system stores.\n"
         "        --mount=auto|devfd|fusermount: how the file system gets WinFuse's channel\n"
@@ -54,7 +57,7 @@ static void wf_usage(FILE *out)
 }
 
 /* The commands' options that take their value as the next argument. */
-static const char *const wf_options_with_value[] = { "--as", "--only" };
+static const char *const wf_options_with_value[] = { "--as", "--only", "-o" };
 
 /* Takes --mount=MODE (or --mount MODE) out of a command's options, before its `--` or its
    FS-COMMAND, and makes it the process's default for every volume. Returns the new argc,

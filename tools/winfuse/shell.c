@@ -53,7 +53,7 @@ static const wf_shell_command wf_shell_commands[] = {
         "print TEXT, or write it with CRLF to PATH: > replaces the file, >> appends" },
     { "vol", wf_cmd_vol, "vol", "show the volume, and what FUSE INIT negotiated" },
     { "label", wf_cmd_label, "label [TEXT]", "set the volume label; without TEXT remove it" },
-    { "reads", wf_cmd_reads, "reads N PATH [LENGTH]",
+    { "reads", wf_cmd_reads, "reads N PATH [LENGTH] [cancel=MS]",
         "issue N concurrent reads of LENGTH bytes (4096) at offset 0; report the outcomes" },
     { "ea", wf_cmd_ea, "ea PATH [NAME=VALUE|NAME=]...",
         "show a file's extended attributes, or set them (an empty value deletes)" },
@@ -239,8 +239,10 @@ int wf_shell_main(int argc, char **argv)
     char memfs[WF_SHELL_PATH_MAX], error[512];
     char *default_argv[3];
     wf_identity identity;
+    wf_id_map id_map;
     int i;
 
+    memset(&id_map, 0, sizeof id_map);
     memset(&shell, 0, sizeof shell);
     memset(&options, 0, sizeof options);
     for (i = 1; i < argc; i++) {
@@ -256,9 +258,15 @@ int wf_shell_main(int argc, char **argv)
             options.identity = &identity;
         } else if (strcmp(argv[i], "--case-insensitive") == 0) {
             options.case_insensitive = true;
+        } else if (strncmp(argv[i], "-o", 2) == 0) {
+            const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
+            if (!wf_cli_parse_map_options("shell", value, &id_map))
+                return 2;
+            options.id_map = &id_map;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: winfuse shell [--debug] [--as UID:GID[:GROUP,...]] "
-                "[--case-insensitive] [-- FS-COMMAND [ARGS...]]\n");
+                "[--case-insensitive] [-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...] "
+                "[-- FS-COMMAND [ARGS...]]\n");
             return 0;
         } else if (strcmp(argv[i], "--") == 0) {
             i++;

@@ -202,6 +202,8 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     params.host = volume;
     params.identity = wf_volume_identity;
     params.case_insensitive = options->case_insensitive;
+    if (options->id_map)
+        params.id_map = *options->id_map;
     status = wf_engine_create(&params, &volume->engine);
     if (status != STATUS_SUCCESS) {
         snprintf(error, error_size, "cannot create the engine (channel carries %u bytes): %s",

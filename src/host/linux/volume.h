@@ -45,6 +45,8 @@ typedef struct wf_volume_options {
     const wf_identity *identity;
     /* A case-insensitive volume (wf_engine_params.case_insensitive); false: case-sensitive. */
     bool case_insensitive;
+    /* uid=, gid=, umask=, uidmap= (wf_engine_params.id_map); NULL: none. */
+    const wf_id_map *id_map;
 } wf_volume_options;
 
 /* Starts the file system and waits for its INIT reply. On failure returns NULL and puts a
