@@ -740,6 +740,30 @@ static void close_sends_cleanup_then_close_with_the_handles_contexts(void **stat
     assert_int_equal(close->FileName.Size, 0);
 }
 
+static void *close_thread(void *arg)
+{
+    return (void *)(intptr_t)wf_fsd_close(arg);
+}
+
+static void close_is_posted_without_waiting_for_its_answer(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ, 0, FILE_OPEN, 0);
+    pthread_t thread;
+
+    fake->defer = true;
+    assert_int_equal(pthread_create(&thread, NULL, close_thread, file), 0);
+    assert_int_equal(fake_answer_pending(fake, 1), 1);     /* Cleanup is waited for */
+    assert_int_equal(fake_wait_pending(fake, 1), 1);       /* then Close goes out */
+    /* As WinFsp's FSD posts Close: the handle is gone without its answer. */
+    void *status;
+    assert_int_equal(pthread_join(thread, &status), 0);
+    assert_int_equal((NTSTATUS)(intptr_t)status, STATUS_SUCCESS);
+    assert_int_equal(last_request(fake)->Kind, FspFsctlTransactCloseKind);
+    /* Its answer, when it comes, matches no waiter and is dropped. */
+    assert_int_equal(fake_answer_pending(fake, 1), 1);
+}
+
 static void delete_on_close_deletes_at_the_files_last_cleanup(void **state)
 {
     fake_fs *fake = *state;
@@ -2220,6 +2244,7 @@ int main(void)
         T(thirty_two_concurrent_reads_are_all_in_flight_together),
         T(a_response_that_matches_no_request_is_dropped),
         T(close_sends_cleanup_then_close_with_the_handles_contexts),
+        T(close_is_posted_without_waiting_for_its_answer),
         T(delete_on_close_deletes_at_the_files_last_cleanup),
         T(readers_that_share_read_coexist),
         T(a_writer_conflicts_with_readers_that_do_not_share_write),

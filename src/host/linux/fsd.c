@@ -220,6 +220,18 @@ static NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_file *file,
     return wf_fsd_transact_buffer(fsd, file, req, rsp, NULL, 0, NULL);
 }
 
+/* Submits req without waiting, as WinFsp's FSD posts Close (src/sys/close.c): nothing can
+   fail for the caller once the handle is gone, and the response, matching no waiter, is
+   dropped. */
+static NTSTATUS wf_fsd_post(wf_fsd *fsd, FSP_FSCTL_TRANSACT_REQ *req)
+{
+    pthread_mutex_lock(&fsd->lock);
+    req->Hint = ++fsd->last_hint;
+    pthread_mutex_unlock(&fsd->lock);
+    fsd->submit(fsd->ctx, req);
+    return STATUS_SUCCESS;
+}
+
 void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response)
 {
     wf_fsd_call *call;
@@ -2102,7 +2114,7 @@ NTSTATUS wf_fsd_close(wf_fsd_file *file)
     } else {
         req->Req.Close.UserContext = file->user_context;
         req->Req.Close.UserContext2 = file->user_context2;
-        close_status = wf_fsd_transact(fsd, file, req, &rsp);
+        close_status = wf_fsd_post(fsd, req);
         free(req);
     }
     pthread_mutex_destroy(&file->dir_lock);
