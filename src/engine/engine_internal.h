@@ -320,6 +320,12 @@ wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size);
    it, replace (supersede, SetBasic) gives the owner write back, merge (overwrite) never
    adds one. Directories keep their mode: READONLY is not mapped on them. */
 uint32_t wf_mode_for_attributes(uint32_t mode, uint32_t attributes, bool replace);
+/* op_dir.c: a directory handle opened without FILE_LIST_DIRECTORY gets its FUSE handle
+   (OPENDIR) before it is read; op->status. Nested (sub_state). */
+wf_step wf_dir_open(wf_op *op, wf_file *file);
+/* Describes a READDIR (READDIRPLUS with plus) of directory handle fh of nodeid from offset,
+   into op->dirbuf (op->dirbuf_size bytes at most; the reply may be shorter). */
+void wf_dir_read_call(wf_op *op, bool plus, uint64_t nodeid, uint64_t fh, uint64_t offset);
 /* op_delete.c: the UNLINK / RMDIR a Cleanup with Delete set performs (nested; sub_state). */
 wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file);
 
@@ -373,6 +379,17 @@ wf_file *wf_op_file(uint64_t user_context2);
 /* A new handle on node (and its parent, may be NULL), both referenced; NULL without memory. */
 wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent);
 void wf_file_free(wf_engine *engine, wf_file *file);
+/* The start of a request on a handle: its node becomes op->node (referenced, attributes not
+   yet read) and op->status STATUS_SUCCESS; false, with STATUS_INVALID_HANDLE, when the
+   handle is not ours. */
+bool wf_op_at_file(wf_op *op, const wf_file *file);
+/* Describes the OPEN (OPENDIR for a directory) of a handle, with its open_flags. */
+void wf_open_call(wf_op *op, const wf_file *file);
+/* Takes the OPEN/OPENDIR reply into the handle; returns its status. A file system without
+   open support (ENOSYS with FUSE_NO_OPEN(DIR)_SUPPORT) leaves the handle with fh 0. */
+NTSTATUS wf_open_reply(wf_op *op, wf_file *file);
+/* Describes the RELEASE (RELEASEDIR for a directory) that gives back a handle's FUSE handle. */
+void wf_release_call(wf_op *op, const wf_file *file);
 /* The errno of the last reply as NTSTATUS. */
 NTSTATUS wf_op_errno_status(const wf_op *op);
 

@@ -1,5 +1,7 @@
-/* file.c — open handles (WinFsp's per-handle UserContext2) and file information. */
+/* file.c — open handles (WinFsp's per-handle UserContext2), their OPEN and RELEASE, and file
+   information. */
 #include "engine/engine_internal.h"
+#include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
 wf_file *wf_op_file(uint64_t user_context2)
@@ -53,4 +55,52 @@ void wf_file_free(wf_engine *engine, wf_file *file)
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info)
 {
     wf_fuse_attr_to_file_info(attr, WF_ALLOCATION_UNIT, info);
+}
+
+/* The common start of a request on a handle: its node, held for the request. */
+bool wf_op_at_file(wf_op *op, const wf_file *file)
+{
+    if (!file) {
+        op->status = STATUS_INVALID_HANDLE;
+        return false;
+    }
+    op->node = file->node;
+    wf_cache_ref(op->engine->cache, op->node);
+    op->attr_fresh = false;
+    op->status = STATUS_SUCCESS;
+    return true;
+}
+
+/* OPEN/OPENDIR of a handle, for Create and for a directory's first listing. */
+void wf_open_call(wf_op *op, const wf_file *file)
+{
+    wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
+    op->u.open.in.flags = file->open_flags;
+    wf_call_begin(op, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN, file->node->nodeid);
+    wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
+    wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
+}
+
+/* The OPEN/OPENDIR reply into the handle, for Create and for a directory's first listing. */
+NTSTATUS wf_open_reply(wf_op *op, wf_file *file)
+{
+    if (op->call.error == WF_ENOSYS &&
+        (op->engine->flags & (file->is_directory ? FUSE_NO_OPENDIR_SUPPORT : FUSE_NO_OPEN_SUPPORT)))
+        return STATUS_SUCCESS;  /* no per-open state: handles are fh 0 from now on */
+    if (op->call.error)
+        return wf_op_errno_status(op);
+    file->has_fh = true;
+    file->fh = op->u.open.out.fh;
+    file->fopen_flags = op->u.open.out.open_flags;
+    return STATUS_SUCCESS;
+}
+
+/* RELEASE/RELEASEDIR of a handle: at Close, after a failed Create's EAs, at a reparse change. */
+void wf_release_call(wf_op *op, const wf_file *file)
+{
+    wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
+    op->u.release.in.fh = file->fh;
+    op->u.release.in.flags = file->open_flags;
+    wf_call_begin(op, file->is_directory ? FUSE_RELEASEDIR : FUSE_RELEASE, file->node->nodeid);
+    wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
 }

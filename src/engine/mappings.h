@@ -35,6 +35,9 @@ NTSTATUS wf_utf16_to_utf8(const uint16_t *src, size_t src_len,
     char *dst, size_t dst_cap, size_t *dst_len);
 NTSTATUS wf_utf8_to_utf16(const char *src, size_t src_len,
     uint16_t *dst, size_t dst_cap, size_t *dst_len);
+/* How each conversion here and in name_map.c ends: one that ran out of room is
+   STATUS_BUFFER_OVERFLOW with *dst_len the length counted; an invalid name has length 0. */
+NTSTATUS wf_name_conversion_end(NTSTATUS status, bool overflow, size_t len, size_t *dst_len);
 
 /* name_map.c: one name component, Windows to FUSE and back. The characters Windows forbids
    in a name (controls 0x01-0x1F and " * : < > ? \ |) appear on Windows as U+F000 + char, as

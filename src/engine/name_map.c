@@ -31,6 +31,25 @@ static bool wf_name_is_mapped_char(uint16_t unit)
    multi-byte sequence, so the split cuts nothing valid. Lengths follow utf.c: on overflow the
    length needed is still counted. */
 
+/* Room for the next run: none once anything did not fit (the rest is only counted). */
+static size_t wf_name_room(bool overflow, size_t out, size_t dst_cap)
+{
+    return overflow || out > dst_cap ? 0 : dst_cap - out;
+}
+
+/* Adds a run converted by utf.c (*status, n units) to the name: false, with *status its
+   error, when the run is invalid; an overflow is noted and the conversion goes on. */
+static bool wf_name_add_run(NTSTATUS *status, size_t n, size_t *out, bool *overflow)
+{
+    if (*status == STATUS_BUFFER_OVERFLOW)
+        *overflow = true;
+    else if (!NT_SUCCESS(*status))
+        return false;
+    *status = STATUS_SUCCESS;
+    *out += n;
+    return true;
+}
+
 NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
     char *dst, size_t dst_cap, size_t *dst_len)
 {
@@ -56,24 +75,15 @@ NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
         size_t end = i;
         while (end < src_len && src[end] != '/' && !wf_name_is_mapped_char(src[end]))
             end++;
-        size_t room = overflow || out > dst_cap ? 0 : dst_cap - out;
-        size_t n;
-        NTSTATUS run = wf_utf16_to_utf8(src + i, end - i, room ? dst + out : NULL, room, &n);
-        if (run == STATUS_BUFFER_OVERFLOW)
-            overflow = true;
-        else if (!NT_SUCCESS(run)) {
-            status = run;
+        size_t room = wf_name_room(overflow, out, dst_cap), n;
+        status = wf_utf16_to_utf8(src + i, end - i, room ? dst + out : NULL, room, &n);
+        if (!wf_name_add_run(&status, n, &out, &overflow))
             goto exit;
-        }
-        out += n;
         i = end;
     }
-    if (overflow)
-        status = STATUS_BUFFER_OVERFLOW;
 
 exit:
-    *dst_len = status == STATUS_OBJECT_NAME_INVALID ? 0 : out;
-    return status;
+    return wf_name_conversion_end(status, overflow, out, dst_len);
 }
 
 /* The UTF-8 form of a mapped character, U+F001..U+F07F: EF 80 81 .. EF 81 BF. */
@@ -114,22 +124,13 @@ NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
         while (end < src_len && s[end] != '/' && !wf_name_char_is_forbidden(s[end]) &&
             !wf_name_utf8_is_mapped(s + end, src_len - end))
             end++;
-        size_t room = overflow || out > dst_cap ? 0 : dst_cap - out;
-        size_t n;
-        NTSTATUS run = wf_utf8_to_utf16(src + i, end - i, room ? dst + out : NULL, room, &n);
-        if (run == STATUS_BUFFER_OVERFLOW)
-            overflow = true;
-        else if (!NT_SUCCESS(run)) {
-            status = run;
+        size_t room = wf_name_room(overflow, out, dst_cap), n;
+        status = wf_utf8_to_utf16(src + i, end - i, room ? dst + out : NULL, room, &n);
+        if (!wf_name_add_run(&status, n, &out, &overflow))
             goto exit;
-        }
-        out += n;
         i = end;
     }
-    if (overflow)
-        status = STATUS_BUFFER_OVERFLOW;
 
 exit:
-    *dst_len = status == STATUS_OBJECT_NAME_INVALID ? 0 : out;
-    return status;
+    return wf_name_conversion_end(status, overflow, out, dst_len);
 }

@@ -100,30 +100,6 @@ static uint32_t new_umask(const wf_op *op)
     return op->sd_mode_set ? 0 : op->engine->params.umask;
 }
 
-/* Describes OPEN or OPENDIR for the op's file with the given flags. */
-static void open_call(wf_op *op, wf_file *file)
-{
-    wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-    op->u.open.in.flags = file->open_flags;
-    wf_call_begin(op, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN, file->node->nodeid);
-    wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
-    wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
-}
-
-/* Takes the OPEN/OPENDIR reply into the file; returns its status. */
-static NTSTATUS open_reply(wf_op *op, wf_file *file)
-{
-    if (op->call.error == WF_ENOSYS &&
-        (op->engine->flags & (file->is_directory ? FUSE_NO_OPENDIR_SUPPORT : FUSE_NO_OPEN_SUPPORT)))
-        return STATUS_SUCCESS;  /* no per-open state: handles are fh 0 from now on */
-    if (op->call.error)
-        return wf_op_errno_status(op);
-    file->has_fh = true;
-    file->fh = op->u.open.out.fh;
-    file->fopen_flags = op->u.open.out.open_flags;
-    return STATUS_SUCCESS;
-}
-
 /* Describes CREATE, MKNOD or MKDIR of op->name in op->node (the parent). */
 static void create_call(wf_op *op, uint32_t opcode)
 {
@@ -273,6 +249,30 @@ static bool link_on_the_way(wf_op *op)
     return WF_S_ISLNK(op->attr.mode);
 }
 
+/* The handle on an existing node, or on a rename target's directory, once the opener's
+   rights (and the implied ones) are checked: op->file, granted what the check found, else
+   what was asked. op->status. Nested (sub_state). */
+static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
+{
+    WF_CORO_BEGIN(op->sub_state);
+
+    op->status = STATUS_SUCCESS;
+    if (op->access_check) {
+        WF_AWAIT_CALL(op->sub_state, op->access_state, wf_access_open(op, implied));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->sub_state);
+    }
+    op->file = new_file(op, directory);
+    if (!op->file) {
+        op->status = STATUS_INSUFFICIENT_RESOURCES;
+        WF_CORO_RETURN(op->sub_state);
+    }
+    op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
+        op->access_granted : granted_access(op, false);
+
+    WF_CORO_END(op->sub_state);
+}
+
 /* The handle made on the parent before CREATE/MKNOD now belongs to the new node. */
 static void retarget(wf_op *op, wf_file *file)
 {
@@ -410,19 +410,12 @@ wf_step wf_op_create(wf_op *op)
         op->status = check_existing(op);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
-        if (op->access_check) {
-            WF_AWAIT_CALL(op->state, op->access_state, wf_access_open(op,
-                implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0)));
-            if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->state);
-        }
-        file = op->file = new_file(op, WF_S_ISDIR(op->attr.mode));
-        if (!file) {
-            op->status = STATUS_INSUFFICIENT_RESOURCES;
+        WF_AWAIT_CALL(op->state, op->sub_state, open_checked(op,
+            implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
+            WF_S_ISDIR(op->attr.mode)));
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
-        }
-        op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
-            op->access_granted : granted_access(op, false);
+        file = op->file;
         op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
             overwrites(disposition) ? FILE_OVERWRITTEN : FILE_OPENED;
 
@@ -441,9 +434,9 @@ wf_step wf_op_create(wf_op *op)
                 (overwrites(disposition) ? FILE_WRITE_DATA : 0));
         if (wf_engine_enosys(engine, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN))
             break;
-        open_call(op, file);
+        wf_open_call(op, file);
         WF_AWAIT_REPLY(op->state);
-        op->status = open_reply(op, file);
+        op->status = wf_open_reply(op, file);
         if (NT_SUCCESS(op->status))
             break;
         wf_file_free(engine, file);
@@ -491,16 +484,7 @@ wf_step wf_op_create(wf_op *op)
             }
             WF_AWAIT_CALL(op->state, op->access_state, wf_access_set_owner(op));
             file = op->file;
-            if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
-                wf_engine_enosys(engine, FUSE_OPENDIR))
-                break;
-            file->open_flags = WF_O_RDONLY;
-            open_call(op, file);
-            WF_AWAIT_REPLY(op->state);
-            op->status = open_reply(op, file);
-            if (!NT_SUCCESS(op->status))
-                goto drop_file;
-            break;
+            goto open_directory;
         }
 
         /* A file. Its handle exists before CREATE goes out (on the parent until the reply
@@ -539,10 +523,10 @@ wf_step wf_op_create(wf_op *op)
             goto drop_file;
         retarget(op, file);
         if (!wf_engine_enosys(engine, FUSE_OPEN)) {
-            open_call(op, file);
+            wf_open_call(op, file);
             WF_AWAIT_REPLY(op->state);
             /* On failure the file stays, as after a failed open(2) of what mknod(2) made. */
-            op->status = open_reply(op, file);
+            op->status = wf_open_reply(op, file);
             if (!NT_SUCCESS(op->status))
                 goto drop_file;
         }
@@ -580,25 +564,20 @@ wf_step wf_op_create(wf_op *op)
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
             WF_CORO_RETURN(op->state);
         }
-        if (op->access_check) {
-            WF_AWAIT_CALL(op->state, op->access_state, wf_access_open(op, 0));
-            if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->state);
-        }
-        file = op->file = new_file(op, true);
-        if (!file) {
-            op->status = STATUS_INSUFFICIENT_RESOURCES;
+        WF_AWAIT_CALL(op->state, op->sub_state, open_checked(op, 0, true));
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
-        }
-        op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
-            op->access_granted : granted_access(op, false);
+        file = op->file;
+
+    open_directory:
+        /* A new directory, or a target's: OPENDIR now when it is to be listed. */
         if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
             wf_engine_enosys(engine, FUSE_OPENDIR))
             break;
         file->open_flags = WF_O_RDONLY;
-        open_call(op, file);
+        wf_open_call(op, file);
         WF_AWAIT_REPLY(op->state);
-        op->status = open_reply(op, file);
+        op->status = wf_open_reply(op, file);
         if (!NT_SUCCESS(op->status))
             goto drop_file;
         break;
@@ -681,11 +660,7 @@ wf_step wf_op_close(wf_op *op)
         WF_CORO_RETURN(op->state);
     }
     if (file->has_fh) {
-        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-        op->u.release.in.fh = file->fh;
-        op->u.release.in.flags = file->open_flags;
-        wf_call_begin(op, file->is_directory ? FUSE_RELEASEDIR : FUSE_RELEASE, file->node->nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        wf_release_call(op, file);
         WF_AWAIT_REPLY(op->state);
         file = wf_op_file(op->req->Req.Close.UserContext2);
     }

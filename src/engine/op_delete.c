@@ -58,21 +58,15 @@ wf_step wf_setinfo_disposition(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
     /* The FSD keeps the delete-pending state; clearing it needs no check. */
-    op->status = STATUS_SUCCESS;
     if (!(flags & FILE_DISPOSITION_DELETE))
         WF_CORO_RETURN(op->state);
     if (file->node->nodeid == FUSE_ROOT_ID) {
         op->status = STATUS_CANNOT_DELETE;
         WF_CORO_RETURN(op->state);
     }
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
-    op->attr_fresh = false;
 
     /* A read-only file refuses deletion unless the caller says to ignore that (MS-FSA
        2.1.5.15.3; FILE_DISPOSITION_INFORMATION_EX). Directories never show READONLY. */
@@ -91,23 +85,9 @@ wf_step wf_setinfo_disposition(wf_op *op)
     /* A directory must be empty now: NT says so here, while RMDIR at Cleanup could only
        fail silently. Plain READDIR, so that no entry counts a lookup. A handle opened
        without FILE_LIST_DIRECTORY gets its FUSE handle now, as a listing would. */
-    if (!file->has_fh && !wf_engine_enosys(engine, FUSE_OPENDIR)) {
-        wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-        wf_call_begin(op, FUSE_OPENDIR, file->node->nodeid);
-        wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
-        wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
-        WF_AWAIT_REPLY(op->state);
-        if (op->call.error && !(op->call.error == WF_ENOSYS &&
-                (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
-            op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
-        }
-        if (!op->call.error) {
-            file->has_fh = true;
-            file->fh = op->u.open.out.fh;
-            file->fopen_flags = op->u.open.out.open_flags;
-        }
-    }
+    WF_AWAIT_CALL(op->state, op->sub_state, wf_dir_open(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
     op->dirbuf_size = WF_PROBE_SIZE;
     op->dirbuf = wf_mem_alloc(op->dirbuf_size);
     if (!op->dirbuf) {
@@ -117,14 +97,7 @@ wf_step wf_setinfo_disposition(wf_op *op)
     op->dir_offset = 0;
     op->scratch[0] = 0;
     for (;;) {
-        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
-        op->u.read.in.fh = file->fh;
-        op->u.read.in.offset = op->dir_offset;
-        op->u.read.in.size = op->dirbuf_size;
-        wf_call_begin(op, FUSE_READDIR, file->node->nodeid);
-        wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
-        wf_call_out(op, op->dirbuf, op->dirbuf_size);
-        op->call.out_variable = true;
+        wf_dir_read_call(op, false, file->node->nodeid, file->fh, op->dir_offset);
         WF_AWAIT_REPLY(op->state);
 
         if (op->call.error == WF_ENOSYS)

@@ -161,6 +161,34 @@ static bool take_saved_entries(wf_op *op, wf_file *file)
     return taken;
 }
 
+/* OPENDIR for a directory handle that has no FUSE handle yet (listing, emptiness probe). */
+wf_step wf_dir_open(wf_op *op, wf_file *file)
+{
+    WF_CORO_BEGIN(op->sub_state);
+
+    op->status = STATUS_SUCCESS;
+    if (file->has_fh || wf_engine_enosys(op->engine, FUSE_OPENDIR))
+        WF_CORO_RETURN(op->sub_state);
+    wf_open_call(op, file);
+    WF_AWAIT_REPLY(op->sub_state);
+    op->status = wf_open_reply(op, file);
+
+    WF_CORO_END(op->sub_state);
+}
+
+/* One READDIR(PLUS) description for the listing, op_delete.c's probe and walk.c's scan. */
+void wf_dir_read_call(wf_op *op, bool plus, uint64_t nodeid, uint64_t fh, uint64_t offset)
+{
+    wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
+    op->u.read.in.fh = fh;
+    op->u.read.in.offset = offset;
+    op->u.read.in.size = op->dirbuf_size;
+    wf_call_begin(op, plus ? FUSE_READDIRPLUS : FUSE_READDIR, nodeid);
+    wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
+    wf_call_out(op, op->dirbuf, op->dirbuf_size);
+    op->call.out_variable = true;
+}
+
 wf_step wf_op_query_directory(wf_op *op)
 {
     wf_engine *engine = op->engine;
@@ -172,10 +200,8 @@ wf_step wf_op_query_directory(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
     if (!file->is_directory) {
         op->status = STATUS_INVALID_PARAMETER;
         WF_CORO_RETURN(op->state);
@@ -196,27 +222,10 @@ wf_step wf_op_query_directory(wf_op *op)
         }
     }
     op->done = 0;
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
-
     /* A handle opened without FILE_LIST_DIRECTORY opens its FUSE handle now. */
-    if (!file->has_fh && !wf_engine_enosys(engine, FUSE_OPENDIR)) {
-        wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-        wf_call_begin(op, FUSE_OPENDIR, file->node->nodeid);
-        wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
-        wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
-        WF_AWAIT_REPLY(op->state);
-        if (op->call.error && !(op->call.error == WF_ENOSYS &&
-                (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
-            op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
-        }
-        if (!op->call.error) {
-            file->has_fh = true;
-            file->fh = op->u.open.out.fh;
-            file->fopen_flags = op->u.open.out.open_flags;
-        }
-    }
+    WF_AWAIT_CALL(op->state, op->sub_state, wf_dir_open(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
 
     /* The rest of the previous reply, if this call resumes where the last one stopped. */
     op->scratch[1] = take_saved_entries(op, file);
@@ -240,15 +249,8 @@ wf_step wf_op_query_directory(wf_op *op)
             op->scratch[0] = op->dir_offset;
             goto entries;
         }
-        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
-        op->u.read.in.fh = file->fh;
-        op->u.read.in.offset = op->dir_offset;
-        op->u.read.in.size = op->dirbuf_size;
         op->scratch[0] = op->dir_offset;    /* u.read is gone once a LOOKUP goes out */
-        wf_call_begin(op, plus ? FUSE_READDIRPLUS : FUSE_READDIR, file->node->nodeid);
-        wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
-        wf_call_out(op, op->dirbuf, op->dirbuf_size);
-        op->call.out_variable = true;
+        wf_dir_read_call(op, plus, file->node->nodeid, file->fh, op->dir_offset);
         WF_AWAIT_REPLY(op->state);
 
         if (op->call.error) {

@@ -275,12 +275,8 @@ wf_step wf_op_query_ea(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
     WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_list(op));
     op->status = op->ea_status;
     if (!NT_SUCCESS(op->status))
@@ -301,15 +297,11 @@ wf_step wf_op_set_ea(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
     op->status = ea_request_list(op, &op->req->Req.SetEa.Ea);
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
     if (ea_node_is_reparse_point(op)) {
         op->status = STATUS_EAS_NOT_SUPPORTED;
         WF_CORO_RETURN(op->state);
@@ -381,11 +373,7 @@ wf_step wf_ea_create(wf_op *op)
     /* NT creates nothing when the EAs cannot be set: what was just made goes again. */
     op->ea_failure = op->status;
     if (file->has_fh) {
-        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-        op->u.release.in.fh = file->fh;
-        op->u.release.in.flags = file->open_flags;
-        wf_call_begin(op, file->is_directory ? FUSE_RELEASEDIR : FUSE_RELEASE, op->node->nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        wf_release_call(op, file);     /* file->node is op->node: what was just made */
         WF_AWAIT_REPLY(op->ea_state);
         file = op->file;
     }

@@ -36,13 +36,8 @@ wf_step wf_op_flush_buffers(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
-    op->attr_fresh = false;
 
     /* A handle opened without data access (no fh) wrote nothing; a stateless file system
        (OPEN answered ENOSYS) takes fh 0. */

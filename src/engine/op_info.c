@@ -9,13 +9,8 @@ wf_step wf_op_query_information(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
-    op->attr_fresh = false;
     WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
     if (NT_SUCCESS(op->status)) {
         wf_op_file_info(&op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);

@@ -90,7 +90,8 @@ static wf_step target_lookup(wf_op *op)
 
 /* What NTFS answers when the existing target (another file, attributes in op->attr) would
    be replaced [MS-FSA 2.1.5.15.11]: a collision unless asked to replace; never a directory
-   nor, unless told to ignore it, a read-only file. */
+   nor, unless told to ignore it, a read-only file; and the caller must be allowed to delete
+   it (access.c). */
 static NTSTATUS replace_check(const wf_op *op, bool replace, bool may_replace_readonly)
 {
     if (!replace)
@@ -100,7 +101,46 @@ static NTSTATUS replace_check(const wf_op *op, bool replace, bool may_replace_re
     if (!may_replace_readonly &&
         (wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY))
         return STATUS_ACCESS_DENIED;
-    return STATUS_SUCCESS;
+    return wf_access_replace(op);
+}
+
+/* The replaced node's link count changed, if it is still known. */
+static void expire_replaced(wf_cache *cache, uint64_t nodeid)
+{
+    wf_node *replaced = wf_cache_find_node(cache, nodeid);
+    if (replaced) {
+        wf_cache_expire_attr(cache, replaced);
+        wf_cache_release(cache, replaced);
+    }
+}
+
+/* The new name (NewFileName), walked to its parent: a missing directory on the way is
+   STATUS_OBJECT_PATH_NOT_FOUND, and a path with no last component names nothing.
+   op->status. Nested (sub_state). */
+static wf_step walk_target(wf_op *op)
+{
+    WF_CORO_BEGIN(op->sub_state);
+
+    WF_AWAIT_CALL(op->sub_state, op->walk_state,
+        wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
+    if (NT_SUCCESS(op->status) && op->name_len == 0)
+        op->status = STATUS_OBJECT_NAME_INVALID;
+
+    WF_CORO_END(op->sub_state);
+}
+
+/* The caller may add to the target directory (and, for a rename, move a directory out of
+   its own; for a link, link the file); then what the cache knows of the target.
+   op->status. Nested (sub_state). */
+static wf_step target_access(wf_op *op, const wf_file *file, bool link)
+{
+    WF_CORO_BEGIN(op->sub_state);
+
+    WF_AWAIT_CALL(op->sub_state, op->access_state, wf_access_rename(op, file, link));
+    if (NT_SUCCESS(op->status))
+        target_from_cache(op);
+
+    WF_CORO_END(op->sub_state);
 }
 
 /* The file system renamed: both names are forgotten (the next lookup finds the node again
@@ -115,13 +155,8 @@ static void rename_done(wf_op *op, const wf_file *file)
     wf_cache_expire_attr(cache, op->node2);
     wf_cache_expire_attr(cache, op->node);
     wf_cache_expire_attr(cache, file->node);
-    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
-        wf_node *replaced = wf_cache_find_node(cache, op->scratch[0]);
-        if (replaced) {
-            wf_cache_expire_attr(cache, replaced);
-            wf_cache_release(cache, replaced);
-        }
-    }
+    if (op->scratch[0] && op->scratch[0] != file->node->nodeid)
+        expire_replaced(cache, op->scratch[0]);
     op->status = STATUS_SUCCESS;
 }
 
@@ -157,16 +192,10 @@ wf_step wf_setinfo_rename(wf_op *op)
     wf_mem_copy(op->name2, op->name, op->name_len + 1);
     op->name2_len = op->name_len;
 
-    /* The target, walked to its parent: a missing directory on the way is
-       STATUS_OBJECT_PATH_NOT_FOUND. */
-    WF_AWAIT_CALL(op->state, op->walk_state,
-        wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
+    /* The target, walked to its parent. */
+    WF_AWAIT_CALL(op->state, op->sub_state, walk_target(op));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-    if (op->name_len == 0) {
-        op->status = STATUS_OBJECT_NAME_INVALID;
-        WF_CORO_RETURN(op->state);
-    }
 
     /* A name renamed onto itself: nothing to do, as NTFS says at once. */
     if (op->node == op->node2 && op->name_len == op->name2_len &&
@@ -174,12 +203,9 @@ wf_step wf_setinfo_rename(wf_op *op)
         op->status = STATUS_SUCCESS;
         WF_CORO_RETURN(op->state);
     }
-    /* The caller may add to the target directory (and move a directory out of its own). */
-    WF_AWAIT_CALL(op->state, op->access_state, wf_access_rename(op, file, false));
+    WF_AWAIT_CALL(op->state, op->sub_state, target_access(op, file, false));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-
-    target_from_cache(op);
     /* RENAME2 came with protocol 7.23; older file systems do not know the opcode. Not on a
        case-insensitive volume: there the target is looked for in every case first. */
     if (!(op->scratch[1] & WF_TARGET_KNOWN) && !replace && engine->minor >= 23 &&
@@ -220,8 +246,6 @@ wf_step wf_setinfo_rename(wf_op *op)
         wf_lookup_unfold(op);
     if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
         op->status = replace_check(op, replace, ignore_readonly(op));
-        if (NT_SUCCESS(op->status))
-            op->status = wf_access_replace(op);    /* deleting the old target */
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
     }
@@ -268,19 +292,12 @@ wf_step wf_setinfo_link(wf_op *op)
     }
     op->scratch[0] = op->scratch[1] = 0;
 
-    WF_AWAIT_CALL(op->state, op->walk_state,
-        wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
+    WF_AWAIT_CALL(op->state, op->sub_state, walk_target(op));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-    if (op->name_len == 0) {
-        op->status = STATUS_OBJECT_NAME_INVALID;
-        WF_CORO_RETURN(op->state);
-    }
-    WF_AWAIT_CALL(op->state, op->access_state, wf_access_rename(op, file, true));
+    WF_AWAIT_CALL(op->state, op->sub_state, target_access(op, file, true));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-
-    target_from_cache(op);
     /* On a case-insensitive volume the target is looked for in every case first. */
     if (replace || engine->params.case_insensitive) {
         WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
@@ -296,8 +313,6 @@ wf_step wf_setinfo_link(wf_op *op)
         }
         if (op->scratch[0]) {
             op->status = replace_check(op, true, false);
-            if (NT_SUCCESS(op->status))
-                op->status = wf_access_replace(op);
             if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op->state);
             /* FUSE has no replacing LINK: the old name goes first. */
@@ -309,13 +324,7 @@ wf_step wf_setinfo_link(wf_op *op)
                 WF_CORO_RETURN(op->state);
             }
             wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
-            {
-                wf_node *replaced = wf_cache_find_node(engine->cache, op->scratch[0]);
-                if (replaced) {
-                    wf_cache_expire_attr(engine->cache, replaced);
-                    wf_cache_release(engine->cache, replaced);
-                }
-            }
+            expire_replaced(engine->cache, op->scratch[0]);
         }
     } else if (op->scratch[0]) {
         op->status = STATUS_OBJECT_NAME_COLLISION;     /* known from the cache */

@@ -34,15 +34,23 @@ static void output(wf_op *op, size_t size)
     op->rsp->IoStatus.Information = (uint32_t)size;
 }
 
-/* op->node becomes the handle's node, its attributes next (wf_getattr). */
-static void at_handle(wf_op *op, wf_file *file)
+/* op->node becomes the handle's node, with its attributes in op->attr; with reparse_point,
+   a node that is none is STATUS_NOT_A_REPARSE_POINT. op->status. Nested (ctx->state). */
+static wf_step handle_attr(wf_op *op, wf_file *file, bool reparse_point)
 {
+    WF_CORO_BEGIN(op->link->state);
+
     wf_cache_release(op->engine->cache, op->node);
     wf_cache_release(op->engine->cache, op->parent);
     op->parent = NULL;
     op->node = file->node;
     wf_cache_ref(op->engine->cache, op->node);
     op->attr_fresh = false;
+    WF_AWAIT_CALL(op->link->state, op->sub_state, wf_getattr(op, file));
+    if (NT_SUCCESS(op->status) && reparse_point && !wf_mode_to_reparse_tag(op->attr.mode))
+        op->status = STATUS_NOT_A_REPARSE_POINT;
+
+    WF_CORO_END(op->link->state);
 }
 
 /* ---- GET ------------------------------------------------------------------------------- */
@@ -54,14 +62,9 @@ static wf_step get_reparse_point(wf_op *op, wf_file *file)
 
     WF_CORO_BEGIN(op->link_state);
 
-    at_handle(op, file);
-    WF_AWAIT_CALL(op->link_state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op->link_state, ctx->state, handle_attr(op, file, true));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->link_state);
-    if (!wf_mode_to_reparse_tag(op->attr.mode)) {
-        op->status = STATUS_NOT_A_REPARSE_POINT;
-        WF_CORO_RETURN(op->link_state);
-    }
     if (!WF_S_ISLNK(op->attr.mode)) {
         op->status = wf_reparse_build_nfs(op->attr.mode, op->attr.rdev, op->rsp->Buffer, cap,
             &size);
@@ -302,11 +305,7 @@ static wf_step replace(wf_op *op, wf_file *file)
 
     /* The handle now refers to the new node; the old file's FUSE handle goes. */
     if (file->has_fh) {
-        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-        op->u.release.in.fh = file->fh;
-        op->u.release.in.flags = file->open_flags;
-        wf_call_begin(op, file->is_directory ? FUSE_RELEASEDIR : FUSE_RELEASE, file->node->nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        wf_release_call(op, file);
         WF_AWAIT_REPLY(ctx->state);
     }
     wf_cache_release(engine->cache, file->node);
@@ -404,8 +403,7 @@ static wf_step set_reparse_point(wf_op *op, wf_file *file)
 
     /* What the handle is open on: an empty file or directory (mklink's), or a reparse
        point of the same kind whose data changes. */
-    at_handle(op, file);
-    WF_AWAIT_CALL(op->link_state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op->link_state, ctx->state, handle_attr(op, file, false));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->link_state);
     placeholder_dir = WF_S_ISDIR(op->attr.mode);
@@ -466,14 +464,9 @@ static wf_step delete_reparse_point(wf_op *op, wf_file *file)
         WF_CORO_RETURN(op->link_state);
     }
 
-    at_handle(op, file);
-    WF_AWAIT_CALL(op->link_state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op->link_state, ctx->state, handle_attr(op, file, true));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->link_state);
-    if (!wf_mode_to_reparse_tag(op->attr.mode)) {
-        op->status = STATUS_NOT_A_REPARSE_POINT;
-        WF_CORO_RETURN(op->link_state);
-    }
     if (wf_mode_to_reparse_tag(op->attr.mode) != ctx->tag) {
         op->status = STATUS_IO_REPARSE_TAG_MISMATCH;
         WF_CORO_RETURN(op->link_state);

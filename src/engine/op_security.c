@@ -5,20 +5,6 @@
 
 #define WF_S_ISVTX 01000u
 
-/* Holds the handle's node for the operation; false (status set) when the handle is not ours. */
-static bool security_start(wf_op *op, const wf_file *file)
-{
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
-        return false;
-    }
-    op->node = file->node;
-    wf_cache_ref(op->engine->cache, op->node);
-    op->attr_fresh = false;
-    op->status = STATUS_SUCCESS;
-    return true;
-}
-
 wf_step wf_op_query_security(wf_op *op)
 {
     const wf_file *file = wf_op_file(op->req->Req.QuerySecurity.UserContext2);
@@ -28,7 +14,7 @@ wf_step wf_op_query_security(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!security_start(op, file))
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
     WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))
@@ -143,7 +129,7 @@ wf_step wf_op_set_security(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!security_start(op, file))
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
     /* Only owner, group and DACL map to anything; a SACL is not kept. */
     if (!info)

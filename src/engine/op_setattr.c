@@ -77,20 +77,6 @@ wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size)
     WF_CORO_END(op->sub_state);
 }
 
-/* Holds the handle's node for the operation; false (status set) when the handle is not ours. */
-static bool setinfo_start(wf_op *op, const wf_file *file)
-{
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
-        return false;
-    }
-    op->node = file->node;
-    wf_cache_ref(op->engine->cache, op->node);
-    op->attr_fresh = false;
-    op->status = STATUS_SUCCESS;
-    return true;
-}
-
 /* 0 leaves a time unchanged; negative values (-1 "stop updating", -2 "resume") too: FUSE
    has no way to suspend the file system's own updates. */
 static bool nt_time_given(uint64_t nt_time)
@@ -110,7 +96,7 @@ wf_step wf_setinfo_basic(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!setinfo_start(op, file))
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
     /* The mode is needed to apply READONLY. */
     if (set_attributes) {
@@ -164,7 +150,7 @@ wf_step wf_setinfo_end_of_file(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!setinfo_start(op, file))
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
     wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
     op->u.setattr.in.valid = FATTR_SIZE;
@@ -183,7 +169,7 @@ wf_step wf_setinfo_allocation(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!setinfo_start(op, file))
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
     WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))

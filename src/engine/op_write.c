@@ -24,10 +24,8 @@ wf_step wf_op_write(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
     if (file->is_directory) {
         op->status = STATUS_INVALID_DEVICE_REQUEST;
         WF_CORO_RETURN(op->state);
@@ -40,9 +38,6 @@ wf_step wf_op_write(wf_op *op)
 
     /* The size is known from earlier replies while the attributes are valid; only stale or
        unknown attributes cost a GETATTR (the response needs them anyway). */
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
-    op->attr_fresh = false;
     WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
@@ -115,14 +110,8 @@ wf_step wf_op_overwrite(wf_op *op)
 
     WF_CORO_BEGIN(op->state);
 
-    if (!file) {
-        op->status = STATUS_INVALID_HANDLE;
+    if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    }
-    op->node = file->node;
-    wf_cache_ref(engine->cache, op->node);
-    op->attr_fresh = false;
-    op->status = STATUS_SUCCESS;
 
     /* The EAs are replaced first (op_ea.c), so that a failure leaves the data as it was. */
     WF_AWAIT_CALL(op->state, op->ea_state, wf_ea_overwrite(op));

@@ -11,6 +11,16 @@
    U+0000 is refused as well: FUSE names and link targets are C strings, and a NUL would cut
    the name short on the file system's side instead of failing. */
 
+/* The one ending of the four name conversions (here and in name_map.c). */
+NTSTATUS wf_name_conversion_end(NTSTATUS status, bool overflow, size_t len, size_t *dst_len)
+{
+    /* An error ended the conversion before it could overflow; otherwise overflow wins. */
+    if (NT_SUCCESS(status) && overflow)
+        status = STATUS_BUFFER_OVERFLOW;
+    *dst_len = status == STATUS_OBJECT_NAME_INVALID ? 0 : len;
+    return status;
+}
+
 static size_t wf_utf8_length_of(uint32_t cp)
 {
     return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
@@ -66,12 +76,9 @@ NTSTATUS wf_utf16_to_utf8(const uint16_t *src, size_t src_len,
             overflow = true;
         out += n;
     }
-    if (overflow)
-        status = STATUS_BUFFER_OVERFLOW;
 
 exit:
-    *dst_len = status == STATUS_OBJECT_NAME_INVALID ? 0 : out;
-    return status;
+    return wf_name_conversion_end(status, overflow, out, dst_len);
 }
 
 /* Decodes the UTF-8 sequence at src[0..avail) into *cp and returns its length, or 0 when it is
@@ -145,10 +152,7 @@ NTSTATUS wf_utf8_to_utf16(const char *src, size_t src_len,
             overflow = true;
         out += n;
     }
-    if (overflow)
-        status = STATUS_BUFFER_OVERFLOW;
 
 exit:
-    *dst_len = status == STATUS_OBJECT_NAME_INVALID ? 0 : out;
-    return status;
+    return wf_name_conversion_end(status, overflow, out, dst_len);
 }

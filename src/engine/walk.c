@@ -320,14 +320,7 @@ static wf_step fold_scan(wf_op *op)
     }
     op->fold_offset = 0;
     for (;;) {
-        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
-        op->u.read.in.fh = op->fold_fh;
-        op->u.read.in.offset = op->fold_offset;
-        op->u.read.in.size = op->dirbuf_size;
-        wf_call_begin(op, FUSE_READDIR, op->node->nodeid);
-        wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
-        wf_call_out(op, op->dirbuf, op->dirbuf_size);
-        op->call.out_variable = true;
+        wf_dir_read_call(op, false, op->node->nodeid, op->fold_fh, op->fold_offset);
         WF_AWAIT_REPLY(op->scan_state);
         if (op->call.error) {
             op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;

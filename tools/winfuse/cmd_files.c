@@ -108,9 +108,8 @@ bool wf_cmd_type(wf_shell *shell, int argc, char **argv)
     char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8];
     wf_fsd_file *file = NULL;
     uint8_t *buffer = NULL;
-    uint64_t offset = 0;
     NTSTATUS status;
-    bool ok = false;
+    bool ok = false, written;
 
     if (argc != 2)
         return wf_shell_usage("type PATH");
@@ -118,10 +117,7 @@ bool wf_cmd_type(wf_shell *shell, int argc, char **argv)
         return false;
     snprintf(what, sizeof what, "type %s", path);
 
-    status = wf_fsd_create_file(shell->fsd, path, GENERIC_READ, 0,
-        FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN,
-        FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT, 0,
-        &file, NULL);
+    status = wf_win_open_read(shell->fsd, path, &file);
     if (status != STATUS_SUCCESS)
         return wf_shell_fail(shell, what, status);
     buffer = malloc(WF_TYPE_CHUNK);
@@ -129,21 +125,14 @@ bool wf_cmd_type(wf_shell *shell, int argc, char **argv)
         wf_shell_fail(shell, what, STATUS_NO_MEMORY);
         goto exit;
     }
-    /* Until the file system says the end is reached: a short read need not be the end. */
-    for (;;) {
-        uint32_t got = 0;
-        status = wf_fsd_read(file, buffer, offset, WF_TYPE_CHUNK, &got);
-        if (status == STATUS_END_OF_FILE || (status == STATUS_SUCCESS && got == 0))
-            break;
-        if (status != STATUS_SUCCESS) {
-            wf_shell_fail(shell, what, status);
-            goto exit;
-        }
-        if (fwrite(buffer, 1, got, stdout) != got) {
-            fprintf(stderr, "%s: cannot write to stdout\n", what);
-            goto exit;
-        }
-        offset += got;
+    status = wf_win_read_all(file, buffer, WF_TYPE_CHUNK, stdout, &written);
+    if (status != STATUS_SUCCESS) {
+        wf_shell_fail(shell, what, status);
+        goto exit;
+    }
+    if (!written) {
+        fprintf(stderr, "%s: cannot write to stdout\n", what);
+        goto exit;
     }
     ok = fflush(stdout) == 0;
 exit:

@@ -25,25 +25,6 @@ static const char *wf_base_name(const char *path)
     return last != NULL ? last + 1 : path;
 }
 
-/* Writes all of buffer at offset (WF_FSD_WRITE_TO_END: at the end), short writes resumed. */
-static NTSTATUS wf_write_all(wf_fsd_file *file, const uint8_t *buffer, uint64_t offset,
-    uint32_t length)
-{
-    uint32_t done, put = 0;
-    NTSTATUS status;
-
-    for (done = 0; done < length; done += put) {
-        status = wf_fsd_write(file, buffer + done,
-            offset == WF_FSD_WRITE_TO_END ? offset : offset + done, length - done, false,
-            &put, NULL);
-        if (status == STATUS_SUCCESS && put == 0)
-            status = STATUS_DISK_FULL;      /* no progress: not forever */
-        if (status != STATUS_SUCCESS)
-            return status;
-    }
-    return STATUS_SUCCESS;
-}
-
 /* Opens path for writing as CreateFileW(CREATE_ALWAYS) does; the file goes into path
    when path is a directory, under name. */
 static NTSTATUS wf_create_always(wf_shell *shell, char *path, size_t size, const char *name,
@@ -110,7 +91,7 @@ bool wf_cmd_put(wf_shell *shell, int argc, char **argv)
         size_t got = fread(buffer, 1, WF_TRANSFER_CHUNK, local);
         if (got == 0)
             break;
-        status = wf_write_all(file, buffer, offset, (uint32_t)got);
+        status = wf_win_write_all(file, buffer, offset, (uint32_t)got);
         if (status != STATUS_SUCCESS) {
             wf_shell_fail(shell, what, status);
             goto exit;
@@ -140,21 +121,17 @@ bool wf_cmd_get(wf_shell *shell, int argc, char **argv)
     char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 8], local_path[WF_SHELL_PATH_MAX];
     wf_fsd_file *file = NULL;
     uint8_t *buffer = NULL;
-    uint64_t offset = 0;
     FILE *local = NULL;
     struct stat st;
     NTSTATUS status;
-    bool ok = false;
+    bool ok = false, written;
 
     if (argc != 3)
         return wf_shell_usage("get PATH LOCAL");
     if (!wf_shell_resolve(shell, "get", argv[1], path, sizeof path))
         return false;
     snprintf(what, sizeof what, "get %s", path);
-    status = wf_fsd_create_file(shell->fsd, path, GENERIC_READ, 0,
-        FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN,
-        FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT, 0,
-        &file, NULL);
+    status = wf_win_open_read(shell->fsd, path, &file);
     if (status != STATUS_SUCCESS)
         return wf_shell_fail(shell, what, status);
 
@@ -175,20 +152,14 @@ bool wf_cmd_get(wf_shell *shell, int argc, char **argv)
         fprintf(stderr, "get %s: %s\n", local_path, strerror(errno));
         goto exit;
     }
-    for (;;) {
-        uint32_t got = 0;
-        status = wf_fsd_read(file, buffer, offset, WF_TRANSFER_CHUNK, &got);
-        if (status == STATUS_END_OF_FILE || (status == STATUS_SUCCESS && got == 0))
-            break;
-        if (status != STATUS_SUCCESS) {
-            wf_shell_fail(shell, what, status);
-            goto exit;
-        }
-        if (fwrite(buffer, 1, got, local) != got) {
-            fprintf(stderr, "get %s: %s\n", local_path, strerror(errno));
-            goto exit;
-        }
-        offset += got;
+    status = wf_win_read_all(file, buffer, WF_TRANSFER_CHUNK, local, &written);
+    if (status != STATUS_SUCCESS) {
+        wf_shell_fail(shell, what, status);
+        goto exit;
+    }
+    if (!written) {
+        fprintf(stderr, "get %s: %s\n", local_path, strerror(errno));
+        goto exit;
     }
     ok = true;
 exit:
@@ -303,7 +274,7 @@ bool wf_cmd_echo(wf_shell *shell, int argc, char **argv)
     else
         status = wf_create_always(shell, path, sizeof path, NULL, 0, &file);
     if (status == STATUS_SUCCESS) {
-        status = wf_write_all(file, (const uint8_t *)text, append ? WF_FSD_WRITE_TO_END : 0,
+        status = wf_win_write_all(file, (const uint8_t *)text, append ? WF_FSD_WRITE_TO_END : 0,
             (uint32_t)len);
         close_status = wf_fsd_close(file);
         if (status == STATUS_SUCCESS)

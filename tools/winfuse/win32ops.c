@@ -101,7 +101,7 @@ NTSTATUS wf_win_copy(wf_fsd *fsd, const char *src_path, const char *dst_path, bo
         goto exit;
     }
     for (;;) {
-        uint32_t got = 0, put = 0, done;
+        uint32_t got = 0;
         status = wf_fsd_read(src, buffer, offset, WF_COPY_CHUNK, &got);
         if (status == STATUS_END_OF_FILE || (status == STATUS_SUCCESS && got == 0)) {
             status = STATUS_SUCCESS;
@@ -109,14 +109,9 @@ NTSTATUS wf_win_copy(wf_fsd *fsd, const char *src_path, const char *dst_path, bo
         }
         if (status != STATUS_SUCCESS)
             goto exit;
-        for (done = 0; done < got; done += put) {
-            status = wf_fsd_write(dst, buffer + done, offset + done, got - done, false, &put,
-                NULL);
-            if (status == STATUS_SUCCESS && put == 0)
-                status = STATUS_DISK_FULL;      /* no progress: not forever */
-            if (status != STATUS_SUCCESS)
-                goto exit;
-        }
+        status = wf_win_write_all(dst, buffer, offset, got);
+        if (status != STATUS_SUCCESS)
+            goto exit;
         offset += got;
     }
     attributes = info.FileAttributes & ~(FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_NORMAL |
@@ -133,6 +128,53 @@ exit:
     if (src != NULL)
         wf_fsd_close(src);
     return status;
+}
+
+NTSTATUS wf_win_open_read(wf_fsd *fsd, const char *path, wf_fsd_file **file)
+{
+    return wf_fsd_create_file(fsd, path, GENERIC_READ, 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
+        FILE_OPEN, FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT,
+        0, file, NULL);
+}
+
+NTSTATUS wf_win_read_all(wf_fsd_file *file, uint8_t *buffer, uint32_t size, FILE *out,
+    bool *written)
+{
+    uint64_t offset = 0;
+    NTSTATUS status;
+
+    *written = true;
+    for (;;) {
+        uint32_t got = 0;
+        status = wf_fsd_read(file, buffer, offset, size, &got);
+        if (status == STATUS_END_OF_FILE || (status == STATUS_SUCCESS && got == 0))
+            return STATUS_SUCCESS;
+        if (status != STATUS_SUCCESS)
+            return status;
+        if (fwrite(buffer, 1, got, out) != got) {
+            *written = false;
+            return STATUS_SUCCESS;
+        }
+        offset += got;
+    }
+}
+
+NTSTATUS wf_win_write_all(wf_fsd_file *file, const uint8_t *buffer, uint64_t offset,
+    uint32_t length)
+{
+    uint32_t done, put = 0;
+    NTSTATUS status;
+
+    for (done = 0; done < length; done += put) {
+        status = wf_fsd_write(file, buffer + done,
+            offset == WF_FSD_WRITE_TO_END ? offset : offset + done, length - done, false,
+            &put, NULL);
+        if (status == STATUS_SUCCESS && put == 0)
+            status = STATUS_DISK_FULL;      /* no progress: not forever */
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS wf_win_get_info(wf_fsd *fsd, const char *path, FSP_FSCTL_FILE_INFO *info)

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "host/linux/fsd.h"
 
@@ -23,6 +25,19 @@ NTSTATUS wf_win_move(wf_fsd *fsd, const char *old_path, const char *new_path, bo
 /* CopyFileW: the data, then the source's attributes and last write time; without replace
    an existing destination is STATUS_OBJECT_NAME_COLLISION. */
 NTSTATUS wf_win_copy(wf_fsd *fsd, const char *src_path, const char *dst_path, bool replace);
+/* CreateFileW(GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING,
+   FILE_FLAG_SEQUENTIAL_SCAN): a file, not a directory, opened to read its data. */
+NTSTATUS wf_win_open_read(wf_fsd *fsd, const char *path, wf_fsd_file **file);
+/* ReadFile from the start until the file system says the file ended (a short read need not
+   be the end), size bytes at a time through buffer, each chunk written to out. Returns a
+   failed read's status; else STATUS_SUCCESS, with *written false (errno set) when out did
+   not take a chunk. */
+NTSTATUS wf_win_read_all(wf_fsd_file *file, uint8_t *buffer, uint32_t size, FILE *out,
+    bool *written);
+/* WriteFile of all of buffer at offset (WF_FSD_WRITE_TO_END: at the end), short writes
+   resumed; a write that makes no progress is STATUS_DISK_FULL. */
+NTSTATUS wf_win_write_all(wf_fsd_file *file, const uint8_t *buffer, uint64_t offset,
+    uint32_t length);
 /* GetFileAttributesExW: the file's information without opening its data. */
 NTSTATUS wf_win_get_info(wf_fsd *fsd, const char *path, FSP_FSCTL_FILE_INFO *info);
 /* SetFileAttributesW: attributes 0 are sent as FILE_ATTRIBUTE_NORMAL (0 means "unchanged"
