@@ -286,6 +286,77 @@ static int wf_unshare(const wf_mount_ns *ns, int *step)
     return wf_write_file("/proc/self/gid_map", ns->gid_map);
 }
 
+/* Undoes the octal escapes (\040 for a blank …) of a mountinfo path, in place. */
+static void wf_unescape_mountinfo(char *path)
+{
+    char *out = path;
+    for (char *in = path; *in; in++) {
+        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' &&
+            in[3] >= '0' && in[3] <= '7') {
+            *out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+            in += 3;
+        } else {
+            *out++ = *in;
+        }
+    }
+    *out = '\0';
+}
+
+/* The namespace starts with a copy of every mount, and a copy of another FUSE file system's
+   mount keeps that file system alive after the system unmounts it (its daemon never sees
+   the end) for as long as ours runs. So those copies go: the daemon has no use for them.
+   Runs in the child between fork and exec: no allocation, best effort (a user namespace
+   may not detach what it inherited). */
+static void wf_detach_fuse_mounts(void)
+{
+    static char buffer[512 * 1024];
+    size_t used = 0;
+    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (;;) {
+        ssize_t n = read(fd, buffer + used, sizeof buffer - 1 - used);
+        if (n <= 0)
+            break;
+        used += (size_t)n;
+        if (used == sizeof buffer - 1)
+            break;
+    }
+    close(fd);
+    buffer[used] = '\0';
+
+    for (char *line = buffer; *line; ) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE ... */
+        char *field[5] = { NULL };
+        char *p = line;
+        for (int i = 0; i < 5 && p; i++) {
+            field[i] = p;
+            p = strchr(p, ' ');
+            if (p)
+                *p++ = '\0';
+        }
+        char *dash = p ? strstr(p, " - ") : NULL;     /* after the optional fields */
+        if (field[4] && dash) {
+            char *type = dash + 3;
+            char *type_end = strchr(type, ' ');
+            if (type_end)
+                *type_end = '\0';
+            bool fuse = strcmp(type, "fuse") == 0 || strcmp(type, "fuseblk") == 0 ||
+                strncmp(type, "fuse.", 5) == 0;
+            if (fuse) {
+                wf_unescape_mountinfo(field[4]);
+                umount2(field[4], MNT_DETACH);
+            }
+        }
+        if (!end)
+            break;
+        line = end + 1;
+    }
+}
+
 int wf_mount_ns_enter(const wf_mount_ns *ns, int *step)
 {
     int err = wf_unshare(ns, step);
@@ -297,6 +368,7 @@ int wf_mount_ns_enter(const wf_mount_ns *ns, int *step)
     *step = WF_STEP_PRIVATE;
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
         return errno;
+    wf_detach_fuse_mounts();
 
     *step = WF_STEP_TMPFS;
     if (mount("winfuse", ns->dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k") != 0)
