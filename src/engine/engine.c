@@ -442,10 +442,14 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
     void *request, size_t request_cap, size_t *request_len)
 {
     *request_len = 0;
-    if (req->Size < sizeof *req || req->Size > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
+    if (req->Size < sizeof *req || req->Size > FSP_FSCTL_TRANSACT_REQ_SIZEMAX ||
+        !is_winfsp_kind(req->Kind)) {
+        /* A kind beyond WinFsp's would be taken for an internal op (INIT, DESTROY) and
+           never answered. */
         FSP_FSCTL_TRANSACT_RSP rsp;
         wf_mem_set(&rsp, 0, sizeof rsp);
-        respond(engine, req->Kind, req->Hint, &rsp, STATUS_INVALID_PARAMETER);
+        respond(engine, req->Kind, req->Hint, &rsp, is_winfsp_kind(req->Kind) ?
+            STATUS_INVALID_PARAMETER : STATUS_INVALID_DEVICE_REQUEST);
         return;
     }
     wf_op *op = op_new(engine, req->Kind, req);

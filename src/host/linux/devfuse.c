@@ -147,11 +147,12 @@ static wf_devfuse_sent wf_devfuse_send(wf_devfuse *devfuse, const void *message,
         if (in.opcode == FUSE_DESTROY)
             atomic_store(&devfuse->destroy_unique, in.unique);
     }
+    /* Counted before it can be answered: a reply may complete the request (and a reader
+       of the stats see it) before this thread runs again after send. */
+    wf_devfuse_count(&devfuse->requests_sent);
     for (unsigned attempt = 0;; attempt++) {
-        if (send(devfuse->fd, message, len, MSG_NOSIGNAL) >= 0) {
-            wf_devfuse_count(&devfuse->requests_sent);
+        if (send(devfuse->fd, message, len, MSG_NOSIGNAL) >= 0)
             return WF_DEVFUSE_SENT;
-        }
         int err = errno;
         if (err == EINTR)
             continue;
@@ -160,6 +161,8 @@ static wf_devfuse_sent wf_devfuse_send(wf_devfuse *devfuse, const void *message,
             nanosleep(&delay, NULL);
             continue;
         }
+        /* Not sent after all. */
+        atomic_fetch_sub_explicit(&devfuse->requests_sent, 1, memory_order_relaxed);
         if (err == EMSGSIZE || err == ENOBUFS || err == ENOMEM) {
             wf_devfuse_count(&devfuse->refused_requests);
             if (devfuse->debug)

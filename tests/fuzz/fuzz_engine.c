@@ -1,0 +1,606 @@
+/* fuzz_engine.c — libFuzzer target: plays a Windows caller and a FUSE file system against the
+   engine from one input script, checking that every request completes once and in bounds. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "winfuse/engine.h"
+#include "winfuse/fuse_abi.h"
+
+#define MAX_MESSAGE     (WF_ENGINE_MIN_MESSAGE + 64 * 1024)
+#define MAX_PENDING     64      /* WinFsp requests not yet completed */
+#define MAX_HANDLES     32
+#define MAX_OUT         64      /* FUSE requests taken out, not yet answered */
+#define MAX_STEPS       400
+
+/* The input, read front to back; reads past its end give zeros. */
+typedef struct script {
+    const uint8_t *p;
+    size_t n;
+} script;
+
+static uint8_t get8(script *s)
+{
+    if (!s->n)
+        return 0;
+    s->n--;
+    return *s->p++;
+}
+
+static uint16_t get16(script *s)
+{
+    return (uint16_t)(get8(s) | get8(s) << 8);
+}
+
+static uint32_t get32(script *s)
+{
+    return get16(s) | (uint32_t)get16(s) << 16;
+}
+
+static uint64_t get64(script *s)
+{
+    return get32(s) | (uint64_t)get32(s) << 32;
+}
+
+static void get_bytes(script *s, void *dst, size_t len)
+{
+    uint8_t *d = dst;
+    size_t take = len < s->n ? len : s->n;
+    memcpy(d, s->p, take);
+    memset(d + take, 0, len - take);
+    s->p += take;
+    s->n -= take;
+}
+
+/* A WinFsp request in progress: the buffer the engine writes to or reads from is ours. */
+typedef struct pending {
+    uint64_t hint;
+    uint32_t kind;
+    uint8_t *buffer;
+    uint32_t length;
+    int handle;                 /* index into handles[], or -1 */
+} pending;
+
+typedef struct handle {
+    uint64_t context2;
+    int outstanding;            /* requests on it still in progress */
+    bool used;                  /* a slot is reused once its handle is closed */
+    bool overwriting;           /* inside its Create: nothing else may use it */
+} handle;
+
+typedef struct out_request {
+    uint64_t unique;
+    uint32_t opcode;
+} out_request;
+
+typedef struct fuzz_state {
+    wf_engine *engine;
+    pending pending[MAX_PENDING];
+    int pending_count;
+    handle handles[MAX_HANDLES];
+    int handle_count;
+    out_request out[MAX_OUT];
+    int out_count;
+    uint64_t next_hint;
+    uint8_t *request;           /* transact's output */
+    uint8_t *reply;             /* the reply being built */
+    FSP_FSCTL_TRANSACT_REQ *req;
+} fuzz_state;
+
+static void fail(const char *what, uint64_t a, uint64_t b)
+{
+    fprintf(stderr, "fuzz_engine: invariant violated: %s (%llu, %llu)\n", what,
+        (unsigned long long)a, (unsigned long long)b);
+    abort();
+}
+
+static void on_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
+{
+    fuzz_state *st = host;
+    int i;
+    for (i = 0; i < st->pending_count; i++)
+        if (st->pending[i].hint == rsp->Hint)
+            break;
+    if (i == st->pending_count)
+        fail("response to no request in progress (twice, or never submitted)", rsp->Hint, 0);
+    pending *p = &st->pending[i];
+    if (rsp->Kind != p->kind)
+        fail("response kind differs from the request's", rsp->Kind, p->kind);
+    if (rsp->Size < sizeof *rsp || rsp->Size > FSP_FSCTL_TRANSACT_RSP_SIZEMAX)
+        fail("response Size out of bounds", rsp->Size, p->kind);
+    if ((p->kind == FspFsctlTransactReadKind || p->kind == FspFsctlTransactQueryDirectoryKind) &&
+        rsp->IoStatus.Information > p->length)
+        fail("Information beyond the caller's buffer", rsp->IoStatus.Information, p->length);
+    if (p->kind == FspFsctlTransactCreateKind && rsp->IoStatus.Status == STATUS_SUCCESS &&
+        rsp->Rsp.Create.Opened.UserContext2) {
+        for (int j = 0; j < MAX_HANDLES; j++)
+            if (!st->handles[j].used) {
+                st->handles[j] = (handle){ rsp->Rsp.Create.Opened.UserContext2, 0, true, false };
+                if (j >= st->handle_count)
+                    st->handle_count = j + 1;
+                break;
+            }
+    }
+    if (p->handle >= 0) {
+        handle *h = &st->handles[p->handle];
+        h->outstanding--;
+        if (p->kind == FspFsctlTransactOverwriteKind) {
+            /* A failed Overwrite ends the handle: the FSD sends no Cleanup or Close. */
+            h->overwriting = false;
+            if (!NT_SUCCESS(rsp->IoStatus.Status))
+                h->used = false;
+        }
+    }
+    free(p->buffer);
+    st->pending[i] = st->pending[--st->pending_count];
+}
+
+/* A path from a small alphabet, so that names repeat and the cache is exercised. */
+static uint16_t put_name(script *s, uint16_t *dst, uint16_t max_units)
+{
+    static const uint16_t alphabet[] = { '\\', '\\', 'a', 'b', 'c', '.', ':', '*', '?',
+        '$', 0xd800, 0xdc00, 0x00e9, 0, '/', 'A' };
+    uint16_t n = (uint16_t)(get8(s) % 24);
+    if (n > max_units)
+        n = max_units;
+    for (uint16_t i = 0; i < n; i++) {
+        uint8_t c = get8(s);
+        dst[i] = c < 0xf0 ? alphabet[c % 16] : get16(s);
+    }
+    if (n == 0 || get8(s) % 8)
+        dst[0] = '\\';
+    return n;
+}
+
+static uint32_t align8(uint32_t x)
+{
+    return (x + 7) & ~7u;
+}
+
+/* The handle a request on a file uses: one the engine gave, or 0. */
+static int pick_handle(fuzz_state *st, script *s)
+{
+    if (!st->handle_count)
+        return -1;
+    int i = get8(s) % (st->handle_count + 1);
+    return i < st->handle_count && st->handles[i].used && !st->handles[i].overwriting ? i : -1;
+}
+
+static FSP_FSCTL_TRANSACT_BUF *main_buf(FSP_FSCTL_TRANSACT_REQ *req, uint32_t kind, uint8_t sel)
+{
+    switch (kind) {
+    case FspFsctlTransactCreateKind:
+        return sel & 1 ? &req->Req.Create.Ea : &req->Req.Create.SecurityDescriptor;
+    case FspFsctlTransactOverwriteKind: return &req->Req.Overwrite.Ea;
+    case FspFsctlTransactSetInformationKind: return &req->Req.SetInformation.Info.Rename.NewFileName;
+    case FspFsctlTransactSetEaKind: return &req->Req.SetEa.Ea;
+    case FspFsctlTransactSetVolumeInformationKind:
+        return &req->Req.SetVolumeInformation.Info.Label.VolumeLabel;
+    case FspFsctlTransactQueryDirectoryKind:
+        return sel & 1 ? &req->Req.QueryDirectory.Marker : &req->Req.QueryDirectory.Pattern;
+    case FspFsctlTransactFileSystemControlKind: return &req->Req.FileSystemControl.Buffer;
+    case FspFsctlTransactDeviceControlKind: return &req->Req.DeviceControl.Buffer;
+    case FspFsctlTransactSetSecurityKind: return &req->Req.SetSecurity.SecurityDescriptor;
+    default: return NULL;
+    }
+}
+
+static void step_submit(fuzz_state *st, script *s)
+{
+    if (st->pending_count == MAX_PENDING)
+        return;
+    FSP_FSCTL_TRANSACT_REQ *req = st->req;
+    memset(req, 0, FSP_FSCTL_TRANSACT_REQ_SIZEMAX);
+    uint8_t kind_byte = get8(s);
+    uint32_t kind = kind_byte < 0xf8 ? kind_byte % FspFsctlTransactKindCount : kind_byte;
+    uint8_t flags = get8(s);
+    req->Version = sizeof *req;
+    req->Kind = kind;
+    req->Hint = st->next_hint++;
+    /* The kind's fields: raw bytes, then made meaningful below. */
+    uint8_t req_len = get8(s);
+    get_bytes(s, &req->Req, req_len < sizeof req->Req ? req_len : sizeof req->Req);
+    uint32_t size = sizeof *req;
+
+    /* FileName, then one more variable-size item for the kind. */
+    uint16_t units = put_name(s, (uint16_t *)(void *)req->Buffer, 512);
+    if (units) {
+        uint16_t *name = (uint16_t *)(void *)req->Buffer;
+        name[units] = 0;
+        req->FileName.Offset = 0;
+        req->FileName.Size = (uint16_t)((units + 1) * 2);
+        size += align8(req->FileName.Size);
+    }
+    FSP_FSCTL_TRANSACT_BUF *buf = main_buf(req, kind, flags);
+    if (buf && (flags & 2)) {
+        uint16_t len = get16(s) % 1024;
+        uint32_t offset = size - (uint32_t)sizeof *req;
+        if (kind == FspFsctlTransactSetInformationKind) {
+            len = (uint16_t)(put_name(s, (uint16_t *)(void *)(req->Buffer + offset), 300) * 2);
+            ((uint16_t *)(void *)(req->Buffer + offset))[len / 2] = 0;
+            len += 2;
+        } else {
+            get_bytes(s, req->Buffer + offset, len);
+        }
+        buf->Offset = (uint16_t)offset;
+        buf->Size = len;
+        size += align8(len);
+    }
+    req->Size = (uint16_t)size;
+    if ((flags & 0x1c) == 0x1c) {   /* malformed: any Size, any item bounds */
+        req->Size = get16(s);
+        req->FileName.Offset = get16(s);
+        req->FileName.Size = get16(s);
+        if (buf) {
+            buf->Offset = get16(s);
+            buf->Size = get16(s);
+        }
+    }
+
+    pending *p = &st->pending[st->pending_count];
+    memset(p, 0, sizeof *p);
+    p->hint = req->Hint;
+    p->kind = kind;
+    p->handle = -1;
+    if (kind != FspFsctlTransactCreateKind && kind < FspFsctlTransactKindCount &&
+        kind != FspFsctlTransactQueryVolumeInformationKind &&
+        kind != FspFsctlTransactSetVolumeInformationKind) {
+        /* Every per-handle kind starts with UserContext, UserContext2. */
+        int h = pick_handle(st, s);
+        uint64_t context2 = h >= 0 ? st->handles[h].context2 : 0;
+        /* The FSD closes a handle only once nothing else uses it, and overwrites it only
+           inside its Create, before anything else can use it. */
+        if ((kind == FspFsctlTransactCloseKind || kind == FspFsctlTransactOverwriteKind) &&
+            h >= 0 && st->handles[h].outstanding)
+            return;
+        if (kind == FspFsctlTransactOverwriteKind && h >= 0)
+            st->handles[h].overwriting = true;
+        memcpy((uint8_t *)&req->Req + 8, &context2, 8);
+        if (kind == FspFsctlTransactCloseKind && h >= 0) {
+            st->handles[h].used = false;
+            h = -1;
+        }
+        p->handle = h;
+    }
+    uint32_t length = get16(s);
+    if (flags & 0x20)
+        length |= (uint32_t)(get8(s) % 4) << 16;
+    if (kind == FspFsctlTransactReadKind || kind == FspFsctlTransactWriteKind ||
+        kind == FspFsctlTransactQueryDirectoryKind) {
+        p->buffer = malloc(length ? length : 1);
+        p->length = length;
+        if (kind == FspFsctlTransactWriteKind)
+        {
+            memset(p->buffer, 0x5a, length);
+            get_bytes(s, p->buffer, length < 64 ? length : 64);
+        }
+    }
+    if (kind == FspFsctlTransactReadKind) {
+        req->Req.Read.Address = (uint64_t)(uintptr_t)p->buffer;
+        req->Req.Read.Length = length;
+    } else if (kind == FspFsctlTransactWriteKind) {
+        req->Req.Write.Address = (uint64_t)(uintptr_t)p->buffer;
+        req->Req.Write.Length = length;
+    } else if (kind == FspFsctlTransactQueryDirectoryKind) {
+        req->Req.QueryDirectory.Address = (uint64_t)(uintptr_t)p->buffer;
+        req->Req.QueryDirectory.Length = length;
+    }
+    if (kind == FspFsctlTransactCreateKind)
+        req->Req.Create.AccessToken = 0;    /* no identity callback: tokens mean nothing */
+    if (kind == FspFsctlTransactSetInformationKind)
+        req->Req.SetInformation.Info.Rename.AccessToken = 0;
+    if (p->handle >= 0)
+        st->handles[p->handle].outstanding++;
+    st->pending_count++;
+    if (flags & 0x40) {
+        size_t len = 0;
+        wf_engine_submit_transact(st->engine, req, st->request, MAX_MESSAGE, &len);
+        if (len >= sizeof(struct fuse_in_header) && st->out_count < MAX_OUT) {
+            const struct fuse_in_header *in = (const void *)st->request;
+            st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+        }
+    } else {
+        wf_engine_submit(st->engine, req);
+    }
+}
+
+static void step_take(fuzz_state *st)
+{
+    size_t len = 0;
+    NTSTATUS status = wf_engine_transact(st->engine, NULL, 0, st->request, MAX_MESSAGE, &len, 0);
+    if (status != STATUS_SUCCESS || len == 0)
+        return;
+    if (len < sizeof(struct fuse_in_header) || len > MAX_MESSAGE)
+        fail("request length out of bounds", len, 0);
+    const struct fuse_in_header *in = (const void *)st->request;
+    if (in->len != len)
+        fail("request header len differs from its length", in->len, len);
+    /* FORGET and BATCH_FORGET take no reply; INTERRUPT may get one (EAGAIN) but needs none. */
+    if (in->opcode == FUSE_FORGET || in->opcode == FUSE_BATCH_FORGET || st->out_count == MAX_OUT)
+        return;
+    st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+}
+
+/* A plausible fuse_attr: a known type, small node numbers, unless the script says raw. */
+static void fix_attr(script *s, struct fuse_attr *attr, uint64_t nodeid)
+{
+    static const uint32_t types[] = { 0100000, 0040000, 0120000, 0010000 };
+    uint8_t how = get8(s);
+    if (how >= 0xf0)
+        return;
+    attr->ino = nodeid;
+    attr->mode = types[how % 4] | (attr->mode & 07777);
+    if (how & 4)
+        attr->size %= 1u << 20;
+    attr->nlink = 1 + (attr->nlink & 3);
+}
+
+static uint32_t body_entry(script *s, uint8_t *body)
+{
+    struct fuse_entry_out e;
+    get_bytes(s, &e, sizeof e);
+    e.nodeid = 1 + get8(s) % 12;
+    if (get8(s) < 0x10)
+        e.nodeid = get64(s);
+    fix_attr(s, &e.attr, e.nodeid);
+    memcpy(body, &e, sizeof e);
+    return sizeof e;
+}
+
+static uint32_t body_dirents(script *s, uint8_t *body, uint32_t cap, bool plus)
+{
+    uint32_t len = 0;
+    uint8_t count = get8(s) % 16;
+    for (uint8_t i = 0; i < count; i++) {
+        uint8_t entry[sizeof(struct fuse_entry_out)];
+        uint32_t entry_len = plus ? body_entry(s, entry) : 0;
+        struct fuse_dirent d;
+        memset(&d, 0, sizeof d);
+        d.ino = 1 + get8(s) % 12;
+        d.off = len + 1 + get8(s);
+        uint8_t raw = get8(s);
+        d.namelen = raw < 0xf8 ? 1u + raw % 12u : get32(s);
+        d.type = get8(s) % 16;
+        uint32_t name_len = d.namelen < 300 ? d.namelen : 300;
+        uint32_t rec = (uint32_t)FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + name_len);
+        if (len + entry_len + rec > cap)
+            break;
+        memcpy(body + len, entry, entry_len);
+        len += entry_len;
+        memcpy(body + len, &d, FUSE_NAME_OFFSET);
+        memset(body + len + FUSE_NAME_OFFSET, 0, rec - FUSE_NAME_OFFSET);
+        for (uint32_t j = 0; j < name_len; j++) {
+            uint8_t c = get8(s);
+            body[len + FUSE_NAME_OFFSET + j] = c < 0xe0 ? (uint8_t)("ab.c/\\xyz:"[c % 10]) : c;
+        }
+        len += rec;
+    }
+    if (get8(s) < 0x20 && len) {    /* cut the last record short */
+        uint32_t cut = 1u + get8(s) % 8;
+        len -= cut < len ? cut : 0;
+    }
+    return len;
+}
+
+static uint32_t body_for(script *s, uint32_t opcode, uint8_t *body, uint32_t cap)
+{
+    uint32_t len;
+    switch (opcode) {
+    case FUSE_LOOKUP: case FUSE_MKNOD: case FUSE_MKDIR: case FUSE_SYMLINK: case FUSE_LINK:
+        return body_entry(s, body);
+    case FUSE_CREATE:
+        len = body_entry(s, body);
+        get_bytes(s, body + len, sizeof(struct fuse_open_out));
+        return len + sizeof(struct fuse_open_out);
+    case FUSE_GETATTR: case FUSE_SETATTR: {
+        struct fuse_attr_out a;
+        get_bytes(s, &a, sizeof a);
+        fix_attr(s, &a.attr, 1 + get8(s) % 12);
+        memcpy(body, &a, sizeof a);
+        return sizeof a;
+    }
+    case FUSE_OPEN: case FUSE_OPENDIR:
+        get_bytes(s, body, sizeof(struct fuse_open_out));
+        return sizeof(struct fuse_open_out);
+    case FUSE_WRITE:
+        get_bytes(s, body, sizeof(struct fuse_write_out));
+        return sizeof(struct fuse_write_out);
+    case FUSE_STATFS:
+        get_bytes(s, body, sizeof(struct fuse_statfs_out));
+        return sizeof(struct fuse_statfs_out);
+    case FUSE_LSEEK:
+        get_bytes(s, body, sizeof(struct fuse_lseek_out));
+        return sizeof(struct fuse_lseek_out);
+    case FUSE_GETXATTR: case FUSE_LISTXATTR:
+        if (get8(s) & 1) {
+            get_bytes(s, body, sizeof(struct fuse_getxattr_out));
+            return sizeof(struct fuse_getxattr_out);
+        }
+        len = get16(s) % 512;
+        for (uint32_t i = 0; i < len; i++) {
+            uint8_t c = get8(s);
+            body[i] = c < 0xc0 ? (uint8_t)("user.a\0b\0"[c % 9]) : c;
+        }
+        return len;
+    case FUSE_READDIR:
+        return body_dirents(s, body, cap, false);
+    case FUSE_READDIRPLUS:
+        return body_dirents(s, body, cap, true);
+    case FUSE_READ: case FUSE_READLINK: default:
+        len = get16(s);
+        if (len & 0x8000)
+            len = (len & 0x7fff) * 4;
+        if (len > cap)
+            len = cap;
+        get_bytes(s, body, len);
+        return len;
+    }
+}
+
+static void step_reply(fuzz_state *st, script *s)
+{
+    if (!st->out_count)
+        return;
+    int i = get8(s) % st->out_count;
+    out_request out = st->out[i];
+    st->out[i] = st->out[--st->out_count];
+    uint8_t mode = get8(s);
+    struct fuse_out_header h = { 0, 0, out.unique };
+    uint8_t *body = st->reply + sizeof h;
+    uint32_t cap = MAX_MESSAGE - (uint32_t)sizeof h;
+    uint32_t len = 0;
+    if (mode < 0xa0) {
+        len = body_for(s, out.opcode, body, cap);
+    } else if (mode < 0xe0) {
+        h.error = -(int32_t)(get8(s) % 140);
+        if (mode & 1)       /* an error with a body: malformed */
+            len = get8(s);
+    } else if (mode < 0xf0) {
+        len = get16(s) % 4096;
+        get_bytes(s, body, len);
+        h.error = (int32_t)get32(s);
+    } else {
+        len = get16(s) % 4096;
+        get_bytes(s, body, len);
+    }
+    h.len = (uint32_t)sizeof h + len;
+    uint32_t send = h.len;
+    if (mode >= 0xf8) {         /* header len that lies */
+        h.len = get32(s);
+        send = (uint32_t)sizeof h + len;
+        if (get8(s) & 1)
+            send = get16(s) % (send + 1);
+    }
+    memcpy(st->reply, &h, sizeof h);
+    size_t rlen = 0;
+    bool take = get8(s) & 1;
+    wf_engine_transact(st->engine, st->reply, send, take ? st->request : NULL,
+        take ? MAX_MESSAGE : 0, take ? &rlen : NULL, 0);
+    if (take && rlen >= sizeof(struct fuse_in_header) && st->out_count < MAX_OUT) {
+        const struct fuse_in_header *in = (const void *)st->request;
+        if (in->opcode != FUSE_FORGET && in->opcode != FUSE_BATCH_FORGET)
+            st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+    }
+}
+
+static void step_notify(fuzz_state *st, script *s)
+{
+    struct fuse_out_header h = { 0, (int32_t)(1 + get8(s) % 10), 0 };
+    uint8_t *body = st->reply + sizeof h;
+    uint32_t len = get16(s) % 1024;
+    get_bytes(s, body, len);
+    if (len >= 16 && get8(s) & 1) {     /* a node the engine may know */
+        uint64_t node = 1 + get8(s) % 12;
+        memcpy(body, &node, 8);
+    }
+    h.len = (uint32_t)sizeof h + len;
+    memcpy(st->reply, &h, sizeof h);
+    wf_engine_transact(st->engine, st->reply, h.len, NULL, 0, NULL, 0);
+}
+
+static void step_cancel(fuzz_state *st, script *s)
+{
+    uint64_t hint;
+    if (st->pending_count && get8(s) % 8)
+        hint = st->pending[get8(s) % st->pending_count].hint;
+    else
+        hint = get64(s);
+    wf_engine_cancel(st->engine, hint);
+}
+
+static void do_init(fuzz_state *st, script *s)
+{
+    size_t len = 0;
+    if (wf_engine_transact(st->engine, NULL, 0, st->request, MAX_MESSAGE, &len, 0) !=
+            STATUS_SUCCESS || len < sizeof(struct fuse_in_header))
+        fail("no INIT request", len, 0);
+    const struct fuse_in_header *in = (const void *)st->request;
+    if (in->opcode != FUSE_INIT)
+        fail("first request is not INIT", in->opcode, 0);
+    uint8_t mode = get8(s);
+    if (mode >= 0xf0) {         /* leave INIT for the script to answer */
+        st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+        return;
+    }
+    struct fuse_init_out out;
+    memset(&out, 0, sizeof out);
+    out.major = 7;
+    out.minor = mode < 0xe0 ? 12u + get8(s) % 34u : get32(s);
+    out.flags = get32(s);
+    if (mode & 1)
+        out.flags |= FUSE_DO_READDIRPLUS;
+    out.flags2 = mode & 2 ? get32(s) : 0;
+    out.max_write = get32(s);
+    out.max_pages = get16(s);
+    out.time_gran = get32(s);
+    out.max_readahead = get32(s);
+    struct fuse_out_header h = { 0, 0, in->unique };
+    uint32_t body = mode & 4 ? 24 : (uint32_t)sizeof out;  /* old, short INIT replies */
+    h.len = (uint32_t)sizeof h + body;
+    memcpy(st->reply, &h, sizeof h);
+    memcpy(st->reply + sizeof h, &out, body);
+    wf_engine_transact(st->engine, st->reply, h.len, NULL, 0, NULL, 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    script s = { data, size };
+    fuzz_state *st = calloc(1, sizeof *st);
+    st->request = malloc(MAX_MESSAGE);
+    st->reply = malloc(MAX_MESSAGE);
+    st->req = malloc(FSP_FSCTL_TRANSACT_REQ_SIZEMAX);
+    st->next_hint = 1;
+    uint8_t config = get8(&s);
+    wf_engine_params params = {
+        .max_message = MAX_MESSAGE,
+        .max_readahead = 128 * 1024,
+        .uid = 1000, .gid = 1000, .pid = 42,
+        .umask = config & 1 ? 022 : 0,
+        .case_insensitive = (config & 2) != 0,
+        .cache_capacity = config & 4 ? 4 : 0,
+        .forget_delay_ms = 1 + (config >> 4),
+        .complete = on_complete,
+        .host = st,
+    };
+    if (wf_engine_create(&params, &st->engine) != STATUS_SUCCESS)
+        fail("engine creation failed", 0, 0);
+    do_init(st, &s);
+
+    for (int steps = 0; s.n && steps < MAX_STEPS; steps++) {
+        uint8_t op = get8(&s);
+        if (op < 0x50)
+            step_submit(st, &s);
+        else if (op < 0x80)
+            step_take(st);
+        else if (op < 0xd8)
+            step_reply(st, &s);
+        else if (op < 0xe8)
+            step_notify(st, &s);
+        else if (op < 0xf8)
+            step_cancel(st, &s);
+        else if (op < 0xfc)
+            wf_engine_shutdown(st->engine);
+        else if (op == 0xfc)
+            wf_engine_disconnect(st->engine);
+    }
+
+    /* Unmount: requests still out are answered by nobody; all must complete. */
+    wf_engine_shutdown(st->engine);
+    for (int i = 0; i < 8; i++)
+        step_take(st);
+    wf_engine_disconnect(st->engine);
+    if (st->pending_count)
+        fail("requests left without a response after disconnect", st->pending_count,
+            st->pending[0].kind);
+    wf_engine_delete(st->engine);
+    free(st->req);
+    free(st->reply);
+    free(st->request);
+    free(st);
+    return 0;
+}
