@@ -753,7 +753,13 @@ static void close_is_posted_without_waiting_for_its_answer(void **state)
 
     fake->defer = true;
     assert_int_equal(pthread_create(&thread, NULL, close_thread, file), 0);
-    assert_int_equal(fake_answer_pending(fake, 1), 1);     /* Cleanup is waited for */
+    /* Cleanup is waited for: answer it alone (Close may follow at any moment). */
+    assert_int_equal(fake_wait_pending(fake, 1), 1);
+    pthread_mutex_lock(&fake->lock);
+    uint64_t cleanup = fake->pending[0]->Hint;
+    assert_int_equal(fake->pending[0]->Kind, FspFsctlTransactCleanupKind);
+    pthread_mutex_unlock(&fake->lock);
+    assert_true(fake_fail_pending(fake, cleanup, STATUS_SUCCESS));
     assert_int_equal(fake_wait_pending(fake, 1), 1);       /* then Close goes out */
     /* As WinFsp's FSD posts Close: the handle is gone without its answer. */
     void *status;
