@@ -67,7 +67,8 @@ check_files_equal() {   # check_files_equal NAME EXPECTED_FILE ACTUAL_FILE
         pass "$1"
     else
         fail "$1" "$(cmp "$2" "$3" 2>&1 | head -1)" \
-            "expected $(wc -c <"$2") bytes, got $(wc -c <"$3")"
+            "expected $(wc -c <"$2") bytes, got $(wc -c <"$3")" \
+            "$(diff "$2" "$3" 2>/dev/null | grep -a '^[<>]' | head -5 | cut -c1-120)"
     fi
 }
 
