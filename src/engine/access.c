@@ -3,6 +3,7 @@
    target, add rights on the parent, delete rights, and the owner a security descriptor may
    give a new file. */
 #include "engine/engine_internal.h"
+#include "engine/mappings.h"
 #include "engine/security.h"
 
 #define WF_S_ISUID 04000u
@@ -211,8 +212,7 @@ bool wf_access_may_delete(const wf_engine *engine, const wf_identity *identity,
     return true;
 }
 
-/* GENERIC_* as the file generic mapping expands them. */
-static uint32_t map_generic(uint32_t access)
+uint32_t wf_map_generic_access(uint32_t access)
 {
     if (access & GENERIC_READ)
         access |= FILE_GENERIC_READ;
@@ -289,7 +289,7 @@ wf_step wf_access_traverse(wf_op *op)
 wf_step wf_access_open(wf_op *op, uint32_t implied)
 {
     wf_engine *engine = op->engine;
-    uint32_t desired = map_generic(op->req->Req.Create.DesiredAccess);
+    uint32_t desired = wf_map_generic_access(op->req->Req.Create.DesiredAccess);
     uint32_t held;
 
     WF_CORO_BEGIN(op->access_state);

@@ -50,4 +50,8 @@ NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
 NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
     uint16_t *dst, size_t dst_cap, size_t *dst_len);
 
+/* access.c: GENERIC_* rights expanded as the file object's generic mapping does (the I/O
+   manager's step before a file system sees a Create; the engine's checks start there too). */
+uint32_t wf_map_generic_access(uint32_t access);
+
 #endif

@@ -561,28 +561,6 @@ static void the_owner_of_a_sticky_directory_deletes_anything_in_it(void **state)
 
 /* Rename ------------------------------------------------------------------------------- */
 
-static FSP_FSCTL_TRANSACT_REQ *req_rename(uint64_t handle, uint32_t info_class,
-    const char *path, const char *new_path, uint64_t access_token, uint32_t flags)
-{
-    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
-    req->Req.SetInformation.UserContext2 = handle;
-    req->Req.SetInformation.FileInformationClass = info_class;
-    if (path)
-        mock_req_set_name(req, path);
-    uint16_t offset = (uint16_t)(req->Size - sizeof *req);
-    uint16_t *name = (uint16_t *)(void *)(req->Buffer + offset);
-    size_t n = strlen(new_path);
-    for (size_t i = 0; i < n; i++)
-        name[i] = (uint8_t)new_path[i];
-    name[n] = 0;
-    req->Req.SetInformation.Info.Rename.NewFileName.Offset = offset;
-    req->Req.SetInformation.Info.Rename.NewFileName.Size = (uint16_t)((n + 1) * 2);
-    req->Req.SetInformation.Info.Rename.AccessToken = access_token;
-    req->Req.SetInformation.Info.RenameEx.Flags = flags;
-    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP((n + 1) * 2));
-    return req;
-}
-
 static void rename_into_a_directory_without_w_sends_no_rename(void **state)
 {
     (void)state;
@@ -594,7 +572,7 @@ static void rename_into_a_directory_without_w_sends_no_rename(void **state)
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     uint64_t handle = rsp.Rsp.Create.Opened.UserContext2;
 
-    hint = mock_submit(m, req_rename(handle, FileRenameInformation, "\\src", "\\ro\\dst", 0, 0));
+    hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\src", "\\ro\\dst", 0, 0));
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, "ro");
     assert_int_equal(req.header.uid, 1001);
@@ -613,7 +591,7 @@ static void rename_into_a_writable_directory_goes_out_as_the_opener(void **state
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     uint64_t handle = rsp.Rsp.Create.Opened.UserContext2;
 
-    hint = mock_submit(m, req_rename(handle, FileRenameInformation, "\\src", "\\rw\\dst", 0, 0));
+    hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\src", "\\rw\\dst", 0, 0));
     expect_lookup(m, FUSE_ROOT_ID, "rw", 3, 040770, 0, 50);
     mock_request req = mock_expect_node(m, FUSE_RENAME2, FUSE_ROOT_ID);
     assert_int_equal(req.header.uid, 1001);
@@ -636,7 +614,7 @@ static void replacing_anothers_file_in_a_sticky_directory_is_refused(void **stat
     uint64_t handle = rsp.Rsp.Create.Opened.UserContext2;
 
     /* The renaming thread's token (ReplaceIfExists) acts. */
-    hint = mock_submit(m, req_rename(handle, FileRenameInformation, "\\src", "\\t",
+    hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\src", "\\t",
         WF_FSP_ACCESS_TOKEN(PID, USER), FILE_RENAME_REPLACE_IF_EXISTS));
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, "t");
@@ -656,11 +634,11 @@ static void a_directory_moving_to_another_parent_needs_w_on_itself(void **state)
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     uint64_t handle = rsp.Rsp.Create.Opened.UserContext2;
 
-    hint = mock_submit(m, req_rename(handle, FileRenameInformation, "\\d", "\\w\\d", 0, 0));
+    hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\d", "\\w\\d", 0, 0));
     expect_lookup(m, FUSE_ROOT_ID, "w", 3, 040777, 0, 0);
     denied_and_nothing_sent(m, hint);
     /* Within its own parent it may move. */
-    hint = mock_submit(m, req_rename(handle, FileRenameInformation, "\\d", "\\e", 0, 0));
+    hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\d", "\\e", 0, 0));
     mock_request req = mock_expect_node(m, FUSE_RENAME2, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
@@ -679,7 +657,7 @@ static void a_link_to_anothers_unwritable_file_is_refused(void **state)
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     uint64_t handle = rsp.Rsp.Create.Opened.UserContext2;
 
-    hint = mock_submit(m, req_rename(handle, FileLinkInformation, NULL, "\\mine", 0, 0));
+    hint = mock_submit(m, mock_req_rename(handle, FileLinkInformation, NULL, "\\mine", 0, 0));
     denied_and_nothing_sent(m, hint);
     mock_free(m);
 }
@@ -802,14 +780,7 @@ static uint64_t submit_set_security(mock_fs *m, uint64_t handle, uint32_t info,
 {
     uint8_t sd[256];
     size_t len = sd_build(sd, sizeof sd, owner, group, 0, false, false, NULL, 0);
-    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetSecurityKind);
-    req->Req.SetSecurity.UserContext2 = handle;
-    req->Req.SetSecurity.SecurityInformation = info;
-    req->Req.SetSecurity.SecurityDescriptor.Offset = (uint16_t)(req->Size - sizeof *req);
-    req->Req.SetSecurity.SecurityDescriptor.Size = (uint16_t)len;
-    memcpy(req->Buffer + (req->Size - sizeof *req), sd, len);
-    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP(len));
-    return mock_submit(m, req);
+    return mock_submit(m, mock_req_set_security(handle, info, sd, len));
 }
 
 static void an_owner_cannot_give_its_file_away_or_to_a_group_it_is_not_in(void **state)

@@ -296,21 +296,8 @@ static void create_of_a_new_name_keeps_the_case_given(void **state)
 static FSP_FSCTL_TRANSACT_REQ *req_rename(uint64_t handle, const char *path,
     const char *new_path, bool replace)
 {
-    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
-    req->Req.SetInformation.UserContext2 = handle;
-    req->Req.SetInformation.FileInformationClass = FileRenameInformation;
-    mock_req_set_name(req, path);
-    uint16_t offset = (uint16_t)(req->Size - sizeof *req);
-    uint16_t *name = (uint16_t *)(void *)(req->Buffer + offset);
-    size_t n = strlen(new_path);
-    for (size_t i = 0; i < n; i++)
-        name[i] = (uint8_t)new_path[i];
-    name[n] = 0;
-    req->Req.SetInformation.Info.Rename.NewFileName.Offset = offset;
-    req->Req.SetInformation.Info.Rename.NewFileName.Size = (uint16_t)((n + 1) * 2);
-    req->Req.SetInformation.Info.Rename.AccessToken = replace ? 0x1234 : 0;
-    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP((n + 1) * 2));
-    return req;
+    return mock_req_rename(handle, FileRenameInformation, path, new_path, replace ? 0x1234 : 0,
+        0);
 }
 
 static void expect_rename(mock_fs *m, const char *oldname, const char *newname)

@@ -14,19 +14,7 @@
 
 static FSP_FSCTL_TRANSACT_REQ *req_link(uint64_t handle, const char *new_path)
 {
-    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
-    req->Req.SetInformation.UserContext2 = handle;
-    req->Req.SetInformation.FileInformationClass = FileLinkInformation;
-    uint16_t offset = (uint16_t)(req->Size - sizeof *req);
-    uint16_t *name = (uint16_t *)(void *)(req->Buffer + offset);
-    size_t n = strlen(new_path);
-    for (size_t i = 0; i < n; i++)
-        name[i] = (uint8_t)new_path[i];
-    name[n] = 0;
-    req->Req.SetInformation.Info.Rename.NewFileName.Offset = offset;
-    req->Req.SetInformation.Info.Rename.NewFileName.Size = (uint16_t)((n + 1) * 2);
-    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP((n + 1) * 2));
-    return req;
+    return mock_req_rename(handle, FileLinkInformation, NULL, new_path, 0, 0);
 }
 
 static void reply_attr_with_links(mock_fs *m, uint64_t unique, uint32_t nlink)

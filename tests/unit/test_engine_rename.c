@@ -20,39 +20,16 @@
 #define EMLINK_ 31
 #define ENOSYS_ 38
 
-/* A Rename (or Link: same layout) of the handle whose path is path to new_path. */
-static FSP_FSCTL_TRANSACT_REQ *req_rename(uint64_t handle, uint32_t info_class,
-    const char *path, const char *new_path, uint64_t access_token, uint32_t flags)
-{
-    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
-    req->Req.SetInformation.UserContext2 = handle;
-    req->Req.SetInformation.FileInformationClass = info_class;
-    if (path)
-        mock_req_set_name(req, path);
-    uint16_t offset = (uint16_t)(req->Size - sizeof *req);
-    uint16_t *name = (uint16_t *)(void *)(req->Buffer + offset);
-    size_t n = strlen(new_path);
-    for (size_t i = 0; i < n; i++)
-        name[i] = (uint8_t)new_path[i];
-    name[n] = 0;
-    req->Req.SetInformation.Info.Rename.NewFileName.Offset = offset;
-    req->Req.SetInformation.Info.Rename.NewFileName.Size = (uint16_t)((n + 1) * 2);
-    req->Req.SetInformation.Info.Rename.AccessToken = access_token;
-    req->Req.SetInformation.Info.RenameEx.Flags = flags;
-    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP((n + 1) * 2));
-    return req;
-}
-
 static uint64_t submit_rename(mock_fs *m, uint64_t handle, const char *path,
     const char *new_path, bool replace)
 {
-    return mock_submit(m, req_rename(handle, FileRenameInformation, path, new_path,
+    return mock_submit(m, mock_req_rename(handle, FileRenameInformation, path, new_path,
         replace ? 0x1234 : 0, replace ? FILE_RENAME_REPLACE_IF_EXISTS : 0));
 }
 
 static uint64_t submit_link(mock_fs *m, uint64_t handle, const char *new_path, bool replace)
 {
-    return mock_submit(m, req_rename(handle, FileLinkInformation, NULL, new_path,
+    return mock_submit(m, mock_req_rename(handle, FileLinkInformation, NULL, new_path,
         replace ? 0x1234 : 0, 0));
 }
 
@@ -366,7 +343,7 @@ static void rename_ex_takes_replace_from_flags(void **state)
     (void)state;
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
-    uint64_t hint = mock_submit(m, req_rename(h, FileRenameInformationEx, "\\f", "\\g", 0,
+    uint64_t hint = mock_submit(m, mock_req_rename(h, FileRenameInformationEx, "\\f", "\\g", 0,
         FILE_RENAME_REPLACE_IF_EXISTS));
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
@@ -417,7 +394,7 @@ static void replace_over_readonly_file_is_access_denied_unless_ignored(void **st
     assert_true(mock_idle(m, 50));
 
     /* FILE_RENAME_IGNORE_READONLY_ATTRIBUTE: the cached entry answers, then RENAME. */
-    hint = mock_submit(m, req_rename(h, FileRenameInformationEx, "\\f", "\\ro", 0x1234,
+    hint = mock_submit(m, mock_req_rename(h, FileRenameInformationEx, "\\f", "\\ro", 0x1234,
         FILE_RENAME_REPLACE_IF_EXISTS | FILE_RENAME_IGNORE_READONLY_ATTRIBUTE));
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "ro");
     mock_reply(m, req.header.unique, 0, NULL, 0);

@@ -92,14 +92,7 @@ static void assert_response_sddl(const FSP_FSCTL_TRANSACT_RSP *rsp, const char *
 static uint64_t submit_set(mock_fs *m, uint64_t handle, uint32_t info, const uint8_t *sd,
     size_t len)
 {
-    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetSecurityKind);
-    req->Req.SetSecurity.UserContext2 = handle;
-    req->Req.SetSecurity.SecurityInformation = info;
-    req->Req.SetSecurity.SecurityDescriptor.Offset = (uint16_t)(req->Size - sizeof *req);
-    req->Req.SetSecurity.SecurityDescriptor.Size = (uint16_t)len;
-    memcpy(req->Buffer + (req->Size - sizeof *req), sd, len);
-    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP(len));
-    return mock_submit(m, req);
+    return mock_submit(m, mock_req_set_security(handle, info, sd, len));
 }
 
 /* SetSecurity with the descriptor wf_sd_from_posix makes for uid/gid/mode. */

@@ -542,20 +542,6 @@ static void wf_fsd_request_put_file_name(FSP_FSCTL_TRANSACT_REQ *req, wf_fsd_fil
 
 /* ---- Create ---------------------------------------------------------------------------- */
 
-/* The I/O manager maps GENERIC_* rights to the file object's specific rights. */
-static uint32_t wf_fsd_map_generic(uint32_t access)
-{
-    if (access & GENERIC_READ)
-        access |= FILE_GENERIC_READ;
-    if (access & GENERIC_WRITE)
-        access |= FILE_GENERIC_WRITE;
-    if (access & GENERIC_EXECUTE)
-        access |= FILE_GENERIC_EXECUTE;
-    if (access & GENERIC_ALL)
-        access |= FILE_ALL_ACCESS;
-    return access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-}
-
 /* The checks NtCreateFile and WinFsp's FSD make before any request is built. */
 static NTSTATUS wf_fsd_check_create(uint32_t desired_access, uint32_t share_access,
     uint32_t disposition, uint32_t options, uint32_t flags)
@@ -729,7 +715,7 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const char *path,
             node_units--;
     }
 
-    access = wf_fsd_map_generic(desired_access);
+    access = wf_map_generic_access(desired_access);  /* as the I/O manager */
     /* WinFsp passes only the attributes a new file can take; DIRECTORY follows the option. */
     create_attributes = file_attributes & ~(FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_DIRECTORY |
         FILE_ATTRIBUTE_REPARSE_POINT);

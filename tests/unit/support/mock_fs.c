@@ -258,6 +258,42 @@ void mock_req_set_name(FSP_FSCTL_TRANSACT_REQ *req, const char *path)
     req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP((n + 1) * 2));
 }
 
+FSP_FSCTL_TRANSACT_REQ *mock_req_rename(uint64_t handle, uint32_t info_class,
+    const char *path, const char *new_path, uint64_t access_token, uint32_t flags)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
+    req->Req.SetInformation.UserContext2 = handle;
+    req->Req.SetInformation.FileInformationClass = info_class;
+    if (path)
+        mock_req_set_name(req, path);
+    /* The new name goes after FileName, as WinFsp lays it out; ASCII, NUL-terminated. */
+    uint16_t offset = (uint16_t)(req->Size - sizeof *req);
+    uint16_t *name = (uint16_t *)(void *)(req->Buffer + offset);
+    size_t n = strlen(new_path);
+    for (size_t i = 0; i < n; i++)
+        name[i] = (uint8_t)new_path[i];
+    name[n] = 0;
+    req->Req.SetInformation.Info.Rename.NewFileName.Offset = offset;
+    req->Req.SetInformation.Info.Rename.NewFileName.Size = (uint16_t)((n + 1) * 2);
+    req->Req.SetInformation.Info.Rename.AccessToken = access_token;
+    req->Req.SetInformation.Info.RenameEx.Flags = flags;
+    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP((n + 1) * 2));
+    return req;
+}
+
+FSP_FSCTL_TRANSACT_REQ *mock_req_set_security(uint64_t handle, uint32_t info,
+    const void *sd, size_t len)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetSecurityKind);
+    req->Req.SetSecurity.UserContext2 = handle;
+    req->Req.SetSecurity.SecurityInformation = info;
+    req->Req.SetSecurity.SecurityDescriptor.Offset = (uint16_t)(req->Size - sizeof *req);
+    req->Req.SetSecurity.SecurityDescriptor.Size = (uint16_t)len;
+    memcpy(req->Buffer + (req->Size - sizeof *req), sd, len);
+    req->Size = (uint16_t)(req->Size + FSP_FSCTL_DEFAULT_ALIGN_UP(len));
+    return req;
+}
+
 FSP_FSCTL_TRANSACT_REQ *mock_req_create(const char *path, uint32_t disposition,
     uint32_t options, uint32_t access)
 {

@@ -55,6 +55,14 @@ NTSTATUS mock_reply_open(mock_fs *m, uint64_t unique, uint64_t fh, uint32_t open
 /* WinFsp requests. */
 FSP_FSCTL_TRANSACT_REQ *mock_req_new(uint32_t kind);    /* Hint is unique; free() it */
 void mock_req_set_name(FSP_FSCTL_TRANSACT_REQ *req, const char *path);
+/* SetInformation with the Rename layout (FileRenameInformation(Ex), FileLinkInformation):
+   path is the handle's (NULL: none), new_path the target; a non-zero access_token means
+   ReplaceIfExists for the plain classes, flags are RenameEx's. */
+FSP_FSCTL_TRANSACT_REQ *mock_req_rename(uint64_t handle, uint32_t info_class,
+    const char *path, const char *new_path, uint64_t access_token, uint32_t flags);
+/* SetSecurity of the handle with the descriptor sd[0..len). */
+FSP_FSCTL_TRANSACT_REQ *mock_req_set_security(uint64_t handle, uint32_t info,
+    const void *sd, size_t len);
 FSP_FSCTL_TRANSACT_REQ *mock_req_create(const char *path, uint32_t disposition,
     uint32_t options, uint32_t access);
 /* Submits and frees the request; returns its Hint. */
