@@ -18,8 +18,8 @@
 #define WF_VOLUME_INIT_POLL_MS 20u
 /* When the channel closes before INIT, how long to wait for the exit status to report. */
 #define WF_VOLUME_EXIT_STATUS_MS 1000u
-/* Unmount: time for the last requests and DESTROY, then for the process to go. libfuse
-   leaves within 0.1 s of end of file. */
+/* Unmount: time for the last requests and FORGETs to go out, then for the process to go.
+   libfuse leaves within 0.1 s of end of file. */
 #define WF_VOLUME_DRAIN_MS 2000u
 #define WF_VOLUME_GRACE_MS 2000u
 /* What the Linux kernel offers by default (32 pages); the engine does no readahead itself. */
@@ -202,6 +202,9 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     params.host = volume;
     params.identity = wf_volume_identity;
     params.case_insensitive = options->case_insensitive;
+    /* As the Linux kernel on /dev/fuse: the channel's end ends the session, and libfuse
+       runs destroy after its workers have handled the last FORGETs. */
+    params.no_destroy = true;
     if (options->id_map)
         params.id_map = *options->id_map;
     status = wf_engine_create(&params, &volume->engine);
