@@ -419,6 +419,7 @@ void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms)
 {
     wf_launcher_close_channel(launcher);
     if (!wf_launcher_reap(launcher, grace_ms)) {
+        launcher->signalled = true;
         kill(launcher->pid, SIGTERM);
         if (!wf_launcher_reap(launcher, grace_ms)) {
             kill(launcher->pid, SIGKILL);
