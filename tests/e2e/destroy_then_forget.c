@@ -20,7 +20,8 @@ static void send_request(uint32_t opcode, uint64_t unique, uint64_t nodeid, cons
     struct fuse_in_header in = { .len = (uint32_t)sizeof in + size, .opcode = opcode,
         .unique = unique, .nodeid = nodeid, .uid = getuid(), .gid = getgid() };
     memcpy(message, &in, sizeof in);
-    memcpy(message + sizeof in, body, size);
+    if (size)
+        memcpy(message + sizeof in, body, size);
     if (send(fd, message, in.len, MSG_NOSIGNAL) != (ssize_t)in.len) {
         perror("destroy_then_forget: send");
         exit(2);

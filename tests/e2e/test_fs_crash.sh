@@ -3,6 +3,9 @@
 # channel closes (no zombie while the shell runs on), and the shell then says so and exits 3.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 require WINFUSE MEMFS
+# A sanitizer build's memfs would catch SIGSEGV and exit 1 (no crash to tell from libfuse's
+# normal end): the signals must kill, as in a plain build.
+export ASAN_OPTIONS=handle_segv=0:handle_abort=0
 
 # memfs under a wrapper that tells its pid (exec keeps the pid: the shell's own child).
 PIDFILE=$E2E_TMP/fs.pid
