@@ -21,8 +21,8 @@ FS_ARGS=(-- "$E2E_TMP/fs.sh")
 # crash SIGNAL: a session whose file system gets SIGNAL after its first command.
 crash() {
     local signal=$1 pid state
-    rm -f "$PIDFILE"
-    SESSION_STEP=0
+    # Step numbers go on from the last session, whose output must not answer for this one.
+    rm -f "$PIDFILE" "$OUT" "$ERR"
     session_start
     session_send 'echo hi > \a'
     pid=$(cat "$PIDFILE")

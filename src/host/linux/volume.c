@@ -435,7 +435,15 @@ wf_mount_mode wf_volume_mount_door(wf_volume *volume)
 
 bool wf_volume_disconnected(wf_volume *volume)
 {
-    return wf_devfuse_closed(volume->devfuse);
+    if (!wf_devfuse_closed(volume->devfuse))
+        return false;
+    /* Should the pump's wait for its exit have run out (a loaded machine), a look after
+       reaps it; a pump still waiting holds the lock, and reaps it itself. */
+    if (pthread_mutex_trylock(&volume->reap_lock) == 0) {
+        (void)wf_launcher_reap(&volume->launcher, 0);
+        pthread_mutex_unlock(&volume->reap_lock);
+    }
+    return true;
 }
 
 bool wf_volume_unmount_checked(wf_volume *volume, char *report, size_t report_size)

@@ -62,7 +62,8 @@ wf_engine *wf_volume_engine(wf_volume *volume);
 void wf_volume_describe_mount(wf_volume *volume, char *buffer, size_t size);
 /* WF_MOUNT_DEVFD or WF_MOUNT_FUSERMOUNT: which door the file system came through. */
 wf_mount_mode wf_volume_mount_door(wf_volume *volume);
-/* True once the file system's channel has closed (it exited or was killed). */
+/* True once the file system's channel has closed (it exited or was killed); reaps the
+   process then if the pump has not. */
 bool wf_volume_disconnected(wf_volume *volume);
 /* Orderly unmount: the last requests and FORGETs out, then close the channel (no DESTROY:
    at end of file libfuse runs destroy itself, as with the Linux kernel), reap the process
