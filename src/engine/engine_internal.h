@@ -396,6 +396,10 @@ NTSTATUS wf_open_reply(wf_op *op, wf_file *file);
 void wf_release_call(wf_op *op, const wf_file *file);
 /* The errno of the last reply as NTSTATUS. */
 NTSTATUS wf_op_errno_status(const wf_op *op);
+/* The last request failed because the file system refused it (an errno answer), not
+   because it went away, the request was cancelled or the reply was malformed: what an
+   optional step may leave undone (docs/engine.md, "Optional steps"). */
+bool wf_op_refused(const wf_op *op);
 
 #define WF_ALLOCATION_UNIT 4096u
 

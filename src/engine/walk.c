@@ -40,6 +40,12 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
     }
 }
 
+bool wf_op_refused(const wf_op *op)
+{
+    return op->call.error > 0 && op->call.error < WF_ERR_BAD_REPLY &&
+        op->call.error != WF_EINTR;
+}
+
 /* A path in the request (FileName, or another buffer such as a rename's NewFileName) as
    UTF-16 units without the terminator, or NULL when the buffer descriptor points outside
    the request. */
