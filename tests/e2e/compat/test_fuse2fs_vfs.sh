@@ -73,6 +73,13 @@ vfs_case "a file onto an existing file without replace" "rename: STATUS_OBJECT_N
 vfs_case "a directory renamed onto its own name" "rename: STATUS_SUCCESS" \
     'md \d' 'nt create \d access=DELETE' 'nt setinfo 1 rename \d'
 
+# A symbolic link is made under a temporary name, then renamed onto the file mklink made:
+# a name left by an interrupted change is looked up and passed over, never made again
+# (fuse2fs happens to refuse SYMLINK onto a name itself; test_engine_reparse.c shows that no
+# SYMLINK is sent). libfuse's high-level API numbers nodes as it meets them: \l is node 3.
+vfs_case "a link made where its temporary name is taken" "<<===>> t" \
+    'echo x > \.wf-reparse-0000000000000003-0' 'mklink \l t'
+
 # Names the VFS never hands a file system.
 vfs_case "a '..' component" "STATUS_OBJECT_NAME_INVALID" \
     'md \d' 'nt create \d\..\x disp=FILE_CREATE'
