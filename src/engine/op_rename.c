@@ -91,15 +91,18 @@ static wf_step target_lookup(wf_op *op)
 /* What NTFS answers when the existing target (another file, attributes in op->attr) would
    be replaced [MS-FSA 2.1.5.15.11]: a collision unless asked to replace; never a directory
    nor, unless told to ignore it, a read-only file; and the caller must be allowed to delete
-   it (access.c). A directory replaces no file either: POSIX cannot (ENOTDIR, refused by the
-   VFS before the file system hears of it), so no file system is asked. */
+   it (access.c). A directory replacing a file, which NTFS allows, POSIX cannot: the VFS
+   answers ENOTDIR before the file system hears of it (fuse2fs would do it), and so does
+   the engine. */
 static NTSTATUS replace_check(const wf_op *op, bool replace, bool may_replace_readonly,
     bool source_is_directory)
 {
     if (!replace)
         return STATUS_OBJECT_NAME_COLLISION;
-    if (WF_S_ISDIR(op->attr.mode) || source_is_directory)
+    if (WF_S_ISDIR(op->attr.mode))
         return STATUS_ACCESS_DENIED;
+    if (source_is_directory)
+        return STATUS_NOT_A_DIRECTORY;
     if (!may_replace_readonly &&
         (wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY))
         return STATUS_ACCESS_DENIED;

@@ -551,18 +551,18 @@ static void directory_into_a_sibling_with_a_common_prefix_is_renamed(void **stat
     mock_free(m);
 }
 
-static void directory_replacing_a_file_is_access_denied_and_nothing_is_sent(void **state)
+static void directory_replacing_a_file_is_not_a_directory_and_nothing_is_sent(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t ids[1] = { 2 };
     uint32_t dir[1] = { MODE_DIR };
     uint64_t h = open_path(m, "\\d", ids, dir);
-    /* POSIX cannot (ENOTDIR, refused by the VFS): no RENAME for the file system. */
+    /* NTFS would; POSIX cannot (ENOTDIR, from the VFS): no RENAME for the file system. */
     uint64_t hint = submit_rename(m, h, "\\d", "\\f", true);
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "f");
     mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
-    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_NOT_A_DIRECTORY);
     /* Without replace it is a collision, known from the cache. */
     hint = submit_rename(m, h, "\\d", "\\f", false);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
@@ -794,7 +794,7 @@ int main(void)
         cmocka_unit_test(
             directory_into_a_deeper_descendant_is_invalid_parameter_and_nothing_is_sent),
         cmocka_unit_test(directory_into_a_sibling_with_a_common_prefix_is_renamed),
-        cmocka_unit_test(directory_replacing_a_file_is_access_denied_and_nothing_is_sent),
+        cmocka_unit_test(directory_replacing_a_file_is_not_a_directory_and_nothing_is_sent),
         cmocka_unit_test(directory_onto_its_own_parent_is_refused_and_nothing_is_sent),
         cmocka_unit_test(dot_and_dotdot_and_overlong_target_names_are_name_invalid),
         cmocka_unit_test(rename_of_unknown_handle_is_invalid_handle),

@@ -59,7 +59,7 @@ vfs_case "a directory moved into its own subtree" "STATUS_INVALID_PARAMETER" \
     'md \d' 'md \d\sub' 'move \d \d\sub\x'
 vfs_case "a directory renamed into itself" "rename: STATUS_INVALID_PARAMETER" \
     'md \d' 'nt create \d access=DELETE' 'nt setinfo 1 rename \d\x replace'
-vfs_case "a directory replacing a file" "rename: STATUS_ACCESS_DENIED" \
+vfs_case "a directory replacing a file" "rename: STATUS_NOT_A_DIRECTORY" \
     'md \d' 'echo a > \f' 'nt create \d access=DELETE' 'nt setinfo 1 rename \f replace'
 vfs_case "a file replacing a directory" "rename: STATUS_ACCESS_DENIED" \
     'echo a > \f' 'md \d' 'nt create \f access=DELETE' 'nt setinfo 1 rename \d replace'
