@@ -73,6 +73,12 @@ vfs_case "a file onto an existing file without replace" "rename: STATUS_OBJECT_N
 vfs_case "a directory renamed onto its own name" "rename: STATUS_SUCCESS" \
     'md \d' 'nt create \d access=DELETE' 'nt setinfo 1 rename \d'
 
+# The root is never renamed, nor replaced (the FSD answers both, as WinFsp's).
+vfs_case "the root renamed" "rename: STATUS_INVALID_PARAMETER" \
+    'nt create \ access=DELETE' 'nt setinfo 1 rename \x'
+vfs_case "a directory renamed onto the root" "rename: STATUS_ACCESS_DENIED" \
+    'md \d' 'nt create \d access=DELETE' 'nt setinfo 1 rename \ replace'
+
 # A symbolic link is made under a temporary name, then renamed onto the file mklink made:
 # a name left by an interrupted change is looked up and passed over, never made again
 # (fuse2fs happens to refuse SYMLINK onto a name itself; test_engine_reparse.c shows that no
