@@ -238,8 +238,9 @@ wf_step wf_setinfo_rename(wf_op *op)
         }
         /* EEXIST: the target may be this same file, which NTFS renames onto. ENOSYS (now
            remembered): no RENAME2 at all. EINVAL: file systems that take no rename flags
-           (libfuse's passthrough_ll) say so — or the move is into the source's own subtree,
-           which the plain RENAME below reports again. */
+           (libfuse's passthrough_ll) say so — or the move itself is refused (the subtree
+           rule is the engine's, above, but a file system may have others), which the
+           plain RENAME below reports again. */
         if (op->call.error == WF_EINVAL) {
             op->scratch[1] |= WF_RENAME2_EINVAL;
         } else if (op->call.error != WF_EEXIST && op->call.error != WF_ENOSYS) {
