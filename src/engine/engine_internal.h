@@ -11,6 +11,8 @@
 
 /* Longest FUSE name we send: 255 UTF-16 units can take 3 bytes each in UTF-8. */
 #define WF_NAME_MAX 768u
+/* Longest name component NTFS takes, in UTF-16 units [MS-FSCC 2.1.5.2]. */
+#define WF_NAME_UNITS_MAX 255u
 
 /* One FUSE request as operations describe it (after the Linux client's fuse_args): the
    queue, the transport and the reply checks are written once, in fuse_call.c. */
@@ -86,6 +88,8 @@ struct wf_op {
     /* path walk */
     uint32_t walk_pos;          /* index into the UTF-16 FileName */
     bool walk_last;             /* the component being looked up is the last one */
+    uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
+    bool walk_met;              /* the walk passed through walk_avoid */
     wf_node *node;              /* referenced: where the walk is, or the target */
     wf_node *parent;            /* referenced: the target's parent, when known */
     bool attr_fresh;            /* op->attr came from a reply of this operation */
@@ -392,6 +396,10 @@ NTSTATUS wf_open_reply(wf_op *op, wf_file *file);
 void wf_release_call(wf_op *op, const wf_file *file);
 /* The errno of the last reply as NTSTATUS. */
 NTSTATUS wf_op_errno_status(const wf_op *op);
+/* The last request failed because the file system refused it (an errno answer), not
+   because it went away, the request was cancelled or the reply was malformed: what an
+   optional step may leave undone (docs/engine.md, "Optional steps"). */
+bool wf_op_refused(const wf_op *op);
 
 #define WF_ALLOCATION_UNIT 4096u
 

@@ -239,13 +239,42 @@ static wf_step replace(wf_op *op, wf_file *file)
 
     for (ctx->rounds = 0;;) {
         temp_name(ctx, file->node->nodeid, ctx->rounds);
+        /* The temporary name is known to be free before anything is made under it, as the
+           kernel's lookup makes it known: a file system is never asked to make a name that
+           exists (fuse2fs would add a second entry). One may be left by an interrupted
+           change. */
+        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
+        wf_call_in(op, ctx->name, ctx->name_len + 1);
+        wf_call_out(op, &ctx->entry, sizeof ctx->entry);
+        WF_AWAIT_REPLY(ctx->state);
+        if (!op->call.error && ctx->entry.nodeid == FUSE_ROOT_ID) {
+            wf_engine_count_bad_reply(engine);      /* the root cannot be a child */
+            op->status = STATUS_IO_DEVICE_ERROR;
+            WF_CORO_RETURN(ctx->state);
+        }
+        if (!op->call.error && ctx->entry.nodeid != 0) {
+            /* Taken. The reply counted a lookup: it goes into the cache like any other. */
+            wf_cache_release(engine->cache, wf_cache_insert(engine->cache, op->node,
+                ctx->name, ctx->name_len, &ctx->entry, wf_engine_now()));
+            if (++ctx->rounds >= WF_TEMP_ROUNDS) {
+                op->status = STATUS_OBJECT_NAME_COLLISION;
+                WF_CORO_RETURN(ctx->state);
+            }
+            continue;
+        }
+        if (op->call.error && op->call.error != WF_ENOENT) {
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(ctx->state);
+        }
+    make:
         make_call(op, make_opcode(engine, ctx));
         WF_AWAIT_REPLY(ctx->state);
         if (!op->call.error)
             break;
         if (op->call.error == WF_ENOSYS && op->call.opcode == FUSE_MKNOD &&
             (ctx->mode & WF_S_IFMT) == WF_S_IFREG)
-            continue;   /* remembered: CREATE next, under the same name */
+            goto make;  /* remembered: CREATE next, under the same name */
+        /* EEXIST: made by someone since the LOOKUP. */
         if (op->call.error != WF_EEXIST || ++ctx->rounds >= WF_TEMP_ROUNDS) {
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(ctx->state);

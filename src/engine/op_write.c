@@ -128,6 +128,14 @@ wf_step wf_op_overwrite(wf_op *op)
             }
         }
         WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+        /* The mode is attribute bookkeeping NTFS adds (READONLY merged, cleared on
+           supersede); the truncation is what O_TRUNC does. A file system that refuses the
+           pair is asked for the truncation alone, and the file is overwritten. */
+        if (!NT_SUCCESS(op->status) && (op->u.setattr.in.valid & FATTR_MODE) &&
+            wf_op_refused(op)) {
+            op->u.setattr.in.valid &= ~(uint32_t)FATTR_MODE;
+            WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+        }
     }
     if (NT_SUCCESS(op->status) && op->req->Req.Overwrite.AllocationSize)
         WF_AWAIT_CALL(op->state, op->sub_state,

@@ -40,6 +40,12 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
     }
 }
 
+bool wf_op_refused(const wf_op *op)
+{
+    return op->call.error > 0 && op->call.error < WF_ERR_BAD_REPLY &&
+        op->call.error != WF_EINTR;
+}
+
 /* A path in the request (FileName, or another buffer such as a rename's NewFileName) as
    UTF-16 units without the terminator, or NULL when the buffer descriptor points outside
    the request. */
@@ -57,8 +63,30 @@ static const uint16_t *request_path(const wf_op *op, const FSP_FSCTL_TRANSACT_BU
     return path;
 }
 
+/* What NTFS takes for names, whoever sent the path, checked before anything is looked up:
+   no "." or ".." component (a file system would resolve them; the VFS never asks it to),
+   none longer than 255 units. */
+static bool path_names_valid(const uint16_t *path, uint32_t units)
+{
+    uint32_t start = 0;
+    while (start < units) {
+        uint32_t end = start;
+        while (end < units && path[end] != '\\')
+            end++;
+        uint32_t len = end - start;
+        if (len > WF_NAME_UNITS_MAX || (len && path[start] == '.' &&
+                (len == 1 || (len == 2 && path[start + 1] == '.'))))
+            return false;
+        start = end + 1;
+    }
+    return true;
+}
+
 static void move_down(wf_op *op, wf_node *child)
 {
+    /* By nodeid, as the kernel's lock_rename finds ancestors: no spelling can hide it. */
+    if (op->walk_avoid && child->nodeid == op->walk_avoid)
+        op->walk_met = true;
     wf_cache_release(op->engine->cache, op->parent);
     op->parent = op->node;
     op->node = child;
@@ -83,6 +111,12 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     op->walk_pos = 0;
     op->attr_fresh = false;
     op->name_len = 0;
+    op->walk_met = false;
+    path = request_path(op, name, &units);
+    if (path && !path_names_valid(path, units)) {
+        op->status = STATUS_OBJECT_NAME_INVALID;
+        WF_CORO_RETURN(op->walk_state);
+    }
 
     for (;;) {
         path = request_path(op, name, &units);
