@@ -772,6 +772,26 @@ static void set_reparse_point_with_a_malformed_buffer_is_invalid_reparse_data(vo
     mock_free(m);
 }
 
+/* A link marked relative whose text is a drive path or a UNC path has no POSIX meaning: it
+   would be stored as C:/Windows/x or /server/share/x, another target. */
+static void set_reparse_point_relative_link_to_a_drive_or_unc_path_is_invalid(void **state)
+{
+    (void)state;
+    static const char *const targets[] = { "C:\\Windows\\x", "c:x", "\\\\server\\share\\x",
+        "//server/share" };
+    mock_fs *m = mock_start();
+    uint64_t handle = create_placeholder(m, "l", 5, 9, false);
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        uint8_t buf[256];
+        size_t size = symlink_buffer(buf, targets[i], SYMLINK_FLAG_RELATIVE);
+        uint64_t hint = set_reparse(m, handle, "\\l", buf, size);
+        assert_int_equal(mock_response(m, hint).IoStatus.Status,
+            (uint32_t)STATUS_IO_REPARSE_DATA_INVALID);
+    }
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void set_reparse_point_absolute_target_on_this_volume_is_an_absolute_link(void **state)
 {
     (void)state;
@@ -1038,6 +1058,7 @@ int main(void)
         cmocka_unit_test(set_reparse_point_tries_another_temporary_name_when_one_is_taken),
         cmocka_unit_test(set_reparse_point_nfs_fifo_makes_a_fifo_by_mknod),
         cmocka_unit_test(set_reparse_point_with_a_malformed_buffer_is_invalid_reparse_data),
+        cmocka_unit_test(set_reparse_point_relative_link_to_a_drive_or_unc_path_is_invalid),
         cmocka_unit_test(set_reparse_point_absolute_target_on_this_volume_is_an_absolute_link),
         cmocka_unit_test(set_reparse_point_absolute_target_elsewhere_is_refused),
         cmocka_unit_test(set_reparse_point_on_a_file_with_data_is_not_supported),
