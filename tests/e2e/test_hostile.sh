@@ -149,6 +149,16 @@ for kind in bad-code negative-code short no-nul slash namelen-huge empty-name in
 done
 bad notify:store 'type \bad' "" "0 bad replies, 0 unknown replies, 0 bad names, 1 notifications"
 
+# ---- an answer to INTERRUPT with a body (the READ of \bad is held until its INTERRUPT) ----
+hostile interrupt:body $'reads 1 \\bad 4096 cancel=100\ntype \\f.txt\nvol\n'
+if grep -q '^hostile_fs: interrupt:body' "$ERR" &&
+    grep -q '1 reads: 1 failed with STATUS_CANCELLED' "$OUT" &&
+    grep -q '^Misbehaviour: *1 bad replies' "$OUT" && grep -q 'hello, world' "$OUT"; then
+    pass "interrupt:body: the read is cancelled, the answer counted, the volume still usable"
+else
+    fail "interrupt:body" "$(cat "$OUT" "$ERR")"
+fi
+
 # ---- INIT ----------------------------------------------------------------------------------
 # init_refused KIND STATUS: the volume does not mount, the shell says why and exits 2.
 init_refused() {

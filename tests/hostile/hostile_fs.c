@@ -66,6 +66,7 @@ static int chan = -1;
    of its own (init:…, notify:…, huge-sizes). */
 static char mode_op[32], mode_kind[64];
 static bool fired;      /* the misbehaviour happened; everything after it is correct */
+static uint64_t held;   /* interrupt:…: the READ left unanswered until its INTERRUPT */
 static bool huge_sizes;
 
 static const struct { const char *name; uint32_t opcode; } opcode_names[] = {
@@ -77,6 +78,7 @@ static const struct { const char *name; uint32_t opcode; } opcode_names[] = {
     { "opendir", FUSE_OPENDIR }, { "readdir", FUSE_READDIR },
     { "releasedir", FUSE_RELEASEDIR }, { "create", FUSE_CREATE },
     { "readdirplus", FUSE_READDIRPLUS }, { "init", FUSE_INIT },
+    { "interrupt", FUSE_INTERRUPT }, { "destroy", FUSE_DESTROY },
 };
 static uint32_t mode_opcode;
 
@@ -99,7 +101,7 @@ static bool is_target(const struct fuse_in_header *in, const char *name)
         return in->nodeid == NODE_BADDIR;
     case FUSE_READLINK:
         return in->nodeid == NODE_BADLINK;
-    case FUSE_STATFS: case FUSE_INIT:
+    case FUSE_STATFS: case FUSE_INIT: case FUSE_DESTROY:
         return true;
     default:
         return in->nodeid == NODE_BAD;
@@ -243,6 +245,21 @@ static uint64_t find(uint64_t parent, const char *name)
 static bool valid_node(uint64_t id)
 {
     return id >= NODE_ROOT && id < NODE_COUNT && nodes[id].exists;
+}
+
+/* Type lies (a file said to be a directory; type bits 0 or all set): true when the kind
+   is one and attr now tells it. */
+static bool intake_lie(struct fuse_attr *attr)
+{
+    if (kind_is("type-lie"))
+        attr->mode = S_DIR;
+    else if (kind_is("mode-type-zero"))
+        attr->mode &= 07777u;
+    else if (kind_is("mode-type-all"))
+        attr->mode |= 0170000u;
+    else
+        return false;
+    return true;
 }
 
 /* ---- directory listings ------------------------------------------------------------------ */
@@ -466,10 +483,31 @@ static void handle(const struct fuse_in_header *in, const uint8_t *body, size_t 
         fired = false;
         do_init(in, (const struct fuse_init_in *)body);
         return;
-    case FUSE_FORGET: case FUSE_BATCH_FORGET: case FUSE_INTERRUPT:
+    case FUSE_FORGET: case FUSE_BATCH_FORGET:
         return;
+    case FUSE_INTERRUPT: {
+        const struct fuse_interrupt_in *irq = (const struct fuse_interrupt_in *)body;
+        static const uint8_t pad[8];
+        if (!held || irq->unique != held)
+            return;     /* answered already: nothing to interrupt */
+        fprintf(stderr, "hostile_fs: interrupt:%s on unique %llu\n", mode_kind,
+            (unsigned long long)in->unique);
+        if (kind_is("body")) {
+            /* An answer to the INTERRUPT itself, with a body no such answer has. */
+            send_plain(in->unique, -EAGAIN, pad, sizeof pad);
+        } else if (kind_is("ignored")) {
+            return;     /* the READ is never answered */
+        }
+        send_plain(held, -EINTR, NULL, 0);
+        held = 0;
+        return;
+    }
     case FUSE_DESTROY:
-        send_plain(in->unique, 0, NULL, 0);
+        if (armed && kind_is("no-reply")) {
+            /* Never answered; the channel's end is the end. */
+            return;
+        }
+        reply(in, armed, 0, NULL, 0);
         exit(0);
     case FUSE_LOOKUP: {
         if (!fired && strcmp(mode_op, "notify") == 0 && in->nodeid == NODE_ROOT &&
@@ -482,6 +520,12 @@ static void handle(const struct fuse_in_header *in, const uint8_t *body, size_t 
             return;
         }
         fill_entry(id, &entry);
+        if (armed && (kind_is("nodeid-zero") || kind_is("nodeid-root"))) {
+            entry.nodeid = kind_is("nodeid-zero") ? 0 : NODE_ROOT;
+            armed = false;
+        } else if (armed && intake_lie(&entry.attr)) {
+            armed = false;
+        }
         reply(in, armed, 0, &entry, sizeof entry);
         return;
     }
@@ -494,6 +538,8 @@ static void handle(const struct fuse_in_header *in, const uint8_t *body, size_t 
         }
         out.attr_valid = in->nodeid == NODE_BAD ? 0 : 1;
         fill_attr(in->nodeid, &out.attr);
+        if (armed && intake_lie(&out.attr))
+            armed = false;
         reply(in, armed, 0, &out, sizeof out);
         return;
     }
@@ -530,6 +576,11 @@ static void handle(const struct fuse_in_header *in, const uint8_t *body, size_t 
         const char *data = valid_node(in->nodeid) ? nodes[in->nodeid].data : NULL;
         size_t size = data ? strlen(data) : 0;
         uint64_t offset = r->offset;
+        if (!fired && !held && strcmp(mode_op, "interrupt") == 0 && in->nodeid == NODE_BAD) {
+            held = in->unique;      /* answered when its INTERRUPT comes */
+            fired = true;
+            return;
+        }
         if (armed && kind_is("ignore-offset"))
             offset = 0, fired = false;      /* every time: a file that never ends */
         size_t n = offset < size ? size - offset : 0;
