@@ -160,7 +160,8 @@ static void reply(const struct fuse_in_header *in, bool armed, int32_t error, co
     if (kind_is("short")) {
         send_plain(unique, error, body, len / 2);
     } else if (kind_is("long")) {
-        memcpy(in_buf, body, len);      /* the request is read; its buffer is free */
+        if (len)
+            memcpy(in_buf, body, len);  /* the request is read; its buffer is free */
         memcpy(in_buf + len, pad, 8);
         send_plain(unique, error, in_buf, len + 8);
     } else if (kind_is("error-positive")) {
