@@ -79,6 +79,10 @@ static const struct { const char *name; uint32_t opcode; } opcode_names[] = {
     { "releasedir", FUSE_RELEASEDIR }, { "create", FUSE_CREATE },
     { "readdirplus", FUSE_READDIRPLUS }, { "init", FUSE_INIT },
     { "interrupt", FUSE_INTERRUPT }, { "destroy", FUSE_DESTROY },
+    { "unlink", FUSE_UNLINK }, { "rmdir", FUSE_RMDIR }, { "rename", FUSE_RENAME },
+    { "rename2", FUSE_RENAME2 }, { "link", FUSE_LINK }, { "symlink", FUSE_SYMLINK },
+    { "fsync", FUSE_FSYNC }, { "fsyncdir", FUSE_FSYNCDIR }, { "syncfs", FUSE_SYNCFS },
+    { "fallocate", FUSE_FALLOCATE }, { "removexattr", FUSE_REMOVEXATTR },
 };
 static uint32_t mode_opcode;
 
@@ -101,8 +105,10 @@ static bool is_target(const struct fuse_in_header *in, const char *name)
         return in->nodeid == NODE_BADDIR;
     case FUSE_READLINK:
         return in->nodeid == NODE_BADLINK;
-    case FUSE_STATFS: case FUSE_INIT: case FUSE_DESTROY:
-        return true;
+    case FUSE_STATFS: case FUSE_INIT: case FUSE_DESTROY: case FUSE_UNLINK: case FUSE_RMDIR:
+    case FUSE_RENAME: case FUSE_RENAME2: case FUSE_LINK: case FUSE_SYMLINK: case FUSE_FSYNC:
+    case FUSE_FSYNCDIR: case FUSE_SYNCFS: case FUSE_FALLOCATE: case FUSE_REMOVEXATTR:
+        return true;    /* the first one the test's command sends */
     default:
         return in->nodeid == NODE_BAD;
     }
@@ -379,7 +385,7 @@ static void do_init(const struct fuse_in_header *in, const struct fuse_init_in *
     bool armed = fires(in, NULL);
     memset(&out, 0, sizeof out);
     out.major = FUSE_KERNEL_VERSION;
-    out.minor = 31;
+    out.minor = strcmp(mode_op, "syncfs") == 0 ? 34 : 31;    /* SYNCFS needs 7.34 */
     out.max_readahead = init->max_readahead;
     out.flags = init->flags & (FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES |
         (strcmp(mode_op, "readdir") == 0 ? 0 : FUSE_DO_READDIRPLUS));
@@ -714,9 +720,25 @@ static void handle(const struct fuse_in_header *in, const uint8_t *body, size_t 
         }
         return;
     }
+    case FUSE_LINK: case FUSE_SYMLINK: {
+        /* LINK: the node it links; SYMLINK: /l's twin (the rename that follows is not
+           carried out: nothing here depends on it). */
+        const struct fuse_link_in *link = (const struct fuse_link_in *)body;
+        uint64_t id = in->opcode == FUSE_LINK ? link->oldnodeid : NODE_LINK;
+        struct fuse_entry_out entry;
+        if (!valid_node(id)) {
+            reply(in, armed, -ENOENT, NULL, 0);
+            return;
+        }
+        fill_entry(id, &entry);
+        reply(in, armed, 0, &entry, sizeof entry);
+        return;
+    }
     case FUSE_FLUSH: case FUSE_RELEASE: case FUSE_RELEASEDIR: case FUSE_SETXATTR:
     case FUSE_REMOVEXATTR: case FUSE_FSYNC: case FUSE_FSYNCDIR: case FUSE_UNLINK:
-    case FUSE_RMDIR:
+    case FUSE_RMDIR: case FUSE_RENAME: case FUSE_RENAME2: case FUSE_SYNCFS:
+    case FUSE_FALLOCATE:
+        /* Accepted, not carried out: every name stays, so the same command works again. */
         reply(in, armed, 0, NULL, 0);
         return;
     default:
