@@ -76,8 +76,15 @@ NTSTATUS wf_link_readlink_reply(wf_op *op)
     /* libfuse sends the target without its NUL; one that counts it is forgiven. */
     if (n && ctx->target[n - 1] == '\0')
         n--;
-    if (n == 0)
+    /* No POSIX link is empty or holds a NUL (symlink(2) could not have made it): cut at
+       the NUL, the target would be another one. */
+    bool malformed = n == 0;
+    for (uint32_t i = 0; i < n && !malformed; i++)
+        malformed = ctx->target[i] == '\0';
+    if (malformed) {
+        wf_engine_count_bad_reply(op->engine);
         return STATUS_IO_REPARSE_DATA_INVALID;
+    }
     ctx->target[n] = '\0';
     ctx->target_len = n;
     return STATUS_SUCCESS;

@@ -361,6 +361,17 @@ undo:
 
 /* ---- SET ------------------------------------------------------------------------------- */
 
+/* A drive path ("C:\x", "c:x") or two separators first (UNC "\\server\share", "\\?\"):
+   absolute in Win32's eyes whatever the link's flags say. */
+static bool names_a_dos_path(const uint16_t *target, size_t units)
+{
+    uint16_t letter = units ? (uint16_t)(target[0] | 0x20u) : 0;
+    if (units >= 2 && target[1] == ':' && letter >= 'a' && letter <= 'z')
+        return true;
+    return units >= 2 && (target[0] == '\\' || target[0] == '/') &&
+        (target[1] == '\\' || target[1] == '/');
+}
+
 /* What a SET buffer asks for, into ctx: mode (the type) and rdev, or a link's POSIX target. */
 static NTSTATUS parse_set(wf_op *op, const uint8_t *buf, uint32_t size)
 {
@@ -388,6 +399,10 @@ static NTSTATUS parse_set(wf_op *op, const uint8_t *buf, uint32_t size)
                 return STATUS_ACCESS_DENIED;
             target += skip / sizeof(uint16_t);
             units -= skip / sizeof(uint16_t);
+        } else if ((flags & SYMLINK_FLAG_RELATIVE) && names_a_dos_path(target, units)) {
+            /* Marked relative, yet a path elsewhere: no POSIX target means it (stored as
+               it reads, C:/x or /server/share/x would name another file). */
+            return STATUS_IO_REPARSE_DATA_INVALID;
         }
         ctx->mode = WF_S_IFLNK | 0777u;
         break;

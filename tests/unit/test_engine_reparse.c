@@ -524,6 +524,35 @@ static void get_reparse_point_of_an_absolute_link_is_volume_rooted(void **state)
     mock_free(m);
 }
 
+/* Answers the FSCTL_GET_REPARSE_POINT of link 5 with the READLINK reply given. */
+static void assert_readlink_reply_is_malformed(const void *target, uint32_t size)
+{
+    mock_fs *m = mock_start();
+    uint64_t handle = open_link_itself(m, "l", 5, "t");
+    uint64_t hint = mock_submit(m, req_fsctl(handle, FSCTL_GET_REPARSE_POINT, "\\l", NULL, 0));
+    mock_request req = mock_expect_node(m, FUSE_READLINK, 5);
+    mock_reply(m, req.header.unique, 0, target, size);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal((uint32_t)rsp.IoStatus.Status, (uint32_t)STATUS_IO_REPARSE_DATA_INVALID);
+    wf_engine_info info;
+    wf_engine_get_info(mock_engine(m), &info);
+    assert_int_equal(info.bad_replies, 1);
+    mock_free(m);
+}
+
+/* Cut at the NUL, "f\0.txt" would lead to f; symlink(2) makes no such link. */
+static void readlink_target_holding_a_nul_is_a_bad_reply(void **state)
+{
+    (void)state;
+    assert_readlink_reply_is_malformed("f\0.txt", 6);
+}
+
+static void empty_readlink_target_is_a_bad_reply(void **state)
+{
+    (void)state;
+    assert_readlink_reply_is_malformed("", 0);
+}
+
 static void get_reparse_point_of_a_regular_file_is_not_a_reparse_point(void **state)
 {
     (void)state;
@@ -782,6 +811,26 @@ static void set_reparse_point_with_a_malformed_buffer_is_invalid_reparse_data(vo
     hint = set_reparse(m, handle, "\\l", junction, sizeof junction);
     assert_int_equal(mock_response(m, hint).IoStatus.Status,
         (uint32_t)STATUS_IO_REPARSE_TAG_MISMATCH);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* A link marked relative whose text is a drive path or a UNC path has no POSIX meaning: it
+   would be stored as C:/Windows/x or /server/share/x, another target. */
+static void set_reparse_point_relative_link_to_a_drive_or_unc_path_is_invalid(void **state)
+{
+    (void)state;
+    static const char *const targets[] = { "C:\\Windows\\x", "c:x", "\\\\server\\share\\x",
+        "//server/share" };
+    mock_fs *m = mock_start();
+    uint64_t handle = create_placeholder(m, "l", 5, 9, false);
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        uint8_t buf[256];
+        size_t size = symlink_buffer(buf, targets[i], SYMLINK_FLAG_RELATIVE);
+        uint64_t hint = set_reparse(m, handle, "\\l", buf, size);
+        assert_int_equal(mock_response(m, hint).IoStatus.Status,
+            (uint32_t)STATUS_IO_REPARSE_DATA_INVALID);
+    }
     assert_true(mock_idle(m, 50));
     mock_free(m);
 }
@@ -1045,6 +1094,8 @@ int main(void)
         cmocka_unit_test(readonly_attribute_on_a_link_changes_no_mode),
         cmocka_unit_test(get_reparse_point_reads_the_link_into_a_relative_symlink_buffer),
         cmocka_unit_test(get_reparse_point_of_an_absolute_link_is_volume_rooted),
+        cmocka_unit_test(readlink_target_holding_a_nul_is_a_bad_reply),
+        cmocka_unit_test(empty_readlink_target_is_a_bad_reply),
         cmocka_unit_test(get_reparse_point_of_a_regular_file_is_not_a_reparse_point),
         cmocka_unit_test(get_reparse_point_of_a_device_gives_nfs_data_with_its_numbers),
         cmocka_unit_test(unknown_fsctl_is_an_invalid_device_request),
@@ -1055,6 +1106,7 @@ int main(void)
         cmocka_unit_test(set_reparse_point_makes_nothing_under_a_temporary_name_that_exists),
         cmocka_unit_test(set_reparse_point_nfs_fifo_makes_a_fifo_by_mknod),
         cmocka_unit_test(set_reparse_point_with_a_malformed_buffer_is_invalid_reparse_data),
+        cmocka_unit_test(set_reparse_point_relative_link_to_a_drive_or_unc_path_is_invalid),
         cmocka_unit_test(set_reparse_point_absolute_target_on_this_volume_is_an_absolute_link),
         cmocka_unit_test(set_reparse_point_absolute_target_elsewhere_is_refused),
         cmocka_unit_test(set_reparse_point_on_a_file_with_data_is_not_supported),

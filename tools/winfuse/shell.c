@@ -220,10 +220,19 @@ static void wf_shell_loop(wf_shell *shell)
             printf("%s> ", shell->cwd);
             fflush(stdout);
         }
-        if (getline(&line, &capacity, stdin) < 0) {
+        ssize_t length = getline(&line, &capacity, stdin);
+        if (length < 0) {
             if (interactive)
                 putchar('\n');
             break;
+        }
+        /* A NUL would end the line early as a C string and silently cut a path short:
+           the whole line is refused instead. */
+        if (memchr(line, '\0', (size_t)length) != NULL) {
+            fflush(stdout);
+            fprintf(stderr, "line refused: it holds a NUL byte\n");
+            shell->failures++;
+            continue;
         }
         if (!wf_shell_run_line(shell, line))
             shell->failures++;
