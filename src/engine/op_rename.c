@@ -168,6 +168,10 @@ wf_step wf_setinfo_rename(wf_op *op)
         op->status = STATUS_INVALID_HANDLE;
         WF_CORO_RETURN(op->state);
     }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
+        WF_CORO_RETURN(op->state);
+    }
     op->scratch[0] = op->scratch[1] = 0;
 
     /* The source: the handle's path, walked to its parent. */
@@ -278,6 +282,10 @@ wf_step wf_setinfo_link(wf_op *op)
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
         WF_CORO_RETURN(op->state);
     }
     /* NT has no hard links to directories [MS-FSA 2.1.5.15.6]. */

@@ -500,6 +500,10 @@ wf_step wf_op_file_system_control(wf_op *op)
         op->status = STATUS_INVALID_HANDLE;
         WF_CORO_RETURN(op->state);
     }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
+        WF_CORO_RETURN(op->state);
+    }
     if (!wf_link_ctx_get(op)) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
         WF_CORO_RETURN(op->state);

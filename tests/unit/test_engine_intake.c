@@ -582,6 +582,28 @@ static void link_reply_naming_the_target_directory_is_a_bad_reply_and_given_back
     mock_free(m);
 }
 
+static void rename_target_lookup_naming_the_root_is_a_bad_reply(void **state)
+{
+    (void)state;
+    mock_fs *m = start(true);
+    cache_root(m);
+    uint64_t f = open_cached(m, "f", 5, S_REG);
+    /* ReplaceIfExists: the target is looked up before RENAME. */
+    uint64_t hint = mock_submit(m, mock_req_rename(f, FileRenameInformation, "\\f", "\\g",
+        0x1234, 0));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "g");
+    struct fuse_entry_out e = mock_entry(FUSE_ROOT_ID, S_REG, 13, 60, 0, 60);
+    mock_reply(m, req.header.unique, 0, &e, sizeof e);
+    assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
+    assert_int_equal(info_of(m).bad_replies, 1);
+    root_is_still_a_directory(m);
+    assert_status(query_info(m, f), STATUS_SUCCESS);
+    close_quietly(m, f);
+    nothing_given_back(m);
+    mock_free(m);
+}
+
 /* The temporary name a reparse point change uses (op_reparse.c). */
 static void temp_name(char *out, uint64_t nodeid, int round)
 {
@@ -713,7 +735,16 @@ static void setattr_reply_of_another_type_is_a_bad_reply_and_makes_the_node_bad(
     mock_reply(m, req.header.unique, 0, &out, sizeof out);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
     assert_int_equal(info_of(m).bad_replies, 1);
+    /* Every request on the handle fails now, nothing sent: information, data, links. */
     assert_status(query_info(m, f), STATUS_IO_DEVICE_ERROR);
+    char data[16];
+    assert_status(status_of(m, mock_submit(m, mock_req_read(f, data, 0, sizeof data))),
+        STATUS_IO_DEVICE_ERROR);
+    assert_status(status_of(m, mock_submit(m, mock_req_rename(f, FileLinkInformation, NULL,
+        "\\g", 0, 0))), STATUS_IO_DEVICE_ERROR);
+    assert_status(status_of(m, mock_submit(m, mock_req_rename(f, FileRenameInformation, "\\f",
+        "\\g", 0, 0))), STATUS_IO_DEVICE_ERROR);
+    assert_true(mock_idle(m, 20));
     /* Close still gives the FUSE handle back, then the node's lookup. */
     hint = mock_submit(m, mock_req_close(f));
     req = mock_expect_node(m, FUSE_RELEASE, 5);
@@ -761,6 +792,7 @@ int main(void)
         cmocka_unit_test(mkdir_reply_naming_a_cached_file_is_a_bad_reply_and_makes_it_bad),
         cmocka_unit_test(mkdir_reply_with_a_size_beyond_int64_is_a_bad_reply_and_given_back),
         cmocka_unit_test(link_reply_naming_the_target_directory_is_a_bad_reply_and_given_back),
+        cmocka_unit_test(rename_target_lookup_naming_the_root_is_a_bad_reply),
         cmocka_unit_test(symlink_reply_naming_the_root_is_a_bad_reply_and_the_link_is_removed),
         cmocka_unit_test(getattr_of_another_type_than_looked_up_is_a_bad_reply_and_makes_the_node_bad),
         cmocka_unit_test(getattr_with_type_bits_0170000_is_a_bad_reply_and_makes_the_node_bad),
