@@ -393,6 +393,39 @@ static void readdirplus_entry_of_a_cached_node_as_another_type_makes_it_bad(void
     mock_free(m);
 }
 
+static void link_probe_lookup_naming_the_root_is_a_bad_reply(void **state)
+{
+    (void)state;
+    mock_fs *m = start(true);
+    uint64_t root = mock_open_root(m, 9);
+    static uint8_t out[4096];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(root, out, sizeof out, NULL));
+    mock_request req = mock_expect_node(m, FUSE_READDIRPLUS, FUSE_ROOT_ID);
+    uint8_t body[1024];
+    struct fuse_entry_out l = mock_entry(5, S_LNK, 1, 60, 0, 60);
+    uint32_t len = mock_direntplus_add(body, 0, &l, 1, "l");
+    mock_reply(m, req.header.unique, 0, body, len);
+    /* Whether the link leads to a directory: READLINK, then its target looked up. */
+    req = mock_expect_node(m, FUSE_READLINK, 5);
+    mock_reply(m, req.header.unique, 0, "t", 1);
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "t");
+    struct fuse_entry_out t = mock_entry(FUSE_ROOT_ID, S_REG, 13, 60, 0, 60);
+    mock_reply(m, req.header.unique, 0, &t, sizeof t);
+    req = mock_expect_node(m, FUSE_READDIRPLUS, FUSE_ROOT_ID);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_status(rsp.IoStatus.Status, STATUS_SUCCESS);
+    /* The link is listed (as a link to no directory); its target's reply was refused. */
+    listed names = parse(out, (uint32_t)rsp.IoStatus.Information);
+    assert_int_equal(names.count, 1);
+    assert_string_equal(names.names[0], "l");
+    assert_int_equal(info_of(m).bad_replies, 1);
+    root_is_still_a_directory(m);
+    nothing_given_back(m);
+    mock_free(m);
+}
+
 /* Lists the root with READDIR: one reply of names, a LOOKUP for each answered with
    entries[], then the end. */
 static listed list_plain(mock_fs *m, uint64_t handle, const char *const *names,
@@ -785,6 +818,7 @@ int main(void)
         cmocka_unit_test(readdirplus_entry_with_an_invalid_type_is_skipped_and_given_back),
         cmocka_unit_test(readdirplus_entry_naming_its_own_directory_is_skipped_and_given_back),
         cmocka_unit_test(readdirplus_entry_of_a_cached_node_as_another_type_makes_it_bad),
+        cmocka_unit_test(link_probe_lookup_naming_the_root_is_a_bad_reply),
         cmocka_unit_test(readdir_lookup_naming_the_root_is_skipped_and_the_root_keeps_its_attributes),
         cmocka_unit_test(readdir_lookup_with_an_invalid_type_is_skipped_and_given_back),
         cmocka_unit_test(create_reply_naming_its_parent_is_a_bad_reply_and_given_back),
