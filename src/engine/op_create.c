@@ -485,6 +485,17 @@ wf_step wf_op_create(wf_op *op)
             WF_AWAIT_REPLY(op->state);
             if (!op->call.error) {
                 op->status = take_created(op, &op->u.create.entry, false);
+                if (!NT_SUCCESS(op->status) && op->u.create.entry.nodeid != 0) {
+                    /* Refused, but the file system opened what it made: its handle goes
+                       back (read out before the union is reused). */
+                    uint64_t nodeid = op->u.create.entry.nodeid, fh = op->u.create.open.fh;
+                    wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
+                    op->u.release.in.fh = fh;
+                    op->u.release.in.flags = file->open_flags;
+                    wf_call_begin(op, FUSE_RELEASE, nodeid);
+                    wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+                    WF_AWAIT_REPLY(op->state);
+                }
                 if (!NT_SUCCESS(op->status))
                     goto drop_file;
                 retarget(op, file);

@@ -487,8 +487,9 @@ static void readdir_lookup_with_an_invalid_type_is_skipped_and_given_back(void *
 
 /* ---- creates, links, symbolic links ------------------------------------------------------ */
 
-/* Creates \d\name (d: nodeid 5, cached by open_cached before) as a directory or a file;
-   LOOKUP answered absent, then MKDIR or CREATE answered with e. */
+/* Creates path (its parent cached) as a directory or a file, expecting the reply e to be
+   refused: LOOKUP answered absent, then MKDIR or CREATE answered with e (then CREATE's
+   handle given back). */
 static NTSTATUS create_in(mock_fs *m, const char *path, bool directory,
     const struct fuse_entry_out *e, uint64_t parent)
 {
@@ -510,6 +511,14 @@ static NTSTATUS create_in(mock_fs *m, const char *path, bool directory,
         out.entry = *e;
         out.open.fh = 77;
         mock_reply(m, req.header.unique, 0, &out, sizeof out);
+        if (e->nodeid) {
+            /* A refused CREATE still gives back the handle the file system opened. */
+            req = mock_expect_node(m, FUSE_RELEASE, e->nodeid);
+            struct fuse_release_in in;
+            memcpy(&in, req.body, sizeof in);
+            assert_int_equal(in.fh, 77);
+            mock_reply(m, req.header.unique, 0, NULL, 0);
+        }
     }
     return status_of(m, hint);
 }
