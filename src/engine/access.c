@@ -3,6 +3,7 @@
    target, add rights on the parent, delete rights, and the owner a security descriptor may
    give a new file. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/mappings.h"
 #include "engine/security.h"
 
@@ -243,8 +244,9 @@ static bool attr_reply(wf_op *op, wf_node *node, struct fuse_attr *out)
         op->status = wf_op_errno_status(op);
         return false;
     }
-    wf_cache_set_attr(op->engine->cache, node, &op->u.getattr.out.attr,
-        op->u.getattr.out.attr_valid, op->u.getattr.out.attr_valid_nsec, wf_engine_now());
+    op->status = wf_entry_take_attr(op->engine, node, &op->u.getattr.out);
+    if (!NT_SUCCESS(op->status))
+        return false;
     *out = op->u.getattr.out.attr;
     return true;
 }

@@ -385,7 +385,7 @@ wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent);
 void wf_file_free(wf_engine *engine, wf_file *file);
 /* The start of a request on a handle: its node becomes op->node (referenced, attributes not
    yet read) and op->status STATUS_SUCCESS; false, with STATUS_INVALID_HANDLE, when the
-   handle is not ours. */
+   handle is not ours, or STATUS_IO_DEVICE_ERROR when its node was made bad (entry.h). */
 bool wf_op_at_file(wf_op *op, const wf_file *file);
 /* Describes the OPEN (OPENDIR for a directory) of a handle, with its open_flags. */
 void wf_open_call(wf_op *op, const wf_file *file);

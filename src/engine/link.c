@@ -1,6 +1,7 @@
 /* link.c — symbolic links in the namespace: READLINK, the STATUS_REPARSE a Create answers
    when its path meets a link, and whether a link leads to a directory (found once per node
    and kept on it). */
+#include "engine/entry.h"
 #include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -277,6 +278,7 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
     wf_link_ctx *ctx = op->link;
     size_t start, end, n;
     bool found = false;
+    NTSTATUS status;
 
     WF_CORO_BEGIN(op->link_state);
 
@@ -349,16 +351,19 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
                 wf_call_in(op, ctx->name, ctx->name_len + 1);
                 wf_call_out(op, &ctx->entry, sizeof ctx->entry);
                 WF_AWAIT_REPLY(op->link_state);
-                if (op->call.error || ctx->entry.nodeid == 0 ||
-                    ctx->entry.nodeid == FUSE_ROOT_ID) {
+                if (op->call.error) {
                     /* Missing (or not a directory on the way): a dangling link. */
                     if (transient(op->call.error))
                         goto unknown;
                     goto answer;
                 }
-                ctx->child = wf_cache_insert(engine->cache, ctx->at, ctx->name, ctx->name_len,
-                    &ctx->entry, wf_engine_now());
-                if (!ctx->child)
+                /* A negative entry is a dangling link too; an entry the intake refuses
+                   (a bad reply, counted) leaves the answer unknown, as a bad reply does. */
+                status = wf_entry_take(engine, ctx->at, ctx->name, ctx->name_len,
+                    &ctx->entry, 0, &ctx->child);
+                if (status == STATUS_OBJECT_NAME_NOT_FOUND)
+                    goto answer;
+                if (!NT_SUCCESS(status))
                     goto unknown;
                 ctx->attr = ctx->entry.attr;
             }

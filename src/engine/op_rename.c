@@ -1,6 +1,7 @@
 /* op_rename.c — SetInformation Rename (RENAME2 with RENAME_NOREPLACE, or a checked RENAME)
    and Link (LINK), with the answers NTFS gives. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -67,19 +68,13 @@ static wf_step target_lookup(wf_op *op)
         op->status = wf_op_errno_status(op);
         WF_CORO_RETURN(op->sub_state);
     }
-    if (op->u.lookup.out.nodeid == FUSE_ROOT_ID) {
-        /* The root cannot be a child: a confused file system. */
-        op->status = STATUS_IO_DEVICE_ERROR;
-        WF_CORO_RETURN(op->sub_state);
-    }
     {
         /* A LOOKUP reply counts one lookup: it goes into the cache like any other. */
-        wf_node *target = wf_cache_insert(engine->cache, op->node, op->name, op->name_len,
-            &op->u.lookup.out, wf_engine_now());
-        if (!target) {
-            op->status = STATUS_INSUFFICIENT_RESOURCES;
+        wf_node *target;
+        op->status = wf_entry_take(engine, op->node, op->name, op->name_len,
+            &op->u.lookup.out, 0, &target);
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->sub_state);
-        }
         op->scratch[0] = target->nodeid;
         wf_cache_release(engine->cache, target);
     }
@@ -182,6 +177,10 @@ wf_step wf_setinfo_rename(wf_op *op)
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
         WF_CORO_RETURN(op->state);
     }
     op->scratch[0] = op->scratch[1] = 0;
@@ -298,6 +297,10 @@ wf_step wf_setinfo_link(wf_op *op)
         op->status = STATUS_INVALID_HANDLE;
         WF_CORO_RETURN(op->state);
     }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
+        WF_CORO_RETURN(op->state);
+    }
     /* NT has no hard links to directories [MS-FSA 2.1.5.15.6]. */
     if (file->is_directory) {
         op->status = STATUS_FILE_IS_A_DIRECTORY;
@@ -361,23 +364,12 @@ wf_step wf_setinfo_link(wf_op *op)
         wf_cache_get_attr(engine->cache, file->node, &source, 0);
         /* The new name must be a node of the source's type (as the Linux client checks);
            its nodeid may differ (libfuse's path-based API numbers names, not inodes). */
-        bool bad = entry->nodeid == 0 || entry->nodeid == FUSE_ROOT_ID ||
-            ((entry->attr.mode ^ source.mode) & WF_S_IFMT);
-        wf_node *linked = NULL;
-        if (entry->nodeid != 0 && entry->nodeid != FUSE_ROOT_ID) {
-            /* LINK counts a lookup like LOOKUP, good reply or not. */
-            linked = wf_cache_insert(engine->cache, op->node, bad ? NULL : op->name,
-                op->name_len, entry, wf_engine_now());
-        }
-        if (bad) {
-            if (linked) {
-                wf_cache_expire_attr(engine->cache, linked);
-                wf_cache_release(engine->cache, linked);
-            }
-            wf_engine_count_bad_reply(engine);
-            op->status = STATUS_IO_DEVICE_ERROR;
+        wf_node *linked;
+        op->status = wf_entry_take(engine, op->node, op->name, op->name_len, entry,
+            source.mode & WF_S_IFMT, &linked);
+        /* Out of memory only costs the cache: the link is made. */
+        if (!NT_SUCCESS(op->status) && op->status != STATUS_INSUFFICIENT_RESOURCES)
             WF_CORO_RETURN(op->state);
-        }
         if (linked) {
             if (linked != file->node)
                 wf_cache_expire_attr(engine->cache, file->node);   /* its link count */

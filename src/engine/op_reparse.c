@@ -2,6 +2,7 @@
    NFS data), FSCTL_SET_REPARSE_POINT (SYMLINK or MKNOD in place of the file or directory the
    handle is open on, as mklink does it) and FSCTL_DELETE_REPARSE_POINT (the link becomes an
    empty file or directory, as on NTFS). */
+#include "engine/entry.h"
 #include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -215,8 +216,12 @@ static wf_step replace(wf_op *op, wf_file *file)
                 wf_op_errno_status(op) : STATUS_OBJECT_NAME_NOT_FOUND;
             WF_CORO_RETURN(ctx->state);
         }
-        wf_cache_release(engine->cache, wf_cache_insert(engine->cache, op->node, op->name,
-            op->name_len, &ctx->entry, wf_engine_now()));
+        op->status = wf_entry_take(engine, op->node, op->name, op->name_len, &ctx->entry, 0,
+            &cached);
+        if (op->status == STATUS_IO_DEVICE_ERROR)
+            WF_CORO_RETURN(ctx->state);
+        wf_cache_release(engine->cache, cached);
+        op->status = STATUS_SUCCESS;    /* not cached (no memory) costs nothing here */
     }
     if (ctx->entry.nodeid != file->node->nodeid) {
         op->status = STATUS_OBJECT_NAME_NOT_FOUND;
@@ -280,32 +285,22 @@ static wf_step replace(wf_op *op, wf_file *file)
             WF_CORO_RETURN(ctx->state);
         }
     }
-    if (ctx->entry.nodeid == 0 || ctx->entry.nodeid == FUSE_ROOT_ID) {
-        wf_engine_count_bad_reply(engine);
-        op->status = STATUS_IO_DEVICE_ERROR;
-        WF_CORO_RETURN(ctx->state);
-    }
-    ctx->made = wf_cache_insert(engine->cache, op->node, ctx->name, ctx->name_len, &ctx->entry,
-        wf_engine_now());
-    if (!ctx->made) {
-        op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(ctx->state);
-    }
+    /* Something is made under the temporary name, whatever the reply says of it: a reply
+       the intake refuses (a bad type, nodeid 0, the root) is undone like any failure. */
+    op->status = wf_entry_take(engine, op->node, ctx->name, ctx->name_len, &ctx->entry,
+        ctx->mode & WF_S_IFMT, &ctx->made);
     ctx->attr = ctx->entry.attr;
-    if (op->call.opcode == FUSE_CREATE) {
+    if (op->call.opcode == FUSE_CREATE && ctx->entry.nodeid != 0) {
         /* Made through CREATE: its FUSE handle is not this one's. */
         wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
         op->u.release.in.fh = op->u.create.open.fh;
         op->u.release.in.flags = WF_RP_O_WRONLY;
-        wf_call_begin(op, FUSE_RELEASE, ctx->made->nodeid);
+        wf_call_begin(op, FUSE_RELEASE, ctx->entry.nodeid);
         wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
         WF_AWAIT_REPLY(ctx->state);
     }
-    if ((ctx->attr.mode & WF_S_IFMT) != (ctx->mode & WF_S_IFMT)) {
-        wf_engine_count_bad_reply(engine);
-        op->status = STATUS_IO_DEVICE_ERROR;
+    if (!NT_SUCCESS(op->status))
         goto undo;
-    }
 
     if (ctx->remove_opcode) {
         remove_call(op, ctx->remove_opcode == FUSE_RMDIR, op->name, op->name_len);
@@ -351,7 +346,7 @@ static wf_step replace(wf_op *op, wf_file *file)
 undo:
     /* Best effort: the temporary node goes; the error that stopped us is the answer. */
     ctx->failure = op->status;
-    remove_call(op, WF_S_ISDIR(ctx->attr.mode), ctx->name, ctx->name_len);
+    remove_call(op, WF_S_ISDIR(ctx->mode), ctx->name, ctx->name_len);
     WF_AWAIT_REPLY(ctx->state);
     wf_cache_drop_entry(engine->cache, op->node, ctx->name, ctx->name_len);
     op->status = ctx->failure;
@@ -547,6 +542,10 @@ wf_step wf_op_file_system_control(wf_op *op)
     }
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
         WF_CORO_RETURN(op->state);
     }
     if (!wf_link_ctx_get(op)) {

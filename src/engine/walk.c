@@ -3,6 +3,7 @@
    found as given is looked for in its directory under case folding. */
 #include "engine/case_fold.h"
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -175,32 +176,24 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
 
         WF_AWAIT_CALL(op->walk_state, op->fold_state, wf_lookup(op));
 
-        /* A zero nodeid is a negative entry: the name does not exist. */
-        if (op->call.error == WF_ENOENT ||
-            (!op->call.error && op->u.lookup.out.nodeid == 0)) {
-            op->status = op->walk_last ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->walk_state);
-        }
         if (op->call.error == WF_ENOTDIR) {
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
             WF_CORO_RETURN(op->walk_state);
         }
-        if (op->call.error) {
+        if (op->call.error && op->call.error != WF_ENOENT) {
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op->walk_state);
         }
-        if (op->u.lookup.out.nodeid == FUSE_ROOT_ID && op->node->nodeid != FUSE_ROOT_ID) {
-            /* The root cannot be a child: a confused file system. */
-            op->status = STATUS_IO_DEVICE_ERROR;
-            WF_CORO_RETURN(op->walk_state);
-        }
         {
-            wf_node *child = wf_cache_insert(engine->cache, op->node, op->name, op->name_len,
-                &op->u.lookup.out, wf_engine_now());
-            if (!child) {
-                op->status = STATUS_INSUFFICIENT_RESOURCES;
+            /* ENOENT, or a zero nodeid (a negative entry): the name does not exist. */
+            wf_node *child = NULL;
+            op->status = op->call.error ? STATUS_OBJECT_NAME_NOT_FOUND :
+                wf_entry_take(engine, op->node, op->name, op->name_len, &op->u.lookup.out, 0,
+                    &child);
+            if (op->status == STATUS_OBJECT_NAME_NOT_FOUND && !op->walk_last)
+                op->status = STATUS_OBJECT_PATH_NOT_FOUND;
+            if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op->walk_state);
-            }
             move_down(op, child);
         }
         op->attr = op->u.lookup.out.attr;
@@ -241,8 +234,9 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
         op->status = wf_op_errno_status(op);
         WF_CORO_RETURN(op->sub_state);
     }
-    wf_cache_set_attr(engine->cache, op->node, &op->u.getattr.out.attr,
-        op->u.getattr.out.attr_valid, op->u.getattr.out.attr_valid_nsec, wf_engine_now());
+    op->status = wf_entry_take_attr(engine, op->node, &op->u.getattr.out);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->sub_state);
     op->attr = op->u.getattr.out.attr;
     op->attr_fresh = true;
 
@@ -466,9 +460,12 @@ wf_step wf_resolve_leaf(wf_op *op)
     wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
     WF_AWAIT_REPLY(op->fold_state);
     if (!op->call.error && op->u.lookup.out.nodeid != 0) {
-        /* There as given. The reply counted a lookup: it goes into the cache. */
-        wf_cache_release(engine->cache, wf_cache_insert(engine->cache, op->node, op->name,
-            op->name_len, &op->u.lookup.out, wf_engine_now()));
+        /* There as given. The reply counted a lookup: it goes into the cache (or, refused,
+           is given back; the name as given is still the one to use). */
+        wf_node *found;
+        if (NT_SUCCESS(wf_entry_take(engine, op->node, op->name, op->name_len,
+                &op->u.lookup.out, 0, &found)))
+            wf_cache_release(engine->cache, found);
         WF_CORO_RETURN(op->fold_state);
     }
     if (!fold_worth_scanning(op))

@@ -883,11 +883,14 @@ static void malformed_create_reply_fails_and_is_counted(void **state)
     reply_create(m, req.header.unique, 0 /* no node */, 0100666, 1);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
 
-    /* A directory where a file was asked for: counted as a lookup, then refused. */
+    /* A directory where a file was asked for: counted as a lookup, then refused; the
+       handle CREATE opened goes back. */
     hint = submit_create(m, "\\y", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
     expect_absent(m, "y");
     req = mock_expect(m, FUSE_CREATE);
     reply_create(m, req.header.unique, 15, 040755, 1);
+    req = mock_expect_node(m, FUSE_RELEASE, 15);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     req = mock_expect_wait(m, FUSE_FORGET, 1000);
     assert_int_equal(req.header.nodeid, 15);
