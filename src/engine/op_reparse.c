@@ -252,20 +252,24 @@ static wf_step replace(wf_op *op, wf_file *file)
         wf_call_in(op, ctx->name, ctx->name_len + 1);
         wf_call_out(op, &ctx->entry, sizeof ctx->entry);
         WF_AWAIT_REPLY(ctx->state);
-        if (!op->call.error && ctx->entry.nodeid == FUSE_ROOT_ID) {
-            wf_engine_count_bad_reply(engine);      /* the root cannot be a child */
-            op->status = STATUS_IO_DEVICE_ERROR;
-            WF_CORO_RETURN(ctx->state);
-        }
-        if (!op->call.error && ctx->entry.nodeid != 0) {
-            /* Taken. The reply counted a lookup: it goes into the cache like any other. */
-            wf_cache_release(engine->cache, wf_cache_insert(engine->cache, op->node,
-                ctx->name, ctx->name_len, &ctx->entry, wf_engine_now()));
-            if (++ctx->rounds >= WF_TEMP_ROUNDS) {
-                op->status = STATUS_OBJECT_NAME_COLLISION;
+        if (!op->call.error) {
+            /* The reply counted a lookup: it goes into the cache like any other, through
+               the intake (nodeid 0 is "no entry": the name is free). */
+            wf_node *taken;
+            NTSTATUS taken_status = wf_entry_take(engine, op->node, ctx->name, ctx->name_len,
+                &ctx->entry, 0, &taken);
+            if (NT_SUCCESS(taken_status)) {
+                wf_cache_release(engine->cache, taken);
+                if (++ctx->rounds >= WF_TEMP_ROUNDS) {
+                    op->status = STATUS_OBJECT_NAME_COLLISION;
+                    WF_CORO_RETURN(ctx->state);
+                }
+                continue;
+            }
+            if (taken_status != STATUS_OBJECT_NAME_NOT_FOUND) {
+                op->status = taken_status;
                 WF_CORO_RETURN(ctx->state);
             }
-            continue;
         }
         if (op->call.error && op->call.error != WF_ENOENT) {
             op->status = wf_op_errno_status(op);

@@ -213,7 +213,7 @@ static void reply(const struct fuse_in_header *in, bool armed, int32_t error, co
 static uint64_t node_size(uint64_t id)
 {
     if (huge_sizes && (id == NODE_FILE || id == NODE_BAD || id == NODE_NEW))
-        return UINT64_C(1) << 63;
+        return INT64_MAX;   /* the largest size a file can have (a larger one is a bad reply) */
     return nodes[id].data ? strlen(nodes[id].data) : 0;
 }
 
@@ -762,7 +762,7 @@ int main(int argc, char **argv)
     const char *colon = strchr(argv[1], ':');
     if (strcmp(argv[1], "huge-sizes") == 0 || strcmp(argv[1], "none") == 0) {
         huge_sizes = strcmp(argv[1], "huge-sizes") == 0;
-        nodes[NODE_NEW].exists = huge_sizes;    /* three files of 2^63 bytes */
+        nodes[NODE_NEW].exists = huge_sizes;    /* three files of 2^63 - 1 bytes */
         fired = true;
     } else if (!colon || (size_t)(colon - argv[1]) >= sizeof mode_op ||
         strlen(colon + 1) >= sizeof mode_kind) {

@@ -687,7 +687,11 @@ static void symlink_reply_naming_the_root_is_a_bad_reply_and_the_link_is_removed
 
     char tmp[64];
     temp_name(tmp, 5, 0);
-    mock_request r = mock_expect_node(m, FUSE_SYMLINK, FUSE_ROOT_ID);
+    /* The temporary name is looked up first: it is free. */
+    mock_request r = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)r.body, tmp);
+    mock_reply(m, r.header.unique, -2 /* ENOENT */, NULL, 0);
+    r = mock_expect_node(m, FUSE_SYMLINK, FUSE_ROOT_ID);
     assert_string_equal((const char *)r.body, tmp);
     struct fuse_entry_out e = mock_entry(FUSE_ROOT_ID, S_LNK, 1, 60, 0, 60);
     mock_reply(m, r.header.unique, 0, &e, sizeof e);
