@@ -153,6 +153,7 @@ static void fake_answer(fake_fs *fake, const FSP_FSCTL_TRANSACT_REQ *req,
             req->Req.Create.DesiredAccess;
         rsp->Rsp.Create.Opened.FileInfo.FileAttributes = fake->create_attributes |
             (fake_is_directory(req) ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE);
+        rsp->Rsp.Create.Opened.FileInfo.FileSize = fake->file_size;
         rsp->IoStatus.Information = fake->create_information;
         break;
     case FspFsctlTransactOverwriteKind:
@@ -603,6 +604,58 @@ static void read_passes_the_callers_buffer_and_the_handles_contexts(void **state
     /* At the end of the file the file system's status comes back as it is. */
     assert_int_equal(wf_fsd_read(file, buffer, fake->file_size, 10, &got), STATUS_END_OF_FILE);
     assert_int_equal(got, 0);
+    wf_fsd_close(file);
+}
+
+static void read_at_or_past_the_size_it_was_told_ends_without_asking(void **state)
+{
+    fake_fs *fake = *state;
+    uint8_t buffer[200];
+    uint32_t got = 7;
+    fake->file_size = 13;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    assert_int_equal(wf_fsd_read(file, buffer, 13, 10, &got), STATUS_END_OF_FILE);
+    assert_int_equal(got, 0);
+    assert_int_equal(wf_fsd_read(file, buffer, 1000, 10, &got), STATUS_END_OF_FILE);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(file);
+}
+
+static void read_across_the_size_it_was_told_is_shortened(void **state)
+{
+    fake_fs *fake = *state;
+    uint8_t buffer[200];
+    uint32_t got = 0;
+    fake->file_size = 13;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+
+    assert_int_equal(wf_fsd_read(file, buffer, 10, 100, &got), STATUS_SUCCESS);
+    assert_int_equal(got, 3);
+    assert_int_equal(last_request(fake)->Req.Read.Length, 3);
+    wf_fsd_close(file);
+}
+
+static void read_follows_the_size_a_write_or_query_told(void **state)
+{
+    fake_fs *fake = *state;
+    uint8_t buffer[200];
+    uint32_t got = 0, put = 0;
+    FSP_FSCTL_FILE_INFO info;
+    fake->file_size = 10;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ | GENERIC_WRITE, 0, FILE_OPEN,
+        0);
+
+    /* The fake's Write answers with the size the write made: 10 + 20. */
+    assert_int_equal(wf_fsd_write(file, buffer, 10, 20, false, &put, NULL), STATUS_SUCCESS);
+    fake->file_size = 1000;     /* what the fake's Read serves from now on */
+    assert_int_equal(wf_fsd_read(file, buffer, 0, 100, &got), STATUS_SUCCESS);
+    assert_int_equal(got, 30);
+    /* Its QueryInformation answers 1234. */
+    assert_int_equal(wf_fsd_query_info(file, &info), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_read(file, buffer, 0, 200, &got), STATUS_SUCCESS);
+    assert_int_equal(got, 200);
     wf_fsd_close(file);
 }
 
@@ -2245,6 +2298,9 @@ int main(void)
         T(generic_rights_are_mapped_to_file_rights),
         T(create_failure_returns_its_status_and_no_handle),
         T(read_passes_the_callers_buffer_and_the_handles_contexts),
+        T(read_at_or_past_the_size_it_was_told_ends_without_asking),
+        T(read_across_the_size_it_was_told_is_shortened),
+        T(read_follows_the_size_a_write_or_query_told),
         T(read_checks_the_handle_before_any_request),
         T(responses_may_arrive_later_from_another_thread),
         T(thirty_two_concurrent_reads_are_all_in_flight_together),
