@@ -3,6 +3,8 @@
      \thirteen.txt, \fourteen.txt  13 and 14 bytes; READ ignores the offset and answers
                                    from the start, as much as asked, every time
      \silent                       1 byte; READ is never answered and INTERRUPT is ignored
+     \stuck                        1 byte; READ blocks the file system's only thread for
+                                   good (it no longer reads its channel, not even its end)
    Usage: fs_lying_ll [FUSE OPTIONS] MOUNTPOINT */
 #define _GNU_SOURCE
 #define FUSE_USE_VERSION 34
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct lying_file {
     const char *name;
@@ -22,10 +25,12 @@ static const struct lying_file {
     { "thirteen.txt", "Hello, world!" },
     { "fourteen.txt", "Hello, worlds!" },
     { "silent", "s" },
+    { "stuck", "s" },
 };
 
 #define LYING_FILE_COUNT (sizeof lying_files / sizeof lying_files[0])
-#define LYING_SILENT_INO (LYING_FILE_COUNT + 1)
+#define LYING_SILENT_INO 4u
+#define LYING_STUCK_INO 5u
 
 static void lying_stat(fuse_ino_t ino, struct stat *st)
 {
@@ -94,6 +99,8 @@ static void lying_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     (void)fi;
     if (ino == LYING_SILENT_INO)
         return;     /* the other flaw: no answer, ever */
+    while (ino == LYING_STUCK_INO)
+        pause();    /* and the worst: deadlocked */
     const char *data = lying_files[ino - 2].data;
     size_t len = strlen(data);
     fuse_reply_buf(req, data, len < size ? len : size);

@@ -2067,32 +2067,46 @@ NTSTATUS wf_fsd_query_directory(wf_fsd_file *file, const char *pattern,
 
 /* ---- cancellation ---------------------------------------------------------------------- */
 
-void wf_fsd_cancel_file(wf_fsd_file *file)
+/* Cancels the requests waiting on file (every one when file is NULL) through cancel, or
+   the owner's callback when cancel is NULL. */
+static void wf_fsd_cancel_calls(wf_fsd *fsd, const wf_fsd_file *file, wf_fsd_cancel_fn *cancel,
+    void *cancel_ctx)
 {
-    wf_fsd *fsd = file->fsd;
     uint64_t after = 0;
 
     /* One request at a time, in Hint order, without the lock held: the owner may complete
        the request from inside its cancel callback. */
     for (;;) {
-        wf_fsd_cancel_fn *cancel;
-        void *cancel_ctx;
+        wf_fsd_cancel_fn *fn = cancel;
+        void *ctx = cancel_ctx;
         uint64_t hint = 0;
         const wf_fsd_call *call;
 
         pthread_mutex_lock(&fsd->lock);
-        cancel = fsd->cancel;
-        cancel_ctx = fsd->cancel_ctx;
+        if (fn == NULL) {
+            fn = fsd->cancel;
+            ctx = fsd->cancel_ctx;
+        }
         for (call = fsd->calls; call != NULL; call = call->next)
-            if (call->file == file && !call->done && call->hint > after &&
+            if ((file == NULL || call->file == file) && !call->done && call->hint > after &&
                 (hint == 0 || call->hint < hint))
                 hint = call->hint;
         pthread_mutex_unlock(&fsd->lock);
-        if (hint == 0 || cancel == NULL)
+        if (hint == 0 || fn == NULL)
             break;
-        cancel(cancel_ctx, hint);
+        fn(ctx, hint);
         after = hint;
     }
+}
+
+void wf_fsd_cancel_file(wf_fsd_file *file)
+{
+    wf_fsd_cancel_calls(file->fsd, file, NULL, NULL);
+}
+
+void wf_fsd_cancel_all(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx)
+{
+    wf_fsd_cancel_calls(fsd, NULL, cancel, ctx);
 }
 
 /* ---- Cleanup and Close ----------------------------------------------------------------- */
