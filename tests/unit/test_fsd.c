@@ -2283,6 +2283,35 @@ static void a_request_answered_despite_cancellation_returns_the_answer(void **st
     wf_fsd_close(a);
 }
 
+static void cancelling_all_cancels_every_waiting_request_through_the_callback_given(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\a", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    wf_fsd_file *b = open_or_fail(fake, "\\b", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    reader readers[2] = {
+        { .fake = fake, .file = a, .offset = 0 },
+        { .fake = fake, .file = b, .offset = 64 },
+    };
+    canceller owner = { .fake = fake, .count = 0 }, c = { .fake = fake, .count = 0 };
+    pthread_t threads[2];
+
+    wf_fsd_set_cancel(fake->fsd, cancel_by_failing, &owner);
+    fake->defer = true;
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, reader_main, &readers[i]), 0);
+    assert_int_equal(fake_wait_pending(fake, 2), 2);
+    wf_fsd_cancel_all(fake->fsd, cancel_by_failing, &c);
+    assert_int_equal(c.count, 2);
+    assert_int_equal(owner.count, 0);
+    for (size_t i = 0; i < 2; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(readers[i].status, STATUS_CANCELLED);
+    }
+    fake->defer = false;
+    wf_fsd_close(a);
+    wf_fsd_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2361,6 +2390,7 @@ int main(void)
         T(query_directory_once_checks_the_handle_and_its_flags),
         T(cancelling_a_handle_cancels_each_of_its_waiting_requests),
         T(a_request_answered_despite_cancellation_returns_the_answer),
+        T(cancelling_all_cancels_every_waiting_request_through_the_callback_given),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
