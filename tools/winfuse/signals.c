@@ -18,6 +18,7 @@ static struct {
     bool command_running;
     bool command_interrupted;   /* a first Ctrl-C went to the running command */
     bool aborted;
+    bool hangup_ignored;        /* started under nohup: SIGHUP stays ignored */
 } wf_signals = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void wf_signals_set(sigset_t *set)
@@ -25,13 +26,17 @@ static void wf_signals_set(sigset_t *set)
     sigemptyset(set);
     sigaddset(set, SIGINT);
     sigaddset(set, SIGTERM);
-    sigaddset(set, SIGHUP);
+    if (!wf_signals.hangup_ignored)
+        sigaddset(set, SIGHUP);
     sigaddset(set, WF_SIGNAL_ABORT);
 }
 
 void wf_signals_block(void)
 {
+    struct sigaction hangup;
     sigset_t set;
+    if (sigaction(SIGHUP, NULL, &hangup) == 0 && hangup.sa_handler == SIG_IGN)
+        wf_signals.hangup_ignored = true;
     wf_signals_set(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
