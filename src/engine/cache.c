@@ -541,6 +541,13 @@ void wf_cache_sweep(wf_cache *cache, uint64_t now_ms)
     wf_lock_release(cache->lock);
 }
 
+void wf_cache_forget_unused(wf_cache *cache, uint64_t nodeid, uint64_t nlookup)
+{
+    wf_lock_acquire(cache->lock);
+    queue_forget(cache, nodeid, nlookup);
+    wf_lock_release(cache->lock);
+}
+
 size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max)
 {
     wf_lock_acquire(cache->lock);

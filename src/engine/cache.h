@@ -113,6 +113,9 @@ void wf_cache_release(wf_cache *cache, wf_node *node);
 /* Drops expired entries (and the nodes only they kept). */
 void wf_cache_sweep(wf_cache *cache, uint64_t now_ms);
 
+/* Queues a FORGET of nlookup lookups of a node the cache never took (an entry in a reply
+   nobody used), whether or not the cache knows the node: its own count is apart. */
+void wf_cache_forget_unused(wf_cache *cache, uint64_t nodeid, uint64_t nlookup);
 /* Takes up to max queued forgets; returns how many. */
 size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max);
 size_t wf_cache_forgets_pending(wf_cache *cache);

@@ -142,6 +142,11 @@ struct wf_op {
     wf_op *interrupt_next;
     uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
     uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
+    uint64_t interrupted_unique;    /* the last request an INTERRUPT went out for */
+    /* Timeouts (timeout.c, engine lock): when the FUSE request out now is given up (0:
+       never), and the deadline a cancellation with a grace set for every request of op. */
+    uint64_t deadline_ms;
+    uint64_t cancel_deadline_ms;
     /* Who the request acts for and what is checked (access.c, set at submit). */
     wf_identity identity;       /* put in the fuse_in_header of each request it sends */
     NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
@@ -187,6 +192,7 @@ struct wf_op {
 enum {
     WF_KIND_INIT = FspFsctlTransactKindCount + 1,
     WF_KIND_DESTROY,
+    WF_KIND_GIVE_BACK,      /* RELEASE of what a late reply opened (timeout.c) */
 };
 
 typedef enum wf_engine_state {
@@ -231,6 +237,11 @@ struct wf_engine {
     /* cancellation (cancel.c) */
     wf_op *ops;                     /* submitted WinFsp requests in progress */
     wf_op *interrupt_head, *interrupt_tail;    /* INTERRUPTs to hand out, first */
+    /* timeouts (timeout.c) */
+    uint64_t next_deadline_ms;      /* no in-flight request expires before (0: none can) */
+    struct wf_zombie *zombies;      /* requests given up on, their uniques kept */
+    uint32_t zombie_count;
+    uint64_t timeouts, late_replies;
 };
 
 /* fuse_call.c */
@@ -248,6 +259,8 @@ NTSTATUS wf_call_deliver(wf_fuse_call *call, const struct fuse_out_header *heade
 #define WF_ERR_BAD_REPLY     0x10001    /* the reply was malformed: STATUS_IO_DEVICE_ERROR */
 #define WF_ERR_DISCONNECTED  0x10002    /* the file system is gone */
 #define WF_ERR_TOO_BIG       0x10003    /* the request does not fit the transport */
+#define WF_ERR_TIMEOUT       0x10004    /* given up on (timeout.c): STATUS_IO_TIMEOUT, or
+                                           STATUS_CANCELLED after a cancellation */
 
 /* engine.c */
 bool wf_engine_enosys(wf_engine *engine, uint32_t opcode);
@@ -280,6 +293,26 @@ uint32_t wf_interrupt_wait_ms_locked(wf_engine *engine, uint64_t now_ms);
    ENOSYS is remembered, EAGAIN resends. */
 NTSTATUS wf_interrupt_reply(wf_engine *engine, const struct fuse_out_header *header,
     size_t body_size);
+
+/* timeout.c: requests given up on. Under the engine lock unless said otherwise. */
+/* op's request just went out (op->unique in flight): sets its deadline. */
+void wf_timeout_arm_locked(wf_engine *engine, wf_op *op, uint64_t now_ms);
+/* op's request is given up: a zombie keeps its unique (and sends its INTERRUPT unless one
+   went out for it already) until the reply comes or the channel ends. */
+void wf_zombie_add_locked(wf_engine *engine, wf_op *op);
+/* Writes the first INTERRUPT a zombie still owes into buf; returns its length, or 0. */
+size_t wf_zombie_take_interrupt_locked(wf_engine *engine, void *buf, size_t cap);
+/* Frees every zombie (the channel ended). */
+void wf_zombie_clear_locked(wf_engine *engine);
+/* Without the lock: a reply whose unique is no request in flight. False when it is no
+   zombie's either. Else the zombie is gone, and what the reply granted is given back: its
+   entries FORGETs (queued), its open handle a RELEASE, whose operation comes back in
+   *give_back to be started (NULL when there is none). */
+bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
+    const uint8_t *body, uint32_t body_size, wf_op **give_back);
+wf_step wf_op_give_back(wf_op *op);
+/* engine.c: a new internal operation of that kind, not started; NULL without memory. */
+wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind);
 
 #include "engine/access.h"
 

@@ -343,7 +343,8 @@ entries:
                     dirent_at(op, plus, &view);
                     if (op->call.error || op->u.lookup.out.nodeid == 0) {
                         /* Gone since READDIR (or unreadable): list it no more. */
-                        if (op->call.error == WF_ERR_DISCONNECTED || op->call.error == WF_EINTR) {
+                        if (op->call.error == WF_ERR_DISCONNECTED || op->call.error == WF_EINTR ||
+                            op->call.error == WF_ERR_TIMEOUT) {
                             /* Cancelled or gone: the entry is not skipped, it comes with
                                the next call. */
                             if (op->done)

@@ -30,6 +30,9 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
         return STATUS_CONNECTION_DISCONNECTED;
     case WF_ERR_TOO_BIG:
         return STATUS_INSUFFICIENT_RESOURCES;
+    case WF_ERR_TIMEOUT:
+        /* Given up on: after a cancellation it is that, else the file system's silence. */
+        return op->cancel_requested ? STATUS_CANCELLED : STATUS_IO_TIMEOUT;
     case WF_ENOSYS:
         /* A file system that does not implement a change (hello_ll, squashfuse) is a
            read-only volume to Windows, which knows what to do with that status. */
@@ -253,7 +256,7 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
 static bool fold_fatal(int32_t error)
 {
     return error == WF_ERR_DISCONNECTED || error == WF_EINTR || error == WF_ERR_BAD_REPLY ||
-        error == WF_ERR_TOO_BIG;
+        error == WF_ERR_TOO_BIG || error == WF_ERR_TIMEOUT;
 }
 
 /* Exchanges op->name and op->fold_name (the stored spelling the scan found). */

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "host/linux/volume.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ struct wf_volume {
     wf_launcher launcher;
     bool launched;
     wf_devfuse *devfuse;
+    /* wf_volume_interrupt: the grace every request submitted now gets (0: none). */
+    _Atomic unsigned interrupt_grace_ms;
 };
 
 static void wf_volume_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *response)
@@ -56,6 +59,11 @@ static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
         wf_devfuse_submit(volume->devfuse, request);
     else
         wf_engine_submit(volume->engine, request);
+    /* An interrupted command's later requests are cancelled as they go (those already
+       answered are not found). */
+    unsigned grace = atomic_load(&volume->interrupt_grace_ms);
+    if (grace)
+        wf_engine_cancel_within(volume->engine, request->Hint, grace);
 }
 
 /* The engine's identity callback: the tokens are the stand-in's. */
@@ -202,6 +210,7 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     params.host = volume;
     params.identity = wf_volume_identity;
     params.case_insensitive = options->case_insensitive;
+    params.request_timeout_ms = options->request_timeout_ms;
     if (options->id_map)
         params.id_map = *options->id_map;
     status = wf_engine_create(&params, &volume->engine);
@@ -385,6 +394,38 @@ wf_mount_mode wf_volume_mount_door(wf_volume *volume)
 bool wf_volume_disconnected(wf_volume *volume)
 {
     return wf_devfuse_closed(volume->devfuse);
+}
+
+/* The stand-in's cancel-all callback: the engine interrupts, then gives up. */
+static void wf_volume_cancel_within(void *ctx, uint64_t hint)
+{
+    wf_volume *volume = ctx;
+    wf_engine_cancel_within(volume->engine, hint, atomic_load(&volume->interrupt_grace_ms));
+}
+
+void wf_volume_interrupt(wf_volume *volume, unsigned grace_ms)
+{
+    atomic_store(&volume->interrupt_grace_ms, grace_ms ? grace_ms : 1);
+    wf_fsd_cancel_all(volume->fsd, wf_volume_cancel_within, volume);
+}
+
+void wf_volume_interrupt_end(wf_volume *volume)
+{
+    atomic_store(&volume->interrupt_grace_ms, 0);
+}
+
+void wf_volume_abort(wf_volume *volume)
+{
+    wf_engine_disconnect(volume->engine);
+    if (volume->launched)
+        wf_launcher_terminate(&volume->launcher, WF_VOLUME_GRACE_MS);
+}
+
+void wf_volume_end(wf_volume *volume)
+{
+    if (volume->launched)
+        wf_launcher_stop(&volume->launcher, 0);
+    volume->launched = false;
 }
 
 void wf_volume_unmount(wf_volume *volume)
