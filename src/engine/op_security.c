@@ -145,7 +145,7 @@ wf_step wf_op_set_security(wf_op *op)
     op->status = security_change(op->engine, &op->attr, op->req->Buffer + sd->Offset, sd->Size,
         info, &op->u.setattr.in);
     if (NT_SUCCESS(op->status))
-        op->status = wf_access_chown(file, &op->u.setattr.in);
+        op->status = wf_access_setattr(op->engine, file, &op->attr, &op->u.setattr.in);
     if (!NT_SUCCESS(op->status) || !op->u.setattr.in.valid)
         WF_CORO_RETURN(op->state);
     /* The FSD's cached descriptor is dropped (no descriptor in the response): the next
