@@ -411,7 +411,7 @@ NTSTATUS wf_access_setattr(const wf_engine *engine, const wf_file *file,
     /* chown(2): only root gives a file away; its owner may pick one of its groups. */
     if ((in->valid & FATTR_UID) && in->uid != identity->uid)
         return STATUS_INVALID_OWNER;
-    if ((in->valid & FATTR_GID) && !in_group(identity, in->gid))
+    if ((in->valid & FATTR_GID) && in->gid != attr->gid && !in_group(identity, in->gid))
         return STATUS_INVALID_PRIMARY_GROUP;
     /* A chmod by an owner outside the file's group (the new one, with a chgrp) drops
        set-group-ID, as setattr_prepare does before the file system sees the mode. */

@@ -277,6 +277,12 @@ wf_step wf_op_query_ea(wf_op *op)
 
     if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
+    /* Linux shows no user.* on anything but files and directories (ENODATA): none. */
+    if (ea_node_is_reparse_point(op)) {
+        op->rsp->Rsp.QueryEa.Ea.Offset = 0;
+        op->rsp->Rsp.QueryEa.Ea.Size = 0;
+        WF_CORO_RETURN(op->state);
+    }
     /* GETXATTR of user.* needs r, asked of the mode before the file system is asked. */
     if (wf_access_file_checked(file)) {
         WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));

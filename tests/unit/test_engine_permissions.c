@@ -58,11 +58,11 @@ static void reply_attr(mock_fs *m, uint64_t unique, uint64_t ino, uint32_t mode,
 }
 
 /* Opens \f (NODE: mode, uid, gid, attributes valid for ttl seconds) as who with access,
-   answering whatever the open asks (the root's GETATTR, LOOKUP, OPEN/OPENDIR). */
-static uint64_t open_as(mock_fs *m, uint32_t who, uint32_t access, uint32_t mode,
-    uint32_t uid, uint32_t gid, uint64_t ttl)
+   answering whatever the open asks (the root's GETATTR, LOOKUP, READLINK, OPEN/OPENDIR). */
+static uint64_t open_with(mock_fs *m, uint32_t who, uint32_t options, uint32_t access,
+    uint32_t mode, uint32_t uid, uint32_t gid, uint64_t ttl)
 {
-    FSP_FSCTL_TRANSACT_REQ *create = mock_req_create("\\f", FILE_OPEN, 0, access);
+    FSP_FSCTL_TRANSACT_REQ *create = mock_req_create("\\f", FILE_OPEN, options, access);
     create->Req.Create.AccessToken = WF_FSP_ACCESS_TOKEN(PID, who);
     uint64_t hint = mock_submit(m, create);
     mock_request req;
@@ -81,6 +81,9 @@ static uint64_t open_as(mock_fs *m, uint32_t who, uint32_t access, uint32_t mode
             mock_reply(m, req.header.unique, 0, &out, sizeof out);
             break;
         }
+        case FUSE_READLINK:     /* a symbolic link opened as such */
+            mock_reply(m, req.header.unique, 0, "x", 1);
+            break;
         case FUSE_OPEN:
         case FUSE_OPENDIR:
             mock_reply_open(m, req.header.unique, 7, 0);
@@ -92,6 +95,12 @@ static uint64_t open_as(mock_fs *m, uint32_t who, uint32_t access, uint32_t mode
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     return rsp.Rsp.Create.Opened.UserContext2;
+}
+
+static uint64_t open_as(mock_fs *m, uint32_t who, uint32_t access, uint32_t mode,
+    uint32_t uid, uint32_t gid, uint64_t ttl)
+{
+    return open_with(m, who, 0, access, mode, uid, gid, ttl);
 }
 
 /* FileBasicInformation: attributes as the FSD passes them (all ones: unchanged), times 0
@@ -430,6 +439,25 @@ static void eas_of_a_sticky_directory_are_its_owners_to_change(void **state)
     mock_free(m);
 }
 
+/* user.* exists only on files and directories: a symbolic link has no EAs to show and
+   takes none, whoever asks (xattr_permission: ENODATA, EPERM). */
+static void a_symbolic_link_shows_no_eas_and_takes_none_without_asking(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t link = open_with(m, USER, FILE_OPEN_REPARSE_POINT, FILE_READ_EA | FILE_WRITE_EA,
+        0120777, 1001, 1001, 60);
+    uint64_t hint = submit_query_ea(m, link);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.QueryEa.Ea.Size, 0);
+    assert_true(mock_idle(m, 50));
+    hint = submit_set_ea(m, link);
+    assert_int_equal((NTSTATUS)mock_response(m, hint).IoStatus.Status, STATUS_EAS_NOT_SUPPORTED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +480,7 @@ int main(void)
         cmocka_unit_test(eas_are_set_only_with_write_permission_at_the_call),
         cmocka_unit_test(a_writer_sets_eas),
         cmocka_unit_test(eas_of_a_sticky_directory_are_its_owners_to_change),
+        cmocka_unit_test(a_symbolic_link_shows_no_eas_and_takes_none_without_asking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
