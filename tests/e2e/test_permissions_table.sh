@@ -176,6 +176,10 @@ row owner50 1000:1000 644  f chgrp    ok     STATUS_SUCCESS
 row owner   1000:1000 644  f chgrp    EPERM  STATUS_INVALID_PRIMARY_GROUP
 row other   1000:1000 666  f chgrp    EPERM  STATUS_ACCESS_DENIED
 row root    1000:1000 644  f chgrp    ok     STATUS_SUCCESS
+# ... which take set-user-ID, and set-group-ID with g+x (the VFS, and WinFuse's SETATTR)
+row root    1000:1000 6755 f chown    ok     STATUS_SUCCESS
+row root    1000:1000 2744 f chown    ok     STATUS_SUCCESS
+row owner50 1000:1000 2754 f chgrp    ok     STATUS_SUCCESS
 # EAs: reading user.* ------------------------------------------------------------------------
 row owner   1000:1000 600  f getea    ok     STATUS_SUCCESS
 row other   1000:1000 600  f getea    EACCES STATUS_ACCESS_DENIED

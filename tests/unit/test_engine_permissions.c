@@ -15,6 +15,7 @@
 #include "engine/engine_internal.h"
 #include "engine/ea_map.h"
 #include "engine/security.h"
+#include "sd_build.h"
 
 #define PID 4242u
 #define USER 1u         /* uid 1001, gid 1001, supplementary group 50 */
@@ -350,6 +351,41 @@ static void a_group_from_a_handle_whose_file_changed_owner_is_refused(void **sta
     mock_free(m);
 }
 
+/* A chown takes set-user-ID, and set-group-ID with g+x, as the kernel's FUSE client sends
+   it: in the same SETATTR. */
+static struct fuse_setattr_in chown_as_root(mock_fs *m, uint32_t mode)
+{
+    uint64_t file = open_as(m, ROOT, READ_CONTROL | WRITE_OWNER, mode, 1001, 1001, 60);
+    uint8_t sd[256];
+    size_t len = sd_build(sd, sizeof sd, "S-1-22-1-1002", NULL, 0, false, false, NULL, 0);
+    uint64_t hint = mock_submit(m, mock_req_set_security(file, OWNER_SECURITY_INFORMATION,
+        sd, len));
+    struct fuse_setattr_in in = expect_setattr(m, mode, 1001, 1001);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(in.valid & FATTR_UID);
+    assert_int_equal(in.uid, 1002);
+    return in;
+}
+
+static void a_chown_drops_setuid_and_a_group_executables_setgid(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    struct fuse_setattr_in in = chown_as_root(m, 0106755);
+    assert_int_equal(in.valid & ~FATTR_FH, FATTR_UID | FATTR_MODE);
+    assert_int_equal(in.mode, 0100755);
+    mock_free(m);
+}
+
+static void a_chown_keeps_setgid_without_group_execute(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    struct fuse_setattr_in in = chown_as_root(m, 0102744);
+    assert_int_equal(in.valid & ~FATTR_FH, FATTR_UID);
+    mock_free(m);
+}
+
 /* EAs (user.* xattrs) ------------------------------------------------------------------ */
 
 static uint64_t submit_query_ea(mock_fs *m, uint64_t handle)
@@ -475,6 +511,8 @@ int main(void)
         cmocka_unit_test(a_dacl_from_a_handle_whose_file_changed_owner_is_refused),
         cmocka_unit_test(a_dacl_by_an_owner_outside_the_group_drops_setgid),
         cmocka_unit_test(a_group_from_a_handle_whose_file_changed_owner_is_refused),
+        cmocka_unit_test(a_chown_drops_setuid_and_a_group_executables_setgid),
+        cmocka_unit_test(a_chown_keeps_setgid_without_group_execute),
         cmocka_unit_test(ea_values_of_a_file_the_caller_may_not_read_are_refused),
         cmocka_unit_test(a_reader_queries_the_eas),
         cmocka_unit_test(eas_are_set_only_with_write_permission_at_the_call),
