@@ -50,14 +50,15 @@ caller_ids() {
     esac
 }
 
-# reset OWNER MODE TYPE: \t is a file (or a directory, TYPE d) of OWNER (UID:GID) with MODE
-# and the xattr user.tag=v.
+# reset OWNER MODE TYPE: \t is a file (or a directory, TYPE d) of OWNER (UID:GID) with MODE,
+# the xattr user.tag=v and a fixed mtime.
 reset() {
     rm -rf "${SRC:?}"/t
     if [ "$3" = d ]; then mkdir "$SRC/t"; else echo data >"$SRC/t"; fi
     setfattr -n user.tag -v v "$SRC/t"
     chown "$1" "$SRC/t"
     chmod "$2" "$SRC/t"
+    touch -m -d @1500000000 "$SRC/t"    # the same before each side, whatever the second
 }
 
 # The state both sides must leave: mode, owner, group, size (not a directory's), the tag,
