@@ -373,15 +373,6 @@ bool wf_access_file_checked(const wf_file *file)
     return file->access_check && file->identity.uid != 0 && !file->identity.privileged;
 }
 
-bool wf_access_owns(const wf_engine *engine, const wf_file *file, const struct fuse_attr *attr)
-{
-    uint32_t uid, gid, mode;
-    if (!wf_access_file_checked(file))
-        return true;
-    presented(engine, attr, &uid, &gid, &mode);
-    return file->identity.uid == uid;
-}
-
 #define WF_FATTR_TIMES (FATTR_ATIME | FATTR_MTIME | FATTR_CTIME)
 #define WF_FATTR_NOW (FATTR_ATIME_NOW | FATTR_MTIME_NOW)
 
@@ -411,7 +402,7 @@ NTSTATUS wf_access_setattr(const wf_engine *engine, const wf_file *file,
     /* chown(2): only root gives a file away; its owner may pick one of its groups. */
     if ((in->valid & FATTR_UID) && in->uid != identity->uid)
         return STATUS_INVALID_OWNER;
-    if ((in->valid & FATTR_GID) && in->gid != attr->gid && !in_group(identity, in->gid))
+    if ((in->valid & FATTR_GID) && in->gid != gid && !in_group(identity, in->gid))
         return STATUS_INVALID_PRIMARY_GROUP;
     /* A chmod by an owner outside the file's group (the new one, with a chgrp) drops
        set-group-ID, as setattr_prepare does before the file system sees the mode. */

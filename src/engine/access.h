@@ -51,8 +51,6 @@ NTSTATUS wf_access_replace(const wf_op *op);
 /* Whether requests on the handle are held to Linux's rules (a checked opener, neither root
    nor privileged). */
 bool wf_access_file_checked(const wf_file *file);
-/* Whether the handle's opener owns the file of attr (or is not checked). */
-bool wf_access_owns(const wf_engine *engine, const wf_file *file, const struct fuse_attr *attr);
 /* Whether the handle's opener may make the change a SETATTR carries to the file of attr,
    as setattr_prepare and chown(2) decide: STATUS_ACCESS_DENIED for a mode, owner, group or
    explicit time set by a non-owner, or "now" times by one who may not write;
