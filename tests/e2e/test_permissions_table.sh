@@ -35,8 +35,9 @@ unmount_kernel() {
     fi
     wait "$KERNEL_FS" 2>/dev/null
 }
-# Never leave the mount behind, whatever ends the test.
+# Never leave the mount behind, whatever ends the test (ctest's timeout sends SIGTERM).
 trap 'unmount_kernel; e2e_cleanup' EXIT
+trap 'exit 1' TERM INT HUP
 mountpoint -q "$MNT" || die "the kernel mount of passthrough_ll" "$(cat "$E2E_TMP/kernel_fs.err")"
 
 # The callers: UID:GID[:GROUP,...] for --as; the same for setpriv.
