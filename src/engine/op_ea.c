@@ -277,6 +277,20 @@ wf_step wf_op_query_ea(wf_op *op)
 
     if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
+    /* Linux shows no user.* on anything but files and directories (ENODATA): none. */
+    if (ea_node_is_reparse_point(op)) {
+        op->rsp->Rsp.QueryEa.Ea.Offset = 0;
+        op->rsp->Rsp.QueryEa.Ea.Size = 0;
+        WF_CORO_RETURN(op->state);
+    }
+    /* GETXATTR of user.* needs r, asked of the mode before the file system is asked. */
+    if (wf_access_file_checked(file)) {
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            op->status = wf_access_xattr(engine, file, &op->attr, false);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+    }
     WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_list(op));
     op->status = op->ea_status;
     if (!NT_SUCCESS(op->status))
@@ -305,6 +319,14 @@ wf_step wf_op_set_ea(wf_op *op)
     if (ea_node_is_reparse_point(op)) {
         op->status = STATUS_EAS_NOT_SUPPORTED;
         WF_CORO_RETURN(op->state);
+    }
+    /* SETXATTR / REMOVEXATTR of user.* need w now (not the handle's FILE_WRITE_EA). */
+    if (wf_access_file_checked(file)) {
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            op->status = wf_access_xattr(engine, file, &op->attr, true);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
     }
 
     /* What was known of the EAs is about to be wrong. */

@@ -100,8 +100,8 @@ wf_step wf_setinfo_basic(wf_op *op)
 
     if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    /* The mode is needed to apply READONLY. */
-    if (set_attributes) {
+    /* The mode is needed to apply READONLY, the owner and mode to check the caller. */
+    if (set_attributes || wf_access_file_checked(file)) {
         WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
@@ -136,6 +136,10 @@ wf_step wf_setinfo_basic(wf_op *op)
         }
     }
 
+    /* Refused before the file system is asked, as the kernel's default_permissions does. */
+    op->status = wf_access_setattr(op->engine, file, &op->attr, in);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
     if (in->valid)
         WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
     else    /* nothing to change: no round trip unless the attributes are stale */
