@@ -75,6 +75,16 @@ typedef struct wf_engine_params {
        destroy while a worker still handles them. false: DESTROY ends the session (a door
        whose channel outlives the session, as FUSE_FSCTL_TRANSACT's). */
     bool no_destroy;
+    /* A FUSE request out longer than this is given up (0: never, as the Linux kernel and
+       WinFsp by default): FUSE_INTERRUPT goes out for it and its WinFsp request goes on as
+       if the file system had failed it, which completes it with STATUS_IO_TIMEOUT (an
+       operation of several round trips may first undo what it did). The volume stays
+       usable. The request's unique stays reserved until its reply comes or the channel
+       ends; a late reply is dropped, and what it granted is given back: the entries of a
+       LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK, LINK or READDIRPLUS are FORGOTTEN, the handle
+       of an OPEN, OPENDIR or CREATE RELEASEd. INIT and DESTROY have no timeout. The
+       deadlines are kept by the threads in wf_engine_transact, which wake for them. */
+    uint32_t request_timeout_ms;
 } wf_engine_params;
 
 #define WF_ENGINE_MIN_MESSAGE (8192u + 4096u)
@@ -107,6 +117,9 @@ typedef struct wf_engine_info {
     uint32_t nodes_cached;
     uint32_t requests_in_flight;
     uint32_t requests_pending;
+    uint64_t timeouts;          /* FUSE requests given up on (a timeout, a cancellation's grace) */
+    uint64_t late_replies;      /* replies that came for them afterwards */
+    uint32_t requests_given_up; /* given up on, their reply still to come */
     uint64_t sent_by_opcode[64];   /* indexed by FUSE opcode, for opcodes below 64 */
 } wf_engine_info;
 
@@ -134,6 +147,12 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
    system's answer wins the race; one not yet started completes with STATUS_CANCELLED.
    Returns whether a request with that hint was found. */
 bool wf_engine_cancel(wf_engine *engine, uint64_t hint);
+/* wf_engine_cancel, and the request is given up grace_ms from now whatever the file system
+   does with the INTERRUPT: each FUSE request it has out then (or sends later) ends as a
+   timeout does (params.request_timeout_ms), and it completes with STATUS_CANCELLED. This
+   holds for Cleanup and Close too, which are never interrupted: they stop waiting and free
+   the handle. grace_ms 0 is wf_engine_cancel. */
+bool wf_engine_cancel_within(wf_engine *engine, uint64_t hint, uint32_t grace_ms);
 
 /* The FUSE side: hand in the file system's reply to an earlier request, or an unsolicited
    notification (reply, reply_len; both may be 0/NULL), then take out the next FUSE request

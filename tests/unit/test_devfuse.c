@@ -316,6 +316,43 @@ static void malformed_and_unknown_replies_are_counted_and_the_pump_goes_on(void 
     assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
 }
 
+static void an_empty_message_is_counted_and_dropped_not_taken_for_the_end(void **state)
+{
+    fixture *f = *state;
+    uint64_t hint = submit_query_volume(f);
+    struct fuse_in_header in = fs_recv(f, FUSE_STATFS);
+    char none = 0;
+    assert_int_equal(send(f->fds[1], &none, 0, MSG_NOSIGNAL), 0);
+    assert_int_equal(send(f->fds[1], &none, 0, MSG_NOSIGNAL), 0);
+    /* Shorter than a header: counted and dropped too; its request is still out. */
+    uint8_t shorter[8] = { 0 };
+    assert_int_equal(send(f->fds[1], shorter, sizeof shorter, MSG_NOSIGNAL),
+        (ssize_t)sizeof shorter);
+    fs_reply_statfs(f, in.unique, 3);
+    assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
+    assert_false(wf_devfuse_closed(f->devfuse));
+    wf_devfuse_stats stats = stats_of(f);
+    assert_int_equal(stats.empty_replies, 2);
+    assert_int_equal(stats.bad_replies, 3);
+
+    hint = submit_query_volume(f);
+    fs_reply_statfs(f, fs_recv(f, FUSE_STATFS).unique, 7);
+    assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
+}
+
+static void an_empty_message_before_the_end_still_ends_the_channel(void **state)
+{
+    fixture *f = *state;
+    uint64_t hint = submit_query_volume(f);
+    fs_recv(f, FUSE_STATFS);
+    char none = 0;
+    assert_int_equal(send(f->fds[1], &none, 0, MSG_NOSIGNAL), 0);
+    close(f->fds[1]);
+    f->fds[1] = -1;
+    assert_int_equal(response(f, hint, NULL), STATUS_CONNECTION_DISCONNECTED);
+    assert_true(wf_devfuse_closed(f->devfuse));
+}
+
 static void end_of_file_disconnects_the_engine_and_fails_what_is_in_flight(void **state)
 {
     fixture *f = *state;
@@ -614,6 +651,11 @@ int main(int argc, char **argv)
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
             malformed_and_unknown_replies_are_counted_and_the_pump_goes_on,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            an_empty_message_is_counted_and_dropped_not_taken_for_the_end,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(an_empty_message_before_the_end_still_ends_the_channel,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
             end_of_file_disconnects_the_engine_and_fails_what_is_in_flight,

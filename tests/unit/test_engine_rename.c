@@ -114,6 +114,13 @@ static mock_request expect_lookup(mock_fs *m, uint64_t parent, const char *name)
     return req;
 }
 
+/* A LOOKUP of name in parent, answered ENOENT. */
+static void expect_absent(mock_fs *m, uint64_t parent, const char *name)
+{
+    mock_request req = expect_lookup(m, parent, name);
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+}
+
 static void expect_forget(mock_fs *m, uint64_t nodeid, uint64_t nlookup)
 {
     mock_request req = mock_expect_node(m, FUSE_FORGET, nodeid);
@@ -483,27 +490,125 @@ static void rename_onto_another_link_of_the_same_file_succeeds(void **state)
     mock_free(m);
 }
 
-static void directory_into_its_own_subtree_gives_invalid_parameter(void **state)
+static void directory_into_itself_is_invalid_parameter_and_nothing_is_sent(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t ids[1] = { 2 };
     uint32_t dir[1] = { MODE_DIR };
     uint64_t h = open_path(m, "\\d", ids, dir);
+    /* The target's parent is the source itself: the kernel's EINVAL, before any request. */
     uint64_t hint = submit_rename(m, h, "\\d", "\\d\\sub", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, 2, 1, "d", "sub");
-    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
-    req = expect_lookup(m, 2, "sub");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
-    req = expect_rename(m, FUSE_ROOT_ID, 2, "d", "sub");
-    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    hint = submit_rename(m, h, "\\d", "\\d\\sub", true);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    assert_true(mock_idle(m, 50));
 
-    /* That EINVAL was the move's, not the flag's: RENAME2 is still used. */
+    /* RENAME2 is still used for other moves. */
     uint64_t f = open_file(m, "f", 5);
     hint = submit_rename(m, f, "\\f", "\\g", false);
-    req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void directory_into_a_deeper_descendant_is_invalid_parameter_and_nothing_is_sent(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    /* The walk to \d\sub passes through the source's node: found by nodeid, whatever the
+       spelling (here the LOOKUP of "sub" is the only request). */
+    uint64_t hint = submit_rename(m, h, "\\d", "\\d\\sub\\x", false);
+    mock_request req = expect_lookup(m, 2, "sub");
+    mock_reply_entry(m, req.header.unique, 3, MODE_DIR, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    /* Again, from the cache: still refused, still nothing sent. */
+    hint = submit_rename(m, h, "\\d", "\\d\\sub\\x", true);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void directory_into_a_sibling_with_a_common_prefix_is_renamed(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    /* \dd is not below \d, though its path begins with it. */
+    uint64_t hint = submit_rename(m, h, "\\d", "\\dd\\x", false);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "dd");
+    mock_reply_entry(m, req.header.unique, 3, MODE_DIR, 0, 60, 60);
+    req = expect_rename2(m, FUSE_ROOT_ID, 3, 1, "d", "x");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void directory_replacing_a_file_is_not_a_directory_and_nothing_is_sent(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    /* NTFS would; POSIX cannot (ENOTDIR, from the VFS): no RENAME for the file system. */
+    uint64_t hint = submit_rename(m, h, "\\d", "\\f", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "f");
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_NOT_A_DIRECTORY);
+    /* Without replace it is a collision, known from the cache. */
+    hint = submit_rename(m, h, "\\d", "\\f", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void directory_onto_its_own_parent_is_refused_and_nothing_is_sent(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[2] = { 2, 3 };
+    uint32_t dirs[2] = { MODE_DIR, MODE_DIR };
+    uint64_t h = open_path(m, "\\d\\sub", ids, dirs);
+    /* The target is an ancestor of the source (the kernel: ENOTEMPTY): an existing
+       directory, which NTFS neither collides into silently nor replaces. */
+    uint64_t hint = submit_rename(m, h, "\\d\\sub", "\\d", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    hint = submit_rename(m, h, "\\d\\sub", "\\d", true);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void dot_and_dotdot_and_overlong_target_names_are_name_invalid(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    char longname[300];
+    longname[0] = '\\';
+    memset(longname + 1, 'a', 256);
+    longname[257] = 0;
+    const char *names[] = { "\\.", "\\..", "\\d\\..\\g", longname };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        uint64_t hint = submit_rename(m, h, "\\f", names[i], false);
+        assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_INVALID);
+        hint = submit_link(m, h, names[i], false);
+        assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_INVALID);
+    }
+    /* 255 units is still a name. */
+    longname[256] = 0;
+    uint64_t hint = submit_link(m, h, longname, false);
+    expect_absent(m, FUSE_ROOT_ID, longname + 1);
+    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     mock_free(m);
 }
@@ -526,6 +631,7 @@ static void link_sends_link_and_caches_the_new_name(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     struct fuse_link_in in;
     memcpy(&in, req.body, sizeof in);
@@ -550,7 +656,17 @@ static void link_over_existing_name_without_replace_is_name_collision(void **sta
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
-    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    /* Looked up first, as the kernel does: no LINK onto an existing name (fuse2fs would
+       add a second entry of that name). */
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+
+    /* A name that appears between the LOOKUP and the LINK: the file system's EEXIST. */
+    hint = submit_link(m, h, "\\g2", false);
+    expect_absent(m, FUSE_ROOT_ID, "g2");
+    req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
 
@@ -613,6 +729,7 @@ static void link_emlink_gives_too_many_links(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, -EMLINK_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_TOO_MANY_LINKS);
@@ -638,6 +755,7 @@ static void link_reply_of_another_type_is_a_bad_reply_and_its_lookup_is_given_ba
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     mock_reply_entry(m, req.header.unique, 7, MODE_DIR, 0, 60, 60);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_IO_DEVICE_ERROR);
@@ -672,7 +790,13 @@ int main(void)
         cmocka_unit_test(case_only_rename_is_an_ordinary_rename),
         cmocka_unit_test(rename_onto_itself_succeeds_without_round_trip),
         cmocka_unit_test(rename_onto_another_link_of_the_same_file_succeeds),
-        cmocka_unit_test(directory_into_its_own_subtree_gives_invalid_parameter),
+        cmocka_unit_test(directory_into_itself_is_invalid_parameter_and_nothing_is_sent),
+        cmocka_unit_test(
+            directory_into_a_deeper_descendant_is_invalid_parameter_and_nothing_is_sent),
+        cmocka_unit_test(directory_into_a_sibling_with_a_common_prefix_is_renamed),
+        cmocka_unit_test(directory_replacing_a_file_is_not_a_directory_and_nothing_is_sent),
+        cmocka_unit_test(directory_onto_its_own_parent_is_refused_and_nothing_is_sent),
+        cmocka_unit_test(dot_and_dotdot_and_overlong_target_names_are_name_invalid),
         cmocka_unit_test(rename_of_unknown_handle_is_invalid_handle),
         cmocka_unit_test(link_sends_link_and_caches_the_new_name),
         cmocka_unit_test(link_over_existing_name_without_replace_is_name_collision),

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -51,7 +53,7 @@ struct wf_devfuse {
 
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
-        truncated_replies, refused_requests;
+        truncated_replies, refused_requests, empty_replies;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -258,6 +260,23 @@ static void wf_devfuse_note_progress(wf_devfuse *devfuse, bool destroy_answered)
     pthread_mutex_unlock(&devfuse->lock);
 }
 
+/* After a recv of 0 bytes: true at the end of the channel, false when that was an empty
+   message. A SEQPACKET socket reads 0 for both; only a peer that has shut down (or closed)
+   makes it the end, and even then only once nothing with data is left queued (an empty
+   message queued before the shutdown leaves the data behind it to read). */
+static bool wf_devfuse_at_end(wf_devfuse *devfuse)
+{
+    struct pollfd p = { .fd = devfuse->fd, .events = POLLIN | POLLRDHUP };
+    int queued = 0;
+    while (poll(&p, 1, 0) < 0) {
+        if (errno != EINTR)
+            return true;
+    }
+    if (!(p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)))
+        return false;
+    return ioctl(devfuse->fd, FIONREAD, &queued) != 0 || queued <= 0;
+}
+
 static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
 {
     wf_devfuse *devfuse = worker->devfuse;
@@ -268,6 +287,15 @@ static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
         ssize_t got = recv(devfuse->fd, worker->buffer, devfuse->cap, MSG_TRUNC);
         if (got < 0 && errno == EINTR)
             continue;
+        if (got == 0 && !wf_devfuse_at_end(devfuse)) {
+            /* An empty message: the kernel fails such a write with EINVAL and goes on. */
+            wf_devfuse_count(&devfuse->replies_received);
+            wf_devfuse_count(&devfuse->bad_replies);
+            wf_devfuse_count(&devfuse->empty_replies);
+            if (devfuse->debug)
+                fprintf(stderr, "devfuse: <- empty message, dropped\n");
+            continue;
+        }
         if (got <= 0) {
             wf_devfuse_gone(devfuse, got == 0 ? "end of file" : strerror(errno));
             return;
@@ -554,6 +582,7 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->unknown_replies = atomic_load(&devfuse->unknown_replies);
     stats->truncated_replies = atomic_load(&devfuse->truncated_replies);
     stats->refused_requests = atomic_load(&devfuse->refused_requests);
+    stats->empty_replies = atomic_load(&devfuse->empty_replies);
 }
 
 void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)

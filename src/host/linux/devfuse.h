@@ -27,11 +27,13 @@ typedef struct wf_devfuse_stats {
     uint64_t unknown_replies;       /* their unique matched nothing in flight */
     uint64_t truncated_replies;     /* longer than max_message; their request fails with EIO */
     uint64_t refused_requests;      /* the channel would not carry them; they fail with EIO */
+    uint64_t empty_replies;         /* empty messages (also in bad_replies); dropped */
 } wf_devfuse_stats;
 
 /* Starts the pump: request threads take the engine's requests out and send each as one
    message; a reply thread hands each message it receives to the engine. End of file or an
-   error on the channel disconnects the engine. Returns 0 or an errno (if threads had
+   error on the channel disconnects the engine; an empty message is not the end (the
+   kernel answers its write EINVAL): it is counted and dropped. Returns 0 or an errno (if threads had
    started by then, the channel is shut down and the engine disconnected). */
 int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     wf_devfuse **devfuse);

@@ -3,6 +3,7 @@
 #include "host/linux/volume.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ struct wf_volume {
     /* The pump reaps the process when the channel closes, the mount's thread while it
        waits for INIT: one at a time. */
     pthread_mutex_t reap_lock;
+    /* wf_volume_interrupt: the grace every request submitted now gets (0: none). */
+    _Atomic unsigned interrupt_grace_ms;
 };
 
 static void wf_volume_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *response)
@@ -60,6 +63,11 @@ static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
         wf_devfuse_submit(volume->devfuse, request);
     else
         wf_engine_submit(volume->engine, request);
+    /* An interrupted command's later requests are cancelled as they go (those already
+       answered are not found). */
+    unsigned grace = atomic_load(&volume->interrupt_grace_ms);
+    if (grace)
+        wf_engine_cancel_within(volume->engine, request->Hint, grace);
 }
 
 /* The engine's identity callback: the tokens are the stand-in's. */
@@ -249,6 +257,7 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     /* As the Linux kernel on /dev/fuse: the channel's end ends the session, and libfuse
        runs destroy after its workers have handled the last FORGETs. */
     params.no_destroy = !options->send_destroy;
+    params.request_timeout_ms = options->request_timeout_ms;
     if (options->id_map)
         params.id_map = *options->id_map;
     status = wf_engine_create(&params, &volume->engine);
@@ -452,6 +461,42 @@ bool wf_volume_unmount_checked(wf_volume *volume, char *report, size_t report_si
         return true;
     wf_engine_shutdown(volume->engine);
     return wf_volume_free(volume, WF_VOLUME_DRAIN_MS, report, report_size);
+}
+
+/* The stand-in's cancel-all callback: the engine interrupts, then gives up. */
+static void wf_volume_cancel_within(void *ctx, uint64_t hint)
+{
+    wf_volume *volume = ctx;
+    wf_engine_cancel_within(volume->engine, hint, atomic_load(&volume->interrupt_grace_ms));
+}
+
+void wf_volume_interrupt(wf_volume *volume, unsigned grace_ms)
+{
+    atomic_store(&volume->interrupt_grace_ms, grace_ms ? grace_ms : 1);
+    wf_fsd_cancel_all(volume->fsd, wf_volume_cancel_within, volume);
+}
+
+void wf_volume_interrupt_end(wf_volume *volume)
+{
+    atomic_store(&volume->interrupt_grace_ms, 0);
+}
+
+void wf_volume_abort(wf_volume *volume)
+{
+    wf_engine_disconnect(volume->engine);
+    if (volume->launched) {
+        /* It reaps as it goes, and so does the pump when it sees the channel close. */
+        pthread_mutex_lock(&volume->reap_lock);
+        wf_launcher_terminate(&volume->launcher, WF_VOLUME_GRACE_MS);
+        pthread_mutex_unlock(&volume->reap_lock);
+    }
+}
+
+void wf_volume_end(wf_volume *volume)
+{
+    if (volume->launched)
+        wf_launcher_stop(&volume->launcher, 0);
+    volume->launched = false;
 }
 
 void wf_volume_unmount(wf_volume *volume)

@@ -50,6 +50,9 @@ typedef struct wf_volume_options {
     bool case_insensitive;
     /* uid=, gid=, umask=, uidmap= (wf_engine_params.id_map); NULL: none. */
     const wf_id_map *id_map;
+    /* wf_engine_params.request_timeout_ms: a FUSE request out longer is given up
+       (STATUS_IO_TIMEOUT); 0: never. */
+    unsigned request_timeout_ms;
 } wf_volume_options;
 
 /* Starts the file system and waits for its INIT reply. On failure returns NULL and puts a
@@ -65,6 +68,19 @@ wf_mount_mode wf_volume_mount_door(wf_volume *volume);
 /* True once the file system's channel has closed (it exited or was killed); reaps the
    process then if the pump has not. */
 bool wf_volume_disconnected(wf_volume *volume);
+/* What a console's Ctrl-C does to the command running: every request waiting now, and
+   every one submitted until wf_volume_interrupt_end, is cancelled (FUSE INTERRUPT) and
+   given up grace_ms later whatever the file system does (STATUS_CANCELLED). Any thread. */
+void wf_volume_interrupt(wf_volume *volume, unsigned grace_ms);
+void wf_volume_interrupt_end(wf_volume *volume);
+/* The Linux kernel's connections/N/abort: every request fails with
+   STATUS_CONNECTION_DISCONNECTED from now on, the channel is shut down and the file system
+   ended (wf_launcher_terminate: end of file, then SIGTERM and SIGKILL to its processes).
+   The volume stays to be unmounted. Any thread, but not during or after unmount. */
+void wf_volume_abort(wf_volume *volume);
+/* For a process about to exit on a signal, after wf_volume_abort: removes what the mount
+   left behind (the private mount namespace's directory). The volume is unusable after. */
+void wf_volume_end(wf_volume *volume);
 /* Orderly unmount: the last requests and FORGETs out, then close the channel (no DESTROY:
    at end of file libfuse runs destroy itself, as with the Linux kernel), reap the process
    (which may have daemonized; the socket, not the process, tells when it is gone). Frees
