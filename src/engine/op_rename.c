@@ -1,5 +1,5 @@
-/* op_rename.c — SetInformation Rename (RENAME2 with RENAME_NOREPLACE, or a checked RENAME)
-   and Link (LINK), with the answers NTFS gives. */
+/* op_rename.c — SetInformation Rename (the target looked up, then RENAME2 with
+   RENAME_NOREPLACE or a checked RENAME) and Link (LINK), with the answers NTFS gives. */
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
 #include "engine/linux_errno.h"
@@ -217,11 +217,30 @@ wf_step wf_setinfo_rename(wf_op *op)
     WF_AWAIT_CALL(op->state, op->sub_state, target_access(op, file, false));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-    /* RENAME2 came with protocol 7.23; older file systems do not know the opcode. Not on a
-       case-insensitive volume: there the target is looked for in every case first. */
-    if (!(op->scratch[1] & WF_TARGET_KNOWN) && !replace && engine->minor >= 23 &&
+
+    /* The target, known before anything is renamed (from the cache, else LOOKUP), as the
+       kernel's do_renameat2 looks it up: an existing name is refused here, so that a file
+       system that ignores RENAME_NOREPLACE (fuse2fs-like ones trust the VFS) never replaces
+       a file the caller did not ask to replace. */
+    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    /* A case-only rename (the target found in another case is the source itself): the new
+       name is the spelling asked for. */
+    if (op->name_folded && op->scratch[0] == file->node->nodeid)
+        wf_lookup_unfold(op);
+    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
+        op->status = replace_check(op, replace, ignore_readonly(op), file->is_directory);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+    }
+
+    /* An absent target, not to be replaced: RENAME2 with RENAME_NOREPLACE, so that a name
+       made meanwhile by another client of the file system is not replaced either. RENAME2
+       came with protocol 7.23; older file systems do not know the opcode. Not on a
+       case-insensitive volume: there the flag cannot see a name in another case. */
+    if (!op->scratch[0] && !replace && engine->minor >= 23 &&
         !engine->params.case_insensitive && !wf_engine_enosys(engine, FUSE_RENAME2)) {
-        /* Atomic: the file system refuses an existing target itself. */
         wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
         op->u.rename.in.newdir = op->node->nodeid;
         op->u.rename.in.flags = WF_RENAME_NOREPLACE;
@@ -235,35 +254,23 @@ wf_step wf_setinfo_rename(wf_op *op)
             rename_done(op, file);
             WF_CORO_RETURN(op->state);
         }
-        /* EEXIST: the target may be this same file, which NTFS renames onto. ENOSYS (now
-           remembered): no RENAME2 at all. EINVAL: file systems that take no rename flags
-           (libfuse's passthrough_ll) say so — or the move itself is refused (the subtree
-           rule is the engine's, above, but a file system may have others), which the
-           plain RENAME below reports again. */
+        /* ENOSYS (now remembered): no RENAME2 at all. EINVAL: file systems that take no
+           rename flags (libfuse's passthrough_ll) say so — or the move itself is refused
+           (the subtree rule is the engine's, above, but a file system may have others),
+           which the plain RENAME below reports again. Anything else, EEXIST (the name
+           appeared since the LOOKUP: a collision) included, is the answer. */
         if (op->call.error == WF_EINVAL) {
             op->scratch[1] |= WF_RENAME2_EINVAL;
-        } else if (op->call.error != WF_EEXIST && op->call.error != WF_ENOSYS) {
+        } else if (op->call.error != WF_ENOSYS) {
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op->state);
         }
     }
 
-    /* The checked RENAME: look at the target, then rename over it only as NTFS would. */
-    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
-    if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
-    /* A case-only rename (the target found in another case is the source itself): the new
-       name is the spelling asked for. */
-    if (op->name_folded && op->scratch[0] == file->node->nodeid)
-        wf_lookup_unfold(op);
-    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
-        op->status = replace_check(op, replace, ignore_readonly(op), file->is_directory);
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-    }
-    /* A target that is the source's own node (another hard link, or the same entry on a
-       case-insensitive file system) is renamed onto as POSIX does it: never by unlinking a
-       name, which on a case-insensitive file system would delete the file. */
+    /* The checked RENAME: the target is absent, or replaced as NTFS would (checked above),
+       or the source's own node (another hard link, or the same entry on a case-insensitive
+       file system), renamed onto as POSIX does it: never by unlinking a name, which on a
+       case-insensitive file system would delete the file. */
     wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
     op->u.rename.in.newdir = op->node->nodeid;
     wf_call_begin(op, FUSE_RENAME, op->node2->nodeid);

@@ -593,6 +593,7 @@ static void rename_into_a_writable_directory_goes_out_as_the_opener(void **state
 
     hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\src", "\\rw\\dst", 0, 0));
     expect_lookup(m, FUSE_ROOT_ID, "rw", 3, 040770, 0, 50);
+    expect_lookup_enoent(m, 3, "dst");
     mock_request req = mock_expect_node(m, FUSE_RENAME2, FUSE_ROOT_ID);
     assert_int_equal(req.header.uid, 1001);
     assert_int_equal(req.header.pid, PID);
@@ -639,6 +640,7 @@ static void a_directory_moving_to_another_parent_needs_w_on_itself(void **state)
     denied_and_nothing_sent(m, hint);
     /* Within its own parent it may move. */
     hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\d", "\\e", 0, 0));
+    expect_lookup_enoent(m, FUSE_ROOT_ID, "e");
     mock_request req = mock_expect_node(m, FUSE_RENAME2, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);

@@ -1,5 +1,6 @@
-/* test_engine_rename.c — SetInformation Rename and Link: RENAME2 NOREPLACE or the checked
-   RENAME, the NTFS refusals, LINK, and what the cache keeps afterwards, as FUSE sequences. */
+/* test_engine_rename.c — SetInformation Rename and Link: the target looked up, then RENAME2
+   NOREPLACE or the checked RENAME, the NTFS refusals, LINK, and what the cache keeps
+   afterwards, as FUSE sequences. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,12 +132,15 @@ static void expect_forget(mock_fs *m, uint64_t nodeid, uint64_t nlookup)
 
 /* Rename ------------------------------------------------------------------------------- */
 
-static void rename_without_replace_sends_rename2_noreplace(void **state)
+static void rename_without_replace_looks_up_then_sends_rename2_noreplace(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    /* Absent, as the kernel finds out first; the flag still guards against a name made
+       meanwhile by another client. */
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1 /* RENAME_NOREPLACE */,
         "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
@@ -151,6 +155,7 @@ static void rename_forgets_both_names_and_keeps_the_handle_node(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -191,6 +196,7 @@ static void rename_expires_both_parents_attributes(void **state)
     uint64_t h = mock_response(m, hint).Rsp.Create.Opened.UserContext2;
 
     hint = submit_rename(m, h, "\\a\\f", "\\b\\g", false);
+    expect_absent(m, 3, "g");
     req = expect_rename2(m, 2, 3, 1, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -206,16 +212,16 @@ static void rename_expires_both_parents_attributes(void **state)
     mock_free(m);
 }
 
-static void rename2_enosys_falls_back_to_lookup_and_rename_and_is_remembered(void **state)
+static void rename2_enosys_falls_back_to_rename_and_is_remembered(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    /* The target is known already: no second LOOKUP. */
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     assert_int_equal(req.body_size, sizeof(struct fuse_rename_in) + 4);
     mock_reply(m, req.header.unique, 0, NULL, 0);
@@ -237,11 +243,10 @@ static void rename2_einval_falls_back_and_is_remembered_once_rename_succeeds(voi
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     /* libfuse's passthrough_ll refuses every rename flag with EINVAL. */
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -271,17 +276,23 @@ static void old_protocol_without_rename2_uses_checked_rename(void **state)
     mock_free(m);
 }
 
-static void existing_target_without_replace_is_name_collision(void **state)
+static void existing_target_without_replace_is_collision_and_no_rename_is_sent(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
-    /* Is it this same file under another name? No: a collision, and nothing renamed. */
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    /* Looked up first, as the kernel does: another file there is a collision before any
+       RENAME or RENAME2 (a file system that ignores RENAME_NOREPLACE would replace it). */
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+
+    /* A directory there too, for a file or a directory. */
+    hint = submit_rename(m, h, "\\f", "\\d", false);
+    req = expect_lookup(m, FUSE_ROOT_ID, "d");
+    mock_reply_entry(m, req.header.unique, 7, MODE_DIR, 0, 60, 60);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -293,7 +304,41 @@ static void cached_target_without_replace_is_collision_without_round_trip(void *
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     open_file(m, "g", 6);
+    /* The fresh entry answers: no LOOKUP, no RENAME2. */
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void expired_cached_target_is_looked_up_again(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    /* g cached with no entry timeout: not fresh, so asked again (and gone since). */
+    uint64_t hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 0, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
+    req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void target_made_after_the_lookup_is_a_collision_from_rename2(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
+    /* Another client made g in between: the flag refuses it, and no plain RENAME follows. */
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -302,12 +347,12 @@ static void cached_target_without_replace_is_collision_without_round_trip(void *
 static void checked_rename_refuses_existing_target(void **state)
 {
     (void)state;
-    mock_fs *m = mock_start();
+    mock_fs *m = mock_new(0);
+    mock_init_options options = { .minor = 22 };
+    mock_init(m, &options);
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
@@ -415,6 +460,7 @@ static void missing_source_gives_object_name_not_found(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
@@ -454,6 +500,7 @@ static void case_only_rename_is_an_ordinary_rename(void **state)
     uint32_t modes[2] = { MODE_DIR, MODE_FILE };
     uint64_t h = open_path(m, "\\a\\File", ids, modes);
     uint64_t hint = submit_rename(m, h, "\\a\\File", "\\a\\FILE", false);
+    expect_absent(m, 2, "FILE");
     mock_request req = expect_rename2(m, 2, 2, 1, "File", "FILE");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -479,9 +526,7 @@ static void rename_onto_another_link_of_the_same_file_succeeds(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
     /* The same file: NTFS does not call it a collision; the rename goes as POSIX does it. */
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
@@ -507,6 +552,7 @@ static void directory_into_itself_is_invalid_parameter_and_nothing_is_sent(void 
     /* RENAME2 is still used for other moves. */
     uint64_t f = open_file(m, "f", 5);
     hint = submit_rename(m, f, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -545,6 +591,7 @@ static void directory_into_a_sibling_with_a_common_prefix_is_renamed(void **stat
     uint64_t hint = submit_rename(m, h, "\\d", "\\dd\\x", false);
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "dd");
     mock_reply_entry(m, req.header.unique, 3, MODE_DIR, 0, 60, 60);
+    expect_absent(m, 3, "x");
     req = expect_rename2(m, FUSE_ROOT_ID, 3, 1, "d", "x");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -769,14 +816,16 @@ static void link_reply_of_another_type_is_a_bad_reply_and_its_lookup_is_given_ba
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rename_without_replace_sends_rename2_noreplace),
+        cmocka_unit_test(rename_without_replace_looks_up_then_sends_rename2_noreplace),
         cmocka_unit_test(rename_forgets_both_names_and_keeps_the_handle_node),
         cmocka_unit_test(rename_expires_both_parents_attributes),
-        cmocka_unit_test(rename2_enosys_falls_back_to_lookup_and_rename_and_is_remembered),
+        cmocka_unit_test(rename2_enosys_falls_back_to_rename_and_is_remembered),
         cmocka_unit_test(rename2_einval_falls_back_and_is_remembered_once_rename_succeeds),
         cmocka_unit_test(old_protocol_without_rename2_uses_checked_rename),
-        cmocka_unit_test(existing_target_without_replace_is_name_collision),
+        cmocka_unit_test(existing_target_without_replace_is_collision_and_no_rename_is_sent),
         cmocka_unit_test(cached_target_without_replace_is_collision_without_round_trip),
+        cmocka_unit_test(expired_cached_target_is_looked_up_again),
+        cmocka_unit_test(target_made_after_the_lookup_is_a_collision_from_rename2),
         cmocka_unit_test(checked_rename_refuses_existing_target),
         cmocka_unit_test(replace_over_file_looks_up_then_renames_and_forgets_the_old_node),
         cmocka_unit_test(replace_over_absent_target_renames),
