@@ -70,6 +70,16 @@ vfs_case "a directory replacing its own parent" "rename: STATUS_ACCESS_DENIED" \
     'md \d' 'md \d\sub' 'nt create \d\sub access=DELETE' 'nt setinfo 1 rename \d replace'
 vfs_case "a file onto an existing file without replace" "rename: STATUS_OBJECT_NAME_COLLISION" \
     'echo a > \a' 'echo b > \b' 'nt create \a access=DELETE' 'nt setinfo 1 rename \b'
+check_eq "$FS: both files are kept (echo writes CR LF)" "a b" \
+    "$(debugfs -R 'cat /a' "$IMAGE" 2>/dev/null | tr -d '\r\n') $(debugfs -R 'cat /b' \
+        "$IMAGE" 2>/dev/null | tr -d '\r\n')"
+# POSIX rename(2) replaces an empty directory: the target is looked up first, so never here.
+vfs_case "a directory onto an empty directory without replace" \
+    "rename: STATUS_OBJECT_NAME_COLLISION" \
+    'md \d' 'md \e' 'echo x > \d\x' 'nt create \d access=DELETE' 'nt setinfo 1 rename \e'
+check_eq "$FS: both directories are kept" "x" \
+    "$(debugfs -R 'ls /d' "$IMAGE" 2>/dev/null | grep -o ' x ' | xargs)$(debugfs -R 'ls /e' \
+        "$IMAGE" 2>/dev/null | grep -o ' x ' | xargs)"
 vfs_case "a directory renamed onto its own name" "rename: STATUS_SUCCESS" \
     'md \d' 'nt create \d access=DELETE' 'nt setinfo 1 rename \d'
 
