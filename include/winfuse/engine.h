@@ -68,6 +68,13 @@ typedef struct wf_engine_params {
     bool case_insensitive;
     /* How long FORGETs may wait to go out together in one BATCH_FORGET; 0 picks 10 ms. */
     uint32_t forget_delay_ms;
+    /* The door's end tells the file system that the session is over, so an orderly
+       unmount sends no DESTROY: the /dev/fuse door, where the Linux kernel sends none
+       either (but for fuseblk) and libfuse runs its destroy once its workers have joined
+       at end of file. A DESTROY racing the last FORGETs, which have no reply, would run
+       destroy while a worker still handles them. false: DESTROY ends the session (a door
+       whose channel outlives the session, as FUSE_FSCTL_TRANSACT's). */
+    bool no_destroy;
     /* A FUSE request out longer than this is given up (0: never, as the Linux kernel and
        WinFsp by default): FUSE_INTERRUPT goes out for it and its WinFsp request goes on as
        if the file system had failed it, which completes it with STATUS_IO_TIMEOUT (an
@@ -179,8 +186,10 @@ NTSTATUS wf_engine_transact_own(wf_engine *engine,
 void wf_engine_disconnect(wf_engine *engine);
 
 /* Orderly unmount: new WinFsp requests are refused, in-flight ones finish, then pending
-   FORGETs and DESTROY are handed out; after that transact returns
-   STATUS_CONNECTION_DISCONNECTED. */
+   FORGETs are handed out, then DESTROY unless params.no_destroy. After that (DESTROY
+   handed out, or with no_destroy the last FORGET) transact returns
+   STATUS_CONNECTION_DISCONNECTED, and the host closes the channel once what it took out
+   is sent (and DESTROY, if sent, answered). */
 void wf_engine_shutdown(wf_engine *engine);
 
 #endif

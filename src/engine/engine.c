@@ -558,7 +558,7 @@ static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, bool own
     wf_interrupt_dequeue_locked(engine, op);    /* answered: nothing left to interrupt */
     engine->replies_received++;
     if (engine->state == WF_ENGINE_SHUTTING_DOWN && engine->inflight_count == 0)
-        wf_event_wake_all(engine->work);    /* DESTROY may go now */
+        wf_event_wake_all(engine->work);    /* the session may end now */
     wf_lock_release(engine->lock);
 
     NTSTATUS status = wf_call_deliver(&op->call, &header,
@@ -772,6 +772,14 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             if (*len)
                 return STATUS_SUCCESS;
             wf_lock_acquire(engine->lock);
+            continue;
+        }
+        if (engine->state == WF_ENGINE_SHUTTING_DOWN && !engine->destroy_sent &&
+            engine->inflight_count == 0 && !engine->ready_head && engine->params.no_destroy) {
+            /* Drained, and the FORGETs went out just above: the end of the channel is
+               what ends this session. */
+            engine->state = WF_ENGINE_DEAD;
+            wf_event_wake_all(engine->work);
             continue;
         }
         if (engine->state == WF_ENGINE_SHUTTING_DOWN && !engine->destroy_sent &&

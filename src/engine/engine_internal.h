@@ -198,7 +198,7 @@ enum {
 typedef enum wf_engine_state {
     WF_ENGINE_STARTING,     /* INIT not yet answered */
     WF_ENGINE_RUNNING,
-    WF_ENGINE_SHUTTING_DOWN,    /* draining, then DESTROY */
+    WF_ENGINE_SHUTTING_DOWN,    /* draining, then DESTROY (or, no_destroy, dead) */
     WF_ENGINE_DEAD,         /* disconnected, refused, or destroyed */
 } wf_engine_state;
 

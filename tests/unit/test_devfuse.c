@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -472,7 +474,9 @@ static int fixture_teardown_stopped(void **state)
 static char self_path[4096];
 
 /* The fake file system: answers INIT, STATFS and DESTROY, ends at end of file. With
-   "daemonize" its first process exits 0 and a child serves, as libfuse without -f. */
+   "daemonize" its first process exits 0 and a child serves, as libfuse without -f; with
+   "no-destroy" a DESTROY is fatal (SIGABRT), as a destroy racing its workers can be; with
+   "crash" so is a STATFS. */
 static int fake_fs_main(const char *mode, const char *path)
 {
     int fd = atoi(path + strlen("/dev/fd/"));
@@ -507,6 +511,10 @@ static int fake_fs_main(const char *mode, const char *path)
                 memcpy(reply + sizeof out, &init, sizeof init);
                 body = sizeof init;
             }
+        } else if ((in.opcode == FUSE_DESTROY && strcmp(mode, "no-destroy") == 0) ||
+                   (in.opcode == FUSE_STATFS && strcmp(mode, "crash") == 0)) {
+            prctl(PR_SET_DUMPABLE, 0);      /* no core file */
+            abort();
         } else if (in.opcode == FUSE_STATFS) {
             struct fuse_statfs_out st = { .st = { .blocks = 42, .bsize = 512,
                 .frsize = 512 } };
@@ -562,6 +570,44 @@ static void volume_works_with_a_file_system_that_daemonizes(void **state)
     assert_int_equal(wf_fsd_query_volume(wf_volume_fsd(volume), &info), STATUS_SUCCESS);
     assert_false(wf_volume_disconnected(volume));
     wf_volume_unmount(volume);
+}
+
+static void volume_unmount_sends_no_destroy_and_the_file_system_ends_by_itself(void **state)
+{
+    (void)state;
+    char error[256] = "", report[96] = "";
+    wf_volume *volume = mount_fake("no-destroy", 0, error, sizeof error);
+    if (!volume)
+        fail_msg("mount failed: %s", error);
+    assert_true(wf_volume_unmount_checked(volume, report, sizeof report));
+}
+
+/* True while this process has a child that has exited and is not yet reaped. */
+static bool zombie_child(void)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
+}
+
+static void volume_reaps_a_file_system_that_dies_and_reports_its_signal(void **state)
+{
+    (void)state;
+    char error[256] = "", report[96] = "";
+    wf_volume *volume = mount_fake("crash", 0, error, sizeof error);
+    if (!volume)
+        fail_msg("mount failed: %s", error);
+    FSP_FSCTL_VOLUME_INFO info;
+    assert_int_equal(wf_fsd_query_volume(wf_volume_fsd(volume), &info),
+        STATUS_CONNECTION_DISCONNECTED);
+    /* Reaped when its channel closed, long before the unmount. */
+    uint64_t deadline = now_ms() + 3000;
+    while ((!wf_volume_disconnected(volume) || zombie_child()) && now_ms() < deadline)
+        usleep(10 * 1000);
+    assert_true(wf_volume_disconnected(volume));
+    assert_false(zombie_child());
+    assert_false(wf_volume_unmount_checked(volume, report, sizeof report));
+    assert_string_equal(report, "was killed by signal 6 (Aborted)");
 }
 
 static void volume_reports_the_exit_status_of_a_file_system_that_fails_before_init(void **state)
@@ -654,6 +700,8 @@ int main(int argc, char **argv)
             fixture_setup, fixture_teardown_stopped),
         cmocka_unit_test(volume_mounts_serves_and_unmounts_a_file_system_process),
         cmocka_unit_test(volume_works_with_a_file_system_that_daemonizes),
+        cmocka_unit_test(volume_unmount_sends_no_destroy_and_the_file_system_ends_by_itself),
+        cmocka_unit_test(volume_reaps_a_file_system_that_dies_and_reports_its_signal),
         cmocka_unit_test(volume_reports_the_exit_status_of_a_file_system_that_fails_before_init),
         cmocka_unit_test(volume_reports_a_command_that_cannot_run),
         cmocka_unit_test(volume_reports_a_channel_closed_before_init),

@@ -636,8 +636,11 @@ int wf_check_main(int argc, char **argv)
         wf_check_print_summary(stdout, &totals, run.read_only, read_only_text);
     fflush(stdout);
     wf_signals_stop();
-    wf_volume_unmount(run.volume);
     exit_status = totals.failed ? 1 : 0;
+    if (!wf_volume_unmount_checked(run.volume, error, sizeof error)) {
+        fprintf(stderr, "winfuse check: the file system crashed: it %s\n", error);
+        exit_status = 3;
+    }
 exit:
     free(outcomes);
     free(selected);

@@ -24,7 +24,7 @@ static void wf_usage(FILE *out)
     fputs(
         "usage: winfuse --help | --version\n"
         "       winfuse shell [--debug] [--mount=MODE] [--as UID:GID[:GROUP,...]]\n"
-        "                     [--case-insensitive] [-o MAP] [--timeout SECONDS]\n"
+        "                     [--case-insensitive] [-o MAP] [--timeout SECONDS] [--destroy]\n"
         "                     [-- FS-COMMAND [ARGS...]]\n"
         "       winfuse check [--json] [--only PATTERN]... [--list] [--debug] [--mount=MODE]\n"
         "                     [--as UID:GID[:GROUP,...]] [--case-insensitive] [-o MAP]\n"

@@ -260,6 +260,8 @@ int wf_shell_main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--debug") == 0) {
             options.debug = true;
+        } else if (strcmp(argv[i], "--destroy") == 0) {
+            options.send_destroy = true;
         } else if (strcmp(argv[i], "--as") == 0 || strncmp(argv[i], "--as=", 5) == 0) {
             const char *value = argv[i][4] == '=' ? argv[i] + 5 :
                 i + 1 < argc ? argv[++i] : "";
@@ -283,7 +285,7 @@ int wf_shell_main(int argc, char **argv)
                 return 2;
             options.id_map = &id_map;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: winfuse shell [--debug] [--as UID:GID[:GROUP,...]] "
+            printf("usage: winfuse shell [--debug] [--destroy] [--as UID:GID[:GROUP,...]] "
                 "[--case-insensitive] [--timeout SECONDS] "
                 "[-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...] "
                 "[-- FS-COMMAND [ARGS...]]\n");
@@ -334,6 +336,10 @@ int wf_shell_main(int argc, char **argv)
     wf_shell_close_handles(&shell);
     wf_shell_check_disconnect(&shell);
     wf_signals_stop();
-    wf_volume_unmount(shell.volume);
+    if (!wf_volume_unmount_checked(shell.volume, error, sizeof error)) {
+        fflush(stdout);
+        fprintf(stderr, "winfuse shell: the file system crashed: it %s\n", error);
+        return 3;
+    }
     return shell.failures ? 1 : 0;
 }

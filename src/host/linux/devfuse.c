@@ -41,8 +41,14 @@ struct wf_devfuse {
     pthread_cond_t changed;     /* closed, progress, a request thread ending, DESTROY answered */
     bool lock_made, changed_made;
     bool closed;
+    bool stopping;              /* wf_devfuse_stop closes the channel: no closed hook */
     bool destroy_answered;
     unsigned requesters_running;
+    /* The reply thread is between taking a message and sending what the engine gave back
+       for it (perhaps the last FORGETs): the drain waits for that send. */
+    _Atomic unsigned handing_in;
+    void (*closed_hook)(void *context);
+    void *closed_context;
     uint64_t progress;
 
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
@@ -125,9 +131,10 @@ static void wf_devfuse_trace_reply(const void *message, size_t len)
 /* The file system is gone: every WinFsp request waiting on it fails. */
 static void wf_devfuse_gone(wf_devfuse *devfuse, const char *why)
 {
-    bool first;
+    bool first, theirs;
     pthread_mutex_lock(&devfuse->lock);
     first = !devfuse->closed;
+    theirs = !devfuse->stopping;
     devfuse->closed = true;
     pthread_cond_broadcast(&devfuse->changed);
     pthread_mutex_unlock(&devfuse->lock);
@@ -136,6 +143,8 @@ static void wf_devfuse_gone(wf_devfuse *devfuse, const char *why)
     if (devfuse->debug)
         fprintf(stderr, "devfuse: channel closed: %s\n", why);
     wf_engine_disconnect(devfuse->engine);
+    if (theirs && devfuse->closed_hook)
+        devfuse->closed_hook(devfuse->closed_context);
 }
 
 /* Sends one request as one message. A SEQPACKET send is all or nothing. */
@@ -244,6 +253,7 @@ static void wf_devfuse_note_progress(wf_devfuse *devfuse, bool destroy_answered)
 {
     pthread_mutex_lock(&devfuse->lock);
     devfuse->progress++;
+    atomic_fetch_sub(&devfuse->handing_in, 1);
     if (destroy_answered)
         devfuse->destroy_answered = true;
     pthread_cond_broadcast(&devfuse->changed);
@@ -313,9 +323,11 @@ static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
         }
         uint64_t destroy = atomic_load(&devfuse->destroy_unique);
         bool destroy_answered = destroy != 0 && header.unique == destroy;
-        if (!wf_devfuse_hand_in(devfuse, message, len, ours, worker->out))
-            return;
+        atomic_fetch_add(&devfuse->handing_in, 1);
+        bool open = wf_devfuse_hand_in(devfuse, message, len, ours, worker->out);
         wf_devfuse_note_progress(devfuse, destroy_answered);
+        if (!open)
+            return;
     }
 }
 
@@ -476,6 +488,8 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     devfuse->fd = options->fd;
     devfuse->cap = options->max_message;
     devfuse->debug = options->debug;
+    devfuse->closed_hook = options->closed;
+    devfuse->closed_context = options->closed_context;
     devfuse->worker_count = count;
     err = pthread_mutex_init(&devfuse->lock, NULL);
     if (err)
@@ -530,6 +544,9 @@ out:
     if (devfuse) {
         if (devfuse->workers[0].started) {
             /* Stop what started: the threads see the channel shut and the engine gone. */
+            pthread_mutex_lock(&devfuse->lock);
+            devfuse->stopping = true;
+            pthread_mutex_unlock(&devfuse->lock);
             shutdown(devfuse->fd, SHUT_RDWR);
             wf_engine_disconnect(engine);
             wf_devfuse_join(devfuse);
@@ -575,18 +592,21 @@ void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)
 {
     if (!devfuse)
         return;
-    /* Drained: the request threads have seen the engine finish (its last requests and
-       DESTROY out), and DESTROY, if it went, has its answer; or the file system is gone. */
+    /* Drained: the request threads have seen the engine finish (its last requests, FORGETs
+       and DESTROY out), the reply thread has sent what its last reply gave back, and
+       DESTROY, if it went, has its answer; or the file system is gone. */
+    pthread_mutex_lock(&devfuse->lock);
     if (drain_ms) {
         struct timespec deadline = wf_devfuse_deadline(drain_ms);
-        pthread_mutex_lock(&devfuse->lock);
         while (!devfuse->closed && (devfuse->requesters_running > 0 ||
+                atomic_load(&devfuse->handing_in) != 0 ||
                 (atomic_load(&devfuse->destroy_unique) != 0 && !devfuse->destroy_answered))) {
             if (pthread_cond_timedwait(&devfuse->changed, &devfuse->lock, &deadline) == ETIMEDOUT)
                 break;
         }
-        pthread_mutex_unlock(&devfuse->lock);
     }
+    devfuse->stopping = true;
+    pthread_mutex_unlock(&devfuse->lock);
     /* Wakes the reply thread's recv (end of file) and any send blocked on a full buffer;
        the file system reads what is queued, then end of file. */
     shutdown(devfuse->fd, SHUT_RDWR);

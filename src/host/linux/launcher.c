@@ -432,6 +432,7 @@ void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms)
 {
     wf_launcher_close_channel(launcher);
     if (!wf_launcher_reap(launcher, grace_ms)) {
+        launcher->signalled = true;
         kill(launcher->pid, SIGTERM);
         if (!wf_launcher_reap(launcher, grace_ms)) {
             kill(launcher->pid, SIGKILL);
@@ -448,6 +449,8 @@ void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms)
 static unsigned wf_launcher_signal_all(wf_launcher *launcher, int sig)
 {
     unsigned found = 0;
+    if (sig != 0)
+        launcher->signalled = true;     /* its end by this signal is no crash */
     if (launcher->pid > 0 && kill(-launcher->pid, sig) == 0)
         found++;
     if (launcher->ns_ino == 0)

@@ -31,6 +31,7 @@ typedef struct wf_launcher {
     bool reaped;                /* the direct child has been waited for */
     bool status_known;          /* false when someone else reaped it (SIGCHLD ignored) */
     int wait_status;            /* its waitpid status, when reaped and known */
+    bool signalled;             /* stop or terminate sent it SIGTERM or SIGKILL */
     uint32_t max_message;       /* largest message the channel carries */
     char *mount_point;          /* what the file system was given: /dev/fd/N or a directory */
     struct wf_mount_ns *ns;     /* the private mount namespace it runs in, or NULL */
