@@ -145,7 +145,17 @@ for op in readdir readdirplus; do
     done
 done
 
-# destroy:* are left out: this door still sends DESTROY, and its teardown is changing on
-# another branch (issue 8, defect 1).
+# ---- DESTROY: the /dev/fuse door sends none (the channel's end ends the session), so a file
+# system that would not answer it, or answer it badly, cannot hold up the unmount ----------
+for kind in no-reply error-huge; do
+    run_shell $'type \\f.txt\n' --debug --mount=devfd -- "$HOSTILE_FS" "destroy:$kind" {}
+    if [ "$STATUS" = 0 ] && grep -qx 'hello, world' "$OUT" &&
+        ! grep -q 'devfuse: -> DESTROY' "$ERR" && ! grep -q '^hostile_fs: destroy' "$ERR"; then
+        pass "destroy:$kind: no DESTROY goes out; the session ends cleanly"
+    else
+        fail "destroy:$kind: no DESTROY goes out; the session ends cleanly" "exit $STATUS" \
+            "$(grep -v '^devfuse: ' "$ERR")" "$(grep 'DESTROY' "$ERR")"
+    fi
+done
 
 finish
