@@ -155,7 +155,8 @@ bool wf_engine_cancel(wf_engine *engine, uint64_t hint);
 bool wf_engine_cancel_within(wf_engine *engine, uint64_t hint, uint32_t grace_ms);
 
 /* The FUSE side: hand in the file system's reply to an earlier request, or an unsolicited
-   notification (reply, reply_len; both may be 0/NULL), then take out the next FUSE request
+   notification (reply, reply_len; reply NULL when there is none: a non-NULL reply of
+   length 0 is an empty message, malformed), then take out the next FUSE request
    into request[0..request_cap) (request may be NULL to only hand in a reply).
    *request_len is 0 when no request became ready within timeout_ms (0 = do not wait,
    UINT32_MAX = forever). request_cap must be at least params.max_message.
@@ -164,6 +165,17 @@ bool wf_engine_cancel_within(wf_engine *engine, uint64_t hint, uint32_t grace_ms
    matches nothing in flight; STATUS_CONNECTION_DISCONNECTED once the engine is
    disconnected, or shut down and DESTROY already handed out. Safe from many threads. */
 NTSTATUS wf_engine_transact(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms);
+
+/* wf_engine_transact for a reply the host made itself: the EIO with which it fails a
+   request it could not carry, or whose reply it could not take (the kernel fails the
+   daemon's write and leaves the request out; a socket cannot tell the daemon, so the host
+   fails the request). When the engine had already failed that request (the reply it
+   refused answered it), its unique matches nothing in flight: STATUS_NOT_FOUND, and not
+   counted as an unknown reply, since the file system sent none. */
+NTSTATUS wf_engine_transact_own(wf_engine *engine,
     const void *reply, size_t reply_len,
     void *request, size_t request_cap, size_t *request_len,
     uint32_t timeout_ms);

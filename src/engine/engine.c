@@ -506,7 +506,10 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
 
 /* The FUSE side ------------------------------------------------------------------------- */
 
-static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **out)
+/* own: the host made this reply (an EIO for a request it could not carry, or whose reply
+   it could not take); when the request is no longer in flight the engine had failed it
+   already, and the file system sent nothing unknown. */
+static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, bool own, wf_op **out)
 {
     struct fuse_out_header header;
     *out = NULL;
@@ -545,9 +548,11 @@ static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **
         if (wf_zombie_reply(engine, &header, (const uint8_t *)msg + sizeof header,
                 (uint32_t)(len - sizeof header), out))
             return STATUS_SUCCESS;
-        wf_lock_acquire(engine->lock);
-        engine->unknown_replies++;
-        wf_lock_release(engine->lock);
+        if (!own) {
+            wf_lock_acquire(engine->lock);
+            engine->unknown_replies++;
+            wf_lock_release(engine->lock);
+        }
         return STATUS_NOT_FOUND;
     }
     wf_interrupt_dequeue_locked(engine, op);    /* answered: nothing left to interrupt */
@@ -821,10 +826,8 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
     }
 }
 
-NTSTATUS wf_engine_transact(wf_engine *engine,
-    const void *reply, size_t reply_len,
-    void *request, size_t request_cap, size_t *request_len,
-    uint32_t timeout_ms)
+static NTSTATUS transact(wf_engine *engine, const void *reply, size_t reply_len, bool own,
+    void *request, size_t request_cap, size_t *request_len, uint32_t timeout_ms)
 {
     size_t len = 0;
     if (request_len)
@@ -832,9 +835,9 @@ NTSTATUS wf_engine_transact(wf_engine *engine,
     if (request && (request_cap < engine->params.max_message || !request_len))
         return STATUS_BUFFER_TOO_SMALL;
 
-    if (reply && reply_len) {
+    if (reply) {
         wf_op *op;
-        NTSTATUS status = receive(engine, reply, reply_len, &op);
+        NTSTATUS status = receive(engine, reply, reply_len, own, &op);
         if (op) {
             /* A refused reply takes no request out with it (callers may drop what a
                failing call returns): what its operation sends next waits in the queue. */
@@ -853,6 +856,24 @@ NTSTATUS wf_engine_transact(wf_engine *engine,
     NTSTATUS status = next_request(engine, request, request_cap, &len, timeout_ms);
     *request_len = len;
     return status;
+}
+
+NTSTATUS wf_engine_transact(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms)
+{
+    return transact(engine, reply, reply_len, false, request, request_cap, request_len,
+        timeout_ms);
+}
+
+NTSTATUS wf_engine_transact_own(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms)
+{
+    return transact(engine, reply, reply_len, true, request, request_cap, request_len,
+        timeout_ms);
 }
 
 /* Lifecycle ----------------------------------------------------------------------------- */

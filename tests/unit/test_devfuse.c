@@ -316,6 +316,31 @@ static void malformed_and_unknown_replies_are_counted_and_the_pump_goes_on(void 
     assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
 }
 
+/* A reply the engine refuses when it delivers it (here an error > 0) fails its request at
+   once; the door's own EIO for that request then finds nothing, and the file system sent no
+   unknown reply: none is counted. */
+static void a_refused_reply_is_one_bad_reply_and_no_unknown_one(void **state)
+{
+    fixture *f = *state;
+    uint64_t hint = submit_query_volume(f);
+    struct fuse_in_header in = fs_recv(f, FUSE_STATFS);
+
+    fs_reply(f, in.unique, 5, NULL, 0);
+    assert_int_equal(response(f, hint, NULL), STATUS_IO_DEVICE_ERROR);
+    /* A later request's round trip: the door has handled the bad reply by then. */
+    hint = submit_query_volume(f);
+    fs_reply_statfs(f, fs_recv(f, FUSE_STATFS).unique, 7);
+    assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
+
+    wf_engine_info info;
+    wf_engine_get_info(f->engine, &info);
+    assert_int_equal(info.bad_replies, 1);
+    assert_int_equal(info.unknown_replies, 0);
+    wf_devfuse_stats stats = stats_of(f);
+    assert_int_equal(stats.bad_replies, 1);
+    assert_int_equal(stats.unknown_replies, 0);
+}
+
 static void an_empty_message_is_counted_and_dropped_not_taken_for_the_end(void **state)
 {
     fixture *f = *state;
@@ -334,6 +359,11 @@ static void an_empty_message_is_counted_and_dropped_not_taken_for_the_end(void *
     wf_devfuse_stats stats = stats_of(f);
     assert_int_equal(stats.empty_replies, 2);
     assert_int_equal(stats.bad_replies, 3);
+    /* The engine's count (the one `vol` shows) has them all too. */
+    wf_engine_info info;
+    wf_engine_get_info(f->engine, &info);
+    assert_int_equal(info.bad_replies, 3);
+    assert_int_equal(info.unknown_replies, 0);
 
     hint = submit_query_volume(f);
     fs_reply_statfs(f, fs_recv(f, FUSE_STATFS).unique, 7);
@@ -654,6 +684,8 @@ int main(int argc, char **argv)
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
             an_empty_message_is_counted_and_dropped_not_taken_for_the_end,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_refused_reply_is_one_bad_reply_and_no_unknown_one,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(an_empty_message_before_the_end_still_ends_the_channel,
             fixture_setup, fixture_teardown),

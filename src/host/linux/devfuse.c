@@ -215,8 +215,8 @@ static bool wf_devfuse_hand_in(wf_devfuse *devfuse, const void *message, size_t 
 
     for (;;) {
         size_t out_len = 0;
-        NTSTATUS status = wf_engine_transact(devfuse->engine, message, len, out,
-            devfuse->cap, &out_len, 0);
+        NTSTATUS status = (ours ? wf_engine_transact_own : wf_engine_transact)(
+            devfuse->engine, message, len, out, devfuse->cap, &out_len, 0);
         if (!ours && status == STATUS_INVALID_PARAMETER) {
             wf_devfuse_count(&devfuse->bad_replies);
             /* The kernel would fail the daemon's write with EINVAL and leave the request
@@ -288,12 +288,15 @@ static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
         if (got < 0 && errno == EINTR)
             continue;
         if (got == 0 && !wf_devfuse_at_end(devfuse)) {
-            /* An empty message: the kernel fails such a write with EINVAL and goes on. */
+            /* An empty message: the kernel fails such a write with EINVAL and goes on.
+               Handed in, so that the engine counts it with the other bad replies (its
+               count is the one `vol` shows); it answers no request. */
             wf_devfuse_count(&devfuse->replies_received);
-            wf_devfuse_count(&devfuse->bad_replies);
             wf_devfuse_count(&devfuse->empty_replies);
             if (devfuse->debug)
                 fprintf(stderr, "devfuse: <- empty message, dropped\n");
+            if (!wf_devfuse_hand_in(devfuse, worker->buffer, 0, false, worker->out))
+                return;
             continue;
         }
         if (got <= 0) {
@@ -372,7 +375,7 @@ void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *reques
             offsetof(struct fuse_in_header, unique));
         /* The EIO's follow-up request, if any, needs a full-size buffer: none here. */
         if (wf_devfuse_eio_reply(unique, &eio))
-            wf_engine_transact(devfuse->engine, &eio, sizeof eio, NULL, 0, NULL, 0);
+            wf_engine_transact_own(devfuse->engine, &eio, sizeof eio, NULL, 0, NULL, 0);
     }
 }
 
