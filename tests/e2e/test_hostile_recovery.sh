@@ -157,5 +157,17 @@ for kind in no-reply error-huge; do
             "$(grep -v '^devfuse: ' "$ERR")" "$(grep 'DESTROY' "$ERR")"
     fi
 done
+# With --destroy (what the FUSE_FSCTL_TRANSACT door does), DESTROY goes out and is met by the
+# misbehaviour: an unanswered or malformed DESTROY still ends the session, with exit 0.
+for kind in no-reply error-huge long; do
+    run_shell $'type \\f.txt\n' --debug --destroy --mount=devfd -- "$HOSTILE_FS" "destroy:$kind" {}
+    if [ "$STATUS" = 0 ] && grep -qx 'hello, world' "$OUT" &&
+        grep -q 'devfuse: -> DESTROY' "$ERR" && grep -q '^hostile_fs: destroy' "$ERR"; then
+        pass "destroy:$kind with --destroy: DESTROY met by the misbehaviour; the session ends cleanly"
+    else
+        fail "destroy:$kind with --destroy: DESTROY met by the misbehaviour; the session ends cleanly" \
+            "exit $STATUS" "$(grep -v '^devfuse: ' "$ERR")" "$(grep 'DESTROY' "$ERR")"
+    fi
+done
 
 finish
