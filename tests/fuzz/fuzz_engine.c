@@ -9,6 +9,7 @@
 
 #include "winfuse/engine.h"
 #include "winfuse/fuse_abi.h"
+#include "winfuse/nt_constants.h"
 
 #define MAX_MESSAGE     (WF_ENGINE_MIN_MESSAGE + 64 * 1024)
 #define MAX_PENDING     64      /* WinFsp requests not yet completed */
@@ -198,6 +199,58 @@ static FSP_FSCTL_TRANSACT_BUF *main_buf(FSP_FSCTL_TRANSACT_REQ *req, uint32_t ki
     }
 }
 
+/* Raw request fields rarely name a class or control code the engine handles: with the
+   script's say-so, pick one that it does, and a create disposition that exists. */
+static void make_meaningful(FSP_FSCTL_TRANSACT_REQ *req, uint32_t kind, script *s)
+{
+    static const uint32_t classes[] = { FileBasicInformation, FileRenameInformation,
+        FileLinkInformation, FileDispositionInformation, FileAllocationInformation,
+        FileEndOfFileInformation, FileDispositionInformationEx, FileRenameInformationEx };
+    static const uint32_t codes[] = { FSCTL_GET_REPARSE_POINT, FSCTL_SET_REPARSE_POINT,
+        FSCTL_DELETE_REPARSE_POINT, FSCTL_GET_REPARSE_POINT };
+    uint8_t pick = get8(s);
+    switch (kind) {
+    case FspFsctlTransactSetInformationKind:
+        req->Req.SetInformation.FileInformationClass = classes[pick % 8];
+        if (pick & 0x80)
+            req->Req.SetInformation.Info.DispositionEx.Flags = pick & 0x1f;
+        break;
+    case FspFsctlTransactFileSystemControlKind:
+        req->Req.FileSystemControl.FsControlCode = codes[pick % 4];
+        break;
+    case FspFsctlTransactCreateKind:
+        req->Req.Create.CreateOptions = (req->Req.Create.CreateOptions & 0x00ffffffu &
+            (pick & 0x80 ? 0x00ffffffu : 0x5069u)) | (uint32_t)(pick % 6) << 24;
+        req->Req.Create.UserMode = (pick >> 3) & 1;
+        req->Req.Create.HasTraversePrivilege = (pick >> 4) & 1;
+        req->Req.Create.OpenTargetDirectory = (pick & 0x60) == 0x60;
+        req->Req.Create.EaIsReparsePoint = 0;
+        break;
+    case FspFsctlTransactCleanupKind:
+        req->Req.Cleanup.Delete = pick & 1;
+        break;
+    default:
+        break;
+    }
+}
+
+/* A symbolic link's REPARSE_DATA_BUFFER: tag, data length, reserved; then substitute and
+   print name offsets and lengths, flags, and the two names. */
+static uint16_t put_symlink(script *s, uint8_t *dst)
+{
+    uint16_t name[64];
+    uint16_t bytes = (uint16_t)(put_name(s, name, 60) * 2);
+    uint32_t tag = IO_REPARSE_TAG_SYMLINK;
+    uint16_t head[6] = { (uint16_t)(12 + 2 * bytes), 0, 0, bytes, bytes, bytes };
+    uint32_t link_flags = get8(s) & 1;      /* SYMLINK_FLAG_RELATIVE */
+    memcpy(dst, &tag, 4);
+    memcpy(dst + 4, head, sizeof head);
+    memcpy(dst + 16, &link_flags, 4);
+    memcpy(dst + 20, name, bytes);
+    memcpy(dst + 20 + bytes, name, bytes);
+    return (uint16_t)(20 + 2 * bytes);
+}
+
 static void step_submit(fuzz_state *st, script *s)
 {
     if (st->pending_count == MAX_PENDING)
@@ -224,8 +277,17 @@ static void step_submit(fuzz_state *st, script *s)
         req->FileName.Size = (uint16_t)((units + 1) * 2);
         size += align8(req->FileName.Size);
     }
+    if (flags & 0x80)
+        make_meaningful(req, kind, s);
     FSP_FSCTL_TRANSACT_BUF *buf = main_buf(req, kind, flags);
-    if (buf && (flags & 2)) {
+    if (kind == FspFsctlTransactFileSystemControlKind && (flags & 0x82) == 0x82 &&
+            req->Req.FileSystemControl.FsControlCode == FSCTL_SET_REPARSE_POINT) {
+        uint32_t offset = size - (uint32_t)sizeof *req;
+        uint16_t len = put_symlink(s, req->Buffer + offset);
+        buf->Offset = (uint16_t)offset;
+        buf->Size = len;
+        size += align8(len);
+    } else if (buf && (flags & 2)) {
         uint16_t len = get16(s) % 1024;
         uint32_t offset = size - (uint32_t)sizeof *req;
         if (kind == FspFsctlTransactSetInformationKind) {
