@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]          CI: a crash, leak or timeout fails the run,
 #                                                  its input saved in build-fuzz/crashes/
 #   scripts/fuzz.sh --merge [SECONDS] [TARGET...]  also fold what the run found into the
-#                                                  corpus, minimized (-merge=1), for a commit
+#                                                  corpus, minimized (-merge=1 on edges), for a commit
 # New inputs go to a temporary copy of each corpus: a CI run never writes into the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,10 +89,10 @@ for t in $targets; do
         # Named inputs (regressions, hand-written seeds) stay; the hex-named rest is
         # replaced by a minimal set that keeps all the coverage.
         fresh=$(mktemp -d)
-        find "$corpus" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$fresh"/ \;
-        "$out/fuzz_$t" -merge=1 -max_len="$(max_len "$t")" -timeout=10 "$fresh" "$corpus" \
+        find "$corpus" -maxdepth 1 -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}' -exec cp {} "$fresh"/ \;
+        "$out/fuzz_$t" -merge=1 -use_counters=0 -max_len="$(max_len "$t")" -timeout=10 "$fresh" "$corpus" \
             "$work" >>"$log" 2>&1
-        find "$corpus" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
+        find "$corpus" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -delete
         cp -n "$fresh"/* "$corpus"/
         rm -rf "$fresh"
         line="$line  merged: $(ls "$corpus" | wc -l) inputs in $corpus"

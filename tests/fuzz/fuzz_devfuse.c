@@ -63,7 +63,8 @@ typedef struct fuzz_state {
     wf_devfuse *devfuse;
     int fds[2];                 /* [0] the door's, [1] the played file system's */
     uint32_t max_message;
-    uint8_t *message;
+    uint8_t *message;           /* the datagram being sent */
+    uint8_t *incoming;          /* the request being read */
     pthread_mutex_t lock;
     uint64_t submitted[MAX_SUBMIT];
     bool completed[MAX_SUBMIT];
@@ -98,13 +99,13 @@ static void drain(fuzz_state *st, int wait_ms)
 {
     struct pollfd p = { .fd = st->fds[1], .events = POLLIN };
     while (poll(&p, 1, wait_ms) == 1 && (p.revents & POLLIN)) {
-        ssize_t n = recv(st->fds[1], st->message, st->max_message, MSG_DONTWAIT | MSG_TRUNC);
+        ssize_t n = recv(st->fds[1], st->incoming, st->max_message, MSG_DONTWAIT | MSG_TRUNC);
         if (n <= 0)
             return;
         if ((size_t)n < sizeof(struct fuse_in_header) || (size_t)n > st->max_message)
             fail("a request of a length the engine cannot make", (uint64_t)n);
         struct fuse_in_header in;
-        memcpy(&in, st->message, sizeof in);
+        memcpy(&in, st->incoming, sizeof in);
         if (in.len != (uint32_t)n)
             fail("a request whose header len is not its datagram's", in.len);
         if (in.opcode != FUSE_FORGET && in.opcode != FUSE_BATCH_FORGET && st->out_count < MAX_OUT) {
@@ -210,7 +211,17 @@ static void send_datagram(fuzz_state *st, script *s)
     wf_devfuse_stats before, now;
     wf_devfuse_get_stats(st->devfuse, &before);
     uint64_t seen = wf_devfuse_wait_progress(st->devfuse, 0, 0);
-    if (send(st->fds[1], m, len, MSG_NOSIGNAL) < 0)
+    /* Never block: once the door has stopped reading (the channel closed), or while its
+       requests fill our side, a blocking send would wait for ever. */
+    if (wf_devfuse_closed(st->devfuse))
+        return;
+    ssize_t sent = -1;
+    for (int tries = 0; tries < 3 && sent < 0; tries++) {
+        sent = send(st->fds[1], m, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0)
+            drain(st, 1);
+    }
+    if (sent < 0)
         return;
     if (hands_in) {
         wf_devfuse_wait_progress(st->devfuse, seen, 1000);
@@ -263,6 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t config = get8(&s);
     st->max_message = config & 1 ? WF_ENGINE_MIN_MESSAGE : 64 * 1024 + 4096;
     st->message = malloc(st->max_message + 4096);
+    st->incoming = malloc(st->max_message);
     st->next_hint = 1;
     pthread_mutex_init(&st->lock, NULL);
     if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, st->fds) != 0)
@@ -313,6 +325,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     close(st->fds[0]);
     close(st->fds[1]);
     pthread_mutex_destroy(&st->lock);
+    free(st->incoming);
     free(st->message);
     free(st);
     return 0;

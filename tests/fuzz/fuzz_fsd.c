@@ -67,6 +67,9 @@ typedef struct node {
     uint64_t size;
     uint32_t nlink;
     uint32_t uid, gid;
+    char xname[NAME_MAX_LEN + 1];   /* one xattr, when xname[0] */
+    uint8_t xvalue[32];
+    uint32_t xlen;
 } node;
 
 typedef struct fuzz_state {
@@ -444,18 +447,68 @@ static uint32_t answer(fuzz_state *st, const struct fuse_in_header *in, const ui
         memcpy(body, t, strlen(t));
         return (uint32_t)strlen(t);
     }
-    case FUSE_GETXATTR:
-        *err = 61;      /* ENODATA */
-        return 0;
-    case FUSE_LISTXATTR: {
-        if (blen >= 4 && ((const uint32_t *)(const void *)b)[0] == 0) {
-            struct fuse_getxattr_out o = { 0, 0 };
+    case FUSE_GETXATTR: case FUSE_LISTXATTR: {
+        if (blen < sizeof(struct fuse_getxattr_in))
+            return 0;
+        uint32_t want = ((const struct fuse_getxattr_in *)(const void *)b)->size;
+        const uint8_t *value = (const uint8_t *)n->xname;
+        uint32_t len = n->xname[0] ? (uint32_t)strlen(n->xname) + 1 : 0;
+        if (in->opcode == FUSE_GETXATTR) {
+            const char *name = name_at(b, blen, sizeof(struct fuse_getxattr_in));
+            if (!name || !n->xname[0] || strcmp(name, n->xname) != 0) {
+                *err = 61;      /* ENODATA */
+                return 0;
+            }
+            value = n->xvalue;
+            len = n->xlen;
+        }
+        if (want == 0) {
+            struct fuse_getxattr_out o = { len, 0 };
             memcpy(body, &o, sizeof o);
             return sizeof o;
         }
+        if (want < len) {
+            *err = 34;          /* ERANGE */
+            return 0;
+        }
+        memcpy(body, value, len);
+        return len;
+    }
+    case FUSE_SETXATTR: {
+        wf_engine_info info;
+        wf_engine_get_info(st->engine, &info);
+        uint32_t fixed = info.flags & FUSE_SETXATTR_EXT ? sizeof(struct fuse_setxattr_in) :
+            FUSE_COMPAT_SETXATTR_IN_SIZE;
+        const char *name = name_at(b, blen, fixed);
+        if (!name || blen < fixed) {
+            *err = 22;
+            return 0;
+        }
+        uint32_t size = ((const struct fuse_setxattr_in *)(const void *)b)->size;
+        uint32_t at = fixed + (uint32_t)strlen(name) + 1;
+        if (strlen(name) > NAME_MAX_LEN || size > sizeof n->xvalue) {
+            *err = 28;
+            return 0;
+        }
+        if (at + size > blen) {
+            *err = 22;
+            return 0;
+        }
+        strcpy(n->xname, name);
+        memcpy(n->xvalue, b + at, size);
+        n->xlen = size;
         return 0;
     }
-    case FUSE_SETXATTR: case FUSE_REMOVEXATTR: case FUSE_RELEASE: case FUSE_RELEASEDIR:
+    case FUSE_REMOVEXATTR: {
+        const char *name = name_at(b, blen, 0);
+        if (!name || strcmp(name, n->xname) != 0) {
+            *err = 61;
+            return 0;
+        }
+        n->xname[0] = '\0';
+        return 0;
+    }
+    case FUSE_RELEASE: case FUSE_RELEASEDIR:
     case FUSE_FLUSH: case FUSE_FSYNC: case FUSE_FSYNCDIR: case FUSE_ACCESS:
     case FUSE_DESTROY: case FUSE_SETLK: case FUSE_FALLOCATE:
         return 0;
@@ -574,6 +627,64 @@ static bool dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO *in
     return get8(&st->s) % 4 != 0;
 }
 
+/* A FILE_FULL_EA_INFORMATION list of one or two entries (raw bytes when the script says). */
+static uint32_t put_eas(script *s, uint8_t *dst, uint32_t cap)
+{
+    static const char *const names[] = { "A", "B.X", "USER", "a", "" };
+    uint8_t how = get8(s);
+    if (how >= 0xe0) {
+        uint32_t len = get8(s) % cap;
+        get_bytes(s, dst, len);
+        return len;
+    }
+    uint32_t len = 0, last = 0;
+    for (int i = 0; i < 1 + (how & 1); i++) {
+        const char *name = names[get8(s) % 5];
+        uint8_t value_len = get8(s) % 12;
+        uint32_t entry = 8 + (uint32_t)strlen(name) + 1 + value_len;
+        uint32_t padded = (entry + 3) & ~3u;
+        if (len + padded > cap)
+            break;
+        if (i)
+            memcpy(dst + last, &(uint32_t){ len - last }, 4);
+        last = len;
+        memset(dst + len, 0, padded);
+        dst[len + 4] = 0;
+        dst[len + 5] = (uint8_t)strlen(name);
+        dst[len + 6] = value_len;
+        memcpy(dst + len + 8, name, strlen(name));
+        memset(dst + len + 8 + strlen(name) + 1, 'v', value_len);
+        len += padded;
+    }
+    return len;
+}
+
+/* A symbolic link's REPARSE_DATA_BUFFER (raw bytes when the script says). */
+static uint32_t put_symlink(script *s, uint8_t *dst, uint32_t cap)
+{
+    static const char *const targets[] = { "a", "..\\b", "\\??\\C:\\x", "d\\c.txt" };
+    uint8_t how = get8(s);
+    if (how >= 0xe0) {
+        uint32_t len = get8(s) % cap;
+        get_bytes(s, dst, len);
+        return len;
+    }
+    const char *t = targets[how % 4];
+    uint16_t bytes = (uint16_t)(strlen(t) * 2);
+    uint32_t tag = how & 0x10 ? 0x80000014u /* NFS */ : 0xa000000cu /* SYMLINK */;
+    uint16_t head[6] = { (uint16_t)(12 + 2 * bytes), 0, 0, bytes, bytes, bytes };
+    uint32_t flags = how % 4 != 2;      /* SYMLINK_FLAG_RELATIVE unless absolute */
+    memcpy(dst, &tag, 4);
+    memcpy(dst + 4, head, sizeof head);
+    memcpy(dst + 16, &flags, 4);
+    for (size_t i = 0; i < strlen(t); i++) {
+        uint16_t c = (uint8_t)t[i];
+        memcpy(dst + 20 + 2 * i, &c, 2);
+        memcpy(dst + 20 + bytes + 2 * i, &c, 2);
+    }
+    return 20u + 2u * bytes;
+}
+
 static void step_create(fuzz_state *st, uint8_t how)
 {
     static const uint32_t accesses[] = { FILE_READ_DATA, FILE_GENERIC_READ, FILE_GENERIC_WRITE,
@@ -599,8 +710,7 @@ static void step_create(fuzz_state *st, uint8_t how)
     NTSTATUS status;
     if (how == 1) {
         uint8_t ea[256];
-        uint32_t ea_len = get8(s);
-        get_bytes(s, ea, ea_len);
+        uint32_t ea_len = put_eas(s, ea, sizeof ea);
         status = wf_fsd_create_file_ea(st->fsd, path, access, attributes, share, disposition,
             options, allocation, ea, ea_len, &file, &information);
     } else if (how == 2) {
@@ -700,26 +810,24 @@ static void step_file(fuzz_state *st, uint8_t op)
         break;
     }
     case 10: {
-        uint32_t len = get16(s) % 1024;
         if (get8(s) & 1) {
-            get_bytes(s, st->data, len);
+            uint32_t len = put_eas(s, st->data, 1024);
             wf_fsd_set_ea(f, st->data, len, &info);
         } else {
-            wf_fsd_query_ea(f, st->data, len, &bytes);
+            wf_fsd_query_ea(f, st->data, get16(s) % 1024, &bytes);
         }
         break;
     }
     case 11: {
-        uint32_t len = get16(s) % 1024;
         uint8_t r = get8(s);
         if (r % 3 == 0) {
-            wf_fsd_get_reparse_point(f, st->data, len, &bytes);
+            wf_fsd_get_reparse_point(f, st->data, get16(s) % 1024, &bytes);
         } else {
-            get_bytes(s, st->data, len);
+            uint32_t len = put_symlink(s, st->data, 1024);
             if (r % 3 == 1)
                 wf_fsd_set_reparse_point(f, st->data, len);
             else
-                wf_fsd_delete_reparse_point(f, st->data, len);
+                wf_fsd_delete_reparse_point(f, st->data, r & 0x80 ? len : 8);
         }
         break;
     }
@@ -771,7 +879,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     st->data = malloc(DATA_CAP);
     uint8_t config = get8(&st->s);
     st->errors = config % 8 ? 2u + config % 8 * 3u : 0;
-    st->nodes[0] = (node){ true, 0, "", 0040755, 0, 2, 1000, 1000 };
+    st->nodes[0] = (node){ .used = true, .mode = 0040755, .nlink = 2, .uid = 1000, .gid = 1000 };
     st->fsd = wf_fsd_create(on_submit, st);
     wf_engine_params params = {
         .max_message = MAX_MESSAGE,
