@@ -64,8 +64,9 @@ for t in $targets; do
     fi
 done
 
-# The engine's lines reached by all the targets that drive it, together: counters of the
-# same functions (same source, same flags) add up across the binaries.
+# The engine's lines reached by all the targets that run engine code (the engine, through
+# the stand-in, through the door, its SDDL and SID mappings) together: counters of the same
+# functions (same source, same flags) add up across the binaries.
 engine_profiles=""
 for t in engine fsd devfuse sddl; do
     case " $profiles " in *" $t "*) engine_profiles="$engine_profiles $out/$t.profdata" ;; esac

@@ -239,7 +239,7 @@ static void send_datagram(fuzz_state *st, script *s)
 
 static void answer_init(fuzz_state *st, script *s)
 {
-    drain(st, 2000);
+    drain(st, 10000);    /* bounded only for a loaded machine: INIT goes out at once */
     int i;
     for (i = 0; i < st->out_count; i++)
         if (st->out[i].opcode == FUSE_INIT)
