@@ -648,11 +648,6 @@ static void wf_mem_teardown(struct wf_mem_fs *fs)
 	fs->torn_down = true;
 }
 
-static void wf_mem_op_destroy(void *userdata)
-{
-	wf_mem_teardown(userdata);
-}
-
 static void wf_mem_op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct wf_mem_fs *fs = wf_mem_fs_of(req);
@@ -1760,7 +1755,9 @@ static void wf_mem_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whenc
 
 static const struct fuse_lowlevel_ops wf_mem_ops = {
 	.init = wf_mem_op_init,
-	.destroy = wf_mem_op_destroy,
+	/* No destroy: at DESTROY another worker may still be handling the FORGETs sent just
+	   before it (they have no reply). main tears down once the loop has returned, that
+	   is once every worker has joined. */
 	.lookup = wf_mem_op_lookup,
 	.forget = wf_mem_op_forget,
 	.forget_multi = wf_mem_op_forget_multi,

@@ -68,6 +68,23 @@ typedef struct wf_engine_params {
     bool case_insensitive;
     /* How long FORGETs may wait to go out together in one BATCH_FORGET; 0 picks 10 ms. */
     uint32_t forget_delay_ms;
+    /* The door's end tells the file system that the session is over, so an orderly
+       unmount sends no DESTROY: the /dev/fuse door, where the Linux kernel sends none
+       either (but for fuseblk) and libfuse runs its destroy once its workers have joined
+       at end of file. A DESTROY racing the last FORGETs, which have no reply, would run
+       destroy while a worker still handles them. false: DESTROY ends the session (a door
+       whose channel outlives the session, as FUSE_FSCTL_TRANSACT's). */
+    bool no_destroy;
+    /* A FUSE request out longer than this is given up (0: never, as the Linux kernel and
+       WinFsp by default): FUSE_INTERRUPT goes out for it and its WinFsp request goes on as
+       if the file system had failed it, which completes it with STATUS_IO_TIMEOUT (an
+       operation of several round trips may first undo what it did). The volume stays
+       usable. The request's unique stays reserved until its reply comes or the channel
+       ends; a late reply is dropped, and what it granted is given back: the entries of a
+       LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK, LINK or READDIRPLUS are FORGOTTEN, the handle
+       of an OPEN, OPENDIR or CREATE RELEASEd. INIT and DESTROY have no timeout. The
+       deadlines are kept by the threads in wf_engine_transact, which wake for them. */
+    uint32_t request_timeout_ms;
 } wf_engine_params;
 
 #define WF_ENGINE_MIN_MESSAGE (8192u + 4096u)
@@ -100,6 +117,9 @@ typedef struct wf_engine_info {
     uint32_t nodes_cached;
     uint32_t requests_in_flight;
     uint32_t requests_pending;
+    uint64_t timeouts;          /* FUSE requests given up on (a timeout, a cancellation's grace) */
+    uint64_t late_replies;      /* replies that came for them afterwards */
+    uint32_t requests_given_up; /* given up on, their reply still to come */
     uint64_t sent_by_opcode[64];   /* indexed by FUSE opcode, for opcodes below 64 */
 } wf_engine_info;
 
@@ -127,9 +147,16 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
    system's answer wins the race; one not yet started completes with STATUS_CANCELLED.
    Returns whether a request with that hint was found. */
 bool wf_engine_cancel(wf_engine *engine, uint64_t hint);
+/* wf_engine_cancel, and the request is given up grace_ms from now whatever the file system
+   does with the INTERRUPT: each FUSE request it has out then (or sends later) ends as a
+   timeout does (params.request_timeout_ms), and it completes with STATUS_CANCELLED. This
+   holds for Cleanup and Close too, which are never interrupted: they stop waiting and free
+   the handle. grace_ms 0 is wf_engine_cancel. */
+bool wf_engine_cancel_within(wf_engine *engine, uint64_t hint, uint32_t grace_ms);
 
 /* The FUSE side: hand in the file system's reply to an earlier request, or an unsolicited
-   notification (reply, reply_len; both may be 0/NULL), then take out the next FUSE request
+   notification (reply, reply_len; reply NULL when there is none: a non-NULL reply of
+   length 0 is an empty message, malformed), then take out the next FUSE request
    into request[0..request_cap) (request may be NULL to only hand in a reply).
    *request_len is 0 when no request became ready within timeout_ms (0 = do not wait,
    UINT32_MAX = forever). request_cap must be at least params.max_message.
@@ -142,14 +169,27 @@ NTSTATUS wf_engine_transact(wf_engine *engine,
     void *request, size_t request_cap, size_t *request_len,
     uint32_t timeout_ms);
 
+/* wf_engine_transact for a reply the host made itself: the EIO with which it fails a
+   request it could not carry, or whose reply it could not take (the kernel fails the
+   daemon's write and leaves the request out; a socket cannot tell the daemon, so the host
+   fails the request). When the engine had already failed that request (the reply it
+   refused answered it), its unique matches nothing in flight: STATUS_NOT_FOUND, and not
+   counted as an unknown reply, since the file system sent none. */
+NTSTATUS wf_engine_transact_own(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms);
+
 /* The file system is gone (its process died or its channel closed): every queued and
    in-flight WinFsp request completes with STATUS_CONNECTION_DISCONNECTED, later ones too,
    and waiting transact calls return. */
 void wf_engine_disconnect(wf_engine *engine);
 
 /* Orderly unmount: new WinFsp requests are refused, in-flight ones finish, then pending
-   FORGETs and DESTROY are handed out; after that transact returns
-   STATUS_CONNECTION_DISCONNECTED. */
+   FORGETs are handed out, then DESTROY unless params.no_destroy. After that (DESTROY
+   handed out, or with no_destroy the last FORGET) transact returns
+   STATUS_CONNECTION_DISCONNECTED, and the host closes the channel once what it took out
+   is sent (and DESTROY, if sent, answered). */
 void wf_engine_shutdown(wf_engine *engine);
 
 #endif

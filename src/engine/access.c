@@ -3,6 +3,7 @@
    target, add rights on the parent, delete rights, and the owner a security descriptor may
    give a new file. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/mappings.h"
 #include "engine/security.h"
 
@@ -243,8 +244,9 @@ static bool attr_reply(wf_op *op, wf_node *node, struct fuse_attr *out)
         op->status = wf_op_errno_status(op);
         return false;
     }
-    wf_cache_set_attr(op->engine->cache, node, &op->u.getattr.out.attr,
-        op->u.getattr.out.attr_valid, op->u.getattr.out.attr_valid_nsec, wf_engine_now());
+    op->status = wf_entry_take_attr(op->engine, node, &op->u.getattr.out);
+    if (!NT_SUCCESS(op->status))
+        return false;
     *out = op->u.getattr.out.attr;
     return true;
 }
@@ -366,15 +368,66 @@ static NTSTATUS read_descriptor(wf_op *op)
     return STATUS_SUCCESS;
 }
 
-NTSTATUS wf_access_chown(const wf_file *file, const struct fuse_setattr_in *in)
+/* Whether requests on the handle are held to the checks: its opener was checked at open
+   and is neither root nor privileged (CAP_FOWNER, CAP_CHOWN, CAP_DAC_OVERRIDE). */
+bool wf_access_file_checked(const wf_file *file)
 {
-    if (!file->access_check || file->identity.uid == 0 || file->identity.privileged)
+    return file->access_check && file->identity.uid != 0 && !file->identity.privileged;
+}
+
+#define WF_FATTR_TIMES (FATTR_ATIME | FATTR_MTIME | FATTR_CTIME)
+#define WF_FATTR_NOW (FATTR_ATIME_NOW | FATTR_MTIME_NOW)
+
+NTSTATUS wf_access_setattr(const wf_engine *engine, const wf_file *file,
+    const struct fuse_attr *attr, struct fuse_setattr_in *in)
+{
+    const wf_identity *identity = &file->identity;
+    uint32_t uid, gid, mode, explicit_times = in->valid & WF_FATTR_TIMES;
+    bool owner;
+
+    if (!wf_access_file_checked(file))
         return STATUS_SUCCESS;
-    /* chown(2)'s rule: only root gives a file away; an owner may pick one of its groups. */
-    if ((in->valid & FATTR_UID) && in->uid != file->identity.uid)
+    presented(engine, attr, &uid, &gid, &mode);
+    owner = identity->uid == uid;
+    if (in->valid & FATTR_ATIME_NOW)
+        explicit_times &= ~(uint32_t)FATTR_ATIME;
+    if (in->valid & FATTR_MTIME_NOW)
+        explicit_times &= ~(uint32_t)FATTR_MTIME;
+    /* setattr_prepare: a mode, an owner, a group or a time other than "now" is the
+       owner's to set (inode_owner_or_capable, EPERM). */
+    if (!owner && ((in->valid & (FATTR_MODE | FATTR_UID | FATTR_GID)) || explicit_times))
+        return STATUS_ACCESS_DENIED;
+    /* Both times "now": the owner or whoever may write. */
+    if (!owner && (in->valid & WF_FATTR_NOW) &&
+            !(wf_access_bits(engine, identity, attr) & WF_PERM_W))
+        return STATUS_ACCESS_DENIED;
+    /* chown(2): only root gives a file away; its owner may pick one of its groups. */
+    if ((in->valid & FATTR_UID) && in->uid != identity->uid)
         return STATUS_INVALID_OWNER;
-    if ((in->valid & FATTR_GID) && !in_group(&file->identity, in->gid))
+    if ((in->valid & FATTR_GID) && in->gid != gid && !in_group(identity, in->gid))
         return STATUS_INVALID_PRIMARY_GROUP;
+    /* A chmod by an owner outside the file's group (the new one, with a chgrp) drops
+       set-group-ID, as setattr_prepare does before the file system sees the mode. */
+    if ((in->valid & FATTR_MODE) &&
+            !in_group(identity, (in->valid & FATTR_GID) ? in->gid : gid))
+        in->mode &= ~WF_S_ISGID;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS wf_access_xattr(const wf_engine *engine, const wf_file *file,
+    const struct fuse_attr *attr, bool write)
+{
+    uint32_t uid, gid, mode;
+
+    if (!wf_access_file_checked(file))
+        return STATUS_SUCCESS;
+    presented(engine, attr, &uid, &gid, &mode);
+    /* xattr_permission: user.* in a sticky directory is its owner's to change (EPERM). */
+    if (write && WF_S_ISDIR(mode) && (mode & WF_S_ISVTX) && file->identity.uid != uid)
+        return STATUS_ACCESS_DENIED;
+    /* Then the mode, now, not the handle's rights: r to read, w to change (EACCES). */
+    if (!(wf_access_bits(engine, &file->identity, attr) & (write ? WF_PERM_W : WF_PERM_R)))
+        return STATUS_ACCESS_DENIED;
     return STATUS_SUCCESS;
 }
 

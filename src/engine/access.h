@@ -48,9 +48,21 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link);
    replaced: the caller must be allowed to delete it. Uses the target directory's
    attributes wf_access_rename left. */
 NTSTATUS wf_access_replace(const wf_op *op);
-/* Whether the handle's opener may set the owner and group that a SETATTR carries:
-   STATUS_INVALID_OWNER / STATUS_INVALID_PRIMARY_GROUP when chown(2) would refuse. */
-NTSTATUS wf_access_chown(const wf_file *file, const struct fuse_setattr_in *in);
+/* Whether requests on the handle are held to Linux's rules (a checked opener, neither root
+   nor privileged). */
+bool wf_access_file_checked(const wf_file *file);
+/* Whether the handle's opener may make the change a SETATTR carries to the file of attr,
+   as setattr_prepare and chown(2) decide: STATUS_ACCESS_DENIED for a mode, owner, group or
+   explicit time set by a non-owner, or "now" times by one who may not write;
+   STATUS_INVALID_OWNER / STATUS_INVALID_PRIMARY_GROUP for an owner chown(2) refuses. A
+   mode by an owner outside the file's group loses S_ISGID in *in. */
+NTSTATUS wf_access_setattr(const wf_engine *engine, const wf_file *file,
+    const struct fuse_attr *attr, struct fuse_setattr_in *in);
+/* Whether the handle's opener may read (GETXATTR) or change (SETXATTR, REMOVEXATTR) the
+   user.* xattrs of the file of attr, as xattr_permission decides: r or w by the mode now,
+   and in a sticky directory only its owner changes them. STATUS_ACCESS_DENIED if not. */
+NTSTATUS wf_access_xattr(const wf_engine *engine, const wf_file *file,
+    const struct fuse_attr *attr, bool write);
 
 /* The mode the Create's security descriptor gives a new file, if any: true and *mode set. */
 bool wf_access_sd_mode(const wf_op *op, uint32_t *mode);

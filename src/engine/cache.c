@@ -5,6 +5,9 @@
 
 #define WF_CACHE_DEFAULT_CAPACITY 16384u
 #define WF_CACHE_MIN_BUCKETS 256u
+/* The file type bits of a mode, and a directory's (Linux's values, as on the wire). */
+#define WF_CACHE_IFMT 0170000u
+#define WF_CACHE_IFDIR 0040000u
 
 typedef struct wf_entry {
     struct wf_entry *hash_next;
@@ -29,6 +32,7 @@ struct wf_cache {
     size_t forget_count, forget_cap;
     uint64_t forgets_lost;                  /* could not be queued: out of memory */
     bool fold;                              /* names compare under case folding */
+    wf_node *bad_nodes;                     /* made bad, still held; chained by hash_next */
     wf_node root;
 };
 
@@ -125,6 +129,10 @@ void wf_cache_delete(wf_cache *cache)
                 wf_mem_free(n);
             }
     }
+    for (wf_node *n = cache->bad_nodes, *next; n; n = next) {
+        next = n->hash_next;
+        wf_mem_free(n);
+    }
     wf_mem_free(cache->entries);
     wf_mem_free(cache->nodes);
     wf_mem_free(cache->forgets);
@@ -164,7 +172,14 @@ static void node_release_locked(wf_cache *cache, wf_node *node)
 {
     if (--node->refs || node == &cache->root)
         return;
-    *node_slot(cache, node->nodeid) = node->hash_next;
+    if (node->bad) {
+        wf_node **link = &cache->bad_nodes;
+        while (*link != node)
+            link = &(*link)->hash_next;
+        *link = node->hash_next;
+    } else {
+        *node_slot(cache, node->nodeid) = node->hash_next;
+    }
     cache->node_count--;
     if (node->nlookup)
         queue_forget(cache, node->nodeid, node->nlookup);
@@ -177,6 +192,26 @@ static void entry_drop(wf_cache *cache, wf_entry *entry)
     node_release_locked(cache, entry->node);
     node_release_locked(cache, entry->parent);
     wf_mem_free(entry);
+}
+
+/* wf_cache_make_bad, with the lock held. */
+static void make_bad_locked(wf_cache *cache, wf_node *node)
+{
+    if (node == &cache->root || node->bad)
+        return;
+    *node_slot(cache, node->nodeid) = node->hash_next;
+    node->bad = true;
+    node->hash_next = cache->bad_nodes;
+    cache->bad_nodes = node;
+    /* Held while its entries go, so that it is freed (and forgotten) only at the end. A
+       rare event: a scan of every entry is cheaper than an index kept for it. */
+    node->refs++;
+    for (wf_entry *e = cache->lru_oldest, *prev; e; e = prev) {
+        prev = e->lru_prev;
+        if (e->node == node || e->parent == node)
+            entry_drop(cache, e);
+    }
+    node_release_locked(cache, node);
 }
 
 wf_node *wf_cache_root(wf_cache *cache)
@@ -294,25 +329,31 @@ static void attr_update(wf_node *node, const struct fuse_attr *attr, uint64_t ex
 }
 
 wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
-    const char *name, size_t name_len, const struct fuse_entry_out *entry, uint64_t now_ms)
+    const char *name, size_t name_len, const struct fuse_entry_out *entry, uint64_t now_ms,
+    bool *conflict)
 {
     uint64_t attr_expires = wf_cache_deadline(now_ms, entry->attr_valid, entry->attr_valid_nsec);
     uint64_t entry_expires = wf_cache_deadline(now_ms, entry->entry_valid, entry->entry_valid_nsec);
     wf_node *node;
 
+    *conflict = false;
     wf_lock_acquire(cache->lock);
     wf_node **slot = node_slot(cache, entry->nodeid);
-    /* The root is not in the node table: find it by its id, or it would get a twin. */
-    node = entry->nodeid == FUSE_ROOT_ID ? &cache->root : *slot;
+    node = *slot;
+    /* The root is no child (entry.c refuses it before; it is not in the node table and
+       would get a twin). A nodeid still looked up cannot change type: the file system
+       reused it, or lies. */
+    if (entry->nodeid == FUSE_ROOT_ID ||
+        (node && ((node->attr.mode ^ entry->attr.mode) & WF_CACHE_IFMT))) {
+        *conflict = true;
+        if (node)
+            make_bad_locked(cache, node);
+        if (entry->nodeid != FUSE_ROOT_ID)
+            queue_forget(cache, entry->nodeid, 1);
+        wf_lock_release(cache->lock);
+        return NULL;
+    }
     if (node) {
-        if (node == &cache->root) {
-            /* A file system that names the root under itself: count it, cache no entry. */
-            node->nlookup++;
-            node->refs++;
-            attr_update(node, &entry->attr, attr_expires);
-            wf_lock_release(cache->lock);
-            return node;
-        }
         node->nlookup++;
         node->refs++;
         node->generation = entry->generation;
@@ -334,7 +375,8 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     }
     attr_update(node, &entry->attr, attr_expires);
 
-    if (name && entry_expires > now_ms) {
+    /* No name under a node made bad meanwhile: nothing walks there any more. */
+    if (name && entry_expires > now_ms && !parent->bad) {
         uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
         wf_entry *old = entry_find(cache, hash, parent, name, name_len);
         /* Under folding the entry may carry another spelling: the newer one replaces it. */
@@ -368,12 +410,26 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     return node;
 }
 
-void wf_cache_set_attr(wf_cache *cache, wf_node *node,
+void wf_cache_give_back(wf_cache *cache, uint64_t nodeid)
+{
+    wf_lock_acquire(cache->lock);
+    queue_forget(cache, nodeid, 1);
+    wf_lock_release(cache->lock);
+}
+
+bool wf_cache_set_attr(wf_cache *cache, wf_node *node,
     const struct fuse_attr *attr, uint64_t attr_valid, uint32_t attr_valid_nsec, uint64_t now_ms)
 {
     wf_lock_acquire(cache->lock);
-    attr_update(node, attr, wf_cache_deadline(now_ms, attr_valid, attr_valid_nsec));
+    /* The root's attributes may never have been fetched: it is a directory all the same. */
+    uint32_t type = node == &cache->root ? WF_CACHE_IFDIR : node->attr.mode & WF_CACHE_IFMT;
+    bool same = type == 0 || (attr->mode & WF_CACHE_IFMT) == type;
+    if (same)
+        attr_update(node, attr, wf_cache_deadline(now_ms, attr_valid, attr_valid_nsec));
+    else
+        make_bad_locked(cache, node);
     wf_lock_release(cache->lock);
+    return same;
 }
 
 uint64_t wf_cache_extend_size(wf_cache *cache, wf_node *node, uint64_t end)
@@ -424,6 +480,21 @@ void wf_cache_expire_attr(wf_cache *cache, wf_node *node)
     wf_lock_release(cache->lock);
 }
 
+void wf_cache_make_bad(wf_cache *cache, wf_node *node)
+{
+    wf_lock_acquire(cache->lock);
+    make_bad_locked(cache, node);
+    wf_lock_release(cache->lock);
+}
+
+bool wf_cache_is_bad(wf_cache *cache, const wf_node *node)
+{
+    wf_lock_acquire(cache->lock);
+    bool bad = node->bad;
+    wf_lock_release(cache->lock);
+    return bad;
+}
+
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid)
 {
     wf_lock_acquire(cache->lock);
@@ -467,6 +538,13 @@ void wf_cache_sweep(wf_cache *cache, uint64_t now_ms)
         if (e->expires_ms <= now_ms)
             entry_drop(cache, e);
     }
+    wf_lock_release(cache->lock);
+}
+
+void wf_cache_forget_unused(wf_cache *cache, uint64_t nodeid, uint64_t nlookup)
+{
+    wf_lock_acquire(cache->lock);
+    queue_forget(cache, nodeid, nlookup);
     wf_lock_release(cache->lock);
 }
 

@@ -29,6 +29,9 @@ typedef struct wf_node {
     /* A symbolic link: whether it leads to a directory, once found (link.c; under the
        engine lock): 0 unknown, 1 not a directory, 2 a directory. */
     uint8_t link_dir;
+    /* The file system contradicted itself about this node's type (wf_cache_make_bad): it is
+       off the node table and out of every entry, and what still holds it fails. */
+    bool bad;
 } wf_node;
 
 /* A node to forget: what FORGET / BATCH_FORGET carry. */
@@ -57,15 +60,22 @@ wf_node *wf_cache_lookup_stored(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms, char *stored, size_t cap,
     size_t *stored_len);
 
-/* Records a LOOKUP-family reply (LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK, LINK, READDIRPLUS):
-   counts one nlookup on entry->nodeid, caches attributes and, when name is not NULL, the
-   (parent, name) entry. Returns the node referenced, or NULL when out of memory — the
-   lookup is then forgotten at once so the count stays exact. */
+/* Records a LOOKUP-family reply (LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK, LINK, READDIRPLUS)
+   that entry.c has checked: counts one nlookup on entry->nodeid, caches attributes and, when
+   name is not NULL, the (parent, name) entry. Returns the node referenced, or NULL when out
+   of memory, or — *conflict set — when the nodeid is cached as another file type: that node
+   is made bad (wf_cache_make_bad). Either way nothing is cached and the reply's lookup is
+   given back (FORGET), so the count stays exact. */
 wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
-    const char *name, size_t name_len, const struct fuse_entry_out *entry, uint64_t now_ms);
+    const char *name, size_t name_len, const struct fuse_entry_out *entry, uint64_t now_ms,
+    bool *conflict);
+/* Gives back one lookup of nodeid that a reply counted and the engine does not keep. */
+void wf_cache_give_back(wf_cache *cache, uint64_t nodeid);
 
-/* Updates a node's attributes from an attr reply (GETATTR, SETATTR). */
-void wf_cache_set_attr(wf_cache *cache, wf_node *node,
+/* Updates a node's attributes from an attr reply (GETATTR, SETATTR). A file type other
+   than the node's (the root is a directory) stores nothing and returns false; the node,
+   unless it is the root, is made bad. */
+bool wf_cache_set_attr(wf_cache *cache, wf_node *node,
     const struct fuse_attr *attr, uint64_t attr_valid, uint32_t attr_valid_nsec, uint64_t now_ms);
 /* Raises the node's cached size to at least end, as a WRITE the engine sent made it, and
    keeps the attributes' validity; returns the size now cached (a concurrent write may have
@@ -84,6 +94,12 @@ void wf_cache_drop_entry(wf_cache *cache, const wf_node *parent, const char *nam
     size_t name_len);
 /* Marks the node's attributes stale: the next user asks the file system again. */
 void wf_cache_expire_attr(wf_cache *cache, wf_node *node);
+/* What the Linux client's fuse_make_bad does: the node leaves the node table (a later reply
+   with its nodeid makes a fresh node) and every entry naming it or under it goes (the next
+   open looks the name up again); whoever still holds it sees wf_cache_is_bad and fails.
+   Its lookups are forgotten when the last holder lets go. Never the root. */
+void wf_cache_make_bad(wf_cache *cache, wf_node *node);
+bool wf_cache_is_bad(wf_cache *cache, const wf_node *node);
 
 /* The node's EaSize: recorded with the ctime its attributes have now (valid false forgets
    it); read back as 0 unless attr (the attributes being reported) has that same ctime. */
@@ -97,6 +113,9 @@ void wf_cache_release(wf_cache *cache, wf_node *node);
 /* Drops expired entries (and the nodes only they kept). */
 void wf_cache_sweep(wf_cache *cache, uint64_t now_ms);
 
+/* Queues a FORGET of nlookup lookups of a node the cache never took (an entry in a reply
+   nobody used), whether or not the cache knows the node: its own count is apart. */
+void wf_cache_forget_unused(wf_cache *cache, uint64_t nodeid, uint64_t nlookup);
 /* Takes up to max queued forgets; returns how many. */
 size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max);
 size_t wf_cache_forgets_pending(wf_cache *cache);

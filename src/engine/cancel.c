@@ -74,6 +74,7 @@ size_t wf_interrupt_take_locked(wf_engine *engine, uint64_t now_ms, void *buf, s
     if (!op || cap < sizeof header + sizeof in)
         return 0;
     wf_interrupt_dequeue_locked(engine, op);
+    op->interrupted_unique = op->interrupt_unique;
 
     /* As the Linux client: the interrupted unique with the low bit set, no node, no identity. */
     wf_mem_set(&header, 0, sizeof header);
@@ -148,6 +149,11 @@ static bool take_unstarted_locked(wf_engine *engine, wf_op *op)
 
 bool wf_engine_cancel(wf_engine *engine, uint64_t hint)
 {
+    return wf_engine_cancel_within(engine, hint, 0);
+}
+
+bool wf_engine_cancel_within(wf_engine *engine, uint64_t hint, uint32_t grace_ms)
+{
     wf_lock_acquire(engine->lock);
     wf_op *op = engine->ops;
     while (op && op->req->Hint != hint)
@@ -155,6 +161,20 @@ bool wf_engine_cancel(wf_engine *engine, uint64_t hint)
     if (!op) {
         wf_lock_release(engine->lock);
         return false;
+    }
+    if (grace_ms) {
+        /* Every FUSE request of op, the one out now included, is given up by then
+           (timeout.c), whatever the file system does with the INTERRUPT. */
+        uint64_t deadline = wf_engine_now() + grace_ms;
+        if (!op->cancel_deadline_ms || deadline < op->cancel_deadline_ms)
+            op->cancel_deadline_ms = deadline;
+        if (op->unique && wf_engine_inflight_find_locked(engine, op->unique) == op &&
+            (!op->deadline_ms || deadline < op->deadline_ms)) {
+            op->deadline_ms = deadline;
+            if (!engine->next_deadline_ms || deadline < engine->next_deadline_ms)
+                engine->next_deadline_ms = deadline;
+            wf_event_wake_all(engine->work);
+        }
     }
     /* Cleanup cannot fail and Close must release the handle: Windows never cancels them,
        and neither does the engine. A second cancel changes nothing. */

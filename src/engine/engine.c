@@ -126,6 +126,8 @@ void wf_engine_delete(wf_engine *engine)
             }
     while (engine->files)
         wf_file_free(engine, engine->files);
+    if (engine->lock)
+        wf_zombie_clear_locked(engine);
     wf_mem_free(engine->inflight);
     wf_cache_delete(engine->cache);
     wf_event_delete(engine->work);
@@ -157,6 +159,9 @@ void wf_engine_get_info(wf_engine *engine, wf_engine_info *info)
     info->forgets_sent = engine->forgets_sent;
     info->bad_names = engine->bad_names;
     info->requests_in_flight = engine->inflight_count;
+    info->timeouts = engine->timeouts;
+    info->late_replies = engine->late_replies;
+    info->requests_given_up = engine->zombie_count;
     info->requests_pending = engine->pending_count;
     wf_mem_copy(info->sent_by_opcode, engine->sent_by_opcode, sizeof info->sent_by_opcode);
     wf_lock_release(engine->lock);
@@ -343,6 +348,11 @@ void wf_engine_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
     op_abort_unstarted(engine, op, status);
 }
 
+wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind)
+{
+    return op_new(engine, kind, NULL);
+}
+
 static wf_step op_run(wf_op *op)
 {
     switch (op->kind) {
@@ -350,6 +360,8 @@ static wf_step op_run(wf_op *op)
         return wf_op_init(op);
     case WF_KIND_DESTROY:
         return wf_op_destroy(op);
+    case WF_KIND_GIVE_BACK:
+        return wf_op_give_back(op);
     default:
         return wf_op_handler(op->kind)(op);
     }
@@ -380,6 +392,9 @@ static wf_hand_out hand_out(wf_engine *engine, wf_op *op, void *buf, size_t cap,
     }
     op->unique = unique;
     inflight_insert(engine, op);
+    op->deadline_ms = 0;
+    if (engine->params.request_timeout_ms || op->cancel_deadline_ms)
+        wf_timeout_arm_locked(engine, op, wf_engine_now());
     if (op->cancel_requested)
         wf_interrupt_queue_locked(engine, op, 0);   /* goes out after this request */
     engine->requests_sent++;
@@ -491,7 +506,10 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
 
 /* The FUSE side ------------------------------------------------------------------------- */
 
-static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **out)
+/* own: the host made this reply (an EIO for a request it could not carry, or whose reply
+   it could not take); when the request is no longer in flight the engine had failed it
+   already, and the file system sent nothing unknown. */
+static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, bool own, wf_op **out)
 {
     struct fuse_out_header header;
     *out = NULL;
@@ -524,14 +542,23 @@ static NTSTATUS receive(wf_engine *engine, const void *msg, size_t len, wf_op **
     }
     wf_op *op = inflight_remove(engine, header.unique);
     if (!op) {
-        engine->unknown_replies++;
         wf_lock_release(engine->lock);
+        /* A request given up on (timeout.c): what its reply grants is given back, by the
+           operation that comes out here when one is needed. */
+        if (wf_zombie_reply(engine, &header, (const uint8_t *)msg + sizeof header,
+                (uint32_t)(len - sizeof header), out))
+            return STATUS_SUCCESS;
+        if (!own) {
+            wf_lock_acquire(engine->lock);
+            engine->unknown_replies++;
+            wf_lock_release(engine->lock);
+        }
         return STATUS_NOT_FOUND;
     }
     wf_interrupt_dequeue_locked(engine, op);    /* answered: nothing left to interrupt */
     engine->replies_received++;
     if (engine->state == WF_ENGINE_SHUTTING_DOWN && engine->inflight_count == 0)
-        wf_event_wake_all(engine->work);    /* DESTROY may go now */
+        wf_event_wake_all(engine->work);    /* the session may end now */
     wf_lock_release(engine->lock);
 
     NTSTATUS status = wf_call_deliver(&op->call, &header,
@@ -640,6 +667,36 @@ static void start_internal(wf_engine *engine, uint32_t kind, void *buf, size_t c
     advance(engine, op, buf, cap, len);
 }
 
+/* Takes every request whose deadline has passed out of flight (each leaves a zombie that
+   keeps its unique), chained by next; recomputes the next deadline. Lock held. */
+static wf_op *expire_locked(wf_engine *engine, uint64_t now)
+{
+    wf_op *expired = NULL;
+    uint64_t next = 0;
+    for (uint32_t b = 0; b < engine->inflight_buckets; b++) {
+        wf_op **link = &engine->inflight[b];
+        while (*link) {
+            wf_op *op = *link;
+            if (op->deadline_ms && op->deadline_ms <= now) {
+                *link = op->next;
+                engine->inflight_count--;
+                wf_interrupt_dequeue_locked(engine, op);
+                wf_zombie_add_locked(engine, op);
+                op->next = expired;
+                expired = op;
+                continue;
+            }
+            if (op->deadline_ms && (!next || op->deadline_ms < next))
+                next = op->deadline_ms;
+            link = &op->next;
+        }
+    }
+    engine->next_deadline_ms = next;
+    if (expired && engine->state == WF_ENGINE_SHUTTING_DOWN && engine->inflight_count == 0)
+        wf_event_wake_all(engine->work);
+    return expired;
+}
+
 static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *len,
     uint32_t timeout_ms)
 {
@@ -659,9 +716,29 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             wf_lock_acquire(engine->lock);
             continue;
         }
-        /* INTERRUPTs first, as the Linux client hands them out. */
+        /* Requests out past their deadline are given up: each operation goes on as if its
+           file system had answered with an error, from here, as after a disconnection. */
+        if (engine->next_deadline_ms && wf_engine_now() >= engine->next_deadline_ms) {
+            wf_op *expired = expire_locked(engine, wf_engine_now());
+            if (expired) {
+                wf_lock_release(engine->lock);
+                for (wf_op *op = expired, *next; op; op = next) {
+                    next = op->next;
+                    op->next = NULL;
+                    op->call.error = WF_ERR_TIMEOUT;
+                    op->call.out_size = 0;
+                    advance(engine, op, NULL, 0, NULL);
+                }
+                wf_lock_acquire(engine->lock);
+                continue;
+            }
+        }
+        /* INTERRUPTs first, as the Linux client hands them out; then those owed for
+           requests given up on. */
         *len = engine->interrupt_head ?
             wf_interrupt_take_locked(engine, wf_engine_now(), buf, cap) : 0;
+        if (!*len && engine->zombies)
+            *len = wf_zombie_take_interrupt_locked(engine, buf, cap);
         if (*len) {
             wf_lock_release(engine->lock);
             return STATUS_SUCCESS;
@@ -698,6 +775,14 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             continue;
         }
         if (engine->state == WF_ENGINE_SHUTTING_DOWN && !engine->destroy_sent &&
+            engine->inflight_count == 0 && !engine->ready_head && engine->params.no_destroy) {
+            /* Drained, and the FORGETs went out just above: the end of the channel is
+               what ends this session. */
+            engine->state = WF_ENGINE_DEAD;
+            wf_event_wake_all(engine->work);
+            continue;
+        }
+        if (engine->state == WF_ENGINE_SHUTTING_DOWN && !engine->destroy_sent &&
             engine->inflight_count == 0 && !engine->ready_head) {
             engine->destroy_sent = true;
             wf_lock_release(engine->lock);
@@ -730,16 +815,19 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             if (forget_wait < wait)
                 wait = forget_wait ? forget_wait : 1;
         }
+        if (engine->next_deadline_ms) {
+            uint64_t left = engine->next_deadline_ms > now ? engine->next_deadline_ms - now : 1;
+            if (left < wait)
+                wait = (uint32_t)left;
+        }
         if (timeout_ms != UINT32_MAX && timeout_ms - waited < wait)
             wait = (uint32_t)(timeout_ms - waited);
         wf_event_wait(engine->work, engine->lock, wait);
     }
 }
 
-NTSTATUS wf_engine_transact(wf_engine *engine,
-    const void *reply, size_t reply_len,
-    void *request, size_t request_cap, size_t *request_len,
-    uint32_t timeout_ms)
+static NTSTATUS transact(wf_engine *engine, const void *reply, size_t reply_len, bool own,
+    void *request, size_t request_cap, size_t *request_len, uint32_t timeout_ms)
 {
     size_t len = 0;
     if (request_len)
@@ -747,9 +835,9 @@ NTSTATUS wf_engine_transact(wf_engine *engine,
     if (request && (request_cap < engine->params.max_message || !request_len))
         return STATUS_BUFFER_TOO_SMALL;
 
-    if (reply && reply_len) {
+    if (reply) {
         wf_op *op;
-        NTSTATUS status = receive(engine, reply, reply_len, &op);
+        NTSTATUS status = receive(engine, reply, reply_len, own, &op);
         if (op) {
             /* A refused reply takes no request out with it (callers may drop what a
                failing call returns): what its operation sends next waits in the queue. */
@@ -768,6 +856,24 @@ NTSTATUS wf_engine_transact(wf_engine *engine,
     NTSTATUS status = next_request(engine, request, request_cap, &len, timeout_ms);
     *request_len = len;
     return status;
+}
+
+NTSTATUS wf_engine_transact(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms)
+{
+    return transact(engine, reply, reply_len, false, request, request_cap, request_len,
+        timeout_ms);
+}
+
+NTSTATUS wf_engine_transact_own(wf_engine *engine,
+    const void *reply, size_t reply_len,
+    void *request, size_t request_cap, size_t *request_len,
+    uint32_t timeout_ms)
+{
+    return transact(engine, reply, reply_len, true, request, request_cap, request_len,
+        timeout_ms);
 }
 
 /* Lifecycle ----------------------------------------------------------------------------- */
@@ -789,7 +895,9 @@ void wf_engine_disconnect(wf_engine *engine)
         }
     }
     engine->inflight_count = 0;
+    engine->next_deadline_ms = 0;
     wf_interrupt_clear_locked(engine);
+    wf_zombie_clear_locked(engine);
     wf_event_wake_all(engine->work);
     wf_lock_release(engine->lock);
 

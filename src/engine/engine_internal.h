@@ -11,6 +11,8 @@
 
 /* Longest FUSE name we send: 255 UTF-16 units can take 3 bytes each in UTF-8. */
 #define WF_NAME_MAX 768u
+/* Longest name component NTFS takes, in UTF-16 units [MS-FSCC 2.1.5.2]. */
+#define WF_NAME_UNITS_MAX 255u
 
 /* One FUSE request as operations describe it (after the Linux client's fuse_args): the
    queue, the transport and the reply checks are written once, in fuse_call.c. */
@@ -86,6 +88,8 @@ struct wf_op {
     /* path walk */
     uint32_t walk_pos;          /* index into the UTF-16 FileName */
     bool walk_last;             /* the component being looked up is the last one */
+    uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
+    bool walk_met;              /* the walk passed through walk_avoid */
     wf_node *node;              /* referenced: where the walk is, or the target */
     wf_node *parent;            /* referenced: the target's parent, when known */
     bool attr_fresh;            /* op->attr came from a reply of this operation */
@@ -138,6 +142,11 @@ struct wf_op {
     wf_op *interrupt_next;
     uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
     uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
+    uint64_t interrupted_unique;    /* the last request an INTERRUPT went out for */
+    /* Timeouts (timeout.c, engine lock): when the FUSE request out now is given up (0:
+       never), and the deadline a cancellation with a grace set for every request of op. */
+    uint64_t deadline_ms;
+    uint64_t cancel_deadline_ms;
     /* Who the request acts for and what is checked (access.c, set at submit). */
     wf_identity identity;       /* put in the fuse_in_header of each request it sends */
     NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
@@ -183,12 +192,13 @@ struct wf_op {
 enum {
     WF_KIND_INIT = FspFsctlTransactKindCount + 1,
     WF_KIND_DESTROY,
+    WF_KIND_GIVE_BACK,      /* RELEASE of what a late reply opened (timeout.c) */
 };
 
 typedef enum wf_engine_state {
     WF_ENGINE_STARTING,     /* INIT not yet answered */
     WF_ENGINE_RUNNING,
-    WF_ENGINE_SHUTTING_DOWN,    /* draining, then DESTROY */
+    WF_ENGINE_SHUTTING_DOWN,    /* draining, then DESTROY (or, no_destroy, dead) */
     WF_ENGINE_DEAD,         /* disconnected, refused, or destroyed */
 } wf_engine_state;
 
@@ -227,6 +237,11 @@ struct wf_engine {
     /* cancellation (cancel.c) */
     wf_op *ops;                     /* submitted WinFsp requests in progress */
     wf_op *interrupt_head, *interrupt_tail;    /* INTERRUPTs to hand out, first */
+    /* timeouts (timeout.c) */
+    uint64_t next_deadline_ms;      /* no in-flight request expires before (0: none can) */
+    struct wf_zombie *zombies;      /* requests given up on, their uniques kept */
+    uint32_t zombie_count;
+    uint64_t timeouts, late_replies;
 };
 
 /* fuse_call.c */
@@ -244,6 +259,8 @@ NTSTATUS wf_call_deliver(wf_fuse_call *call, const struct fuse_out_header *heade
 #define WF_ERR_BAD_REPLY     0x10001    /* the reply was malformed: STATUS_IO_DEVICE_ERROR */
 #define WF_ERR_DISCONNECTED  0x10002    /* the file system is gone */
 #define WF_ERR_TOO_BIG       0x10003    /* the request does not fit the transport */
+#define WF_ERR_TIMEOUT       0x10004    /* given up on (timeout.c): STATUS_IO_TIMEOUT, or
+                                           STATUS_CANCELLED after a cancellation */
 
 /* engine.c */
 bool wf_engine_enosys(wf_engine *engine, uint32_t opcode);
@@ -276,6 +293,26 @@ uint32_t wf_interrupt_wait_ms_locked(wf_engine *engine, uint64_t now_ms);
    ENOSYS is remembered, EAGAIN resends. */
 NTSTATUS wf_interrupt_reply(wf_engine *engine, const struct fuse_out_header *header,
     size_t body_size);
+
+/* timeout.c: requests given up on. Under the engine lock unless said otherwise. */
+/* op's request just went out (op->unique in flight): sets its deadline. */
+void wf_timeout_arm_locked(wf_engine *engine, wf_op *op, uint64_t now_ms);
+/* op's request is given up: a zombie keeps its unique (and sends its INTERRUPT unless one
+   went out for it already) until the reply comes or the channel ends. */
+void wf_zombie_add_locked(wf_engine *engine, wf_op *op);
+/* Writes the first INTERRUPT a zombie still owes into buf; returns its length, or 0. */
+size_t wf_zombie_take_interrupt_locked(wf_engine *engine, void *buf, size_t cap);
+/* Frees every zombie (the channel ended). */
+void wf_zombie_clear_locked(wf_engine *engine);
+/* Without the lock: a reply whose unique is no request in flight. False when it is no
+   zombie's either. Else the zombie is gone, and what the reply granted is given back: its
+   entries FORGETs (queued), its open handle a RELEASE, whose operation comes back in
+   *give_back to be started (NULL when there is none). */
+bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
+    const uint8_t *body, uint32_t body_size, wf_op **give_back);
+wf_step wf_op_give_back(wf_op *op);
+/* engine.c: a new internal operation of that kind, not started; NULL without memory. */
+wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind);
 
 #include "engine/access.h"
 
@@ -381,7 +418,7 @@ wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent);
 void wf_file_free(wf_engine *engine, wf_file *file);
 /* The start of a request on a handle: its node becomes op->node (referenced, attributes not
    yet read) and op->status STATUS_SUCCESS; false, with STATUS_INVALID_HANDLE, when the
-   handle is not ours. */
+   handle is not ours, or STATUS_IO_DEVICE_ERROR when its node was made bad (entry.h). */
 bool wf_op_at_file(wf_op *op, const wf_file *file);
 /* Describes the OPEN (OPENDIR for a directory) of a handle, with its open_flags. */
 void wf_open_call(wf_op *op, const wf_file *file);
@@ -392,6 +429,10 @@ NTSTATUS wf_open_reply(wf_op *op, wf_file *file);
 void wf_release_call(wf_op *op, const wf_file *file);
 /* The errno of the last reply as NTSTATUS. */
 NTSTATUS wf_op_errno_status(const wf_op *op);
+/* The last request failed because the file system refused it (an errno answer), not
+   because it went away, the request was cancelled or the reply was malformed: what an
+   optional step may leave undone (docs/engine.md, "Optional steps"). */
+bool wf_op_refused(const wf_op *op);
 
 #define WF_ALLOCATION_UNIT 4096u
 

@@ -1,6 +1,7 @@
 /* file.c — open handles (WinFsp's per-handle UserContext2), their OPEN and RELEASE, and file
    information. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -62,6 +63,10 @@ bool wf_op_at_file(wf_op *op, const wf_file *file)
 {
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
+        return false;
+    }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
         return false;
     }
     op->node = file->node;

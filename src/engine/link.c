@@ -1,6 +1,7 @@
 /* link.c — symbolic links in the namespace: READLINK, the STATUS_REPARSE a Create answers
    when its path meets a link, and whether a link leads to a directory (found once per node
    and kept on it). */
+#include "engine/entry.h"
 #include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -76,8 +77,15 @@ NTSTATUS wf_link_readlink_reply(wf_op *op)
     /* libfuse sends the target without its NUL; one that counts it is forgiven. */
     if (n && ctx->target[n - 1] == '\0')
         n--;
-    if (n == 0)
+    /* No POSIX link is empty or holds a NUL (symlink(2) could not have made it): cut at
+       the NUL, the target would be another one. */
+    bool malformed = n == 0;
+    for (uint32_t i = 0; i < n && !malformed; i++)
+        malformed = ctx->target[i] == '\0';
+    if (malformed) {
+        wf_engine_count_bad_reply(op->engine);
         return STATUS_IO_REPARSE_DATA_INVALID;
+    }
     ctx->target[n] = '\0';
     ctx->target_len = n;
     return STATUS_SUCCESS;
@@ -260,7 +268,8 @@ static bool next_component(wf_link_ctx *ctx, size_t *start, size_t *end)
 static bool transient(int32_t error)
 {
     return error == WF_ERR_DISCONNECTED || error == WF_ERR_TOO_BIG || error == WF_EINTR ||
-        error == WF_ERR_BAD_REPLY || error == WF_EIO || error == WF_ENOMEM;
+        error == WF_ERR_BAD_REPLY || error == WF_EIO || error == WF_ENOMEM ||
+        error == WF_ERR_TIMEOUT;
 }
 
 wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t units,
@@ -270,6 +279,7 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
     wf_link_ctx *ctx = op->link;
     size_t start, end, n;
     bool found = false;
+    NTSTATUS status;
 
     WF_CORO_BEGIN(op->link_state);
 
@@ -342,16 +352,19 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
                 wf_call_in(op, ctx->name, ctx->name_len + 1);
                 wf_call_out(op, &ctx->entry, sizeof ctx->entry);
                 WF_AWAIT_REPLY(op->link_state);
-                if (op->call.error || ctx->entry.nodeid == 0 ||
-                    ctx->entry.nodeid == FUSE_ROOT_ID) {
+                if (op->call.error) {
                     /* Missing (or not a directory on the way): a dangling link. */
                     if (transient(op->call.error))
                         goto unknown;
                     goto answer;
                 }
-                ctx->child = wf_cache_insert(engine->cache, ctx->at, ctx->name, ctx->name_len,
-                    &ctx->entry, wf_engine_now());
-                if (!ctx->child)
+                /* A negative entry is a dangling link too; an entry the intake refuses
+                   (a bad reply, counted) leaves the answer unknown, as a bad reply does. */
+                status = wf_entry_take(engine, ctx->at, ctx->name, ctx->name_len,
+                    &ctx->entry, 0, &ctx->child);
+                if (status == STATUS_OBJECT_NAME_NOT_FOUND)
+                    goto answer;
+                if (!NT_SUCCESS(status))
                     goto unknown;
                 ctx->attr = ctx->entry.attr;
             }

@@ -2,6 +2,7 @@
    MKNOD+OPEN, MKDIR, OPEN/OPENDIR), Cleanup (FLUSH, as a POSIX close) and Close (RELEASE /
    RELEASEDIR). */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -135,29 +136,19 @@ static void create_call(wf_op *op, uint32_t opcode)
     wf_call_in(op, op->name, op->name_len + 1);
 }
 
-/* Records the entry a CREATE/MKNOD/MKDIR answered and steps down to it. Every valid reply
-   counts one lookup, so it is cached even when its type then disqualifies it. */
+/* Records the entry a CREATE/MKNOD/MKDIR answered and steps down to it; the intake refuses
+   one of another type than made (its lookup given back). */
 static NTSTATUS take_created(wf_op *op, const struct fuse_entry_out *entry, bool directory)
 {
     wf_engine *engine = op->engine;
     wf_node *child;
 
-    if (entry->nodeid == 0 || entry->nodeid == FUSE_ROOT_ID) {
-        wf_engine_count_bad_reply(engine);
-        return STATUS_IO_DEVICE_ERROR;
-    }
-    child = wf_cache_insert(engine->cache, op->node, op->name, op->name_len, entry,
-        wf_engine_now());
-    if (!child)
-        return STATUS_INSUFFICIENT_RESOURCES;
     /* The parent's times and link count changed. */
     wf_cache_expire_attr(engine->cache, op->node);
-    if (directory ? !WF_S_ISDIR(entry->attr.mode) : !WF_S_ISREG(entry->attr.mode)) {
-        wf_engine_count_bad_reply(engine);
-        wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
-        wf_cache_release(engine->cache, child);
-        return STATUS_IO_DEVICE_ERROR;
-    }
+    NTSTATUS status = wf_entry_take(engine, op->node, op->name, op->name_len, entry,
+        directory ? WF_S_IFDIR : WF_S_IFREG, &child);
+    if (!NT_SUCCESS(status))
+        return status;
     move_down(op, child);
     op->attr = entry->attr;
     op->attr_fresh = true;
@@ -369,18 +360,10 @@ wf_step wf_op_create(wf_op *op)
                 STATUS_OBJECT_PATH_NOT_FOUND : wf_op_errno_status(op);
             WF_CORO_RETURN(op->state);
         }
-        if (op->u.lookup.out.nodeid == FUSE_ROOT_ID) {
-            /* The root cannot be a child: a confused file system. */
-            wf_engine_count_bad_reply(engine);
-            op->status = STATUS_IO_DEVICE_ERROR;
+        op->status = wf_entry_take(engine, op->node, op->name, op->name_len,
+            &op->u.lookup.out, 0, &cached);
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
-        }
-        cached = wf_cache_insert(engine->cache, op->node, op->name, op->name_len,
-            &op->u.lookup.out, wf_engine_now());
-        if (!cached) {
-            op->status = STATUS_INSUFFICIENT_RESOURCES;
-            WF_CORO_RETURN(op->state);
-        }
         if (op->req->Req.Create.OpenTargetDirectory) {
             /* Counted and cached for the rename that usually follows. */
             wf_cache_release(engine->cache, cached);
@@ -502,6 +485,17 @@ wf_step wf_op_create(wf_op *op)
             WF_AWAIT_REPLY(op->state);
             if (!op->call.error) {
                 op->status = take_created(op, &op->u.create.entry, false);
+                if (!NT_SUCCESS(op->status) && op->u.create.entry.nodeid != 0) {
+                    /* Refused, but the file system opened what it made: its handle goes
+                       back (read out before the union is reused). */
+                    uint64_t nodeid = op->u.create.entry.nodeid, fh = op->u.create.open.fh;
+                    wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
+                    op->u.release.in.fh = fh;
+                    op->u.release.in.flags = file->open_flags;
+                    wf_call_begin(op, FUSE_RELEASE, nodeid);
+                    wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+                    WF_AWAIT_REPLY(op->state);
+                }
                 if (!NT_SUCCESS(op->status))
                     goto drop_file;
                 retarget(op, file);

@@ -2,6 +2,7 @@
    the marker offset, into WinFsp directory records until the buffer is full or the
    directory ends. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -93,21 +94,37 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
     return true;
 }
 
+/* A READDIRPLUS entry the intake refused carries the root's nodeid from then on: no entry
+   can be the root, so the listing (this call's or a later one's, from the kept reply)
+   knows to skip it. */
+#define WF_DIR_REFUSED FUSE_ROOT_ID
+
 /* The file system counted a lookup for every READDIRPLUS entry with a nodeid except "."
    and "..", whether or not it will fit the caller's buffer: count them all now, each
    once, so that each is forgotten exactly once. A name no Windows name can carry is
-   counted without caching it, and so is forgotten as soon as nothing uses its node. */
+   counted without caching it, and so is forgotten as soon as nothing uses its node. An
+   entry the intake refuses (entry.h: the root, a bad type, the directory itself, a node
+   cached as another type) is counted as a bad reply, given back and not listed, as the
+   Linux client drops it and goes on with the listing. */
 static void count_plus_entries(wf_op *op, const wf_node *dir)
 {
-    wf_cache *cache = op->engine->cache;
+    wf_engine *engine = op->engine;
     wf_dirent_view view;
+    wf_node *node;
 
     for (op->pos = 0; op->pos < op->end && dirent_at(op, true, &view); op->pos += view.reclen) {
         if (!view.entry->nodeid || is_dot_or_dotdot(&view))
             continue;
         bool named = name_is_valid(&view);
-        wf_cache_release(cache, wf_cache_insert(cache, dir, named ? view.name : NULL,
-            view.namelen, view.entry, wf_engine_now()));
+        NTSTATUS status = wf_entry_take(engine, dir, named ? view.name : NULL, view.namelen,
+            view.entry, 0, &node);
+        if (NT_SUCCESS(status)) {
+            wf_cache_release(engine->cache, node);
+        } else if (status == STATUS_IO_DEVICE_ERROR) {
+            uint64_t refused = WF_DIR_REFUSED;
+            wf_mem_copy(op->dirbuf + op->pos + offsetof(struct fuse_entry_out, nodeid),
+                &refused, sizeof refused);
+        }
     }
     op->pos = 0;
 }
@@ -298,6 +315,11 @@ entries:
                     attr.mode = WF_S_IFDIR | 0755u;
                     attr.ino = which->nodeid;
                 }
+            } else if (plus && view.entry->nodeid == WF_DIR_REFUSED) {
+                /* Refused by count_plus_entries (and counted there): not listed. */
+                op->pos += view.reclen;
+                op->dir_offset = view.off;
+                continue;
             } else if (plus && view.entry->nodeid) {
                 /* Counted and cached by count_plus_entries. */
                 attr = view.entry->attr;
@@ -321,7 +343,8 @@ entries:
                     dirent_at(op, plus, &view);
                     if (op->call.error || op->u.lookup.out.nodeid == 0) {
                         /* Gone since READDIR (or unreadable): list it no more. */
-                        if (op->call.error == WF_ERR_DISCONNECTED || op->call.error == WF_EINTR) {
+                        if (op->call.error == WF_ERR_DISCONNECTED || op->call.error == WF_EINTR ||
+                            op->call.error == WF_ERR_TIMEOUT) {
                             /* Cancelled or gone: the entry is not skipped, it comes with
                                the next call. */
                             if (op->done)
@@ -333,8 +356,18 @@ entries:
                         op->dir_offset = view.off;
                         continue;
                     }
-                    wf_cache_release(engine->cache, wf_cache_insert(engine->cache, file->node,
-                        op->name, op->name_len, &op->u.lookup.out, wf_engine_now()));
+                    {
+                        wf_node *node;
+                        NTSTATUS status = wf_entry_take(engine, file->node, op->name,
+                            op->name_len, &op->u.lookup.out, 0, &node);
+                        if (status == STATUS_IO_DEVICE_ERROR) {
+                            /* Refused (counted, given back): not listed, as above. */
+                            op->pos += view.reclen;
+                            op->dir_offset = view.off;
+                            continue;
+                        }
+                        wf_cache_release(engine->cache, node);
+                    }
                     attr = op->u.lookup.out.attr;
                 }
             }

@@ -277,6 +277,20 @@ wf_step wf_op_query_ea(wf_op *op)
 
     if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
+    /* Linux shows no user.* on anything but files and directories (ENODATA): none. */
+    if (ea_node_is_reparse_point(op)) {
+        op->rsp->Rsp.QueryEa.Ea.Offset = 0;
+        op->rsp->Rsp.QueryEa.Ea.Size = 0;
+        WF_CORO_RETURN(op->state);
+    }
+    /* GETXATTR of user.* needs r, asked of the mode before the file system is asked. */
+    if (wf_access_file_checked(file)) {
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            op->status = wf_access_xattr(engine, file, &op->attr, false);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+    }
     WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_list(op));
     op->status = op->ea_status;
     if (!NT_SUCCESS(op->status))
@@ -305,6 +319,14 @@ wf_step wf_op_set_ea(wf_op *op)
     if (ea_node_is_reparse_point(op)) {
         op->status = STATUS_EAS_NOT_SUPPORTED;
         WF_CORO_RETURN(op->state);
+    }
+    /* SETXATTR / REMOVEXATTR of user.* need w now (not the handle's FILE_WRITE_EA). */
+    if (wf_access_file_checked(file)) {
+        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            op->status = wf_access_xattr(engine, file, &op->attr, true);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
     }
 
     /* What was known of the EAs is about to be wrong. */
@@ -410,6 +432,11 @@ wf_step wf_ea_overwrite(wf_op *op)
     }
     wf_cache_set_ea_size(engine->cache, op->node, 0, false);
 
+    /* Dropping the old EAs is NTFS's addition to what O_TRUNC does: a file system that
+       refuses to list or remove them (rclone answers LISTXATTR with EIO) keeps them, and
+       the file is still overwritten; only the EA size is then unknown. A file system gone,
+       a cancelled request or a malformed reply still fail the Overwrite. */
+    op->scratch[0] = 0;     /* the clean-up was refused somewhere */
     WF_AWAIT_CALL(op->ea_state, op->ea_names_state, ea_names(op));
     if (op->ea_status == STATUS_EAS_NOT_SUPPORTED && !op->ea_buf_size) {
         op->ea_known = true;    /* no xattrs: nothing to drop, none to set */
@@ -417,8 +444,12 @@ wf_step wf_ea_overwrite(wf_op *op)
         WF_CORO_RETURN(op->ea_state);
     }
     if (!NT_SUCCESS(op->ea_status)) {
-        op->status = op->ea_status;
-        WF_CORO_RETURN(op->ea_state);
+        if (op->call.opcode != FUSE_LISTXATTR || !wf_op_refused(op)) {
+            op->status = op->ea_status;
+            WF_CORO_RETURN(op->ea_state);
+        }
+        op->scratch[0] = 1;
+        op->ea_list_len = 0;
     }
     for (op->ea_list_pos = 0; op->ea_list_pos < op->ea_list_len;
             op->ea_list_pos += ea_list_name_len(op) + 1) {
@@ -430,14 +461,18 @@ wf_step wf_ea_overwrite(wf_op *op)
         wf_call_in(op, op->dirbuf + op->ea_list_pos, len + 1);
         WF_AWAIT_REPLY(op->ea_state);
         if (op->call.error && op->call.error != WF_ENODATA) {
-            op->status = ea_error(op);
-            WF_CORO_RETURN(op->ea_state);
+            if (!wf_op_refused(op)) {
+                op->status = ea_error(op);
+                WF_CORO_RETURN(op->ea_state);
+            }
+            op->scratch[0] = 1;     /* this one stays */
         }
     }
 
+    /* New EAs are the caller's request, not clean-up: their failure is reported. */
     WF_AWAIT_CALL(op->ea_state, op->ea_sub_state, ea_apply(op, false));
     op->status = op->ea_status;
-    op->ea_known = NT_SUCCESS(op->status);
+    op->ea_known = NT_SUCCESS(op->status) && !op->scratch[0];
 
     WF_CORO_END(op->ea_state);
 }

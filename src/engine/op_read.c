@@ -1,6 +1,7 @@
 /* op_read.c — Read: READ requests of the negotiated size until the length is served or the
    file ends, straight into the caller's buffer. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 
 wf_step wf_op_read(wf_op *op)
 {
@@ -17,6 +18,10 @@ wf_step wf_op_read(wf_op *op)
     }
     if (file->is_directory) {
         op->status = STATUS_INVALID_DEVICE_REQUEST;
+        WF_CORO_RETURN(op->state);
+    }
+    if (wf_entry_node_bad(engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
         WF_CORO_RETURN(op->state);
     }
     if (!file->has_fh && !(engine->flags & FUSE_NO_OPEN_SUPPORT)) {

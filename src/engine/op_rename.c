@@ -1,6 +1,7 @@
-/* op_rename.c — SetInformation Rename (RENAME2 with RENAME_NOREPLACE, or a checked RENAME)
-   and Link (LINK), with the answers NTFS gives. */
+/* op_rename.c — SetInformation Rename (the target looked up, then RENAME2 with
+   RENAME_NOREPLACE or a checked RENAME) and Link (LINK), with the answers NTFS gives. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -67,19 +68,13 @@ static wf_step target_lookup(wf_op *op)
         op->status = wf_op_errno_status(op);
         WF_CORO_RETURN(op->sub_state);
     }
-    if (op->u.lookup.out.nodeid == FUSE_ROOT_ID) {
-        /* The root cannot be a child: a confused file system. */
-        op->status = STATUS_IO_DEVICE_ERROR;
-        WF_CORO_RETURN(op->sub_state);
-    }
     {
         /* A LOOKUP reply counts one lookup: it goes into the cache like any other. */
-        wf_node *target = wf_cache_insert(engine->cache, op->node, op->name, op->name_len,
-            &op->u.lookup.out, wf_engine_now());
-        if (!target) {
-            op->status = STATUS_INSUFFICIENT_RESOURCES;
+        wf_node *target;
+        op->status = wf_entry_take(engine, op->node, op->name, op->name_len,
+            &op->u.lookup.out, 0, &target);
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->sub_state);
-        }
         op->scratch[0] = target->nodeid;
         wf_cache_release(engine->cache, target);
     }
@@ -91,13 +86,18 @@ static wf_step target_lookup(wf_op *op)
 /* What NTFS answers when the existing target (another file, attributes in op->attr) would
    be replaced [MS-FSA 2.1.5.15.11]: a collision unless asked to replace; never a directory
    nor, unless told to ignore it, a read-only file; and the caller must be allowed to delete
-   it (access.c). */
-static NTSTATUS replace_check(const wf_op *op, bool replace, bool may_replace_readonly)
+   it (access.c). A directory replacing a file, which NTFS allows, POSIX cannot: the VFS
+   answers ENOTDIR before the file system hears of it (fuse2fs would do it), and so does
+   the engine. */
+static NTSTATUS replace_check(const wf_op *op, bool replace, bool may_replace_readonly,
+    bool source_is_directory)
 {
     if (!replace)
         return STATUS_OBJECT_NAME_COLLISION;
     if (WF_S_ISDIR(op->attr.mode))
         return STATUS_ACCESS_DENIED;
+    if (source_is_directory)
+        return STATUS_NOT_A_DIRECTORY;
     if (!may_replace_readonly &&
         (wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY))
         return STATUS_ACCESS_DENIED;
@@ -115,16 +115,22 @@ static void expire_replaced(wf_cache *cache, uint64_t nodeid)
 }
 
 /* The new name (NewFileName), walked to its parent: a missing directory on the way is
-   STATUS_OBJECT_PATH_NOT_FOUND, and a path with no last component names nothing.
-   op->status. Nested (sub_state). */
-static wf_step walk_target(wf_op *op)
+   STATUS_OBJECT_PATH_NOT_FOUND, and a path with no last component names nothing. A
+   directory moved to a place whose path passes through the directory itself is refused
+   (the kernel's EINVAL from lock_rename, before the file system is asked: fuse2fs hangs on
+   it); source is 0 for a link. op->status. Nested (sub_state). */
+static wf_step walk_target(wf_op *op, uint64_t source)
 {
     WF_CORO_BEGIN(op->sub_state);
 
+    op->walk_avoid = source;
     WF_AWAIT_CALL(op->sub_state, op->walk_state,
         wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
+    op->walk_avoid = 0;
     if (NT_SUCCESS(op->status) && op->name_len == 0)
         op->status = STATUS_OBJECT_NAME_INVALID;
+    else if (NT_SUCCESS(op->status) && op->walk_met)
+        op->status = STATUS_INVALID_PARAMETER;
 
     WF_CORO_END(op->sub_state);
 }
@@ -173,6 +179,10 @@ wf_step wf_setinfo_rename(wf_op *op)
         op->status = STATUS_INVALID_HANDLE;
         WF_CORO_RETURN(op->state);
     }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
+        WF_CORO_RETURN(op->state);
+    }
     op->scratch[0] = op->scratch[1] = 0;
 
     /* The source: the handle's path, walked to its parent. */
@@ -193,7 +203,8 @@ wf_step wf_setinfo_rename(wf_op *op)
     op->name2_len = op->name_len;
 
     /* The target, walked to its parent. */
-    WF_AWAIT_CALL(op->state, op->sub_state, walk_target(op));
+    WF_AWAIT_CALL(op->state, op->sub_state,
+        walk_target(op, file->is_directory ? file->node->nodeid : 0));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
 
@@ -206,11 +217,30 @@ wf_step wf_setinfo_rename(wf_op *op)
     WF_AWAIT_CALL(op->state, op->sub_state, target_access(op, file, false));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-    /* RENAME2 came with protocol 7.23; older file systems do not know the opcode. Not on a
-       case-insensitive volume: there the target is looked for in every case first. */
-    if (!(op->scratch[1] & WF_TARGET_KNOWN) && !replace && engine->minor >= 23 &&
+
+    /* The target, known before anything is renamed (from the cache, else LOOKUP), as the
+       kernel's do_renameat2 looks it up: an existing name is refused here, so that a file
+       system that ignores RENAME_NOREPLACE (fuse2fs-like ones trust the VFS) never replaces
+       a file the caller did not ask to replace. */
+    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    /* A case-only rename (the target found in another case is the source itself): the new
+       name is the spelling asked for. */
+    if (op->name_folded && op->scratch[0] == file->node->nodeid)
+        wf_lookup_unfold(op);
+    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
+        op->status = replace_check(op, replace, ignore_readonly(op), file->is_directory);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op->state);
+    }
+
+    /* An absent target, not to be replaced: RENAME2 with RENAME_NOREPLACE, so that a name
+       made meanwhile by another client of the file system is not replaced either. RENAME2
+       came with protocol 7.23; older file systems do not know the opcode. Not on a
+       case-insensitive volume: there the flag cannot see a name in another case. */
+    if (!op->scratch[0] && !replace && engine->minor >= 23 &&
         !engine->params.case_insensitive && !wf_engine_enosys(engine, FUSE_RENAME2)) {
-        /* Atomic: the file system refuses an existing target itself. */
         wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
         op->u.rename.in.newdir = op->node->nodeid;
         op->u.rename.in.flags = WF_RENAME_NOREPLACE;
@@ -224,34 +254,23 @@ wf_step wf_setinfo_rename(wf_op *op)
             rename_done(op, file);
             WF_CORO_RETURN(op->state);
         }
-        /* EEXIST: the target may be this same file, which NTFS renames onto. ENOSYS (now
-           remembered): no RENAME2 at all. EINVAL: file systems that take no rename flags
-           (libfuse's passthrough_ll) say so — or the move is into the source's own subtree,
-           which the plain RENAME below reports again. */
+        /* ENOSYS (now remembered): no RENAME2 at all. EINVAL: file systems that take no
+           rename flags (libfuse's passthrough_ll) say so — or the move itself is refused
+           (the subtree rule is the engine's, above, but a file system may have others),
+           which the plain RENAME below reports again. Anything else, EEXIST (the name
+           appeared since the LOOKUP: a collision) included, is the answer. */
         if (op->call.error == WF_EINVAL) {
             op->scratch[1] |= WF_RENAME2_EINVAL;
-        } else if (op->call.error != WF_EEXIST && op->call.error != WF_ENOSYS) {
+        } else if (op->call.error != WF_ENOSYS) {
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op->state);
         }
     }
 
-    /* The checked RENAME: look at the target, then rename over it only as NTFS would. */
-    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
-    if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
-    /* A case-only rename (the target found in another case is the source itself): the new
-       name is the spelling asked for. */
-    if (op->name_folded && op->scratch[0] == file->node->nodeid)
-        wf_lookup_unfold(op);
-    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
-        op->status = replace_check(op, replace, ignore_readonly(op));
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-    }
-    /* A target that is the source's own node (another hard link, or the same entry on a
-       case-insensitive file system) is renamed onto as POSIX does it: never by unlinking a
-       name, which on a case-insensitive file system would delete the file. */
+    /* The checked RENAME: the target is absent, or replaced as NTFS would (checked above),
+       or the source's own node (another hard link, or the same entry on a case-insensitive
+       file system), renamed onto as POSIX does it: never by unlinking a name, which on a
+       case-insensitive file system would delete the file. */
     wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
     op->u.rename.in.newdir = op->node->nodeid;
     wf_call_begin(op, FUSE_RENAME, op->node2->nodeid);
@@ -285,6 +304,10 @@ wf_step wf_setinfo_link(wf_op *op)
         op->status = STATUS_INVALID_HANDLE;
         WF_CORO_RETURN(op->state);
     }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
+        WF_CORO_RETURN(op->state);
+    }
     /* NT has no hard links to directories [MS-FSA 2.1.5.15.6]. */
     if (file->is_directory) {
         op->status = STATUS_FILE_IS_A_DIRECTORY;
@@ -292,43 +315,41 @@ wf_step wf_setinfo_link(wf_op *op)
     }
     op->scratch[0] = op->scratch[1] = 0;
 
-    WF_AWAIT_CALL(op->state, op->sub_state, walk_target(op));
+    WF_AWAIT_CALL(op->state, op->sub_state, walk_target(op, 0));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
     WF_AWAIT_CALL(op->state, op->sub_state, target_access(op, file, true));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op->state);
-    /* On a case-insensitive volume the target is looked for in every case first. */
-    if (replace || engine->params.case_insensitive) {
-        WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+    /* The target is known before LINK goes out, as the kernel's lookup makes it known:
+       file systems leave the check to the VFS, and fuse2fs asked to link onto an existing
+       name adds a second entry of that name. On a case-insensitive volume the LOOKUP looks
+       in every case. */
+    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
+    if (!replace && op->scratch[0]) {
+        op->status = STATUS_OBJECT_NAME_COLLISION;
+        WF_CORO_RETURN(op->state);
+    }
+    if (op->scratch[0] == file->node->nodeid) {
+        op->status = STATUS_SUCCESS;        /* already a name of this file */
+        WF_CORO_RETURN(op->state);
+    }
+    if (op->scratch[0]) {
+        op->status = replace_check(op, true, false, false);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
-        if (!replace && op->scratch[0]) {
-            op->status = STATUS_OBJECT_NAME_COLLISION;
+        /* FUSE has no replacing LINK: the old name goes first. */
+        wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
+        wf_call_in(op, op->name, op->name_len + 1);
+        WF_AWAIT_REPLY(op->state);
+        if (op->call.error && op->call.error != WF_ENOENT) {
+            op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op->state);
         }
-        if (op->scratch[0] == file->node->nodeid) {
-            op->status = STATUS_SUCCESS;        /* already a name of this file */
-            WF_CORO_RETURN(op->state);
-        }
-        if (op->scratch[0]) {
-            op->status = replace_check(op, true, false);
-            if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->state);
-            /* FUSE has no replacing LINK: the old name goes first. */
-            wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
-            wf_call_in(op, op->name, op->name_len + 1);
-            WF_AWAIT_REPLY(op->state);
-            if (op->call.error && op->call.error != WF_ENOENT) {
-                op->status = wf_op_errno_status(op);
-                WF_CORO_RETURN(op->state);
-            }
-            wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
-            expire_replaced(engine->cache, op->scratch[0]);
-        }
-    } else if (op->scratch[0]) {
-        op->status = STATUS_OBJECT_NAME_COLLISION;     /* known from the cache */
-        WF_CORO_RETURN(op->state);
+        wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
+        expire_replaced(engine->cache, op->scratch[0]);
     }
 
     wf_mem_set(&op->u.link.in, 0, sizeof op->u.link.in);
@@ -350,23 +371,12 @@ wf_step wf_setinfo_link(wf_op *op)
         wf_cache_get_attr(engine->cache, file->node, &source, 0);
         /* The new name must be a node of the source's type (as the Linux client checks);
            its nodeid may differ (libfuse's path-based API numbers names, not inodes). */
-        bool bad = entry->nodeid == 0 || entry->nodeid == FUSE_ROOT_ID ||
-            ((entry->attr.mode ^ source.mode) & WF_S_IFMT);
-        wf_node *linked = NULL;
-        if (entry->nodeid != 0 && entry->nodeid != FUSE_ROOT_ID) {
-            /* LINK counts a lookup like LOOKUP, good reply or not. */
-            linked = wf_cache_insert(engine->cache, op->node, bad ? NULL : op->name,
-                op->name_len, entry, wf_engine_now());
-        }
-        if (bad) {
-            if (linked) {
-                wf_cache_expire_attr(engine->cache, linked);
-                wf_cache_release(engine->cache, linked);
-            }
-            wf_engine_count_bad_reply(engine);
-            op->status = STATUS_IO_DEVICE_ERROR;
+        wf_node *linked;
+        op->status = wf_entry_take(engine, op->node, op->name, op->name_len, entry,
+            source.mode & WF_S_IFMT, &linked);
+        /* Out of memory only costs the cache: the link is made. */
+        if (!NT_SUCCESS(op->status) && op->status != STATUS_INSUFFICIENT_RESOURCES)
             WF_CORO_RETURN(op->state);
-        }
         if (linked) {
             if (linked != file->node)
                 wf_cache_expire_attr(engine->cache, file->node);   /* its link count */

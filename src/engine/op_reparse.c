@@ -2,6 +2,7 @@
    NFS data), FSCTL_SET_REPARSE_POINT (SYMLINK or MKNOD in place of the file or directory the
    handle is open on, as mklink does it) and FSCTL_DELETE_REPARSE_POINT (the link becomes an
    empty file or directory, as on NTFS). */
+#include "engine/entry.h"
 #include "engine/link.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -215,8 +216,12 @@ static wf_step replace(wf_op *op, wf_file *file)
                 wf_op_errno_status(op) : STATUS_OBJECT_NAME_NOT_FOUND;
             WF_CORO_RETURN(ctx->state);
         }
-        wf_cache_release(engine->cache, wf_cache_insert(engine->cache, op->node, op->name,
-            op->name_len, &ctx->entry, wf_engine_now()));
+        op->status = wf_entry_take(engine, op->node, op->name, op->name_len, &ctx->entry, 0,
+            &cached);
+        if (op->status == STATUS_IO_DEVICE_ERROR)
+            WF_CORO_RETURN(ctx->state);
+        wf_cache_release(engine->cache, cached);
+        op->status = STATUS_SUCCESS;    /* not cached (no memory) costs nothing here */
     }
     if (ctx->entry.nodeid != file->node->nodeid) {
         op->status = STATUS_OBJECT_NAME_NOT_FOUND;
@@ -239,44 +244,67 @@ static wf_step replace(wf_op *op, wf_file *file)
 
     for (ctx->rounds = 0;;) {
         temp_name(ctx, file->node->nodeid, ctx->rounds);
+        /* The temporary name is known to be free before anything is made under it, as the
+           kernel's lookup makes it known: a file system is never asked to make a name that
+           exists (fuse2fs would add a second entry). One may be left by an interrupted
+           change. */
+        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
+        wf_call_in(op, ctx->name, ctx->name_len + 1);
+        wf_call_out(op, &ctx->entry, sizeof ctx->entry);
+        WF_AWAIT_REPLY(ctx->state);
+        if (!op->call.error) {
+            /* The reply counted a lookup: it goes into the cache like any other, through
+               the intake (nodeid 0 is "no entry": the name is free). */
+            wf_node *taken;
+            NTSTATUS taken_status = wf_entry_take(engine, op->node, ctx->name, ctx->name_len,
+                &ctx->entry, 0, &taken);
+            if (NT_SUCCESS(taken_status)) {
+                wf_cache_release(engine->cache, taken);
+                if (++ctx->rounds >= WF_TEMP_ROUNDS) {
+                    op->status = STATUS_OBJECT_NAME_COLLISION;
+                    WF_CORO_RETURN(ctx->state);
+                }
+                continue;
+            }
+            if (taken_status != STATUS_OBJECT_NAME_NOT_FOUND) {
+                op->status = taken_status;
+                WF_CORO_RETURN(ctx->state);
+            }
+        }
+        if (op->call.error && op->call.error != WF_ENOENT) {
+            op->status = wf_op_errno_status(op);
+            WF_CORO_RETURN(ctx->state);
+        }
+    make:
         make_call(op, make_opcode(engine, ctx));
         WF_AWAIT_REPLY(ctx->state);
         if (!op->call.error)
             break;
         if (op->call.error == WF_ENOSYS && op->call.opcode == FUSE_MKNOD &&
             (ctx->mode & WF_S_IFMT) == WF_S_IFREG)
-            continue;   /* remembered: CREATE next, under the same name */
+            goto make;  /* remembered: CREATE next, under the same name */
+        /* EEXIST: made by someone since the LOOKUP. */
         if (op->call.error != WF_EEXIST || ++ctx->rounds >= WF_TEMP_ROUNDS) {
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(ctx->state);
         }
     }
-    if (ctx->entry.nodeid == 0 || ctx->entry.nodeid == FUSE_ROOT_ID) {
-        wf_engine_count_bad_reply(engine);
-        op->status = STATUS_IO_DEVICE_ERROR;
-        WF_CORO_RETURN(ctx->state);
-    }
-    ctx->made = wf_cache_insert(engine->cache, op->node, ctx->name, ctx->name_len, &ctx->entry,
-        wf_engine_now());
-    if (!ctx->made) {
-        op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(ctx->state);
-    }
+    /* Something is made under the temporary name, whatever the reply says of it: a reply
+       the intake refuses (a bad type, nodeid 0, the root) is undone like any failure. */
+    op->status = wf_entry_take(engine, op->node, ctx->name, ctx->name_len, &ctx->entry,
+        ctx->mode & WF_S_IFMT, &ctx->made);
     ctx->attr = ctx->entry.attr;
-    if (op->call.opcode == FUSE_CREATE) {
+    if (op->call.opcode == FUSE_CREATE && ctx->entry.nodeid != 0) {
         /* Made through CREATE: its FUSE handle is not this one's. */
         wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
         op->u.release.in.fh = op->u.create.open.fh;
         op->u.release.in.flags = WF_RP_O_WRONLY;
-        wf_call_begin(op, FUSE_RELEASE, ctx->made->nodeid);
+        wf_call_begin(op, FUSE_RELEASE, ctx->entry.nodeid);
         wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
         WF_AWAIT_REPLY(ctx->state);
     }
-    if ((ctx->attr.mode & WF_S_IFMT) != (ctx->mode & WF_S_IFMT)) {
-        wf_engine_count_bad_reply(engine);
-        op->status = STATUS_IO_DEVICE_ERROR;
+    if (!NT_SUCCESS(op->status))
         goto undo;
-    }
 
     if (ctx->remove_opcode) {
         remove_call(op, ctx->remove_opcode == FUSE_RMDIR, op->name, op->name_len);
@@ -322,7 +350,7 @@ static wf_step replace(wf_op *op, wf_file *file)
 undo:
     /* Best effort: the temporary node goes; the error that stopped us is the answer. */
     ctx->failure = op->status;
-    remove_call(op, WF_S_ISDIR(ctx->attr.mode), ctx->name, ctx->name_len);
+    remove_call(op, WF_S_ISDIR(ctx->mode), ctx->name, ctx->name_len);
     WF_AWAIT_REPLY(ctx->state);
     wf_cache_drop_entry(engine->cache, op->node, ctx->name, ctx->name_len);
     op->status = ctx->failure;
@@ -331,6 +359,17 @@ undo:
 }
 
 /* ---- SET ------------------------------------------------------------------------------- */
+
+/* A drive path ("C:\x", "c:x") or two separators first (UNC "\\server\share", "\\?\"):
+   absolute in Win32's eyes whatever the link's flags say. */
+static bool names_a_dos_path(const uint16_t *target, size_t units)
+{
+    uint16_t letter = units ? (uint16_t)(target[0] | 0x20u) : 0;
+    if (units >= 2 && target[1] == ':' && letter >= 'a' && letter <= 'z')
+        return true;
+    return units >= 2 && (target[0] == '\\' || target[0] == '/') &&
+        (target[1] == '\\' || target[1] == '/');
+}
 
 /* What a SET buffer asks for, into ctx: mode (the type) and rdev, or a link's POSIX target. */
 static NTSTATUS parse_set(wf_op *op, const uint8_t *buf, uint32_t size)
@@ -359,6 +398,10 @@ static NTSTATUS parse_set(wf_op *op, const uint8_t *buf, uint32_t size)
                 return STATUS_ACCESS_DENIED;
             target += skip / sizeof(uint16_t);
             units -= skip / sizeof(uint16_t);
+        } else if ((flags & SYMLINK_FLAG_RELATIVE) && names_a_dos_path(target, units)) {
+            /* Marked relative, yet a path elsewhere: no POSIX target means it (stored as
+               it reads, C:/x or /server/share/x would name another file). */
+            return STATUS_IO_REPARSE_DATA_INVALID;
         }
         ctx->mode = WF_S_IFLNK | 0777u;
         break;
@@ -503,6 +546,10 @@ wf_step wf_op_file_system_control(wf_op *op)
     }
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
+        WF_CORO_RETURN(op->state);
+    }
+    if (wf_entry_node_bad(op->engine, file->node)) {
+        op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
         WF_CORO_RETURN(op->state);
     }
     if (!wf_link_ctx_get(op)) {

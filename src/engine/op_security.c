@@ -3,6 +3,8 @@
 #include "engine/engine_internal.h"
 #include "engine/security.h"
 
+#define WF_S_ISUID 04000u
+#define WF_S_ISGID 02000u
 #define WF_S_ISVTX 01000u
 
 wf_step wf_op_query_security(wf_op *op)
@@ -119,6 +121,25 @@ exit:
     return status;
 }
 
+/* A new owner or group takes a file's set-user-ID, and its set-group-ID where that means
+   "run as the group" (g+x), as Linux's FUSE client sends it with the chown (it does not
+   offer FUSE_HANDLE_KILLPRIV, nor does the engine). A directory keeps both. */
+static void chown_drops_setid(const struct fuse_attr *attr, struct fuse_setattr_in *in)
+{
+    uint32_t before, after;
+
+    if (!(in->valid & (FATTR_UID | FATTR_GID)) || WF_S_ISDIR(attr->mode))
+        return;
+    before = (in->valid & FATTR_MODE) ? in->mode : attr->mode;
+    after = before & ~WF_S_ISUID;
+    if (after & 0010u)
+        after &= ~WF_S_ISGID;
+    if (after != before) {
+        in->valid |= FATTR_MODE;
+        in->mode = after;
+    }
+}
+
 wf_step wf_op_set_security(wf_op *op)
 {
     const wf_file *file = wf_op_file(op->req->Req.SetSecurity.UserContext2);
@@ -145,7 +166,9 @@ wf_step wf_op_set_security(wf_op *op)
     op->status = security_change(op->engine, &op->attr, op->req->Buffer + sd->Offset, sd->Size,
         info, &op->u.setattr.in);
     if (NT_SUCCESS(op->status))
-        op->status = wf_access_chown(file, &op->u.setattr.in);
+        op->status = wf_access_setattr(op->engine, file, &op->attr, &op->u.setattr.in);
+    if (NT_SUCCESS(op->status))
+        chown_drops_setid(&op->attr, &op->u.setattr.in);
     if (!NT_SUCCESS(op->status) || !op->u.setattr.in.valid)
         WF_CORO_RETURN(op->state);
     /* The FSD's cached descriptor is dropped (no descriptor in the response): the next

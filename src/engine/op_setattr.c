@@ -1,6 +1,7 @@
 /* op_setattr.c — SetInformation Basic, Allocation and EndOfFile as SETATTR (FALLOCATE for
    preallocation), and the SETATTR / FALLOCATE steps that Overwrite shares. */
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -41,8 +42,9 @@ wf_step wf_setattr(wf_op *op, const wf_file *file)
         op->status = wf_op_errno_status(op);
         WF_CORO_RETURN(op->sub_state);
     }
-    wf_cache_set_attr(engine->cache, op->node, &op->u.setattr.out.attr,
-        op->u.setattr.out.attr_valid, op->u.setattr.out.attr_valid_nsec, wf_engine_now());
+    op->status = wf_entry_take_attr(engine, op->node, &op->u.setattr.out);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->sub_state);
     op->attr = op->u.setattr.out.attr;
     op->attr_fresh = true;
     op->status = STATUS_SUCCESS;
@@ -98,8 +100,8 @@ wf_step wf_setinfo_basic(wf_op *op)
 
     if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op->state);
-    /* The mode is needed to apply READONLY. */
-    if (set_attributes) {
+    /* The mode is needed to apply READONLY, the owner and mode to check the caller. */
+    if (set_attributes || wf_access_file_checked(file)) {
         WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
@@ -134,6 +136,10 @@ wf_step wf_setinfo_basic(wf_op *op)
         }
     }
 
+    /* Refused before the file system is asked, as the kernel's default_permissions does. */
+    op->status = wf_access_setattr(op->engine, file, &op->attr, in);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->state);
     if (in->valid)
         WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
     else    /* nothing to change: no round trip unless the attributes are stale */

@@ -4,6 +4,15 @@
 
 #define WF_LABEL_MAX_UNITS 32u  /* FSP_FSCTL_VOLUME_INFO.VolumeLabel */
 
+/* A size in bytes from a block count: a product beyond 64 bits is the largest size, never a
+   wrapped (and so small, even zero) one. */
+static uint64_t blocks_to_bytes(uint64_t blocks, uint64_t unit)
+{
+    if (unit && blocks > UINT64_MAX / unit)
+        return UINT64_MAX;
+    return blocks * unit;
+}
+
 /* STATFS, then the volume information with the session's label (nested; sub_state). */
 static wf_step volume_info(wf_op *op, FSP_FSCTL_VOLUME_INFO *info)
 {
@@ -22,9 +31,9 @@ static wf_step volume_info(wf_op *op, FSP_FSCTL_VOLUME_INFO *info)
         const struct fuse_kstatfs *st = &op->u.statfs.out.st;
         /* f_frsize is the unit of the block counts; old file systems leave it 0. */
         uint64_t unit = st->frsize ? st->frsize : st->bsize;
-        info->TotalSize = st->blocks * unit;
+        info->TotalSize = blocks_to_bytes(st->blocks, unit);
         /* What a caller can still use, as Windows reports free space to a user. */
-        info->FreeSize = st->bavail * unit;
+        info->FreeSize = blocks_to_bytes(st->bavail, unit);
     }
     wf_lock_acquire(engine->lock);
     info->VolumeLabelLength = engine->volume_label_size;

@@ -126,8 +126,20 @@ wf_step wf_op_overwrite(wf_op *op)
                 op->u.setattr.in.valid |= FATTR_MODE;
                 op->u.setattr.in.mode = mode;
             }
+            /* A writer who is not the owner overwrites but keeps the mode: O_TRUNC needs
+               write permission, a chmod the owner (docs/security.md). */
+            if (!NT_SUCCESS(wf_access_setattr(engine, file, &op->attr, &op->u.setattr.in)))
+                op->u.setattr.in.valid &= ~(uint32_t)FATTR_MODE;
         }
         WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+        /* The mode is attribute bookkeeping NTFS adds (READONLY merged, cleared on
+           supersede); the truncation is what O_TRUNC does. A file system that refuses the
+           pair is asked for the truncation alone, and the file is overwritten. */
+        if (!NT_SUCCESS(op->status) && (op->u.setattr.in.valid & FATTR_MODE) &&
+            wf_op_refused(op)) {
+            op->u.setattr.in.valid &= ~(uint32_t)FATTR_MODE;
+            WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+        }
     }
     if (NT_SUCCESS(op->status) && op->req->Req.Overwrite.AllocationSize)
         WF_AWAIT_CALL(op->state, op->sub_state,

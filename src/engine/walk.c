@@ -3,6 +3,7 @@
    found as given is looked for in its directory under case folding. */
 #include "engine/case_fold.h"
 #include "engine/engine_internal.h"
+#include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -29,6 +30,9 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
         return STATUS_CONNECTION_DISCONNECTED;
     case WF_ERR_TOO_BIG:
         return STATUS_INSUFFICIENT_RESOURCES;
+    case WF_ERR_TIMEOUT:
+        /* Given up on: after a cancellation it is that, else the file system's silence. */
+        return op->cancel_requested ? STATUS_CANCELLED : STATUS_IO_TIMEOUT;
     case WF_ENOSYS:
         /* A file system that does not implement a change (hello_ll, squashfuse) is a
            read-only volume to Windows, which knows what to do with that status. */
@@ -38,6 +42,12 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
     default:
         return wf_errno_to_ntstatus(op->call.error);
     }
+}
+
+bool wf_op_refused(const wf_op *op)
+{
+    return op->call.error > 0 && op->call.error < WF_ERR_BAD_REPLY &&
+        op->call.error != WF_EINTR;
 }
 
 /* A path in the request (FileName, or another buffer such as a rename's NewFileName) as
@@ -57,8 +67,30 @@ static const uint16_t *request_path(const wf_op *op, const FSP_FSCTL_TRANSACT_BU
     return path;
 }
 
+/* What NTFS takes for names, whoever sent the path, checked before anything is looked up:
+   no "." or ".." component (a file system would resolve them; the VFS never asks it to),
+   none longer than 255 units. */
+static bool path_names_valid(const uint16_t *path, uint32_t units)
+{
+    uint32_t start = 0;
+    while (start < units) {
+        uint32_t end = start;
+        while (end < units && path[end] != '\\')
+            end++;
+        uint32_t len = end - start;
+        if (len > WF_NAME_UNITS_MAX || (len && path[start] == '.' &&
+                (len == 1 || (len == 2 && path[start + 1] == '.'))))
+            return false;
+        start = end + 1;
+    }
+    return true;
+}
+
 static void move_down(wf_op *op, wf_node *child)
 {
+    /* By nodeid, as the kernel's lock_rename finds ancestors: no spelling can hide it. */
+    if (op->walk_avoid && child->nodeid == op->walk_avoid)
+        op->walk_met = true;
     wf_cache_release(op->engine->cache, op->parent);
     op->parent = op->node;
     op->node = child;
@@ -83,6 +115,12 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     op->walk_pos = 0;
     op->attr_fresh = false;
     op->name_len = 0;
+    op->walk_met = false;
+    path = request_path(op, name, &units);
+    if (path && !path_names_valid(path, units)) {
+        op->status = STATUS_OBJECT_NAME_INVALID;
+        WF_CORO_RETURN(op->walk_state);
+    }
 
     for (;;) {
         path = request_path(op, name, &units);
@@ -141,32 +179,24 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
 
         WF_AWAIT_CALL(op->walk_state, op->fold_state, wf_lookup(op));
 
-        /* A zero nodeid is a negative entry: the name does not exist. */
-        if (op->call.error == WF_ENOENT ||
-            (!op->call.error && op->u.lookup.out.nodeid == 0)) {
-            op->status = op->walk_last ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->walk_state);
-        }
         if (op->call.error == WF_ENOTDIR) {
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
             WF_CORO_RETURN(op->walk_state);
         }
-        if (op->call.error) {
+        if (op->call.error && op->call.error != WF_ENOENT) {
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op->walk_state);
         }
-        if (op->u.lookup.out.nodeid == FUSE_ROOT_ID && op->node->nodeid != FUSE_ROOT_ID) {
-            /* The root cannot be a child: a confused file system. */
-            op->status = STATUS_IO_DEVICE_ERROR;
-            WF_CORO_RETURN(op->walk_state);
-        }
         {
-            wf_node *child = wf_cache_insert(engine->cache, op->node, op->name, op->name_len,
-                &op->u.lookup.out, wf_engine_now());
-            if (!child) {
-                op->status = STATUS_INSUFFICIENT_RESOURCES;
+            /* ENOENT, or a zero nodeid (a negative entry): the name does not exist. */
+            wf_node *child = NULL;
+            op->status = op->call.error ? STATUS_OBJECT_NAME_NOT_FOUND :
+                wf_entry_take(engine, op->node, op->name, op->name_len, &op->u.lookup.out, 0,
+                    &child);
+            if (op->status == STATUS_OBJECT_NAME_NOT_FOUND && !op->walk_last)
+                op->status = STATUS_OBJECT_PATH_NOT_FOUND;
+            if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op->walk_state);
-            }
             move_down(op, child);
         }
         op->attr = op->u.lookup.out.attr;
@@ -207,8 +237,9 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
         op->status = wf_op_errno_status(op);
         WF_CORO_RETURN(op->sub_state);
     }
-    wf_cache_set_attr(engine->cache, op->node, &op->u.getattr.out.attr,
-        op->u.getattr.out.attr_valid, op->u.getattr.out.attr_valid_nsec, wf_engine_now());
+    op->status = wf_entry_take_attr(engine, op->node, &op->u.getattr.out);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op->sub_state);
     op->attr = op->u.getattr.out.attr;
     op->attr_fresh = true;
 
@@ -225,7 +256,7 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
 static bool fold_fatal(int32_t error)
 {
     return error == WF_ERR_DISCONNECTED || error == WF_EINTR || error == WF_ERR_BAD_REPLY ||
-        error == WF_ERR_TOO_BIG;
+        error == WF_ERR_TOO_BIG || error == WF_ERR_TIMEOUT;
 }
 
 /* Exchanges op->name and op->fold_name (the stored spelling the scan found). */
@@ -432,9 +463,12 @@ wf_step wf_resolve_leaf(wf_op *op)
     wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
     WF_AWAIT_REPLY(op->fold_state);
     if (!op->call.error && op->u.lookup.out.nodeid != 0) {
-        /* There as given. The reply counted a lookup: it goes into the cache. */
-        wf_cache_release(engine->cache, wf_cache_insert(engine->cache, op->node, op->name,
-            op->name_len, &op->u.lookup.out, wf_engine_now()));
+        /* There as given. The reply counted a lookup: it goes into the cache (or, refused,
+           is given back; the name as given is still the one to use). */
+        wf_node *found;
+        if (NT_SUCCESS(wf_entry_take(engine, op->node, op->name, op->name_len,
+                &op->u.lookup.out, 0, &found)))
+            wf_cache_release(engine->cache, found);
         WF_CORO_RETURN(op->fold_state);
     }
     if (!fold_worth_scanning(op))

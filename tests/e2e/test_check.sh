@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test_check.sh — `winfuse check`: every case passes on memfs and passthrough_ll, --json says
 # the same, hello_ll's write cases are READ-ONLY and nothing fails, a file system that
-# ignores RENAME_NOREPLACE fails that case (exit 1), and no mount is exit 2.
+# ignores SETATTR of times fails the times cases (exit 1) while its ignored RENAME_NOREPLACE,
+# which the engine hides, passes, and no mount is exit 2.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
-require WINFUSE MEMFS HELLO_LL PASSTHROUGH_LL BROKEN_FS
+require WINFUSE MEMFS HELLO_LL PASSTHROUGH_LL FLAWED_FS
 
 # run_check [CHECK-ARGS...]: $OUT, $ERR, $STATUS as run_shell leaves them.
 run_check() {
@@ -105,33 +106,38 @@ check_contains "passthrough_ll: the summary" "$TOTAL passed, 0 failed, 0 read-on
 check_eq "passthrough_ll: the real directory is empty again" "" "$(ls -A "$SOURCE")"
 
 # ---- a flawed file system: the flaw is a FAIL, exit status 1 ------------------------------
-SOURCE=$E2E_TMP/broken_source
-mkdir "$SOURCE" || die "make the broken file system's source"
-run_check -- "$BROKEN_FS" "$SOURCE" -f
-check_eq "ignores RENAME_NOREPLACE: exit status 1" 1 "$STATUS"
-check_contains "ignores RENAME_NOREPLACE: rename.no_replace_collision fails, saying why" \
-    "FAIL       rename.no_replace_collision  expected STATUS_OBJECT_NAME_COLLISION, got STATUS_SUCCESS" \
-    "$OUT"
-check_eq "ignores RENAME_NOREPLACE: the renames that do not depend on it pass" \
-    "PASS rename.file
-PASS rename.replace_if_exists
-PASS rename.over_directory" \
-    "$(results | grep -E ' rename\.(file|replace_if_exists|over_directory)$')"
-# Only the flaw: whatever fails here and not on memfs is that one case.
-check_eq "ignores RENAME_NOREPLACE: no other case fails that passes on memfs" \
-    "rename.no_replace_collision" \
+# fs_flawed ignores SETATTR of times (nothing can hide that) and RENAME_NOREPLACE (the engine
+# looks the target up first, as the kernel does, so no Windows program sees it).
+SOURCE=$E2E_TMP/flawed_source
+mkdir "$SOURCE" || die "make the flawed file system's source"
+run_check -- "$FLAWED_FS" "$SOURCE" -f
+check_eq "ignores times: exit status 1" 1 "$STATUS"
+check_contains "ignores times: info.times_round_trip fails, saying why" \
+    "FAIL       info.times_round_trip  expected 2021-03-04T05:06:08.0000000Z, got " "$OUT"
+check_eq "ignores times: the times cases fail, the attribute case passes" \
+    "FAIL info.times_round_trip
+FAIL info.times_subsecond
+PASS info.times_keep_attributes" \
+    "$(results | grep -E ' info\.times_')"
+check_eq "ignores RENAME_NOREPLACE: hidden by the engine, every rename case passes" \
+    "$(grep '^rename\.' "$E2E_TMP/names" | sed 's/^/PASS /')" \
+    "$(results | grep -E ' rename\.')"
+# Only the flaw: whatever fails here and not on memfs is one of the times cases.
+check_eq "ignores times: no other case fails that passes on memfs" \
+    "info.times_round_trip
+info.times_subsecond" \
     "$(results | awk '$1 == "FAIL" { print $2 }' | grep -vxF -f <(awk '$1 == "FAIL" {
         print $2 }' "$E2E_TMP/memfs_results"; echo '#'))"
-run_check --json -- "$BROKEN_FS" "$SOURCE" -f
-check_eq "ignores RENAME_NOREPLACE --json: exit status 1, the case and its statuses" \
-    "fail STATUS_OBJECT_NAME_COLLISION STATUS_SUCCESS failed" \
+run_check --json -- "$FLAWED_FS" "$SOURCE" -f
+check_eq "ignores times --json: exit status 1, the case and its result" \
+    "fail 2021-03-04T05:06:08.0000000Z failed" \
     "$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-c = [c for c in d["cases"] if c["name"] == "rename.no_replace_collision"][0]
-print(c["result"], c["expected"], c["actual"], "failed" if d["totals"]["failed"] else "none")' \
+c = [c for c in d["cases"] if c["name"] == "info.times_round_trip"][0]
+print(c["result"], c["expected"], "failed" if d["totals"]["failed"] else "none")' \
         "$OUT" 2>&1)"
-check_eq "ignores RENAME_NOREPLACE: scratch directories removed" "" "$(ls -A "$SOURCE")"
+check_eq "ignores times: scratch directories removed" "" "$(ls -A "$SOURCE")"
 
 # ---- no mount: exit status 2 --------------------------------------------------------------
 run_check -- /bin/false

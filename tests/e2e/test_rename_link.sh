@@ -2,9 +2,10 @@
 # test_rename_link.sh — rename as NTFS does it (ren, move, move /Y, FileRenameInformation(Ex):
 # collisions, ReplaceIfExists, directories, read-only targets, open files in the way,
 # case-only renames, a directory into itself) and FileLinkInformation; on memfs and on
-# passthrough_ll, whose real directory is checked.
+# passthrough_ll, whose real directory is checked; and on fs_flawed, which ignores
+# RENAME_NOREPLACE: a rename without replace onto an existing file leaves both files.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
-require WINFUSE MEMFS PASSTHROUGH_LL
+require WINFUSE MEMFS PASSTHROUGH_LL FLAWED_FS
 
 for fs in memfs passthrough_ll; do
     use_fs "$fs"
@@ -141,5 +142,30 @@ EOF
     session_send 'nt close 1'
     session_end
 done
+
+# ---- a file system that ignores RENAME_NOREPLACE ------------------------------------------
+# The engine looks the target up first, as the kernel does: an existing name is a collision
+# before any RENAME or RENAME2 reaches the file system, which would replace it.
+FS=fs_flawed
+SRC=$(mktemp -d "$E2E_TMP/flawed.XXXXXX")
+printf 'a\n' >"$SRC/a.txt" && printf 'b\n' >"$SRC/b.txt" || die "make the flawed source files"
+run_shell 'nt create \a.txt access=DELETE
+nt setinfo 1 rename \b.txt
+nt close 1
+move \a.txt \b.txt
+ren \a.txt b.txt
+move \a.txt \c.txt
+' --debug -- "$FLAWED_FS" "$SRC" -f
+check_out "rename without replace onto an existing file: STATUS_OBJECT_NAME_COLLISION" \
+    'nt setinfo 1 rename: STATUS_OBJECT_NAME_COLLISION'
+check_contains "$FS: move without /Y onto an existing file: STATUS_OBJECT_NAME_COLLISION" \
+    'move \a.txt: STATUS_OBJECT_NAME_COLLISION' "$ERR"
+check_contains "$FS: ren onto an existing name: STATUS_OBJECT_NAME_COLLISION" \
+    'ren \a.txt: STATUS_OBJECT_NAME_COLLISION' "$ERR"
+check_fs_eq "on disk: both files intact until the move to a new name" "b a" \
+    "$(cat "$SRC/b.txt" "$SRC/c.txt" 2>&1 | xargs)"
+check_fs_eq "on disk: a.txt moved to c.txt, b.txt kept" "b.txt c.txt" "$(ls "$SRC" | xargs)"
+check_fs_eq "one RENAME2 (for the new name), no RENAME" "1 0" \
+    "$(requests RENAME2) $(requests RENAME)"
 
 finish

@@ -108,4 +108,18 @@ check_contains "$FS: a FIFO is a reparse point no handler knows" \
     'type \fifo: STATUS_IO_REPARSE_TAG_NOT_HANDLED' "$ERR"
 check_out "a FIFO shows as a reparse point" "REPARSE_POINT"
 
+# A drive or UNC target is what CreateSymbolicLinkW makes an absolute link of: no POSIX
+# target means it, so it is refused and nothing is left behind (once stored as C:/Windows/x
+# and /server/share/x, other targets).
+fs_script <<'EOF'
+mklink \drive C:\Windows\x
+mklink \unc \\server\share\x
+dir \
+EOF
+check_contains "$FS: mklink to a drive path is refused" \
+    'mklink \drive: STATUS_ACCESS_DENIED' "$ERR"
+check_contains "$FS: mklink to a UNC path is refused" 'mklink \unc: STATUS_ACCESS_DENIED' "$ERR"
+check_out_lacks "refused links leave no name behind" "drive"
+check_out_lacks "refused UNC links leave no name behind" "unc"
+
 finish

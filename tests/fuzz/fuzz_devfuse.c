@@ -16,11 +16,10 @@
 #include "host/linux/devfuse.h"
 #include "winfuse/fuse_abi.h"
 
-/* Issue 8, defect 6: no datagram a file system writes may end the channel (the kernel
-   answers an empty write with EINVAL and goes on). Set to 1 once the door does that. */
-#ifndef CHANNEL_SURVIVES_BAD_DATAGRAMS
-#define CHANNEL_SURVIVES_BAD_DATAGRAMS 0
-#endif
+/* No datagram a file system writes may end the channel: the kernel answers an empty or
+   malformed write with EINVAL and goes on (issue 8, defect 6). Only the end of the channel
+   ends it. */
+#define CHANNEL_SURVIVES_BAD_DATAGRAMS 1
 
 #define MAX_STEPS   48
 #define MAX_SUBMIT  32

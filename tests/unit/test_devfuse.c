@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -314,6 +316,73 @@ static void malformed_and_unknown_replies_are_counted_and_the_pump_goes_on(void 
     assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
 }
 
+/* A reply the engine refuses when it delivers it (here an error > 0) fails its request at
+   once; the door's own EIO for that request then finds nothing, and the file system sent no
+   unknown reply: none is counted. */
+static void a_refused_reply_is_one_bad_reply_and_no_unknown_one(void **state)
+{
+    fixture *f = *state;
+    uint64_t hint = submit_query_volume(f);
+    struct fuse_in_header in = fs_recv(f, FUSE_STATFS);
+
+    fs_reply(f, in.unique, 5, NULL, 0);
+    assert_int_equal(response(f, hint, NULL), STATUS_IO_DEVICE_ERROR);
+    /* A later request's round trip: the door has handled the bad reply by then. */
+    hint = submit_query_volume(f);
+    fs_reply_statfs(f, fs_recv(f, FUSE_STATFS).unique, 7);
+    assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
+
+    wf_engine_info info;
+    wf_engine_get_info(f->engine, &info);
+    assert_int_equal(info.bad_replies, 1);
+    assert_int_equal(info.unknown_replies, 0);
+    wf_devfuse_stats stats = stats_of(f);
+    assert_int_equal(stats.bad_replies, 1);
+    assert_int_equal(stats.unknown_replies, 0);
+}
+
+static void an_empty_message_is_counted_and_dropped_not_taken_for_the_end(void **state)
+{
+    fixture *f = *state;
+    uint64_t hint = submit_query_volume(f);
+    struct fuse_in_header in = fs_recv(f, FUSE_STATFS);
+    char none = 0;
+    assert_int_equal(send(f->fds[1], &none, 0, MSG_NOSIGNAL), 0);
+    assert_int_equal(send(f->fds[1], &none, 0, MSG_NOSIGNAL), 0);
+    /* Shorter than a header: counted and dropped too; its request is still out. */
+    uint8_t shorter[8] = { 0 };
+    assert_int_equal(send(f->fds[1], shorter, sizeof shorter, MSG_NOSIGNAL),
+        (ssize_t)sizeof shorter);
+    fs_reply_statfs(f, in.unique, 3);
+    assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
+    assert_false(wf_devfuse_closed(f->devfuse));
+    wf_devfuse_stats stats = stats_of(f);
+    assert_int_equal(stats.empty_replies, 2);
+    assert_int_equal(stats.bad_replies, 3);
+    /* The engine's count (the one `vol` shows) has them all too. */
+    wf_engine_info info;
+    wf_engine_get_info(f->engine, &info);
+    assert_int_equal(info.bad_replies, 3);
+    assert_int_equal(info.unknown_replies, 0);
+
+    hint = submit_query_volume(f);
+    fs_reply_statfs(f, fs_recv(f, FUSE_STATFS).unique, 7);
+    assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
+}
+
+static void an_empty_message_before_the_end_still_ends_the_channel(void **state)
+{
+    fixture *f = *state;
+    uint64_t hint = submit_query_volume(f);
+    fs_recv(f, FUSE_STATFS);
+    char none = 0;
+    assert_int_equal(send(f->fds[1], &none, 0, MSG_NOSIGNAL), 0);
+    close(f->fds[1]);
+    f->fds[1] = -1;
+    assert_int_equal(response(f, hint, NULL), STATUS_CONNECTION_DISCONNECTED);
+    assert_true(wf_devfuse_closed(f->devfuse));
+}
+
 static void end_of_file_disconnects_the_engine_and_fails_what_is_in_flight(void **state)
 {
     fixture *f = *state;
@@ -405,7 +474,9 @@ static int fixture_teardown_stopped(void **state)
 static char self_path[4096];
 
 /* The fake file system: answers INIT, STATFS and DESTROY, ends at end of file. With
-   "daemonize" its first process exits 0 and a child serves, as libfuse without -f. */
+   "daemonize" its first process exits 0 and a child serves, as libfuse without -f; with
+   "no-destroy" a DESTROY is fatal (SIGABRT), as a destroy racing its workers can be; with
+   "crash" so is a STATFS. */
 static int fake_fs_main(const char *mode, const char *path)
 {
     int fd = atoi(path + strlen("/dev/fd/"));
@@ -440,6 +511,10 @@ static int fake_fs_main(const char *mode, const char *path)
                 memcpy(reply + sizeof out, &init, sizeof init);
                 body = sizeof init;
             }
+        } else if ((in.opcode == FUSE_DESTROY && strcmp(mode, "no-destroy") == 0) ||
+                   (in.opcode == FUSE_STATFS && strcmp(mode, "crash") == 0)) {
+            prctl(PR_SET_DUMPABLE, 0);      /* no core file */
+            abort();
         } else if (in.opcode == FUSE_STATFS) {
             struct fuse_statfs_out st = { .st = { .blocks = 42, .bsize = 512,
                 .frsize = 512 } };
@@ -495,6 +570,44 @@ static void volume_works_with_a_file_system_that_daemonizes(void **state)
     assert_int_equal(wf_fsd_query_volume(wf_volume_fsd(volume), &info), STATUS_SUCCESS);
     assert_false(wf_volume_disconnected(volume));
     wf_volume_unmount(volume);
+}
+
+static void volume_unmount_sends_no_destroy_and_the_file_system_ends_by_itself(void **state)
+{
+    (void)state;
+    char error[256] = "", report[96] = "";
+    wf_volume *volume = mount_fake("no-destroy", 0, error, sizeof error);
+    if (!volume)
+        fail_msg("mount failed: %s", error);
+    assert_true(wf_volume_unmount_checked(volume, report, sizeof report));
+}
+
+/* True while this process has a child that has exited and is not yet reaped. */
+static bool zombie_child(void)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
+}
+
+static void volume_reaps_a_file_system_that_dies_and_reports_its_signal(void **state)
+{
+    (void)state;
+    char error[256] = "", report[96] = "";
+    wf_volume *volume = mount_fake("crash", 0, error, sizeof error);
+    if (!volume)
+        fail_msg("mount failed: %s", error);
+    FSP_FSCTL_VOLUME_INFO info;
+    assert_int_equal(wf_fsd_query_volume(wf_volume_fsd(volume), &info),
+        STATUS_CONNECTION_DISCONNECTED);
+    /* Reaped when its channel closed, long before the unmount. */
+    uint64_t deadline = now_ms() + 3000;
+    while ((!wf_volume_disconnected(volume) || zombie_child()) && now_ms() < deadline)
+        usleep(10 * 1000);
+    assert_true(wf_volume_disconnected(volume));
+    assert_false(zombie_child());
+    assert_false(wf_volume_unmount_checked(volume, report, sizeof report));
+    assert_string_equal(report, "was killed by signal 6 (Aborted)");
 }
 
 static void volume_reports_the_exit_status_of_a_file_system_that_fails_before_init(void **state)
@@ -570,6 +683,13 @@ int main(int argc, char **argv)
             malformed_and_unknown_replies_are_counted_and_the_pump_goes_on,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
+            an_empty_message_is_counted_and_dropped_not_taken_for_the_end,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_refused_reply_is_one_bad_reply_and_no_unknown_one,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(an_empty_message_before_the_end_still_ends_the_channel,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
             end_of_file_disconnects_the_engine_and_fails_what_is_in_flight,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(traced_messages_still_flow,
@@ -580,6 +700,8 @@ int main(int argc, char **argv)
             fixture_setup, fixture_teardown_stopped),
         cmocka_unit_test(volume_mounts_serves_and_unmounts_a_file_system_process),
         cmocka_unit_test(volume_works_with_a_file_system_that_daemonizes),
+        cmocka_unit_test(volume_unmount_sends_no_destroy_and_the_file_system_ends_by_itself),
+        cmocka_unit_test(volume_reaps_a_file_system_that_dies_and_reports_its_signal),
         cmocka_unit_test(volume_reports_the_exit_status_of_a_file_system_that_fails_before_init),
         cmocka_unit_test(volume_reports_a_command_that_cannot_run),
         cmocka_unit_test(volume_reports_a_channel_closed_before_init),

@@ -593,6 +593,7 @@ static void rename_into_a_writable_directory_goes_out_as_the_opener(void **state
 
     hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\src", "\\rw\\dst", 0, 0));
     expect_lookup(m, FUSE_ROOT_ID, "rw", 3, 040770, 0, 50);
+    expect_lookup_enoent(m, 3, "dst");
     mock_request req = mock_expect_node(m, FUSE_RENAME2, FUSE_ROOT_ID);
     assert_int_equal(req.header.uid, 1001);
     assert_int_equal(req.header.pid, PID);
@@ -639,6 +640,7 @@ static void a_directory_moving_to_another_parent_needs_w_on_itself(void **state)
     denied_and_nothing_sent(m, hint);
     /* Within its own parent it may move. */
     hint = mock_submit(m, mock_req_rename(handle, FileRenameInformation, "\\d", "\\e", 0, 0));
+    expect_lookup_enoent(m, FUSE_ROOT_ID, "e");
     mock_request req = mock_expect_node(m, FUSE_RENAME2, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
@@ -723,6 +725,30 @@ static void a_descriptor_gives_the_mode_and_a_setattr_gives_its_owner(void **sta
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.IoStatus.Information, FILE_CREATED);
     mock_free(m);
+}
+
+static void a_refused_owner_change_still_creates_the_file(void **state)
+{
+    (void)state;
+    /* The owner from a descriptor is NTFS's addition to open(O_CREAT): a file system that
+       refuses the chown (EIO, EOPNOTSUPP, ENOSYS) still has made the caller's file. */
+    static const int32_t refusals[] = { 5, 95, 38 };
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        mock_fs *m = start();
+        FSP_FSCTL_TRANSACT_REQ *create = create_as(ROOT, "\\new", FILE_CREATE, 0,
+            FILE_GENERIC_WRITE);
+        put_descriptor(create, 1002, 1003, 0640);
+        uint64_t hint = mock_submit(m, create);
+        expect_lookup_enoent(m, FUSE_ROOT_ID, "new");
+        mock_request req = mock_expect_node(m, FUSE_CREATE, FUSE_ROOT_ID);
+        reply_create(m, req.header.unique, 2, 0100640, 0, 0);
+        req = mock_expect_node(m, FUSE_SETATTR, 2);
+        mock_reply(m, req.header.unique, -refusals[i], NULL, 0);
+        FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+        assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+        assert_int_equal(rsp.IoStatus.Information, FILE_CREATED);
+        mock_free(m);
+    }
 }
 
 static void a_descriptor_naming_the_creator_needs_no_setattr(void **state)
@@ -914,6 +940,7 @@ int main(void)
         cmocka_unit_test(a_directory_moving_to_another_parent_needs_w_on_itself),
         cmocka_unit_test(a_link_to_anothers_unwritable_file_is_refused),
         cmocka_unit_test(a_descriptor_gives_the_mode_and_a_setattr_gives_its_owner),
+        cmocka_unit_test(a_refused_owner_change_still_creates_the_file),
         cmocka_unit_test(a_descriptor_naming_the_creator_needs_no_setattr),
         cmocka_unit_test(a_descriptor_giving_another_owner_is_refused_to_a_non_root_caller),
         cmocka_unit_test(an_owner_cannot_give_its_file_away_or_to_a_group_it_is_not_in),

@@ -180,6 +180,38 @@ static void forgets_wait_for_company_while_other_requests_go_out(void **state)
     mock_free(m);
 }
 
+static void long_forget_delay_no_destroy(wf_engine_params *params)
+{
+    params->forget_delay_ms = 60000;
+    params->no_destroy = true;
+}
+
+static void shutdown_without_destroy_still_sends_the_forgets_that_wait(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new_params(0, long_forget_delay_no_destroy);
+    mock_init_options options = { .minor = 31 };
+    mock_init(m, &options);
+    for (int i = 0; i < 3; i++) {
+        char name[2] = { (char)('a' + i), 0 };
+        struct fuse_entry_out e = mock_entry(10 + i, 0100644, 1, 0, 0, 0);
+        close_quietly(m, stat_open(m, name, &e));
+    }
+    assert_true(mock_idle(m, 50));
+    /* The channel's end tells the file system it is over; the FORGETs must precede it. */
+    wf_engine_shutdown(mock_engine(m));
+    mock_request req = mock_expect(m, FUSE_BATCH_FORGET);
+    struct fuse_batch_forget_in batch;
+    memcpy(&batch, req.body, sizeof batch);
+    assert_int_equal(batch.count, 3);
+    assert_true(mock_idle(m, 50));
+    wf_engine_info info = info_of(m);
+    assert_int_equal(info.forgets_sent, 3);
+    assert_int_equal(info.sent_by_opcode[FUSE_DESTROY], 0);
+    assert_false(info.connected);
+    mock_free(m);
+}
+
 static void before_minor_16_each_node_gets_its_own_forget(void **state)
 {
     (void)state;
@@ -374,6 +406,7 @@ int main(void)
         cmocka_unit_test(two_lookups_of_a_name_are_forgotten_together_with_nlookup_2),
         cmocka_unit_test(several_pending_forgets_go_in_one_batch_forget),
         cmocka_unit_test(forgets_wait_for_company_while_other_requests_go_out),
+        cmocka_unit_test(shutdown_without_destroy_still_sends_the_forgets_that_wait),
         cmocka_unit_test(before_minor_16_each_node_gets_its_own_forget),
         cmocka_unit_test(open_handle_keeps_its_node_after_its_entry_expired),
         cmocka_unit_test(expired_entries_are_swept_within_a_second_of_waiting),

@@ -344,6 +344,20 @@ static void rename_sends_the_stored_source_name(void **state)
     mock_free(m);
 }
 
+static void directory_moved_below_itself_in_another_case_is_invalid_parameter(void **state)
+{
+    (void)state;
+    mock_fs *m = start_case_insensitive();
+    uint64_t hint = mock_submit(m, mock_req_create("\\dir", FILE_OPEN, 0, DELETE));
+    lookup_found(m, FUSE_ROOT_ID, "dir", 2, MODE_DIR);
+    uint64_t h = mock_response(m, hint).Rsp.Create.Opened.UserContext2;
+    /* \DIR is \dir: the walk meets the source's node, whatever the spelling of the path. */
+    hint = mock_submit(m, req_rename(h, "\\dir", "\\DIR\\x", false));
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void rename_onto_a_name_existing_in_another_case_collides(void **state)
 {
     (void)state;
@@ -436,6 +450,7 @@ int main(void)
         cmocka_unit_test(case_only_rename_renames_to_the_spelling_asked_for),
         cmocka_unit_test(rename_sends_the_stored_source_name),
         cmocka_unit_test(rename_onto_a_name_existing_in_another_case_collides),
+        cmocka_unit_test(directory_moved_below_itself_in_another_case_is_invalid_parameter),
         cmocka_unit_test(rename_replacing_a_file_in_another_case_renames_onto_its_stored_name),
         cmocka_unit_test(delete_at_cleanup_unlinks_the_stored_name),
         cmocka_unit_test(delete_of_a_name_not_cached_looks_it_up_in_every_case),

@@ -696,6 +696,28 @@ static void allocation_size_is_reserved_with_fallocate_keep_size(void **state)
     mock_free(m);
 }
 
+static void allocation_size_refused_with_eio_enotsup_or_enosys_still_creates(void **state)
+{
+    (void)state;
+    /* Reserving space is a hint NTFS takes and POSIX has no open flag for: any refusal
+       leaves a file that grows as it is written. */
+    static const int32_t refusals[] = { 5, 95, 38 };
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        mock_fs *m = mock_start();
+        uint64_t hint = submit_create(m, "\\big", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0,
+            4096);
+        expect_absent(m, "big");
+        mock_request req = mock_expect(m, FUSE_CREATE);
+        reply_create(m, req.header.unique, 13, 0100666, 31);
+        req = mock_expect_node(m, FUSE_FALLOCATE, 13);
+        mock_reply(m, req.header.unique, -refusals[i], NULL, 0);
+        FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+        assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+        assert_int_equal(rsp.IoStatus.Information, FILE_CREATED);
+        mock_free(m);
+    }
+}
+
 static void directory_create_sends_mkdir_then_opendir_for_listing(void **state)
 {
     (void)state;
@@ -861,11 +883,14 @@ static void malformed_create_reply_fails_and_is_counted(void **state)
     reply_create(m, req.header.unique, 0 /* no node */, 0100666, 1);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
 
-    /* A directory where a file was asked for: counted as a lookup, then refused. */
+    /* A directory where a file was asked for: counted as a lookup, then refused; the
+       handle CREATE opened goes back. */
     hint = submit_create(m, "\\y", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
     expect_absent(m, "y");
     req = mock_expect(m, FUSE_CREATE);
     reply_create(m, req.header.unique, 15, 040755, 1);
+    req = mock_expect_node(m, FUSE_RELEASE, 15);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     req = mock_expect_wait(m, FUSE_FORGET, 1000);
     assert_int_equal(req.header.nodeid, 15);
@@ -914,6 +939,7 @@ int main(void)
         cmocka_unit_test(create_enosys_falls_back_to_mknod_then_open),
         cmocka_unit_test(file_system_without_create_or_mknod_is_write_protected),
         cmocka_unit_test(allocation_size_is_reserved_with_fallocate_keep_size),
+        cmocka_unit_test(allocation_size_refused_with_eio_enotsup_or_enosys_still_creates),
         cmocka_unit_test(directory_create_sends_mkdir_then_opendir_for_listing),
         cmocka_unit_test(directory_create_of_existing_name_gives_collision_or_opens),
         cmocka_unit_test(open_target_directory_opens_parent_and_says_whether_name_exists),

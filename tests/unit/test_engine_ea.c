@@ -672,6 +672,96 @@ static void overwrite_on_a_file_system_without_xattrs_costs_one_listxattr_once(v
     mock_free(m);
 }
 
+/* The refusals an optional step must survive: EIO, EOPNOTSUPP, ENOSYS. */
+static const int32_t refusals[] = { 5, EOPNOTSUPP_, ENOSYS_ };
+
+static void overwrite_whose_listxattr_is_refused_still_truncates(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        mock_fs *m = mock_start();
+        uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+        /* rclone answers LISTXATTR with EIO: the old EAs are NTFS's clean-up, not what
+           O_TRUNC needs, so the file is still overwritten. */
+        uint64_t hint = mock_submit(m, req_overwrite(h, NULL));
+        mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+        mock_reply(m, req.header.unique, -refusals[i], NULL, 0);
+        expect_truncate(m);
+        FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+        assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+        assert_int_equal(rsp.Rsp.Overwrite.FileInfo.FileSize, 0);
+        assert_true(mock_idle(m, 50));
+        mock_free(m);
+    }
+}
+
+static void overwrite_whose_listing_is_refused_midway_still_truncates(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        mock_fs *m = mock_start();
+        uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+        uint64_t hint = mock_submit(m, req_overwrite(h, NULL));
+        expect_list_size(m, 9);
+        mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+        mock_reply(m, req.header.unique, -refusals[i], NULL, 0);
+        expect_truncate(m);
+        assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+        mock_free(m);
+    }
+}
+
+static void overwrite_whose_removexattr_is_refused_still_truncates(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        mock_fs *m = mock_start();
+        uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+        uint64_t hint = mock_submit(m, req_overwrite(h, NULL));
+        static const char names[] = "user.a\0user.b\0";
+        expect_names(m, names, sizeof names - 1);
+        expect_removexattr(m, "user.a", -refusals[i]);   /* it stays; the next goes on */
+        expect_removexattr(m, "user.b", 0);
+        expect_truncate(m);
+        assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+        assert_true(mock_idle(m, 50));
+        mock_free(m);
+    }
+}
+
+static void overwrite_with_new_eas_reports_their_failure(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    ea_list l = { .used = 0 };
+    ea_add(&l, "new", "yes");
+    uint64_t hint = mock_submit(m, req_overwrite(h, &l));
+    mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    /* Setting the caller's EAs is no clean-up: its failure is the answer. */
+    expect_setxattr(m, "user.new", "yes", -5 /* EIO */);
+    req = mock_expect_node(m, FUSE_RELEASE, NODE);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
+    mock_free(m);
+}
+
+static void overwrite_whose_listing_reply_is_malformed_fails(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = mock_submit(m, req_overwrite(h, NULL));
+    mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    mock_reply(m, req.header.unique, 0, "x", 1);     /* shorter than fuse_getxattr_out */
+    /* Not a refusal but a broken reply: reported, as everywhere. */
+    req = mock_expect_node(m, FUSE_RELEASE, NODE);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -696,6 +786,11 @@ int main(void)
         cmocka_unit_test(overwrite_replaces_the_eas_before_truncating),
         cmocka_unit_test(overwrite_without_eas_drops_the_existing_ones),
         cmocka_unit_test(overwrite_on_a_file_system_without_xattrs_costs_one_listxattr_once),
+        cmocka_unit_test(overwrite_whose_listxattr_is_refused_still_truncates),
+        cmocka_unit_test(overwrite_whose_listing_is_refused_midway_still_truncates),
+        cmocka_unit_test(overwrite_whose_removexattr_is_refused_still_truncates),
+        cmocka_unit_test(overwrite_with_new_eas_reports_their_failure),
+        cmocka_unit_test(overwrite_whose_listing_reply_is_malformed_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,6 +53,8 @@ static void link_reports_the_new_count_and_the_source_sees_it(void **state)
     assert_int_equal(mock_response(m, hint).Rsp.QueryInformation.FileInfo.HardLinks, 1);
 
     hint = mock_submit(m, req_link(h, "\\g"));
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);     /* the new name is free */
+    mock_reply(m, req.header.unique, -2, NULL, 0);
     req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     struct fuse_entry_out entry = mock_entry(NODE, 0100644, 3, 60, 0, 60);
     entry.attr.nlink = 2;
@@ -82,6 +84,8 @@ static void link_answered_with_another_nodeid_makes_the_source_ask_again(void **
 
     /* A path-based file system numbers the new name as another node. */
     hint = mock_submit(m, req_link(h, "\\g"));
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);     /* the new name is free */
+    mock_reply(m, req.header.unique, -2, NULL, 0);
     req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     struct fuse_entry_out entry = mock_entry(NODE + 1, 0100644, 3, 60, 0, 60);
     entry.attr.nlink = 2;

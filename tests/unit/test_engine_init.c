@@ -401,6 +401,48 @@ static void shutdown_while_init_is_out_completes_queued_requests_then_destroys(v
     mock_free(m);
 }
 
+/* The /dev/fuse door: the end of the channel, not DESTROY, ends the session. */
+static void no_destroy(wf_engine_params *params)
+{
+    params->no_destroy = true;
+}
+
+static void shutdown_without_destroy_drains_in_flight_requests_then_ends_the_session(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new_params(0, no_destroy);
+    mock_init(m, NULL);
+    uint64_t file = mock_open_file(m, "f", 5, 100, 7);
+    uint8_t data[16];
+    uint64_t read_hint = mock_submit(m, mock_req_read(file, data, 0, sizeof data));
+    mock_request read = mock_expect_node(m, FUSE_READ, 5);
+
+    wf_engine_shutdown(mock_engine(m));
+    /* The session lasts while the READ is out... */
+    assert_true(mock_idle(m, 50));
+    assert_int_equal(transact_once(m), STATUS_SUCCESS);
+    uint8_t body[16] = { 0 };
+    mock_reply(m, read.header.unique, 0, body, sizeof body);
+    assert_int_equal(mock_response(m, read_hint).IoStatus.Status, STATUS_SUCCESS);
+    /* ...and then ends with no DESTROY for the daemon to run beside its last requests. */
+    assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
+    wf_engine_info info = info_of(m);
+    assert_false(info.connected);
+    assert_int_equal(info.sent_by_opcode[FUSE_DESTROY], 0);
+    mock_free(m);
+}
+
+static void shutdown_without_destroy_and_nothing_in_flight_ends_the_session_at_once(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new_params(0, no_destroy);
+    mock_init(m, NULL);
+    wf_engine_shutdown(mock_engine(m));
+    assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
+    assert_int_equal(info_of(m).requests_sent, 1);     /* INIT only */
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +463,8 @@ int main(void)
         cmocka_unit_test(shutdown_with_nothing_in_flight_sends_destroy_next),
         cmocka_unit_test(shutdown_before_init_completes_the_requests_waiting_for_it),
         cmocka_unit_test(shutdown_while_init_is_out_completes_queued_requests_then_destroys),
+        cmocka_unit_test(shutdown_without_destroy_drains_in_flight_requests_then_ends_the_session),
+        cmocka_unit_test(shutdown_without_destroy_and_nothing_in_flight_ends_the_session_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
-/* test_engine_rename.c — SetInformation Rename and Link: RENAME2 NOREPLACE or the checked
-   RENAME, the NTFS refusals, LINK, and what the cache keeps afterwards, as FUSE sequences. */
+/* test_engine_rename.c — SetInformation Rename and Link: the target looked up, then RENAME2
+   NOREPLACE or the checked RENAME, the NTFS refusals, LINK, and what the cache keeps
+   afterwards, as FUSE sequences. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +115,13 @@ static mock_request expect_lookup(mock_fs *m, uint64_t parent, const char *name)
     return req;
 }
 
+/* A LOOKUP of name in parent, answered ENOENT. */
+static void expect_absent(mock_fs *m, uint64_t parent, const char *name)
+{
+    mock_request req = expect_lookup(m, parent, name);
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+}
+
 static void expect_forget(mock_fs *m, uint64_t nodeid, uint64_t nlookup)
 {
     mock_request req = mock_expect_node(m, FUSE_FORGET, nodeid);
@@ -124,12 +132,15 @@ static void expect_forget(mock_fs *m, uint64_t nodeid, uint64_t nlookup)
 
 /* Rename ------------------------------------------------------------------------------- */
 
-static void rename_without_replace_sends_rename2_noreplace(void **state)
+static void rename_without_replace_looks_up_then_sends_rename2_noreplace(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    /* Absent, as the kernel finds out first; the flag still guards against a name made
+       meanwhile by another client. */
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1 /* RENAME_NOREPLACE */,
         "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
@@ -144,6 +155,7 @@ static void rename_forgets_both_names_and_keeps_the_handle_node(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -184,6 +196,7 @@ static void rename_expires_both_parents_attributes(void **state)
     uint64_t h = mock_response(m, hint).Rsp.Create.Opened.UserContext2;
 
     hint = submit_rename(m, h, "\\a\\f", "\\b\\g", false);
+    expect_absent(m, 3, "g");
     req = expect_rename2(m, 2, 3, 1, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -199,16 +212,16 @@ static void rename_expires_both_parents_attributes(void **state)
     mock_free(m);
 }
 
-static void rename2_enosys_falls_back_to_lookup_and_rename_and_is_remembered(void **state)
+static void rename2_enosys_falls_back_to_rename_and_is_remembered(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    /* The target is known already: no second LOOKUP. */
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     assert_int_equal(req.body_size, sizeof(struct fuse_rename_in) + 4);
     mock_reply(m, req.header.unique, 0, NULL, 0);
@@ -230,11 +243,10 @@ static void rename2_einval_falls_back_and_is_remembered_once_rename_succeeds(voi
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     /* libfuse's passthrough_ll refuses every rename flag with EINVAL. */
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -264,17 +276,23 @@ static void old_protocol_without_rename2_uses_checked_rename(void **state)
     mock_free(m);
 }
 
-static void existing_target_without_replace_is_name_collision(void **state)
+static void existing_target_without_replace_is_collision_and_no_rename_is_sent(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
-    /* Is it this same file under another name? No: a collision, and nothing renamed. */
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    /* Looked up first, as the kernel does: another file there is a collision before any
+       RENAME or RENAME2 (a file system that ignores RENAME_NOREPLACE would replace it). */
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+
+    /* A directory there too, for a file or a directory. */
+    hint = submit_rename(m, h, "\\f", "\\d", false);
+    req = expect_lookup(m, FUSE_ROOT_ID, "d");
+    mock_reply_entry(m, req.header.unique, 7, MODE_DIR, 0, 60, 60);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -286,7 +304,41 @@ static void cached_target_without_replace_is_collision_without_round_trip(void *
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     open_file(m, "g", 6);
+    /* The fresh entry answers: no LOOKUP, no RENAME2. */
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void expired_cached_target_is_looked_up_again(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    /* g cached with no entry timeout: not fresh, so asked again (and gone since). */
+    uint64_t hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 0, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
+    req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void target_made_after_the_lookup_is_a_collision_from_rename2(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
+    /* Another client made g in between: the flag refuses it, and no plain RENAME follows. */
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -295,12 +347,12 @@ static void cached_target_without_replace_is_collision_without_round_trip(void *
 static void checked_rename_refuses_existing_target(void **state)
 {
     (void)state;
-    mock_fs *m = mock_start();
+    mock_fs *m = mock_new(0);
+    mock_init_options options = { .minor = 22 };
+    mock_init(m, &options);
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
@@ -408,6 +460,7 @@ static void missing_source_gives_object_name_not_found(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
@@ -447,6 +500,7 @@ static void case_only_rename_is_an_ordinary_rename(void **state)
     uint32_t modes[2] = { MODE_DIR, MODE_FILE };
     uint64_t h = open_path(m, "\\a\\File", ids, modes);
     uint64_t hint = submit_rename(m, h, "\\a\\File", "\\a\\FILE", false);
+    expect_absent(m, 2, "FILE");
     mock_request req = expect_rename2(m, 2, 2, 1, "File", "FILE");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -472,9 +526,7 @@ static void rename_onto_another_link_of_the_same_file_succeeds(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
-    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
     /* The same file: NTFS does not call it a collision; the rename goes as POSIX does it. */
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
@@ -483,27 +535,127 @@ static void rename_onto_another_link_of_the_same_file_succeeds(void **state)
     mock_free(m);
 }
 
-static void directory_into_its_own_subtree_gives_invalid_parameter(void **state)
+static void directory_into_itself_is_invalid_parameter_and_nothing_is_sent(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
     uint64_t ids[1] = { 2 };
     uint32_t dir[1] = { MODE_DIR };
     uint64_t h = open_path(m, "\\d", ids, dir);
+    /* The target's parent is the source itself: the kernel's EINVAL, before any request. */
     uint64_t hint = submit_rename(m, h, "\\d", "\\d\\sub", false);
-    mock_request req = expect_rename2(m, FUSE_ROOT_ID, 2, 1, "d", "sub");
-    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
-    req = expect_lookup(m, 2, "sub");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
-    req = expect_rename(m, FUSE_ROOT_ID, 2, "d", "sub");
-    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    hint = submit_rename(m, h, "\\d", "\\d\\sub", true);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    assert_true(mock_idle(m, 50));
 
-    /* That EINVAL was the move's, not the flag's: RENAME2 is still used. */
+    /* RENAME2 is still used for other moves. */
     uint64_t f = open_file(m, "f", 5);
     hint = submit_rename(m, f, "\\f", "\\g", false);
-    req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
+    expect_absent(m, FUSE_ROOT_ID, "g");
+    mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void directory_into_a_deeper_descendant_is_invalid_parameter_and_nothing_is_sent(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    /* The walk to \d\sub passes through the source's node: found by nodeid, whatever the
+       spelling (here the LOOKUP of "sub" is the only request). */
+    uint64_t hint = submit_rename(m, h, "\\d", "\\d\\sub\\x", false);
+    mock_request req = expect_lookup(m, 2, "sub");
+    mock_reply_entry(m, req.header.unique, 3, MODE_DIR, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    /* Again, from the cache: still refused, still nothing sent. */
+    hint = submit_rename(m, h, "\\d", "\\d\\sub\\x", true);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_PARAMETER);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void directory_into_a_sibling_with_a_common_prefix_is_renamed(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    /* \dd is not below \d, though its path begins with it. */
+    uint64_t hint = submit_rename(m, h, "\\d", "\\dd\\x", false);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "dd");
+    mock_reply_entry(m, req.header.unique, 3, MODE_DIR, 0, 60, 60);
+    expect_absent(m, 3, "x");
+    req = expect_rename2(m, FUSE_ROOT_ID, 3, 1, "d", "x");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void directory_replacing_a_file_is_not_a_directory_and_nothing_is_sent(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[1] = { 2 };
+    uint32_t dir[1] = { MODE_DIR };
+    uint64_t h = open_path(m, "\\d", ids, dir);
+    /* NTFS would; POSIX cannot (ENOTDIR, from the VFS): no RENAME for the file system. */
+    uint64_t hint = submit_rename(m, h, "\\d", "\\f", true);
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "f");
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_NOT_A_DIRECTORY);
+    /* Without replace it is a collision, known from the cache. */
+    hint = submit_rename(m, h, "\\d", "\\f", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void directory_onto_its_own_parent_is_refused_and_nothing_is_sent(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t ids[2] = { 2, 3 };
+    uint32_t dirs[2] = { MODE_DIR, MODE_DIR };
+    uint64_t h = open_path(m, "\\d\\sub", ids, dirs);
+    /* The target is an ancestor of the source (the kernel: ENOTEMPTY): an existing
+       directory, which NTFS neither collides into silently nor replaces. */
+    uint64_t hint = submit_rename(m, h, "\\d\\sub", "\\d", false);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    hint = submit_rename(m, h, "\\d\\sub", "\\d", true);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void dot_and_dotdot_and_overlong_target_names_are_name_invalid(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    char longname[300];
+    longname[0] = '\\';
+    memset(longname + 1, 'a', 256);
+    longname[257] = 0;
+    const char *names[] = { "\\.", "\\..", "\\d\\..\\g", longname };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        uint64_t hint = submit_rename(m, h, "\\f", names[i], false);
+        assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_INVALID);
+        hint = submit_link(m, h, names[i], false);
+        assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_INVALID);
+    }
+    /* 255 units is still a name. */
+    longname[256] = 0;
+    uint64_t hint = submit_link(m, h, longname, false);
+    expect_absent(m, FUSE_ROOT_ID, longname + 1);
+    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     mock_free(m);
 }
@@ -526,6 +678,7 @@ static void link_sends_link_and_caches_the_new_name(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     struct fuse_link_in in;
     memcpy(&in, req.body, sizeof in);
@@ -550,7 +703,17 @@ static void link_over_existing_name_without_replace_is_name_collision(void **sta
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
-    mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    /* Looked up first, as the kernel does: no LINK onto an existing name (fuse2fs would
+       add a second entry of that name). */
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
+    assert_true(mock_idle(m, 50));
+
+    /* A name that appears between the LOOKUP and the LINK: the file system's EEXIST. */
+    hint = submit_link(m, h, "\\g2", false);
+    expect_absent(m, FUSE_ROOT_ID, "g2");
+    req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
 
@@ -613,6 +776,7 @@ static void link_emlink_gives_too_many_links(void **state)
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, -EMLINK_, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_TOO_MANY_LINKS);
@@ -638,6 +802,7 @@ static void link_reply_of_another_type_is_a_bad_reply_and_its_lookup_is_given_ba
     mock_fs *m = mock_start();
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\g", false);
+    expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     mock_reply_entry(m, req.header.unique, 7, MODE_DIR, 0, 60, 60);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_IO_DEVICE_ERROR);
@@ -651,14 +816,16 @@ static void link_reply_of_another_type_is_a_bad_reply_and_its_lookup_is_given_ba
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rename_without_replace_sends_rename2_noreplace),
+        cmocka_unit_test(rename_without_replace_looks_up_then_sends_rename2_noreplace),
         cmocka_unit_test(rename_forgets_both_names_and_keeps_the_handle_node),
         cmocka_unit_test(rename_expires_both_parents_attributes),
-        cmocka_unit_test(rename2_enosys_falls_back_to_lookup_and_rename_and_is_remembered),
+        cmocka_unit_test(rename2_enosys_falls_back_to_rename_and_is_remembered),
         cmocka_unit_test(rename2_einval_falls_back_and_is_remembered_once_rename_succeeds),
         cmocka_unit_test(old_protocol_without_rename2_uses_checked_rename),
-        cmocka_unit_test(existing_target_without_replace_is_name_collision),
+        cmocka_unit_test(existing_target_without_replace_is_collision_and_no_rename_is_sent),
         cmocka_unit_test(cached_target_without_replace_is_collision_without_round_trip),
+        cmocka_unit_test(expired_cached_target_is_looked_up_again),
+        cmocka_unit_test(target_made_after_the_lookup_is_a_collision_from_rename2),
         cmocka_unit_test(checked_rename_refuses_existing_target),
         cmocka_unit_test(replace_over_file_looks_up_then_renames_and_forgets_the_old_node),
         cmocka_unit_test(replace_over_absent_target_renames),
@@ -672,7 +839,13 @@ int main(void)
         cmocka_unit_test(case_only_rename_is_an_ordinary_rename),
         cmocka_unit_test(rename_onto_itself_succeeds_without_round_trip),
         cmocka_unit_test(rename_onto_another_link_of_the_same_file_succeeds),
-        cmocka_unit_test(directory_into_its_own_subtree_gives_invalid_parameter),
+        cmocka_unit_test(directory_into_itself_is_invalid_parameter_and_nothing_is_sent),
+        cmocka_unit_test(
+            directory_into_a_deeper_descendant_is_invalid_parameter_and_nothing_is_sent),
+        cmocka_unit_test(directory_into_a_sibling_with_a_common_prefix_is_renamed),
+        cmocka_unit_test(directory_replacing_a_file_is_not_a_directory_and_nothing_is_sent),
+        cmocka_unit_test(directory_onto_its_own_parent_is_refused_and_nothing_is_sent),
+        cmocka_unit_test(dot_and_dotdot_and_overlong_target_names_are_name_invalid),
         cmocka_unit_test(rename_of_unknown_handle_is_invalid_handle),
         cmocka_unit_test(link_sends_link_and_caches_the_new_name),
         cmocka_unit_test(link_over_existing_name_without_replace_is_name_collision),

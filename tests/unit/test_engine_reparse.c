@@ -210,6 +210,14 @@ static void temp_name(char *out, uint64_t nodeid, int round)
     out[n] = 0;
 }
 
+/* The LOOKUP that finds a temporary name free before anything is made under it. */
+static void expect_temp_free(mock_fs *m, uint64_t parent, const char *name)
+{
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, parent);
+    assert_string_equal((const char *)req.body, name);
+    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+}
+
 /* SYMLINK(parent): the entry's name, then the target. */
 static mock_request expect_symlink(mock_fs *m, uint64_t parent, const char *name,
     const char *target)
@@ -516,6 +524,35 @@ static void get_reparse_point_of_an_absolute_link_is_volume_rooted(void **state)
     mock_free(m);
 }
 
+/* Answers the FSCTL_GET_REPARSE_POINT of link 5 with the READLINK reply given. */
+static void assert_readlink_reply_is_malformed(const void *target, uint32_t size)
+{
+    mock_fs *m = mock_start();
+    uint64_t handle = open_link_itself(m, "l", 5, "t");
+    uint64_t hint = mock_submit(m, req_fsctl(handle, FSCTL_GET_REPARSE_POINT, "\\l", NULL, 0));
+    mock_request req = mock_expect_node(m, FUSE_READLINK, 5);
+    mock_reply(m, req.header.unique, 0, target, size);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal((uint32_t)rsp.IoStatus.Status, (uint32_t)STATUS_IO_REPARSE_DATA_INVALID);
+    wf_engine_info info;
+    wf_engine_get_info(mock_engine(m), &info);
+    assert_int_equal(info.bad_replies, 1);
+    mock_free(m);
+}
+
+/* Cut at the NUL, "f\0.txt" would lead to f; symlink(2) makes no such link. */
+static void readlink_target_holding_a_nul_is_a_bad_reply(void **state)
+{
+    (void)state;
+    assert_readlink_reply_is_malformed("f\0.txt", 6);
+}
+
+static void empty_readlink_target_is_a_bad_reply(void **state)
+{
+    (void)state;
+    assert_readlink_reply_is_malformed("", 0);
+}
+
 static void get_reparse_point_of_a_regular_file_is_not_a_reparse_point(void **state)
 {
     (void)state;
@@ -586,6 +623,7 @@ static void set_reparse_point_makes_a_symlink_in_place_of_the_empty_file(void **
 
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "../t");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 4, 60, 60);
     expect_rename(m, FUSE_ROOT_ID, tmp, "l");
@@ -620,6 +658,7 @@ static void set_reparse_point_on_a_directory_makes_a_directory_link(void **state
 
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "target/dir");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 10, 60, 60);
     /* A directory cannot be renamed over: it goes first. */
@@ -648,6 +687,7 @@ static void set_reparse_point_on_a_non_empty_directory_leaves_it(void **state)
 
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "t");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 1, 60, 60);
     req = mock_expect_node(m, FUSE_RMDIR, FUSE_ROOT_ID);
@@ -675,14 +715,45 @@ static void set_reparse_point_tries_another_temporary_name_when_one_is_taken(voi
     char tmp0[64], tmp1[64];
     temp_name(tmp0, 5, 0);
     temp_name(tmp1, 5, 1);
+    /* Made by someone between the LOOKUP and the SYMLINK: the file system's EEXIST. */
+    expect_temp_free(m, FUSE_ROOT_ID, tmp0);
     mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp0, "t");
     mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp1);
     req = expect_symlink(m, FUSE_ROOT_ID, tmp1, "t");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 1, 60, 60);
     expect_rename(m, FUSE_ROOT_ID, tmp1, "l");
     req = mock_expect_node(m, FUSE_RELEASE, 5);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    mock_free(m);
+}
+
+static void set_reparse_point_makes_nothing_under_a_temporary_name_that_exists(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t handle = create_placeholder(m, "l", 5, 9, false);
+    uint8_t buf[256];
+    size_t size = symlink_buffer(buf, "t", SYMLINK_FLAG_RELATIVE);
+    uint64_t hint = set_reparse(m, handle, "\\l", buf, size);
+
+    char tmp0[64], tmp1[64];
+    temp_name(tmp0, 5, 0);
+    temp_name(tmp1, 5, 1);
+    /* Left by an interrupted change: no SYMLINK onto it (fuse2fs would add a second
+       entry of that name), the next name instead. */
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, tmp0);
+    mock_reply_entry(m, req.header.unique, 8, 0100644, 0, 60, 60);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp1);
+    req = expect_symlink(m, FUSE_ROOT_ID, tmp1, "t");
+    mock_reply_entry(m, req.header.unique, 6, S_LNK, 1, 60, 60);
+    expect_rename(m, FUSE_ROOT_ID, tmp1, "l");
+    req = mock_expect_node(m, FUSE_RELEASE, 5);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    expect_only_forgets(m);
     mock_free(m);
 }
 
@@ -698,6 +769,7 @@ static void set_reparse_point_nfs_fifo_makes_a_fifo_by_mknod(void **state)
 
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = mock_expect_node(m, FUSE_MKNOD, FUSE_ROOT_ID);
     struct fuse_mknod_in in;
     memcpy(&in, req.body, sizeof in);
@@ -743,6 +815,26 @@ static void set_reparse_point_with_a_malformed_buffer_is_invalid_reparse_data(vo
     mock_free(m);
 }
 
+/* A link marked relative whose text is a drive path or a UNC path has no POSIX meaning: it
+   would be stored as C:/Windows/x or /server/share/x, another target. */
+static void set_reparse_point_relative_link_to_a_drive_or_unc_path_is_invalid(void **state)
+{
+    (void)state;
+    static const char *const targets[] = { "C:\\Windows\\x", "c:x", "\\\\server\\share\\x",
+        "//server/share" };
+    mock_fs *m = mock_start();
+    uint64_t handle = create_placeholder(m, "l", 5, 9, false);
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        uint8_t buf[256];
+        size_t size = symlink_buffer(buf, targets[i], SYMLINK_FLAG_RELATIVE);
+        uint64_t hint = set_reparse(m, handle, "\\l", buf, size);
+        assert_int_equal(mock_response(m, hint).IoStatus.Status,
+            (uint32_t)STATUS_IO_REPARSE_DATA_INVALID);
+    }
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void set_reparse_point_absolute_target_on_this_volume_is_an_absolute_link(void **state)
 {
     (void)state;
@@ -757,6 +849,7 @@ static void set_reparse_point_absolute_target_on_this_volume_is_an_absolute_link
     uint64_t hint = mock_submit(m, req);
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request r = expect_symlink(m, FUSE_ROOT_ID, tmp, "/dir/t");
     mock_reply_entry(m, r.header.unique, 6, S_LNK, 6, 60, 60);
     expect_rename(m, FUSE_ROOT_ID, tmp, "l");
@@ -818,6 +911,7 @@ static void delete_reparse_point_turns_the_link_into_an_empty_file(void **state)
     uint64_t hint = delete_reparse(m, handle, "\\l", IO_REPARSE_TAG_SYMLINK);
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = mock_expect_node(m, FUSE_MKNOD, FUSE_ROOT_ID);
     struct fuse_mknod_in in;
     memcpy(&in, req.body, sizeof in);
@@ -841,6 +935,7 @@ static void delete_reparse_point_creates_the_file_when_mknod_is_not_implemented(
     uint64_t hint = delete_reparse(m, handle, "\\l", IO_REPARSE_TAG_SYMLINK);
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = mock_expect_node(m, FUSE_MKNOD, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
     req = mock_expect_node(m, FUSE_CREATE, FUSE_ROOT_ID);
@@ -877,6 +972,7 @@ static void delete_reparse_point_of_a_directory_link_leaves_an_empty_directory(v
     hint = delete_reparse(m, handle, "\\l", IO_REPARSE_TAG_SYMLINK);
     char tmp[64];
     temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = mock_expect_node(m, FUSE_MKDIR, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body + sizeof(struct fuse_mkdir_in), tmp);
     mock_reply_entry(m, req.header.unique, 7, 040777, 0, 60, 60);
@@ -998,6 +1094,8 @@ int main(void)
         cmocka_unit_test(readonly_attribute_on_a_link_changes_no_mode),
         cmocka_unit_test(get_reparse_point_reads_the_link_into_a_relative_symlink_buffer),
         cmocka_unit_test(get_reparse_point_of_an_absolute_link_is_volume_rooted),
+        cmocka_unit_test(readlink_target_holding_a_nul_is_a_bad_reply),
+        cmocka_unit_test(empty_readlink_target_is_a_bad_reply),
         cmocka_unit_test(get_reparse_point_of_a_regular_file_is_not_a_reparse_point),
         cmocka_unit_test(get_reparse_point_of_a_device_gives_nfs_data_with_its_numbers),
         cmocka_unit_test(unknown_fsctl_is_an_invalid_device_request),
@@ -1005,8 +1103,10 @@ int main(void)
         cmocka_unit_test(set_reparse_point_on_a_directory_makes_a_directory_link),
         cmocka_unit_test(set_reparse_point_on_a_non_empty_directory_leaves_it),
         cmocka_unit_test(set_reparse_point_tries_another_temporary_name_when_one_is_taken),
+        cmocka_unit_test(set_reparse_point_makes_nothing_under_a_temporary_name_that_exists),
         cmocka_unit_test(set_reparse_point_nfs_fifo_makes_a_fifo_by_mknod),
         cmocka_unit_test(set_reparse_point_with_a_malformed_buffer_is_invalid_reparse_data),
+        cmocka_unit_test(set_reparse_point_relative_link_to_a_drive_or_unc_path_is_invalid),
         cmocka_unit_test(set_reparse_point_absolute_target_on_this_volume_is_an_absolute_link),
         cmocka_unit_test(set_reparse_point_absolute_target_elsewhere_is_refused),
         cmocka_unit_test(set_reparse_point_on_a_file_with_data_is_not_supported),

@@ -115,6 +115,39 @@ static void failed_statfs_leaves_the_label_unchanged(void **state)
     mock_free(m);
 }
 
+/* blocks × frsize beyond 64 bits is "as large as can be said", not a small wrapped number:
+   2^52 blocks of 2^12 bytes would wrap to 0, and a file system reporting that looks full. */
+static void statfs_sizes_beyond_64_bits_saturate(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = mock_submit(m, mock_req_new(FspFsctlTransactQueryVolumeInformationKind));
+    mock_request req = mock_expect_node(m, FUSE_STATFS, FUSE_ROOT_ID);
+    struct fuse_statfs_out out;
+    memset(&out, 0, sizeof out);
+    out.st.blocks = UINT64_C(1) << 52;
+    out.st.bavail = UINT64_MAX;
+    out.st.frsize = 4096;
+    mock_reply(m, req.header.unique, 0, &out, sizeof out);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_true(rsp.Rsp.QueryVolumeInformation.VolumeInfo.TotalSize == UINT64_MAX);
+    assert_true(rsp.Rsp.QueryVolumeInformation.VolumeInfo.FreeSize == UINT64_MAX);
+
+    /* bsize stands in for a zero frsize, and saturates the same way. */
+    hint = mock_submit(m, mock_req_new(FspFsctlTransactQueryVolumeInformationKind));
+    req = mock_expect_node(m, FUSE_STATFS, FUSE_ROOT_ID);
+    memset(&out, 0, sizeof out);
+    out.st.blocks = UINT64_MAX / 2;
+    out.st.bavail = 3;
+    out.st.bsize = 512;
+    mock_reply(m, req.header.unique, 0, &out, sizeof out);
+    rsp = mock_response(m, hint);
+    assert_true(rsp.Rsp.QueryVolumeInformation.VolumeInfo.TotalSize == UINT64_MAX);
+    assert_true(rsp.Rsp.QueryVolumeInformation.VolumeInfo.FreeSize == 3 * 512);
+    mock_free(m);
+}
+
 static void other_classes_are_invalid_info_class(void **state)
 {
     (void)state;
@@ -146,6 +179,7 @@ int main(void)
         cmocka_unit_test(empty_label_clears_it),
         cmocka_unit_test(label_of_32_characters_is_kept_and_33_is_invalid),
         cmocka_unit_test(failed_statfs_leaves_the_label_unchanged),
+        cmocka_unit_test(statfs_sizes_beyond_64_bits_saturate),
         cmocka_unit_test(other_classes_are_invalid_info_class),
         cmocka_unit_test(label_outside_the_request_is_invalid_parameter),
     };

@@ -406,6 +406,62 @@ static void overwrite_with_readonly_clears_write_bits(void **state)
     mock_free(m);
 }
 
+/* The refusals an optional step must survive: EIO, EOPNOTSUPP, ENOSYS. */
+static const int32_t refusals[] = { 5, 95, 38 };
+
+static void overwrite_whose_mode_change_is_refused_truncates_alone(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        mock_fs *m = mock_start();
+        uint64_t file = open_rw(m, 0100644, 5000, 60);
+        uint64_t hint = submit_overwrite(m, file, FILE_ATTRIBUTE_READONLY, false, 0);
+        mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
+        struct fuse_setattr_in in;
+        memcpy(&in, req.body, sizeof in);
+        assert_int_equal(in.valid, FATTR_SIZE | FATTR_FH | FATTR_MODE);
+        mock_reply(m, req.header.unique, -refusals[i], NULL, 0);
+        /* The mode is NTFS's bookkeeping; the truncation is what O_TRUNC does. */
+        in = expect_truncate(m, 0100644);
+        assert_int_equal(in.valid, FATTR_SIZE | FATTR_FH);
+        FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+        assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+        assert_int_equal(rsp.Rsp.Overwrite.FileInfo.FileSize, 0);
+        assert_true(mock_idle(m, 50));
+        mock_free(m);
+    }
+}
+
+static void overwrite_whose_truncation_is_refused_fails(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t file = open_rw(m, 0100644, 5000, 60);
+    uint64_t hint = submit_overwrite(m, file, 0, false, 0);
+    mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
+    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    /* No mode in it: the truncation itself is what failed, and it is reported. */
+    req = mock_expect_node(m, FUSE_RELEASE, NODE);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
+    mock_free(m);
+}
+
+static void overwrite_whose_preallocation_is_refused_succeeds(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        mock_fs *m = mock_start();
+        uint64_t file = open_rw(m, 0100644, 5000, 60);
+        uint64_t hint = submit_overwrite(m, file, 0, false, 4096);
+        expect_truncate(m, 0100644);
+        mock_request req = mock_expect_node(m, FUSE_FALLOCATE, NODE);
+        mock_reply(m, req.header.unique, -refusals[i], NULL, 0);
+        assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+        mock_free(m);
+    }
+}
+
 static void overwrite_merges_and_never_adds_write(void **state)
 {
     (void)state;
@@ -514,6 +570,9 @@ int main(void)
         cmocka_unit_test(supersede_with_readonly_clears_every_write_bit),
         cmocka_unit_test(supersede_of_a_writable_file_sends_no_mode),
         cmocka_unit_test(overwrite_with_readonly_clears_write_bits),
+        cmocka_unit_test(overwrite_whose_mode_change_is_refused_truncates_alone),
+        cmocka_unit_test(overwrite_whose_truncation_is_refused_fails),
+        cmocka_unit_test(overwrite_whose_preallocation_is_refused_succeeds),
         cmocka_unit_test(overwrite_merges_and_never_adds_write),
         cmocka_unit_test(supersede_with_stale_attributes_asks_the_mode_first),
         cmocka_unit_test(overwrite_with_allocation_size_preallocates_keeping_the_size),

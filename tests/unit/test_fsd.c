@@ -153,6 +153,7 @@ static void fake_answer(fake_fs *fake, const FSP_FSCTL_TRANSACT_REQ *req,
             req->Req.Create.DesiredAccess;
         rsp->Rsp.Create.Opened.FileInfo.FileAttributes = fake->create_attributes |
             (fake_is_directory(req) ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE);
+        rsp->Rsp.Create.Opened.FileInfo.FileSize = fake->file_size;
         rsp->IoStatus.Information = fake->create_information;
         break;
     case FspFsctlTransactOverwriteKind:
@@ -603,6 +604,58 @@ static void read_passes_the_callers_buffer_and_the_handles_contexts(void **state
     /* At the end of the file the file system's status comes back as it is. */
     assert_int_equal(wf_fsd_read(file, buffer, fake->file_size, 10, &got), STATUS_END_OF_FILE);
     assert_int_equal(got, 0);
+    wf_fsd_close(file);
+}
+
+static void read_at_or_past_the_size_it_was_told_ends_without_asking(void **state)
+{
+    fake_fs *fake = *state;
+    uint8_t buffer[200];
+    uint32_t got = 7;
+    fake->file_size = 13;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    size_t before = fake->logged;
+
+    assert_int_equal(wf_fsd_read(file, buffer, 13, 10, &got), STATUS_END_OF_FILE);
+    assert_int_equal(got, 0);
+    assert_int_equal(wf_fsd_read(file, buffer, 1000, 10, &got), STATUS_END_OF_FILE);
+    assert_int_equal(fake->logged, before);
+    wf_fsd_close(file);
+}
+
+static void read_across_the_size_it_was_told_is_shortened(void **state)
+{
+    fake_fs *fake = *state;
+    uint8_t buffer[200];
+    uint32_t got = 0;
+    fake->file_size = 13;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+
+    assert_int_equal(wf_fsd_read(file, buffer, 10, 100, &got), STATUS_SUCCESS);
+    assert_int_equal(got, 3);
+    assert_int_equal(last_request(fake)->Req.Read.Length, 3);
+    wf_fsd_close(file);
+}
+
+static void read_follows_the_size_a_write_or_query_told(void **state)
+{
+    fake_fs *fake = *state;
+    uint8_t buffer[200];
+    uint32_t got = 0, put = 0;
+    FSP_FSCTL_FILE_INFO info;
+    fake->file_size = 10;
+    wf_fsd_file *file = open_or_fail(fake, "\\f", GENERIC_READ | GENERIC_WRITE, 0, FILE_OPEN,
+        0);
+
+    /* The fake's Write answers with the size the write made: 10 + 20. */
+    assert_int_equal(wf_fsd_write(file, buffer, 10, 20, false, &put, NULL), STATUS_SUCCESS);
+    fake->file_size = 1000;     /* what the fake's Read serves from now on */
+    assert_int_equal(wf_fsd_read(file, buffer, 0, 100, &got), STATUS_SUCCESS);
+    assert_int_equal(got, 30);
+    /* Its QueryInformation answers 1234. */
+    assert_int_equal(wf_fsd_query_info(file, &info), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_read(file, buffer, 0, 200, &got), STATUS_SUCCESS);
+    assert_int_equal(got, 200);
     wf_fsd_close(file);
 }
 
@@ -2230,6 +2283,35 @@ static void a_request_answered_despite_cancellation_returns_the_answer(void **st
     wf_fsd_close(a);
 }
 
+static void cancelling_all_cancels_every_waiting_request_through_the_callback_given(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\a", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    wf_fsd_file *b = open_or_fail(fake, "\\b", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    reader readers[2] = {
+        { .fake = fake, .file = a, .offset = 0 },
+        { .fake = fake, .file = b, .offset = 64 },
+    };
+    canceller owner = { .fake = fake, .count = 0 }, c = { .fake = fake, .count = 0 };
+    pthread_t threads[2];
+
+    wf_fsd_set_cancel(fake->fsd, cancel_by_failing, &owner);
+    fake->defer = true;
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, reader_main, &readers[i]), 0);
+    assert_int_equal(fake_wait_pending(fake, 2), 2);
+    wf_fsd_cancel_all(fake->fsd, cancel_by_failing, &c);
+    assert_int_equal(c.count, 2);
+    assert_int_equal(owner.count, 0);
+    for (size_t i = 0; i < 2; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(readers[i].status, STATUS_CANCELLED);
+    }
+    fake->defer = false;
+    wf_fsd_close(a);
+    wf_fsd_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2245,6 +2327,9 @@ int main(void)
         T(generic_rights_are_mapped_to_file_rights),
         T(create_failure_returns_its_status_and_no_handle),
         T(read_passes_the_callers_buffer_and_the_handles_contexts),
+        T(read_at_or_past_the_size_it_was_told_ends_without_asking),
+        T(read_across_the_size_it_was_told_is_shortened),
+        T(read_follows_the_size_a_write_or_query_told),
         T(read_checks_the_handle_before_any_request),
         T(responses_may_arrive_later_from_another_thread),
         T(thirty_two_concurrent_reads_are_all_in_flight_together),
@@ -2305,6 +2390,7 @@ int main(void)
         T(query_directory_once_checks_the_handle_and_its_flags),
         T(cancelling_a_handle_cancels_each_of_its_waiting_requests),
         T(a_request_answered_despite_cancellation_returns_the_answer),
+        T(cancelling_all_cancels_every_waiting_request_through_the_callback_given),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "signals.h"
 #include "cli_options.h"
 #include "win32ops.h"
 #include "winfuse/engine.h"
@@ -438,7 +439,7 @@ static void wf_check_usage(FILE *out)
 {
     fputs("usage: winfuse check [--json] [--only PATTERN]... [--list] [--debug]\n"
         "                     [--as UID:GID[:GROUP,...]] [--case-insensitive] [-o MAP]\n"
-        "                     [-- FS-COMMAND [ARGS...]]\n", out);
+        "                     [--timeout SECONDS] [-- FS-COMMAND [ARGS...]]\n", out);
 }
 
 static bool wf_check_selected(const wf_check_case *test, char **only, size_t only_count)
@@ -506,6 +507,13 @@ int wf_check_main(int argc, char **argv)
                 return 2;
             }
             only[only_count++] = value;
+        } else if (strcmp(argv[i], "--timeout") == 0 || strncmp(argv[i], "--timeout=", 10) == 0) {
+            const char *value = argv[i][9] == '=' ? argv[i] + 10 :
+                i + 1 < argc ? argv[++i] : "";
+            if (!wf_cli_parse_timeout(value, &options.request_timeout_ms)) {
+                fprintf(stderr, "winfuse check: --timeout needs SECONDS (0: none)\n");
+                return 2;
+            }
         } else if (strcmp(argv[i], "--as") == 0 || strncmp(argv[i], "--as=", 5) == 0) {
             const char *value = argv[i][4] == '=' ? argv[i] + 5 :
                 i + 1 < argc ? argv[++i] : "";
@@ -579,9 +587,15 @@ int wf_check_main(int argc, char **argv)
     }
 
     signal(SIGPIPE, SIG_IGN);
+    wf_signals_block();     /* before any thread: the signals go to the watcher alone */
     run.volume = wf_volume_mount(&options, error, sizeof error);
     if (run.volume == NULL) {
         fprintf(stderr, "winfuse check: %s\n", error);
+        goto exit;
+    }
+    if (!wf_signals_start(run.volume, false)) {
+        fprintf(stderr, "winfuse check: cannot watch for signals\n");
+        wf_volume_unmount(run.volume);
         goto exit;
     }
     run.fsd = wf_volume_fsd(run.volume);
@@ -621,8 +635,12 @@ int wf_check_main(int argc, char **argv)
     else
         wf_check_print_summary(stdout, &totals, run.read_only, read_only_text);
     fflush(stdout);
-    wf_volume_unmount(run.volume);
+    wf_signals_stop();
     exit_status = totals.failed ? 1 : 0;
+    if (!wf_volume_unmount_checked(run.volume, error, sizeof error)) {
+        fprintf(stderr, "winfuse check: the file system crashed: it %s\n", error);
+        exit_status = 3;
+    }
 exit:
     free(outcomes);
     free(selected);

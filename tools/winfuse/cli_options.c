@@ -116,3 +116,18 @@ bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *
     }
     return true;
 }
+
+bool wf_cli_parse_timeout(const char *text, unsigned *ms)
+{
+    char *end;
+    double seconds;
+    if (text == NULL || text[0] == '\0' || text[0] == '-' || text[0] == '+')
+        return false;
+    seconds = strtod(text, &end);
+    if (*end != '\0' || !(seconds >= 0.0) || seconds > 86400.0)
+        return false;
+    *ms = (unsigned)(seconds * 1000.0 + 0.5);
+    if (seconds > 0.0 && *ms == 0)
+        *ms = 1;
+    return true;
+}

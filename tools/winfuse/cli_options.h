@@ -17,5 +17,8 @@ bool wf_cli_parse_identity(const char *text, wf_identity *identity);
    process's), umask=OOO (octal), uidmap=UID:SID[;UID:SID...]. Adds them to map; on a bad
    option prints why (prefixed with command) and returns false. */
 bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *map);
+/* --timeout SECONDS: how long a FUSE request may be out before it is given up (a decimal
+   number, fractions allowed, up to a day; 0: never). False on anything else. */
+bool wf_cli_parse_timeout(const char *text, unsigned *ms);
 
 #endif

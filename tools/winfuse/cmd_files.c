@@ -1,4 +1,5 @@
 /* cmd_files.c — the shell's file commands: dir, type, stat, cd. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,9 @@ static bool wf_dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO 
     } else {
         printf("%s    %14llu %s\n", date, (unsigned long long)info->FileSize, name);
         totals->files++;
-        totals->bytes += info->FileSize;
+        /* Sizes are the file system's word: their sum stops at the largest, never wraps. */
+        totals->bytes = info->FileSize > ULLONG_MAX - totals->bytes ? ULLONG_MAX :
+            totals->bytes + info->FileSize;
     }
     return true;
 }

@@ -41,14 +41,27 @@ exit:
     return ok;
 }
 
+/* A drive path (C:\x, c:x) or a UNC path (\\server\share): what CreateSymbolicLinkW makes
+   an absolute link of. */
+static bool wf_link_target_is_absolute(const char *target)
+{
+    char letter = (char)(target[0] | 0x20);
+    if (letter >= 'a' && letter <= 'z' && target[1] == ':')
+        return true;
+    return (target[0] == '\\' || target[0] == '/') && (target[1] == '\\' || target[1] == '/');
+}
+
 /* What CreateSymbolicLinkW does: make the link's name (a file, or a directory for /D) with
    FILE_OPEN_REPARSE_POINT, set the symbolic link data on it, and delete it again if that
-   fails. The target is stored as given, relative (a path from the volume's root when it
-   begins with \): the shell knows no drive letters to make absolute targets of. */
+   fails. A relative target is stored as given (a path from the volume's root when it
+   begins with one \); a drive or UNC path becomes an absolute NT path (\??\C:\x,
+   \??\UNC\server\share), which a FUSE volume refuses (docs/nt-semantics.md). */
 bool wf_cmd_mklink(wf_shell *shell, int argc, char **argv)
 {
     char path[WF_SHELL_PATH_MAX], what[WF_SHELL_PATH_MAX + 16];
+    char nt_target[WF_SHELL_PATH_MAX + 8];
     const char *target;
+    uint32_t flags = SYMLINK_FLAG_RELATIVE;
     bool directory = false;
     wf_fsd_file *file = NULL;
     uint16_t *units = NULL;
@@ -68,6 +81,14 @@ bool wf_cmd_mklink(wf_shell *shell, int argc, char **argv)
         return false;
     target = argv[2];
     snprintf(what, sizeof what, "mklink %s", path);
+    if (wf_link_target_is_absolute(target)) {
+        bool unc = target[1] != ':';
+        snprintf(nt_target, sizeof nt_target, "\\??\\%s%s", unc ? "UNC\\" : "",
+            unc ? target + 2 : target);
+        flags = 0;
+    } else {
+        snprintf(nt_target, sizeof nt_target, "%s", target);
+    }
 
     units = malloc(WF_REPARSE_DATA_MAX);
     buffer = malloc(WF_REPARSE_DATA_MAX);
@@ -75,10 +96,10 @@ bool wf_cmd_mklink(wf_shell *shell, int argc, char **argv)
         wf_shell_fail(shell, what, STATUS_NO_MEMORY);
         goto exit;
     }
-    status = wf_utf8_to_utf16(target, strlen(target), units,
+    status = wf_utf8_to_utf16(nt_target, strlen(nt_target), units,
         WF_REPARSE_DATA_MAX / sizeof(uint16_t), &n);
     if (status == STATUS_SUCCESS)
-        status = wf_reparse_build_symlink(units, n, SYMLINK_FLAG_RELATIVE, buffer,
+        status = wf_reparse_build_symlink(units, n, flags, buffer,
             WF_REPARSE_DATA_MAX, &size);
     if (status != STATUS_SUCCESS) {
         wf_shell_fail(shell, what, STATUS_IO_REPARSE_DATA_INVALID);

@@ -1,6 +1,7 @@
 /* cmd_volume.c — the shell's volume commands: vol (the volume, and what FUSE INIT
    negotiated) and label. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "engine/mappings.h"
 #include "format.h"
@@ -55,6 +56,11 @@ bool wf_cmd_vol(wf_shell *shell, int argc, char **argv)
         "%llu notifications\n",
         (unsigned long long)info.bad_replies, (unsigned long long)info.unknown_replies,
         (unsigned long long)info.bad_names, (unsigned long long)info.notifications);
+    printf("Given up:       %llu timed out or cancelled, %llu answered late, %u awaited\n",
+        (unsigned long long)info.timeouts, (unsigned long long)info.late_replies,
+        (unsigned)info.requests_given_up);
+    printf("Shell process:  %ld (winfuse abort %ld aborts the file system)\n",
+        (long)getpid(), (long)getpid());
 
     if (status != STATUS_SUCCESS)
         return wf_shell_fail(shell, "vol", status);

@@ -1,12 +1,19 @@
 /* main.c — the `winfuse` command: options and subcommand dispatch. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "host/linux/volume.h"
 #include "shell.h"
+#include "signals.h"
 
 #ifndef WF_VERSION
 #define WF_VERSION "unknown"
@@ -17,10 +24,12 @@ static void wf_usage(FILE *out)
     fputs(
         "usage: winfuse --help | --version\n"
         "       winfuse shell [--debug] [--mount=MODE] [--as UID:GID[:GROUP,...]]\n"
-        "                     [--case-insensitive] [-o MAP] [-- FS-COMMAND [ARGS...]]\n"
+        "                     [--case-insensitive] [-o MAP] [--timeout SECONDS] [--destroy]\n"
+        "                     [-- FS-COMMAND [ARGS...]]\n"
         "       winfuse check [--json] [--only PATTERN]... [--list] [--debug] [--mount=MODE]\n"
         "                     [--as UID:GID[:GROUP,...]] [--case-insensitive] [-o MAP]\n"
-        "                     [-- FS-COMMAND [ARGS...]]\n"
+        "                     [--timeout SECONDS] [-- FS-COMMAND [ARGS...]]\n"
+        "       winfuse abort PID\n"
         "\n"
         "shell   Start a FUSE file system on WinFuse and run Windows-style file commands\n"
         "        on it, read from standard input (type `help` in the shell for the list).\n"
@@ -43,6 +52,11 @@ static void wf_usage(FILE *out)
         "        mount namespace (libfuse 2, Go file systems). auto (the default): devfd for\n"
         "        a program linked with libfuse 3, else fusermount. Nothing is ever mounted\n"
         "        in the kernel.\n"
+        "        --timeout SECONDS gives up on a FUSE request the file system has not\n"
+        "        answered in that time (INTERRUPT, then STATUS_IO_TIMEOUT); default: none.\n"
+        "        Ctrl-C cancels the running command (INTERRUPT, then STATUS_CANCELLED after\n"
+        "        a second); a second Ctrl-C, or one at the prompt, ends the shell.\n"
+        "        SIGTERM, SIGHUP and SIGINT end the file system with the shell.\n"
         "        Exit status: 0, 1 when a command failed, 2 when the file system could\n"
         "        not be mounted.\n"
         "\n"
@@ -52,12 +66,17 @@ static void wf_usage(FILE *out)
         "        prints one JSON document instead; --only PATTERN (a glob, repeatable)\n"
         "        picks cases; --list names them without mounting. A read-only file system\n"
         "        runs the read-side cases only. Exit status: 0 when no case failed, 1 when\n"
-        "        one did, 2 when the file system could not be mounted.\n",
+        "        one did, 2 when the file system could not be mounted.\n"
+        "\n"
+        "abort   Abort the file system of the `winfuse shell` or `check` with that PID, as\n"
+        "        Linux's /sys/fs/fuse/connections/N/abort does: every request fails with\n"
+        "        STATUS_CONNECTION_DISCONNECTED, the channel is closed and the file system\n"
+        "        ended. The shell stays, to be left as usual.\n",
         out);
 }
 
 /* The commands' options that take their value as the next argument. */
-static const char *const wf_options_with_value[] = { "--as", "--only", "-o" };
+static const char *const wf_options_with_value[] = { "--as", "--only", "-o", "--timeout" };
 
 /* Takes --mount=MODE (or --mount MODE) out of a command's options, before its `--` or its
    FS-COMMAND, and makes it the process's default for every volume. Returns the new argc,
@@ -109,6 +128,41 @@ static int wf_take_mount_option(int argc, char **argv)
     return out;
 }
 
+/* `winfuse abort PID`: SIGUSR1 to that process, once it is seen to be this program (the
+   signal's default action would kill anything else). */
+static int wf_abort_main(int argc, char **argv)
+{
+    char self[PATH_MAX], other[PATH_MAX], link[64];
+    char *end;
+    long pid;
+    ssize_t n;
+
+    if (argc != 3) {
+        fprintf(stderr, "usage: winfuse abort PID\n");
+        return 2;
+    }
+    pid = strtol(argv[2], &end, 10);
+    if (*end != '\0' || pid <= 1 || pid > INT_MAX) {
+        fprintf(stderr, "winfuse abort: '%s' is not a process id\n", argv[2]);
+        return 2;
+    }
+    n = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = '\0';
+    snprintf(link, sizeof link, "/proc/%ld/exe", pid);
+    n = readlink(link, other, sizeof other - 1);
+    other[n > 0 ? n : 0] = '\0';
+    if (n <= 0 || strcmp(self, other) != 0 || pid == (long)getpid()) {
+        fprintf(stderr, "winfuse abort: process %ld is not a winfuse shell or check%s%s\n",
+            pid, n <= 0 ? ": " : "", n <= 0 ? strerror(errno) : "");
+        return 1;
+    }
+    if (kill((pid_t)pid, WF_SIGNAL_ABORT) != 0) {
+        fprintf(stderr, "winfuse abort: %ld: %s\n", pid, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -131,6 +185,8 @@ int main(int argc, char **argv)
         int count = wf_take_mount_option(argc - 1, argv + 1);
         return count < 0 ? 2 : wf_check_main(count, argv + 1);
     }
+    if (strcmp(argv[1], "abort") == 0)
+        return wf_abort_main(argc, argv);
     fprintf(stderr, "winfuse: unknown command '%s'\n", argv[1]);
     wf_usage(stderr);
     return 2;

@@ -11,6 +11,7 @@
 #include "cli_options.h"
 #include "path.h"
 #include "shell_line.h"
+#include "signals.h"
 
 #define WF_SHELL_MAX_ARGS 64
 
@@ -182,13 +183,24 @@ static void wf_shell_loop(wf_shell *shell)
             printf("%s> ", shell->cwd);
             fflush(stdout);
         }
-        if (getline(&line, &capacity, stdin) < 0) {
+        ssize_t length = getline(&line, &capacity, stdin);
+        if (length < 0) {
             if (interactive)
                 putchar('\n');
             break;
         }
+        /* A NUL would end the line early as a C string and silently cut a path short:
+           the whole line is refused instead. */
+        if (memchr(line, '\0', (size_t)length) != NULL) {
+            fflush(stdout);
+            fprintf(stderr, "line refused: it holds a NUL byte\n");
+            shell->failures++;
+            continue;
+        }
+        wf_signals_command_begin();
         if (!wf_shell_run_line(shell, line))
             shell->failures++;
+        wf_signals_command_end();
         fflush(stdout);
     }
     free(line);
@@ -210,6 +222,8 @@ int wf_shell_main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--debug") == 0) {
             options.debug = true;
+        } else if (strcmp(argv[i], "--destroy") == 0) {
+            options.send_destroy = true;
         } else if (strcmp(argv[i], "--as") == 0 || strncmp(argv[i], "--as=", 5) == 0) {
             const char *value = argv[i][4] == '=' ? argv[i] + 5 :
                 i + 1 < argc ? argv[++i] : "";
@@ -220,14 +234,22 @@ int wf_shell_main(int argc, char **argv)
             options.identity = &identity;
         } else if (strcmp(argv[i], "--case-insensitive") == 0) {
             options.case_insensitive = true;
+        } else if (strcmp(argv[i], "--timeout") == 0 || strncmp(argv[i], "--timeout=", 10) == 0) {
+            const char *value = argv[i][9] == '=' ? argv[i] + 10 :
+                i + 1 < argc ? argv[++i] : "";
+            if (!wf_cli_parse_timeout(value, &options.request_timeout_ms)) {
+                fprintf(stderr, "winfuse shell: --timeout needs SECONDS (0: none)\n");
+                return 2;
+            }
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
             if (!wf_cli_parse_map_options("shell", value, &id_map))
                 return 2;
             options.id_map = &id_map;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: winfuse shell [--debug] [--as UID:GID[:GROUP,...]] "
-                "[--case-insensitive] [-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...] "
+            printf("usage: winfuse shell [--debug] [--destroy] [--as UID:GID[:GROUP,...]] "
+                "[--case-insensitive] [--timeout SECONDS] "
+                "[-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...] "
                 "[-- FS-COMMAND [ARGS...]]\n");
             return 0;
         } else if (strcmp(argv[i], "--") == 0) {
@@ -255,10 +277,17 @@ int wf_shell_main(int argc, char **argv)
 
     /* A reader that goes away (type … | head) must end a command, not the shell. */
     signal(SIGPIPE, SIG_IGN);
+    /* Before any thread: the signals go to the watcher alone. */
+    wf_signals_block();
 
     shell.volume = wf_volume_mount(&options, error, sizeof error);
     if (shell.volume == NULL) {
         fprintf(stderr, "winfuse shell: %s\n", error);
+        return 2;
+    }
+    if (!wf_signals_start(shell.volume, true)) {
+        fprintf(stderr, "winfuse shell: cannot watch for signals\n");
+        wf_volume_unmount(shell.volume);
         return 2;
     }
     shell.fsd = wf_volume_fsd(shell.volume);
@@ -268,6 +297,11 @@ int wf_shell_main(int argc, char **argv)
 
     wf_shell_close_handles(&shell);
     wf_shell_check_disconnect(&shell);
-    wf_volume_unmount(shell.volume);
+    wf_signals_stop();
+    if (!wf_volume_unmount_checked(shell.volume, error, sizeof error)) {
+        fflush(stdout);
+        fprintf(stderr, "winfuse shell: the file system crashed: it %s\n", error);
+        return 3;
+    }
     return shell.failures ? 1 : 0;
 }

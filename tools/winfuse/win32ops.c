@@ -100,9 +100,12 @@ NTSTATUS wf_win_copy(wf_fsd *fsd, const char *src_path, const char *dst_path, bo
         status = STATUS_INSUFFICIENT_RESOURCES;
         goto exit;
     }
-    for (;;) {
+    /* To the size the source was said to have, as CopyFileW copies what its size says. */
+    while (offset < info.FileSize) {
         uint32_t got = 0;
-        status = wf_fsd_read(src, buffer, offset, WF_COPY_CHUNK, &got);
+        uint32_t want = info.FileSize - offset < WF_COPY_CHUNK ?
+            (uint32_t)(info.FileSize - offset) : WF_COPY_CHUNK;
+        status = wf_fsd_read(src, buffer, offset, want, &got);
         if (status == STATUS_END_OF_FILE || (status == STATUS_SUCCESS && got == 0)) {
             status = STATUS_SUCCESS;
             break;
@@ -140,13 +143,20 @@ NTSTATUS wf_win_open_read(wf_fsd *fsd, const char *path, wf_fsd_file **file)
 NTSTATUS wf_win_read_all(wf_fsd_file *file, uint8_t *buffer, uint32_t size, FILE *out,
     bool *written)
 {
+    FSP_FSCTL_FILE_INFO info;
     uint64_t offset = 0;
     NTSTATUS status;
 
     *written = true;
-    for (;;) {
+    /* GetFileSizeEx first: the loop ends there whatever the reads say, so a file system
+       that answers every read in full cannot keep it going. */
+    status = wf_fsd_query_info(file, &info);
+    if (status != STATUS_SUCCESS)
+        return status;
+    while (offset < info.FileSize) {
         uint32_t got = 0;
-        status = wf_fsd_read(file, buffer, offset, size, &got);
+        uint32_t want = info.FileSize - offset < size ? (uint32_t)(info.FileSize - offset) : size;
+        status = wf_fsd_read(file, buffer, offset, want, &got);
         if (status == STATUS_END_OF_FILE || (status == STATUS_SUCCESS && got == 0))
             return STATUS_SUCCESS;
         if (status != STATUS_SUCCESS)
@@ -157,6 +167,7 @@ NTSTATUS wf_win_read_all(wf_fsd_file *file, uint8_t *buffer, uint32_t size, FILE
         }
         offset += got;
     }
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS wf_win_write_all(wf_fsd_file *file, const uint8_t *buffer, uint64_t offset,

@@ -29,7 +29,8 @@ NTSTATUS wf_win_copy(wf_fsd *fsd, const char *src_path, const char *dst_path, bo
    FILE_FLAG_SEQUENTIAL_SCAN): a file, not a directory, opened to read its data. */
 NTSTATUS wf_win_open_read(wf_fsd *fsd, const char *path, wf_fsd_file **file);
 /* ReadFile from the start until the file system says the file ended (a short read need not
-   be the end), size bytes at a time through buffer, each chunk written to out. Returns a
+   be the end) or the size GetFileSizeEx gave is read, size bytes at a time through buffer,
+   each chunk written to out. Returns a
    failed read's status; else STATUS_SUCCESS, with *written false (errno set) when out did
    not take a chunk. */
 NTSTATUS wf_win_read_all(wf_fsd_file *file, uint8_t *buffer, uint32_t size, FILE *out,

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -39,13 +41,19 @@ struct wf_devfuse {
     pthread_cond_t changed;     /* closed, progress, a request thread ending, DESTROY answered */
     bool lock_made, changed_made;
     bool closed;
+    bool stopping;              /* wf_devfuse_stop closes the channel: no closed hook */
     bool destroy_answered;
     unsigned requesters_running;
+    /* The reply thread is between taking a message and sending what the engine gave back
+       for it (perhaps the last FORGETs): the drain waits for that send. */
+    _Atomic unsigned handing_in;
+    void (*closed_hook)(void *context);
+    void *closed_context;
     uint64_t progress;
 
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
-        truncated_replies, refused_requests;
+        truncated_replies, refused_requests, empty_replies;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -123,9 +131,10 @@ static void wf_devfuse_trace_reply(const void *message, size_t len)
 /* The file system is gone: every WinFsp request waiting on it fails. */
 static void wf_devfuse_gone(wf_devfuse *devfuse, const char *why)
 {
-    bool first;
+    bool first, theirs;
     pthread_mutex_lock(&devfuse->lock);
     first = !devfuse->closed;
+    theirs = !devfuse->stopping;
     devfuse->closed = true;
     pthread_cond_broadcast(&devfuse->changed);
     pthread_mutex_unlock(&devfuse->lock);
@@ -134,6 +143,8 @@ static void wf_devfuse_gone(wf_devfuse *devfuse, const char *why)
     if (devfuse->debug)
         fprintf(stderr, "devfuse: channel closed: %s\n", why);
     wf_engine_disconnect(devfuse->engine);
+    if (theirs && devfuse->closed_hook)
+        devfuse->closed_hook(devfuse->closed_context);
 }
 
 /* Sends one request as one message. A SEQPACKET send is all or nothing. */
@@ -204,8 +215,8 @@ static bool wf_devfuse_hand_in(wf_devfuse *devfuse, const void *message, size_t 
 
     for (;;) {
         size_t out_len = 0;
-        NTSTATUS status = wf_engine_transact(devfuse->engine, message, len, out,
-            devfuse->cap, &out_len, 0);
+        NTSTATUS status = (ours ? wf_engine_transact_own : wf_engine_transact)(
+            devfuse->engine, message, len, out, devfuse->cap, &out_len, 0);
         if (!ours && status == STATUS_INVALID_PARAMETER) {
             wf_devfuse_count(&devfuse->bad_replies);
             /* The kernel would fail the daemon's write with EINVAL and leave the request
@@ -242,10 +253,28 @@ static void wf_devfuse_note_progress(wf_devfuse *devfuse, bool destroy_answered)
 {
     pthread_mutex_lock(&devfuse->lock);
     devfuse->progress++;
+    atomic_fetch_sub(&devfuse->handing_in, 1);
     if (destroy_answered)
         devfuse->destroy_answered = true;
     pthread_cond_broadcast(&devfuse->changed);
     pthread_mutex_unlock(&devfuse->lock);
+}
+
+/* After a recv of 0 bytes: true at the end of the channel, false when that was an empty
+   message. A SEQPACKET socket reads 0 for both; only a peer that has shut down (or closed)
+   makes it the end, and even then only once nothing with data is left queued (an empty
+   message queued before the shutdown leaves the data behind it to read). */
+static bool wf_devfuse_at_end(wf_devfuse *devfuse)
+{
+    struct pollfd p = { .fd = devfuse->fd, .events = POLLIN | POLLRDHUP };
+    int queued = 0;
+    while (poll(&p, 1, 0) < 0) {
+        if (errno != EINTR)
+            return true;
+    }
+    if (!(p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)))
+        return false;
+    return ioctl(devfuse->fd, FIONREAD, &queued) != 0 || queued <= 0;
 }
 
 static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
@@ -258,6 +287,18 @@ static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
         ssize_t got = recv(devfuse->fd, worker->buffer, devfuse->cap, MSG_TRUNC);
         if (got < 0 && errno == EINTR)
             continue;
+        if (got == 0 && !wf_devfuse_at_end(devfuse)) {
+            /* An empty message: the kernel fails such a write with EINVAL and goes on.
+               Handed in, so that the engine counts it with the other bad replies (its
+               count is the one `vol` shows); it answers no request. */
+            wf_devfuse_count(&devfuse->replies_received);
+            wf_devfuse_count(&devfuse->empty_replies);
+            if (devfuse->debug)
+                fprintf(stderr, "devfuse: <- empty message, dropped\n");
+            if (!wf_devfuse_hand_in(devfuse, worker->buffer, 0, false, worker->out))
+                return;
+            continue;
+        }
         if (got <= 0) {
             wf_devfuse_gone(devfuse, got == 0 ? "end of file" : strerror(errno));
             return;
@@ -282,9 +323,11 @@ static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
         }
         uint64_t destroy = atomic_load(&devfuse->destroy_unique);
         bool destroy_answered = destroy != 0 && header.unique == destroy;
-        if (!wf_devfuse_hand_in(devfuse, message, len, ours, worker->out))
-            return;
+        atomic_fetch_add(&devfuse->handing_in, 1);
+        bool open = wf_devfuse_hand_in(devfuse, message, len, ours, worker->out);
         wf_devfuse_note_progress(devfuse, destroy_answered);
+        if (!open)
+            return;
     }
 }
 
@@ -332,7 +375,7 @@ void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *reques
             offsetof(struct fuse_in_header, unique));
         /* The EIO's follow-up request, if any, needs a full-size buffer: none here. */
         if (wf_devfuse_eio_reply(unique, &eio))
-            wf_engine_transact(devfuse->engine, &eio, sizeof eio, NULL, 0, NULL, 0);
+            wf_engine_transact_own(devfuse->engine, &eio, sizeof eio, NULL, 0, NULL, 0);
     }
 }
 
@@ -445,6 +488,8 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     devfuse->fd = options->fd;
     devfuse->cap = options->max_message;
     devfuse->debug = options->debug;
+    devfuse->closed_hook = options->closed;
+    devfuse->closed_context = options->closed_context;
     devfuse->worker_count = count;
     err = pthread_mutex_init(&devfuse->lock, NULL);
     if (err)
@@ -499,6 +544,9 @@ out:
     if (devfuse) {
         if (devfuse->workers[0].started) {
             /* Stop what started: the threads see the channel shut and the engine gone. */
+            pthread_mutex_lock(&devfuse->lock);
+            devfuse->stopping = true;
+            pthread_mutex_unlock(&devfuse->lock);
             shutdown(devfuse->fd, SHUT_RDWR);
             wf_engine_disconnect(engine);
             wf_devfuse_join(devfuse);
@@ -537,24 +585,28 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->unknown_replies = atomic_load(&devfuse->unknown_replies);
     stats->truncated_replies = atomic_load(&devfuse->truncated_replies);
     stats->refused_requests = atomic_load(&devfuse->refused_requests);
+    stats->empty_replies = atomic_load(&devfuse->empty_replies);
 }
 
 void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)
 {
     if (!devfuse)
         return;
-    /* Drained: the request threads have seen the engine finish (its last requests and
-       DESTROY out), and DESTROY, if it went, has its answer; or the file system is gone. */
+    /* Drained: the request threads have seen the engine finish (its last requests, FORGETs
+       and DESTROY out), the reply thread has sent what its last reply gave back, and
+       DESTROY, if it went, has its answer; or the file system is gone. */
+    pthread_mutex_lock(&devfuse->lock);
     if (drain_ms) {
         struct timespec deadline = wf_devfuse_deadline(drain_ms);
-        pthread_mutex_lock(&devfuse->lock);
         while (!devfuse->closed && (devfuse->requesters_running > 0 ||
+                atomic_load(&devfuse->handing_in) != 0 ||
                 (atomic_load(&devfuse->destroy_unique) != 0 && !devfuse->destroy_answered))) {
             if (pthread_cond_timedwait(&devfuse->changed, &devfuse->lock, &deadline) == ETIMEDOUT)
                 break;
         }
-        pthread_mutex_unlock(&devfuse->lock);
     }
+    devfuse->stopping = true;
+    pthread_mutex_unlock(&devfuse->lock);
     /* Wakes the reply thread's recv (end of file) and any send blocked on a full buffer;
        the file system reads what is queued, then end of file. */
     shutdown(devfuse->fd, SHUT_RDWR);

@@ -14,6 +14,10 @@ typedef struct wf_devfuse_options {
     uint32_t max_message;       /* the engine's params.max_message */
     unsigned request_threads;   /* threads that wait for requests; 0 picks 1 */
     bool debug;                 /* trace every message on stderr */
+    /* Called once, from the pump thread that finds the channel closed or failed (the file
+       system went away), not when wf_devfuse_stop closes it; NULL: nothing. */
+    void (*closed)(void *context);
+    void *closed_context;
 } wf_devfuse_options;
 
 typedef struct wf_devfuse_stats {
@@ -23,11 +27,13 @@ typedef struct wf_devfuse_stats {
     uint64_t unknown_replies;       /* their unique matched nothing in flight */
     uint64_t truncated_replies;     /* longer than max_message; their request fails with EIO */
     uint64_t refused_requests;      /* the channel would not carry them; they fail with EIO */
+    uint64_t empty_replies;         /* empty messages (also in bad_replies); dropped */
 } wf_devfuse_stats;
 
 /* Starts the pump: request threads take the engine's requests out and send each as one
    message; a reply thread hands each message it receives to the engine. End of file or an
-   error on the channel disconnects the engine. Returns 0 or an errno (if threads had
+   error on the channel disconnects the engine; an empty message is not the end (the
+   kernel answers its write EINVAL): it is counted and dropped. Returns 0 or an errno (if threads had
    started by then, the channel is shut down and the engine disconnected). */
 int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     wf_devfuse **devfuse);
@@ -47,7 +53,8 @@ uint64_t wf_devfuse_wait_progress(wf_devfuse *devfuse, uint64_t seen, uint32_t t
 void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats);
 
 /* Call after wf_engine_shutdown (or with drain_ms 0 to cut off): waits up to drain_ms for
-   the last requests and DESTROY to go out and DESTROY to be answered, then shuts the socket
+   the last requests (FORGETs, DESTROY) to go out and DESTROY, if sent, to be answered,
+   then shuts the socket
    down (the file system reads end of file), disconnects the engine (what is still out
    fails), joins the threads and frees the pump. */
 void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms);

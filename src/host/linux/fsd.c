@@ -66,6 +66,11 @@ typedef struct wf_fsd_node {
     bool is_directory;
     bool delete_pending;        /* the last Cleanup deletes; new opens are refused */
     bool posix_deleted;         /* a POSIX delete removed the name already */
+    /* The file size the file system last told (Create, Overwrite, QueryInformation, Write,
+       SetInformation, SetEa, FlushBuffers), as WinFsp's FSD keeps it in the node's
+       FileSize: reads are clamped to it. */
+    bool size_known;
+    uint64_t file_size;
     size_t name_units;          /* the path in UTF-16, without the trailing backslash */
     uint16_t name[WF_FSD_MAX_PATH_UNITS];
 } wf_fsd_node;
@@ -540,6 +545,18 @@ static void wf_fsd_request_put_file_name(FSP_FSCTL_TRANSACT_REQ *req, wf_fsd_fil
     pthread_mutex_unlock(&fsd->lock);
 }
 
+/* What the file system just said of the file: its size, for the reads to come. */
+static void wf_fsd_learn_size(wf_fsd_file *file, const FSP_FSCTL_FILE_INFO *info)
+{
+    wf_fsd *fsd = file->fsd;
+    pthread_mutex_lock(&fsd->lock);
+    if (file->node != NULL && !file->is_directory) {
+        file->node->size_known = true;
+        file->node->file_size = info->FileSize;
+    }
+    pthread_mutex_unlock(&fsd->lock);
+}
+
 /* ---- Create ---------------------------------------------------------------------------- */
 
 /* The checks NtCreateFile and WinFsp's FSD make before any request is built. */
@@ -598,7 +615,10 @@ static NTSTATUS wf_fsd_overwrite(wf_fsd_file *file, FSP_FSCTL_TRANSACT_REQ *req,
     req->Req.Overwrite.FileAttributes = file_attributes;
     req->Req.Overwrite.AllocationSize = allocation_size;
     req->Req.Overwrite.Supersede = supersede;
-    return wf_fsd_transact(file->fsd, file, req, &rsp);
+    NTSTATUS status = wf_fsd_transact(file->fsd, file, req, &rsp);
+    if (status == STATUS_SUCCESS)
+        wf_fsd_learn_size(file, &rsp.Rsp.Overwrite.FileInfo);
+    return status;
 }
 
 NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
@@ -792,6 +812,10 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const char *path,
     if (status == STATUS_SUCCESS) {
         fsd->open_files++;
         opened = true;
+        if (!f->is_directory) {
+            f->node->size_known = true;
+            f->node->file_size = rsp.Rsp.Create.Opened.FileInfo.FileSize;
+        }
     }
     pthread_mutex_unlock(&fsd->lock);
     if (status != STATUS_SUCCESS) {
@@ -1014,6 +1038,8 @@ NTSTATUS wf_fsd_set_ea(wf_fsd_file *file, const void *buffer, uint32_t length,
     req->Req.SetEa.UserContext2 = file->user_context2;
     req->Req.SetEa.Ea = wf_fsd_request_append(req, buffer, length);
     status = wf_fsd_transact(fsd, file, req, &rsp);
+    if (status == STATUS_SUCCESS)
+        wf_fsd_learn_size(file, &rsp.Rsp.SetEa.FileInfo);
     if (status == STATUS_SUCCESS && info != NULL)
         *info = rsp.Rsp.SetEa.FileInfo;
     free(req);
@@ -1198,6 +1224,20 @@ NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t 
         return STATUS_INVALID_PARAMETER;
     if (length == 0)
         return STATUS_SUCCESS;
+    /* WinFsp's FSD (non-cached read): at or past FileSize is the end of the file without
+       asking the file system, and a read across it stops there. A file system that ignores
+       offsets cannot make a reader run on for ever. */
+    pthread_mutex_lock(&file->fsd->lock);
+    if (file->node->size_known) {
+        uint64_t size = file->node->file_size;
+        if (offset >= size) {
+            pthread_mutex_unlock(&file->fsd->lock);
+            return STATUS_END_OF_FILE;
+        }
+        if (length > size - offset)
+            length = (uint32_t)(size - offset);
+    }
+    pthread_mutex_unlock(&file->fsd->lock);
 
     req = wf_fsd_request_new(FspFsctlTransactReadKind);
     if (req == NULL)
@@ -1261,6 +1301,7 @@ NTSTATUS wf_fsd_write(wf_fsd_file *file, const void *buffer, uint64_t offset, ui
         if (rsp.IoStatus.Information > length)
             return STATUS_INTERNAL_ERROR;   /* WinFsp: more than was given, not believable */
         *bytes_written = rsp.IoStatus.Information;
+        wf_fsd_learn_size(file, &rsp.Rsp.Write.FileInfo);
         if (info != NULL)
             *info = rsp.Rsp.Write.FileInfo;
     }
@@ -1283,8 +1324,10 @@ NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info)
     req->Req.QueryInformation.UserContext2 = file->user_context2;
     status = wf_fsd_transact(file->fsd, file, req, &rsp);
     free(req);
-    if (status == STATUS_SUCCESS)
+    if (status == STATUS_SUCCESS) {
         *info = rsp.Rsp.QueryInformation.FileInfo;
+        wf_fsd_learn_size(file, info);
+    }
     return status;
 }
 
@@ -1304,7 +1347,12 @@ static NTSTATUS wf_fsd_set_info_transact(wf_fsd_file *file, FSP_FSCTL_TRANSACT_R
     FSP_FSCTL_FILE_INFO *info)
 {
     FSP_FSCTL_TRANSACT_RSP rsp;
+    uint32_t info_class = req->Req.SetInformation.FileInformationClass;
     NTSTATUS status = wf_fsd_transact(file->fsd, file, req, &rsp);
+    /* The classes whose answer is the file's information (not a rename's, a delete's). */
+    if (status == STATUS_SUCCESS && (info_class == FileBasicInformation ||
+            info_class == FileEndOfFileInformation || info_class == FileAllocationInformation))
+        wf_fsd_learn_size(file, &rsp.Rsp.SetInformation.FileInfo);
     if (status == STATUS_SUCCESS && info != NULL)
         *info = rsp.Rsp.SetInformation.FileInfo;
     return status;
@@ -2019,32 +2067,46 @@ NTSTATUS wf_fsd_query_directory(wf_fsd_file *file, const char *pattern,
 
 /* ---- cancellation ---------------------------------------------------------------------- */
 
-void wf_fsd_cancel_file(wf_fsd_file *file)
+/* Cancels the requests waiting on file (every one when file is NULL) through cancel, or
+   the owner's callback when cancel is NULL. */
+static void wf_fsd_cancel_calls(wf_fsd *fsd, const wf_fsd_file *file, wf_fsd_cancel_fn *cancel,
+    void *cancel_ctx)
 {
-    wf_fsd *fsd = file->fsd;
     uint64_t after = 0;
 
     /* One request at a time, in Hint order, without the lock held: the owner may complete
        the request from inside its cancel callback. */
     for (;;) {
-        wf_fsd_cancel_fn *cancel;
-        void *cancel_ctx;
+        wf_fsd_cancel_fn *fn = cancel;
+        void *ctx = cancel_ctx;
         uint64_t hint = 0;
         const wf_fsd_call *call;
 
         pthread_mutex_lock(&fsd->lock);
-        cancel = fsd->cancel;
-        cancel_ctx = fsd->cancel_ctx;
+        if (fn == NULL) {
+            fn = fsd->cancel;
+            ctx = fsd->cancel_ctx;
+        }
         for (call = fsd->calls; call != NULL; call = call->next)
-            if (call->file == file && !call->done && call->hint > after &&
+            if ((file == NULL || call->file == file) && !call->done && call->hint > after &&
                 (hint == 0 || call->hint < hint))
                 hint = call->hint;
         pthread_mutex_unlock(&fsd->lock);
-        if (hint == 0 || cancel == NULL)
+        if (hint == 0 || fn == NULL)
             break;
-        cancel(cancel_ctx, hint);
+        fn(ctx, hint);
         after = hint;
     }
+}
+
+void wf_fsd_cancel_file(wf_fsd_file *file)
+{
+    wf_fsd_cancel_calls(file->fsd, file, NULL, NULL);
+}
+
+void wf_fsd_cancel_all(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx)
+{
+    wf_fsd_cancel_calls(fsd, NULL, cancel, ctx);
 }
 
 /* ---- Cleanup and Close ----------------------------------------------------------------- */

@@ -163,5 +163,9 @@ NTSTATUS wf_fsd_delete_reparse_point(wf_fsd_file *file, const void *buffer, uint
 typedef void wf_fsd_cancel_fn(void *ctx, uint64_t hint);
 void wf_fsd_set_cancel(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx);
 void wf_fsd_cancel_file(wf_fsd_file *file);
+/* Every request waiting for its response, on any handle or none (a Create), each through
+   cancel(ctx, hint) (the owner's callback when cancel is NULL): what a console's Ctrl-C
+   does to the command it interrupts. */
+void wf_fsd_cancel_all(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx);
 
 #endif

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -344,6 +346,17 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
         goto out;
     }
 
+    if (ns) {
+        /* It has exec'd: its mount namespace is the private one now. */
+        char link[64];
+        struct stat own, child;
+        snprintf(link, sizeof link, "/proc/%d/ns/mnt", (int)pid);
+        if (stat(link, &child) == 0 && stat("/proc/self/ns/mnt", &own) == 0 &&
+            (child.st_ino != own.st_ino || child.st_dev != own.st_dev)) {
+            launcher->ns_dev = (uint64_t)child.st_dev;
+            launcher->ns_ino = (uint64_t)child.st_ino;
+        }
+    }
     launcher->fd = fds[0];
     fds[0] = -1;
     launcher->pid = pid;
@@ -419,6 +432,7 @@ void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms)
 {
     wf_launcher_close_channel(launcher);
     if (!wf_launcher_reap(launcher, grace_ms)) {
+        launcher->signalled = true;
         kill(launcher->pid, SIGTERM);
         if (!wf_launcher_reap(launcher, grace_ms)) {
             kill(launcher->pid, SIGKILL);
@@ -428,6 +442,67 @@ void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms)
         }
     }
     wf_launcher_release(launcher);
+}
+
+/* Signals every process of the file system: its process group, and what runs in its
+   private mount namespace. Returns how many processes were found. */
+static unsigned wf_launcher_signal_all(wf_launcher *launcher, int sig)
+{
+    unsigned found = 0;
+    if (sig != 0)
+        launcher->signalled = true;     /* its end by this signal is no crash */
+    if (launcher->pid > 0 && kill(-launcher->pid, sig) == 0)
+        found++;
+    if (launcher->ns_ino == 0)
+        return found;
+    DIR *proc = opendir("/proc");
+    if (!proc)
+        return found;
+    struct dirent *entry;
+    while ((entry = readdir(proc)) != NULL) {
+        char link[300];
+        struct stat st;
+        char *end;
+        long pid = strtol(entry->d_name, &end, 10);
+        if (pid <= 1 || *end != '\0' || pid == (long)getpid())
+            continue;
+        snprintf(link, sizeof link, "/proc/%ld/ns/mnt", pid);
+        if (stat(link, &st) != 0 || (uint64_t)st.st_ino != launcher->ns_ino ||
+            (uint64_t)st.st_dev != launcher->ns_dev)
+            continue;
+        if (kill((pid_t)pid, sig) == 0)
+            found++;
+    }
+    closedir(proc);
+    return found;
+}
+
+/* Waits up to timeout_ms until no process of the file system is left (the direct child
+   reaped as it goes). */
+static bool wf_launcher_wait_gone(wf_launcher *launcher, uint32_t timeout_ms)
+{
+    uint64_t deadline = wf_launcher_now_ms() + timeout_ms;
+    for (;;) {
+        (void)wf_launcher_reap(launcher, 0);
+        if (wf_launcher_signal_all(launcher, 0) == 0)
+            return true;
+        if (wf_launcher_now_ms() >= deadline)
+            return false;
+        wf_launcher_sleep_ms(WF_LAUNCHER_POLL_MS * 4);
+    }
+}
+
+void wf_launcher_terminate(wf_launcher *launcher, uint32_t grace_ms)
+{
+    if (launcher->fd >= 0)
+        shutdown(launcher->fd, SHUT_RDWR);
+    if (wf_launcher_wait_gone(launcher, grace_ms))
+        return;
+    wf_launcher_signal_all(launcher, SIGTERM);
+    if (wf_launcher_wait_gone(launcher, grace_ms))
+        return;
+    wf_launcher_signal_all(launcher, SIGKILL);
+    (void)wf_launcher_wait_gone(launcher, 5000);
 }
 
 void wf_launcher_describe_status(int wait_status, char *buffer, size_t size)

@@ -31,10 +31,14 @@ typedef struct wf_launcher {
     bool reaped;                /* the direct child has been waited for */
     bool status_known;          /* false when someone else reaped it (SIGCHLD ignored) */
     int wait_status;            /* its waitpid status, when reaped and known */
+    bool signalled;             /* stop or terminate sent it SIGTERM or SIGKILL */
     uint32_t max_message;       /* largest message the channel carries */
     char *mount_point;          /* what the file system was given: /dev/fd/N or a directory */
     struct wf_mount_ns *ns;     /* the private mount namespace it runs in, or NULL */
     bool namespace_failed;      /* after a failed start: entering the namespace failed */
+    /* The private mount namespace's identity (of /proc/PID/ns/mnt), so that what runs in it
+       can be found and ended, a daemonized process too; 0: none known. */
+    uint64_t ns_dev, ns_ino;
 } wf_launcher;
 
 typedef struct wf_launcher_options {
@@ -77,6 +81,15 @@ void wf_launcher_close_channel(wf_launcher *launcher);
    grandchild exits by itself on end of file. Then frees what the start kept (the mount
    namespace's private directory goes). */
 void wf_launcher_stop(wf_launcher *launcher, uint32_t grace_ms);
+
+/* Ends the file system whatever state it is in, without waiting for it to answer
+   anything: shuts the channel down (it reads end of file; our end stays open for the
+   pump, which sees the end too), gives it grace_ms to go, then SIGTERM to its process
+   group and to every process in its private mount namespace (a daemonized one that left
+   the group included), grace_ms more, then SIGKILL; reaps the direct child. A daemon that
+   left the group without a namespace (devfd mode) is only told by end of file.
+   wf_launcher_stop may follow. */
+void wf_launcher_terminate(wf_launcher *launcher, uint32_t grace_ms);
 
 /* Describes a waitpid status: "exited with status 1", "was killed by signal 9 (Killed)". */
 void wf_launcher_describe_status(int wait_status, char *buffer, size_t size);

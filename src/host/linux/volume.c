@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "host/linux/volume.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +20,8 @@
 #define WF_VOLUME_INIT_POLL_MS 20u
 /* When the channel closes before INIT, how long to wait for the exit status to report. */
 #define WF_VOLUME_EXIT_STATUS_MS 1000u
-/* Unmount: time for the last requests and DESTROY, then for the process to go. libfuse
-   leaves within 0.1 s of end of file. */
+/* Unmount: time for the last requests and FORGETs to go out, then for the process to go.
+   libfuse leaves within 0.1 s of end of file. */
 #define WF_VOLUME_DRAIN_MS 2000u
 #define WF_VOLUME_GRACE_MS 2000u
 /* What the Linux kernel offers by default (32 pages); the engine does no readahead itself. */
@@ -40,6 +42,11 @@ struct wf_volume {
     wf_launcher launcher;
     bool launched;
     wf_devfuse *devfuse;
+    /* The pump reaps the process when the channel closes, the mount's thread while it
+       waits for INIT: one at a time. */
+    pthread_mutex_t reap_lock;
+    /* wf_volume_interrupt: the grace every request submitted now gets (0: none). */
+    _Atomic unsigned interrupt_grace_ms;
 };
 
 static void wf_volume_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *response)
@@ -56,6 +63,11 @@ static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
         wf_devfuse_submit(volume->devfuse, request);
     else
         wf_engine_submit(volume->engine, request);
+    /* An interrupted command's later requests are cancelled as they go (those already
+       answered are not found). */
+    unsigned grace = atomic_load(&volume->interrupt_grace_ms);
+    if (grace)
+        wf_engine_cancel_within(volume->engine, request->Hint, grace);
 }
 
 /* The engine's identity callback: the tokens are the stand-in's. */
@@ -94,13 +106,30 @@ static uint64_t wf_volume_now_ms(void)
     return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
 }
 
+/* wf_launcher_reap, from any thread. */
+static bool wf_volume_reap(wf_volume *volume, uint32_t wait_ms)
+{
+    pthread_mutex_lock(&volume->reap_lock);
+    bool reaped = wf_launcher_reap(&volume->launcher, wait_ms);
+    pthread_mutex_unlock(&volume->reap_lock);
+    return reaped;
+}
+
+/* The pump found the channel closed: the file system went away. Reaped now, it is no
+   zombie for the rest of the session, and its status waits for the exit report. */
+static void wf_volume_channel_closed(void *context)
+{
+    wf_volume *volume = context;
+    (void)wf_volume_reap(volume, WF_VOLUME_EXIT_STATUS_MS);
+}
+
 /* True when the direct child exited unsuccessfully; its status then goes into error. */
 static bool wf_volume_child_failed(wf_volume *volume, uint32_t wait_ms, char *error,
     size_t error_size)
 {
     char how[96];
     wf_launcher *launcher = &volume->launcher;
-    if (!wf_launcher_reap(launcher, wait_ms) || !launcher->status_known)
+    if (!wf_volume_reap(volume, wait_ms) || !launcher->status_known)
         return false;
     if (WIFEXITED(launcher->wait_status) && WEXITSTATUS(launcher->wait_status) == 0)
         return false;
@@ -150,19 +179,40 @@ static bool wf_volume_wait_init(wf_volume *volume, unsigned timeout_ms, bool *ea
     }
 }
 
-/* Frees what mount built, in reverse; the engine goes only when no thread uses it. */
-static void wf_volume_free(wf_volume *volume, uint32_t drain_ms)
+/* Whether the file system ended as a file system ends, else how it ended into report.
+   A crash is a signal we did not send (SIGSEGV; SIGABRT of a failed assertion, of glibc's
+   heap checks, of a sanitizer with abort_on_error=1). An exit status tells nothing:
+   libfuse exits 1 at the channel's end ("short read on fuse device"), and a daemonizing
+   file system's first process exits whenever it likes (its daemon is not our child). */
+static bool wf_volume_ended_cleanly(const wf_launcher *launcher, char *report,
+    size_t report_size)
 {
+    if (!launcher->status_known || !WIFSIGNALED(launcher->wait_status) || launcher->signalled)
+        return true;
+    wf_launcher_describe_status(launcher->wait_status, report, report_size);
+    return false;
+}
+
+/* Frees what mount built, in reverse; the engine goes only when no thread uses it. Returns
+   wf_volume_ended_cleanly's answer. */
+static bool wf_volume_free(wf_volume *volume, uint32_t drain_ms, char *report,
+    size_t report_size)
+{
+    bool clean = true;
     wf_devfuse *devfuse = volume->devfuse;
     volume->devfuse = NULL;     /* later submits (none are expected) go the slow way */
-    wf_devfuse_stop(devfuse, drain_ms);
-    if (volume->launched)
+    wf_devfuse_stop(devfuse, drain_ms);     /* the pump's threads are gone after this */
+    if (volume->launched) {
         wf_launcher_stop(&volume->launcher, WF_VOLUME_GRACE_MS);
+        clean = wf_volume_ended_cleanly(&volume->launcher, report, report_size);
+    }
     if (volume->fsd)
         wf_fsd_delete(volume->fsd);
     if (volume->engine)
         wf_engine_delete(volume->engine);
+    pthread_mutex_destroy(&volume->reap_lock);
     free(volume);
+    return clean;
 }
 
 /* One attempt: starts the file system as launch says, and waits for its INIT reply. */
@@ -178,7 +228,9 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     int err;
 
     *failure = WF_VOLUME_FAILED;
-    if (!volume) {
+    if (!volume || pthread_mutex_init(&volume->reap_lock, NULL) != 0) {
+        free(volume);
+        volume = NULL;
         snprintf(error, error_size, "out of memory");
         goto fail;
     }
@@ -202,6 +254,10 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     params.host = volume;
     params.identity = wf_volume_identity;
     params.case_insensitive = options->case_insensitive;
+    /* As the Linux kernel on /dev/fuse: the channel's end ends the session, and libfuse
+       runs destroy after its workers have handled the last FORGETs. */
+    params.no_destroy = !options->send_destroy;
+    params.request_timeout_ms = options->request_timeout_ms;
     if (options->id_map)
         params.id_map = *options->id_map;
     status = wf_engine_create(&params, &volume->engine);
@@ -233,6 +289,8 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     pump.fd = volume->launcher.fd;
     pump.max_message = params.max_message;
     pump.debug = options->debug;
+    pump.closed = wf_volume_channel_closed;
+    pump.closed_context = volume;
     err = wf_devfuse_start(volume->engine, &pump, &volume->devfuse);
     if (err) {
         snprintf(error, error_size, "cannot start the channel pump: %s", strerror(err));
@@ -252,8 +310,10 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     return volume;
 
 fail:
-    if (volume)
-        wf_volume_free(volume, 0);
+    if (volume) {
+        char report[96];
+        (void)wf_volume_free(volume, 0, report, sizeof report);
+    }
     return NULL;
 }
 
@@ -384,13 +444,63 @@ wf_mount_mode wf_volume_mount_door(wf_volume *volume)
 
 bool wf_volume_disconnected(wf_volume *volume)
 {
-    return wf_devfuse_closed(volume->devfuse);
+    if (!wf_devfuse_closed(volume->devfuse))
+        return false;
+    /* Should the pump's wait for its exit have run out (a loaded machine), a look after
+       reaps it; a pump still waiting holds the lock, and reaps it itself. */
+    if (pthread_mutex_trylock(&volume->reap_lock) == 0) {
+        (void)wf_launcher_reap(&volume->launcher, 0);
+        pthread_mutex_unlock(&volume->reap_lock);
+    }
+    return true;
+}
+
+bool wf_volume_unmount_checked(wf_volume *volume, char *report, size_t report_size)
+{
+    if (!volume)
+        return true;
+    wf_engine_shutdown(volume->engine);
+    return wf_volume_free(volume, WF_VOLUME_DRAIN_MS, report, report_size);
+}
+
+/* The stand-in's cancel-all callback: the engine interrupts, then gives up. */
+static void wf_volume_cancel_within(void *ctx, uint64_t hint)
+{
+    wf_volume *volume = ctx;
+    wf_engine_cancel_within(volume->engine, hint, atomic_load(&volume->interrupt_grace_ms));
+}
+
+void wf_volume_interrupt(wf_volume *volume, unsigned grace_ms)
+{
+    atomic_store(&volume->interrupt_grace_ms, grace_ms ? grace_ms : 1);
+    wf_fsd_cancel_all(volume->fsd, wf_volume_cancel_within, volume);
+}
+
+void wf_volume_interrupt_end(wf_volume *volume)
+{
+    atomic_store(&volume->interrupt_grace_ms, 0);
+}
+
+void wf_volume_abort(wf_volume *volume)
+{
+    wf_engine_disconnect(volume->engine);
+    if (volume->launched) {
+        /* It reaps as it goes, and so does the pump when it sees the channel close. */
+        pthread_mutex_lock(&volume->reap_lock);
+        wf_launcher_terminate(&volume->launcher, WF_VOLUME_GRACE_MS);
+        pthread_mutex_unlock(&volume->reap_lock);
+    }
+}
+
+void wf_volume_end(wf_volume *volume)
+{
+    if (volume->launched)
+        wf_launcher_stop(&volume->launcher, 0);
+    volume->launched = false;
 }
 
 void wf_volume_unmount(wf_volume *volume)
 {
-    if (!volume)
-        return;
-    wf_engine_shutdown(volume->engine);
-    wf_volume_free(volume, WF_VOLUME_DRAIN_MS);
+    char report[96];
+    (void)wf_volume_unmount_checked(volume, report, sizeof report);
 }

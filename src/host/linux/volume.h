@@ -40,6 +40,9 @@ typedef struct wf_volume_options {
     unsigned init_timeout_ms;
     /* Print every FUSE request and reply on stderr. */
     bool debug;
+    /* End the session with DESTROY, as the FUSE_FSCTL_TRANSACT door does, instead of with
+       the channel's end alone: tests a file system's destroy against its last FORGETs. */
+    bool send_destroy;
     /* Whom the FSD stand-in's requests act for (access checks, fuse_in_header); NULL: this
        process's uid, gid and supplementary groups. */
     const wf_identity *identity;
@@ -47,6 +50,9 @@ typedef struct wf_volume_options {
     bool case_insensitive;
     /* uid=, gid=, umask=, uidmap= (wf_engine_params.id_map); NULL: none. */
     const wf_id_map *id_map;
+    /* wf_engine_params.request_timeout_ms: a FUSE request out longer is given up
+       (STATUS_IO_TIMEOUT); 0: never. */
+    unsigned request_timeout_ms;
 } wf_volume_options;
 
 /* Starts the file system and waits for its INIT reply. On failure returns NULL and puts a
@@ -59,10 +65,31 @@ wf_engine *wf_volume_engine(wf_volume *volume);
 void wf_volume_describe_mount(wf_volume *volume, char *buffer, size_t size);
 /* WF_MOUNT_DEVFD or WF_MOUNT_FUSERMOUNT: which door the file system came through. */
 wf_mount_mode wf_volume_mount_door(wf_volume *volume);
-/* True once the file system's channel has closed (it exited or was killed). */
+/* True once the file system's channel has closed (it exited or was killed); reaps the
+   process then if the pump has not. */
 bool wf_volume_disconnected(wf_volume *volume);
-/* Orderly unmount: DESTROY, close the channel, reap the process (which may have
-   daemonized; the socket, not the process, tells when it is gone). Frees the volume. */
+/* What a console's Ctrl-C does to the command running: every request waiting now, and
+   every one submitted until wf_volume_interrupt_end, is cancelled (FUSE INTERRUPT) and
+   given up grace_ms later whatever the file system does (STATUS_CANCELLED). Any thread. */
+void wf_volume_interrupt(wf_volume *volume, unsigned grace_ms);
+void wf_volume_interrupt_end(wf_volume *volume);
+/* The Linux kernel's connections/N/abort: every request fails with
+   STATUS_CONNECTION_DISCONNECTED from now on, the channel is shut down and the file system
+   ended (wf_launcher_terminate: end of file, then SIGTERM and SIGKILL to its processes).
+   The volume stays to be unmounted. Any thread, but not during or after unmount. */
+void wf_volume_abort(wf_volume *volume);
+/* For a process about to exit on a signal, after wf_volume_abort: removes what the mount
+   left behind (the private mount namespace's directory). The volume is unusable after. */
+void wf_volume_end(wf_volume *volume);
+/* Orderly unmount: the last requests and FORGETs out, then close the channel (no DESTROY:
+   at end of file libfuse runs destroy itself, as with the Linux kernel), reap the process
+   (which may have daemonized; the socket, not the process, tells when it is gone). Frees
+   the volume. A file system that died before is reaped when its channel closes. */
 void wf_volume_unmount(wf_volume *volume);
+/* wf_volume_unmount, and how the file system ended: false when it crashed, that is was
+   ended by a signal WinFuse did not send, with how in report ("was killed by signal 6
+   (Aborted)"). Exit statuses are no sign (libfuse exits 1 at the channel's end); a
+   daemonized file system is not our child, and its end is not seen. */
+bool wf_volume_unmount_checked(wf_volume *volume, char *report, size_t report_size);
 
 #endif

@@ -25,4 +25,22 @@ compat_writable_battery -- rclone mount "$SRC" "{}" --config /dev/null \
 compat_door fusermount
 compat_check_storage
 compat_gone "$SRC" "rclone"
+
+# Overwriting an existing file (every CREATE_ALWAYS "save"): rclone answers LISTXATTR, which
+# the engine sends to drop the file's EAs, with EIO; that clean-up must not fail the open.
+printf 'old contents\n' >"$SRC/ow.txt"
+compat_shell 'nt create \ow.txt access=GENERIC_READ|GENERIC_WRITE disp=FILE_OVERWRITE
+nt write 1 0 over
+nt close 1
+nt create \ow.txt access=GENERIC_READ|GENERIC_WRITE|DELETE disp=FILE_SUPERSEDE
+nt close 1
+echo saved > \ow.txt
+' -- rclone mount "$SRC" "{}" --config /dev/null \
+    --cache-dir "$E2E_TMP/cache2" --vfs-cache-mode writes --vfs-write-back 0s
+check_out "FILE_OVERWRITE of an existing file succeeds" "STATUS_SUCCESS FILE_OVERWRITTEN"
+check_out "FILE_SUPERSEDE of an existing file succeeds" "STATUS_SUCCESS FILE_SUPERSEDED"
+check_fs_eq "the overwriting session exits 0" 0 "$STATUS"
+check_fs_eq "the file holds what was saved last" "saved" "$(tr -d '\r' <"$SRC/ow.txt")"
+echo "    $FS: LISTXATTR answers: $(grep -A1 -- '-> LISTXATTR' "$ERR" | grep -o 'error -*[0-9]*' |
+    sort | uniq -c | tr -s ' \n' ' ')"
 compat_finish

@@ -1,7 +1,9 @@
-/* fs_ignores_noreplace.c — a passthrough FUSE file system (libfuse 3, high-level API) with
-   one deliberate flaw: RENAME with RENAME_NOREPLACE replaces an existing target, as file
-   systems that ignore rename flags do. test_check.sh expects `winfuse check` to catch it.
-   Usage: fs_ignores_noreplace SOURCE [FUSE OPTIONS] MOUNTPOINT */
+/* fs_flawed.c — a passthrough FUSE file system (libfuse 3, high-level API) with two
+   deliberate flaws: RENAME with RENAME_NOREPLACE replaces an existing target, as file systems
+   that ignore rename flags do (the engine looks the target up first, as the kernel does, so
+   no Windows program sees it: test_rename_link.sh), and SETATTR of times is accepted and
+   ignored, which nothing can hide (test_check.sh expects `winfuse check` to catch it).
+   Usage: fs_flawed SOURCE [FUSE OPTIONS] MOUNTPOINT */
 #define _GNU_SOURCE
 #define FUSE_USE_VERSION 31
 #include <dirent.h>
@@ -139,7 +141,7 @@ static int nr_rename(const char *from, const char *to, unsigned int flags)
     REAL(real_to, to);
     if (flags & ~RENAME_NOREPLACE)
         return -EINVAL;
-    /* The flaw: RENAME_NOREPLACE is accepted and not honoured. */
+    /* The first flaw: RENAME_NOREPLACE is accepted and not honoured. */
     return result(rename(real_from, real_to));
 }
 
@@ -166,13 +168,14 @@ static int nr_truncate(const char *path, off_t size, struct fuse_file_info *fi)
     return result(truncate(real, size));
 }
 
+/* The second flaw: times are accepted and not set. */
 static int nr_utimens(const char *path, const struct timespec times[2],
     struct fuse_file_info *fi)
 {
-    if (fi != NULL)
-        return result(futimens((int)fi->fh, times));
-    REAL(real, path);
-    return result(utimensat(AT_FDCWD, real, times, AT_SYMLINK_NOFOLLOW));
+    (void)path;
+    (void)times;
+    (void)fi;
+    return 0;
 }
 
 static int nr_create(const char *path, mode_t mode, struct fuse_file_info *fi)

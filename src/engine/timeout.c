@@ -1,0 +1,216 @@
+/* timeout.c — requests given up on (a timeout, or a cancellation's grace): the zombie that
+   keeps each one's unique until its reply comes, and what a late reply granted given back
+   (FORGET of its entries, RELEASE of its handle), as the Linux client does for replies
+   nobody takes. */
+#include "engine/engine_internal.h"
+
+/* A FUSE request given up on: enough to recognise its reply and undo what it grants. */
+typedef struct wf_zombie {
+    struct wf_zombie *next;
+    uint64_t unique;
+    uint64_t nodeid;            /* the request's node (OPEN's, for the RELEASE) */
+    uint32_t opcode;
+    uint32_t open_flags;        /* OPEN/OPENDIR/CREATE: the flags the RELEASE repeats */
+    bool interrupt_owed;        /* its INTERRUPT is still to go out */
+} wf_zombie;
+
+static bool interrupts_refused_locked(const wf_engine *engine)
+{
+    return (engine->enosys[FUSE_INTERRUPT / 64] >> (FUSE_INTERRUPT % 64)) & 1;
+}
+
+void wf_timeout_arm_locked(wf_engine *engine, wf_op *op, uint64_t now_ms)
+{
+    uint64_t deadline = 0;
+    /* INIT and DESTROY have the host's own bounds (the mount's INIT wait, the unmount's
+       drain). */
+    bool timed = op->kind != WF_KIND_INIT && op->kind != WF_KIND_DESTROY;
+    if (timed && engine->params.request_timeout_ms)
+        deadline = now_ms + engine->params.request_timeout_ms;
+    if (op->cancel_deadline_ms && (!deadline || op->cancel_deadline_ms < deadline))
+        deadline = op->cancel_deadline_ms;
+    op->deadline_ms = deadline;
+    if (deadline && (!engine->next_deadline_ms || deadline < engine->next_deadline_ms)) {
+        /* A waiting transact caller may be asleep for longer: it must look again. */
+        engine->next_deadline_ms = deadline;
+        wf_event_wake_one(engine->work);
+    }
+}
+
+void wf_zombie_add_locked(wf_engine *engine, wf_op *op)
+{
+    engine->timeouts++;
+    wf_zombie *zombie = wf_mem_alloc(sizeof *zombie);
+    if (!zombie)
+        return;     /* its late reply will be an unknown one: counted, dropped */
+    wf_mem_set(zombie, 0, sizeof *zombie);
+    zombie->unique = op->unique;
+    zombie->nodeid = op->call.nodeid;
+    zombie->opcode = op->call.opcode;
+    if ((zombie->opcode == FUSE_OPEN || zombie->opcode == FUSE_OPENDIR ||
+            zombie->opcode == FUSE_CREATE) && op->call.in_count &&
+        op->call.in[0].size >= sizeof(uint32_t))
+        wf_mem_copy(&zombie->open_flags, op->call.in[0].value, sizeof(uint32_t));
+    /* As the Linux client when a request is abandoned: the file system may stop working
+       on it. Not twice, not to a file system that refused INTERRUPT, and never for a
+       RELEASE, which the Linux client sends in the background and never interrupts. */
+    zombie->interrupt_owed = !interrupts_refused_locked(engine) &&
+        op->interrupted_unique != op->unique && zombie->opcode != FUSE_RELEASE &&
+        zombie->opcode != FUSE_RELEASEDIR;
+    zombie->next = engine->zombies;
+    engine->zombies = zombie;
+    engine->zombie_count++;
+}
+
+size_t wf_zombie_take_interrupt_locked(wf_engine *engine, void *buf, size_t cap)
+{
+    struct fuse_in_header header;
+    struct fuse_interrupt_in in;
+    wf_zombie *zombie = engine->zombies;
+    while (zombie && !zombie->interrupt_owed)
+        zombie = zombie->next;
+    if (!zombie || cap < sizeof header + sizeof in)
+        return 0;
+    zombie->interrupt_owed = false;
+    if (interrupts_refused_locked(engine))
+        return 0;
+    wf_mem_set(&header, 0, sizeof header);
+    header.len = sizeof header + sizeof in;
+    header.opcode = FUSE_INTERRUPT;
+    header.unique = zombie->unique | WF_UNIQUE_INTERRUPT;
+    wf_mem_set(&in, 0, sizeof in);
+    in.unique = zombie->unique;
+    wf_mem_copy(buf, &header, sizeof header);
+    wf_mem_copy((uint8_t *)buf + sizeof header, &in, sizeof in);
+    engine->requests_sent++;
+    engine->sent_by_opcode[FUSE_INTERRUPT]++;
+    return header.len;
+}
+
+void wf_zombie_clear_locked(wf_engine *engine)
+{
+    while (engine->zombies) {
+        wf_zombie *zombie = engine->zombies;
+        engine->zombies = zombie->next;
+        wf_mem_free(zombie);
+    }
+    engine->zombie_count = 0;
+}
+
+/* A node a reply counted a lookup of, and nobody took: FORGET it (never the root). */
+static void forget_entry(wf_engine *engine, uint64_t nodeid)
+{
+    if (nodeid && nodeid != FUSE_ROOT_ID)
+        wf_cache_forget_unused(engine->cache, nodeid, 1);
+}
+
+/* Every entry of a READDIRPLUS reply counts a lookup, "." and ".." aside; a malformed
+   record ends the walk (what follows it cannot be found). */
+static void forget_listing(wf_engine *engine, const uint8_t *body, uint32_t size)
+{
+    uint32_t pos = 0;
+    while (size - pos >= FUSE_NAME_OFFSET_DIRENTPLUS) {
+        struct fuse_direntplus entry;
+        wf_mem_copy(&entry, body + pos, FUSE_NAME_OFFSET_DIRENTPLUS);
+        uint32_t namelen = entry.dirent.namelen;
+        if (namelen == 0 || namelen > 1024 ||
+            namelen > size - pos - FUSE_NAME_OFFSET_DIRENTPLUS)
+            return;
+        const uint8_t *name = body + pos + FUSE_NAME_OFFSET_DIRENTPLUS;
+        bool dots = name[0] == '.' && (namelen == 1 || (namelen == 2 && name[1] == '.'));
+        if (!dots)
+            forget_entry(engine, entry.entry_out.nodeid);
+        uint32_t record = (uint32_t)FUSE_DIRENTPLUS_SIZE(&entry);
+        if (record > size - pos)
+            return;
+        pos += record;
+    }
+}
+
+bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
+    const uint8_t *body, uint32_t body_size, wf_op **give_back)
+{
+    *give_back = NULL;
+    wf_lock_acquire(engine->lock);
+    wf_zombie **link = &engine->zombies;
+    while (*link && (*link)->unique != header->unique)
+        link = &(*link)->next;
+    wf_zombie *zombie = *link;
+    if (zombie) {
+        *link = zombie->next;
+        engine->zombie_count--;
+        engine->late_replies++;
+    }
+    wf_lock_release(engine->lock);
+    if (!zombie)
+        return false;
+
+    uint64_t nodeid = 0, fh = 0;
+    bool opened = false;
+    if (header->error == 0) {
+        struct fuse_entry_out entry;
+        struct fuse_open_out open;
+        switch (zombie->opcode) {
+        case FUSE_LOOKUP: case FUSE_MKNOD: case FUSE_MKDIR: case FUSE_SYMLINK: case FUSE_LINK:
+            if (body_size == sizeof entry) {
+                wf_mem_copy(&entry, body, sizeof entry);
+                forget_entry(engine, entry.nodeid);
+            }
+            break;
+        case FUSE_CREATE:
+            if (body_size == sizeof entry + sizeof open) {
+                wf_mem_copy(&entry, body, sizeof entry);
+                wf_mem_copy(&open, body + sizeof entry, sizeof open);
+                nodeid = entry.nodeid;
+                fh = open.fh;
+                opened = nodeid != 0;
+            }
+            break;
+        case FUSE_OPEN: case FUSE_OPENDIR:
+            if (body_size == sizeof open) {
+                wf_mem_copy(&open, body, sizeof open);
+                nodeid = zombie->nodeid;
+                fh = open.fh;
+                opened = true;
+            }
+            break;
+        case FUSE_READDIRPLUS:
+            forget_listing(engine, body, body_size);
+            break;
+        default:
+            break;
+        }
+    }
+    if (opened) {
+        wf_op *op = wf_engine_internal_op(engine, WF_KIND_GIVE_BACK);
+        if (op) {
+            op->call.opcode = zombie->opcode == FUSE_OPENDIR ? FUSE_RELEASEDIR : FUSE_RELEASE;
+            op->scratch[0] = nodeid;
+            op->scratch[1] = zombie->opcode == FUSE_CREATE;    /* then FORGET the node */
+            wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
+            op->u.release.in.fh = fh;
+            op->u.release.in.flags = zombie->open_flags;
+            *give_back = op;
+        } else if (zombie->opcode == FUSE_CREATE) {
+            forget_entry(engine, nodeid);
+        }
+    }
+    wf_mem_free(zombie);
+    return true;
+}
+
+/* RELEASE (RELEASEDIR) of the handle a late OPEN or CREATE reply opened, then, for a
+   CREATE, the FORGET of its entry: the handle goes before the node, as on close. */
+wf_step wf_op_give_back(wf_op *op)
+{
+    WF_CORO_BEGIN(op->state);
+    {
+        uint32_t opcode = op->call.opcode;
+        wf_call_begin(op, opcode, op->scratch[0]);
+        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+    }
+    WF_AWAIT_REPLY(op->state);
+    if (op->scratch[1])
+        forget_entry(op->engine, op->scratch[0]);
+    WF_CORO_END(op->state);
+}
