@@ -2,6 +2,7 @@
    shape (empty, short, lying lengths, oversize, stray uniques) by a played file system on
    a SEQPACKET socket pair, while WinFsp requests go through it. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -97,7 +98,13 @@ static void on_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
 static void drain(fuzz_state *st, int wait_ms)
 {
     struct pollfd p = { .fd = st->fds[1], .events = POLLIN };
-    while (poll(&p, 1, wait_ms) == 1 && (p.revents & POLLIN)) {
+    for (;;) {
+        /* libFuzzer's -timeout alarm interrupts poll once a second: poll again. */
+        int ready = poll(&p, 1, wait_ms);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready != 1 || !(p.revents & POLLIN))
+            return;
         ssize_t n = recv(st->fds[1], st->incoming, st->max_message, MSG_DONTWAIT | MSG_TRUNC);
         if (n <= 0)
             return;
