@@ -7,6 +7,9 @@ apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
     libfuse3-dev fuse3 libcmocka-dev \
     mingw-w64 clang
+# The fuzz targets (scripts/fuzz.sh): libFuzzer and the sanitizer runtimes for clang, and
+# llvm-profdata / llvm-cov for scripts/fuzz-coverage.sh.
+apt-get install -y --no-install-recommends libclang-rt-14-dev llvm
 # The compatibility matrix (docs/compatibility.md, tests/e2e/compat): third-party FUSE file
 # systems and what their tests make fixtures with and inspect them by. sshd is only run by
 # the sshfs test, on 127.0.0.1, with a config of its own; strace watches the splice path.

@@ -9,12 +9,18 @@
 
 #include "winfuse/engine.h"
 #include "winfuse/fuse_abi.h"
+#include "winfuse/nt_constants.h"
 
 #define MAX_MESSAGE     (WF_ENGINE_MIN_MESSAGE + 64 * 1024)
 #define MAX_PENDING     64      /* WinFsp requests not yet completed */
 #define MAX_HANDLES     32
 #define MAX_OUT         64      /* FUSE requests taken out, not yet answered */
 #define MAX_STEPS       400
+
+/* Identities the script may give callers (config bit 3): a few uids and gids that also
+   own the files, so that owner, group, other and root each meet the access checks. */
+#define MAX_IDENTITIES  4
+static const uint32_t small_ids[] = { 0, 1000, 1001, 2000 };
 
 /* The input, read front to back; reads past its end give zeros. */
 typedef struct script {
@@ -88,7 +94,12 @@ typedef struct fuzz_state {
     uint8_t *request;           /* transact's output */
     uint8_t *reply;             /* the reply being built */
     FSP_FSCTL_TRANSACT_REQ *req;
+    wf_identity identities[MAX_IDENTITIES];
+    int identity_count;         /* 0: no identity callback */
 } fuzz_state;
+
+/* Whether attributes get owners from small_ids (set per input, with identities). */
+static bool owners_from_script;
 
 static void fail(const char *what, uint64_t a, uint64_t b)
 {
@@ -188,6 +199,58 @@ static FSP_FSCTL_TRANSACT_BUF *main_buf(FSP_FSCTL_TRANSACT_REQ *req, uint32_t ki
     }
 }
 
+/* Raw request fields rarely name a class or control code the engine handles: with the
+   script's say-so, pick one that it does, and a create disposition that exists. */
+static void make_meaningful(FSP_FSCTL_TRANSACT_REQ *req, uint32_t kind, script *s)
+{
+    static const uint32_t classes[] = { FileBasicInformation, FileRenameInformation,
+        FileLinkInformation, FileDispositionInformation, FileAllocationInformation,
+        FileEndOfFileInformation, FileDispositionInformationEx, FileRenameInformationEx };
+    static const uint32_t codes[] = { FSCTL_GET_REPARSE_POINT, FSCTL_SET_REPARSE_POINT,
+        FSCTL_DELETE_REPARSE_POINT, FSCTL_GET_REPARSE_POINT };
+    uint8_t pick = get8(s);
+    switch (kind) {
+    case FspFsctlTransactSetInformationKind:
+        req->Req.SetInformation.FileInformationClass = classes[pick % 8];
+        if (pick & 0x80)
+            req->Req.SetInformation.Info.DispositionEx.Flags = pick & 0x1f;
+        break;
+    case FspFsctlTransactFileSystemControlKind:
+        req->Req.FileSystemControl.FsControlCode = codes[pick % 4];
+        break;
+    case FspFsctlTransactCreateKind:
+        req->Req.Create.CreateOptions = (req->Req.Create.CreateOptions & 0x00ffffffu &
+            (pick & 0x80 ? 0x00ffffffu : 0x5069u)) | (uint32_t)(pick % 6) << 24;
+        req->Req.Create.UserMode = (pick >> 3) & 1;
+        req->Req.Create.HasTraversePrivilege = (pick >> 4) & 1;
+        req->Req.Create.OpenTargetDirectory = (pick & 0x60) == 0x60;
+        req->Req.Create.EaIsReparsePoint = 0;
+        break;
+    case FspFsctlTransactCleanupKind:
+        req->Req.Cleanup.Delete = pick & 1;
+        break;
+    default:
+        break;
+    }
+}
+
+/* A symbolic link's REPARSE_DATA_BUFFER: tag, data length, reserved; then substitute and
+   print name offsets and lengths, flags, and the two names. */
+static uint16_t put_symlink(script *s, uint8_t *dst)
+{
+    uint16_t name[64];
+    uint16_t bytes = (uint16_t)(put_name(s, name, 60) * 2);
+    uint32_t tag = IO_REPARSE_TAG_SYMLINK;
+    uint16_t head[6] = { (uint16_t)(12 + 2 * bytes), 0, 0, bytes, bytes, bytes };
+    uint32_t link_flags = get8(s) & 1;      /* SYMLINK_FLAG_RELATIVE */
+    memcpy(dst, &tag, 4);
+    memcpy(dst + 4, head, sizeof head);
+    memcpy(dst + 16, &link_flags, 4);
+    memcpy(dst + 20, name, bytes);
+    memcpy(dst + 20 + bytes, name, bytes);
+    return (uint16_t)(20 + 2 * bytes);
+}
+
 static void step_submit(fuzz_state *st, script *s)
 {
     if (st->pending_count == MAX_PENDING)
@@ -214,8 +277,17 @@ static void step_submit(fuzz_state *st, script *s)
         req->FileName.Size = (uint16_t)((units + 1) * 2);
         size += align8(req->FileName.Size);
     }
+    if (flags & 0x80)
+        make_meaningful(req, kind, s);
     FSP_FSCTL_TRANSACT_BUF *buf = main_buf(req, kind, flags);
-    if (buf && (flags & 2)) {
+    if (kind == FspFsctlTransactFileSystemControlKind && (flags & 0x82) == 0x82 &&
+            req->Req.FileSystemControl.FsControlCode == FSCTL_SET_REPARSE_POINT) {
+        uint32_t offset = size - (uint32_t)sizeof *req;
+        uint16_t len = put_symlink(s, req->Buffer + offset);
+        buf->Offset = (uint16_t)offset;
+        buf->Size = len;
+        size += align8(len);
+    } else if (buf && (flags & 2)) {
         uint16_t len = get16(s) % 1024;
         uint32_t offset = size - (uint32_t)sizeof *req;
         if (kind == FspFsctlTransactSetInformationKind) {
@@ -288,10 +360,17 @@ static void step_submit(fuzz_state *st, script *s)
         req->Req.QueryDirectory.Address = (uint64_t)(uintptr_t)p->buffer;
         req->Req.QueryDirectory.Length = length;
     }
+    /* Without identities tokens mean nothing; with them a token names one (or, past the
+       table, none: the callback refuses it). */
+    uint64_t token = 0;
+    if (st->identity_count) {
+        uint8_t t = get8(s);
+        token = t < 0x20 ? 0 : ((uint64_t)42 << 32) | (1u + t % (st->identity_count + 1u));
+    }
     if (kind == FspFsctlTransactCreateKind)
-        req->Req.Create.AccessToken = 0;    /* no identity callback: tokens mean nothing */
+        req->Req.Create.AccessToken = token;
     if (kind == FspFsctlTransactSetInformationKind)
-        req->Req.SetInformation.Info.Rename.AccessToken = 0;
+        req->Req.SetInformation.Info.Rename.AccessToken = token;
     if (p->handle >= 0)
         st->handles[p->handle].outstanding++;
     st->pending_count++;
@@ -336,6 +415,11 @@ static void fix_attr(script *s, struct fuse_attr *attr, uint64_t nodeid)
     if (how & 4)
         attr->size %= 1u << 20;
     attr->nlink = 1 + (attr->nlink & 3);
+    if (owners_from_script) {
+        uint8_t who = get8(s);
+        attr->uid = small_ids[who % 4];
+        attr->gid = small_ids[(who >> 2) % 4];
+    }
 }
 
 static uint32_t body_entry(script *s, uint8_t *body)
@@ -545,6 +629,70 @@ static void do_init(fuzz_state *st, script *s)
     wf_engine_transact(st->engine, st->reply, h.len, NULL, 0, NULL, 0);
 }
 
+static bool resolve_identity(void *host, uint64_t token, wf_identity *identity)
+{
+    fuzz_state *st = host;
+    uint32_t handle = (uint32_t)token;
+    if (handle == 0 || handle > (uint32_t)st->identity_count)
+        return false;
+    uint32_t pid = identity->pid;
+    *identity = st->identities[handle - 1];
+    identity->pid = pid;
+    return true;
+}
+
+/* S-1-5-21-1-2-3-RID: a domain account for a uidmap= entry. */
+static void uidmap_sid(wf_sid *sid, uint32_t rid)
+{
+    memset(sid, 0, sizeof *sid);
+    sid->revision = 1;
+    sid->authority[5] = 5;
+    sid->sub_count = 5;
+    sid->sub[0] = 21;
+    sid->sub[1] = 1;
+    sid->sub[2] = 2;
+    sid->sub[3] = 3;
+    sid->sub[4] = rid;
+}
+
+/* Callers, and the volume's identity options, from the script. */
+static void read_identities(fuzz_state *st, script *s, wf_engine_params *params)
+{
+    uint8_t how = get8(s);
+    st->identity_count = 1 + how % MAX_IDENTITIES;
+    for (int i = 0; i < st->identity_count; i++) {
+        wf_identity *id = &st->identities[i];
+        uint8_t b = get8(s);
+        id->uid = small_ids[b % 4];
+        id->gid = small_ids[(b >> 2) % 4];
+        id->privileged = (b & 0x10) != 0;
+        id->group_count = (b >> 5) % 4;
+        if (b >= 0xf0)      /* more than fit: the engine must clamp */
+            id->group_count = WF_IDENTITY_MAX_GROUPS + 1;
+        for (uint32_t g = 0; g < id->group_count && g < WF_IDENTITY_MAX_GROUPS; g++)
+            id->groups[g] = small_ids[get8(s) % 4];
+    }
+    params->identity = resolve_identity;
+    wf_id_map *map = &params->id_map;
+    if (how & 0x10) {
+        map->set_uid = true;
+        map->uid = small_ids[(how >> 5) % 4];
+    }
+    if (how & 0x20) {
+        map->set_gid = true;
+        map->gid = small_ids[(how >> 6) % 4];
+    }
+    if (how & 0x40) {
+        map->set_umask = true;
+        map->umask = get16(s) & 0777;
+    }
+    if (how & 0x80) {
+        map->uidmap_count = 1;
+        map->uidmap[0].uid = 1000;
+        uidmap_sid(&map->uidmap[0].sid, get32(s));
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -567,6 +715,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .complete = on_complete,
         .host = st,
     };
+    owners_from_script = (config & 8) != 0;
+    if (config & 8)
+        read_identities(st, &s, &params);
     if (wf_engine_create(&params, &st->engine) != STATUS_SUCCESS)
         fail("engine creation failed", 0, 0);
     do_init(st, &s);

@@ -1,14 +1,29 @@
-/* replay.c — runs the engine fuzz target on every file of a corpus directory, without
-   libFuzzer, so that the inputs that once broke the engine stay tests. */
+/* replay.c — runs the fuzz target it is linked with on every file of a corpus directory,
+   without libFuzzer, so that the inputs that once broke something stay tests. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The input being replayed, named when a target aborts on it. */
+static char current[4096];
+
+static void on_abort(int sig)
+{
+    static const char what[] = "replay: aborted on input ";
+    (void)!write(STDERR_FILENO, what, sizeof what - 1);
+    (void)!write(STDERR_FILENO, current, strlen(current));
+    (void)!write(STDERR_FILENO, "\n", 1);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
 
 static int replay_file(const char *path)
 {
@@ -36,6 +51,7 @@ static int replay_file(const char *path)
         size += got;
     }
     fclose(f);
+    snprintf(current, sizeof current, "%s", path);
     LLVMFuzzerTestOneInput(data, size);
     free(data);
     return 0;
@@ -47,6 +63,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
         return 2;
     }
+    signal(SIGABRT, on_abort);
     DIR *dir = opendir(argv[1]);
     if (!dir) {
         perror(argv[1]);

@@ -10,6 +10,7 @@
 
 #include "cli_options.h"
 #include "path.h"
+#include "shell_line.h"
 #include "signals.h"
 
 #define WF_SHELL_MAX_ARGS 64
@@ -144,45 +145,6 @@ static bool wf_cmd_exit(wf_shell *shell, int argc, char **argv)
     return true;
 }
 
-/* Splits line in place into words: blanks separate, double quotes group (and are
-   dropped), two double quotes within quotes are one literal quote ("a""b" is a"b, for the
-   DOS_DOT wildcard); backslashes are ordinary characters, as paths are full of them. */
-static int wf_shell_split(char *line, char **argv, int max)
-{
-    int argc = 0;
-    char *in = line;
-
-    while (*in != '\0') {
-        char *out;
-        bool quoted = false;
-
-        while (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')
-            in++;
-        if (*in == '\0')
-            break;
-        if (argc == max)
-            return -1;
-        argv[argc++] = out = in;
-        for (; *in != '\0'; in++) {
-            if (*in == '"') {
-                if (quoted && in[1] == '"') {
-                    *out++ = *in++;     /* "" within quotes: a literal quote */
-                    continue;
-                }
-                quoted = !quoted;
-                continue;
-            }
-            if (!quoted && (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')) {
-                in++;
-                break;
-            }
-            *out++ = *in;
-        }
-        *out = '\0';
-    }
-    return argc;
-}
-
 static bool wf_shell_run_line(wf_shell *shell, char *line)
 {
     char *argv[WF_SHELL_MAX_ARGS + 1];
@@ -192,7 +154,7 @@ static bool wf_shell_run_line(wf_shell *shell, char *line)
     /* The line's end is no part of a word, even inside an unclosed quote. */
     while (i > 0 && (line[i - 1] == '\n' || line[i - 1] == '\r'))
         line[--i] = '\0';
-    argc = wf_shell_split(line, argv, WF_SHELL_MAX_ARGS);
+    argc = wf_shell_line_split(line, argv, WF_SHELL_MAX_ARGS);
 
     if (argc < 0) {
         fprintf(stderr, "too many arguments\n");
