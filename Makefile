@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all check clean sanitize cross bench
+.PHONY: all check clean sanitize cross bench wine-check
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
@@ -27,5 +27,10 @@ bench: all
 cross:
 	scripts/cross-check-engine.sh
 
+# The engine's unit tests and fuzz corpus replays as Windows x64 programs (mingw-w64, Win32
+# synchronization), run under Wine in build-wine/; the script lists what cannot run there.
+wine-check:
+	scripts/wine-check.sh
+
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-wine
