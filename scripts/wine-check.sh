@@ -23,8 +23,8 @@ WINE=${WINE:-$(command -v wine64 || echo /usr/lib/wine/wine64)}
 WINESERVER=${WINESERVER:-$(command -v wineserver || echo /usr/lib/wine/wineserver)}
 JOBS=${JOBS:-$(nproc)}
 
-EXCLUDED="test_engine_access test_fsd test_fsd_security test_devfuse test_launcher
-test_fusermount test_mount_ns test_fuse_library test_fuse_abi"
+EXCLUDED=" test_engine_access test_fsd test_fsd_security test_devfuse test_launcher \
+test_fusermount test_mount_ns test_fuse_library test_fuse_abi "
 FUZZ_TARGETS="engine sddl"
 
 for tool in "$CC" "$WINE" "$WINESERVER"; do
@@ -86,7 +86,7 @@ programs=(harness_selftest)
 submit link harness_selftest "$ROOT/tests/wine/harness_selftest.c"
 for src in "$ROOT"/tests/unit/test_*.c; do
     name=$(basename "$src" .c)
-    case " $(echo $EXCLUDED) " in *" $name "*) continue ;; esac
+    case $EXCLUDED in *" $name "*) continue ;; esac
     programs+=("$name")
     submit link "$name" "$src"
 done
@@ -103,6 +103,7 @@ echo "wine-check: built ${#programs[@]} Windows programs in $((built - start)) s
 export WINEPREFIX=$OUT/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 unset DISPLAY WAYLAND_DISPLAY
 mkdir -p "$WINEPREFIX"
+"$WINESERVER" -k 2>/dev/null || true    # a server left by an interrupted run of this prefix
 "$WINESERVER" -p
 trap '"$WINESERVER" -k 2>/dev/null || true' EXIT
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
@@ -115,10 +116,12 @@ for name in "${programs[@]}"; do
     case $name in fuzz_replay_*) args=("$ROOT/tests/fuzz/${name#fuzz_replay_}") ;; esac
     log=$OUT/log/$name.log
     rc=0
+    t0=$(date +%s%N)
     timeout 300 "$WINE" "$OUT/bin/$name.exe" "${args[@]}" >"$log" 2>&1 || rc=$?
     # tr: the programs write CRLF line ends.
     n=$(tr -d '\r' <"$log" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p' | awk '{s+=$1} END {print s+0}')
     s=$(tr -d '\r' <"$log" | sed -n 's/^\[  SKIPPED \] .*: \([0-9]*\) test(s), listed below:$/\1/p' | awk '{s+=$1} END {print s+0}')
+    ms=$((($(date +%s%N) - t0) / 1000000))
     what="$n tests passed"
     [ "$s" -gt 0 ] && what="$what, $s skipped"
     case $name in
@@ -131,10 +134,10 @@ for name in "${programs[@]}"; do
             tests=$((tests + n))
             skipped=$((skipped + s))
         fi
-        echo "PASS $name ($what)"
+        echo "PASS $name ($what, $ms ms)"
     else
         failed=$((failed + 1))
-        echo "FAIL $name (exit $rc; $what) — log $log:"
+        echo "FAIL $name (exit $rc; $what, $ms ms) — log $log:"
         tr -d '\r' <"$log" | grep -v '^\[ RUN  \|^\[       OK \]' | tail -40 | sed 's/^/    /'
     fi
 done
