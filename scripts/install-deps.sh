@@ -7,6 +7,8 @@ apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
     libfuse3-dev fuse3 libcmocka-dev \
     mingw-w64 clang
+# make cross checks the NT kernel imports against Wine's ntoskrnl.exe export table.
+apt-get install -y --no-install-recommends wine64
 # The fuzz targets (scripts/fuzz.sh): libFuzzer and the sanitizer runtimes for clang, and
 # llvm-profdata / llvm-cov for scripts/fuzz-coverage.sh.
 apt-get install -y --no-install-recommends libclang-rt-14-dev llvm
