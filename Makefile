@@ -23,7 +23,8 @@ sanitize:
 bench: all
 	$(BUILD)/winfuse-bench
 
-# Proof that the engine is freestanding and right where long is 32 bits.
+# Proof that the engine is freestanding (no C library, only platform.h), right where long is
+# 32 bits, and fit for the NT kernel with src/platform/nt.c (scripts/cross-check-engine.sh).
 cross:
 	scripts/cross-check-engine.sh
 

@@ -7,12 +7,13 @@ apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
     libfuse3-dev fuse3 libcmocka-dev \
     mingw-w64 clang
+# make cross checks the NT kernel imports against Wine's ntoskrnl.exe export table; make
+# wine-check runs the engine's tests under it (wine64 and wineserver are in /usr/lib/wine;
+# its compiler, x86_64-w64-mingw32-gcc-posix, comes with mingw-w64).
+apt-get install -y --no-install-recommends wine64
 # The fuzz targets (scripts/fuzz.sh): libFuzzer and the sanitizer runtimes for clang, and
 # llvm-profdata / llvm-cov for scripts/fuzz-coverage.sh.
 apt-get install -y --no-install-recommends libclang-rt-14-dev llvm
-# make wine-check: the engine's tests as Windows programs under Wine. mingw-w64 (above) brings
-# x86_64-w64-mingw32-gcc-posix; wine64 puts wine64 and wineserver in /usr/lib/wine.
-apt-get install -y --no-install-recommends wine64
 # The compatibility matrix (docs/compatibility.md, tests/e2e/compat): third-party FUSE file
 # systems and what their tests make fixtures with and inspect them by. sshd is only run by
 # the sshfs test, on 127.0.0.1, with a config of its own; strace watches the splice path.

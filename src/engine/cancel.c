@@ -8,14 +8,34 @@
    that a file system that answers EAGAIN at once is not kept spinning. */
 #define WF_INTERRUPT_RETRY_MS 10u
 
-static bool interrupts_refused_locked(const wf_engine *engine)
+bool wf_interrupts_refused_locked(const wf_engine *engine)
 {
     return (engine->enosys[FUSE_INTERRUPT / 64] >> (FUSE_INTERRUPT % 64)) & 1;
 }
 
+size_t wf_interrupt_emit_locked(wf_engine *engine, uint64_t unique, void *buf, size_t cap)
+{
+    struct fuse_in_header header;
+    struct fuse_interrupt_in in;
+    if (cap < sizeof header + sizeof in)
+        return 0;
+    /* As the Linux client: the interrupted unique with the low bit set, no node, no identity. */
+    wf_mem_set(&header, 0, sizeof header);
+    header.len = sizeof header + sizeof in;
+    header.opcode = FUSE_INTERRUPT;
+    header.unique = unique | WF_UNIQUE_INTERRUPT;
+    wf_mem_set(&in, 0, sizeof in);
+    in.unique = unique;
+    wf_mem_copy(buf, &header, sizeof header);
+    wf_mem_copy((uint8_t *)buf + sizeof header, &in, sizeof in);
+    engine->requests_sent++;
+    engine->sent_by_opcode[FUSE_INTERRUPT]++;
+    return header.len;
+}
+
 void wf_interrupt_queue_locked(wf_engine *engine, wf_op *op, uint64_t due_ms)
 {
-    if (interrupts_refused_locked(engine))
+    if (wf_interrupts_refused_locked(engine))
         return;
     op->interrupt_unique = op->unique;
     if (op->interrupt_queued) {
@@ -62,32 +82,18 @@ void wf_interrupt_clear_locked(wf_engine *engine)
 
 size_t wf_interrupt_take_locked(wf_engine *engine, uint64_t now_ms, void *buf, size_t cap)
 {
-    if (interrupts_refused_locked(engine)) {
+    if (wf_interrupts_refused_locked(engine)) {
         wf_interrupt_clear_locked(engine);
         return 0;
     }
     wf_op *op = engine->interrupt_head;
     while (op && op->interrupt_due_ms > now_ms)
         op = op->interrupt_next;
-    struct fuse_in_header header;
-    struct fuse_interrupt_in in;
-    if (!op || cap < sizeof header + sizeof in)
+    if (!op || cap < sizeof(struct fuse_in_header) + sizeof(struct fuse_interrupt_in))
         return 0;
     wf_interrupt_dequeue_locked(engine, op);
     op->interrupted_unique = op->interrupt_unique;
-
-    /* As the Linux client: the interrupted unique with the low bit set, no node, no identity. */
-    wf_mem_set(&header, 0, sizeof header);
-    header.len = sizeof header + sizeof in;
-    header.opcode = FUSE_INTERRUPT;
-    header.unique = op->interrupt_unique | WF_UNIQUE_INTERRUPT;
-    wf_mem_set(&in, 0, sizeof in);
-    in.unique = op->interrupt_unique;
-    wf_mem_copy(buf, &header, sizeof header);
-    wf_mem_copy((uint8_t *)buf + sizeof header, &in, sizeof in);
-    engine->requests_sent++;
-    engine->sent_by_opcode[FUSE_INTERRUPT]++;
-    return header.len;
+    return wf_interrupt_emit_locked(engine, op->interrupt_unique, buf, cap);
 }
 
 uint32_t wf_interrupt_wait_ms_locked(wf_engine *engine, uint64_t now_ms)

@@ -280,6 +280,10 @@ NTSTATUS wf_engine_notify(wf_engine *engine, int32_t code, const uint8_t *body, 
 
 /* cancel.c: the INTERRUPT queue, under the engine lock unless said otherwise. */
 #define WF_UNIQUE_INTERRUPT 1u      /* FUSE_INT_REQ_BIT: the low bit of an INTERRUPT's unique */
+/* The file system answered INTERRUPT with ENOSYS: none is sent again. */
+bool wf_interrupts_refused_locked(const wf_engine *engine);
+/* Writes FUSE_INTERRUPT for the request unique into buf and counts it; 0 if it does not fit. */
+size_t wf_interrupt_emit_locked(wf_engine *engine, uint64_t unique, void *buf, size_t cap);
 /* op's request (op->unique, just put in flight) is to be interrupted from due_ms on. */
 void wf_interrupt_queue_locked(wf_engine *engine, wf_op *op, uint64_t due_ms);
 /* op's request is answered or op is going away: its INTERRUPT, if still queued, is dropped. */

@@ -14,11 +14,6 @@ typedef struct wf_zombie {
     bool interrupt_owed;        /* its INTERRUPT is still to go out */
 } wf_zombie;
 
-static bool interrupts_refused_locked(const wf_engine *engine)
-{
-    return (engine->enosys[FUSE_INTERRUPT / 64] >> (FUSE_INTERRUPT % 64)) & 1;
-}
-
 void wf_timeout_arm_locked(wf_engine *engine, wf_op *op, uint64_t now_ms)
 {
     uint64_t deadline = 0;
@@ -54,7 +49,7 @@ void wf_zombie_add_locked(wf_engine *engine, wf_op *op)
     /* As the Linux client when a request is abandoned: the file system may stop working
        on it. Not twice, not to a file system that refused INTERRUPT, and never for a
        RELEASE, which the Linux client sends in the background and never interrupts. */
-    zombie->interrupt_owed = !interrupts_refused_locked(engine) &&
+    zombie->interrupt_owed = !wf_interrupts_refused_locked(engine) &&
         op->interrupted_unique != op->unique && zombie->opcode != FUSE_RELEASE &&
         zombie->opcode != FUSE_RELEASEDIR;
     zombie->next = engine->zombies;
@@ -64,27 +59,15 @@ void wf_zombie_add_locked(wf_engine *engine, wf_op *op)
 
 size_t wf_zombie_take_interrupt_locked(wf_engine *engine, void *buf, size_t cap)
 {
-    struct fuse_in_header header;
-    struct fuse_interrupt_in in;
     wf_zombie *zombie = engine->zombies;
     while (zombie && !zombie->interrupt_owed)
         zombie = zombie->next;
-    if (!zombie || cap < sizeof header + sizeof in)
+    if (!zombie || cap < sizeof(struct fuse_in_header) + sizeof(struct fuse_interrupt_in))
         return 0;
     zombie->interrupt_owed = false;
-    if (interrupts_refused_locked(engine))
+    if (wf_interrupts_refused_locked(engine))
         return 0;
-    wf_mem_set(&header, 0, sizeof header);
-    header.len = sizeof header + sizeof in;
-    header.opcode = FUSE_INTERRUPT;
-    header.unique = zombie->unique | WF_UNIQUE_INTERRUPT;
-    wf_mem_set(&in, 0, sizeof in);
-    in.unique = zombie->unique;
-    wf_mem_copy(buf, &header, sizeof header);
-    wf_mem_copy((uint8_t *)buf + sizeof header, &in, sizeof in);
-    engine->requests_sent++;
-    engine->sent_by_opcode[FUSE_INTERRUPT]++;
-    return header.len;
+    return wf_interrupt_emit_locked(engine, zombie->unique, buf, cap);
 }
 
 void wf_zombie_clear_locked(wf_engine *engine)
