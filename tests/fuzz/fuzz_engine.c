@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/security.h"
 #include "winfuse/engine.h"
 #include "winfuse/fuse_abi.h"
 #include "winfuse/nt_constants.h"
@@ -21,6 +22,20 @@
    own the files, so that owner, group, other and root each meet the access checks. */
 #define MAX_IDENTITIES  4
 static const uint32_t small_ids[] = { 0, 1000, 1001, 2000 };
+
+/* The engine's clock (linked with -Wl,--wrap=wf_time_monotonic_ms): the script moves it,
+   so that timeouts, cancellation graces, FORGET delays and cache sweeps happen at points
+   the input decides, the same on every run. Each step moves it by 1 ms. */
+static uint64_t fake_now_ms;
+
+uint64_t __wrap_wf_time_monotonic_ms(void);
+
+uint64_t __wrap_wf_time_monotonic_ms(void)
+{
+    return fake_now_ms;
+}
+
+#define SD_CAP 2048u
 
 /* The input, read front to back; reads past its end give zeros. */
 typedef struct script {
@@ -96,6 +111,8 @@ typedef struct fuzz_state {
     FSP_FSCTL_TRANSACT_REQ *req;
     wf_identity identities[MAX_IDENTITIES];
     int identity_count;         /* 0: no identity callback */
+    uint8_t sd[SD_CAP];         /* the last descriptor parsed from SDDL, for requests */
+    size_t sd_len;
 } fuzz_state;
 
 /* Whether attributes get owners from small_ids (set per input, with identities). */
@@ -229,6 +246,10 @@ static void make_meaningful(FSP_FSCTL_TRANSACT_REQ *req, uint32_t kind, script *
     case FspFsctlTransactCleanupKind:
         req->Req.Cleanup.Delete = pick & 1;
         break;
+    case FspFsctlTransactSetSecurityKind:
+        /* OWNER, GROUP, DACL (and SACL) in any combination. */
+        req->Req.SetSecurity.SecurityInformation = pick & 0xf;
+        break;
     default:
         break;
     }
@@ -249,6 +270,40 @@ static uint16_t put_symlink(script *s, uint8_t *dst)
     memcpy(dst + 20, name, bytes);
     memcpy(dst + 20 + bytes, name, bytes);
     return (uint16_t)(20 + 2 * bytes);
+}
+
+/* A well-formed FILE_FULL_EA_INFORMATION list of 1-3 entries: next offset (4-aligned, 0 for
+   the last), flags, name length, value length, name, NUL, value. */
+static uint16_t put_eas(script *s, uint8_t *dst)
+{
+    uint16_t len = 0;
+    uint16_t last = 0;
+    uint8_t count = 1 + get8(s) % 3;
+    for (uint8_t i = 0; i < count; i++) {
+        uint8_t how = get8(s);
+        uint8_t name_len = 1 + how % 8;
+        uint8_t value_len = get8(s) % 24;
+        uint32_t next = 0;
+        if (i) {
+            len = (uint16_t)((len + 3) & ~3u);
+            next = (uint32_t)(len - last);
+            memcpy(dst + last, &next, 4);
+        }
+        last = len;
+        uint8_t *e = dst + len;
+        memset(e, 0, 8);
+        e[4] = how & 0x80 ? 0x80 : 0;       /* FILE_NEED_EA */
+        e[5] = name_len;
+        e[6] = value_len;
+        for (uint8_t j = 0; j < name_len; j++) {
+            uint8_t c = get8(s);
+            e[8 + j] = c < 0xf0 ? (uint8_t)("abAB.x"[c % 6]) : c;
+        }
+        e[8 + name_len] = 0;
+        get_bytes(s, e + 9 + name_len, value_len);
+        len = (uint16_t)(len + 9 + name_len + value_len);
+    }
+    return len;
 }
 
 static void step_submit(fuzz_state *st, script *s)
@@ -290,10 +345,20 @@ static void step_submit(fuzz_state *st, script *s)
     } else if (buf && (flags & 2)) {
         uint16_t len = get16(s) % 1024;
         uint32_t offset = size - (uint32_t)sizeof *req;
+        bool sd_buf = buf == &req->Req.Create.SecurityDescriptor ||
+            kind == FspFsctlTransactSetSecurityKind;
+        bool ea_buf = buf == &req->Req.Create.Ea || kind == FspFsctlTransactOverwriteKind ||
+            kind == FspFsctlTransactSetEaKind;
         if (kind == FspFsctlTransactSetInformationKind) {
             len = (uint16_t)(put_name(s, (uint16_t *)(void *)(req->Buffer + offset), 300) * 2);
             ((uint16_t *)(void *)(req->Buffer + offset))[len / 2] = 0;
             len += 2;
+        } else if (sd_buf && st->sd_len && (len & 1)) {
+            /* A well-formed descriptor, from the script's SDDL. */
+            len = (uint16_t)st->sd_len;
+            memcpy(req->Buffer + offset, st->sd, len);
+        } else if (ea_buf && (len & 3) == 2) {
+            len = put_eas(s, req->Buffer + offset);
         } else {
             get_bytes(s, req->Buffer + offset, len);
         }
@@ -504,6 +569,22 @@ static uint32_t body_for(script *s, uint32_t opcode, uint8_t *body, uint32_t cap
             return sizeof(struct fuse_getxattr_out);
         }
         len = get16(s) % 512;
+        if (opcode == FUSE_LISTXATTR && len >= 0x1c0) {
+            /* A well-formed list: "user.N\0" names (EAs) and others, for the GETXATTRs
+               that follow it. */
+            uint32_t count = 1 + len % 4;
+            len = 0;
+            for (uint32_t i = 0; i < count; i++) {
+                uint8_t c = get8(s);
+                const char *prefix = c & 0x80 ? "trusted." : "user.";
+                size_t n = strlen(prefix);
+                memcpy(body + len, prefix, n);
+                body[len + n] = (uint8_t)("abAB"[c % 4]);
+                body[len + n + 1] = 0;
+                len += (uint32_t)n + 2;
+            }
+            return len;
+        }
         for (uint32_t i = 0; i < len; i++) {
             uint8_t c = get8(s);
             body[i] = c < 0xc0 ? (uint8_t)("user.a\0b\0"[c % 9]) : c;
@@ -593,6 +674,71 @@ static void step_cancel(fuzz_state *st, script *s)
     else
         hint = get64(s);
     wf_engine_cancel(st->engine, hint);
+}
+
+/* A cancellation with a grace: the request is given up when the clock passes it. */
+static void step_cancel_within(fuzz_state *st, script *s)
+{
+    if (!st->pending_count)
+        return;
+    uint64_t hint = st->pending[get8(s) % st->pending_count].hint;
+    wf_engine_cancel_within(st->engine, hint, get8(s) % 64);
+}
+
+/* The engine's SDDL, SID and uidmap= text readers and writers (code the shell and the
+   hosts call): text from SDDL's own words, so that most of it parses; a descriptor that
+   does is kept for the next Create or SetSecurity. */
+static void step_sddl(fuzz_state *st, script *s)
+{
+    static const char *const words[] = { "O:", "G:", "D:", "P", "AI", "AR", "(A;", "(D;",
+        ";", ";;", ";;;", ")", "FA", "FR", "FW", "FX", "GA", "GR", "0x1200a9", "WD", "SY",
+        "BA", "BU", "AU", "CO", "S-1-5-21-1-2-3-1000", "S-1-5-21-1-2-3-1001", "S-1-22-1-1000",
+        "S-1-22-2-2000", "OI", "CI", "IO", "NO_ACCESS_CONTROL", "S-1-", "5", "-", "1000:",
+        "RC", "WD", "SD", "ID", "NP" };
+    char text[512];
+    size_t len = 0;
+    uint8_t count = get8(s) % 48;
+    for (uint8_t i = 0; i < count; i++) {
+        uint8_t w = get8(s);
+        const char *word = w < 0xe0 ? words[w % (sizeof words / sizeof *words)] : NULL;
+        size_t n = word ? strlen(word) : 1;
+        if (len + n > sizeof text)
+            break;
+        if (word)
+            memcpy(text + len, word, n);
+        else
+            text[len] = (char)get8(s);
+        len += n;
+    }
+    uint8_t what = get8(s);
+    size_t need = 0, got = 0;
+    wf_sddl_error error = { 0, NULL };
+    uint8_t sd[SD_CAP];
+    NTSTATUS status = wf_sd_from_sddl(text, len, NULL, 0, &need, &error);
+    if (status == STATUS_BUFFER_TOO_SMALL && need <= sizeof sd &&
+            wf_sd_from_sddl(text, len, sd, sizeof sd, &got, &error) == STATUS_SUCCESS) {
+        if (got != need)
+            fail("SDDL sizing and parsing disagree", need, got);
+        char back[4096];
+        size_t back_len = 0;
+        if (wf_sd_validate(sd, got) != STATUS_SUCCESS ||
+                wf_sd_to_sddl(sd, got, back, sizeof back, &back_len) != STATUS_SUCCESS)
+            fail("a descriptor parsed from SDDL does not format back", got, back_len);
+        wf_sd_to_sddl(sd, got, back, what % 64, &back_len);    /* short: must refuse */
+        memcpy(st->sd, sd, got);
+        st->sd_len = got;
+    } else if (status != STATUS_BUFFER_TOO_SMALL && error.offset > len) {
+        fail("SDDL error beyond the text", error.offset, len);
+    }
+    wf_sid sid;
+    char sid_text[WF_SID_STRING_MAX];
+    size_t sid_len;
+    if (wf_sid_from_string(text, len, &sid) == STATUS_SUCCESS &&
+            wf_sid_to_string(&sid, sid_text, sizeof sid_text, &sid_len) != STATUS_SUCCESS)
+        fail("a parsed SID does not format", len, 0);
+    wf_id_map map;
+    memset(&map, 0, sizeof map);
+    wf_id_map_parse_uidmap(&map, text, len);
 }
 
 static void do_init(fuzz_state *st, script *s)
@@ -715,6 +861,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .complete = on_complete,
         .host = st,
     };
+    fake_now_ms = 1000000;
+    if ((config >> 4) == 15) {      /* more parameters */
+        uint8_t more = get8(&s);
+        static const uint32_t timeouts[] = { 0, 1, 30, 1000 };
+        params.no_destroy = more & 1;
+        params.request_timeout_ms = timeouts[(more >> 1) & 3];
+        params.forget_delay_ms = more >> 3;     /* 0: the default */
+    }
     owners_from_script = (config & 8) != 0;
     if (config & 8)
         read_identities(st, &s, &params);
@@ -738,6 +892,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             wf_engine_shutdown(st->engine);
         else if (op == 0xfc)
             wf_engine_disconnect(st->engine);
+        else if (op == 0xfd) {
+            uint8_t a = get8(&s);
+            fake_now_ms += a < 0xc0 ? a : (uint64_t)(a - 0xbf) * 1000;
+        } else if (op == 0xfe)
+            step_cancel_within(st, &s);
+        else
+            step_sddl(st, &s);
+        fake_now_ms++;
     }
 
     /* Unmount: requests still out are answered by nobody; all must complete. */
@@ -748,6 +910,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st->pending_count)
         fail("requests left without a response after disconnect", st->pending_count,
             st->pending[0].kind);
+    wf_engine_info info;
+    wf_engine_get_info(st->engine, &info);
+    if (info.connected)
+        fail("connected after disconnect", 0, 0);
+    FSP_FSCTL_VOLUME_PARAMS volume;
+    wf_engine_get_volume_params(st->engine, &volume);
+    if (volume.CaseSensitiveSearch == params.case_insensitive)
+        fail("volume case sensitivity differs from the engine's", params.case_insensitive, 0);
     wf_engine_delete(st->engine);
     free(st->req);
     free(st->reply);
