@@ -369,6 +369,13 @@ static void step_submit(fuzz_state *st, script *s)
         buf->Offset = (uint16_t)offset;
         buf->Size = len;
         size += align8(len);
+    } else if (kind == FspFsctlTransactSetSecurityKind && (flags & 0x80) && st->sd_len) {
+        /* A meaningful SetSecurity carries the script's last well-formed descriptor. */
+        uint32_t offset = size - (uint32_t)sizeof *req;
+        memcpy(req->Buffer + offset, st->sd, st->sd_len);
+        buf->Offset = (uint16_t)offset;
+        buf->Size = (uint16_t)st->sd_len;
+        size += align8((uint32_t)st->sd_len);
     } else if (buf && (flags & 2)) {
         uint16_t len = get16(s) % 1024;
         uint32_t offset = size - (uint32_t)sizeof *req;
