@@ -22,6 +22,12 @@ extra_sources() {
             tools/winfuse/cli_options.c ;;
     esac
 }
+# The engine target drives the engine's clock (its wf_time_monotonic_ms stands in).
+link_flags() {
+    case $1 in
+        engine) echo -Wl,--wrap=wf_time_monotonic_ms ;;
+    esac
+}
 # The files each target is about; the engine's lines are reported for every target that
 # drives the engine.
 about() {
@@ -46,7 +52,7 @@ for t in $targets; do
     bin=$out/cov_$t
     # shellcheck disable=SC2046
     $CC $CFLAGS src/engine/*.c src/platform/posix.c $(extra_sources "$t") \
-        tests/fuzz/fuzz_$t.c tests/fuzz/replay.c -o "$bin" -lpthread
+        tests/fuzz/fuzz_$t.c tests/fuzz/replay.c $(link_flags "$t") -o "$bin" -lpthread
     rm -f "$out/$t".*.profraw
     LLVM_PROFILE_FILE="$out/$t.%p.profraw" "$bin" "tests/fuzz/$t" >/dev/null
     "$PROFDATA" merge -sparse "$out/$t".*.profraw -o "$out/$t.profdata"

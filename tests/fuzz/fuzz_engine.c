@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/security.h"
 #include "winfuse/engine.h"
 #include "winfuse/fuse_abi.h"
 #include "winfuse/nt_constants.h"
@@ -21,6 +22,20 @@
    own the files, so that owner, group, other and root each meet the access checks. */
 #define MAX_IDENTITIES  4
 static const uint32_t small_ids[] = { 0, 1000, 1001, 2000 };
+
+/* The engine's clock (linked with -Wl,--wrap=wf_time_monotonic_ms): the script moves it,
+   so that timeouts, cancellation graces, FORGET delays and cache sweeps happen at points
+   the input decides, the same on every run. Each step moves it by 1 ms. */
+static uint64_t fake_now_ms;
+
+uint64_t __wrap_wf_time_monotonic_ms(void);
+
+uint64_t __wrap_wf_time_monotonic_ms(void)
+{
+    return fake_now_ms;
+}
+
+#define SD_CAP 2048u
 
 /* The input, read front to back; reads past its end give zeros. */
 typedef struct script {
@@ -80,6 +95,8 @@ typedef struct handle {
 typedef struct out_request {
     uint64_t unique;
     uint32_t opcode;
+    uint64_t nodeid;            /* the request's node */
+    uint64_t name_node;         /* the node its name stands for (0: it names none) */
 } out_request;
 
 typedef struct fuzz_state {
@@ -96,6 +113,8 @@ typedef struct fuzz_state {
     FSP_FSCTL_TRANSACT_REQ *req;
     wf_identity identities[MAX_IDENTITIES];
     int identity_count;         /* 0: no identity callback */
+    uint8_t sd[SD_CAP];         /* the last descriptor parsed from SDDL, for requests */
+    size_t sd_len;
 } fuzz_state;
 
 /* Whether attributes get owners from small_ids (set per input, with identities). */
@@ -229,9 +248,38 @@ static void make_meaningful(FSP_FSCTL_TRANSACT_REQ *req, uint32_t kind, script *
     case FspFsctlTransactCleanupKind:
         req->Req.Cleanup.Delete = pick & 1;
         break;
+    case FspFsctlTransactSetSecurityKind:
+        /* OWNER, GROUP, DACL (and SACL) in any combination. */
+        req->Req.SetSecurity.SecurityInformation = pick & 0xf;
+        break;
     default:
         break;
     }
+}
+
+/* A played file system that answers alike for the same name: the node a request's name
+   stands for, from the name (2..11), so that a LOOKUP agrees with the CREATE, the READDIRPLUS
+   and the LOOKUP before it, and multi-step operations (reparse points, renames) go on. */
+static out_request out_request_of(const struct fuse_in_header *in)
+{
+    size_t len = in->len < MAX_MESSAGE ? in->len : MAX_MESSAGE;
+    out_request out = { in->unique, in->opcode, in->nodeid, 0 };
+    size_t skip;
+    switch (in->opcode) {
+    case FUSE_LOOKUP: case FUSE_SYMLINK: skip = 0; break;
+    case FUSE_MKNOD: skip = sizeof(struct fuse_mknod_in); break;
+    case FUSE_MKDIR: skip = sizeof(struct fuse_mkdir_in); break;
+    case FUSE_CREATE: skip = sizeof(struct fuse_create_in); break;
+    case FUSE_LINK: skip = sizeof(struct fuse_link_in); break;
+    default: return out;
+    }
+    const uint8_t *name = (const uint8_t *)(in + 1) + skip;
+    const uint8_t *end = (const uint8_t *)in + len;
+    uint32_t hash = 2166136261u;
+    for (; name < end && *name; name++)
+        hash = (hash ^ *name) * 16777619u;
+    out.name_node = 2 + (in->nodeid * 31 + hash) % 10;
+    return out;
 }
 
 /* A symbolic link's REPARSE_DATA_BUFFER: tag, data length, reserved; then substitute and
@@ -249,6 +297,40 @@ static uint16_t put_symlink(script *s, uint8_t *dst)
     memcpy(dst + 20, name, bytes);
     memcpy(dst + 20 + bytes, name, bytes);
     return (uint16_t)(20 + 2 * bytes);
+}
+
+/* A well-formed FILE_FULL_EA_INFORMATION list of 1-3 entries: next offset (4-aligned, 0 for
+   the last), flags, name length, value length, name, NUL, value. */
+static uint16_t put_eas(script *s, uint8_t *dst)
+{
+    uint16_t len = 0;
+    uint16_t last = 0;
+    uint8_t count = 1 + get8(s) % 3;
+    for (uint8_t i = 0; i < count; i++) {
+        uint8_t how = get8(s);
+        uint8_t name_len = 1 + how % 8;
+        uint8_t value_len = get8(s) % 24;
+        uint32_t next = 0;
+        if (i) {
+            len = (uint16_t)((len + 3) & ~3u);
+            next = (uint32_t)(len - last);
+            memcpy(dst + last, &next, 4);
+        }
+        last = len;
+        uint8_t *e = dst + len;
+        memset(e, 0, 8);
+        e[4] = how & 0x80 ? 0x80 : 0;       /* FILE_NEED_EA */
+        e[5] = name_len;
+        e[6] = value_len;
+        for (uint8_t j = 0; j < name_len; j++) {
+            uint8_t c = get8(s);
+            e[8 + j] = c < 0xf0 ? (uint8_t)("abAB.x"[c % 6]) : c;
+        }
+        e[8 + name_len] = 0;
+        get_bytes(s, e + 9 + name_len, value_len);
+        len = (uint16_t)(len + 9 + name_len + value_len);
+    }
+    return len;
 }
 
 static void step_submit(fuzz_state *st, script *s)
@@ -287,13 +369,30 @@ static void step_submit(fuzz_state *st, script *s)
         buf->Offset = (uint16_t)offset;
         buf->Size = len;
         size += align8(len);
+    } else if (kind == FspFsctlTransactSetSecurityKind && (flags & 0x80) && st->sd_len) {
+        /* A meaningful SetSecurity carries the script's last well-formed descriptor. */
+        uint32_t offset = size - (uint32_t)sizeof *req;
+        memcpy(req->Buffer + offset, st->sd, st->sd_len);
+        buf->Offset = (uint16_t)offset;
+        buf->Size = (uint16_t)st->sd_len;
+        size += align8((uint32_t)st->sd_len);
     } else if (buf && (flags & 2)) {
         uint16_t len = get16(s) % 1024;
         uint32_t offset = size - (uint32_t)sizeof *req;
+        bool sd_buf = buf == &req->Req.Create.SecurityDescriptor ||
+            kind == FspFsctlTransactSetSecurityKind;
+        bool ea_buf = buf == &req->Req.Create.Ea || kind == FspFsctlTransactOverwriteKind ||
+            kind == FspFsctlTransactSetEaKind;
         if (kind == FspFsctlTransactSetInformationKind) {
             len = (uint16_t)(put_name(s, (uint16_t *)(void *)(req->Buffer + offset), 300) * 2);
             ((uint16_t *)(void *)(req->Buffer + offset))[len / 2] = 0;
             len += 2;
+        } else if (sd_buf && st->sd_len && (len & 1)) {
+            /* A well-formed descriptor, from the script's SDDL. */
+            len = (uint16_t)st->sd_len;
+            memcpy(req->Buffer + offset, st->sd, len);
+        } else if (ea_buf && (len & 3) == 2) {
+            len = put_eas(s, req->Buffer + offset);
         } else {
             get_bytes(s, req->Buffer + offset, len);
         }
@@ -379,7 +478,7 @@ static void step_submit(fuzz_state *st, script *s)
         wf_engine_submit_transact(st->engine, req, st->request, MAX_MESSAGE, &len);
         if (len >= sizeof(struct fuse_in_header) && st->out_count < MAX_OUT) {
             const struct fuse_in_header *in = (const void *)st->request;
-            st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+            st->out[st->out_count++] = out_request_of(in);
         }
     } else {
         wf_engine_submit(st->engine, req);
@@ -400,7 +499,7 @@ static void step_take(fuzz_state *st)
     /* FORGET and BATCH_FORGET take no reply; INTERRUPT may get one (EAGAIN) but needs none. */
     if (in->opcode == FUSE_FORGET || in->opcode == FUSE_BATCH_FORGET || st->out_count == MAX_OUT)
         return;
-    st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+    st->out[st->out_count++] = out_request_of(in);
 }
 
 /* A plausible fuse_attr: a known type, small node numbers, unless the script says raw. */
@@ -411,7 +510,8 @@ static void fix_attr(script *s, struct fuse_attr *attr, uint64_t nodeid)
     if (how >= 0xf0)
         return;
     attr->ino = nodeid;
-    attr->mode = types[how % 4] | (attr->mode & 07777);
+    /* bit 3: the type this node always has, so that replies agree over round trips */
+    attr->mode = types[(how & 8 ? nodeid : how) % 4] | (attr->mode & 07777);
     if (how & 4)
         attr->size %= 1u << 20;
     attr->nlink = 1 + (attr->nlink & 3);
@@ -422,11 +522,12 @@ static void fix_attr(script *s, struct fuse_attr *attr, uint64_t nodeid)
     }
 }
 
-static uint32_t body_entry(script *s, uint8_t *body)
+static uint32_t body_entry(script *s, uint8_t *body, const out_request *out)
 {
     struct fuse_entry_out e;
     get_bytes(s, &e, sizeof e);
-    e.nodeid = 1 + get8(s) % 12;
+    uint8_t pick = get8(s);
+    e.nodeid = out && out->name_node && pick >= 0xc0 ? out->name_node : 1u + pick % 12u;
     if (get8(s) < 0x10)
         e.nodeid = get64(s);
     fix_attr(s, &e.attr, e.nodeid);
@@ -440,7 +541,7 @@ static uint32_t body_dirents(script *s, uint8_t *body, uint32_t cap, bool plus)
     uint8_t count = get8(s) % 16;
     for (uint8_t i = 0; i < count; i++) {
         uint8_t entry[sizeof(struct fuse_entry_out)];
-        uint32_t entry_len = plus ? body_entry(s, entry) : 0;
+        uint32_t entry_len = plus ? body_entry(s, entry, NULL) : 0;
         struct fuse_dirent d;
         memset(&d, 0, sizeof d);
         d.ino = 1 + get8(s) % 12;
@@ -469,20 +570,22 @@ static uint32_t body_dirents(script *s, uint8_t *body, uint32_t cap, bool plus)
     return len;
 }
 
-static uint32_t body_for(script *s, uint32_t opcode, uint8_t *body, uint32_t cap)
+static uint32_t body_for(script *s, const out_request *out, uint8_t *body, uint32_t cap)
 {
+    uint32_t opcode = out->opcode;
     uint32_t len;
     switch (opcode) {
     case FUSE_LOOKUP: case FUSE_MKNOD: case FUSE_MKDIR: case FUSE_SYMLINK: case FUSE_LINK:
-        return body_entry(s, body);
+        return body_entry(s, body, out);
     case FUSE_CREATE:
-        len = body_entry(s, body);
+        len = body_entry(s, body, out);
         get_bytes(s, body + len, sizeof(struct fuse_open_out));
         return len + sizeof(struct fuse_open_out);
     case FUSE_GETATTR: case FUSE_SETATTR: {
         struct fuse_attr_out a;
         get_bytes(s, &a, sizeof a);
-        fix_attr(s, &a.attr, 1 + get8(s) % 12);
+        uint8_t pick = get8(s);
+        fix_attr(s, &a.attr, pick >= 0xc0 ? out->nodeid : 1u + pick % 12u);
         memcpy(body, &a, sizeof a);
         return sizeof a;
     }
@@ -504,6 +607,22 @@ static uint32_t body_for(script *s, uint32_t opcode, uint8_t *body, uint32_t cap
             return sizeof(struct fuse_getxattr_out);
         }
         len = get16(s) % 512;
+        if (opcode == FUSE_LISTXATTR && len >= 0x1c0) {
+            /* A well-formed list: "user.N\0" names (EAs) and others, for the GETXATTRs
+               that follow it. */
+            uint32_t count = 1 + len % 4;
+            len = 0;
+            for (uint32_t i = 0; i < count; i++) {
+                uint8_t c = get8(s);
+                const char *prefix = c & 0x80 ? "trusted." : "user.";
+                size_t n = strlen(prefix);
+                memcpy(body + len, prefix, n);
+                body[len + n] = (uint8_t)("abAB"[c % 4]);
+                body[len + n + 1] = 0;
+                len += (uint32_t)n + 2;
+            }
+            return len;
+        }
         for (uint32_t i = 0; i < len; i++) {
             uint8_t c = get8(s);
             body[i] = c < 0xc0 ? (uint8_t)("user.a\0b\0"[c % 9]) : c;
@@ -537,7 +656,7 @@ static void step_reply(fuzz_state *st, script *s)
     uint32_t cap = MAX_MESSAGE - (uint32_t)sizeof h;
     uint32_t len = 0;
     if (mode < 0xa0) {
-        len = body_for(s, out.opcode, body, cap);
+        len = body_for(s, &out, body, cap);
     } else if (mode < 0xe0) {
         h.error = -(int32_t)(get8(s) % 140);
         if (mode & 1)       /* an error with a body: malformed */
@@ -566,14 +685,57 @@ static void step_reply(fuzz_state *st, script *s)
     if (take && rlen >= sizeof(struct fuse_in_header) && st->out_count < MAX_OUT) {
         const struct fuse_in_header *in = (const void *)st->request;
         if (in->opcode != FUSE_FORGET && in->opcode != FUSE_BATCH_FORGET)
-            st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+            st->out[st->out_count++] = out_request_of(in);
     }
+}
+
+/* A well-formed INVAL_INODE, INVAL_ENTRY or DELETE about nodes and names the played file
+   system gives out. */
+static uint32_t notify_body(script *s, uint8_t b, int32_t *code, uint8_t *body)
+{
+    uint64_t parent = 1 + get8(s) % 12, child = 2 + get8(s) % 10;
+    uint8_t name_pick = get8(s);
+    uint32_t namelen = 1 + name_pick % 3;
+    uint32_t fixed;
+    memset(body, 0, 64);
+    switch (b % 3) {
+    case 0:
+        *code = FUSE_NOTIFY_INVAL_INODE;
+        memcpy(body, &child, 8);
+        return sizeof(struct fuse_notify_inval_inode_out);
+    case 1:
+        *code = FUSE_NOTIFY_INVAL_ENTRY;
+        memcpy(body, &parent, 8);
+        memcpy(body + 8, &namelen, 4);
+        fixed = sizeof(struct fuse_notify_inval_entry_out);
+        break;
+    default:
+        *code = FUSE_NOTIFY_DELETE;
+        if (name_pick & 0x80)
+            child = 0;
+        memcpy(body, &parent, 8);
+        memcpy(body + 8, &child, 8);
+        memcpy(body + 16, &namelen, 4);
+        fixed = sizeof(struct fuse_notify_delete_out);
+        break;
+    }
+    for (uint32_t i = 0; i < namelen; i++)
+        body[fixed + i] = (uint8_t)("abc"[(name_pick >> (2 * i)) % 3]);
+    body[fixed + namelen] = 0;
+    return fixed + namelen + 1;
 }
 
 static void step_notify(fuzz_state *st, script *s)
 {
-    struct fuse_out_header h = { 0, (int32_t)(1 + get8(s) % 10), 0 };
+    uint8_t b = get8(s);
+    struct fuse_out_header h = { 0, (int32_t)(1 + b % 10), 0 };
     uint8_t *body = st->reply + sizeof h;
+    if (b >= 0xf0) {
+        h.len = (uint32_t)sizeof h + notify_body(s, b, &h.error, body);
+        memcpy(st->reply, &h, sizeof h);
+        wf_engine_transact(st->engine, st->reply, h.len, NULL, 0, NULL, 0);
+        return;
+    }
     uint32_t len = get16(s) % 1024;
     get_bytes(s, body, len);
     if (len >= 16 && get8(s) & 1) {     /* a node the engine may know */
@@ -595,6 +757,103 @@ static void step_cancel(fuzz_state *st, script *s)
     wf_engine_cancel(st->engine, hint);
 }
 
+/* A cancellation with a grace: the request is given up when the clock passes it. */
+static void step_cancel_within(fuzz_state *st, script *s)
+{
+    if (!st->pending_count)
+        return;
+    uint64_t hint = st->pending[get8(s) % st->pending_count].hint;
+    wf_engine_cancel_within(st->engine, hint, get8(s) % 64);
+}
+
+/* The engine's SDDL, SID and uidmap= text readers and writers (code the shell and the
+   hosts call): text from SDDL's own words, so that most of it parses; a descriptor that
+   does is kept for the next Create or SetSecurity. */
+static void step_sddl(fuzz_state *st, script *s)
+{
+    static const char *const words[] = { "O:", "G:", "D:", "P", "AI", "AR", "(A;", "(D;",
+        ";", ";;", ";;;", ")", "FA", "FR", "FW", "FX", "GA", "GR", "0x1200a9", "WD", "SY",
+        "BA", "BU", "AU", "CO", "S-1-5-21-1-2-3-1000", "S-1-5-21-1-2-3-1001", "S-1-22-1-1000",
+        "S-1-22-2-2000", "OI", "CI", "IO", "NO_ACCESS_CONTROL", "S-1-", "5", "-", "1000:",
+        "RC", "WD", "SD", "ID", "NP",
+        /* whole parts, so that most texts are descriptors */
+        "O:BA", "G:SY", "O:S-1-5-21-1-2-3-1000", "G:S-1-5-21-1-2-3-1001", "D:P",
+        "D:AI", "(A;;FA;;;WD)", "(A;;0x1200a9;;;BU)", "(D;;FW;;;S-1-5-21-1-2-3-1001)",
+        "(A;OICI;FRFX;;;AU)", "(A;;GA;;;CO)", "(A;IO;GRGW;;;SY)", "(D;;WDWO;;;WD)",
+        "(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)", "(A;;1180063;;;S-1-22-1-1000)" };
+    char text[512];
+    size_t len = 0;
+    uint8_t count = get8(s) % 48;
+    for (uint8_t i = 0; i < count; i++) {
+        uint8_t w = get8(s);
+        const char *word = w < 0xe0 ? words[w % (sizeof words / sizeof *words)] : NULL;
+        size_t n = word ? strlen(word) : 1;
+        if (len + n > sizeof text)
+            break;
+        if (word)
+            memcpy(text + len, word, n);
+        else
+            text[len] = (char)get8(s);
+        len += n;
+    }
+    uint8_t what = get8(s);
+    size_t need = 0, got = 0;
+    wf_sddl_error error = { 0, NULL };
+    uint8_t sd[SD_CAP];
+    NTSTATUS status = wf_sd_from_sddl(text, len, NULL, 0, &need, &error);
+    if (status == STATUS_BUFFER_TOO_SMALL && need <= sizeof sd &&
+            wf_sd_from_sddl(text, len, sd, sizeof sd, &got, &error) == STATUS_SUCCESS) {
+        if (got != need)
+            fail("SDDL sizing and parsing disagree", need, got);
+        char back[4096];
+        size_t back_len = 0;
+        if (wf_sd_validate(sd, got) != STATUS_SUCCESS ||
+                wf_sd_to_sddl(sd, got, back, sizeof back, &back_len) != STATUS_SUCCESS)
+            fail("a descriptor parsed from SDDL does not format back", got, back_len);
+        wf_sd_to_sddl(sd, got, back, what % 64, &back_len);    /* short: must refuse */
+        /* What SetSecurity and Create do with it: POSIX from it, merged into the last. */
+        wf_id_map map;
+        memset(&map, 0, sizeof map);
+        uint32_t uid = 1000, gid = 1000, mode = 0, present = 0;
+        wf_sd_to_posix(&map, sd, got, &uid, &gid, &mode, &present);
+        if (st->sd_len) {
+            uint8_t merged[2 * SD_CAP];
+            size_t merged_len = 0;
+            if (wf_sd_merge(st->sd, st->sd_len, sd, got, what & 7, merged, sizeof merged,
+                    &merged_len) == STATUS_SUCCESS &&
+                    wf_sd_validate(merged, merged_len) != STATUS_SUCCESS)
+                fail("a merge of valid descriptors is not valid", merged_len, what & 7);
+        }
+        memcpy(st->sd, sd, got);
+        st->sd_len = got;
+    } else if (status != STATUS_BUFFER_TOO_SMALL && error.offset > len) {
+        fail("SDDL error beyond the text", error.offset, len);
+    }
+    /* A file's descriptor as QuerySecurity makes it reads back from its SDDL. */
+    if (what & 0x80) {
+        wf_id_map map;
+        memset(&map, 0, sizeof map);
+        uint32_t mode = (uint32_t)(what << 3 | what >> 2) & 01777;
+        char sddl[1024];
+        size_t n = 0, sd_len = 0, again = 0;
+        if (wf_sd_from_posix(&map, small_ids[what % 4], small_ids[(what >> 2) % 4], mode,
+                what & 0x40, sd, sizeof sd, &sd_len) != STATUS_SUCCESS ||
+            wf_sd_to_sddl(sd, sd_len, sddl, sizeof sddl, &n) != STATUS_SUCCESS ||
+            wf_sd_from_sddl(sddl, n, sd + SD_CAP / 2, SD_CAP / 2, &again, NULL) !=
+                STATUS_SUCCESS)
+            fail("a POSIX descriptor does not go through SDDL", mode, n);
+    }
+    wf_sid sid;
+    char sid_text[WF_SID_STRING_MAX];
+    size_t sid_len;
+    if (wf_sid_from_string(text, len, &sid) == STATUS_SUCCESS &&
+            wf_sid_to_string(&sid, sid_text, sizeof sid_text, &sid_len) != STATUS_SUCCESS)
+        fail("a parsed SID does not format", len, 0);
+    wf_id_map map;
+    memset(&map, 0, sizeof map);
+    wf_id_map_parse_uidmap(&map, text, len);
+}
+
 static void do_init(fuzz_state *st, script *s)
 {
     size_t len = 0;
@@ -606,7 +865,7 @@ static void do_init(fuzz_state *st, script *s)
         fail("first request is not INIT", in->opcode, 0);
     uint8_t mode = get8(s);
     if (mode >= 0xf0) {         /* leave INIT for the script to answer */
-        st->out[st->out_count++] = (out_request){ in->unique, in->opcode };
+        st->out[st->out_count++] = out_request_of(in);
         return;
     }
     struct fuse_init_out out;
@@ -715,6 +974,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .complete = on_complete,
         .host = st,
     };
+    fake_now_ms = 1000000;
+    if ((config >> 4) == 15) {      /* more parameters */
+        uint8_t more = get8(&s);
+        static const uint32_t timeouts[] = { 0, 1, 30, 1000 };
+        params.no_destroy = more & 1;
+        params.request_timeout_ms = timeouts[(more >> 1) & 3];
+        params.forget_delay_ms = more >> 3;     /* 0: the default */
+    }
     owners_from_script = (config & 8) != 0;
     if (config & 8)
         read_identities(st, &s, &params);
@@ -738,6 +1005,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             wf_engine_shutdown(st->engine);
         else if (op == 0xfc)
             wf_engine_disconnect(st->engine);
+        else if (op == 0xfd) {
+            uint8_t a = get8(&s);
+            fake_now_ms += a < 0xc0 ? a : (uint64_t)(a - 0xbf) * 1000;
+        } else if (op == 0xfe)
+            step_cancel_within(st, &s);
+        else
+            step_sddl(st, &s);
+        fake_now_ms++;
     }
 
     /* Unmount: requests still out are answered by nobody; all must complete. */
@@ -748,6 +1023,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st->pending_count)
         fail("requests left without a response after disconnect", st->pending_count,
             st->pending[0].kind);
+    wf_engine_info info;
+    wf_engine_get_info(st->engine, &info);
+    if (info.connected)
+        fail("connected after disconnect", 0, 0);
+    FSP_FSCTL_VOLUME_PARAMS volume;
+    wf_engine_get_volume_params(st->engine, &volume);
+    if (volume.CaseSensitiveSearch == params.case_insensitive)
+        fail("volume case sensitivity differs from the engine's", params.case_insensitive, 0);
     wf_engine_delete(st->engine);
     free(st->req);
     free(st->reply);
