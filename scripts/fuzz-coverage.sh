@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=${*:-"engine sddl devfuse fsd shell"}
+. scripts/fuzz-targets.sh
+targets=${*:-$all_fuzz_targets}
 out=build-fuzz/cov
 mkdir -p "$out"
 CC=${CC:-clang}
@@ -14,20 +15,6 @@ PROFDATA=$(command -v llvm-profdata || command -v llvm-profdata-14)
 COV=$(command -v llvm-cov || command -v llvm-cov-14)
 CFLAGS="-std=c11 -g -O1 -Iinclude -Isrc -Itools/winfuse -fprofile-instr-generate -fcoverage-mapping"
 
-extra_sources() {
-    case $1 in
-        devfuse) echo src/host/linux/devfuse.c ;;
-        fsd) echo src/host/linux/fsd.c ;;
-        shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c \
-            tools/winfuse/cli_options.c ;;
-    esac
-}
-# The engine target drives the engine's clock (its wf_time_monotonic_ms stands in).
-link_flags() {
-    case $1 in
-        engine) echo -Wl,--wrap=wf_time_monotonic_ms ;;
-    esac
-}
 # The files each target is about; the engine's lines are reported for every target that
 # drives the engine.
 about() {

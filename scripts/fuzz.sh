@@ -16,32 +16,10 @@ if [ "${1:-}" = "--merge" ]; then
 fi
 seconds=${1:-30}
 shift || true
-all_targets="engine sddl devfuse fsd shell"
-targets=${*:-$all_targets}
+. scripts/fuzz-targets.sh
+targets=${*:-$all_fuzz_targets}
 out=build-fuzz
 mkdir -p "$out/obj" "$out/crashes"
-
-# Per target: input size bound, and the sources beside the engine and the POSIX platform.
-max_len() {
-    case $1 in
-        engine) echo 4096 ;; devfuse) echo 2048 ;; fsd) echo 1024 ;; sddl) echo 1024 ;;
-        shell) echo 512 ;;
-    esac
-}
-extra_sources() {
-    case $1 in
-        devfuse) echo src/host/linux/devfuse.c ;;
-        fsd) echo src/host/linux/fsd.c ;;
-        shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c \
-            tools/winfuse/cli_options.c ;;
-    esac
-}
-# The engine target drives the engine's clock (its wf_time_monotonic_ms stands in).
-link_flags() {
-    case $1 in
-        engine) echo -Wl,--wrap=wf_time_monotonic_ms ;;
-    esac
-}
 
 CC=${CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"

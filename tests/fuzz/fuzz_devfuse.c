@@ -16,6 +16,7 @@
 
 #include "host/linux/devfuse.h"
 #include "winfuse/fuse_abi.h"
+#include "fuzz_script.h"
 
 /* No datagram a file system writes may end the channel: the kernel answers an empty or
    malformed write with EINVAL and goes on (issue 8, defect 6). Only the end of the channel
@@ -25,38 +26,6 @@
 #define MAX_STEPS   48
 #define MAX_SUBMIT  32
 #define MAX_OUT     64
-
-typedef struct script {
-    const uint8_t *p;
-    size_t n;
-} script;
-
-static uint8_t get8(script *s)
-{
-    if (!s->n)
-        return 0;
-    s->n--;
-    return *s->p++;
-}
-
-static uint16_t get16(script *s)
-{
-    return (uint16_t)(get8(s) | get8(s) << 8);
-}
-
-static uint32_t get32(script *s)
-{
-    return get16(s) | (uint32_t)get16(s) << 16;
-}
-
-static void get_bytes(script *s, void *dst, size_t len)
-{
-    size_t take = len < s->n ? len : s->n;
-    memcpy(dst, s->p, take);
-    memset((uint8_t *)dst + take, 0, len - take);
-    s->p += take;
-    s->n -= take;
-}
 
 typedef struct fuzz_state {
     wf_engine *engine;

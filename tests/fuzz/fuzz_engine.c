@@ -11,6 +11,7 @@
 #include "winfuse/engine.h"
 #include "winfuse/fuse_abi.h"
 #include "winfuse/nt_constants.h"
+#include "fuzz_script.h"
 
 #define MAX_MESSAGE     (WF_ENGINE_MIN_MESSAGE + 64 * 1024)
 #define MAX_PENDING     64      /* WinFsp requests not yet completed */
@@ -36,45 +37,6 @@ uint64_t __wrap_wf_time_monotonic_ms(void)
 }
 
 #define SD_CAP 2048u
-
-/* The input, read front to back; reads past its end give zeros. */
-typedef struct script {
-    const uint8_t *p;
-    size_t n;
-} script;
-
-static uint8_t get8(script *s)
-{
-    if (!s->n)
-        return 0;
-    s->n--;
-    return *s->p++;
-}
-
-static uint16_t get16(script *s)
-{
-    return (uint16_t)(get8(s) | get8(s) << 8);
-}
-
-static uint32_t get32(script *s)
-{
-    return get16(s) | (uint32_t)get16(s) << 16;
-}
-
-static uint64_t get64(script *s)
-{
-    return get32(s) | (uint64_t)get32(s) << 32;
-}
-
-static void get_bytes(script *s, void *dst, size_t len)
-{
-    uint8_t *d = dst;
-    size_t take = len < s->n ? len : s->n;
-    memcpy(d, s->p, take);
-    memset(d + take, 0, len - take);
-    s->p += take;
-    s->n -= take;
-}
 
 /* A WinFsp request in progress: the buffer the engine writes to or reads from is ours. */
 typedef struct pending {

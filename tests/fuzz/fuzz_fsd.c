@@ -13,6 +13,7 @@
 #include "host/linux/fsd.h"
 #include "winfuse/fuse_abi.h"
 #include "winfuse/nt_constants.h"
+#include "fuzz_script.h"
 
 #define MAX_MESSAGE     (WF_ENGINE_MIN_MESSAGE + 64 * 1024)
 #define MAX_NODES       24
@@ -20,43 +21,6 @@
 #define MAX_FILES       8
 #define MAX_STEPS       64
 #define DATA_CAP        (64 * 1024)
-
-typedef struct script {
-    const uint8_t *p;
-    size_t n;
-} script;
-
-static uint8_t get8(script *s)
-{
-    if (!s->n)
-        return 0;
-    s->n--;
-    return *s->p++;
-}
-
-static uint16_t get16(script *s)
-{
-    return (uint16_t)(get8(s) | get8(s) << 8);
-}
-
-static uint32_t get32(script *s)
-{
-    return get16(s) | (uint32_t)get16(s) << 16;
-}
-
-static uint64_t get64(script *s)
-{
-    return get32(s) | (uint64_t)get32(s) << 32;
-}
-
-static void get_bytes(script *s, void *dst, size_t len)
-{
-    size_t take = len < s->n ? len : s->n;
-    memcpy(dst, s->p, take);
-    memset((uint8_t *)dst + take, 0, len - take);
-    s->p += take;
-    s->n -= take;
-}
 
 /* A node of the played file system; nodeid is its index + 1 (1 is the root). */
 typedef struct node {
