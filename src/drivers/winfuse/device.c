@@ -57,8 +57,9 @@ static NTSTATUS device_init(PDEVICE_OBJECT fsvol, FSP_FSCTL_VOLUME_PARAMS *param
     RtlZeroMemory(&ep, sizeof ep);
     ep.max_message = WF_NT_MAX_MESSAGE;
     ep.max_readahead = WF_NT_MAX_READAHEAD;
-    /* No caller identity yet (a later step maps the Create's token to uid/gid): requests carry
-       uid/gid/pid 0 and the engine makes no access checks, as for a NULL identity callback. */
+    /* A Create or Rename acts for the caller its access token names (identity.c); requests
+       without one (kernel-mode callers) carry uid/gid/pid 0 and skip the access checks. */
+    ep.identity = wf_nt_identity;
     ep.umask = 022;
     ep.complete = complete;
     ep.host = v;

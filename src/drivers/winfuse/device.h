@@ -10,4 +10,8 @@
 /* Registered once by DriverEntry; WinFsp fills in DeviceExtensionOffset. */
 extern wf_fsext_provider wf_nt_provider;
 
+/* The engine's identity callback (identity.c): the caller of a Create or Rename from the
+   access token WinFsp gives. */
+bool wf_nt_identity(void *host, uint64_t access_token, wf_identity *identity);
+
 #endif
