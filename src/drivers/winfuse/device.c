@@ -146,14 +146,12 @@ static NTSTATUS device_transact(PDEVICE_OBJECT fsvol, PIRP irp)
         return STATUS_INVALID_PARAMETER;
     if (!sl->FileObject)
         return STATUS_INVALID_DEVICE_REQUEST;
-    if (InterlockedCompareExchangePointer((PVOID volatile *)&v->file_object, sl->FileObject, NULL)
-            == NULL)
-        v->fsctl_device = sl->DeviceObject;
-    else if (v->file_object != sl->FileObject)
+    /* The first transact names them; racing first transacts store the same values. The device
+       goes first: whoever sees the file object set also sees it. */
+    InterlockedCompareExchangePointer((PVOID volatile *)&v->fsctl_device, sl->DeviceObject, NULL);
+    InterlockedCompareExchangePointer((PVOID volatile *)&v->file_object, sl->FileObject, NULL);
+    if (v->file_object != sl->FileObject || v->fsctl_device != sl->DeviceObject)
         return STATUS_INVALID_DEVICE_REQUEST;
-    /* The first transact's device store may not be visible yet to a racing second one. */
-    if (!v->fsctl_device)
-        return STATUS_DEVICE_BUSY;
 
     /* The reply first: the same buffer then receives the request. A malformed reply gets
        STATUS_INVALID_PARAMETER, one matching nothing in flight STATUS_NOT_FOUND (as Linux's
