@@ -145,6 +145,12 @@ for name in "${programs[@]}"; do
         tr -d '\r' <"$log" | grep -v '^\[ RUN  \|^\[       OK \]' | tail -40 | sed 's/^/    /'
     fi
 done
+# The WinFsp ABI: winfsp_abi.h as mingw lays it out against the stored dump of fsctl.h.
+if WINE="$WINE" WINE_CC="$CC" "$ROOT/scripts/abi-check.sh" wine; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
 echo "wine-check: $tests unit tests passed ($skipped skipped) in $passed programs; ran in $(($(date +%s) - built)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
