@@ -12,13 +12,6 @@
 
 #include "mock_fs.h"
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 static uint64_t now_ms(void)
 {
     struct timespec ts;
@@ -78,7 +71,7 @@ static void ttl_0_entry_is_not_kept_and_its_node_is_forgotten_after_the_operatio
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_NOT_A_DIRECTORY);
     expect_forget(m, 5, 1);
     assert_true(mock_idle(m, 20));
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.nodes_cached, 0);
     assert_int_equal(info.forgets_sent, 1);
     assert_int_equal(info.sent_by_opcode[FUSE_FORGET], 1);
@@ -92,10 +85,10 @@ static void ttl_0_node_of_an_open_handle_is_forgotten_at_its_close(void **state)
     struct fuse_entry_out e = mock_entry(5, 0100644, 1, 0, 0, 0);
     uint64_t handle = stat_open(m, "f", &e);
     assert_true(mock_idle(m, 20));
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
     close_quietly(m, handle);
     expect_forget(m, 5, 1);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     mock_free(m);
 }
 
@@ -106,8 +99,8 @@ static void two_lookups_of_a_name_are_forgotten_together_with_nlookup_2(void **s
     struct fuse_entry_out e = mock_entry(5, 0100644, 1, 0, 0, 0);
     uint64_t first = stat_open(m, "f", &e);
     uint64_t second = stat_open(m, "f", &e);       /* not cached: LOOKUP again */
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_LOOKUP], 2);
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_LOOKUP], 2);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
     close_quietly(m, first);
     assert_true(mock_idle(m, 20));      /* the second handle still uses the node */
     close_quietly(m, second);
@@ -144,7 +137,7 @@ static void several_pending_forgets_go_in_one_batch_forget(void **state)
         assert_int_equal(one.nlookup, 1);
     }
     assert_true(mock_idle(m, 20));
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.forgets_sent, 3);
     assert_int_equal(info.sent_by_opcode[FUSE_BATCH_FORGET], 1);
     assert_int_equal(info.sent_by_opcode[FUSE_FORGET], 0);
@@ -169,7 +162,7 @@ static void forgets_wait_for_company_while_other_requests_go_out(void **state)
         close_quietly(m, stat_open(m, name, &e));
     }
     assert_true(mock_idle(m, 50));     /* three pending, fewer than a batch: they wait */
-    assert_int_equal(info_of(m).forgets_sent, 0);
+    assert_int_equal(mock_info(m).forgets_sent, 0);
     /* Shutting down sends what waits, in one message, before DESTROY. */
     wf_engine_shutdown(mock_engine(m));
     mock_request req = mock_expect(m, FUSE_BATCH_FORGET);
@@ -205,7 +198,7 @@ static void shutdown_without_destroy_still_sends_the_forgets_that_wait(void **st
     memcpy(&batch, req.body, sizeof batch);
     assert_int_equal(batch.count, 3);
     assert_true(mock_idle(m, 50));
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.forgets_sent, 3);
     assert_int_equal(info.sent_by_opcode[FUSE_DESTROY], 0);
     assert_false(info.connected);
@@ -235,8 +228,8 @@ static void before_minor_16_each_node_gets_its_own_forget(void **state)
         assert_int_equal(in.nlookup, 1);
     }
     assert_true(mock_idle(m, 20));
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_BATCH_FORGET], 0);
-    assert_int_equal(info_of(m).forgets_sent, 3);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_BATCH_FORGET], 0);
+    assert_int_equal(mock_info(m).forgets_sent, 3);
     mock_free(m);
 }
 
@@ -254,8 +247,8 @@ static void open_handle_keeps_its_node_after_its_entry_expired(void **state)
 
     /* Past the entry's TTL and a sweep: the entry is gone, the node is not. */
     assert_true(mock_idle(m, 1500));
-    assert_int_equal(info_of(m).forgets_sent, 0);
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).forgets_sent, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
 
     hint = mock_submit(m, mock_req_close(handle));
     req = mock_expect_node(m, FUSE_RELEASE, 5);
@@ -274,14 +267,14 @@ static void expired_entries_are_swept_within_a_second_of_waiting(void **state)
     uint64_t inserted = now_ms();
     close_quietly(m, stat_open(m, "f", &e));
     assert_true(mock_idle(m, 20));      /* the entry keeps the node while it lasts */
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
 
     mock_request req = mock_expect_wait(m, FUSE_FORGET, 3000);
     uint64_t forgotten = now_ms();
     assert_int_equal(req.header.nodeid, 5);
     assert_true(forgotten >= inserted + 300);
     assert_true(forgotten <= inserted + 300 + 1000 + 500);  /* one sweep interval, and slack */
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     mock_free(m);
 }
 
@@ -292,7 +285,7 @@ static void fresh_entry_is_not_swept(void **state)
     struct fuse_entry_out e = mock_entry(5, 0100644, 1, 60, 0, 60);
     close_quietly(m, stat_open(m, "f", &e));
     assert_true(mock_idle(m, 1200));
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
     /* And it still answers the next open. */
     uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
@@ -316,7 +309,7 @@ static void root_is_never_forgotten(void **state)
     req = mock_expect_node(m, FUSE_READDIRPLUS, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
-    assert_int_equal(info_of(m).nodes_cached, 0);      /* no twin of the root */
+    assert_int_equal(mock_info(m).nodes_cached, 0);      /* no twin of the root */
     /* The root's handle closed. */
     hint = mock_submit(m, mock_req_close(root));
     req = mock_expect_node(m, FUSE_RELEASEDIR, FUSE_ROOT_ID);
@@ -327,7 +320,7 @@ static void root_is_never_forgotten(void **state)
     wf_engine_shutdown(mock_engine(m));
     req = mock_expect(m, FUSE_DESTROY);
     mock_reply(m, req.header.unique, 0, NULL, 0);
-    assert_int_equal(info_of(m).forgets_sent, 0);
+    assert_int_equal(mock_info(m).forgets_sent, 0);
     mock_free(m);
 }
 
@@ -356,8 +349,8 @@ static void readdirplus_entry_with_nodeid_0_is_not_counted(void **state)
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     expect_forget(m, 31, 1);        /* b only */
     assert_true(mock_idle(m, 20));
-    assert_int_equal(info_of(m).forgets_sent, 1);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).forgets_sent, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     mock_free(m);
 }
 

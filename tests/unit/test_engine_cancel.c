@@ -15,25 +15,6 @@
 #define EAGAIN_ 11
 #define ENOSYS_ 38
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
-/* Expects the INTERRUPT of the request with this unique, in the Linux client's form. */
-static void expect_interrupt(mock_fs *m, uint64_t unique)
-{
-    mock_request req = mock_expect_wait(m, FUSE_INTERRUPT, 1000);
-    assert_int_equal(req.header.unique, unique | 1);
-    assert_int_equal(req.header.nodeid, 0);
-    assert_int_equal(req.body_size, sizeof(struct fuse_interrupt_in));
-    struct fuse_interrupt_in in;
-    memcpy(&in, req.body, sizeof in);
-    assert_int_equal(in.unique, unique);
-}
-
 static mock_request start_read(mock_fs *m, uint64_t handle, void *buf, uint64_t *hint)
 {
     *hint = mock_submit(m, mock_req_read(handle, buf, 0, 4));
@@ -59,10 +40,10 @@ static void request_queued_before_init_completes_cancelled_and_never_starts(void
     mock_fs *m = mock_new(0);
     uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     uint64_t other = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
-    assert_int_equal(info_of(m).requests_pending, 2);
+    assert_int_equal(mock_info(m).requests_pending, 2);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
-    assert_int_equal(info_of(m).requests_pending, 1);
+    assert_int_equal(mock_info(m).requests_pending, 1);
 
     mock_init(m, NULL);
     /* Only the other one goes out. */
@@ -85,12 +66,12 @@ static void request_in_flight_is_interrupted_and_eintr_completes_it_cancelled(vo
     mock_request read = start_read(m, handle, buf, &hint);
 
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     assert_false(mock_has_response(m, hint));
     assert_int_equal(mock_reply(m, read.header.unique, -EINTR_, NULL, 0), STATUS_SUCCESS);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_INTERRUPT], 1);
-    assert_int_equal(info_of(m).unknown_replies, 0);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_INTERRUPT], 1);
+    assert_int_equal(mock_info(m).unknown_replies, 0);
     assert_true(mock_idle(m, 50));
     mock_free(m);
 }
@@ -104,7 +85,7 @@ static void answer_after_the_interrupt_went_out_completes_normally(void **state)
     uint64_t hint;
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
 
     /* The file system had finished already: it won the race. */
     assert_int_equal(mock_reply(m, read.header.unique, 0, "data", 4), STATUS_SUCCESS);
@@ -128,7 +109,7 @@ static void answer_before_the_interrupt_went_out_sends_no_interrupt(void **state
     assert_int_equal(mock_reply(m, read.header.unique, 0, "data", 4), STATUS_SUCCESS);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     assert_true(mock_idle(m, 50));
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_INTERRUPT], 0);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_INTERRUPT], 0);
     mock_free(m);
 }
 
@@ -142,7 +123,7 @@ static void request_not_yet_handed_out_is_interrupted_once_it_goes_out(void **st
     /* The READ waits in the ready queue. */
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_request read = mock_expect_node(m, FUSE_READ, 5);
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     mock_free(m);
@@ -157,7 +138,7 @@ static void enosys_answer_to_interrupt_is_remembered_and_the_request_keeps_waiti
     uint64_t hint;
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     assert_int_equal(mock_reply(m, read.header.unique | 1, -ENOSYS_, NULL, 0), STATUS_SUCCESS);
     assert_false(mock_has_response(m, hint));
     assert_true(mock_idle(m, 50));
@@ -170,7 +151,7 @@ static void enosys_answer_to_interrupt_is_remembered_and_the_request_keeps_waiti
     assert_true(mock_idle(m, 50));
     mock_reply(m, read.header.unique, 0, "more", 4);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.sent_by_opcode[FUSE_INTERRUPT], 1);
     assert_int_equal(info.unknown_replies, 0);
     assert_int_equal(info.bad_replies, 0);
@@ -186,12 +167,12 @@ static void eagain_answer_to_interrupt_resends_it(void **state)
     uint64_t hint;
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     assert_int_equal(mock_reply(m, read.header.unique | 1, -EAGAIN_, NULL, 0), STATUS_SUCCESS);
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_INTERRUPT], 2);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_INTERRUPT], 2);
     mock_free(m);
 }
 
@@ -204,12 +185,12 @@ static void eagain_after_the_request_was_answered_is_not_an_unknown_reply(void *
     uint64_t hint;
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     assert_int_equal(mock_reply(m, read.header.unique | 1, -EAGAIN_, NULL, 0), STATUS_SUCCESS);
     assert_true(mock_idle(m, 100));     /* nothing left to interrupt */
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.unknown_replies, 0);
     assert_int_equal(info.bad_replies, 0);
     assert_int_equal(info.sent_by_opcode[FUSE_INTERRUPT], 1);
@@ -225,11 +206,11 @@ static void interrupt_answer_with_a_body_is_a_bad_reply(void **state)
     uint64_t hint;
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     assert_int_equal(mock_reply(m, read.header.unique | 1, -EAGAIN_, "x", 1),
         STATUS_INVALID_PARAMETER);
     assert_int_equal(mock_reply(m, read.header.unique | 1, 5, NULL, 0), STATUS_INVALID_PARAMETER);
-    assert_int_equal(info_of(m).bad_replies, 2);
+    assert_int_equal(mock_info(m).bad_replies, 2);
     /* Neither was taken as EAGAIN or ENOSYS; the request still ends with its own reply. */
     assert_true(mock_idle(m, 50));
     mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
@@ -244,11 +225,11 @@ static void cancelled_request_has_each_later_fuse_request_interrupted(void **sta
     uint64_t hint = mock_submit(m, mock_req_create("\\d\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, req.header.unique);
+    mock_expect_interrupt(m, req.header.unique, 1000);
     /* The file system answers the first LOOKUP anyway; the walk goes on, still cancelled. */
     mock_reply_entry(m, req.header.unique, 2, 040755, 0, 60, 60);
     req = mock_expect_node(m, FUSE_LOOKUP, 2);
-    expect_interrupt(m, req.header.unique);
+    mock_expect_interrupt(m, req.header.unique, 1000);
     mock_reply(m, req.header.unique, -EINTR_, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     mock_free(m);
@@ -264,7 +245,7 @@ static void second_cancel_sends_no_second_interrupt(void **state)
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 1000);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     assert_true(mock_idle(m, 50));
     mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
@@ -300,7 +281,7 @@ static void interrupted_lookup_in_a_listing_cancels_it_instead_of_skipping_the_e
     mock_reply(m, req.header.unique, 0, body, len);
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
-    expect_interrupt(m, req.header.unique);
+    mock_expect_interrupt(m, req.header.unique, 1000);
     mock_reply(m, req.header.unique, -EINTR_, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     assert_true(mock_idle(m, 50));

@@ -66,13 +66,6 @@ static listing parse_listing(const uint8_t *buf, uint32_t len)
     return l;
 }
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 static mock_fs *start(uint32_t flags)
 {
     mock_fs *m = mock_new(0);
@@ -161,7 +154,7 @@ static void root_readdirplus_lists_entries_without_dots_until_an_empty_reply(voi
     assert_true(l.records[1].info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
     assert_record(&l.records[2], "ccc", 12, 1u << 20, 5);
     assert_int_equal(out[rsp.IoStatus.Information], 0xcc);     /* nothing written beyond */
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_LOOKUP], 0);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_LOOKUP], 0);
     mock_free(m);
 }
 
@@ -180,7 +173,7 @@ static void readdirplus_entries_are_cached_so_open_sends_no_lookup(void **state)
     req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 1);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
 
     hint = mock_submit(m, mock_req_create("\\a", FILE_OPEN, 0, FILE_GENERIC_READ));
     req = mock_expect_node(m, FUSE_OPEN, 10);      /* no LOOKUP, no GETATTR */
@@ -188,7 +181,7 @@ static void readdirplus_entries_are_cached_so_open_sends_no_lookup(void **state)
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileSize, 5);
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_LOOKUP], 0);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_LOOKUP], 0);
     mock_free(m);
 }
 
@@ -328,7 +321,7 @@ static void readdirplus_counts_every_entry_of_a_reply_even_beyond_a_full_buffer(
     int nodes;
     assert_int_equal(forgotten_lookups(m, 100, &nodes), 4);
     assert_int_equal(nodes, 4);
-    assert_int_equal(info_of(m).forgets_sent, 4);
+    assert_int_equal(mock_info(m).forgets_sent, 4);
     mock_free(m);
 }
 
@@ -403,7 +396,7 @@ static void readdir_without_plus_looks_up_only_uncached_entries(void **state)
     assert_record(&l.records[1], "b", 11, 0, 4);
     assert_true(l.records[1].info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
     assert_record(&l.records[2], "c", 12, 99, 5);
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_LOOKUP], 3);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_LOOKUP], 3);
 
     /* A second listing finds all three cached: no LOOKUP at all. */
     hint = mock_submit(m, mock_req_query_dir(root, out, sizeof out, NULL));
@@ -412,7 +405,7 @@ static void readdir_without_plus_looks_up_only_uncached_entries(void **state)
     req = expect_list(m, FUSE_READDIR, FUSE_ROOT_ID, ROOT_FH, 5);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(parse_listing(out, mock_response(m, hint).IoStatus.Information).count, 3);
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_LOOKUP], 3);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_LOOKUP], 3);
     mock_free(m);
 }
 
@@ -467,7 +460,7 @@ static void malformed_lookup_reply_in_a_listing_takes_out_no_request(void **stat
         &taken, 0), STATUS_INVALID_PARAMETER);
     assert_int_equal(taken, 0);
     free(buf);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
 
     req = mock_expect(m, FUSE_LOOKUP);
     assert_string_equal((const char *)req.body, "good");
@@ -544,7 +537,7 @@ static void names_with_a_slash_or_nul_are_skipped_and_counted(void **state)
     listing l = parse_listing(out, rsp.IoStatus.Information);
     assert_int_equal(l.count, 1);
     assert_record(&l.records[0], "ok", 12, 4, 3);
-    assert_int_equal(info_of(m).bad_names, 2);
+    assert_int_equal(mock_info(m).bad_names, 2);
     mock_free(m);
 }
 
@@ -563,7 +556,7 @@ static void readdirplus_bad_name_with_a_nodeid_still_returns_its_lookup(void **s
     req = expect_list(m, FUSE_READDIRPLUS, FUSE_ROOT_ID, ROOT_FH, 1);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(parse_listing(out, mock_response(m, hint).IoStatus.Information).count, 0);
-    assert_int_equal(info_of(m).bad_names, 1);
+    assert_int_equal(mock_info(m).bad_names, 1);
     /* No name can reach that node again: its lookup goes back to the file system. */
     req = mock_expect(m, FUSE_FORGET);
     assert_int_equal(req.header.nodeid, 100);
@@ -596,7 +589,7 @@ static void readdir_name_too_long_for_windows_is_skipped_and_counted(void **stat
     listing l = parse_listing(out, mock_response(m, hint).IoStatus.Information);
     assert_int_equal(l.count, 1);
     assert_string_equal(l.records[0].name, "short");
-    assert_int_equal(info_of(m).bad_names, 1);
+    assert_int_equal(mock_info(m).bad_names, 1);
     mock_free(m);
 }
 
@@ -619,8 +612,8 @@ static void malformed_dirent_with_nothing_listed_is_io_device_error(void **state
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     assert_int_equal(rsp.IoStatus.Information, 0);
-    assert_int_equal(info_of(m).bad_replies, 1);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     mock_free(m);
 }
 
@@ -647,7 +640,7 @@ static void malformed_dirent_after_listed_entries_keeps_them(void **state)
     assert_int_equal(l.count, 1);
     assert_false(l.end_mark);
     assert_string_equal(l.records[0].name, "a");
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     mock_free(m);
 }
 
@@ -670,7 +663,7 @@ static void reply_that_does_not_advance_the_offset_ends_the_listing(void **state
     listing l = parse_listing(out, rsp.IoStatus.Information);
     assert_int_equal(l.count, 0);
     assert_true(l.end_mark);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     assert_true(mock_idle(m, 20));
     mock_free(m);
 }

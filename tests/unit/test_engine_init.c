@@ -27,13 +27,6 @@ static struct fuse_init_out init_out(uint32_t major, uint32_t minor)
     return out;
 }
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 /* One transact that takes out a request (if any), its status; a taken request fails. */
 static NTSTATUS transact_once(mock_fs *m)
 {
@@ -68,7 +61,7 @@ static void init_offers_7_45_the_engine_flags_and_max_readahead(void **state)
     assert_true(in.flags & FUSE_INIT_EXT);
     assert_int_equal(in.flags2, 0);
     assert_int_equal(in.max_readahead, 128 * 1024);     /* mock_new's params */
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_false(info.initialized);
     assert_true(info.connected);
     assert_int_equal(info.sent_by_opcode[FUSE_INIT], 1);
@@ -89,7 +82,7 @@ static void init_reply_is_recorded_with_flags_masked_by_the_offer(void **state)
     out.max_readahead = 32768;
     assert_int_equal(mock_reply(m, req.header.unique, 0, &out, sizeof out), STATUS_SUCCESS);
 
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_true(info.initialized);
     assert_true(info.connected);
     assert_int_equal(info.init_status, STATUS_SUCCESS);
@@ -114,7 +107,7 @@ static void init_flags_not_accepted_are_not_recorded(void **state)
     struct fuse_init_out out = init_out(7, 31);
     out.flags = FUSE_ASYNC_READ | FUSE_WRITEBACK_CACHE | FUSE_POSIX_LOCKS;
     mock_reply(m, req.header.unique, 0, &out, sizeof out);
-    assert_int_equal(info_of(m).flags, FUSE_ASYNC_READ);
+    assert_int_equal(mock_info(m).flags, FUSE_ASYNC_READ);
     mock_free(m);
 }
 
@@ -133,7 +126,7 @@ static void init_flags2_is_taken_only_within_the_offer(void **state)
         out.flags = cases[i].flags | FUSE_ASYNC_READ;
         out.flags2 = 0xffffffffu;
         mock_reply(m, req.header.unique, 0, &out, sizeof out);
-        wf_engine_info info = info_of(m);
+        wf_engine_info info = mock_info(m);
         assert_true(info.initialized);
         assert_int_equal(info.flags >> 32, 0);
         assert_int_equal(info.flags, cases[i].flags | FUSE_ASYNC_READ);
@@ -150,7 +143,7 @@ static void init_max_pages_counts_only_with_the_max_pages_flag(void **state)
     out.max_pages = 256;        /* but FUSE_MAX_PAGES not accepted */
     out.max_write = 1u << 20;
     mock_reply(m, req.header.unique, 0, &out, sizeof out);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.max_pages, 32);
     assert_int_equal(info.read_size, 32 * 4096);
     assert_int_equal(info.write_size, 1u << 20);
@@ -167,7 +160,7 @@ static void init_small_max_message_bounds_read_and_write_sizes(void **state)
     out.max_pages = 256;
     out.max_write = 1u << 20;
     mock_reply(m, req.header.unique, 0, &out, sizeof out);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.max_pages, 256);
     assert_int_equal(info.max_write, 1u << 20);
     /* Whole pages that fit the message with its header (16 bytes out, 40 + 40 in). */
@@ -187,7 +180,7 @@ static void init_small_max_write_bounds_write_size(void **state)
     struct fuse_init_out out = init_out(7, 31);
     out.max_write = 64 * 1024;
     mock_reply(m, req.header.unique, 0, &out, sizeof out);
-    assert_int_equal(info_of(m).write_size, 64 * 1024);
+    assert_int_equal(mock_info(m).write_size, 64 * 1024);
     mock_free(m);
 }
 
@@ -201,7 +194,7 @@ static void init_compat_24_byte_reply_of_minor_12_is_accepted(void **state)
     out.max_write = 64 * 1024;
     assert_int_equal(mock_reply(m, req.header.unique, 0, &out, FUSE_COMPAT_22_INIT_OUT_SIZE),
         STATUS_SUCCESS);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_true(info.initialized);
     assert_int_equal(info.minor, 12);
     assert_int_equal(info.flags, FUSE_ASYNC_READ | FUSE_BIG_WRITES);
@@ -222,7 +215,7 @@ static void init_compat_24_byte_reply_of_minor_12_is_accepted(void **state)
 /* A refused INIT: the session is over, for what waited and for what comes. */
 static void assert_refused(mock_fs *m, uint64_t queued_hint, NTSTATUS why)
 {
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_false(info.initialized);
     assert_false(info.connected);
     assert_int_equal(info.init_status, why);
@@ -232,7 +225,7 @@ static void assert_refused(mock_fs *m, uint64_t queued_hint, NTSTATUS why)
     assert_int_equal(mock_response(m, hint).IoStatus.Status,
         (uint32_t)STATUS_CONNECTION_DISCONNECTED);
     assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(info_of(m).requests_sent, 1);     /* INIT only */
+    assert_int_equal(mock_info(m).requests_sent, 1);     /* INIT only */
 }
 
 static void init_major_8_is_refused(void **state)
@@ -245,7 +238,7 @@ static void init_major_8_is_refused(void **state)
     /* A daemon of another major answers with its version only. */
     assert_int_equal(mock_reply(m, req.header.unique, 0, &out, FUSE_COMPAT_INIT_OUT_SIZE),
         STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(info_of(m).major, 8);
+    assert_int_equal(mock_info(m).major, 8);
     assert_refused(m, queued, STATUS_CONNECTION_REFUSED);
     mock_free(m);
 }
@@ -259,7 +252,7 @@ static void init_minor_11_is_refused(void **state)
     struct fuse_init_out out = init_out(7, 11);
     assert_int_equal(mock_reply(m, req.header.unique, 0, &out, FUSE_COMPAT_22_INIT_OUT_SIZE),
         STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(info_of(m).minor, 11);
+    assert_int_equal(mock_info(m).minor, 11);
     assert_refused(m, queued, STATUS_CONNECTION_REFUSED);
     mock_free(m);
 }
@@ -299,8 +292,8 @@ static void requests_wait_for_the_init_reply(void **state)
     assert_true(mock_idle(m, 50));      /* nothing goes out before INIT's reply */
     assert_false(mock_has_response(m, before));
     assert_false(mock_has_response(m, during));
-    assert_int_equal(info_of(m).requests_pending, 2);
-    assert_int_equal(info_of(m).requests_sent, 1);
+    assert_int_equal(mock_info(m).requests_pending, 2);
+    assert_int_equal(mock_info(m).requests_sent, 1);
 
     struct fuse_init_out out = init_out(7, 31);
     mock_reply(m, init.header.unique, 0, &out, sizeof out);
@@ -313,7 +306,7 @@ static void requests_wait_for_the_init_reply(void **state)
     mock_reply_entry(m, req.header.unique, 6, 0100644, 1, 60, 60);
     assert_int_equal(mock_response(m, before).IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(mock_response(m, during).IoStatus.Status, STATUS_SUCCESS);
-    assert_int_equal(info_of(m).requests_pending, 0);
+    assert_int_equal(mock_info(m).requests_pending, 0);
     mock_free(m);
 }
 
@@ -327,7 +320,7 @@ static void shutdown_drains_in_flight_requests_then_destroy_ends_the_session(voi
     mock_request read = mock_expect_node(m, FUSE_READ, 5);
 
     wf_engine_shutdown(mock_engine(m));
-    assert_false(info_of(m).connected);
+    assert_false(mock_info(m).connected);
     /* New requests are refused at once... */
     uint64_t late = submit_stat(m);
     assert_int_equal(mock_response(m, late).IoStatus.Status,
@@ -348,7 +341,7 @@ static void shutdown_drains_in_flight_requests_then_destroy_ends_the_session(voi
     assert_int_equal(destroy.body_size, 0);
     assert_int_equal(mock_reply(m, destroy.header.unique, 0, NULL, 0),
         STATUS_CONNECTION_DISCONNECTED);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_false(info.connected);
     assert_int_equal(info.sent_by_opcode[FUSE_DESTROY], 1);
     assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
@@ -366,7 +359,7 @@ static void shutdown_with_nothing_in_flight_sends_destroy_next(void **state)
     mock_request destroy = mock_expect(m, FUSE_DESTROY);
     assert_int_equal(mock_reply(m, destroy.header.unique, 0, NULL, 0),
         STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(info_of(m).requests_sent, 2);
+    assert_int_equal(mock_info(m).requests_sent, 2);
     mock_free(m);
 }
 
@@ -378,8 +371,8 @@ static void shutdown_before_init_completes_the_requests_waiting_for_it(void **st
     wf_engine_shutdown(mock_engine(m));
     assert_int_equal(mock_response(m, queued).IoStatus.Status,
         (uint32_t)STATUS_CONNECTION_DISCONNECTED);
-    assert_false(info_of(m).connected);
-    assert_int_equal(info_of(m).requests_pending, 0);
+    assert_false(mock_info(m).connected);
+    assert_int_equal(mock_info(m).requests_pending, 0);
     mock_free(m);
 }
 
@@ -426,7 +419,7 @@ static void shutdown_without_destroy_drains_in_flight_requests_then_ends_the_ses
     assert_int_equal(mock_response(m, read_hint).IoStatus.Status, STATUS_SUCCESS);
     /* ...and then ends with no DESTROY for the daemon to run beside its last requests. */
     assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_false(info.connected);
     assert_int_equal(info.sent_by_opcode[FUSE_DESTROY], 0);
     mock_free(m);
@@ -439,7 +432,7 @@ static void shutdown_without_destroy_and_nothing_in_flight_ends_the_session_at_o
     mock_init(m, NULL);
     wf_engine_shutdown(mock_engine(m));
     assert_int_equal(transact_once(m), STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(info_of(m).requests_sent, 1);     /* INIT only */
+    assert_int_equal(mock_info(m).requests_sent, 1);     /* INIT only */
     mock_free(m);
 }
 

@@ -23,13 +23,6 @@
 /* NTSTATUS compared as the 32-bit value WinFsp carries. */
 #define assert_status(a, b) assert_int_equal((uint32_t)(a), (uint32_t)(b))
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 static NTSTATUS status_of(mock_fs *m, uint64_t hint)
 {
     return (NTSTATUS)mock_response(m, hint).IoStatus.Status;
@@ -84,7 +77,7 @@ static void given_back(mock_fs *m, uint64_t nodeid, uint64_t n)
 static void nothing_given_back(mock_fs *m)
 {
     assert_true(mock_idle(m, 450));
-    assert_int_equal(info_of(m).forgets_sent, 0);
+    assert_int_equal(mock_info(m).forgets_sent, 0);
 }
 
 /* "dir \" from the cache: the root opened as a directory for its attributes only, with no
@@ -161,7 +154,7 @@ static void check_lookup_naming_the_root(const char *path)
     struct fuse_entry_out e = mock_entry(FUSE_ROOT_ID, S_REG, 13, 60, 0, 60);
     FSP_FSCTL_TRANSACT_RSP rsp = stat_open(m, path, 0, &e, 1);
     assert_status(rsp.IoStatus.Status, STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     root_is_still_a_directory(m);
     /* The root's lookups are never given back. */
     nothing_given_back(m);
@@ -188,9 +181,9 @@ static void check_lookup_with_bad_mode(uint32_t mode)
     struct fuse_entry_out e = mock_entry(5, mode, 3, 60, 0, 60);
     FSP_FSCTL_TRANSACT_RSP rsp = stat_open(m, "\\f", 0, &e, 1);
     assert_status(rsp.IoStatus.Status, STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     /* Not cached: the next open asks again, and a sane answer works. */
     e = mock_entry(5, S_REG, 3, 60, 0, 60);
     rsp = stat_open(m, "\\f", 0, &e, 1);
@@ -220,7 +213,7 @@ static void lookup_naming_its_own_directory_is_a_bad_reply_and_given_back(void *
     /* \d from the cache, then LOOKUP(5, "d") answered with 5 itself. */
     FSP_FSCTL_TRANSACT_RSP rsp = stat_open(m, "\\d\\d", 0, &e, 1);
     assert_status(rsp.IoStatus.Status, STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);
     /* \d itself is as it was. */
     assert_status(query_info(m, d), STATUS_SUCCESS);
@@ -237,7 +230,7 @@ static void lookup_of_a_cached_node_as_another_type_makes_it_bad(void **state)
     struct fuse_entry_out e = mock_entry(5, S_DIR, 0, 60, 0, 60);
     FSP_FSCTL_TRANSACT_RSP rsp = stat_open(m, "\\g", 0, &e, 1);
     assert_status(rsp.IoStatus.Status, STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);      /* this reply's lookup */
     /* The node the file system contradicted is bad: its handle fails, nothing sent. */
     assert_status(query_info(m, f), STATUS_IO_DEVICE_ERROR);
@@ -317,7 +310,7 @@ static void readdirplus_entry_naming_the_root_is_skipped_and_the_root_keeps_its_
     root_is_still_a_directory(m);
     assert_int_equal(l.count, 1);
     assert_string_equal(l.names[0], "a");
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     nothing_given_back(m);
     mock_free(m);
 }
@@ -337,8 +330,8 @@ static void readdirplus_entry_with_an_invalid_type_is_skipped_and_given_back(voi
     listed l = list_plus(m, root, FUSE_ROOT_ID, body, len);
     assert_int_equal(l.count, 1);
     assert_string_equal(l.names[0], "a");
-    assert_int_equal(info_of(m).bad_replies, 2);
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).bad_replies, 2);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
     /* Both lookups given back, in one BATCH_FORGET. */
     mock_request req = mock_expect_wait(m, FUSE_BATCH_FORGET, 2000);
     struct fuse_batch_forget_in batch;
@@ -367,7 +360,7 @@ static void readdirplus_entry_naming_its_own_directory_is_skipped_and_given_back
     listed l = list_plus(m, d, 5, body, len);
     assert_int_equal(l.count, 1);
     assert_string_equal(l.names[0], "a");
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);
     /* \d is as it was. */
     assert_status(query_info(m, d), STATUS_SUCCESS);
@@ -385,7 +378,7 @@ static void readdirplus_entry_of_a_cached_node_as_another_type_makes_it_bad(void
     uint32_t len = mock_direntplus_add(body, 0, &g, 1, "g");
     listed l = list_plus(m, root, FUSE_ROOT_ID, body, len);
     assert_int_equal(l.count, 0);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);
     assert_status(query_info(m, f), STATUS_IO_DEVICE_ERROR);
     close_quietly(m, f);
@@ -420,7 +413,7 @@ static void link_probe_lookup_naming_the_root_is_a_bad_reply(void **state)
     listed names = parse(out, (uint32_t)rsp.IoStatus.Information);
     assert_int_equal(names.count, 1);
     assert_string_equal(names.names[0], "l");
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     root_is_still_a_directory(m);
     nothing_given_back(m);
     mock_free(m);
@@ -463,7 +456,7 @@ static void readdir_lookup_naming_the_root_is_skipped_and_the_root_keeps_its_att
     listed l = list_plain(m, root, names, entries, 2);
     assert_int_equal(l.count, 1);
     assert_string_equal(l.names[0], "a");
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     root_is_still_a_directory(m);
     nothing_given_back(m);
     mock_free(m);
@@ -480,7 +473,7 @@ static void readdir_lookup_with_an_invalid_type_is_skipped_and_given_back(void *
     listed l = list_plain(m, root, names, entries, 2);
     assert_int_equal(l.count, 1);
     assert_string_equal(l.names[0], "a");
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 6, 1);
     mock_free(m);
 }
@@ -530,7 +523,7 @@ static void create_reply_naming_its_parent_is_a_bad_reply_and_given_back(void **
     uint64_t d = open_cached(m, "d", 5, S_DIR);
     struct fuse_entry_out e = mock_entry(5, S_REG, 0, 60, 0, 60);
     assert_status(create_in(m, "\\d\\f", false, &e, 5), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     /* The lookup given back; \d is not made bad (its type is not contradicted): its
        attributes, expired by the CREATE, are asked for again. */
     given_back(m, 5, 1);
@@ -551,7 +544,7 @@ static void create_reply_naming_a_cached_directory_is_a_bad_reply_and_makes_it_b
     uint64_t d = open_cached(m, "d", 5, S_DIR);
     struct fuse_entry_out e = mock_entry(5, S_REG, 0, 60, 0, 60);
     assert_status(create_in(m, "\\f", false, &e, FUSE_ROOT_ID), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);
     assert_status(query_info(m, d), STATUS_IO_DEVICE_ERROR);
     close_quietly(m, d);
@@ -566,7 +559,7 @@ static void mkdir_reply_naming_a_cached_file_is_a_bad_reply_and_makes_it_bad(voi
     uint64_t f = open_cached(m, "f", 5, S_REG);
     struct fuse_entry_out e = mock_entry(5, S_DIR, 0, 60, 0, 60);
     assert_status(create_in(m, "\\d", true, &e, FUSE_ROOT_ID), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);
     assert_status(query_info(m, f), STATUS_IO_DEVICE_ERROR);
     close_quietly(m, f);
@@ -584,9 +577,9 @@ static void mkdir_reply_with_a_size_beyond_int64_is_a_bad_reply_and_given_back(v
     struct fuse_entry_out e = mock_entry(6, S_DIR, 0, 60, 0, 60);
     e.attr.size = UINT64_MAX;
     assert_status(create_in(m, "\\d", true, &e, FUSE_ROOT_ID), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 6, 1);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     mock_free(m);
 }
 
@@ -612,7 +605,7 @@ static void link_reply_naming_the_target_directory_is_a_bad_reply_and_given_back
     struct fuse_entry_out e = mock_entry(5, S_REG, 3, 60, 0, 60);
     mock_reply(m, req.header.unique, 0, &e, sizeof e);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     given_back(m, 5, 1);
     /* \d kept its attributes: still a directory. */
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, mock_submit(m, mock_req_query_info(d)));
@@ -638,7 +631,7 @@ static void rename_target_lookup_naming_the_root_is_a_bad_reply(void **state)
     struct fuse_entry_out e = mock_entry(FUSE_ROOT_ID, S_REG, 13, 60, 0, 60);
     mock_reply(m, req.header.unique, 0, &e, sizeof e);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     root_is_still_a_directory(m);
     assert_status(query_info(m, f), STATUS_SUCCESS);
     close_quietly(m, f);
@@ -700,7 +693,7 @@ static void symlink_reply_naming_the_root_is_a_bad_reply_and_the_link_is_removed
     assert_string_equal((const char *)r.body, tmp);
     mock_reply(m, r.header.unique, 0, NULL, 0);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     root_is_still_a_directory(m);
     /* The placeholder is untouched. */
     assert_status(query_info(m, f), STATUS_SUCCESS);
@@ -726,7 +719,7 @@ static void getattr_of_another_type_than_looked_up_is_a_bad_reply_and_makes_the_
     struct fuse_attr attr = mock_attr(5, S_DIR, 0);
     mock_reply_attr(m, req.header.unique, &attr, 60);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     /* Bad from now on: the handle fails without asking. */
     assert_status(query_info(m, f), STATUS_IO_DEVICE_ERROR);
     assert_true(mock_idle(m, 20));
@@ -741,7 +734,7 @@ static void getattr_of_another_type_than_looked_up_is_a_bad_reply_and_makes_the_
        its cached entry. */
     close_quietly(m, f);
     given_back(m, 5, 1);
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
     mock_free(m);
 }
 
@@ -756,7 +749,7 @@ static void getattr_with_type_bits_0170000_is_a_bad_reply_and_makes_the_node_bad
     struct fuse_attr attr = mock_attr(5, 0170644, 3);
     mock_reply_attr(m, req.header.unique, &attr, 60);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     assert_status(query_info(m, f), STATUS_IO_DEVICE_ERROR);
     close_quietly(m, f);
     given_back(m, 5, 1);
@@ -780,7 +773,7 @@ static void setattr_reply_of_another_type_is_a_bad_reply_and_makes_the_node_bad(
     out.attr_valid = 60;
     mock_reply(m, req.header.unique, 0, &out, sizeof out);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     /* Every request on the handle fails now, nothing sent: information, data, links. */
     assert_status(query_info(m, f), STATUS_IO_DEVICE_ERROR);
     char data[16];
@@ -810,7 +803,7 @@ static void getattr_of_the_root_saying_file_is_a_bad_reply_and_the_root_stays_us
     struct fuse_attr attr = mock_attr(FUSE_ROOT_ID, S_REG, 13);
     mock_reply_attr(m, req.header.unique, &attr, 60);
     assert_status(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     /* The root is never made bad (nothing could look it up again): it asks again. */
     cache_root(m);
     root_is_still_a_directory(m);

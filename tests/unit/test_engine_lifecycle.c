@@ -16,13 +16,6 @@
 #define NODE 5
 #define FH 77
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 /* Opens \f (LOOKUP with entry TTL entry_s and attr TTL attr_s, then OPEN with fh and
    open_flags). Returns the handle. */
 static uint64_t open_file(mock_fs *m, uint32_t access, uint64_t entry_s, uint64_t attr_s,
@@ -137,7 +130,7 @@ static void flush_answered_enosys_is_never_sent_again(void **state)
     hint = mock_submit(m, mock_req_cleanup(second));
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     assert_true(mock_idle(m, 20));
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_FLUSH], 1);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_FLUSH], 1);
     mock_free(m);
 }
 
@@ -167,13 +160,13 @@ static void close_frees_the_handle_whatever_release_answers(void **state)
     (void)state;
     mock_fs *m = mock_start();
     uint64_t file = open_file(m, FILE_GENERIC_READ, 0, 60, 0);   /* entry not kept */
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
     uint64_t hint = mock_submit(m, mock_req_close(file));
     mock_request req = mock_expect(m, FUSE_RELEASE);
     mock_reply(m, req.header.unique, -5, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     mock_expect_node(m, FUSE_FORGET, NODE);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     mock_free(m);
 }
 
@@ -353,7 +346,7 @@ static void disconnect_completes_every_request_in_flight_or_queued(void **state)
         mock_expect_node(m, FUSE_READ, NODE);
     for (int i = IN_FLIGHT; i < IN_FLIGHT + QUEUED; i++)
         hints[i] = mock_submit(m, mock_req_read(file, buffers[i], 64 * (uint64_t)i, 64));
-    assert_int_equal(info_of(m).requests_in_flight, IN_FLIGHT);
+    assert_int_equal(mock_info(m).requests_in_flight, IN_FLIGHT);
     for (int i = 0; i < IN_FLIGHT + QUEUED; i++)
         assert_false(mock_has_response(m, hints[i]));
 
@@ -364,7 +357,7 @@ static void disconnect_completes_every_request_in_flight_or_queued(void **state)
         assert_int_equal(rsp.IoStatus.Information, 0);
         assert_false(mock_has_response(m, hints[i]));      /* exactly once */
     }
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_false(info.connected);
     assert_int_equal(info.requests_in_flight, 0);
     assert_int_equal(info.requests_pending, 0);
@@ -372,10 +365,10 @@ static void disconnect_completes_every_request_in_flight_or_queued(void **state)
     /* Later requests fail the same way, and Close still lets go of its handle. */
     uint64_t hint = mock_submit(m, mock_req_read(file, buffers[0], 0, 64));
     assert_int_equal(status_of(m, hint), STATUS_CONNECTION_DISCONNECTED);
-    assert_int_equal(info_of(m).nodes_cached, 1);
+    assert_int_equal(mock_info(m).nodes_cached, 1);
     hint = mock_submit(m, mock_req_close(file));
     mock_response(m, hint);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     assert_false(mock_take(m, &(mock_request){ 0 }, 0));
     mock_free(m);
 }
@@ -389,7 +382,7 @@ static void disconnect_during_a_release_still_frees_the_handle(void **state)
     mock_expect(m, FUSE_RELEASE);
     wf_engine_disconnect(mock_engine(m));
     mock_response(m, hint);
-    assert_int_equal(info_of(m).nodes_cached, 0);
+    assert_int_equal(mock_info(m).nodes_cached, 0);
     mock_free(m);
 }
 
@@ -585,7 +578,7 @@ static void concurrent_submitters_and_repliers_complete_every_read_exactly_once(
     (void)state;
     mock_fs *m = mock_new(WF_ENGINE_MIN_MESSAGE);
     mock_init(m, NULL);
-    assert_int_equal(info_of(m).read_size, 8192);
+    assert_int_equal(mock_info(m).read_size, 8192);
     stress *s = calloc(1, sizeof *s);
     s->m = m;
     s->file = open_file(m, FILE_GENERIC_READ, 60, 60, 0);
@@ -613,7 +606,7 @@ static void concurrent_submitters_and_repliers_complete_every_read_exactly_once(
     assert_int_equal(s->errors, 0);
     assert_int_equal(s->bad_requests, 0);
     assert_int_equal(s->transact_failures, 0);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.requests_in_flight, 0);
     assert_int_equal(info.requests_pending, 0);
     assert_int_equal(info.bad_replies, 0);

@@ -10,13 +10,6 @@
 
 #include "mock_fs.h"
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 /* Sends a notification: code in the error field, unique 0. */
 static NTSTATUS notify(mock_fs *m, int32_t code, const void *body, uint32_t size)
 {
@@ -91,8 +84,8 @@ static void inval_entry_makes_the_next_open_look_up_again(void **state)
     assert_false(open_looks_up(m, "\\f", FUSE_ROOT_ID, 5));     /* cached */
     assert_int_equal(inval_entry(m, FUSE_ROOT_ID, "f"), STATUS_SUCCESS);
     assert_true(open_looks_up(m, "\\f", FUSE_ROOT_ID, 5));
-    assert_int_equal(info_of(m).notifications, 1);
-    assert_int_equal(info_of(m).bad_replies, 0);
+    assert_int_equal(mock_info(m).notifications, 1);
+    assert_int_equal(mock_info(m).bad_replies, 0);
     mock_free(m);
 }
 
@@ -259,7 +252,7 @@ static void malformed_notifications_are_refused_counted_and_change_nothing(void 
     assert_int_equal(notify(m, 99, NULL, 0), STATUS_INVALID_PARAMETER);
     bad++;
 
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.bad_replies, bad);
     assert_int_equal(info.notifications, bad);
     /* Nothing was invalidated: the entry and the attributes are still cached. */
@@ -283,7 +276,7 @@ static void other_notifications_are_counted_and_dropped(void **state)
     struct fuse_notify_retrieve_out retrieve = { .notify_unique = 3, .nodeid = 5, .size = 4 };
     assert_int_equal(notify(m, FUSE_NOTIFY_RETRIEVE, &retrieve, sizeof retrieve), STATUS_SUCCESS);
     assert_int_equal(notify(m, FUSE_NOTIFY_RESEND, NULL, 0), STATUS_SUCCESS);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.notifications, 4);
     assert_int_equal(info.bad_replies, 0);
     assert_int_equal(info.unknown_replies, 0);

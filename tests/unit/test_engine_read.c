@@ -13,13 +13,6 @@
 #define FH 77
 #define NODE 5
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 static struct fuse_read_in read_in(const mock_request *req)
 {
     struct fuse_read_in in;
@@ -100,7 +93,7 @@ static void read_larger_than_read_size_is_split_into_sequential_reads(void **sta
 {
     (void)state;
     mock_fs *m = mock_start();     /* 32 pages: read_size 128 KiB */
-    uint32_t read_size = info_of(m).read_size;
+    uint32_t read_size = mock_info(m).read_size;
     assert_int_equal(read_size, 128 * 1024);
     uint64_t file = mock_open_file(m, "f", NODE, 1u << 20, FH);
     uint32_t length = 2 * read_size + 1000;
@@ -135,7 +128,7 @@ static void short_read_ends_the_read_with_the_bytes_received(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
-    uint32_t read_size = info_of(m).read_size;
+    uint32_t read_size = mock_info(m).read_size;
     uint64_t file = mock_open_file(m, "f", NODE, 1u << 20, FH);
     uint32_t length = 3 * read_size;
     uint8_t *buf = malloc(length);
@@ -177,7 +170,7 @@ static void error_after_some_data_returns_the_data(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
-    uint32_t read_size = info_of(m).read_size;
+    uint32_t read_size = mock_info(m).read_size;
     uint64_t file = mock_open_file(m, "f", NODE, 1u << 20, FH);
     uint32_t length = 2 * read_size;
     uint8_t *buf = malloc(length);
@@ -217,7 +210,7 @@ static void error_first_maps_the_errno(void **state)
         assert_int_equal(rsp.IoStatus.Status, (uint32_t)cases[i].status);
         assert_int_equal(rsp.IoStatus.Information, 0);
     }
-    assert_int_equal(info_of(m).bad_replies, 0);
+    assert_int_equal(mock_info(m).bad_replies, 0);
     mock_free(m);
 }
 
@@ -235,7 +228,7 @@ static void reply_longer_than_asked_is_a_bad_reply(void **state)
     assert_int_equal(rsp.IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     assert_int_equal(rsp.IoStatus.Information, 0);
     assert_int_equal(buf[100], 0xee);      /* not a byte beyond the caller's buffer */
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     mock_free(m);
 }
 
@@ -253,7 +246,7 @@ static void replies_out_of_order_reach_their_own_reads(void **state)
     mock_request req_b = mock_expect(m, FUSE_READ);
     assert_int_not_equal(req_b.header.unique, unique_a);
     assert_int_equal(read_in(&req_b).offset, 50000);
-    assert_int_equal(info_of(m).requests_in_flight, 2);
+    assert_int_equal(mock_info(m).requests_in_flight, 2);
 
     reply_data(m, &req_b, 700);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint_b);
@@ -271,7 +264,7 @@ static void replies_out_of_order_reach_their_own_reads(void **state)
     expected = file_bytes(50000, 700);
     assert_memory_equal(b, expected, 700);
     free(expected);
-    assert_int_equal(info_of(m).requests_in_flight, 0);
+    assert_int_equal(mock_info(m).requests_in_flight, 0);
     mock_free(m);
 }
 
@@ -286,12 +279,12 @@ static void late_reply_is_not_found_and_counted(void **state)
     uint64_t unique = req.header.unique;
     reply_data(m, &req, 10);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
-    uint64_t received = info_of(m).replies_received;
+    uint64_t received = mock_info(m).replies_received;
 
     uint8_t data[10] = { 0 };
     assert_int_equal(mock_reply(m, unique, 0, data, sizeof data), STATUS_NOT_FOUND);
     assert_int_equal(mock_reply(m, unique + 1000, -5, NULL, 0), STATUS_NOT_FOUND);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.unknown_replies, 2);
     assert_int_equal(info.bad_replies, 0);
     assert_int_equal(info.replies_received, received);
@@ -322,7 +315,7 @@ static void malformed_headers_are_refused_and_the_read_still_completes(void **st
     assert_int_equal(mock_reply_raw(m, message, sizeof header - 1), STATUS_INVALID_PARAMETER);
     assert_int_equal(mock_reply_raw(m, message, 1), STATUS_INVALID_PARAMETER);
     assert_false(mock_has_response(m, hint));
-    assert_int_equal(info_of(m).bad_replies, 4);
+    assert_int_equal(mock_info(m).bad_replies, 4);
 
     /* The request is still out and its real reply completes it. */
     assert_int_equal(reply_data(m, &req, 32), STATUS_SUCCESS);
@@ -338,7 +331,7 @@ static void malformed_headers_are_refused_and_the_read_still_completes(void **st
     req = mock_expect(m, FUSE_READ);
     reply_data(m, &req, 8);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
-    assert_int_equal(info_of(m).bad_replies, 4);
+    assert_int_equal(mock_info(m).bad_replies, 4);
     mock_free(m);
 }
 
@@ -354,7 +347,7 @@ static void error_reply_with_a_body_is_a_bad_reply(void **state)
     assert_int_equal(mock_reply(m, req.header.unique, -5, body, sizeof body),
         STATUS_INVALID_PARAMETER);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     mock_free(m);
 }
 
@@ -373,7 +366,7 @@ static void positive_or_huge_error_is_a_bad_reply(void **state)
         assert_int_equal(mock_response(m, hint).IoStatus.Status,
             (uint32_t)STATUS_IO_DEVICE_ERROR);
     }
-    assert_int_equal(info_of(m).bad_replies, 4);
+    assert_int_equal(mock_info(m).bad_replies, 4);
     mock_free(m);
 }
 

@@ -29,23 +29,6 @@ static mock_fs *start_with_timeout(void)
     return m;
 }
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
-/* The INTERRUPT that giving up on the request with this unique sends. */
-static void expect_interrupt(mock_fs *m, uint64_t unique)
-{
-    mock_request req = mock_expect_wait(m, FUSE_INTERRUPT, 3000);
-    assert_int_equal(req.header.unique, unique | 1);
-    struct fuse_interrupt_in in;
-    memcpy(&in, req.body, sizeof in);
-    assert_int_equal(in.unique, unique);
-}
-
 static struct fuse_open_out open_out(uint64_t fh)
 {
     struct fuse_open_out out;
@@ -63,9 +46,9 @@ static void a_read_out_past_the_timeout_is_interrupted_and_completes_with_io_tim
     uint64_t hint = mock_submit(m, mock_req_read(handle, buf, 0, 4));
     mock_request read = mock_expect_node(m, FUSE_READ, 5);
 
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 3000);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_TIMEOUT);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.timeouts, 1);
     assert_int_equal(info.requests_given_up, 1);
     assert_int_equal(info.requests_in_flight, 0);
@@ -87,12 +70,12 @@ static void a_late_reply_is_dropped_without_touching_the_callers_buffer(void **s
     char buf[4] = "....";
     uint64_t hint = mock_submit(m, mock_req_read(handle, buf, 0, 4));
     mock_request read = mock_expect_node(m, FUSE_READ, 5);
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 3000);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_TIMEOUT);
 
     assert_int_equal(mock_reply(m, read.header.unique, 0, "late", 4), STATUS_SUCCESS);
     assert_memory_equal(buf, "....", 4);
-    wf_engine_info info = info_of(m);
+    wf_engine_info info = mock_info(m);
     assert_int_equal(info.late_replies, 1);
     assert_int_equal(info.unknown_replies, 0);
     assert_int_equal(info.requests_given_up, 0);
@@ -108,7 +91,7 @@ static void a_late_lookup_reply_is_forgotten(void **state)
     mock_fs *m = start_with_timeout();
     uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     mock_request lookup = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
-    expect_interrupt(m, lookup.header.unique);
+    mock_expect_interrupt(m, lookup.header.unique, 3000);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_TIMEOUT);
 
     /* The file system counted a lookup of node 7 that nobody takes. */
@@ -121,11 +104,11 @@ static void a_late_lookup_reply_is_forgotten(void **state)
     /* A negative one (nodeid 0) grants nothing. */
     hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     lookup = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
-    expect_interrupt(m, lookup.header.unique);
+    mock_expect_interrupt(m, lookup.header.unique, 3000);
     mock_response(m, hint);
     mock_reply_entry(m, lookup.header.unique, 0, 0, 0, 60, 60);
     assert_true(mock_idle(m, 100));
-    assert_int_equal(info_of(m).forgets_sent, 1);
+    assert_int_equal(mock_info(m).forgets_sent, 1);
     mock_free(m);
 }
 
@@ -140,7 +123,7 @@ static void a_late_open_reply_is_released(void **state)
     mock_request open = mock_expect_node(m, FUSE_OPEN, 5);
     struct fuse_open_in open_in;
     memcpy(&open_in, open.body, sizeof open_in);
-    expect_interrupt(m, open.header.unique);
+    mock_expect_interrupt(m, open.header.unique, 3000);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_TIMEOUT);
 
     struct fuse_open_out out = open_out(42);
@@ -165,7 +148,7 @@ static void a_late_create_reply_is_released_then_forgotten(void **state)
     mock_request lookup = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     mock_reply(m, lookup.header.unique, -ENOENT_, NULL, 0);
     mock_request create = mock_expect_node(m, FUSE_CREATE, FUSE_ROOT_ID);
-    expect_interrupt(m, create.header.unique);
+    mock_expect_interrupt(m, create.header.unique, 3000);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_TIMEOUT);
 
     struct { struct fuse_entry_out entry; struct fuse_open_out open; } out;
@@ -193,7 +176,7 @@ static void a_late_readdirplus_reply_forgets_its_entries_but_dot_and_dotdot(void
     static uint8_t listing[4096];
     uint64_t hint = mock_submit(m, mock_req_query_dir(handle, listing, sizeof listing, NULL));
     mock_request readdir = mock_expect_node(m, FUSE_READDIRPLUS, FUSE_ROOT_ID);
-    expect_interrupt(m, readdir.header.unique);
+    mock_expect_interrupt(m, readdir.header.unique, 3000);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_TIMEOUT);
 
     uint8_t body[1024];
@@ -240,7 +223,7 @@ static void without_a_timeout_a_silent_file_system_is_waited_for(void **state)
     assert_false(mock_has_response(m, hint));
     mock_reply(m, read.header.unique, 0, "data", 4);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
-    assert_int_equal(info_of(m).timeouts, 0);
+    assert_int_equal(mock_info(m).timeouts, 0);
     mock_free(m);
 }
 
@@ -254,14 +237,14 @@ static void a_cancel_with_a_grace_ends_even_when_the_interrupt_is_ignored(void *
     mock_request read = mock_expect_node(m, FUSE_READ, 5);
 
     assert_true(wf_engine_cancel_within(mock_engine(m), hint, TIMEOUT_MS));
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 3000);
     /* The file system ignores it; the grace ends the request, and no second INTERRUPT. */
     assert_true(mock_idle(m, 300));
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
-    assert_int_equal(info_of(m).sent_by_opcode[FUSE_INTERRUPT], 1);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_INTERRUPT], 1);
     /* Its EINTR, late, is no unknown reply. */
     assert_int_equal(mock_reply(m, read.header.unique, -EINTR_, NULL, 0), STATUS_SUCCESS);
-    assert_int_equal(info_of(m).unknown_replies, 0);
+    assert_int_equal(mock_info(m).unknown_replies, 0);
     mock_free(m);
 }
 
@@ -279,7 +262,7 @@ static void a_cancel_with_a_grace_ends_a_close_that_is_never_answered(void **sta
         assert_int_not_equal(req.header.opcode, FUSE_INTERRUPT);
     assert_true(mock_has_response(m, hint));
     mock_reply(m, release.header.unique, 0, NULL, 0);
-    assert_int_equal(info_of(m).unknown_replies, 0);
+    assert_int_equal(mock_info(m).unknown_replies, 0);
     mock_free(m);
 }
 
@@ -291,11 +274,11 @@ static void the_channel_ending_frees_the_requests_given_up_on(void **state)
     char buf[4];
     uint64_t hint = mock_submit(m, mock_req_read(handle, buf, 0, 4));
     mock_request read = mock_expect_node(m, FUSE_READ, 5);
-    expect_interrupt(m, read.header.unique);
+    mock_expect_interrupt(m, read.header.unique, 3000);
     mock_response(m, hint);
-    assert_int_equal(info_of(m).requests_given_up, 1);
+    assert_int_equal(mock_info(m).requests_given_up, 1);
     wf_engine_disconnect(mock_engine(m));
-    assert_int_equal(info_of(m).requests_given_up, 0);
+    assert_int_equal(mock_info(m).requests_given_up, 0);
     mock_free(m);
 }
 

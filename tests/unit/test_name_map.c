@@ -194,13 +194,6 @@ static void empty_name_is_empty(void **state)
 #define ROOT_FH 9
 #define DIR_INFO_SIZE 104u
 
-static wf_engine_info info_of(mock_fs *m)
-{
-    wf_engine_info info;
-    wf_engine_get_info(mock_engine(m), &info);
-    return info;
-}
-
 /* A Create of path (UTF-16 units, no terminator): mock_req_create lays out an ASCII stand-in
    of the same length, whose units are then replaced. */
 static FSP_FSCTL_TRANSACT_REQ *req_create_units(const uint16_t *path, size_t units,
@@ -258,7 +251,7 @@ static void fuse_name_with_forbidden_characters_lists_in_private_use_form(void *
     uint16_t name[16];
     assert_int_equal(first_record_name(out, rsp.IoStatus.Information, name, 16), 4);
     assert_memory_equal(name, a_colon_b_query, sizeof a_colon_b_query);
-    assert_int_equal(info_of(m).bad_names, 0);
+    assert_int_equal(mock_info(m).bad_names, 0);
 
     /* The listed name opens the listed entry: the same cache key, no LOOKUP. */
     hint = mock_submit(m, req_create_units((const uint16_t[]){ '\\', 'a', 0xF03A, 'b', 0xF03F },
@@ -339,7 +332,7 @@ static void readdir_names_without_a_windows_form_are_skipped_and_counted(void **
     static const uint16_t ok[] = { 'o', 'k', 0xF03A };
     assert_int_equal(first_record_name(out, rsp.IoStatus.Information, name, 16), 3);
     assert_memory_equal(name, ok, sizeof ok);
-    assert_int_equal(info_of(m).bad_names, 3);
+    assert_int_equal(mock_info(m).bad_names, 3);
     mock_free(m);
 }
 
@@ -361,7 +354,7 @@ static void readdir_entry_with_an_empty_name_is_a_bad_reply(void **state)
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     uint16_t name[16];
     assert_int_equal(first_record_name(out, rsp.IoStatus.Information, name, 16), 2);
-    assert_int_equal(info_of(m).bad_replies, 1);
+    assert_int_equal(mock_info(m).bad_replies, 1);
     mock_free(m);
 }
 

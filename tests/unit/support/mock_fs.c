@@ -398,6 +398,24 @@ mock_request mock_expect_wait(mock_fs *m, uint32_t opcode, uint32_t timeout_ms)
     return req;
 }
 
+void mock_expect_interrupt(mock_fs *m, uint64_t unique, uint32_t timeout_ms)
+{
+    mock_request req = mock_expect_wait(m, FUSE_INTERRUPT, timeout_ms);
+    assert_int_equal(req.header.unique, unique | 1);
+    assert_int_equal(req.header.nodeid, 0);
+    assert_int_equal(req.body_size, sizeof(struct fuse_interrupt_in));
+    struct fuse_interrupt_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.unique, unique);
+}
+
+wf_engine_info mock_info(mock_fs *m)
+{
+    wf_engine_info info;
+    wf_engine_get_info(mock_engine(m), &info);
+    return info;
+}
+
 NTSTATUS mock_reply_attr(mock_fs *m, uint64_t unique, const struct fuse_attr *attr,
     uint64_t attr_valid_s)
 {

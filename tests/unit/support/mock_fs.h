@@ -88,6 +88,11 @@ void mock_set_complete_hook(mock_fs *m, mock_complete_hook *hook, void *context)
 /* As mock_expect, waiting up to timeout_ms (for requests that come from a timer, such as
    the FORGETs of expired entries). */
 mock_request mock_expect_wait(mock_fs *m, uint32_t opcode, uint32_t timeout_ms);
+/* Expects, within timeout_ms, the FUSE_INTERRUPT of the request with this unique, in the
+   Linux client's form (the unique with its low bit set, no node). */
+void mock_expect_interrupt(mock_fs *m, uint64_t unique, uint32_t timeout_ms);
+/* The engine's counters and what INIT negotiated. */
+wf_engine_info mock_info(mock_fs *m);
 /* Takes the next request whatever its opcode, or returns false after timeout_ms. */
 bool mock_take(mock_fs *m, mock_request *req, uint32_t timeout_ms);
 
