@@ -45,7 +45,7 @@ NT_LDFLAGS := -nostdlib -Wl,--subsystem,native -Wl,--dynamicbase -Wl,--nxcompat 
 NT_OBJ := $(patsubst src/%.c,$(NT_BUILD)/%.o,$(wildcard src/engine/*.c) src/platform/nt.c \
     $(wildcard src/drivers/winfuse/*.c))
 
-nt: $(NT_BUILD)/winfuse-x64.sys
+nt: $(NT_BUILD)/winfuse-x64.sys $(NT_BUILD)/standin/winfsp-x64.sys
 
 $(NT_BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -61,6 +61,17 @@ $(NT_BUILD)/libwinfsp-x64.a: src/drivers/winfuse/winfsp-x64.def
 
 $(NT_BUILD)/winfuse-x64.sys: $(NT_OBJ) $(NT_BUILD)/libwinfsp-x64.a
 	$(MINGW)-gcc $(NT_LDFLAGS) -o $@ $(NT_OBJ) -L$(NT_BUILD) -lwinfsp-x64 -lntoskrnl
+
+# The WinFsp stand-in that runs winfuse-x64.sys under Wine (tests/nt): a driver named as
+# WinFsp's, so that the provider's imports bind to it.
+$(NT_BUILD)/standin/winfsp_standin.o: tests/nt/winfsp_standin.c
+	@mkdir -p $(@D)
+	$(MINGW)-gcc $(NT_CFLAGS) -Isrc/drivers/winfuse -Itests/nt -MMD -MP -c $< -o $@
+
+-include $(NT_BUILD)/standin/winfsp_standin.d
+
+$(NT_BUILD)/standin/winfsp-x64.sys: $(NT_BUILD)/standin/winfsp_standin.o
+	$(MINGW)-gcc $(NT_LDFLAGS) -o $@ $< -lntoskrnl
 
 # The driver image check (scripts/check-driver-image.sh) on a fresh build.
 nt-check: nt
