@@ -30,6 +30,7 @@ fi
 
 DRIVERS=$WINEPREFIX/drive_c/windows/system32/drivers
 WINFSP_DIR=$WINEPREFIX/drive_c/Program\ Files\ \(x86\)/WinFsp
+WINFSP_INSTALLDIR="C:\\Program Files (x86)\\WinFsp\\"    # as WinFsp's MSI writes it
 SCRIPT=$(cd "$ROOT/src/drivers/winfuse" && pwd)/install.cmd
 SVC_KEY='HKLM\SYSTEM\CurrentControlSet\Services\winfuse'
 # The key WinFsp's kernel driver reads on x64, named without the 32-bit view's redirection.
@@ -61,13 +62,14 @@ reg_value() {
 }
 key_exists() { "$WINE" reg query "$1" >/dev/null 2>&1; }
 service_exists() { "$WINE" sc query winfuse >/dev/null 2>&1; }
+no_service() { ! service_exists; }
 
 # A WinFsp as its MSI leaves it: InstallDir (with its trailing backslash) in the 32-bit view,
 # the file system driver in bin\.
 fake_winfsp() {
     mkdir -p "$WINFSP_DIR/bin"
     : >"$WINFSP_DIR/bin/winfsp-x64.sys"
-    "$WINE" reg add 'HKLM\SOFTWARE\WinFsp' /v InstallDir /d 'C:\Program Files (x86)\WinFsp\' /f /reg:32 >/dev/null 2>&1
+    "$WINE" reg add 'HKLM\SOFTWARE\WinFsp' /v InstallDir /d "$WINFSP_INSTALLDIR" /f /reg:32 >/dev/null 2>&1
 }
 remove_winfsp() {
     "$WINE" reg delete 'HKLM\SOFTWARE\WinFsp' /f /reg:32 >/dev/null 2>&1
@@ -98,6 +100,8 @@ installed_right() {
     return $ok
 }
 says() { grep -q -- "$1" <<<"$out"; }
+other_service_kept() { [[ "$(reg_value "$SVC_KEY" ImagePath)" == *other-fuse.sys ]]; }
+winfsp_kept() { [ -n "$(reg_value 'HKLM\SOFTWARE\WinFsp' InstallDir /reg:32)" ]; }
 
 reset_prefix
 
@@ -108,7 +112,7 @@ check "install without WinFsp says WinFsp is not installed" says "WinFsp is not 
 check "install without WinFsp leaves nothing behind" nothing_installed
 
 # WinFsp's key but not its driver file (a broken WinFsp): refused too.
-"$WINE" reg add 'HKLM\SOFTWARE\WinFsp' /v InstallDir /d 'C:\Program Files (x86)\WinFsp\' /f /reg:32 >/dev/null 2>&1
+"$WINE" reg add 'HKLM\SOFTWARE\WinFsp' /v InstallDir /d "$WINFSP_INSTALLDIR" /f /reg:32 >/dev/null 2>&1
 run install "$SYS_WIN"
 check "install with WinFsp's key but no winfsp-x64.sys fails with status 2 (got $rc)" [ "$rc" -eq 2 ]
 check "install with WinFsp's key but no winfsp-x64.sys leaves nothing behind" nothing_installed
@@ -121,7 +125,7 @@ run install "$SYS_WIN"
 check "install when 00093118 names another driver fails with status 4 (got $rc)" [ "$rc" -eq 4 ]
 check "install when 00093118 names another driver says whose it is" says '"otherfuse"'
 check "install when 00093118 names another driver leaves its value" [ "$(reg_value "$FSEXT_RAW" 00093118)" = "REG_SZ otherfuse" ]
-check "install when 00093118 names another driver creates no service" eval '! service_exists'
+check "install when 00093118 names another driver creates no service" no_service
 check "install when 00093118 names another driver copies no file" [ ! -e "$DRIVERS/winfuse-x64.sys" ]
 run uninstall
 check "uninstall when 00093118 names another driver succeeds (got $rc)" [ "$rc" -eq 0 ]
@@ -134,8 +138,7 @@ check "uninstall when 00093118 names another driver leaves its value" [ "$(reg_v
 "$WINE" reg add 'HKLM\SOFTWARE\WinFsp\Fsext' /v 00093118 /d winfuse /f /reg:32 >/dev/null 2>&1
 run install "$SYS_WIN"
 check "install when the service winfuse is another driver's fails with status 4 (got $rc)" [ "$rc" -eq 4 ]
-check "install when the service winfuse is another driver's keeps its ImagePath" \
-    eval '[[ "$(reg_value "$SVC_KEY" ImagePath)" == *other-fuse.sys ]]'
+check "install when the service winfuse is another driver's keeps its ImagePath" other_service_kept
 check "install when the service winfuse is another driver's copies no file" [ ! -e "$DRIVERS/winfuse-x64.sys" ]
 run uninstall
 check "uninstall when the service winfuse is another driver's succeeds (got $rc)" [ "$rc" -eq 0 ]
@@ -156,8 +159,7 @@ check "install again keeps the existing service" says "exists already"
 run uninstall
 check "uninstall succeeds (got $rc)" [ "$rc" -eq 0 ]
 check "uninstall removes service, Fsext value and file" nothing_installed
-check "uninstall keeps WinFsp's own InstallDir" \
-    eval '[ -n "$(reg_value "HKLM\\SOFTWARE\\WinFsp" InstallDir /reg:32)" ]'
+check "uninstall keeps WinFsp's own InstallDir" winfsp_kept
 run uninstall
 check "uninstall again succeeds (got $rc)" [ "$rc" -eq 0 ]
 check "uninstall again leaves nothing" nothing_installed
