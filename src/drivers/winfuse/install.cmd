@@ -73,7 +73,8 @@ if not exist "%TARGET%" goto copy_failed
 :copied
 echo install.cmd: the driver is %IMAGE%
 if defined SERVICE_IMAGE goto service_exists
-sc create %SERVICE% type= kernel start= demand binPath= "%IMAGE%" DisplayName= "WinFuse (FUSE for WinFsp)" >nul
+rem sc prints its errors on stdout: let them through.
+sc create %SERVICE% type= kernel start= demand binPath= "%IMAGE%" DisplayName= "WinFuse (FUSE for WinFsp)"
 if errorlevel 1 goto sc_create_failed
 echo install.cmd: created the kernel driver service %SERVICE% (started on demand)
 goto service_done
@@ -113,7 +114,7 @@ if /i "%SERVICE_IMAGE%"=="%IMAGE%" goto service_ours
 echo install.cmd: left the service %SERVICE% alone: it is for "%SERVICE_IMAGE%", not this script's driver
 exit /b 0
 :service_ours
-sc delete %SERVICE% >nul
+sc delete %SERVICE%
 if errorlevel 1 goto sc_delete_failed
 echo install.cmd: deleted the service %SERVICE%
 :service_gone
