@@ -22,7 +22,7 @@ set "SERVICE_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%SERVICE%"
 rem The service names the driver by its real path; a 32-bit cmd reaches that folder as Sysnative.
 set "IMAGE=%SystemRoot%\System32\drivers\winfuse-x64.sys"
 set "TARGET=%IMAGE%"
-if exist "%SystemRoot%\Sysnative\drivers\" set "TARGET=%SystemRoot%\Sysnative\drivers\winfuse-x64.sys"
+if exist "%SystemRoot%\Sysnative\cmd.exe" set "TARGET=%SystemRoot%\Sysnative\drivers\winfuse-x64.sys"
 
 set "ACTION=install"
 set "SOURCE=%~dp0winfuse-x64.sys"
