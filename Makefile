@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all check clean sanitize cross bench wine-check nt nt-check
+.PHONY: all check clean sanitize cross bench wine-check nt nt-check nt-sign
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
@@ -76,6 +76,27 @@ $(NT_BUILD)/standin/winfsp-x64.sys: $(NT_BUILD)/standin/winfsp_standin.o
 # The driver image check (scripts/check-driver-image.sh) on a fresh build.
 nt-check: nt
 	scripts/check-driver-image.sh $(NT_BUILD)/winfuse-x64.sys
+
+# A test-signed copy of the driver, for a Windows machine in test-signing mode (docs/windows.md,
+# "Installing"). The certificate and its key are made here, in build-nt/, and never committed.
+# osslsigncode recomputes the PE checksum; the image check proves it.
+NT_CERT := $(NT_BUILD)/winfuse-test.crt
+NT_KEY := $(NT_BUILD)/winfuse-test.key
+
+$(NT_CERT):
+	@mkdir -p $(@D)
+	openssl req -x509 -newkey rsa:3072 -nodes -sha256 -days 365 \
+	    -subj "/CN=WinFuse test signing (made by make nt-sign)" \
+	    -addext extendedKeyUsage=codeSigning -addext keyUsage=digitalSignature \
+	    -keyout $(NT_KEY) -out $@ 2>/dev/null
+
+$(NT_BUILD)/winfuse-x64-testsigned.sys: $(NT_BUILD)/winfuse-x64.sys $(NT_CERT)
+	rm -f $@
+	osslsigncode sign -certs $(NT_CERT) -key $(NT_KEY) -h sha256 -n "WinFuse" -in $< -out $@
+
+nt-sign: $(NT_BUILD)/winfuse-x64-testsigned.sys
+	osslsigncode verify -in $< -CAfile $(NT_CERT)
+	scripts/check-driver-image.sh $<
 
 clean:
 	rm -rf build build-sanitize build-wine build-nt

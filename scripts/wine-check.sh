@@ -151,6 +151,7 @@ if WINE="$WINE" WINE_CC="$CC" "$ROOT/scripts/abi-check.sh" wine; then
 else
     failed=$((failed + 1))
 fi
+if WINE="$WINE" WINESERVER="$WINESERVER" "$ROOT/scripts/wine-install-check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "wine-check: $tests unit tests passed ($skipped skipped) in $passed programs; ran in $(($(date +%s) - built)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
