@@ -402,15 +402,51 @@ static void *wait_for_request(void *arg)
     return NULL;
 }
 
+/* A clock that stands still and counts its reads, which tell where a thread waiting in
+   transact is (nothing else calls the engine meanwhile). */
+static pthread_mutex_t clock_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t clock_read = PTHREAD_COND_INITIALIZER;
+static unsigned clock_reads;
+
+static uint64_t counting_clock(void *host)
+{
+    (void)host;
+    pthread_mutex_lock(&clock_lock);
+    clock_reads++;
+    pthread_cond_broadcast(&clock_read);
+    pthread_mutex_unlock(&clock_lock);
+    return 1000000;
+}
+
+static void use_counting_clock(wf_engine_params *params)
+{
+    params->clock = counting_clock;
+}
+
 static void disconnect_wakes_transact_callers_waiting_forever(void **state)
 {
     (void)state;
-    mock_fs *m = mock_start();
+    mock_fs *m = mock_new_params(0, use_counting_clock);
+    mock_init(m, NULL);
     waiter w = { .m = m, .status = STATUS_SUCCESS, .len = 1 };
     pthread_t thread;
+    pthread_mutex_lock(&clock_lock);
+    unsigned before = clock_reads;
+    pthread_mutex_unlock(&clock_lock);
     assert_int_equal(pthread_create(&thread, NULL, wait_for_request, &w), 0);
-    struct timespec pause = { 0, 50 * 1000000L };
-    nanosleep(&pause, NULL);
+    /* The waiter's first read starts its wait; its second is made under the engine's lock,
+       which it keeps until it sleeps: the disconnect, which takes that lock, finds it
+       asleep. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    pthread_mutex_lock(&clock_lock);
+    while (clock_reads < before + 2)
+        if (pthread_cond_timedwait(&clock_read, &clock_lock, &deadline) != 0)
+            break;
+    unsigned reads = clock_reads - before;
+    pthread_mutex_unlock(&clock_lock);
+    assert_true(reads >= 2);
     wf_engine_disconnect(mock_engine(m));
     pthread_join(thread, NULL);
     assert_int_equal(w.status, STATUS_CONNECTION_DISCONNECTED);
@@ -573,10 +609,16 @@ static void *stress_reply_swapped(void *arg)
     return NULL;
 }
 
+/* The repliers wait in transact with timeouts that must run out in real time. */
+static void platform_clock(wf_engine_params *params)
+{
+    params->clock = NULL;
+}
+
 static void concurrent_submitters_and_repliers_complete_every_read_exactly_once(void **state)
 {
     (void)state;
-    mock_fs *m = mock_new(WF_ENGINE_MIN_MESSAGE);
+    mock_fs *m = mock_new_params(WF_ENGINE_MIN_MESSAGE, platform_clock);
     mock_init(m, NULL);
     assert_int_equal(mock_info(m).read_size, 8192);
     stress *s = calloc(1, sizeof *s);

@@ -271,9 +271,11 @@ static void open_reparse_point_of_a_link_opens_the_link_itself_without_open(void
     /* No OPEN (FUSE cannot open a link), and no RELEASE at Close. */
     assert_true(mock_idle(m, 50));
     uint64_t handle = rsp.Rsp.Create.Opened.UserContext2;
-    mock_submit(m, mock_req_cleanup(handle));
-    mock_submit(m, mock_req_close(handle));
+    uint64_t cleanup = mock_submit(m, mock_req_cleanup(handle));
+    uint64_t close = mock_submit(m, mock_req_close(handle));
     assert_true(mock_idle(m, 50));
+    assert_int_equal(mock_response(m, cleanup).IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(mock_response(m, close).IoStatus.Status, STATUS_SUCCESS);
     mock_free(m);
 }
 
@@ -642,8 +644,9 @@ static void set_reparse_point_makes_a_symlink_in_place_of_the_empty_file(void **
     assert_int_equal(info.IndexNumber, 6);
     /* No second RELEASE at Close: only the forgetting of what nothing uses any more (the
        replaced file; the link, named by no cached entry). */
-    mock_submit(m, mock_req_close(handle));
+    hint = mock_submit(m, mock_req_close(handle));
     expect_only_forgets(m);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     mock_free(m);
 }
 
