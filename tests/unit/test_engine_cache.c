@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 static mock_fs *start_minor(uint32_t minor)
 {
@@ -358,7 +359,7 @@ static void readdirplus_entry_with_nodeid_0_is_not_counted(void **state)
     /* An entry without a nodeid carries no attributes: it is looked up (gone here). */
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, "a");
-    mock_reply(m, req.header.unique, -2 /* ENOENT */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = mock_expect_node(m, FUSE_READDIRPLUS, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);

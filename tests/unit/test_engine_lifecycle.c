@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define NODE 5
 #define FH 77
@@ -72,7 +73,7 @@ static void cleanup_succeeds_whatever_flush_answers(void **state)
     uint64_t file = open_file(m, FILE_GENERIC_READ, 60, 60, 0);
     uint64_t hint = mock_submit(m, mock_req_cleanup(file));
     mock_request req = mock_expect(m, FUSE_FLUSH);
-    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     mock_free(m);
 }
@@ -117,7 +118,7 @@ static void flush_answered_enosys_is_never_sent_again(void **state)
     uint64_t first = open_file(m, FILE_GENERIC_READ, 60, 60, 0);
     uint64_t hint = mock_submit(m, mock_req_cleanup(first));
     mock_request req = mock_expect(m, FUSE_FLUSH);
-    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
 
     hint = mock_submit(m, mock_req_cleanup(first));
@@ -163,7 +164,7 @@ static void close_frees_the_handle_whatever_release_answers(void **state)
     assert_int_equal(mock_info(m).nodes_cached, 1);
     uint64_t hint = mock_submit(m, mock_req_close(file));
     mock_request req = mock_expect(m, FUSE_RELEASE);
-    mock_reply(m, req.header.unique, -5, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     mock_expect_node(m, FUSE_FORGET, NODE);
     assert_int_equal(mock_info(m).nodes_cached, 0);
@@ -277,7 +278,7 @@ static void query_information_of_a_metadata_only_handle_sends_getattr_without_fh
     memcpy(&in, req.body, sizeof in);
     assert_int_equal(in.getattr_flags, 0);
     assert_int_equal(in.fh, 0);
-    mock_reply(m, req.header.unique, -2 /* ENOENT: gone meanwhile */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT /* gone meanwhile */, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
 }
@@ -325,7 +326,7 @@ static void query_volume_information_maps_statfs_errors(void **state)
     mock_fs *m = mock_start();
     uint64_t hint = mock_submit(m, mock_req_new(FspFsctlTransactQueryVolumeInformationKind));
     mock_request req = mock_expect(m, FUSE_STATFS);
-    mock_reply(m, req.header.unique, -5, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
     mock_free(m);
 }

@@ -56,7 +56,8 @@ mock_request mock_expect_node(mock_fs *m, uint32_t opcode, uint64_t nodeid);
    does: 0 is "nothing is ready now"). A request that comes is kept for the next take. */
 bool mock_idle(mock_fs *m, uint32_t timeout_ms);
 
-/* Replies to a request: error is a negative errno or 0; returns transact's status. */
+/* Replies to a request: error is 0 or a negated Linux errno, spelled -WF_Exxx
+   (engine/linux_errno.h: the wire's numbers on every platform); returns transact's status. */
 NTSTATUS mock_reply(mock_fs *m, uint64_t unique, int32_t error, const void *body, uint32_t size);
 NTSTATUS mock_reply_raw(mock_fs *m, const void *message, uint32_t size);
 NTSTATUS mock_reply_entry(mock_fs *m, uint64_t unique, uint64_t nodeid, uint32_t mode,
