@@ -43,7 +43,8 @@ mock_fs *mock_start(void);      /* mock_new + mock_init with defaults */
 void mock_free(mock_fs *m);
 wf_engine *mock_engine(mock_fs *m);
 
-/* The engine's clock: moves it on (the engine sees it at its next call), and reads it. */
+/* The engine's clock: moves it on (the engine sees it at its next call), and reads it
+   (mock_clock_now is 0, and mock_clock_advance fails the test, on the platform's clock). */
 void mock_clock_advance(mock_fs *m, uint32_t ms);
 uint64_t mock_clock_now(mock_fs *m);
 
