@@ -20,9 +20,3 @@ extra_sources() {
             tools/winfuse/cli_options.c ;;
     esac
 }
-# The engine target drives the engine's clock (its wf_time_monotonic_ms stands in).
-link_flags() {
-    case $1 in
-        engine) echo -Wl,--wrap=wf_time_monotonic_ms ;;
-    esac
-}

@@ -92,11 +92,7 @@ for src in "$ROOT"/tests/unit/test_*.c; do
 done
 for target in $FUZZ_TARGETS; do
     programs+=("fuzz_replay_$target")
-    # The engine target drives the engine's clock itself, as in tests/CMakeLists.txt.
-    wrap=()
-    [ "$target" = engine ] && wrap=(-Wl,--wrap=wf_time_monotonic_ms)
-    submit link "fuzz_replay_$target" "$ROOT/tests/fuzz/replay.c" "$ROOT/tests/fuzz/fuzz_$target.c" \
-        "${wrap[@]}"
+    submit link "fuzz_replay_$target" "$ROOT/tests/fuzz/replay.c" "$ROOT/tests/fuzz/fuzz_$target.c"
 done
 drain
 built=$(date +%s)

@@ -256,7 +256,7 @@ static bool dir_attr_missing(wf_op *op, wf_node *node)
 {
     if (op->dir_attr_nodeid == node->nodeid)
         return false;
-    if (!wf_cache_get_attr(op->engine->cache, node, &op->dir_attr, wf_engine_now()))
+    if (!wf_cache_get_attr(op->engine->cache, node, &op->dir_attr, wf_engine_now(op->engine)))
         return true;
     op->dir_attr_nodeid = node->nodeid;
     return false;
@@ -272,7 +272,7 @@ wf_step wf_access_traverse(wf_op *op)
     if (op->identity.uid == 0)
         WF_CORO_RETURN(op->access_state);      /* root searches every directory */
     if (!op->attr_fresh &&
-        !wf_cache_get_attr(op->engine->cache, op->node, &op->attr, wf_engine_now())) {
+        !wf_cache_get_attr(op->engine->cache, op->node, &op->attr, wf_engine_now(op->engine))) {
         attr_call(op, op->node);
         WF_AWAIT_REPLY(op->access_state);
         if (!attr_reply(op, op->node, &op->attr))
@@ -517,7 +517,7 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
        on it); a link needs the file's owner or read and write. The source's name was
        checked at open: renaming needs DELETE on the handle, granted as unlinking is. */
     if (link || (file->is_directory && op->node != op->node2)) {
-        if (!wf_cache_get_attr(engine->cache, file->node, &op->node_attr, wf_engine_now())) {
+        if (!wf_cache_get_attr(engine->cache, file->node, &op->node_attr, wf_engine_now(engine))) {
             attr_call(op, file->node);
             WF_AWAIT_REPLY(op->access_state);
             if (!attr_reply(op, file->node, &op->node_attr))

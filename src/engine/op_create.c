@@ -335,7 +335,7 @@ wf_step wf_op_create(wf_op *op)
 
         /* The leaf: the cache, else LOOKUP. A negative entry or ENOENT means absent. */
         cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-            wf_engine_now());
+            wf_engine_now(engine));
         if (cached) {
             if (op->req->Req.Create.OpenTargetDirectory) {
                 wf_cache_release(engine->cache, cached);

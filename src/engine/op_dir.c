@@ -327,9 +327,9 @@ entries:
                 /* READDIR, or a READDIRPLUS entry without a nodeid, which carries no
                    attributes (libfuse's high-level API sends those): look it up. */
                 wf_node *cached = wf_cache_lookup(engine->cache, file->node, view.name,
-                    view.namelen, wf_engine_now());
+                    view.namelen, wf_engine_now(engine));
                 bool valid = cached && wf_cache_get_attr(engine->cache, cached, &attr,
-                    wf_engine_now());
+                    wf_engine_now(engine));
                 wf_cache_release(engine->cache, cached);
                 if (!valid) {
                     wf_mem_copy(op->name, view.name, view.namelen);
@@ -377,7 +377,7 @@ entries:
             link_dir = false;
             if (WF_S_ISLNK(attr.mode) && !is_dot_or_dotdot(&view)) {
                 op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
-                    wf_engine_now());
+                    wf_engine_now(engine));
                 if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, attr.mode)) {
                     op->attr = attr;
                     wf_mem_copy(op->name, view.name, view.namelen);

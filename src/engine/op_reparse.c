@@ -202,7 +202,7 @@ static wf_step replace(wf_op *op, wf_file *file)
     WF_AWAIT_CALL(ctx->state, op->fold_state, wf_resolve_leaf(op));
 
     /* The name must still be the handle's file: whatever else is there now stays. */
-    cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len, wf_engine_now());
+    cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len, wf_engine_now(engine));
     if (cached) {
         ctx->entry.nodeid = cached->nodeid;
         wf_cache_release(engine->cache, cached);

@@ -162,7 +162,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
             WF_CORO_RETURN(op->walk_state);
 
         wf_node *cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-            wf_engine_now());
+            wf_engine_now(engine));
         if (cached) {
             move_down(op, cached);
             op->attr_fresh = false;
@@ -218,7 +218,7 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     op->status = STATUS_SUCCESS;
     if (op->attr_fresh)
         WF_CORO_RETURN(op->sub_state);
-    if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now()))
+    if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now(engine)))
         WF_CORO_RETURN(op->sub_state);
 
     wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
@@ -446,7 +446,7 @@ wf_step wf_resolve_leaf(wf_op *op)
 
     {
         wf_node *cached = wf_cache_lookup_stored(engine->cache, op->node, op->name,
-            op->name_len, wf_engine_now(), op->fold_name, WF_NAME_MAX, &stored_len);
+            op->name_len, wf_engine_now(engine), op->fold_name, WF_NAME_MAX, &stored_len);
         if (cached) {
             wf_cache_release(engine->cache, cached);
             op->fold_name_len = (uint32_t)stored_len;

@@ -11,13 +11,12 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 /* To give the mock engine an identity callback (it is made without one). */
 #include "engine/engine_internal.h"
 #include "engine/security.h"
 #include "sd_build.h"
 #include "host/linux/fsd.h"
-
-#define ENOENT_ 2
 
 #define PID 4242u
 /* Token handles the test's identity callback knows. */
@@ -105,7 +104,7 @@ static void expect_lookup_enoent(mock_fs *m, uint64_t parent, const char *name)
 {
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, parent);
     assert_string_equal((const char *)req.body, name);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
 }
 
 static FSP_FSCTL_TRANSACT_RSP denied_and_nothing_sent(mock_fs *m, uint64_t hint)
