@@ -237,9 +237,11 @@ static NTSTATUS wf_check_make_scratch(wf_check_run *run, char *path, size_t size
         uint32_t information;
 
         snprintf(path, size, "\\winfuse-check-%u", run->next_scratch++);
-        status = wf_fsd_create_file(run->fsd, path, FILE_LIST_DIRECTORY |
-            FILE_READ_ATTRIBUTES | SYNCHRONIZE, FILE_ATTRIBUTE_NORMAL, WF_SHARE_ALL,
-            FILE_CREATE, FILE_DIRECTORY_FILE, 0, &file, &information);
+        status = wf_fsd_create_file(run->fsd, &(wf_fsd_create_params){ .path = path,
+            .desired_access = FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+            .file_attributes = FILE_ATTRIBUTE_NORMAL, .share_access = WF_SHARE_ALL,
+            .create_disposition = FILE_CREATE, .create_options = FILE_DIRECTORY_FILE }, &file,
+            &information);
         if (status == STATUS_SUCCESS)
             wf_fsd_close(file);
     }
@@ -326,9 +328,11 @@ static void wf_check_find_sample(wf_check_run *run)
         if (found == NULL)
             return;
         memcpy(dir, queue[head++], sizeof dir);
-        if (wf_fsd_create_file(run->fsd, dir[0] ? dir : "\\", FILE_LIST_DIRECTORY |
-                FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0, WF_SHARE_ALL,
-                FILE_OPEN, FILE_DIRECTORY_FILE, 0, &file, &information) == STATUS_SUCCESS) {
+        if (wf_fsd_create_file(run->fsd, &(wf_fsd_create_params){ .path = dir[0] ? dir : "\\",
+                .desired_access = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES |
+                SYNCHRONIZE,
+                .share_access = WF_SHARE_ALL, .create_disposition = FILE_OPEN,
+                .create_options = FILE_DIRECTORY_FILE }, &file, &information) == STATUS_SUCCESS) {
             wf_fsd_query_directory(file, "*", wf_check_found_entry, found);
             wf_fsd_close(file);
         }

@@ -227,7 +227,8 @@ static NTSTATUS wf_icacls_set(wf_shell *shell, const char *path, uint32_t info,
     wf_fsd_file *file = NULL;
     NTSTATUS status, close_status;
 
-    status = wf_fsd_create_file(shell->fsd, path, access, 0, WF_SHARE_ALL, FILE_OPEN, 0, 0,
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = access, .share_access = WF_SHARE_ALL, .create_disposition = FILE_OPEN },
         &file, NULL);
     if (status != STATUS_SUCCESS)
         return status;
@@ -354,8 +355,9 @@ static bool wf_icacls_add_aces(wf_shell *shell, const char *path, const char *wh
 
     if (old == NULL || text.s == NULL || sd == NULL)
         goto exit;
-    status = wf_fsd_create_file(shell->fsd, path, READ_CONTROL | WRITE_DAC, 0, WF_SHARE_ALL,
-        FILE_OPEN, 0, 0, &file, NULL);
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = READ_CONTROL | WRITE_DAC, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN }, &file, NULL);
     if (status == STATUS_SUCCESS)
         status = wf_icacls_query(file, DACL_SECURITY_INFORMATION, sd, &len);
     if (status == STATUS_SUCCESS)
@@ -426,8 +428,9 @@ static bool wf_icacls_show(wf_shell *shell, const char *path, const char *what)
     NTSTATUS status = STATUS_INSUFFICIENT_RESOURCES;
 
     if (sd != NULL)
-        status = wf_fsd_create_file(shell->fsd, path, READ_CONTROL, 0, WF_SHARE_ALL,
-            FILE_OPEN, 0, 0, &file, NULL);
+        status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+            .desired_access = READ_CONTROL, .share_access = WF_SHARE_ALL,
+            .create_disposition = FILE_OPEN }, &file, NULL);
     if (status == STATUS_SUCCESS) {
         status = wf_icacls_query(file, OWNER_SECURITY_INFORMATION |
             GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, sd, &len);
