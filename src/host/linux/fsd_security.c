@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/security.h"
+#include "winfuse/le_bytes.h"
 #include "winfuse/nt_constants.h"
 
 /* SE_* control bits of a security descriptor (MS-DTYP 2.4.6), by the part they go with. */
@@ -20,24 +21,6 @@
 /* LABEL_SECURITY_INFORMATION: the mandatory label, in the SACL but guarded as the owner. */
 #define WF_FSD_LABEL_SECURITY_INFORMATION 0x10u
 
-static uint32_t wf_fsd_le16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t wf_fsd_le32(const uint8_t *p)
-{
-    return wf_fsd_le16(p) | wf_fsd_le16(p + 2) << 16;
-}
-
-static void wf_fsd_put_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
 /* What SeQuerySecurityDescriptorInfo hands the caller: the parts of sd (checked by
    wf_sd_validate) that info selects, as a new self-relative descriptor, laid out owner,
    group, SACL, DACL. *bytes is its size, also when it does not fit (STATUS_BUFFER_TOO_SMALL:
@@ -45,30 +28,30 @@ static void wf_fsd_put_le32(uint8_t *p, uint32_t v)
 static NTSTATUS wf_fsd_select_security(const uint8_t *sd, uint32_t info, uint8_t *out,
     uint32_t cap, uint32_t *bytes)
 {
-    uint32_t control = wf_fsd_le16(sd + 2), out_control = WF_FSD_SE_SELF_RELATIVE;
+    uint32_t control = wf_get_le16(sd + 2), out_control = WF_FSD_SE_SELF_RELATIVE;
     /* header offsets of owner, group, SACL, DACL; their sizes */
     uint32_t at[4] = { 4, 8, 12, 16 }, off[4] = { 0, 0, 0, 0 }, size[4] = { 0, 0, 0, 0 };
     uint32_t pos = 20, i;
 
     if (info & OWNER_SECURITY_INFORMATION) {
-        off[0] = wf_fsd_le32(sd + 4);
+        off[0] = wf_get_le32(sd + 4);
         out_control |= control & WF_FSD_SE_OWNER_DEFAULTED;
     }
     if (info & GROUP_SECURITY_INFORMATION) {
-        off[1] = wf_fsd_le32(sd + 8);
+        off[1] = wf_get_le32(sd + 8);
         out_control |= control & WF_FSD_SE_GROUP_DEFAULTED;
     }
     if ((info & SACL_SECURITY_INFORMATION) && (control & WF_FSD_SE_SACL_PRESENT)) {
-        off[2] = wf_fsd_le32(sd + 12);
+        off[2] = wf_get_le32(sd + 12);
         out_control |= control & WF_FSD_SE_SACL_BITS;
     }
     if ((info & DACL_SECURITY_INFORMATION) && (control & WF_FSD_SE_DACL_PRESENT)) {
-        off[3] = wf_fsd_le32(sd + 16);
+        off[3] = wf_get_le32(sd + 16);
         out_control |= control & WF_FSD_SE_DACL_BITS;
     }
     for (i = 0; i < 4; i++)
         if (off[i] != 0)
-            size[i] = i < 2 ? 8u + 4u * sd[off[i] + 1] : wf_fsd_le16(sd + off[i] + 2);
+            size[i] = i < 2 ? 8u + 4u * sd[off[i] + 1] : wf_get_le16(sd + off[i] + 2);
     *bytes = pos + size[0] + size[1] + size[2] + size[3];
     if (out == NULL || cap < *bytes)
         return STATUS_BUFFER_TOO_SMALL;
@@ -80,7 +63,7 @@ static NTSTATUS wf_fsd_select_security(const uint8_t *sd, uint32_t info, uint8_t
         if (off[i] == 0)
             continue;
         memcpy(out + pos, sd + off[i], size[i]);
-        wf_fsd_put_le32(out + at[i], pos);
+        wf_put_le32(out + at[i], pos);
         pos += size[i];
     }
     return STATUS_SUCCESS;
