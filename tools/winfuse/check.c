@@ -49,15 +49,6 @@ typedef struct wf_check_run {
 
 /* ---- outcomes --------------------------------------------------------------------------- */
 
-const char *wf_check_status_text(NTSTATUS status, char buffer[16])
-{
-    const char *name = wf_ntstatus_name(status);
-    if (name != NULL)
-        return name;
-    snprintf(buffer, 16, "0x%08X", (unsigned)status);
-    return buffer;
-}
-
 static void wf_check_vdetail(wf_check *check, const char *format, va_list args)
 {
     vsnprintf(check->outcome->detail, sizeof check->outcome->detail, format, args);
@@ -111,8 +102,8 @@ static bool wf_check_status_v(wf_check *check, NTSTATUS expected, NTSTATUS actua
     if (expected == actual)
         return true;
     vsnprintf(what, sizeof what, step, args);
-    wf_check_fail(check, wf_check_status_text(expected, want),
-        wf_check_status_text(actual, got), "%s%s", prefix, what);
+    wf_check_fail(check, wf_ntstatus_text(expected, want),
+        wf_ntstatus_text(actual, got), "%s%s", prefix, what);
     return false;
 }
 
@@ -282,7 +273,7 @@ static void wf_check_drop_scratch(wf_check_run *run, const char *path)
     if (status != STATUS_SUCCESS) {
         fflush(stdout);
         fprintf(stderr, "winfuse check: could not remove %s: %s\n", path,
-            wf_check_status_text(status, text));
+            wf_ntstatus_text(status, text));
         run->left_behind++;
     }
 }
@@ -367,7 +358,7 @@ static bool wf_check_prepare(wf_check_run *run, const wf_check_case *test, wf_ch
             check->outcome->result = WF_CHECK_READ_ONLY;
             snprintf(check->outcome->detail, sizeof check->outcome->detail,
                 "a new directory in the root: %s",
-                wf_check_status_text(run->read_only_status, text));
+                wf_ntstatus_text(run->read_only_status, text));
             return false;
         }
         if (!run->sample_searched)
@@ -632,7 +623,7 @@ int wf_check_main(int argc, char **argv)
     if (run.spare[0] != '\0')
         wf_check_drop_scratch(&run, run.spare);     /* every case was read-side */
 
-    read_only_text = run.read_only ? wf_check_status_text(run.read_only_status, text) : NULL;
+    read_only_text = run.read_only ? wf_ntstatus_text(run.read_only_status, text) : NULL;
     if (json)
         wf_check_print_json(stdout, command, mount, run.read_only, read_only_text, outcomes,
             count, &totals);

@@ -38,7 +38,7 @@ static bool wf_nt_report(wf_shell *shell, int argc, char **argv, NTSTATUS status
     printf("nt");
     for (i = 0; i < argc && i < shown; i++)
         printf(" %s", argv[i]);
-    printf(": %s%s%s\n", wf_status_text(status, hex), details[0] ? " " : "", details);
+    printf(": %s%s%s\n", wf_ntstatus_text(status, hex), details[0] ? " " : "", details);
     if (status == STATUS_CONNECTION_DISCONNECTED)
         wf_shell_check_disconnect(shell);
     return status == STATUS_SUCCESS;

@@ -81,7 +81,7 @@ static bool wf_report_outcomes(const wf_read_job *jobs, unsigned count)
                 (unsigned)outcomes[j].got);
         else
             printf("%u reads: %u failed with %s\n", count, outcomes[j].count,
-                wf_status_text(outcomes[j].status, hex));
+                wf_ntstatus_text(outcomes[j].status, hex));
     }
     free(outcomes);
     return all_ok;
