@@ -1,7 +1,4 @@
-/* fsd.c — the FSD stand-in's core: its life cycle and identity, and the one way a WinFsp
-   transact request is built, submitted and answered (waiting, completion, cancellation).
-   What WinFsp's FSD and the NT I/O manager check before a request is built is in the other
-   fsd_*.c files, one concern each. */
+/* fsd.c — the FSD stand-in's core: life cycle, identity, requests sent and answered. */
 #define _POSIX_C_SOURCE 200809L
 #include "host/linux/fsd_internal.h"
 

@@ -1,6 +1,4 @@
-/* fsd_close.c — the FSD stand-in's Cleanup and Close: what the I/O manager and WinFsp's FSD
-   do when a handle goes (share access given back, delete-pending carried out, the Close
-   posted), and the Close alone that undoes an open the FSD refuses. */
+/* fsd_close.c — the FSD stand-in's Cleanup and Close, as the last handle to a file goes. */
 #include "host/linux/fsd_internal.h"
 
 #include <stdlib.h>

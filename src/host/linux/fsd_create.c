@@ -1,6 +1,4 @@
-/* fsd_create.c — the FSD stand-in's Create: NtCreateFile's checks, the Create request as
-   WinFsp's FSD builds it, the Overwrite that follows an overwrite or supersede, and the
-   reparse points met on the way. */
+/* fsd_create.c — the FSD stand-in's NtCreateFile: its checks, Create, then Overwrite. */
 #include "host/linux/fsd_internal.h"
 
 #include <stdlib.h>

@@ -1,6 +1,4 @@
-/* fsd_dir.c — the FSD stand-in's directory queries: NtQueryDirectoryFile with the per-handle
-   state the I/O manager and WinFsp's FSD keep (the pattern, where the scan is, the records
-   of the last response), one QueryDirectory request per buffer. */
+/* fsd_dir.c — the FSD stand-in's NtQueryDirectoryFile, with its per-handle scan state. */
 #include "host/linux/fsd_internal.h"
 
 #include <stdlib.h>

@@ -1,5 +1,4 @@
-/* fsd_ea.c — the FSD stand-in's extended attributes: NtQueryEaFile and NtSetEaFile, with the
-   checks the I/O manager and WinFsp's FSD make on the handle and on the list. */
+/* fsd_ea.c — the FSD stand-in's extended attributes: NtQueryEaFile and NtSetEaFile. */
 #include "host/linux/fsd_internal.h"
 
 #include <stdlib.h>

@@ -1,6 +1,4 @@
-/* fsd_info.c — the FSD stand-in's information classes: QueryInformation, SetInformation
-   (basic, end of file, allocation, disposition, rename, link) and the volume's
-   information, with the rules NtSetInformationFile, WinFsp's FSD and NTFS apply first. */
+/* fsd_info.c — the FSD stand-in's file and volume information, queried and set. */
 #include "host/linux/fsd_internal.h"
 
 #include <string.h>

@@ -1,5 +1,4 @@
-/* fsd_internal.h — what the pieces of the FSD stand-in (fsd*.c) share: its state, the open
-   files, and the one way a request is built, sent and answered. */
+/* fsd_internal.h — what the FSD stand-in's files share: its state and its request helper. */
 #ifndef WINFUSE_HOST_FSD_INTERNAL_H
 #define WINFUSE_HOST_FSD_INTERNAL_H
 

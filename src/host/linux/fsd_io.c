@@ -1,5 +1,4 @@
-/* fsd_io.c — the FSD stand-in's file data: ReadFile, WriteFile and FlushFileBuffers, with
-   the checks the I/O manager and WinFsp's FSD make before the file system is asked. */
+/* fsd_io.c — the FSD stand-in's file data: read, write and flush. */
 #include "host/linux/fsd_internal.h"
 
 #include <string.h>

@@ -1,6 +1,4 @@
-/* fsd_name.c — the FSD stand-in's names and patterns: paths checked as the I/O manager and
-   WinFsp check them, name comparison on a case-insensitive volume, and directory patterns
-   matched as FsRtlIsNameInExpression matches them. */
+/* fsd_name.c — the FSD stand-in's names and patterns: checks, comparison, matching. */
 #include "host/linux/fsd_internal.h"
 
 #include <string.h>

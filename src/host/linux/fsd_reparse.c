@@ -1,6 +1,4 @@
-/* fsd_reparse.c — the FSD stand-in's reparse points: the FSCTLs that get, set and delete
-   them, checked as WinFsp's FSD checks them, and the path a Create answered STATUS_REPARSE
-   is made again at, as the I/O manager finds it. */
+/* fsd_reparse.c — the FSD stand-in's reparse points: the FSCTLs, and a Create's reparse. */
 #include "host/linux/fsd_internal.h"
 
 #include <stdlib.h>

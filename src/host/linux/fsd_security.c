@@ -1,6 +1,4 @@
-/* fsd_security.c — the FSD stand-in's security: NtQuerySecurityObject and
-   NtSetSecurityObject, with the access they ask of the handle and the parts of a descriptor
-   SeQuerySecurityDescriptorInfo hands back. */
+/* fsd_security.c — the FSD stand-in's NtQuerySecurityObject and NtSetSecurityObject. */
 #include "host/linux/fsd_internal.h"
 
 #include <stdlib.h>

@@ -1,6 +1,4 @@
-/* fsd_share.c — the FSD stand-in's open files, as WinFsp's FSD keeps them (its file nodes):
-   one per file whatever the handles to it, with the share access IoCheckShareAccess keeps,
-   delete-pending, and the file size reads are clamped to. */
+/* fsd_share.c — the FSD stand-in's open files: share access, delete-pending, known size. */
 #include "host/linux/fsd_internal.h"
 
 #include <stdlib.h>
