@@ -22,7 +22,7 @@ about() {
         engine) echo src/engine/*.c ;;
         sddl) echo src/engine/sd_map.c src/engine/sid_map.c ;;
         devfuse) echo src/host/linux/devfuse.c ;;
-        fsd) echo src/host/linux/fsd.c ;;
+        fsd) echo src/host/linux/fsd*.c ;;
         shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c ;;
     esac
 }

@@ -3,7 +3,7 @@
 # programs (mingw-w64, src/platform/win32.c, tests/wine's cmocka) and runs each under Wine.
 #
 # Not built, because they test the Linux side, not the engine:
-#   test_engine_access   drives the engine through the Linux FSD stand-in (host/linux/fsd.c)
+#   test_engine_access   drives the engine through the Linux FSD stand-in (host/linux/fsd*.c)
 #   test_fsd, test_fsd_security   test the Linux FSD stand-in itself
 #   test_devfuse         /dev/fuse emulation: socketpair, poll, fork, prctl, signals
 #   test_launcher        starts file systems with fork/exec, socketpair, waitpid

@@ -20,11 +20,6 @@ static uint32_t disposition_flags(const wf_op *op)
     return flags;
 }
 
-static bool is_dot_or_dotdot(const char *name, uint32_t len)
-{
-    return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
-}
-
 /* Looks through a READDIR reply: 1 when it names anything but "." and "..", 0 when not
    (*next is then where the listing goes on), -1 when it is malformed. */
 static int probe_reply(const uint8_t *buf, uint32_t size, uint64_t *next)
@@ -40,7 +35,7 @@ static int probe_reply(const uint8_t *buf, uint32_t size, uint64_t *next)
         wf_mem_copy(&dirent, buf + pos, sizeof dirent);
         if (dirent.namelen == 0 || dirent.namelen > size - pos - sizeof dirent)
             return -1;
-        if (!is_dot_or_dotdot((const char *)buf + pos + sizeof dirent, dirent.namelen))
+        if (!wf_name_is_dot_or_dotdot((const char *)buf + pos + sizeof dirent, dirent.namelen))
             return 1;
         *next = dirent.off;
         record = (uint32_t)FUSE_DIRENT_ALIGN(sizeof dirent + dirent.namelen);

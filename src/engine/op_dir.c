@@ -41,12 +41,6 @@ static bool dirent_at(const wf_op *op, bool plus, wf_dirent_view *view)
     return true;
 }
 
-static bool is_dot_or_dotdot(const wf_dirent_view *view)
-{
-    return (view->namelen == 1 && view->name[0] == '.') ||
-        (view->namelen == 2 && view->name[0] == '.' && view->name[1] == '.');
-}
-
 static bool name_is_valid(const wf_dirent_view *view)
 {
     /* Longer than 255 UTF-16 units can take: no Windows name, and beyond op->name. */
@@ -113,7 +107,7 @@ static void count_plus_entries(wf_op *op, const wf_node *dir)
     wf_node *node;
 
     for (op->pos = 0; op->pos < op->end && dirent_at(op, true, &view); op->pos += view.reclen) {
-        if (!view.entry->nodeid || is_dot_or_dotdot(&view))
+        if (!view.entry->nodeid || wf_name_is_dot_or_dotdot(view.name, view.namelen))
             continue;
         bool named = name_is_valid(&view);
         NTSTATUS status = wf_entry_take(engine, dir, named ? view.name : NULL, view.namelen,
@@ -296,7 +290,7 @@ entries:
                 WF_CORO_RETURN(op->state);
             }
             if (!name_is_valid(&view) ||
-                (is_dot_or_dotdot(&view) && file->node->nodeid == FUSE_ROOT_ID)) {
+                (wf_name_is_dot_or_dotdot(view.name, view.namelen) && file->node->nodeid == FUSE_ROOT_ID)) {
                 if (!name_is_valid(&view))
                     wf_engine_count_bad_name(engine);
                 /* The root lists no "." and ".." on Windows; "/" never names an entry. */
@@ -305,7 +299,7 @@ entries:
                 continue;
             }
 
-            if (is_dot_or_dotdot(&view)) {
+            if (wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
                 const wf_node *which = view.namelen == 2 && file->parent ? file->parent : file->node;
                 wf_cache_get_attr(engine->cache, which, &attr, 0);
                 if (!WF_S_ISDIR(attr.mode)) {
@@ -375,7 +369,7 @@ entries:
             /* A symbolic link has the directory bit when it leads to a directory: found
                once per node (READLINK, and a LOOKUP per target component not cached). */
             link_dir = false;
-            if (WF_S_ISLNK(attr.mode) && !is_dot_or_dotdot(&view)) {
+            if (WF_S_ISLNK(attr.mode) && !wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
                 op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
                     wf_engine_now(engine));
                 if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, attr.mode)) {

@@ -3,6 +3,7 @@
    (FORGET of its entries, RELEASE of its handle), as the Linux client does for replies
    nobody takes. */
 #include "engine/engine_internal.h"
+#include "engine/mappings.h"
 
 /* A FUSE request given up on: enough to recognise its reply and undo what it grants. */
 typedef struct wf_zombie {
@@ -100,7 +101,7 @@ static void forget_listing(wf_engine *engine, const uint8_t *body, uint32_t size
             namelen > size - pos - FUSE_NAME_OFFSET_DIRENTPLUS)
             return;
         const uint8_t *name = body + pos + FUSE_NAME_OFFSET_DIRENTPLUS;
-        bool dots = name[0] == '.' && (namelen == 1 || (namelen == 2 && name[1] == '.'));
+        bool dots = wf_name_is_dot_or_dotdot((const char *)name, namelen);
         if (!dots)
             forget_entry(engine, entry.entry_out.nodeid);
         uint32_t record = (uint32_t)FUSE_DIRENTPLUS_SIZE(&entry);

@@ -290,8 +290,7 @@ static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
         *last_offset = dirent.off;
         if (dirent.namelen <= WF_NAME_MAX &&
             wf_fold_equal(name, dirent.namelen, op->name, op->name_len) &&
-            !(dirent.namelen == 1 && name[0] == '.') &&
-            !(dirent.namelen == 2 && name[0] == '.' && name[1] == '.')) {
+            !wf_name_is_dot_or_dotdot(name, dirent.namelen)) {
             bool clean = true;
             for (uint32_t i = 0; i < dirent.namelen; i++)
                 clean = clean && name[i] != '/' && name[i] != 0;

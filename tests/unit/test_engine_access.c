@@ -858,8 +858,9 @@ static void the_stand_in_sends_no_token_without_an_identity(void **state)
     (void)state;
     wf_fsd_file *file = NULL;
     fsd_under_test = wf_fsd_create(fsd_submit, NULL);
-    assert_int_equal((NTSTATUS)wf_fsd_create_file(fsd_under_test, "\\f", FILE_READ_DATA, 0, 0,
-        FILE_OPEN, 0, 0, &file, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal((NTSTATUS)wf_fsd_create_file(fsd_under_test, &(wf_fsd_create_params){
+        .path = "\\f", .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN },
+        &file, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
     assert_int_equal(fsd_seen->Req.Create.AccessToken, 0);
     wf_fsd_delete(fsd_under_test);
     free(fsd_seen);
@@ -879,7 +880,8 @@ static void the_stand_ins_token_resolves_to_its_identity(void **state)
     who.groups[1] = 44;
     fsd_under_test = wf_fsd_create(fsd_submit, NULL);
     wf_fsd_set_identity(fsd_under_test, &who);
-    wf_fsd_create_file(fsd_under_test, "\\f", FILE_READ_DATA, 0, 0, FILE_OPEN, 0, 0, &file, NULL);
+    wf_fsd_create_file(fsd_under_test, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN }, &file, NULL);
     uint64_t token = fsd_seen->Req.Create.AccessToken;
     assert_int_not_equal(token, 0);
     assert_int_equal(FSP_FSCTL_TRANSACT_REQ_TOKEN_PID(token), (uint32_t)getpid());
