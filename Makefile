@@ -29,8 +29,10 @@ cross:
 	scripts/cross-check-engine.sh
 
 # The engine's unit tests and fuzz corpus replays as Windows x64 programs (mingw-w64, Win32
-# synchronization), run under Wine in build-wine/; the script lists what cannot run there.
-wine-check:
+# synchronization), run under Wine in build-wine/ (the script lists what cannot run there);
+# install.cmd under Wine; and winfuse-x64.sys end to end under Wine behind a WinFsp stand-in
+# (scripts/wine-driver-check.sh).
+wine-check: nt
 	scripts/wine-check.sh
 
 # winfuse-x64.sys, the NT kernel driver (a WinFsp file-system extension): the engine, nt.c and

@@ -148,6 +148,12 @@ else
     failed=$((failed + 1))
 fi
 if WINE="$WINE" WINESERVER="$WINESERVER" "$ROOT/scripts/wine-install-check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+# winfuse-x64.sys itself, end to end behind the WinFsp stand-in (needs make nt).
+if WINE="$WINE" WINESERVER="$WINESERVER" WINE_CC="$CC" "$ROOT/scripts/wine-driver-check.sh"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
 echo "wine-check: $tests unit tests passed ($skipped skipped) in $passed programs; ran in $(($(date +%s) - built)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

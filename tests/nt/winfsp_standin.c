@@ -17,7 +17,7 @@
 
 #define STANDIN_TAG ((ULONG)'W' | (ULONG)'f' << 8 | (ULONG)'S' << 16 | (ULONG)'t' << 24)
 #define STANDIN_MAX_PROVIDERS 16    /* WinFsp's slots */
-#define STANDIN_MAX_VOLUMES 16
+#define STANDIN_MAX_VOLUMES 256   /* a failed test leaves its volume until the program exits */
 /* Where the provider's bytes start in a volume device's extension: WinFsp's own volume
    extension comes first. Any multiple of 16 proves the provider uses the offset it is given. */
 #define STANDIN_FSVOL_HEADER 64u
@@ -501,7 +501,8 @@ static NTSTATUS dispatch_open_close(PDEVICE_OBJECT device, PIRP irp)
     standin_volume *v;
     (void)device;
     irp->IoStatus.Information = 0;
-    if (sl->MajorFunction == IRP_MJ_CLEANUP) {
+    /* Wine may send only IRP_MJ_CLOSE when a handle goes; whichever comes first ends it. */
+    if (sl->MajorFunction != IRP_MJ_CREATE && sl->FileObject) {
         ExAcquireFastMutex(&lock);
         v = volume_of_file(sl->FileObject);
         if (v && v->owner != sl->FileObject)

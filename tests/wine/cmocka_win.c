@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum outcome { PASSED, FAILED, SKIPPED, ERRORED };
+enum outcome { PASSED, FAILED, SKIPPED, ERRORED, EXPECTED_FAILURE };
 
 /* The running test's way out; only the thread running the tests may take it. */
 static jmp_buf test_exit;
@@ -170,11 +170,35 @@ static void list(const char *tag, const char *group_name, const struct CMUnitTes
             print_message("[%s] %s\n", tag, tests[i].name);
 }
 
+/* Whether the environment variable's comma-separated list names the test. */
+static int listed(const char *variable, const char *name)
+{
+    const char *list = getenv(variable);
+    size_t n = strlen(name);
+    while (list && *list) {
+        const char *end = strchr(list, ',');
+        size_t len = end ? (size_t)(end - list) : strlen(list);
+        if (len == n && !strncmp(list, name, n))
+            return 1;
+        list = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/* CMW_EXPECTED_FAILURES names tests known to fail in this build, each for a reason its
+   runner keeps (tests/nt/door-tests.txt): such a test that fails is counted apart, and one
+   that passes fails the group, so that the list stays true. CMW_SKIP names tests that cannot
+   run in this build at all: they are reported as skipped, never run. */
+static int expected_to_fail(const char *name)
+{
+    return listed("CMW_EXPECTED_FAILURES", name);
+}
+
 int cmw_run_group_tests(const char *group_name, const struct CMUnitTest *tests, size_t count,
                         CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
 {
     void *group_state = NULL;
-    size_t passed = 0, failed = 0, skipped = 0;
+    size_t passed = 0, failed = 0, skipped = 0, expected = 0;
     enum outcome *outcomes = calloc(count ? count : 1, sizeof *outcomes);
     if (!outcomes) {
         print_error("[  ERROR   ] %s: out of memory\n", group_name);
@@ -189,13 +213,24 @@ int cmw_run_group_tests(const char *group_name, const struct CMUnitTest *tests, 
     }
     for (size_t i = 0; i < count; i++) {
         print_message("[ RUN      ] %s\n", tests[i].name);
-        outcomes[i] = run_test(&tests[i], group_state);
+        outcomes[i] = listed("CMW_SKIP", tests[i].name) ? SKIPPED : run_test(&tests[i], group_state);
+        if (expected_to_fail(tests[i].name)) {
+            if (outcomes[i] == FAILED || outcomes[i] == ERRORED) {
+                outcomes[i] = EXPECTED_FAILURE;
+            } else if (outcomes[i] == PASSED) {
+                print_error("%s: listed as an expected failure, but it passes\n", tests[i].name);
+                outcomes[i] = FAILED;
+            }
+        }
         static const char *const tags[] = {
             [PASSED] = "       OK ", [FAILED] = "  FAILED  ",
             [SKIPPED] = "  SKIPPED ", [ERRORED] = "  ERROR   ",
+            [EXPECTED_FAILURE] = "  XFAIL   ",
         };
         print_message("[%s] %s\n", tags[outcomes[i]], tests[i].name);
-        if (outcomes[i] == PASSED)
+        if (outcomes[i] == EXPECTED_FAILURE)
+            expected++;
+        else if (outcomes[i] == PASSED)
             passed++;
         else if (outcomes[i] == SKIPPED)
             skipped++;
@@ -209,6 +244,8 @@ int cmw_run_group_tests(const char *group_name, const struct CMUnitTest *tests, 
     }
     print_message("[==========] %s: %zu test(s) run.\n", group_name, count);
     print_message("[  PASSED  ] %zu test(s).\n", passed);
+    if (expected)
+        print_message("[  XFAIL   ] %zu test(s) failed as expected.\n", expected);
     list("  SKIPPED ", group_name, tests, outcomes, count, SKIPPED, SKIPPED, skipped);
     list("  FAILED  ", group_name, tests, outcomes, count, FAILED, ERRORED, failed);
     if (failed)

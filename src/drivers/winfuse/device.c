@@ -112,6 +112,17 @@ static VOID device_expiration(PDEVICE_OBJECT fsvol, UINT64 interrupt_time)
     (void)interrupt_time;
 }
 
+/* Pulls one WinFsp request, if one is waiting, and hands it to a disconnected engine, which
+   completes it with STATUS_CONNECTION_DISCONNECTED. */
+static void fail_one_request(wf_nt_volume *v)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = NULL;
+    if (NT_SUCCESS(FspFsextProviderTransact(v->fsctl_device, v->file_object, NULL, &req)) && req) {
+        wf_engine_submit(v->engine, req);
+        ExFreePool(req);
+    }
+}
+
 /* FUSE_FSCTL_TRANSACT on the volume handle, in a file-system thread at PASSIVE_LEVEL.
    METHOD_BUFFERED: one SystemBuffer holds the reply in (InputBufferLength bytes) and, after
    the reply is taken, the next FUSE request out (up to OutputBufferLength bytes); the driver
@@ -164,8 +175,15 @@ static NTSTATUS device_transact(PDEVICE_OBJECT fsvol, PIRP irp)
     if (out_len == 0)
         return STATUS_SUCCESS;
 
-    /* STATUS_CONNECTION_DISCONNECTED once the engine is shut down or disconnected. */
+    /* STATUS_CONNECTION_DISCONNECTED once the engine is shut down or disconnected. The
+       volume lives on until its handle closes, so WinFsp requests still come: each pull
+       fails one (the engine completes it at once) rather than leaving it to WinFsp's IRP
+       timeout. */
     status = wf_engine_transact(v->engine, NULL, 0, buf, out_len, &n, 0);
+    if (status == STATUS_CONNECTION_DISCONNECTED) {
+        fail_one_request(v);
+        return status;
+    }
     if (!NT_SUCCESS(status) || n != 0)
         goto done;
 
