@@ -26,6 +26,11 @@ mkdir -p "$WINEPREFIX" "$LOG"
 trap '"$WINESERVER" -k 2>/dev/null || true' EXIT
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
     "$WINE" wineboot -i >"$LOG/wineboot.log" 2>&1
+    # In the session that made the prefix, Wine 8's service manager does not see services
+    # created later (sc answers 1060, no such service): start a new session.
+    "$WINESERVER" -k
+    sleep 1
+    "$WINESERVER" -p
 fi
 
 DRIVERS=$WINEPREFIX/drive_c/windows/system32/drivers
