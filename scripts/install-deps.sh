@@ -30,8 +30,8 @@ apt-get install -y --no-install-recommends \
     rclone gocryptfs \
     attr strace procps python3
 # The matrix's second half: union and overlay file systems over plain directories, two
-# encrypting ones run non-interactively, tar archives; ntfs-3g (mkntfs, ntfsfix, ntfsinfo)
-# for the NTFS row, which waits for a door its fuse-lite can use (docs/compatibility.md).
+# encrypting ones run non-interactively, tar archives, and ntfs-3g on an image made by mkntfs
+# (ntfsfix, ntfsinfo and ntfscat read it afterwards).
 apt-get install -y --no-install-recommends \
     ntfs-3g \
     mergerfs unionfs-fuse fuse-overlayfs \
