@@ -93,6 +93,15 @@ static void link_answered_enosys_is_an_invalid_device_request(void **state)
     mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status,
         (uint32_t)STATUS_INVALID_DEVICE_REQUEST);
+
+    /* Known to have no LINK, a replacing link onto an existing name unlinks nothing (the
+       name would be lost for a link that cannot be made): only the target's LOOKUP. */
+    hint = mock_submit(m, mock_req_rename(h, FileLinkInformation, NULL, "\\e", 1, 0));
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, 9, 0100644, 1, 60, 60);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status,
+        (uint32_t)STATUS_INVALID_DEVICE_REQUEST);
+    assert_true(mock_idle(m, 50));
     mock_free(m);
 }
 
