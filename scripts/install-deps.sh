@@ -19,7 +19,8 @@ apt-get install -y --no-install-recommends openssl osslsigncode
 apt-get install -y --no-install-recommends libclang-rt-14-dev llvm
 # The compatibility matrix (docs/compatibility.md, tests/e2e/compat): third-party FUSE file
 # systems and what their tests make fixtures with and inspect them by. sshd is only run by
-# the sshfs test, on 127.0.0.1, with a config of its own; strace watches the splice path.
+# the sshfs test, on 127.0.0.1, with a config of its own; strace watches the splice path;
+# python3 reads `winfuse check --json` (scripts/compat-table.py, test_check.sh).
 apt-get install -y --no-install-recommends \
     sshfs openssh-server openssh-client \
     squashfuse squashfs-tools \
@@ -27,4 +28,12 @@ apt-get install -y --no-install-recommends \
     bindfs \
     fuse-zip zip unzip \
     rclone gocryptfs \
-    attr strace procps
+    attr strace procps python3
+# The matrix's second half: union and overlay file systems over plain directories, two
+# encrypting ones run non-interactively, tar archives, and ntfs-3g on an image made by mkntfs
+# (ntfsfix, ntfsinfo and ntfscat read it afterwards).
+apt-get install -y --no-install-recommends \
+    ntfs-3g \
+    mergerfs unionfs-fuse fuse-overlayfs \
+    encfs securefs \
+    archivemount tar

@@ -10,6 +10,8 @@
     FUSE_MAX_PAGES |            /* READ sizes beyond 32 pages */ \
     FUSE_NO_OPEN_SUPPORT |      /* OPEN answered ENOSYS means "stateless files" */ \
     FUSE_NO_OPENDIR_SUPPORT | \
+    FUSE_DONT_MASK |            /* the engine masks new modes itself (op_create.c); a file \
+                                   system that requires this (fuse-overlayfs) aborts without */ \
     FUSE_INIT_EXT)
 
 /* The oldest protocol whose request formats this engine sends (umask in CREATE etc.). */

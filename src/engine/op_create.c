@@ -635,6 +635,18 @@ wf_step wf_op_cleanup(wf_op *op)
         WF_AWAIT_REPLY(op->state);
         file = wf_op_file(op->req->Req.Cleanup.UserContext2);
     }
+    /* A POSIX program closes a file before it unlinks it. A file unlinked while open is
+       hidden as .fuse_hiddenN by libfuse 2's high-level library until its RELEASE, so its
+       directory could not be removed right after (fuse2fs, winfuse check's clean-up): the
+       deleting handle's RELEASE goes first. Nothing reaches the file through a handle
+       after its Cleanup, so Close has nothing left to release. */
+    if (op->req->Req.Cleanup.Delete && file && file->has_fh && !file->is_directory) {
+        wf_release_call(op, file);
+        WF_AWAIT_REPLY(op->state);
+        file = wf_op_file(op->req->Req.Cleanup.UserContext2);
+        if (file)
+            file->has_fh = false;
+    }
     if (op->req->Req.Cleanup.Delete)
         WF_AWAIT_CALL(op->state, op->sub_state, wf_delete_at_cleanup(op, file));
     op->status = STATUS_SUCCESS;

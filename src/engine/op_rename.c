@@ -340,6 +340,11 @@ wf_step wf_setinfo_link(wf_op *op)
         op->status = replace_check(op, true, false, false);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op->state);
+        /* A file system known to have no LINK would lose the old name for nothing. */
+        if (wf_engine_enosys(engine, FUSE_LINK)) {
+            op->status = STATUS_INVALID_DEVICE_REQUEST;
+            WF_CORO_RETURN(op->state);
+        }
         /* FUSE has no replacing LINK: the old name goes first. */
         wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
         wf_call_in(op, op->name, op->name_len + 1);

@@ -34,6 +34,10 @@ NTSTATUS wf_op_errno_status(const wf_op *op)
         /* Given up on: after a cancellation it is that, else the file system's silence. */
         return op->cancel_requested ? STATUS_CANCELLED : STATUS_IO_TIMEOUT;
     case WF_ENOSYS:
+        /* Hard links are an optional feature: a file system without LINK (fuse-zip) is
+           one that has none, answered as FAT answers a link, not a read-only volume. */
+        if (op->call.opcode == FUSE_LINK)
+            return STATUS_INVALID_DEVICE_REQUEST;
         /* A file system that does not implement a change (hello_ll, squashfuse) is a
            read-only volume to Windows, which knows what to do with that status. */
         if (opcode_modifies(op->call.opcode))

@@ -71,6 +71,23 @@ check_eq "odd command --json: the filesystem string round trips" "$WEIRD -f" \
     "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["filesystem"])' \
         "$OUT" 2>&1)"
 
+# A file system that prints on its stdout (fuse2fs warns there at unmount): --json's stdout
+# still holds only the document, and what the file system printed goes to stderr.
+NOISY=$E2E_TMP/noisy_fs
+printf '#!/bin/sh\necho "noise from the file system"\ntrap "echo noise at the end" EXIT\n"%s" "$@"\n' \
+    "$(readlink -f "$MEMFS")" >"$NOISY" && chmod +x "$NOISY" || die "make the noisy wrapper"
+run_check --json --only read.open_root -- "$NOISY" -f
+check_eq "noisy file system --json: exit status 0" 0 "$STATUS"
+if python3 -m json.tool "$OUT" >/dev/null 2>"$E2E_TMP/json_error"; then
+    pass "noisy file system --json: stdout parses as JSON"
+else
+    fail "noisy file system --json: stdout parses as JSON" "$(cat "$E2E_TMP/json_error")" \
+        "$(head -c 1000 "$OUT")"
+fi
+check_contains "noisy file system --json: its output went to stderr" "noise from the file system" \
+    "$ERR"
+check_contains "noisy file system --json: its output at the end too" "noise at the end" "$ERR"
+
 # ---- --only picks cases by glob ---------------------------------------------------------
 run_check --only 'rename.*' --only link.create
 check_eq "--only: exit status 0" 0 "$STATUS"

@@ -317,6 +317,50 @@ static void malformed_and_unknown_replies_are_counted_and_the_pump_goes_on(void 
     assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
 }
 
+/* A reply spliced from a pipe arrives as several messages (fuse-overlayfs's READ replies):
+   the pieces that follow a message shorter than its header's len are its rest, and the
+   request gets the whole reply; a whole reply after a short one is not taken as its rest. */
+static void a_reply_in_pieces_is_gathered_whole(void **state)
+{
+    fixture *f = *state;
+    uint64_t hint = submit_query_volume(f);
+    struct fuse_in_header in = fs_recv(f, FUSE_STATFS);
+    struct {
+        struct fuse_out_header out;
+        struct fuse_statfs_out st;
+    } reply;
+    memset(&reply, 0, sizeof reply);
+    reply.out.len = sizeof reply;
+    reply.out.unique = in.unique;
+    reply.st.st.blocks = 4242;
+    reply.st.st.bsize = reply.st.st.frsize = 4096;
+    const uint8_t *bytes = (const uint8_t *)&reply;
+    size_t cut1 = sizeof reply.out + 8, cut2 = sizeof reply.out + 40;
+    assert_int_equal(send(f->fds[1], bytes, cut1, MSG_NOSIGNAL), (ssize_t)cut1);
+    assert_int_equal(send(f->fds[1], bytes + cut1, cut2 - cut1, MSG_NOSIGNAL),
+        (ssize_t)(cut2 - cut1));
+    assert_int_equal(send(f->fds[1], bytes + cut2, sizeof reply - cut2, MSG_NOSIGNAL),
+        (ssize_t)(sizeof reply - cut2));
+    uint64_t total = 0;
+    assert_int_equal(response(f, hint, &total), STATUS_SUCCESS);
+    assert_int_equal(total, 4242ull * 4096);
+    assert_int_equal(stats_of(f).bad_replies, 0);
+
+    /* A short reply, then the next request's whole reply: the first is malformed (its
+       request fails), the second answers its own request. */
+    uint64_t first = submit_query_volume(f);
+    struct fuse_in_header in1 = fs_recv(f, FUSE_STATFS);
+    uint64_t second = submit_query_volume(f);
+    struct fuse_in_header in2 = fs_recv(f, FUSE_STATFS);
+    reply.out.unique = in1.unique;
+    assert_int_equal(send(f->fds[1], bytes, cut1, MSG_NOSIGNAL), (ssize_t)cut1);
+    fs_reply_statfs(f, in2.unique, 7);
+    assert_false(NT_SUCCESS(response(f, first, NULL)));
+    assert_int_equal(response(f, second, &total), STATUS_SUCCESS);
+    assert_int_equal(total, 7ull * 4096);
+    assert_int_equal(stats_of(f).bad_replies, 1);
+}
+
 /* A reply the engine refuses when it delivers it (here an error > 0) fails its request at
    once; the door's own EIO for that request then finds nothing, and the file system sent no
    unknown reply: none is counted. */
@@ -685,6 +729,8 @@ int main(int argc, char **argv)
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
             an_empty_message_is_counted_and_dropped_not_taken_for_the_end,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_reply_in_pieces_is_gathered_whole,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_refused_reply_is_one_bad_reply_and_no_unknown_one,
             fixture_setup, fixture_teardown),

@@ -567,6 +567,27 @@ static void cached_file_gone_at_open_is_created_with_open_if(void **state)
     mock_free(m);
 }
 
+/* FUSE_DONT_MASK accepted (fuse-overlayfs aborts without it) leaves the umask to the file
+   system: the mode the engine sends is already masked, so the file system masking it again
+   with the umask sent beside it changes nothing. */
+static void new_file_mode_is_masked_with_dont_mask_accepted(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new(0);
+    mock_init(m, &(mock_init_options){ .flags = FUSE_DONT_MASK });
+    mock_engine(m)->params.umask = 022;
+    uint64_t hint = submit_create(m, "\\a", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
+    expect_absent(m, "a");
+    mock_request req = mock_expect(m, FUSE_CREATE);
+    struct fuse_create_in in = create_in_of(&req, "a");
+    assert_int_equal(in.mode, 0100644);
+    assert_int_equal(in.umask, 022);
+    reply_create(m, req.header.unique, 8, 0100644, 1);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_info(m).flags & FUSE_DONT_MASK);
+    mock_free(m);
+}
+
 static void new_file_mode_honours_umask_and_readonly_attribute(void **state)
 {
     (void)state;
@@ -937,6 +958,7 @@ int main(void)
         cmocka_unit_test(create_racing_another_creator_collides_with_file_create),
         cmocka_unit_test(cached_file_gone_at_open_is_created_with_open_if),
         cmocka_unit_test(new_file_mode_honours_umask_and_readonly_attribute),
+        cmocka_unit_test(new_file_mode_is_masked_with_dont_mask_accepted),
         cmocka_unit_test(create_enosys_falls_back_to_mknod_then_open),
         cmocka_unit_test(file_system_without_create_or_mknod_is_write_protected),
         cmocka_unit_test(allocation_size_is_reserved_with_fallocate_keep_size),

@@ -219,7 +219,11 @@ static void disposition_on_root_gives_cannot_delete(void **state)
     mock_free(m);
 }
 
-static void cleanup_with_delete_unlinks_the_file_and_forgets_its_name(void **state)
+/* As a POSIX program closes, then unlinks: FLUSH, RELEASE of the deleting handle, UNLINK.
+   An unlinked file still open is hidden by libfuse 2's high-level library (.fuse_hiddenN)
+   until its RELEASE, which kept its directory from being removed right after (fuse2fs). */
+static void cleanup_with_delete_releases_then_unlinks_the_file_and_forgets_its_name(
+    void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
@@ -227,15 +231,19 @@ static void cleanup_with_delete_unlinks_the_file_and_forgets_its_name(void **sta
     uint64_t hint = submit_cleanup_delete(m, handle, "\\f");
     mock_request req = mock_expect_node(m, FUSE_FLUSH, 4);
     mock_reply(m, req.header.unique, 0, NULL, 0);
+    req = mock_expect_node(m, FUSE_RELEASE, 4);
+    struct fuse_release_in release;
+    memcpy(&release, req.body, sizeof release);
+    assert_int_equal(release.fh, 40);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
     req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
     assert_int_equal(req.body_size, 2);
     assert_string_equal((const char *)req.body, "f");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
 
+    /* Released already: Close sends no second RELEASE. */
     hint = mock_submit(m, mock_req_close(handle));
-    req = mock_expect_node(m, FUSE_RELEASE, 4);
-    mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     /* No cached name keeps the node now that its handle is gone. */
     req = mock_expect_node(m, FUSE_FORGET, 4);
@@ -326,7 +334,7 @@ int main(void)
         cmocka_unit_test(disposition_on_directory_without_handle_opens_one),
         cmocka_unit_test(malformed_probe_listing_fails_and_is_counted),
         cmocka_unit_test(disposition_on_root_gives_cannot_delete),
-        cmocka_unit_test(cleanup_with_delete_unlinks_the_file_and_forgets_its_name),
+        cmocka_unit_test(cleanup_with_delete_releases_then_unlinks_the_file_and_forgets_its_name),
         cmocka_unit_test(cleanup_with_delete_removes_a_directory_with_rmdir),
         cmocka_unit_test(cleanup_with_delete_in_subdirectory_walks_the_cache_to_the_parent),
         cmocka_unit_test(cleanup_delete_errors_are_not_reported),

@@ -74,6 +74,37 @@ static void link_reports_the_new_count_and_the_source_sees_it(void **state)
     mock_free(m);
 }
 
+/* A file system without LINK (fuse-zip) lacks an optional feature, as FAT does: Windows
+   gets STATUS_INVALID_DEVICE_REQUEST, not a write-protected medium (the volume takes
+   other writes). */
+static void link_answered_enosys_is_an_invalid_device_request(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, NODE, 0100644, 3, 60, 60);
+    uint64_t h = mock_response(m, hint).Rsp.Create.Opened.UserContext2;
+
+    hint = mock_submit(m, req_link(h, "\\g"));
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
+    req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status,
+        (uint32_t)STATUS_INVALID_DEVICE_REQUEST);
+
+    /* Known to have no LINK, a replacing link onto an existing name unlinks nothing (the
+       name would be lost for a link that cannot be made): only the target's LOOKUP. */
+    hint = mock_submit(m, mock_req_rename(h, FileLinkInformation, NULL, "\\e", 1, 0));
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, 9, 0100644, 1, 60, 60);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status,
+        (uint32_t)STATUS_INVALID_DEVICE_REQUEST);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void link_answered_with_another_nodeid_makes_the_source_ask_again(void **state)
 {
     (void)state;
@@ -109,6 +140,7 @@ int main(void)
         cmocka_unit_test(link_count_is_hard_links_in_file_information),
         cmocka_unit_test(link_reports_the_new_count_and_the_source_sees_it),
         cmocka_unit_test(link_answered_with_another_nodeid_makes_the_source_ask_again),
+        cmocka_unit_test(link_answered_enosys_is_an_invalid_device_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

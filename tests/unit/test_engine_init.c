@@ -14,7 +14,7 @@
 /* What the engine is expected to offer: its spec, written out independently of init.c. */
 #define OFFERED_FLAGS ((uint32_t)(FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_DO_READDIRPLUS | \
     FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES | FUSE_NO_OPEN_SUPPORT | FUSE_NO_OPENDIR_SUPPORT | \
-    FUSE_INIT_EXT))
+    FUSE_DONT_MASK | FUSE_INIT_EXT))
 
 static struct fuse_init_out init_out(uint32_t major, uint32_t minor)
 {

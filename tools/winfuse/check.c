@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "signals.h"
@@ -475,6 +476,7 @@ int wf_check_main(int argc, char **argv)
     const char *read_only_text;
     size_t only_count = 0, count = 0, capacity = 0;
     bool json = false, list = false;
+    FILE *json_out = stdout;
     int i, exit_status = 2;
 
     memset(&options, 0, sizeof options);
@@ -581,6 +583,23 @@ int wf_check_main(int argc, char **argv)
         goto exit;
     }
 
+    if (json) {
+        /* The file system inherits our stdout, and some print there (fuse2fs's journal
+           warning at unmount): the document keeps a copy of stdout to itself, and stdout
+           becomes stderr, so what stdout carries always parses. */
+        int fd = dup(STDOUT_FILENO);
+        json_out = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (json_out == NULL || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            fprintf(stderr, "winfuse check: cannot keep stdout for the JSON document\n");
+            if (json_out != NULL)
+                fclose(json_out);
+            else if (fd >= 0)
+                close(fd);
+            json_out = NULL;
+            goto exit;
+        }
+    }
+
     signal(SIGPIPE, SIG_IGN);
     wf_signals_block();     /* before any thread: the signals go to the watcher alone */
     run.volume = wf_volume_mount(&options, error, sizeof error);
@@ -625,11 +644,11 @@ int wf_check_main(int argc, char **argv)
 
     read_only_text = run.read_only ? wf_ntstatus_text(run.read_only_status, text) : NULL;
     if (json)
-        wf_check_print_json(stdout, command, mount, run.read_only, read_only_text, outcomes,
+        wf_check_print_json(json_out, command, mount, run.read_only, read_only_text, outcomes,
             count, &totals);
     else
         wf_check_print_summary(stdout, &totals, run.read_only, read_only_text);
-    fflush(stdout);
+    fflush(json ? json_out : stdout);
     wf_signals_stop();
     exit_status = totals.failed ? 1 : 0;
     if (!wf_volume_unmount_checked(run.volume, error, sizeof error)) {
@@ -637,6 +656,8 @@ int wf_check_main(int argc, char **argv)
         exit_status = 3;
     }
 exit:
+    if (json_out != NULL && json_out != stdout && fclose(json_out) != 0 && exit_status < 2)
+        exit_status = 2;    /* the document could not be written whole */
     free(outcomes);
     free(selected);
     return exit_status;

@@ -248,6 +248,42 @@ static bool wf_devfuse_at_end(wf_devfuse *devfuse)
     return ioctl(devfuse->fd, FIONREAD, &queued) != 0 || queued <= 0;
 }
 
+/* A reply spliced from a pipe (libfuse's fuse_reply_data when the file system wants
+   FUSE_CAP_SPLICE_WRITE, as fuse-overlayfs does for READ) reaches a SEQPACKET socket as
+   several messages, one per stretch of the pipe, where /dev/fuse takes it in one write.
+   So a message shorter than its header's len takes the messages that follow as its rest:
+   each must come within WF_DEVFUSE_PIECE_WAIT_MS (the writer is still in its splice), fit,
+   and not be a whole reply of its own (a header whose len is its size), which is left for
+   the loop. What stays short is the malformed reply it was. Returns the length gathered. */
+#define WF_DEVFUSE_PIECE_WAIT_MS 250
+
+static size_t wf_devfuse_gather(wf_devfuse *devfuse, uint8_t *buffer, size_t len, size_t want)
+{
+    while (len < want) {
+        struct pollfd p = { .fd = devfuse->fd, .events = POLLIN };
+        struct fuse_out_header next;
+        int ready = poll(&p, 1, WF_DEVFUSE_PIECE_WAIT_MS);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0 || !(p.revents & POLLIN))
+            break;
+        memset(&next, 0, sizeof next);
+        ssize_t size = recv(devfuse->fd, &next, sizeof next, MSG_PEEK | MSG_TRUNC);
+        if (size < 0 && errno == EINTR)
+            continue;
+        if (size <= 0 || (size_t)size > want - len ||
+            ((size_t)size >= sizeof next && next.len == (uint32_t)size))
+            break;
+        ssize_t got = recv(devfuse->fd, buffer + len, want - len, 0);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    return len;
+}
+
 static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
 {
     wf_devfuse *devfuse = worker->devfuse;
@@ -276,6 +312,11 @@ static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
         }
         wf_devfuse_count(&devfuse->replies_received);
         size_t len = (size_t)got;
+        if (len >= sizeof header && len <= devfuse->cap) {
+            memcpy(&header, worker->buffer, sizeof header);
+            if (header.len > len && header.len <= devfuse->cap)
+                len = wf_devfuse_gather(devfuse, worker->buffer, len, header.len);
+        }
         if (devfuse->debug)
             wf_devfuse_trace_reply(worker->buffer, len > devfuse->cap ? devfuse->cap : len);
 

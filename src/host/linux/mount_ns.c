@@ -23,7 +23,11 @@ extern char **environ;
 static const char *const wf_helper_dirs[] = {
     "/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin", "/usr/local/sbin",
 };
-static const char *const wf_helper_names[] = { "fusermount3", "fusermount" };
+/* mergerfs carries its own libfuse 2, which runs its own copy of the helper,
+   mergerfs-fusermount (Debian's /usr/bin). */
+static const char *const wf_helper_names[] = {
+    "fusermount3", "fusermount", "mergerfs-fusermount",
+};
 #define WF_SHADOW_MAX (sizeof wf_helper_dirs / sizeof wf_helper_dirs[0] * \
     sizeof wf_helper_names / sizeof wf_helper_names[0])
 

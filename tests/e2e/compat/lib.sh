@@ -294,3 +294,43 @@ compat_finish() {
     fi
     finish
 }
+
+# ---- winfuse check ----------------------------------------------------------------------
+# compat_check CHECK-ARGS...: runs `winfuse check --json` (80 Windows behaviours,
+# docs/check.md) on the row's file system. FAILs are not this test's failures: the result of
+# every case goes to $COMPAT_RESULTS/ROW.json (ROW: the script's name without test_), which
+# scripts/compat-table.py turns into the table of docs/compatibility.md, and ctest's
+# compat/table_current fails when that table no longer says what the check found. The
+# check must run to its end (exit 0 or 1: mounted, not crashed) and leave no scratch
+# directory behind. CHECK_MS: how long it took.
+compat_check() {
+    local start row=${E2E_NAME#test_} out=$E2E_TMP/check.json
+    start=$(now_ms)
+    timeout "$COMPAT_SHELL_TIMEOUT" "$WINFUSE" check --json "$@" >"$out" 2>"$E2E_TMP/check.err"
+    local status=$?
+    CHECK_MS=$(($(now_ms) - start))
+    case $status in
+    0 | 1) pass "$FS: winfuse check ran every case (exit $status, ${CHECK_MS} ms)" ;;
+    *) fail "$FS: winfuse check ran every case" "exit $status" \
+        "$(grep -v '^devfuse:' "$E2E_TMP/check.err" | tail -n 5)"
+        return ;;
+    esac
+    # fuse2fs left one or two behind a run while the engine sent UNLINK before the
+    # deleting handle's RELEASE (libfuse 2 hid the open file as .fuse_hiddenN). A file
+    # system that deletes in the background (COMPAT_SETTLING: rclone) may still hold a
+    # name at the directory's removal: logged there, not failed.
+    if [ -n "$COMPAT_SETTLING" ]; then
+        grep 'could not remove' "$E2E_TMP/check.err" | sed "s/^/    $FS: /"
+    else
+        check_lacks "$FS: winfuse check removed its scratch directories" "could not remove" \
+            "$E2E_TMP/check.err"
+    fi
+    # The summary for the log: "passed failed read-only skipped" and each FAIL's name.
+    grep -o '"totals": *{[^}]*}' "$out" | sed "s/^/    $FS: check /"
+    grep -o '"name": *"[^"]*", *"result": *"fail"' "$out" | sed "s/^/    $FS: check FAIL /"
+    if [ -n "${COMPAT_RESULTS:-}" ]; then
+        mkdir -p "$COMPAT_RESULTS" && cp "$out" "$COMPAT_RESULTS/$row.json" &&
+            printf '%s\n' "$FS" >"$COMPAT_RESULTS/$row.name" ||
+            fail "$FS: the check's results are kept in $COMPAT_RESULTS"
+    fi
+}

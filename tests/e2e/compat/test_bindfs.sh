@@ -15,4 +15,6 @@ compat_writable_battery -- bindfs -f "$SRC"
 compat_door fusermount
 compat_check_storage
 compat_gone "$SRC" "bindfs"
+compat_check -- bindfs -f "$SRC"
+check_eq "$FS: the check left the source as the battery did" "keep seed.txt sub" "$(ls "$SRC" | tr '\n' ' ' | sed 's/ $//')"
 compat_finish

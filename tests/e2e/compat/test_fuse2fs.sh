@@ -35,6 +35,9 @@ compat_check_storage
 check_eq "$FS: after the unmount the file system is clean (destroy ran)" "clean" "$(fs_state)"
 e2fsck -fn "$IMAGE" >"$E2E_TMP/fsck" 2>&1
 check_eq "$FS: e2fsck finds nothing to fix" 0 "$?"
+compat_check -- fuse2fs -f "$IMAGE"
+e2fsck -fn "$IMAGE" >"$E2E_TMP/fsck" 2>&1
+check_eq "$FS: after the check e2fsck finds nothing to fix" 0 "$?"
 
 # While mounted, the superblock says "not clean": fuse2fs's init handler ran.
 FS_ARGS=(-- fuse2fs -f "$IMAGE")

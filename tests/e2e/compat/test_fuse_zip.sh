@@ -22,4 +22,7 @@ compat_gone "$ARCHIVE" "fuse-zip"
 compat_check_storage
 unzip -tq "$ARCHIVE" >"$E2E_TMP/unzip-test" 2>&1
 check_eq "$FS: the rewritten archive tests sound" 0 "$?"
+compat_check -- fuse-zip -f "$ARCHIVE"
+unzip -tq "$ARCHIVE" >"$E2E_TMP/unzip-test" 2>&1
+check_eq "$FS: after the check the archive tests sound" 0 "$?"
 compat_finish

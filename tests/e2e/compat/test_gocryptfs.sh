@@ -42,4 +42,5 @@ store_dir_has() {
 compat_check_storage
 check_eq "$FS: no plain name is stored in the cipher directory" "" \
     "$(find "$CIPHER" \( -name 'seed.txt' -o -name 'sub' -o -name 'keep' -o -name '*.bin' \) -print)"
+compat_check "${GOCRYPTFS[@]}"
 compat_finish

@@ -8,4 +8,5 @@ FS=hello_ll
 printf 'Hello World!\n' >"$E2E_TMP/hello.expected"
 compat_readonly_battery hello "$E2E_TMP/hello.expected" -- "$HELLO_LL" -f
 compat_door devfd
+compat_check -- "$HELLO_LL" -f
 compat_finish

@@ -16,4 +16,5 @@ MARK=compat-memfs-$$
 compat_writable_battery -- "$MEMFS" -f -o fsname="$MARK"
 compat_door devfd
 compat_gone "$MARK" "memfs"
+compat_check -- "$MEMFS" -f
 compat_finish

@@ -15,4 +15,6 @@ compat_writable_battery -- "$PASSTHROUGH_LL" -f -o source="$SRC"
 compat_door devfd
 compat_check_storage
 compat_gone "$SRC" "passthrough_ll"
+compat_check -- "$PASSTHROUGH_LL" -f -o source="$SRC"
+check_eq "$FS: the check left the source as the battery did" "keep seed.txt sub" "$(ls "$SRC" | tr '\n' ' ' | sed 's/ $//')"
 compat_finish

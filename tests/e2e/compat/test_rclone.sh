@@ -25,6 +25,8 @@ compat_writable_battery -- rclone mount "$SRC" "{}" --config /dev/null \
 compat_door fusermount
 compat_check_storage
 compat_gone "$SRC" "rclone"
+compat_check -- rclone mount "$SRC" "{}" --config /dev/null \
+    --cache-dir "$E2E_TMP/cache-check" --vfs-cache-mode writes --vfs-write-back 0s
 
 # Overwriting an existing file (every CREATE_ALWAYS "save"): rclone answers LISTXATTR, which
 # the engine sends to drop the file's EAs, with EIO; that clean-up must not fail the open.

@@ -48,4 +48,6 @@ compat_vol_summary
 compat_readonly_battery seed.txt "$SRC/seed.txt" -- squashfuse -f "$IMAGE"
 check_eq "$FS: the image is unchanged" "$before" "$(sha256sum <"$IMAGE")"
 compat_gone "$IMAGE" "squashfuse"
+compat_check -- squashfuse -f "$IMAGE"
+check_eq "$FS: after the check the image is unchanged" "$before" "$(sha256sum <"$IMAGE")"
 compat_finish
