@@ -266,17 +266,17 @@ static bool dir_attr_missing(wf_op *op, wf_node *node)
 
 wf_step wf_access_traverse(wf_op *op)
 {
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->identity.uid == 0)
-        WF_CORO_RETURN(op->access_state);      /* root searches every directory */
+        WF_CORO_RETURN(op);      /* root searches every directory */
     if (!op->attr_fresh &&
         !wf_cache_get_attr(op->engine->cache, op->node, &op->attr, wf_engine_now())) {
         attr_call(op, op->node);
-        WF_AWAIT_REPLY(op->access_state);
+        WF_AWAIT_REPLY(op);
         if (!attr_reply(op, op->node, &op->attr))
-            WF_CORO_RETURN(op->access_state);
+            WF_CORO_RETURN(op);
         op->attr_fresh = true;
     }
     /* Kept: the directory the walk stops in is the parent the later checks look at. */
@@ -285,7 +285,7 @@ wf_step wf_access_traverse(wf_op *op)
     if (!(wf_access_bits(op->engine, &op->identity, &op->attr) & WF_PERM_X))
         op->status = STATUS_ACCESS_DENIED;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_access_open(wf_op *op, uint32_t implied)
@@ -294,7 +294,7 @@ wf_step wf_access_open(wf_op *op, uint32_t implied)
     uint32_t desired = wf_map_generic_access(op->req->Req.Create.DesiredAccess);
     uint32_t held;
 
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     /* DELETE depends on the parent: its attributes when DELETE may be granted. */
@@ -302,9 +302,9 @@ wf_step wf_access_open(wf_op *op, uint32_t implied)
         ((desired | implied) & (DELETE | MAXIMUM_ALLOWED)) &&
         dir_attr_missing(op, op->parent)) {
         attr_call(op, op->parent);
-        WF_AWAIT_REPLY(op->access_state);
+        WF_AWAIT_REPLY(op);
         if (!attr_reply(op, op->parent, &op->dir_attr))
-            WF_CORO_RETURN(op->access_state);
+            WF_CORO_RETURN(op);
         op->dir_attr_nodeid = op->parent->nodeid;
     }
 
@@ -317,13 +317,13 @@ wf_step wf_access_open(wf_op *op, uint32_t implied)
                                (deleting it is refused anyway: STATUS_CANNOT_DELETE) */
     if ((desired | implied) & ~MAXIMUM_ALLOWED & ~held) {
         op->status = STATUS_ACCESS_DENIED;
-        WF_CORO_RETURN(op->access_state);
+        WF_CORO_RETURN(op);
     }
     /* What the disposition implied is checked, not granted (as WinFsp's FSD grants). */
     op->access_granted = ((desired & MAXIMUM_ALLOWED) ? held : desired) |
         op->req->Req.Create.GrantedAccess;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 /* The Create's security descriptor, if any: its DACL's mode, its owner and group (unknown
@@ -433,27 +433,27 @@ NTSTATUS wf_access_xattr(const wf_engine *engine, const wf_file *file,
 
 wf_step wf_access_create(wf_op *op)
 {
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->access_check && op->identity.uid != 0) {
         if (dir_attr_missing(op, op->node)) {
             attr_call(op, op->node);
-            WF_AWAIT_REPLY(op->access_state);
+            WF_AWAIT_REPLY(op);
             if (!attr_reply(op, op->node, &op->dir_attr))
-                WF_CORO_RETURN(op->access_state);
+                WF_CORO_RETURN(op);
             op->dir_attr_nodeid = op->node->nodeid;
         }
         /* FILE_ADD_FILE / FILE_ADD_SUBDIRECTORY: w and x, as may_create. */
         if ((wf_access_bits(op->engine, &op->identity, &op->dir_attr) &
                 (WF_PERM_W | WF_PERM_X)) != (WF_PERM_W | WF_PERM_X)) {
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op->access_state);
+            WF_CORO_RETURN(op);
         }
     }
     op->status = read_descriptor(op);
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 bool wf_access_sd_mode(const wf_op *op, uint32_t *mode)
@@ -466,7 +466,7 @@ bool wf_access_sd_mode(const wf_op *op, uint32_t *mode)
 
 wf_step wf_access_set_owner(wf_op *op)
 {
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
@@ -479,13 +479,13 @@ wf_step wf_access_set_owner(wf_op *op)
         op->u.setattr.in.gid = op->sd_gid;
     }
     if (!op->u.setattr.in.valid)
-        WF_CORO_RETURN(op->access_state);
-    WF_AWAIT_CALL(op->access_state, op->sub_state, wf_setattr(op, op->file));
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, wf_setattr(op, op->file));
     /* The file exists whatever the answer: one whose file system keeps its own owner is
        still the caller's new file, as after open(O_CREAT) then a refused chown. */
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 /* Linux's protected_hardlinks: a link to a file the caller neither owns nor may read and
@@ -507,11 +507,11 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
 {
     wf_engine *engine = op->engine;
 
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (!op->access_check || op->identity.uid == 0)
-        WF_CORO_RETURN(op->access_state);
+        WF_CORO_RETURN(op);
 
     /* The source's own rights: a directory moving to another parent rewrites its ".." (w
        on it); a link needs the file's owner or read and write. The source's name was
@@ -519,30 +519,30 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
     if (link || (file->is_directory && op->node != op->node2)) {
         if (!wf_cache_get_attr(engine->cache, file->node, &op->node_attr, wf_engine_now())) {
             attr_call(op, file->node);
-            WF_AWAIT_REPLY(op->access_state);
+            WF_AWAIT_REPLY(op);
             if (!attr_reply(op, file->node, &op->node_attr))
-                WF_CORO_RETURN(op->access_state);
+                WF_CORO_RETURN(op);
         }
         if (link ? !may_link(op, &op->node_attr) :
                 !(wf_access_bits(engine, &op->identity, &op->node_attr) & WF_PERM_W)) {
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op->access_state);
+            WF_CORO_RETURN(op);
         }
     }
 
     /* The target directory: FILE_ADD_FILE / FILE_ADD_SUBDIRECTORY, w and x. */
     if (dir_attr_missing(op, op->node)) {
         attr_call(op, op->node);
-        WF_AWAIT_REPLY(op->access_state);
+        WF_AWAIT_REPLY(op);
         if (!attr_reply(op, op->node, &op->dir_attr))
-            WF_CORO_RETURN(op->access_state);
+            WF_CORO_RETURN(op);
         op->dir_attr_nodeid = op->node->nodeid;
     }
     if ((wf_access_bits(engine, &op->identity, &op->dir_attr) & (WF_PERM_W | WF_PERM_X)) !=
             (WF_PERM_W | WF_PERM_X))
         op->status = STATUS_ACCESS_DENIED;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 NTSTATUS wf_access_replace(const wf_op *op)

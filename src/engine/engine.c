@@ -353,18 +353,35 @@ wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind)
     return op_new(engine, kind, NULL);
 }
 
+#ifdef WF_DEBUG
+static void coro_trap(const char *what)
+{
+    (void)what;
+    __builtin_trap();
+}
+
+void (*wf_coro_fault)(const char *what) = coro_trap;
+#endif
+
 static wf_step op_run(wf_op *op)
 {
+    wf_step step;
     switch (op->kind) {
     case WF_KIND_INIT:
-        return wf_op_init(op);
+        step = wf_op_init(op);
+        break;
     case WF_KIND_DESTROY:
-        return wf_op_destroy(op);
+        step = wf_op_destroy(op);
+        break;
     case WF_KIND_GIVE_BACK:
-        return wf_op_give_back(op);
+        step = wf_op_give_back(op);
+        break;
     default:
-        return wf_op_handler(op->kind)(op);
+        step = wf_op_handler(op->kind)(op);
+        break;
     }
+    wf_coro_check_idle(&op->coro, step);
+    return step;
 }
 
 /* Hands the operation's FUSE request out in buf: serialized first, then registered in

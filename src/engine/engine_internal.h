@@ -79,9 +79,7 @@ struct wf_op {
     wf_engine *engine;
     uint64_t unique;
     uint32_t kind;              /* WinFsp transact kind, or WF_KIND_* for internal ops */
-    int state;                  /* the handler's coroutine */
-    int walk_state;             /* the path walk's coroutine */
-    int sub_state;              /* another nested coroutine */
+    wf_coro coro;               /* resume points of the handler and what it awaits */
     NTSTATUS status;
     wf_fuse_call call;
     FSP_FSCTL_TRANSACT_RSP *rsp;    /* the response being built, after this struct */
@@ -152,7 +150,6 @@ struct wf_op {
     NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
     bool access_check;          /* check the caller's rights before asking */
     bool traverse_check;        /* ... and x on each directory the walk looks into */
-    int access_state;           /* the access checks' nested coroutine */
     uint32_t access_granted;    /* what the check of an existing file granted */
     uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
     struct fuse_attr dir_attr;  /* a directory's attributes, as the checks last saw them */
@@ -162,8 +159,6 @@ struct wf_op {
     bool sd_uid_set, sd_gid_set;    /* ... and its owner, its group */
     uint32_t sd_mode, sd_uid, sd_gid;
     /* Case-insensitive lookups (walk.c). */
-    int fold_state;             /* wf_lookup / wf_resolve_leaf */
-    int scan_state;             /* the directory scan inside them */
     bool name_folded;           /* op->name became the stored spelling; fold_name was asked */
     bool fold_found, fold_has_fh;
     int32_t fold_error;         /* what ended a scan, when the lookup must report it */
@@ -171,7 +166,6 @@ struct wf_op {
     char fold_name[WF_NAME_MAX + 1];
     uint32_t fold_name_len;
     /* Extended attributes (op_ea.c). */
-    int ea_state, ea_sub_state, ea_names_state;
     NTSTATUS ea_status, ea_failure;
     bool ea_known;              /* ea_size_sum is the node's whole EaSize */
     const uint8_t *ea_buf;      /* the request's EA list (inside op->req) */
@@ -185,7 +179,6 @@ struct wf_op {
     char ea_name[5 + 254 + 1];  /* "user." + an EA name + NUL */
     /* Symbolic links and reparse points (link.c, op_reparse.c). */
     struct wf_link_ctx *link;   /* allocated on first use; freed with the op */
-    int link_state;             /* their nested coroutines */
 };
 
 /* Internal operation kinds, beyond WinFsp's. */
@@ -350,7 +343,7 @@ wf_step wf_op_set_security(wf_op *op);          /* op_security.c */
    QueryEa, SetEa, FileSystemControl: FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX; others 0). A handler
    that fills it sets rsp->Size to sizeof(FSP_FSCTL_TRANSACT_RSP) + the bytes used. */
 uint32_t wf_op_rsp_buffer_cap(uint32_t kind);
-/* op_setattr.c, shared with Overwrite (nested; sub_state). SETATTR with op->u.setattr.in as
+/* op_setattr.c, shared with Overwrite (nested). SETATTR with op->u.setattr.in as
    the caller filled it (FATTR_FH is added when the handle has one); on success the reply's
    attributes are in op->attr and the cache. */
 wf_step wf_setattr(wf_op *op, const wf_file *file);
@@ -362,28 +355,28 @@ wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size);
    adds one. Directories keep their mode: READONLY is not mapped on them. */
 uint32_t wf_mode_for_attributes(uint32_t mode, uint32_t attributes, bool replace);
 /* op_dir.c: a directory handle opened without FILE_LIST_DIRECTORY gets its FUSE handle
-   (OPENDIR) before it is read; op->status. Nested (sub_state). */
+   (OPENDIR) before it is read; op->status. Nested. */
 wf_step wf_dir_open(wf_op *op, wf_file *file);
 /* Describes a READDIR (READDIRPLUS with plus) of directory handle fh of nodeid from offset,
    into op->dirbuf (op->dirbuf_size bytes at most; the reply may be shorter). */
 void wf_dir_read_call(wf_op *op, bool plus, uint64_t nodeid, uint64_t fh, uint64_t offset);
-/* op_delete.c: the UNLINK / RMDIR a Cleanup with Delete set performs (nested; sub_state). */
+/* op_delete.c: the UNLINK / RMDIR a Cleanup with Delete set performs (nested). */
 wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file);
 
 /* walk.c: walks op->req's FileName from the root, one LOOKUP per uncached component.
    With to_parent, stops before the last component and leaves it in op->name.
    Leaves op->node referenced (the target or the parent) and op->parent referenced (its
-   parent, NULL for the root). op->status says how it went. Nested coroutine (walk_state). */
+   parent, NULL for the root). op->status says how it went. Nested coroutine. */
 wf_step wf_walk(wf_op *op, bool to_parent);
 /* As wf_walk, for another path buffer of op->req (a rename's or link's NewFileName). */
 wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_parent);
-/* Makes op->attr valid for op->node: from the cache, or GETATTR (nested; sub_state). */
+/* Makes op->attr valid for op->node: from the cache, or GETATTR (nested). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
 /* LOOKUP of op->name in op->node, left as a LOOKUP leaves it (op->call.error,
    op->u.lookup.out); nothing is cached. On a case-insensitive volume a name that is not
    there as given is looked for in the directory under case folding (OPENDIR, READDIR,
    RELEASEDIR) and, when found, op->name becomes the stored name (the one asked is kept in
-   op->fold_name, name_folded set) and that is looked up. Nested (fold_state). */
+   op->fold_name, name_folded set) and that is looked up. Nested. */
 wf_step wf_lookup(wf_op *op);
 /* Back to the spelling asked for, after wf_lookup found the name in another case. */
 void wf_lookup_unfold(wf_op *op);
@@ -391,7 +384,7 @@ void wf_lookup_unfold(wf_op *op);
    left, about to be named in UNLINK, RMDIR or RENAME) into the name the file system stores:
    from the cache, else LOOKUP (cached), else a directory scan. Never fails: a name not
    found is left as it is. Nothing to do, no round trip, on a case-sensitive volume.
-   Nested (fold_state). */
+   Nested. */
 wf_step wf_resolve_leaf(wf_op *op);
 
 /* op_ea.c: QueryEa, SetEa; a Create's and an Overwrite's EA buffer; EaSize. */
@@ -401,10 +394,10 @@ wf_step wf_op_set_ea(wf_op *op);
 NTSTATUS wf_ea_check_create(wf_op *op);
 /* After a Create made op->node (op->file, in op->parent as op->name): sets the EAs of its
    EA buffer; when they cannot be set, removes what was made (RELEASE, UNLINK or RMDIR) and
-   frees op->file. op->status says how it went. Nested (ea_state). */
+   frees op->file. op->status says how it went. Nested. */
 wf_step wf_ea_create(wf_op *op);
 /* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr) and sets
-   those of the request's EA buffer. op->status. Nested (ea_state). */
+   those of the request's EA buffer. op->status. Nested. */
 wf_step wf_ea_overwrite(wf_op *op);
 /* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
 void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);

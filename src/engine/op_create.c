@@ -242,26 +242,26 @@ static bool link_on_the_way(wf_op *op)
 
 /* The handle on an existing node, or on a rename target's directory, once the opener's
    rights (and the implied ones) are checked: op->file, granted what the check found, else
-   what was asked. op->status. Nested (sub_state). */
+   what was asked. op->status. Nested. */
 static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
 {
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->access_check) {
-        WF_AWAIT_CALL(op->sub_state, op->access_state, wf_access_open(op, implied));
+        WF_AWAIT_CALL(op, wf_access_open(op, implied));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->sub_state);
+            WF_CORO_RETURN(op);
     }
     op->file = new_file(op, directory);
     if (!op->file) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     }
     op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
         op->access_granted : granted_access(op, false);
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* The handle made on the parent before CREATE/MKNOD now belongs to the new node. */
@@ -285,44 +285,44 @@ wf_step wf_op_create(wf_op *op)
     wf_node *cached;
     bool retry;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     /* Parameter rules of NtCreateFile (MS-FSA 2.1.5.1 phase 1). */
     if (disposition > FILE_MAXIMUM_DISPOSITION ||
         ((options & FILE_DIRECTORY_FILE) && (options & FILE_NON_DIRECTORY_FILE)) ||
         ((options & FILE_DIRECTORY_FILE) && overwrites(disposition))) {
         op->status = STATUS_INVALID_PARAMETER;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (op->req->Req.Create.NamedStream) {
         op->status = STATUS_OBJECT_NAME_INVALID;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (!NT_SUCCESS(op->identity_status)) {
         op->status = op->identity_status;      /* a caller the host does not know */
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     op->status = wf_ea_check_create(op);       /* the EA buffer, checked before anything */
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
-    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, true));
+    WF_AWAIT_CALL(op, wf_walk(op, true));
     if (!NT_SUCCESS(op->status)) {
         /* A symbolic link on the way: the I/O manager goes on from its target. */
         if (op->status == STATUS_OBJECT_PATH_NOT_FOUND && link_on_the_way(op))
-            WF_AWAIT_CALL(op->state, op->link_state, wf_link_reparse(op, &op->attr));
-        WF_CORO_RETURN(op->state);
+            WF_AWAIT_CALL(op, wf_link_reparse(op, &op->attr));
+        WF_CORO_RETURN(op);
     }
     if (op->name_len == 0) {
         /* The root: it can be opened, nothing more (as WinFsp's FSD rules). */
         if (op->req->Req.Create.OpenTargetDirectory ||
             (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)) {
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         if (options & FILE_DELETE_ON_CLOSE) {
             op->status = STATUS_CANNOT_DELETE;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
 
@@ -346,7 +346,7 @@ wf_step wf_op_create(wf_op *op)
             op->attr_fresh = false;
             goto open_existing;
         }
-        WF_AWAIT_CALL(op->state, op->fold_state, wf_lookup(op));
+        WF_AWAIT_CALL(op, wf_lookup(op));
 
         if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0)) {
             if (op->req->Req.Create.OpenTargetDirectory) {
@@ -358,12 +358,12 @@ wf_step wf_op_create(wf_op *op)
         if (op->call.error) {
             op->status = op->call.error == WF_ENOTDIR ?
                 STATUS_OBJECT_PATH_NOT_FOUND : wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         op->status = wf_entry_take(engine, op->node, op->name, op->name_len,
             &op->u.lookup.out, 0, &cached);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         if (op->req->Req.Create.OpenTargetDirectory) {
             /* Counted and cached for the rename that usually follows. */
             wf_cache_release(engine->cache, cached);
@@ -375,29 +375,29 @@ wf_step wf_op_create(wf_op *op)
         op->attr_fresh = true;
 
     open_existing:
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
+        WF_AWAIT_CALL(op, wf_getattr(op, NULL));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         if (op->name_len && wf_mode_to_reparse_tag(op->attr.mode)) {
             /* A symbolic link or special file: opened itself with FILE_OPEN_REPARSE_POINT
                (never with OPEN: FUSE cannot open a link, and a FIFO would block), else
                reparsed, as NTFS does, whatever the disposition. */
             if (!(options & FILE_OPEN_REPARSE_POINT)) {
-                WF_AWAIT_CALL(op->state, op->link_state, wf_link_reparse(op, &op->attr));
-                WF_CORO_RETURN(op->state);
+                WF_AWAIT_CALL(op, wf_link_reparse(op, &op->attr));
+                WF_CORO_RETURN(op);
             }
             if (WF_S_ISLNK(op->attr.mode) && disposition != FILE_CREATE)  /* collides anyway */
-                WF_AWAIT_CALL(op->state, op->link_state, wf_link_probe(op, op->node, NULL, 0,
+                WF_AWAIT_CALL(op, wf_link_probe(op, op->node, NULL, 0,
                     NULL, 0));
         }
         op->status = check_existing(op);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        WF_AWAIT_CALL(op->state, op->sub_state, open_checked(op,
+            WF_CORO_RETURN(op);
+        WF_AWAIT_CALL(op, open_checked(op,
             implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
             WF_S_ISDIR(op->attr.mode)));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         file = op->file;
         op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
             overwrites(disposition) ? FILE_OVERWRITTEN : FILE_OPENED;
@@ -418,14 +418,14 @@ wf_step wf_op_create(wf_op *op)
         if (wf_engine_enosys(engine, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN))
             break;
         wf_open_call(op, file);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         op->status = wf_open_reply(op, file);
         if (NT_SUCCESS(op->status))
             break;
         wf_file_free(engine, file);
         op->file = NULL;
         if (op->call.error != WF_ENOENT || op->name_len == 0)
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         /* Gone since the cache or LOOKUP saw it: forget the name, and create it when the
            disposition says so. */
         wf_cache_drop_entry(engine->cache, op->parent, op->name, op->name_len);
@@ -433,39 +433,39 @@ wf_step wf_op_create(wf_op *op)
         if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE ||
             op->scratch[0] >= WF_CREATE_ROUNDS) {
             op->status = STATUS_OBJECT_NAME_NOT_FOUND;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         continue;
 
     create_new:
         op->status = check_absent(op);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         /* Add rights on the parent; the security descriptor's mode and owner. */
-        WF_AWAIT_CALL(op->state, op->access_state, wf_access_create(op));
+        WF_AWAIT_CALL(op, wf_access_create(op));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         op->rsp->IoStatus.Information = FILE_CREATED;
         op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, true);
 
         if (options & FILE_DIRECTORY_FILE) {
             create_call(op, FUSE_MKDIR);
-            WF_AWAIT_REPLY(op->state);
+            WF_AWAIT_REPLY(op);
             if (op->call.error) {
                 op->status = create_error(op, &retry);
                 if (retry)
                     continue;
-                WF_CORO_RETURN(op->state);
+                WF_CORO_RETURN(op);
             }
             op->status = take_created(op, &op->u.mkdir.out, true);
             if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->state);
+                WF_CORO_RETURN(op);
             file = op->file = new_file(op, true);
             if (!file) {
                 op->status = STATUS_INSUFFICIENT_RESOURCES;
-                WF_CORO_RETURN(op->state);
+                WF_CORO_RETURN(op);
             }
-            WF_AWAIT_CALL(op->state, op->access_state, wf_access_set_owner(op));
+            WF_AWAIT_CALL(op, wf_access_set_owner(op));
             file = op->file;
             goto open_directory;
         }
@@ -475,14 +475,14 @@ wf_step wf_op_create(wf_op *op)
         file = op->file = wf_file_new(engine, op->node, NULL);
         if (!file) {
             op->status = STATUS_INSUFFICIENT_RESOURCES;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         file->open_flags = open_flags_for(op->rsp->Rsp.Create.Opened.GrantedAccess);
         if (!wf_engine_enosys(engine, FUSE_CREATE)) {
             /* O_EXCL always: a file that appears meanwhile shows as EEXIST, never as a
                silent open of someone else's file. */
             create_call(op, FUSE_CREATE);
-            WF_AWAIT_REPLY(op->state);
+            WF_AWAIT_REPLY(op);
             if (!op->call.error) {
                 op->status = take_created(op, &op->u.create.entry, false);
                 if (!NT_SUCCESS(op->status) && op->u.create.entry.nodeid != 0) {
@@ -494,7 +494,7 @@ wf_step wf_op_create(wf_op *op)
                     op->u.release.in.flags = file->open_flags;
                     wf_call_begin(op, FUSE_RELEASE, nodeid);
                     wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-                    WF_AWAIT_REPLY(op->state);
+                    WF_AWAIT_REPLY(op);
                 }
                 if (!NT_SUCCESS(op->status))
                     goto drop_file;
@@ -509,7 +509,7 @@ wf_step wf_op_create(wf_op *op)
             /* ENOSYS (remembered): MKNOD and OPEN, as the Linux kernel falls back. */
         }
         create_call(op, FUSE_MKNOD);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error)
             goto create_failed;
         op->status = take_created(op, &op->u.mknod.out, false);
@@ -518,7 +518,7 @@ wf_step wf_op_create(wf_op *op)
         retarget(op, file);
         if (!wf_engine_enosys(engine, FUSE_OPEN)) {
             wf_open_call(op, file);
-            WF_AWAIT_REPLY(op->state);
+            WF_AWAIT_REPLY(op);
             /* On failure the file stays, as after a failed open(2) of what mknod(2) made. */
             op->status = wf_open_reply(op, file);
             if (!NT_SUCCESS(op->status))
@@ -527,7 +527,7 @@ wf_step wf_op_create(wf_op *op)
 
     allocate:
         /* The owner and group a security descriptor asked for. */
-        WF_AWAIT_CALL(op->state, op->access_state, wf_access_set_owner(op));
+        WF_AWAIT_CALL(op, wf_access_set_owner(op));
         /* AllocationSize is a hint: reserved without changing the size, when the file
            system can; nothing fails for it. */
         if (op->req->Req.Create.AllocationSize && engine->minor >= 19 &&
@@ -539,7 +539,7 @@ wf_step wf_op_create(wf_op *op)
             op->u.fallocate.in.mode = WF_FALLOC_FL_KEEP_SIZE;
             wf_call_begin(op, FUSE_FALLOCATE, op->node->nodeid);
             wf_call_in(op, &op->u.fallocate.in, sizeof op->u.fallocate.in);
-            WF_AWAIT_REPLY(op->state);
+            WF_AWAIT_REPLY(op);
             if (!op->call.error) {
                 /* The blocks changed: report what was reserved, ask again next time. */
                 op->scratch[1] = op->req->Req.Create.AllocationSize;
@@ -551,16 +551,16 @@ wf_step wf_op_create(wf_op *op)
     open_target_directory:
         /* The parent, opened as a directory (a rename or link target's): Information
            says whether the last component exists. */
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
+        WF_AWAIT_CALL(op, wf_getattr(op, NULL));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         if (!WF_S_ISDIR(op->attr.mode)) {
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
-        WF_AWAIT_CALL(op->state, op->sub_state, open_checked(op, 0, true));
+        WF_AWAIT_CALL(op, open_checked(op, 0, true));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         file = op->file;
 
     open_directory:
@@ -570,7 +570,7 @@ wf_step wf_op_create(wf_op *op)
             break;
         file->open_flags = WF_O_RDONLY;
         wf_open_call(op, file);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         op->status = wf_open_reply(op, file);
         if (!NT_SUCCESS(op->status))
             goto drop_file;
@@ -582,14 +582,14 @@ wf_step wf_op_create(wf_op *op)
         op->file = NULL;
         if (retry)
             continue;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
 
     if (op->rsp->IoStatus.Information == FILE_CREATED) {
         /* The Create's EAs go on what it made; if they cannot, it is made undone. */
-        WF_AWAIT_CALL(op->state, op->ea_state, wf_ea_create(op));
+        WF_AWAIT_CALL(op, wf_ea_create(op));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
     }
     file = op->file;
     wf_access_file_opened(op, file);
@@ -603,13 +603,13 @@ wf_step wf_op_create(wf_op *op)
         op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize < op->scratch[1])
         op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize = op->scratch[1];
     op->status = STATUS_SUCCESS;
-    WF_CORO_RETURN(op->state);
+    WF_CORO_RETURN(op);
 
 drop_file:
     wf_file_free(engine, file);
     op->file = NULL;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_cleanup(wf_op *op)
@@ -617,11 +617,11 @@ wf_step wf_op_cleanup(wf_op *op)
     wf_engine *engine = op->engine;
     wf_file *file = wf_op_file(op->req->Req.Cleanup.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     op->status = STATUS_SUCCESS;
     /* The last close of a handle is where POSIX close(2) sends FLUSH (its write-back errors
@@ -632,14 +632,14 @@ wf_step wf_op_cleanup(wf_op *op)
         op->u.flush.in.fh = file->fh;
         wf_call_begin(op, FUSE_FLUSH, file->node->nodeid);
         wf_call_in(op, &op->u.flush.in, sizeof op->u.flush.in);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         file = wf_op_file(op->req->Req.Cleanup.UserContext2);
     }
     if (op->req->Req.Cleanup.Delete)
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_delete_at_cleanup(op, file));
+        WF_AWAIT_CALL(op, wf_delete_at_cleanup(op, file));
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_close(wf_op *op)
@@ -647,20 +647,20 @@ wf_step wf_op_close(wf_op *op)
     wf_engine *engine = op->engine;
     wf_file *file = wf_op_file(op->req->Req.Close.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (file->has_fh) {
         wf_release_call(op, file);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         file = wf_op_file(op->req->Req.Close.UserContext2);
     }
     /* Whatever RELEASE answered, the handle is gone on the Windows side. */
     wf_file_free(engine, file);
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

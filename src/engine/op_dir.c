@@ -181,16 +181,16 @@ static bool take_saved_entries(wf_op *op, wf_file *file)
 /* OPENDIR for a directory handle that has no FUSE handle yet (listing, emptiness probe). */
 wf_step wf_dir_open(wf_op *op, wf_file *file)
 {
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (file->has_fh || wf_engine_enosys(op->engine, FUSE_OPENDIR))
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     wf_open_call(op, file);
-    WF_AWAIT_REPLY(op->sub_state);
+    WF_AWAIT_REPLY(op);
     op->status = wf_open_reply(op, file);
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* One READDIR(PLUS) description for the listing, op_delete.c's probe and walk.c's scan. */
@@ -215,13 +215,13 @@ wf_step wf_op_query_directory(wf_op *op)
     struct fuse_attr attr;
     bool bad_name, link_dir;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     if (!file->is_directory) {
         op->status = STATUS_INVALID_PARAMETER;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     {
         const FSP_FSCTL_TRANSACT_BUF *marker = &op->req->Req.QueryDirectory.Marker;
@@ -235,14 +235,14 @@ wf_step wf_op_query_directory(wf_op *op)
             wf_mem_copy(&op->dir_offset, op->req->Buffer + marker->Offset, sizeof(uint64_t));
         } else {
             op->status = STATUS_INVALID_PARAMETER;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
     op->done = 0;
     /* A handle opened without FILE_LIST_DIRECTORY opens its FUSE handle now. */
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_dir_open(op, file));
+    WF_AWAIT_CALL(op, wf_dir_open(op, file));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* The rest of the previous reply, if this call resumes where the last one stopped. */
     op->scratch[1] = take_saved_entries(op, file);
@@ -256,7 +256,7 @@ wf_step wf_op_query_directory(wf_op *op)
         op->dirbuf = wf_mem_alloc(op->dirbuf_size);
         if (!op->dirbuf) {
             op->status = STATUS_INSUFFICIENT_RESOURCES;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
 
@@ -268,14 +268,14 @@ wf_step wf_op_query_directory(wf_op *op)
         }
         op->scratch[0] = op->dir_offset;    /* u.read is gone once a LOOKUP goes out */
         wf_dir_read_call(op, plus, file->node->nodeid, file->fh, op->dir_offset);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
 
         if (op->call.error) {
             /* What is listed so far stands; the error comes with the next call. */
             if (op->done)
                 goto full;
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         if (op->call.out_size == 0) {
             add_end_mark(op);
@@ -293,7 +293,7 @@ entries:
                 if (op->done)
                     goto full;
                 op->status = STATUS_IO_DEVICE_ERROR;
-                WF_CORO_RETURN(op->state);
+                WF_CORO_RETURN(op);
             }
             if (!name_is_valid(&view) ||
                 (is_dot_or_dotdot(&view) && file->node->nodeid == FUSE_ROOT_ID)) {
@@ -338,7 +338,7 @@ entries:
                     wf_call_begin(op, FUSE_LOOKUP, file->node->nodeid);
                     wf_call_in(op, op->name, op->name_len + 1);
                     wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-                    WF_AWAIT_REPLY(op->state);
+                    WF_AWAIT_REPLY(op);
 
                     dirent_at(op, plus, &view);
                     if (op->call.error || op->u.lookup.out.nodeid == 0) {
@@ -350,7 +350,7 @@ entries:
                             if (op->done)
                                 goto full;
                             op->status = wf_op_errno_status(op);
-                            WF_CORO_RETURN(op->state);
+                            WF_CORO_RETURN(op);
                         }
                         op->pos += view.reclen;
                         op->dir_offset = view.off;
@@ -383,7 +383,7 @@ entries:
                     wf_mem_copy(op->name, view.name, view.namelen);
                     op->name[view.namelen] = 0;
                     op->name_len = view.namelen;
-                    WF_AWAIT_CALL(op->state, op->link_state, wf_link_probe(op, op->node2,
+                    WF_AWAIT_CALL(op, wf_link_probe(op, op->node2,
                         file->path, file->path_units, op->name, op->name_len));
                     dirent_at(op, plus, &view);
                     attr = op->attr;
@@ -413,5 +413,5 @@ full:
     op->status = STATUS_SUCCESS;
     op->rsp->IoStatus.Information = op->done;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

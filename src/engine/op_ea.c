@@ -53,39 +53,39 @@ static uint32_t ea_xattr_name(wf_op *op, const wf_ea_view *ea)
 }
 
 /* The node's xattr names, NUL-separated, into op->dirbuf[0..op->ea_list_len): LISTXATTR
-   for the size, then for the names. Status in op->ea_status. Nested (ea_names_state). */
+   for the size, then for the names. Status in op->ea_status. Nested. */
 static wf_step ea_names(wf_op *op)
 {
     wf_engine *engine = op->engine;
 
-    WF_CORO_BEGIN(op->ea_names_state);
+    WF_CORO_BEGIN(op);
 
     op->ea_status = STATUS_SUCCESS;
     op->ea_list_len = 0;
     if (wf_engine_enosys(engine, FUSE_LISTXATTR)) {
         op->ea_status = STATUS_EAS_NOT_SUPPORTED;
-        WF_CORO_RETURN(op->ea_names_state);
+        WF_CORO_RETURN(op);
     }
     for (op->ea_rounds = 0; ; op->ea_rounds++) {
         if (op->ea_rounds == WF_EA_LIST_ROUNDS) {
             op->ea_status = STATUS_EA_LIST_INCONSISTENT;
-            WF_CORO_RETURN(op->ea_names_state);
+            WF_CORO_RETURN(op);
         }
         wf_mem_set(&op->ea_get_in, 0, sizeof op->ea_get_in);
         wf_call_begin(op, FUSE_LISTXATTR, op->node->nodeid);
         wf_call_in(op, &op->ea_get_in, sizeof op->ea_get_in);
         wf_call_out(op, &op->ea_get_out, sizeof op->ea_get_out);
-        WF_AWAIT_REPLY(op->ea_names_state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error) {
             op->ea_status = ea_error(op);
-            WF_CORO_RETURN(op->ea_names_state);
+            WF_CORO_RETURN(op);
         }
         if (op->ea_get_out.size == 0)
-            WF_CORO_RETURN(op->ea_names_state);
+            WF_CORO_RETURN(op);
         if (op->ea_get_out.size > WF_EA_NAMES_MAX ||
             op->ea_get_out.size > engine->params.max_message - sizeof(struct fuse_out_header)) {
             op->ea_status = STATUS_EA_LIST_INCONSISTENT;
-            WF_CORO_RETURN(op->ea_names_state);
+            WF_CORO_RETURN(op);
         }
 
         wf_mem_free(op->dirbuf);
@@ -93,19 +93,19 @@ static wf_step ea_names(wf_op *op)
         op->dirbuf = wf_mem_alloc(op->dirbuf_size);
         if (!op->dirbuf) {
             op->ea_status = STATUS_INSUFFICIENT_RESOURCES;
-            WF_CORO_RETURN(op->ea_names_state);
+            WF_CORO_RETURN(op);
         }
         op->ea_get_in.size = op->dirbuf_size;
         wf_call_begin(op, FUSE_LISTXATTR, op->node->nodeid);
         wf_call_in(op, &op->ea_get_in, sizeof op->ea_get_in);
         wf_call_out(op, op->dirbuf, op->dirbuf_size);
         op->call.out_variable = true;
-        WF_AWAIT_REPLY(op->ea_names_state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error == WF_ERANGE)
             continue;   /* it grew since the size was asked */
         if (op->call.error) {
             op->ea_status = ea_error(op);
-            WF_CORO_RETURN(op->ea_names_state);
+            WF_CORO_RETURN(op);
         }
         op->ea_list_len = op->call.out_size;
         if (op->ea_list_len && op->dirbuf[op->ea_list_len - 1] != 0) {
@@ -113,10 +113,10 @@ static wf_step ea_names(wf_op *op)
             op->ea_list_len = 0;
             op->ea_status = STATUS_IO_DEVICE_ERROR;
         }
-        WF_CORO_RETURN(op->ea_names_state);
+        WF_CORO_RETURN(op);
     }
 
-    WF_CORO_END(op->ea_names_state);
+    WF_CORO_END(op);
 }
 
 /* The length of the name at op->ea_list_pos in the name list (its NUL is within). */
@@ -141,7 +141,7 @@ static bool ea_list_name_is_ea(const wf_op *op, uint32_t len)
    then GETXATTR of each user.* asking for as much as the buffer has left, straight into
    place. Leaves op->ea_used (the list's length), op->ea_size_sum (NTFS's EaSize) and
    op->ea_status. A list too large for the buffer is STATUS_EA_LIST_INCONSISTENT, as
-   WinFsp answers it. Nested (ea_sub_state). */
+   WinFsp answers it. Nested. */
 static wf_step ea_list(wf_op *op)
 {
     wf_engine *engine = op->engine;
@@ -149,14 +149,14 @@ static wf_step ea_list(wf_op *op)
     uint32_t cap = wf_op_rsp_buffer_cap(op->kind);
     uint32_t len, room;
 
-    WF_CORO_BEGIN(op->ea_sub_state);
+    WF_CORO_BEGIN(op);
 
     op->ea_used = 0;
     op->ea_last = WF_EA_NONE;
     op->ea_size_sum = 0;
-    WF_AWAIT_CALL(op->ea_sub_state, op->ea_names_state, ea_names(op));
+    WF_AWAIT_CALL(op, ea_names(op));
     if (!NT_SUCCESS(op->ea_status))
-        WF_CORO_RETURN(op->ea_sub_state);
+        WF_CORO_RETURN(op);
 
     for (op->ea_list_pos = 0; op->ea_list_pos < op->ea_list_len;
             op->ea_list_pos += ea_list_name_len(op) + 1) {
@@ -167,7 +167,7 @@ static wf_step ea_list(wf_op *op)
                 (const char *)op->dirbuf + op->ea_list_pos + WF_EA_XATTR_PREFIX_LEN,
                 len - WF_EA_XATTR_PREFIX_LEN, &op->ea_entry, &op->ea_value_at, &room)) {
             op->ea_status = STATUS_EA_LIST_INCONSISTENT;
-            WF_CORO_RETURN(op->ea_sub_state);
+            WF_CORO_RETURN(op);
         }
         /* One GETXATTR: a value larger than what is asked for answers ERANGE. */
         if (room > engine->params.max_message - sizeof(struct fuse_out_header))
@@ -179,17 +179,17 @@ static wf_step ea_list(wf_op *op)
         wf_call_in(op, op->dirbuf + op->ea_list_pos, len + 1);
         wf_call_out(op, buf + op->ea_value_at, room);
         op->call.out_variable = true;
-        WF_AWAIT_REPLY(op->ea_sub_state);
+        WF_AWAIT_REPLY(op);
 
         if (op->call.error == WF_ENODATA)
             continue;   /* removed since it was listed */
         if (op->call.error == WF_ERANGE) {
             op->ea_status = STATUS_EA_LIST_INCONSISTENT;
-            WF_CORO_RETURN(op->ea_sub_state);
+            WF_CORO_RETURN(op);
         }
         if (op->call.error) {
             op->ea_status = ea_error(op);
-            WF_CORO_RETURN(op->ea_sub_state);
+            WF_CORO_RETURN(op);
         }
         if (op->call.out_size == 0)
             continue;   /* an EA has a value: an empty one is no EA */
@@ -198,19 +198,19 @@ static wf_step ea_list(wf_op *op)
         op->ea_size_sum += wf_ea_packed_size(len, op->call.out_size);
     }
 
-    WF_CORO_END(op->ea_sub_state);
+    WF_CORO_END(op);
 }
 
 /* SETXATTR (or, for an empty value when remove_empty, REMOVEXATTR: NT deletes an EA by
    setting it empty) of each entry of op->ea_buf on op->node. Leaves op->ea_status and, in
-   op->ea_size_sum, NTFS's EaSize of the values set. Nested (ea_sub_state). */
+   op->ea_size_sum, NTFS's EaSize of the values set. Nested. */
 static wf_step ea_apply(wf_op *op, bool remove_empty)
 {
     wf_engine *engine = op->engine;
     wf_ea_view ea;
     uint32_t pos, name_len, in_size;
 
-    WF_CORO_BEGIN(op->ea_sub_state);
+    WF_CORO_BEGIN(op);
 
     op->ea_status = STATUS_SUCCESS;
     op->ea_size_sum = 0;
@@ -226,7 +226,7 @@ static wf_step ea_apply(wf_op *op, bool remove_empty)
         if (ea.value_len) {
             if (wf_engine_enosys(engine, FUSE_SETXATTR)) {
                 op->ea_status = STATUS_EAS_NOT_SUPPORTED;
-                WF_CORO_RETURN(op->ea_sub_state);
+                WF_CORO_RETURN(op);
             }
             wf_mem_set(&op->ea_set_in, 0, sizeof op->ea_set_in);
             op->ea_set_in.size = ea.value_len;
@@ -241,22 +241,22 @@ static wf_step ea_apply(wf_op *op, bool remove_empty)
         } else {
             if (wf_engine_enosys(engine, FUSE_REMOVEXATTR)) {
                 op->ea_status = STATUS_EAS_NOT_SUPPORTED;
-                WF_CORO_RETURN(op->ea_sub_state);
+                WF_CORO_RETURN(op);
             }
             wf_call_begin(op, FUSE_REMOVEXATTR, op->node->nodeid);
             wf_call_in(op, op->ea_name, name_len + 1);
         }
         op->ea_pos = pos;
-        WF_AWAIT_REPLY(op->ea_sub_state);
+        WF_AWAIT_REPLY(op);
         /* Deleting an EA that is not there is no error. */
         if (op->call.error && !(op->call.opcode == FUSE_REMOVEXATTR &&
                 op->call.error == WF_ENODATA)) {
             op->ea_status = ea_error(op);
-            WF_CORO_RETURN(op->ea_sub_state);
+            WF_CORO_RETURN(op);
         }
     }
 
-    WF_CORO_END(op->ea_sub_state);
+    WF_CORO_END(op);
 }
 
 /* A node that is a reparse point (a symlink or special file) carries no EAs
@@ -273,35 +273,35 @@ wf_step wf_op_query_ea(wf_op *op)
     wf_engine *engine = op->engine;
     const wf_file *file = wf_op_file(op->req->Req.QueryEa.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* Linux shows no user.* on anything but files and directories (ENODATA): none. */
     if (ea_node_is_reparse_point(op)) {
         op->rsp->Rsp.QueryEa.Ea.Offset = 0;
         op->rsp->Rsp.QueryEa.Ea.Size = 0;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     /* GETXATTR of user.* needs r, asked of the mode before the file system is asked. */
     if (wf_access_file_checked(file)) {
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
         if (NT_SUCCESS(op->status))
             op->status = wf_access_xattr(engine, file, &op->attr, false);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
     }
-    WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_list(op));
+    WF_AWAIT_CALL(op, ea_list(op));
     op->status = op->ea_status;
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* No EAs is an empty list and success: the FSD answers STATUS_NO_EAS_ON_FILE. */
     op->rsp->Size = (uint16_t)(sizeof(FSP_FSCTL_TRANSACT_RSP) + op->ea_used);
     op->rsp->Rsp.QueryEa.Ea.Offset = 0;
     op->rsp->Rsp.QueryEa.Ea.Size = (uint16_t)op->ea_used;
     wf_cache_set_ea_size(engine->cache, op->node, op->ea_size_sum, true);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_set_ea(wf_op *op)
@@ -309,43 +309,43 @@ wf_step wf_op_set_ea(wf_op *op)
     wf_engine *engine = op->engine;
     const wf_file *file = wf_op_file(op->req->Req.SetEa.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     op->status = ea_request_list(op, &op->req->Req.SetEa.Ea);
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     if (ea_node_is_reparse_point(op)) {
         op->status = STATUS_EAS_NOT_SUPPORTED;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     /* SETXATTR / REMOVEXATTR of user.* need w now (not the handle's FILE_WRITE_EA). */
     if (wf_access_file_checked(file)) {
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
         if (NT_SUCCESS(op->status))
             op->status = wf_access_xattr(engine, file, &op->attr, true);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
     }
 
     /* What was known of the EAs is about to be wrong. */
     wf_cache_set_ea_size(engine->cache, op->node, 0, false);
-    WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_apply(op, true));
+    WF_AWAIT_CALL(op, ea_apply(op, true));
     op->status = op->ea_status;
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* The ctime moved: the response's file information needs fresh attributes. */
     wf_cache_expire_attr(engine->cache, op->node);
     op->attr_fresh = false;
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* The whole list goes back with the response, which gives EaSize and lets the FSD
        answer the next queries from it; a list that cannot be read is left out. */
-    WF_AWAIT_CALL(op->state, op->ea_sub_state, ea_list(op));
+    WF_AWAIT_CALL(op, ea_list(op));
     wf_op_file_info(&op->attr, &op->rsp->Rsp.SetEa.FileInfo);
     if (NT_SUCCESS(op->ea_status)) {
         wf_cache_set_ea_size(engine->cache, op->node, op->ea_size_sum, true);
@@ -356,7 +356,7 @@ wf_step wf_op_set_ea(wf_op *op)
     }
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 NTSTATUS wf_ea_check_create(wf_op *op)
@@ -371,14 +371,14 @@ wf_step wf_ea_create(wf_op *op)
     wf_engine *engine = op->engine;
     wf_file *file = op->file;
 
-    WF_CORO_BEGIN(op->ea_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->req->Req.Create.Ea.Size == 0 || op->req->Req.Create.EaIsReparsePoint)
-        WF_CORO_RETURN(op->ea_state);
+        WF_CORO_RETURN(op);
     op->status = ea_request_list(op, &op->req->Req.Create.Ea);
     if (NT_SUCCESS(op->status))
-        WF_AWAIT_CALL(op->ea_state, op->ea_sub_state, ea_apply(op, false));
+        WF_AWAIT_CALL(op, ea_apply(op, false));
     if (NT_SUCCESS(op->status))
         op->status = op->ea_status;
     if (NT_SUCCESS(op->status)) {
@@ -386,22 +386,22 @@ wf_step wf_ea_create(wf_op *op)
            known from what was set. */
         wf_cache_expire_attr(engine->cache, op->node);
         op->attr_fresh = false;
-        WF_AWAIT_CALL(op->ea_state, op->sub_state, wf_getattr(op, file));
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
         if (NT_SUCCESS(op->status))
             wf_cache_set_ea_size(engine->cache, op->node, op->ea_size_sum, true);
-        WF_CORO_RETURN(op->ea_state);
+        WF_CORO_RETURN(op);
     }
 
     /* NT creates nothing when the EAs cannot be set: what was just made goes again. */
     op->ea_failure = op->status;
     if (file->has_fh) {
         wf_release_call(op, file);     /* file->node is op->node: what was just made */
-        WF_AWAIT_REPLY(op->ea_state);
+        WF_AWAIT_REPLY(op);
         file = op->file;
     }
     wf_call_begin(op, file->is_directory ? FUSE_RMDIR : FUSE_UNLINK, op->parent->nodeid);
     wf_call_in(op, op->name, op->name_len + 1);
-    WF_AWAIT_REPLY(op->ea_state);
+    WF_AWAIT_REPLY(op);
     file = op->file;
     wf_cache_drop_entry(engine->cache, op->parent, op->name, op->name_len);
     wf_cache_expire_attr(engine->cache, op->parent);
@@ -409,7 +409,7 @@ wf_step wf_ea_create(wf_op *op)
     op->file = NULL;
     op->status = op->ea_failure;
 
-    WF_CORO_END(op->ea_state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_ea_overwrite(wf_op *op)
@@ -417,7 +417,7 @@ wf_step wf_ea_overwrite(wf_op *op)
     wf_engine *engine = op->engine;
     uint32_t len;
 
-    WF_CORO_BEGIN(op->ea_state);
+    WF_CORO_BEGIN(op);
 
     /* Overwrite and supersede replace the EAs: the old ones go whether or not new ones
        come, as FastFat does it and WinFsp's memfs (NTFS's behaviour, by its tests). */
@@ -428,7 +428,7 @@ wf_step wf_ea_overwrite(wf_op *op)
     if (op->req->Req.Overwrite.Ea.Size) {
         op->status = ea_request_list(op, &op->req->Req.Overwrite.Ea);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->ea_state);
+            WF_CORO_RETURN(op);
     }
     wf_cache_set_ea_size(engine->cache, op->node, 0, false);
 
@@ -437,16 +437,16 @@ wf_step wf_ea_overwrite(wf_op *op)
        the file is still overwritten; only the EA size is then unknown. A file system gone,
        a cancelled request or a malformed reply still fail the Overwrite. */
     op->scratch[0] = 0;     /* the clean-up was refused somewhere */
-    WF_AWAIT_CALL(op->ea_state, op->ea_names_state, ea_names(op));
+    WF_AWAIT_CALL(op, ea_names(op));
     if (op->ea_status == STATUS_EAS_NOT_SUPPORTED && !op->ea_buf_size) {
         op->ea_known = true;    /* no xattrs: nothing to drop, none to set */
         op->ea_size_sum = 0;
-        WF_CORO_RETURN(op->ea_state);
+        WF_CORO_RETURN(op);
     }
     if (!NT_SUCCESS(op->ea_status)) {
         if (op->call.opcode != FUSE_LISTXATTR || !wf_op_refused(op)) {
             op->status = op->ea_status;
-            WF_CORO_RETURN(op->ea_state);
+            WF_CORO_RETURN(op);
         }
         op->scratch[0] = 1;
         op->ea_list_len = 0;
@@ -459,22 +459,22 @@ wf_step wf_ea_overwrite(wf_op *op)
             continue;   /* not an EA: kept */
         wf_call_begin(op, FUSE_REMOVEXATTR, op->node->nodeid);
         wf_call_in(op, op->dirbuf + op->ea_list_pos, len + 1);
-        WF_AWAIT_REPLY(op->ea_state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error && op->call.error != WF_ENODATA) {
             if (!wf_op_refused(op)) {
                 op->status = ea_error(op);
-                WF_CORO_RETURN(op->ea_state);
+                WF_CORO_RETURN(op);
             }
             op->scratch[0] = 1;     /* this one stays */
         }
     }
 
     /* New EAs are the caller's request, not clean-up: their failure is reported. */
-    WF_AWAIT_CALL(op->ea_state, op->ea_sub_state, ea_apply(op, false));
+    WF_AWAIT_CALL(op, ea_apply(op, false));
     op->status = op->ea_status;
     op->ea_known = NT_SUCCESS(op->status) && !op->scratch[0];
 
-    WF_CORO_END(op->ea_state);
+    WF_CORO_END(op);
 }
 
 void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info)

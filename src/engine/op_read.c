@@ -10,24 +10,24 @@ wf_step wf_op_read(wf_op *op)
     uint8_t *buffer = (uint8_t *)(uintptr_t)op->req->Req.Read.Address;
     uint32_t length = op->req->Req.Read.Length;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (file->is_directory) {
         op->status = STATUS_INVALID_DEVICE_REQUEST;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (wf_entry_node_bad(engine, file->node)) {
         op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (!file->has_fh && !(engine->flags & FUSE_NO_OPEN_SUPPORT)) {
         /* Opened without data access: the FSD should have refused already. */
         op->status = STATUS_ACCESS_DENIED;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
 
     op->done = 0;
@@ -42,14 +42,14 @@ wf_step wf_op_read(wf_op *op)
         wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
         wf_call_out(op, buffer + op->done, op->chunk);
         op->call.out_variable = true;
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
 
         if (op->call.error) {
             /* Data already read is delivered; the error shows on the next call. */
             if (op->done)
                 break;
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         op->done += op->call.out_size;
         if (op->call.out_size < op->chunk)
@@ -59,5 +59,5 @@ wf_step wf_op_read(wf_op *op)
     op->status = op->done || !length ? STATUS_SUCCESS : STATUS_END_OF_FILE;
     op->rsp->IoStatus.Information = op->done;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

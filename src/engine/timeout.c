@@ -186,14 +186,14 @@ bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
    CREATE, the FORGET of its entry: the handle goes before the node, as on close. */
 wf_step wf_op_give_back(wf_op *op)
 {
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
     {
         uint32_t opcode = op->call.opcode;
         wf_call_begin(op, opcode, op->scratch[0]);
         wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
     }
-    WF_AWAIT_REPLY(op->state);
+    WF_AWAIT_REPLY(op);
     if (op->scratch[1])
         forget_entry(op->engine, op->scratch[0]);
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

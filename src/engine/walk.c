@@ -107,7 +107,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     const uint16_t *path;
     uint32_t units, start, end;
 
-    WF_CORO_BEGIN(op->walk_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     op->node = wf_cache_root(engine->cache);
@@ -119,20 +119,20 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     path = request_path(op, name, &units);
     if (path && !path_names_valid(path, units)) {
         op->status = STATUS_OBJECT_NAME_INVALID;
-        WF_CORO_RETURN(op->walk_state);
+        WF_CORO_RETURN(op);
     }
 
     for (;;) {
         path = request_path(op, name, &units);
         if (!path) {
             op->status = STATUS_OBJECT_NAME_INVALID;
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
         start = op->walk_pos;
         while (start < units && path[start] == '\\')
             start++;
         if (start >= units)
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         end = start;
         while (end < units && path[end] != '\\')
             end++;
@@ -146,7 +146,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
         if (!NT_SUCCESS(op->status)) {
             op->status = op->status == STATUS_BUFFER_OVERFLOW ?
                 STATUS_OBJECT_NAME_INVALID : op->status;
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
         op->name_len = (uint32_t)name_len;
         op->name[name_len] = 0;
@@ -154,12 +154,12 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
         /* A name is about to be looked up in op->node (here, or by the caller when the
            walk stops at the parent): the caller must be able to search it. */
         if (op->traverse_check) {
-            WF_AWAIT_CALL(op->walk_state, op->access_state, wf_access_traverse(op));
+            WF_AWAIT_CALL(op, wf_access_traverse(op));
             if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->walk_state);
+                WF_CORO_RETURN(op);
         }
         if (to_parent && op->walk_last)
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
 
         wf_node *cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
             wf_engine_now());
@@ -171,21 +171,21 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
                 wf_cache_get_attr(engine->cache, op->node, &attr, 0);
                 if (!WF_S_ISDIR(attr.mode)) {
                     op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-                    WF_CORO_RETURN(op->walk_state);
+                    WF_CORO_RETURN(op);
                 }
             }
             continue;
         }
 
-        WF_AWAIT_CALL(op->walk_state, op->fold_state, wf_lookup(op));
+        WF_AWAIT_CALL(op, wf_lookup(op));
 
         if (op->call.error == WF_ENOTDIR) {
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
         if (op->call.error && op->call.error != WF_ENOENT) {
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
         {
             /* ENOENT, or a zero nodeid (a negative entry): the name does not exist. */
@@ -196,30 +196,30 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
             if (op->status == STATUS_OBJECT_NAME_NOT_FOUND && !op->walk_last)
                 op->status = STATUS_OBJECT_PATH_NOT_FOUND;
             if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->walk_state);
+                WF_CORO_RETURN(op);
             move_down(op, child);
         }
         op->attr = op->u.lookup.out.attr;
         op->attr_fresh = true;
         if (!op->walk_last && !WF_S_ISDIR(op->attr.mode)) {
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
     }
 
-    WF_CORO_END(op->walk_state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_getattr(wf_op *op, const wf_file *file)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->attr_fresh)
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now()))
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
 
     wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
     /* Only a file's handle, as the Linux client does: a directory's fh is the library's
@@ -231,19 +231,19 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     wf_call_begin(op, FUSE_GETATTR, op->node->nodeid);
     wf_call_in(op, &op->u.getattr.in, sizeof op->u.getattr.in);
     wf_call_out(op, &op->u.getattr.out, sizeof op->u.getattr.out);
-    WF_AWAIT_REPLY(op->sub_state);
+    WF_AWAIT_REPLY(op);
 
     if (op->call.error) {
         op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     }
     op->status = wf_entry_take_attr(engine, op->node, &op->u.getattr.out);
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     op->attr = op->u.getattr.out.attr;
     op->attr_fresh = true;
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* Case-insensitive lookups ------------------------------------------------------------- */
@@ -312,13 +312,13 @@ static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
 /* Reads op->node's directory (OPENDIR, READDIR until the name or the end, RELEASEDIR) for
    a name equal to op->name under case folding. Plain READDIR, so that no entry counts a
    lookup. Leaves op->fold_found (and the name in op->fold_name), and in op->fold_error the
-   error that ended the scan when it is one the lookup must report. Nested (scan_state). */
+   error that ended the scan when it is one the lookup must report. Nested. */
 static wf_step fold_scan(wf_op *op)
 {
     wf_engine *engine = op->engine;
     uint64_t last;
 
-    WF_CORO_BEGIN(op->scan_state);
+    WF_CORO_BEGIN(op);
 
     op->fold_found = false;
     op->fold_error = 0;
@@ -329,11 +329,11 @@ static wf_step fold_scan(wf_op *op)
         wf_call_begin(op, FUSE_OPENDIR, op->node->nodeid);
         wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
         wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
-        WF_AWAIT_REPLY(op->scan_state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error && !(op->call.error == WF_ENOSYS &&
                 (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
             op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
-            WF_CORO_RETURN(op->scan_state);
+            WF_CORO_RETURN(op);
         }
         if (!op->call.error) {
             op->fold_has_fh = true;
@@ -352,7 +352,7 @@ static wf_step fold_scan(wf_op *op)
     op->fold_offset = 0;
     for (;;) {
         wf_dir_read_call(op, false, op->node->nodeid, op->fold_fh, op->fold_offset);
-        WF_AWAIT_REPLY(op->scan_state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error) {
             op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
             break;
@@ -383,10 +383,10 @@ release:
         op->u.release.in.fh = op->fold_fh;
         wf_call_begin(op, FUSE_RELEASEDIR, op->node->nodeid);
         wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-        WF_AWAIT_REPLY(op->scan_state);
+        WF_AWAIT_REPLY(op);
     }
 
-    WF_CORO_END(op->scan_state);
+    WF_CORO_END(op);
 }
 
 /* The LOOKUP missed: worth a scan on a case-insensitive volume, unless no other spelling
@@ -400,30 +400,30 @@ static bool fold_worth_scanning(const wf_op *op)
 
 wf_step wf_lookup(wf_op *op)
 {
-    WF_CORO_BEGIN(op->fold_state);
+    WF_CORO_BEGIN(op);
 
     op->name_folded = false;
     wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
     wf_call_in(op, op->name, op->name_len + 1);
     wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-    WF_AWAIT_REPLY(op->fold_state);
+    WF_AWAIT_REPLY(op);
     if (!fold_worth_scanning(op))
-        WF_CORO_RETURN(op->fold_state);
+        WF_CORO_RETURN(op);
 
-    WF_AWAIT_CALL(op->fold_state, op->scan_state, fold_scan(op));
+    WF_AWAIT_CALL(op, fold_scan(op));
     if (!op->fold_found) {
         /* As the LOOKUP said: absent — unless the scan itself could not go on. */
         op->call.error = op->fold_error ? op->fold_error : WF_ENOENT;
         op->call.out_size = 0;
-        WF_CORO_RETURN(op->fold_state);
+        WF_CORO_RETURN(op);
     }
     fold_swap_names(op);
     wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
     wf_call_in(op, op->name, op->name_len + 1);
     wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-    WF_AWAIT_REPLY(op->fold_state);
+    WF_AWAIT_REPLY(op);
 
-    WF_CORO_END(op->fold_state);
+    WF_CORO_END(op);
 }
 
 void wf_lookup_unfold(wf_op *op)
@@ -438,11 +438,11 @@ wf_step wf_resolve_leaf(wf_op *op)
     wf_engine *engine = op->engine;
     size_t stored_len;
 
-    WF_CORO_BEGIN(op->fold_state);
+    WF_CORO_BEGIN(op);
 
     op->name_folded = false;
     if (!engine->params.case_insensitive || op->name_len == 0)
-        WF_CORO_RETURN(op->fold_state);
+        WF_CORO_RETURN(op);
 
     {
         wf_node *cached = wf_cache_lookup_stored(engine->cache, op->node, op->name,
@@ -454,14 +454,14 @@ wf_step wf_resolve_leaf(wf_op *op)
             if (stored_len != op->name_len ||
                 wf_mem_compare(op->fold_name, op->name, stored_len) != 0)
                 fold_swap_names(op);
-            WF_CORO_RETURN(op->fold_state);
+            WF_CORO_RETURN(op);
         }
     }
 
     wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
     wf_call_in(op, op->name, op->name_len + 1);
     wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-    WF_AWAIT_REPLY(op->fold_state);
+    WF_AWAIT_REPLY(op);
     if (!op->call.error && op->u.lookup.out.nodeid != 0) {
         /* There as given. The reply counted a lookup: it goes into the cache (or, refused,
            is given back; the name as given is still the one to use). */
@@ -469,13 +469,13 @@ wf_step wf_resolve_leaf(wf_op *op)
         if (NT_SUCCESS(wf_entry_take(engine, op->node, op->name, op->name_len,
                 &op->u.lookup.out, 0, &found)))
             wf_cache_release(engine->cache, found);
-        WF_CORO_RETURN(op->fold_state);
+        WF_CORO_RETURN(op);
     }
     if (!fold_worth_scanning(op))
-        WF_CORO_RETURN(op->fold_state);
-    WF_AWAIT_CALL(op->fold_state, op->scan_state, fold_scan(op));
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, fold_scan(op));
     if (op->fold_found)
         fold_swap_names(op);
 
-    WF_CORO_END(op->fold_state);
+    WF_CORO_END(op);
 }
