@@ -320,7 +320,7 @@ wf_step wf_access_open(wf_op *op, uint32_t implied)
         WF_CORO_RETURN(op);
     }
     /* What the disposition implied is checked, not granted (as WinFsp's FSD grants). */
-    op->access_granted = ((desired & MAXIMUM_ALLOWED) ? held : desired) |
+    op->st.create.access_granted = ((desired & MAXIMUM_ALLOWED) ? held : desired) |
         op->req->Req.Create.GrantedAccess;
 
     WF_CORO_END(op);
@@ -337,7 +337,7 @@ static NTSTATUS read_descriptor(wf_op *op)
     uint32_t uid = op->identity.uid, gid = op->identity.gid, mode = 0, present = 0;
     NTSTATUS status;
 
-    op->sd_mode_set = op->sd_uid_set = op->sd_gid_set = false;
+    op->st.create.sd_mode_set = op->st.create.sd_uid_set = op->st.create.sd_gid_set = false;
     if (buf->Size == 0)
         return STATUS_SUCCESS;
     if ((uint32_t)buf->Offset + buf->Size > space)
@@ -347,23 +347,23 @@ static NTSTATUS read_descriptor(wf_op *op)
     if (!NT_SUCCESS(status))
         return status;
     if (present & DACL_SECURITY_INFORMATION) {
-        op->sd_mode_set = true;
-        op->sd_mode = mode & 07777u;
+        op->st.create.sd_mode_set = true;
+        op->st.create.sd_mode = mode & 07777u;
     }
     /* With uid= / gid= every file shows that owner: there is nothing to change. */
     if ((present & OWNER_SECURITY_INFORMATION) && uid != WF_UID_UNMAPPED &&
         !engine->params.id_map.set_uid) {
-        op->sd_uid_set = true;
-        op->sd_uid = uid;
+        op->st.create.sd_uid_set = true;
+        op->st.create.sd_uid = uid;
     }
     if ((present & GROUP_SECURITY_INFORMATION) && gid != WF_UID_UNMAPPED &&
         !engine->params.id_map.set_gid) {
-        op->sd_gid_set = true;
-        op->sd_gid = gid;
+        op->st.create.sd_gid_set = true;
+        op->st.create.sd_gid = gid;
     }
     if (op->access_check && op->identity.uid != 0 &&
-        ((op->sd_uid_set && op->sd_uid != op->identity.uid) ||
-         (op->sd_gid_set && !in_group(&op->identity, op->sd_gid))))
+        ((op->st.create.sd_uid_set && op->st.create.sd_uid != op->identity.uid) ||
+         (op->st.create.sd_gid_set && !in_group(&op->identity, op->st.create.sd_gid))))
         return STATUS_INVALID_OWNER;
     return STATUS_SUCCESS;
 }
@@ -458,9 +458,9 @@ wf_step wf_access_create(wf_op *op)
 
 bool wf_access_sd_mode(const wf_op *op, uint32_t *mode)
 {
-    if (!op->sd_mode_set)
+    if (!op->st.create.sd_mode_set)
         return false;
-    *mode = op->sd_mode;
+    *mode = op->st.create.sd_mode;
     return true;
 }
 
@@ -470,13 +470,13 @@ wf_step wf_access_set_owner(wf_op *op)
 
     op->status = STATUS_SUCCESS;
     wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
-    if (op->sd_uid_set && op->sd_uid != op->attr.uid) {
+    if (op->st.create.sd_uid_set && op->st.create.sd_uid != op->attr.uid) {
         op->u.setattr.in.valid |= FATTR_UID;
-        op->u.setattr.in.uid = op->sd_uid;
+        op->u.setattr.in.uid = op->st.create.sd_uid;
     }
-    if (op->sd_gid_set && op->sd_gid != op->attr.gid) {
+    if (op->st.create.sd_gid_set && op->st.create.sd_gid != op->attr.gid) {
         op->u.setattr.in.valid |= FATTR_GID;
-        op->u.setattr.in.gid = op->sd_gid;
+        op->u.setattr.in.gid = op->st.create.sd_gid;
     }
     if (!op->u.setattr.in.valid)
         WF_CORO_RETURN(op);
@@ -517,14 +517,14 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
        on it); a link needs the file's owner or read and write. The source's name was
        checked at open: renaming needs DELETE on the handle, granted as unlinking is. */
     if (link || (file->is_directory && op->node != op->node2)) {
-        if (!wf_cache_get_attr(engine->cache, file->node, &op->node_attr, wf_engine_now())) {
+        if (!wf_cache_get_attr(engine->cache, file->node, &op->st.rename.node_attr, wf_engine_now())) {
             attr_call(op, file->node);
             WF_AWAIT_REPLY(op);
-            if (!attr_reply(op, file->node, &op->node_attr))
+            if (!attr_reply(op, file->node, &op->st.rename.node_attr))
                 WF_CORO_RETURN(op);
         }
-        if (link ? !may_link(op, &op->node_attr) :
-                !(wf_access_bits(engine, &op->identity, &op->node_attr) & WF_PERM_W)) {
+        if (link ? !may_link(op, &op->st.rename.node_attr) :
+                !(wf_access_bits(engine, &op->identity, &op->st.rename.node_attr) & WF_PERM_W)) {
             op->status = STATUS_ACCESS_DENIED;
             WF_CORO_RETURN(op);
         }

@@ -36,6 +36,13 @@ typedef struct wf_coro {
 #endif
 } wf_coro;
 
+/* What the debug build adds to wf_coro (not counted in the operation's core size). */
+#ifdef WF_DEBUG
+#define WF_CORO_DEBUG_BYTES (WF_CORO_DEPTH * sizeof(const char *))
+#else
+#define WF_CORO_DEBUG_BYTES 0u
+#endif
+
 #ifdef WF_DEBUG
 /* Debug builds (unit tests, sanitizers): a coroutine that finds another's resume point in
    its slot, a level left suspended under a finished one, or an unbalanced stack is a bug in

@@ -73,34 +73,119 @@ typedef struct wf_file {
 #define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */
 
 /* One WinFsp request in progress. Everything a coroutine keeps across a round trip lives
-   here; handlers own `u` for their per-opcode argument structs. */
+   here, in four parts:
+   - the core (every request; at most WF_OP_CORE_MAX bytes, asserted below): queueing, the
+     FUSE request out now, cancellation and timeouts, the caller's identity, the coroutine
+     stack, and the target's node, parent and handle;
+   - the path state of the operations that name a file: its attributes, the walk, the name
+     being looked up and its case folding, the directories the access checks saw;
+   - `st`, one struct per operation kind for what only that kind keeps (never two at once:
+     a nested coroutine keeps its state in the path state or in an allocated context);
+   - `u`, the in and out bodies of the FUSE request out now (one per opcode).
+   The EA operations' state (op_ea.c) and the link operations' (link.c) are allocated on
+   first use, as only a few requests need them. */
 struct wf_op {
+    /* --- core --- */
     wf_op *next;                /* queue or in-flight chain */
     wf_engine *engine;
     uint64_t unique;
     uint32_t kind;              /* WinFsp transact kind, or WF_KIND_* for internal ops */
-    wf_coro coro;               /* resume points of the handler and what it awaits */
     NTSTATUS status;
+    wf_coro coro;               /* resume points of the handler and what it awaits */
     wf_fuse_call call;
     FSP_FSCTL_TRANSACT_RSP *rsp;    /* the response being built, after this struct */
-    /* path walk */
-    uint32_t walk_pos;          /* index into the UTF-16 FileName */
-    bool walk_last;             /* the component being looked up is the last one */
-    uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
-    bool walk_met;              /* the walk passed through walk_avoid */
+    FSP_FSCTL_TRANSACT_REQ *req;    /* copy of the WinFsp request, after the response */
+    /* Cancellation (engine lock): every submitted request is on engine->ops so that its Hint
+       finds it whatever its state; a cancelled one has each FUSE request it sends
+       interrupted, through the engine's interrupt queue. */
+    wf_op *ops_prev, *ops_next;
+    bool on_ops;
+    bool cancel_requested;
+    bool interrupt_queued;
+    wf_op *interrupt_next;
+    uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
+    uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
+    uint64_t interrupted_unique;    /* the last request an INTERRUPT went out for */
+    /* Timeouts (timeout.c, engine lock): when the FUSE request out now is given up (0:
+       never), and the deadline a cancellation with a grace set for every request of op. */
+    uint64_t deadline_ms;
+    uint64_t cancel_deadline_ms;
+    /* Who the request acts for and what is checked (access.c, set at submit). */
+    wf_identity identity;       /* put in the fuse_in_header of each request it sends */
+    NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
+    bool access_check;          /* check the caller's rights before asking */
+    bool traverse_check;        /* ... and x on each directory the walk looks into */
+    bool attr_fresh;            /* op->attr came from a reply of this operation */
     wf_node *node;              /* referenced: where the walk is, or the target */
     wf_node *parent;            /* referenced: the target's parent, when known */
-    bool attr_fresh;            /* op->attr came from a reply of this operation */
-    struct fuse_attr attr;
+    wf_node *node2;             /* referenced: a second node (rename's first parent, a
+                                   listed entry) */
     wf_file *file;
-    uint32_t done;              /* bytes transferred so far */
-    uint32_t chunk;             /* size of the request out now */
-    uint32_t pos, end;          /* cursor into dirbuf */
-    uint8_t *dirbuf;            /* READDIR reply, owned */
+    uint8_t *dirbuf;            /* a READDIR or LISTXATTR reply, owned */
     uint32_t dirbuf_size;
-    uint64_t dir_offset;
+    struct wf_link_ctx *link;   /* link.c, allocated on first use; freed with the op */
+    struct wf_ea_ctx *ea;       /* op_ea.c, allocated on first use; freed with the op */
+
+    /* --- path state --- */
+    struct fuse_attr attr;      /* op->node's attributes */
+    uint32_t walk_pos;          /* index into the UTF-16 FileName */
+    bool walk_last;             /* the component being looked up is the last one */
+    bool walk_met;              /* the walk passed through walk_avoid */
+    uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
     char name[WF_NAME_MAX + 1];
     uint32_t name_len;
+    /* Case-insensitive lookups (walk.c). */
+    bool name_folded;           /* op->name became the stored spelling; fold_name was asked */
+    bool fold_found, fold_has_fh;
+    int32_t fold_error;         /* what ended a scan, when the lookup must report it */
+    uint64_t fold_fh, fold_offset;
+    char fold_name[WF_NAME_MAX + 1];
+    uint32_t fold_name_len;
+    /* The access checks (access.c): a directory's attributes, as they last saw them. */
+    uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
+    struct fuse_attr dir_attr;
+
+    /* --- per kind --- */
+    union {
+        struct {                /* Create (op_create.c, access.c) */
+            uint32_t rounds;            /* open-or-create attempts so far */
+            uint64_t reserved;          /* bytes FALLOCATE reserved */
+            uint32_t access_granted;    /* what the check of an existing file granted */
+            /* From the security descriptor: the new file's mode, owner and group. */
+            bool sd_mode_set, sd_uid_set, sd_gid_set;
+            uint32_t sd_mode, sd_uid, sd_gid;
+        } create;
+        struct {                /* Read, Write (op_read.c, op_write.c) */
+            uint64_t offset;            /* where a write goes, append resolved */
+            uint64_t length;            /* what is written, after the paging clamp */
+            uint32_t done;              /* bytes transferred so far */
+            uint32_t chunk;             /* size of the request out now */
+        } io;
+        struct {                /* QueryDirectory (op_dir.c) */
+            uint32_t done;              /* bytes of the response filled */
+            uint32_t pos, end;          /* cursor into dirbuf */
+            uint64_t offset;            /* the READDIR offset after the last entry taken */
+            uint64_t asked;             /* the offset the last READDIR asked from */
+            bool saved;                 /* the listing resumed a handle's saved reply */
+        } dir;
+        struct {                /* Disposition: the directory emptiness probe (op_delete.c) */
+            uint64_t offset;
+            uint32_t rounds;
+        } probe;
+        struct {                /* Rename, Link (op_rename.c, access.c) */
+            uint64_t target;            /* the existing target's nodeid, 0: absent/unknown */
+            uint32_t flags;             /* WF_TARGET_KNOWN, WF_RENAME2_EINVAL */
+            struct fuse_attr node_attr; /* the handle's node's attributes */
+            char name2[WF_NAME_MAX + 1];    /* the source's last component (in node2) */
+            uint32_t name2_len;
+        } rename;
+        struct {                /* the RELEASE of a late-opened handle (timeout.c) */
+            uint64_t nodeid;
+            bool forget;                /* then FORGET the node (a late CREATE) */
+        } give_back;
+    } st;
+
+    /* --- the FUSE request's bodies --- */
     union {
         struct { struct fuse_init_in in; struct fuse_init_out out; } init;
         struct { struct fuse_entry_out out; } lookup;
@@ -123,63 +208,14 @@ struct wf_op {
         struct { struct fuse_fallocate_in in; } fallocate;
         struct { struct fuse_syncfs_in in; } syncfs;
     } u;
-    /* A second name, for the operations that walk two paths (rename): the first walk's
-       parent (referenced) and last component, kept while the second walk runs. */
-    wf_node *node2;
-    char name2[WF_NAME_MAX + 1];
-    uint32_t name2_len;
-    uint64_t scratch[2];        /* small per-handler state kept across round trips */
-    FSP_FSCTL_TRANSACT_REQ *req;    /* copy of the WinFsp request, after the response */
-    /* Cancellation (engine lock): every submitted request is on engine->ops so that its Hint
-       finds it whatever its state; a cancelled one has each FUSE request it sends
-       interrupted, through the engine's interrupt queue. */
-    wf_op *ops_prev, *ops_next;
-    bool on_ops;
-    bool cancel_requested;
-    bool interrupt_queued;
-    wf_op *interrupt_next;
-    uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
-    uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
-    uint64_t interrupted_unique;    /* the last request an INTERRUPT went out for */
-    /* Timeouts (timeout.c, engine lock): when the FUSE request out now is given up (0:
-       never), and the deadline a cancellation with a grace set for every request of op. */
-    uint64_t deadline_ms;
-    uint64_t cancel_deadline_ms;
-    /* Who the request acts for and what is checked (access.c, set at submit). */
-    wf_identity identity;       /* put in the fuse_in_header of each request it sends */
-    NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
-    bool access_check;          /* check the caller's rights before asking */
-    bool traverse_check;        /* ... and x on each directory the walk looks into */
-    uint32_t access_granted;    /* what the check of an existing file granted */
-    uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
-    struct fuse_attr dir_attr;  /* a directory's attributes, as the checks last saw them */
-    struct fuse_attr node_attr; /* a handle's node's, for rename */
-    /* From a Create's security descriptor (access.c). */
-    bool sd_mode_set;           /* the descriptor's DACL gives the new file's mode */
-    bool sd_uid_set, sd_gid_set;    /* ... and its owner, its group */
-    uint32_t sd_mode, sd_uid, sd_gid;
-    /* Case-insensitive lookups (walk.c). */
-    bool name_folded;           /* op->name became the stored spelling; fold_name was asked */
-    bool fold_found, fold_has_fh;
-    int32_t fold_error;         /* what ended a scan, when the lookup must report it */
-    uint64_t fold_fh, fold_offset;
-    char fold_name[WF_NAME_MAX + 1];
-    uint32_t fold_name_len;
-    /* Extended attributes (op_ea.c). */
-    NTSTATUS ea_status, ea_failure;
-    bool ea_known;              /* ea_size_sum is the node's whole EaSize */
-    const uint8_t *ea_buf;      /* the request's EA list (inside op->req) */
-    uint32_t ea_buf_size, ea_pos;
-    uint32_t ea_list_len, ea_list_pos;  /* the xattr names in dirbuf, and the cursor */
-    uint32_t ea_used, ea_last, ea_entry, ea_value_at;   /* the list being built */
-    uint32_t ea_size_sum, ea_rounds;
-    struct fuse_getxattr_in ea_get_in;
-    struct fuse_getxattr_out ea_get_out;
-    struct fuse_setxattr_in ea_set_in;
-    char ea_name[5 + 254 + 1];  /* "user." + an EA name + NUL */
-    /* Symbolic links and reparse points (link.c, op_reparse.c). */
-    struct wf_link_ctx *link;   /* allocated on first use; freed with the op */
 };
+
+/* The core every request carries, whatever its kind (docs/engine.md, "Operations"); the
+   debug build's coroutine owners are not counted (the NT build asserts without them). */
+#define WF_OP_CORE_MAX 512u
+_Static_assert(offsetof(struct wf_op, attr) - WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
+    "wf_op's core outgrew 512 bytes");
+
 
 /* Internal operation kinds, beyond WinFsp's. */
 enum {

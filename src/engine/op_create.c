@@ -98,7 +98,7 @@ static uint32_t new_mode(const wf_op *op, bool directory)
 /* The umask sent with a new file: none when its mode came from a security descriptor. */
 static uint32_t new_umask(const wf_op *op)
 {
-    return op->sd_mode_set ? 0 : op->engine->params.umask;
+    return op->st.create.sd_mode_set ? 0 : op->engine->params.umask;
 }
 
 /* Describes CREATE, MKNOD or MKDIR of op->name in op->node (the parent). */
@@ -213,7 +213,7 @@ static NTSTATUS create_error(const wf_op *op, bool *retry)
 {
     *retry = false;
     if (op->call.error == WF_EEXIST) {
-        if (create_disposition(op) == FILE_CREATE || op->scratch[0] >= WF_CREATE_ROUNDS)
+        if (create_disposition(op) == FILE_CREATE || op->st.create.rounds >= WF_CREATE_ROUNDS)
             return STATUS_OBJECT_NAME_COLLISION;
         *retry = true;      /* open what is there now */
         return STATUS_SUCCESS;
@@ -259,7 +259,7 @@ static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
         WF_CORO_RETURN(op);
     }
     op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
-        op->access_granted : granted_access(op, false);
+        op->st.create.access_granted : granted_access(op, false);
 
     WF_CORO_END(op);
 }
@@ -326,10 +326,10 @@ wf_step wf_op_create(wf_op *op)
         }
     }
 
-    op->scratch[0] = 0;     /* rounds */
-    op->scratch[1] = 0;     /* bytes FALLOCATE reserved */
+    op->st.create.rounds = 0;     /* rounds */
+    op->st.create.reserved = 0;     /* bytes FALLOCATE reserved */
     for (;;) {
-        op->scratch[0]++;
+        op->st.create.rounds++;
         if (op->name_len == 0)
             goto open_existing;
 
@@ -431,7 +431,7 @@ wf_step wf_op_create(wf_op *op)
         wf_cache_drop_entry(engine->cache, op->parent, op->name, op->name_len);
         move_up(op);
         if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE ||
-            op->scratch[0] >= WF_CREATE_ROUNDS) {
+            op->st.create.rounds >= WF_CREATE_ROUNDS) {
             op->status = STATUS_OBJECT_NAME_NOT_FOUND;
             WF_CORO_RETURN(op);
         }
@@ -542,7 +542,7 @@ wf_step wf_op_create(wf_op *op)
             WF_AWAIT_REPLY(op);
             if (!op->call.error) {
                 /* The blocks changed: report what was reserved, ask again next time. */
-                op->scratch[1] = op->req->Req.Create.AllocationSize;
+                op->st.create.reserved = op->req->Req.Create.AllocationSize;
                 wf_cache_expire_attr(engine->cache, op->node);
             }
         }
@@ -600,8 +600,8 @@ wf_step wf_op_create(wf_op *op)
     wf_link_file_info(engine, file->node, &op->rsp->Rsp.Create.Opened.FileInfo);
     wf_link_remember_path(op, file);
     if (op->rsp->IoStatus.Information == FILE_CREATED &&
-        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize < op->scratch[1])
-        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize = op->scratch[1];
+        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize < op->st.create.reserved)
+        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize = op->st.create.reserved;
     op->status = STATUS_SUCCESS;
     WF_CORO_RETURN(op);
 

@@ -94,10 +94,10 @@ wf_step wf_setinfo_disposition(wf_op *op)
         op->status = STATUS_INSUFFICIENT_RESOURCES;
         WF_CORO_RETURN(op);
     }
-    op->dir_offset = 0;
-    op->scratch[0] = 0;
+    op->st.probe.offset = 0;
+    op->st.probe.rounds = 0;
     for (;;) {
-        wf_dir_read_call(op, false, file->node->nodeid, file->fh, op->dir_offset);
+        wf_dir_read_call(op, false, file->node->nodeid, file->fh, op->st.probe.offset);
         WF_AWAIT_REPLY(op);
 
         if (op->call.error == WF_ENOSYS)
@@ -108,12 +108,12 @@ wf_step wf_setinfo_disposition(wf_op *op)
         }
         if (op->call.out_size == 0)
             break;
-        found = probe_reply(op->dirbuf, op->call.out_size, &op->dir_offset);
+        found = probe_reply(op->dirbuf, op->call.out_size, &op->st.probe.offset);
         if (found > 0) {
             op->status = STATUS_DIRECTORY_NOT_EMPTY;
             WF_CORO_RETURN(op);
         }
-        if (found < 0 || ++op->scratch[0] >= WF_PROBE_ROUNDS) {
+        if (found < 0 || ++op->st.probe.rounds >= WF_PROBE_ROUNDS) {
             wf_engine_count_bad_reply(engine);
             op->status = STATUS_IO_DEVICE_ERROR;
             WF_CORO_RETURN(op);

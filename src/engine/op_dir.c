@@ -18,11 +18,11 @@ typedef struct wf_dirent_view {
     const struct fuse_entry_out *entry;     /* READDIRPLUS only */
 } wf_dirent_view;
 
-/* Parses the record at op->pos; false when it is malformed (lengths beyond the reply). */
+/* Parses the record at op->st.dir.pos; false when it is malformed (lengths beyond the reply). */
 static bool dirent_at(const wf_op *op, bool plus, wf_dirent_view *view)
 {
-    uint32_t left = op->end - op->pos;
-    const uint8_t *p = op->dirbuf + op->pos;
+    uint32_t left = op->st.dir.end - op->st.dir.pos;
+    const uint8_t *p = op->dirbuf + op->st.dir.pos;
     uint32_t header = plus ? (uint32_t)FUSE_NAME_OFFSET_DIRENTPLUS : (uint32_t)FUSE_NAME_OFFSET;
     struct fuse_dirent dirent;
 
@@ -69,11 +69,11 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
     size_t units;
 
     *bad_name = false;
-    if (cap - op->done < sizeof info)
+    if (cap - op->st.dir.done < sizeof info)
         return false;
     NTSTATUS status = wf_name_to_windows(view->name, view->namelen,
-        (uint16_t *)(void *)(out + op->done + sizeof info),
-        (cap - op->done - sizeof info) / sizeof(uint16_t), &units);
+        (uint16_t *)(void *)(out + op->st.dir.done + sizeof info),
+        (cap - op->st.dir.done - sizeof info) / sizeof(uint16_t), &units);
     if (status == STATUS_BUFFER_OVERFLOW)
         return false;
     if (!NT_SUCCESS(status) || sizeof info + units * 2 > UINT16_MAX) {
@@ -87,10 +87,10 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
         info.FileInfo.FileAttributes |= FILE_ATTRIBUTE_DIRECTORY;
     info.NextOffset = view->off;
     uint32_t aligned = (uint32_t)FSP_FSCTL_DEFAULT_ALIGN_UP(info.Size);
-    if (aligned > cap - op->done)
+    if (aligned > cap - op->st.dir.done)
         return false;
-    wf_mem_copy(out + op->done, &info, sizeof info);
-    op->done += aligned;
+    wf_mem_copy(out + op->st.dir.done, &info, sizeof info);
+    op->st.dir.done += aligned;
     return true;
 }
 
@@ -112,7 +112,7 @@ static void count_plus_entries(wf_op *op, const wf_node *dir)
     wf_dirent_view view;
     wf_node *node;
 
-    for (op->pos = 0; op->pos < op->end && dirent_at(op, true, &view); op->pos += view.reclen) {
+    for (op->st.dir.pos = 0; op->st.dir.pos < op->st.dir.end && dirent_at(op, true, &view); op->st.dir.pos += view.reclen) {
         if (!view.entry->nodeid || is_dot_or_dotdot(&view))
             continue;
         bool named = name_is_valid(&view);
@@ -122,20 +122,20 @@ static void count_plus_entries(wf_op *op, const wf_node *dir)
             wf_cache_release(engine->cache, node);
         } else if (status == STATUS_IO_DEVICE_ERROR) {
             uint64_t refused = WF_DIR_REFUSED;
-            wf_mem_copy(op->dirbuf + op->pos + offsetof(struct fuse_entry_out, nodeid),
+            wf_mem_copy(op->dirbuf + op->st.dir.pos + offsetof(struct fuse_entry_out, nodeid),
                 &refused, sizeof refused);
         }
     }
-    op->pos = 0;
+    op->st.dir.pos = 0;
 }
 
 /* The end-of-directory mark: a record of size 0, when there is room for it. */
 static void add_end_mark(wf_op *op)
 {
     uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
-    if (op->req->Req.QueryDirectory.Length - op->done >= sizeof(uint16_t)) {
-        wf_mem_set(out + op->done, 0, sizeof(uint16_t));
-        op->done += sizeof(uint16_t);
+    if (op->req->Req.QueryDirectory.Length - op->st.dir.done >= sizeof(uint16_t)) {
+        wf_mem_set(out + op->st.dir.done, 0, sizeof(uint16_t));
+        op->st.dir.done += sizeof(uint16_t);
     }
 }
 
@@ -148,9 +148,9 @@ static void save_entries(wf_op *op, wf_file *file)
     wf_mem_free(file->dirbuf);
     file->dirbuf = op->dirbuf;
     file->dirbuf_size = op->dirbuf_size;
-    file->dir_pos = op->pos;
-    file->dir_end = op->end;
-    file->dir_resume = op->dir_offset;
+    file->dir_pos = op->st.dir.pos;
+    file->dir_end = op->st.dir.end;
+    file->dir_resume = op->st.dir.offset;
     wf_lock_release(engine->lock);
     op->dirbuf = NULL;
 }
@@ -163,11 +163,11 @@ static bool take_saved_entries(wf_op *op, wf_file *file)
     uint8_t *stale = NULL;
     bool taken = false;
     wf_lock_acquire(engine->lock);
-    if (file->dirbuf && op->dir_offset == file->dir_resume && op->dir_offset != 0) {
+    if (file->dirbuf && op->st.dir.offset == file->dir_resume && op->st.dir.offset != 0) {
         op->dirbuf = file->dirbuf;
         op->dirbuf_size = file->dirbuf_size;
-        op->pos = file->dir_pos;
-        op->end = file->dir_end;
+        op->st.dir.pos = file->dir_pos;
+        op->st.dir.end = file->dir_end;
         taken = true;
     } else {
         stale = file->dirbuf;
@@ -227,26 +227,26 @@ wf_step wf_op_query_directory(wf_op *op)
         const FSP_FSCTL_TRANSACT_BUF *marker = &op->req->Req.QueryDirectory.Marker;
         uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
         if (marker->Size == 0) {
-            op->dir_offset = 0;
+            op->st.dir.offset = 0;
         } else if ((marker->Size == sizeof(uint64_t) ||
                 /* WinFsp's FSD sends the offset followed by a NUL WCHAR, as for names. */
                 marker->Size == sizeof(uint64_t) + sizeof(uint16_t)) &&
             (uint32_t)marker->Offset + marker->Size <= buffer_size) {
-            wf_mem_copy(&op->dir_offset, op->req->Buffer + marker->Offset, sizeof(uint64_t));
+            wf_mem_copy(&op->st.dir.offset, op->req->Buffer + marker->Offset, sizeof(uint64_t));
         } else {
             op->status = STATUS_INVALID_PARAMETER;
             WF_CORO_RETURN(op);
         }
     }
-    op->done = 0;
+    op->st.dir.done = 0;
     /* A handle opened without FILE_LIST_DIRECTORY opens its FUSE handle now. */
     WF_AWAIT_CALL(op, wf_dir_open(op, file));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
 
     /* The rest of the previous reply, if this call resumes where the last one stopped. */
-    op->scratch[1] = take_saved_entries(op, file);
-    if (!op->scratch[1]) {
+    op->st.dir.saved = take_saved_entries(op, file);
+    if (!op->st.dir.saved) {
         /* Big enough for a whole buffer of records, and what does not fit is kept. */
         op->dirbuf_size = op->req->Req.QueryDirectory.Length;
         if (op->dirbuf_size < WF_DIR_BUFFER_MIN)
@@ -261,18 +261,18 @@ wf_step wf_op_query_directory(wf_op *op)
     }
 
     for (;;) {
-        if (op->scratch[1]) {
-            op->scratch[1] = 0;
-            op->scratch[0] = op->dir_offset;
+        if (op->st.dir.saved) {
+            op->st.dir.saved = false;
+            op->st.dir.asked = op->st.dir.offset;
             goto entries;
         }
-        op->scratch[0] = op->dir_offset;    /* u.read is gone once a LOOKUP goes out */
-        wf_dir_read_call(op, plus, file->node->nodeid, file->fh, op->dir_offset);
+        op->st.dir.asked = op->st.dir.offset;    /* u.read is gone once a LOOKUP goes out */
+        wf_dir_read_call(op, plus, file->node->nodeid, file->fh, op->st.dir.offset);
         WF_AWAIT_REPLY(op);
 
         if (op->call.error) {
             /* What is listed so far stands; the error comes with the next call. */
-            if (op->done)
+            if (op->st.dir.done)
                 goto full;
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op);
@@ -281,16 +281,16 @@ wf_step wf_op_query_directory(wf_op *op)
             add_end_mark(op);
             break;
         }
-        op->pos = 0;
-        op->end = op->call.out_size;
+        op->st.dir.pos = 0;
+        op->st.dir.end = op->call.out_size;
         if (plus)
             count_plus_entries(op, file->node);
 entries:
-        while (op->pos < op->end) {
+        while (op->st.dir.pos < op->st.dir.end) {
             if (!dirent_at(op, plus, &view)) {
                 /* A malformed listing: keep what was valid, fail if that is nothing. */
                 wf_engine_count_bad_reply(engine);
-                if (op->done)
+                if (op->st.dir.done)
                     goto full;
                 op->status = STATUS_IO_DEVICE_ERROR;
                 WF_CORO_RETURN(op);
@@ -300,8 +300,8 @@ entries:
                 if (!name_is_valid(&view))
                     wf_engine_count_bad_name(engine);
                 /* The root lists no "." and ".." on Windows; "/" never names an entry. */
-                op->pos += view.reclen;
-                op->dir_offset = view.off;
+                op->st.dir.pos += view.reclen;
+                op->st.dir.offset = view.off;
                 continue;
             }
 
@@ -317,8 +317,8 @@ entries:
                 }
             } else if (plus && view.entry->nodeid == WF_DIR_REFUSED) {
                 /* Refused by count_plus_entries (and counted there): not listed. */
-                op->pos += view.reclen;
-                op->dir_offset = view.off;
+                op->st.dir.pos += view.reclen;
+                op->st.dir.offset = view.off;
                 continue;
             } else if (plus && view.entry->nodeid) {
                 /* Counted and cached by count_plus_entries. */
@@ -347,13 +347,13 @@ entries:
                             op->call.error == WF_ERR_TIMEOUT) {
                             /* Cancelled or gone: the entry is not skipped, it comes with
                                the next call. */
-                            if (op->done)
+                            if (op->st.dir.done)
                                 goto full;
                             op->status = wf_op_errno_status(op);
                             WF_CORO_RETURN(op);
                         }
-                        op->pos += view.reclen;
-                        op->dir_offset = view.off;
+                        op->st.dir.pos += view.reclen;
+                        op->st.dir.offset = view.off;
                         continue;
                     }
                     {
@@ -362,8 +362,8 @@ entries:
                             op->name_len, &op->u.lookup.out, 0, &node);
                         if (status == STATUS_IO_DEVICE_ERROR) {
                             /* Refused (counted, given back): not listed, as above. */
-                            op->pos += view.reclen;
-                            op->dir_offset = view.off;
+                            op->st.dir.pos += view.reclen;
+                            op->st.dir.offset = view.off;
                             continue;
                         }
                         wf_cache_release(engine->cache, node);
@@ -398,10 +398,10 @@ entries:
             }
             if (bad_name)
                 wf_engine_count_bad_name(engine);
-            op->pos += view.reclen;
-            op->dir_offset = view.off;
+            op->st.dir.pos += view.reclen;
+            op->st.dir.offset = view.off;
         }
-        if (op->dir_offset == op->scratch[0]) {
+        if (op->st.dir.offset == op->st.dir.asked) {
             /* Offsets that do not advance would bring the same reply forever: the
                listing ends here. */
             wf_engine_count_bad_reply(engine);
@@ -411,7 +411,7 @@ entries:
     }
 full:
     op->status = STATUS_SUCCESS;
-    op->rsp->IoStatus.Information = op->done;
+    op->rsp->IoStatus.Information = op->st.dir.done;
 
     WF_CORO_END(op);
 }

@@ -8,9 +8,9 @@
 /* renameat2(2) flag, Linux value: fail with EEXIST rather than replace. */
 #define WF_RENAME_NOREPLACE 1u
 
-/* op->scratch[0]: the nodeid of the existing target, 0 when it is absent or not known yet.
-   op->scratch[1]: these bits. */
-#define WF_TARGET_KNOWN     1u  /* scratch[0] and op->attr say whether the target exists */
+/* op->st.rename.target: the nodeid of the existing target, 0 when it is absent or not known yet.
+   op->st.rename.flags: these bits. */
+#define WF_TARGET_KNOWN     1u  /* target and op->attr say whether the target exists */
 #define WF_RENAME2_EINVAL   2u  /* RENAME2 answered EINVAL: perhaps only its flag is refused */
 
 static bool replace_if_exists(const wf_op *op)
@@ -41,8 +41,8 @@ static void target_from_cache(wf_op *op)
        spelling, which target_lookup sorts out. */
     if (stored_len == op->name_len && wf_mem_compare(op->fold_name, op->name, stored_len) == 0 &&
         wf_cache_get_attr(cache, cached, &op->attr, now)) {
-        op->scratch[0] = cached->nodeid;
-        op->scratch[1] |= WF_TARGET_KNOWN;
+        op->st.rename.target = cached->nodeid;
+        op->st.rename.flags |= WF_TARGET_KNOWN;
     }
     wf_cache_release(cache, cached);
 }
@@ -54,14 +54,14 @@ static wf_step target_lookup(wf_op *op)
     WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
-    if (op->scratch[1] & WF_TARGET_KNOWN)
+    if (op->st.rename.flags & WF_TARGET_KNOWN)
         WF_CORO_RETURN(op);
 
     /* On a case-insensitive volume, a name in another case finds its file (walk.c). */
     WF_AWAIT_CALL(op, wf_lookup(op));
 
-    op->scratch[0] = 0;
-    op->scratch[1] |= WF_TARGET_KNOWN;
+    op->st.rename.target = 0;
+    op->st.rename.flags |= WF_TARGET_KNOWN;
     if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0))
         WF_CORO_RETURN(op);     /* absent */
     if (op->call.error) {
@@ -75,7 +75,7 @@ static wf_step target_lookup(wf_op *op)
             &op->u.lookup.out, 0, &target);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
-        op->scratch[0] = target->nodeid;
+        op->st.rename.target = target->nodeid;
         wf_cache_release(engine->cache, target);
     }
     op->attr = op->u.lookup.out.attr;
@@ -155,13 +155,13 @@ static wf_step target_access(wf_op *op, const wf_file *file, bool link)
 static void rename_done(wf_op *op, const wf_file *file)
 {
     wf_cache *cache = op->engine->cache;
-    wf_cache_drop_entry(cache, op->node2, op->name2, op->name2_len);
+    wf_cache_drop_entry(cache, op->node2, op->st.rename.name2, op->st.rename.name2_len);
     wf_cache_drop_entry(cache, op->node, op->name, op->name_len);
     wf_cache_expire_attr(cache, op->node2);
     wf_cache_expire_attr(cache, op->node);
     wf_cache_expire_attr(cache, file->node);
-    if (op->scratch[0] && op->scratch[0] != file->node->nodeid)
-        expire_replaced(cache, op->scratch[0]);
+    if (op->st.rename.target && op->st.rename.target != file->node->nodeid)
+        expire_replaced(cache, op->st.rename.target);
     op->status = STATUS_SUCCESS;
 }
 
@@ -182,7 +182,8 @@ wf_step wf_setinfo_rename(wf_op *op)
         op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
         WF_CORO_RETURN(op);
     }
-    op->scratch[0] = op->scratch[1] = 0;
+    op->st.rename.target = 0;
+    op->st.rename.flags = 0;
 
     /* The source: the handle's path, walked to its parent. */
     WF_AWAIT_CALL(op, wf_walk(op, true));
@@ -198,8 +199,8 @@ wf_step wf_setinfo_rename(wf_op *op)
     op->node = NULL;
     wf_cache_release(engine->cache, op->parent);
     op->parent = NULL;
-    wf_mem_copy(op->name2, op->name, op->name_len + 1);
-    op->name2_len = op->name_len;
+    wf_mem_copy(op->st.rename.name2, op->name, op->name_len + 1);
+    op->st.rename.name2_len = op->name_len;
 
     /* The target, walked to its parent. */
     WF_AWAIT_CALL(op, walk_target(op, file->is_directory ? file->node->nodeid : 0));
@@ -207,8 +208,8 @@ wf_step wf_setinfo_rename(wf_op *op)
         WF_CORO_RETURN(op);
 
     /* A name renamed onto itself: nothing to do, as NTFS says at once. */
-    if (op->node == op->node2 && op->name_len == op->name2_len &&
-        wf_mem_compare(op->name, op->name2, op->name_len) == 0) {
+    if (op->node == op->node2 && op->name_len == op->st.rename.name2_len &&
+        wf_mem_compare(op->name, op->st.rename.name2, op->name_len) == 0) {
         op->status = STATUS_SUCCESS;
         WF_CORO_RETURN(op);
     }
@@ -225,9 +226,9 @@ wf_step wf_setinfo_rename(wf_op *op)
         WF_CORO_RETURN(op);
     /* A case-only rename (the target found in another case is the source itself): the new
        name is the spelling asked for. */
-    if (op->name_folded && op->scratch[0] == file->node->nodeid)
+    if (op->name_folded && op->st.rename.target == file->node->nodeid)
         wf_lookup_unfold(op);
-    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
+    if (op->st.rename.target && op->st.rename.target != file->node->nodeid) {
         op->status = replace_check(op, replace, ignore_readonly(op), file->is_directory);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
@@ -237,14 +238,14 @@ wf_step wf_setinfo_rename(wf_op *op)
        made meanwhile by another client of the file system is not replaced either. RENAME2
        came with protocol 7.23; older file systems do not know the opcode. Not on a
        case-insensitive volume: there the flag cannot see a name in another case. */
-    if (!op->scratch[0] && !replace && engine->minor >= 23 &&
+    if (!op->st.rename.target && !replace && engine->minor >= 23 &&
         !engine->params.case_insensitive && !wf_engine_enosys(engine, FUSE_RENAME2)) {
         wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
         op->u.rename.in.newdir = op->node->nodeid;
         op->u.rename.in.flags = WF_RENAME_NOREPLACE;
         wf_call_begin(op, FUSE_RENAME2, op->node2->nodeid);
         wf_call_in(op, &op->u.rename.in, sizeof op->u.rename.in);
-        wf_call_in(op, op->name2, op->name2_len + 1);
+        wf_call_in(op, op->st.rename.name2, op->st.rename.name2_len + 1);
         wf_call_in(op, op->name, op->name_len + 1);
         WF_AWAIT_REPLY(op);
 
@@ -258,7 +259,7 @@ wf_step wf_setinfo_rename(wf_op *op)
            which the plain RENAME below reports again. Anything else, EEXIST (the name
            appeared since the LOOKUP: a collision) included, is the answer. */
         if (op->call.error == WF_EINVAL) {
-            op->scratch[1] |= WF_RENAME2_EINVAL;
+            op->st.rename.flags |= WF_RENAME2_EINVAL;
         } else if (op->call.error != WF_ENOSYS) {
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op);
@@ -273,7 +274,7 @@ wf_step wf_setinfo_rename(wf_op *op)
     op->u.rename.in.newdir = op->node->nodeid;
     wf_call_begin(op, FUSE_RENAME, op->node2->nodeid);
     wf_call_in(op, &op->u.rename.in, sizeof(struct fuse_rename_in));
-    wf_call_in(op, op->name2, op->name2_len + 1);
+    wf_call_in(op, op->st.rename.name2, op->st.rename.name2_len + 1);
     wf_call_in(op, op->name, op->name_len + 1);
     WF_AWAIT_REPLY(op);
 
@@ -283,7 +284,7 @@ wf_step wf_setinfo_rename(wf_op *op)
     }
     /* The same names renamed without the flag: RENAME2's EINVAL was about the flag, so
        the checked RENAME is the way from now on. */
-    if (op->scratch[1] & WF_RENAME2_EINVAL)
+    if (op->st.rename.flags & WF_RENAME2_EINVAL)
         wf_engine_note_enosys(engine, FUSE_RENAME2);
     rename_done(op, file);
 
@@ -311,7 +312,8 @@ wf_step wf_setinfo_link(wf_op *op)
         op->status = STATUS_FILE_IS_A_DIRECTORY;
         WF_CORO_RETURN(op);
     }
-    op->scratch[0] = op->scratch[1] = 0;
+    op->st.rename.target = 0;
+    op->st.rename.flags = 0;
 
     WF_AWAIT_CALL(op, walk_target(op, 0));
     if (!NT_SUCCESS(op->status))
@@ -326,15 +328,15 @@ wf_step wf_setinfo_link(wf_op *op)
     WF_AWAIT_CALL(op, target_lookup(op));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
-    if (!replace && op->scratch[0]) {
+    if (!replace && op->st.rename.target) {
         op->status = STATUS_OBJECT_NAME_COLLISION;
         WF_CORO_RETURN(op);
     }
-    if (op->scratch[0] == file->node->nodeid) {
+    if (op->st.rename.target == file->node->nodeid) {
         op->status = STATUS_SUCCESS;        /* already a name of this file */
         WF_CORO_RETURN(op);
     }
-    if (op->scratch[0]) {
+    if (op->st.rename.target) {
         op->status = replace_check(op, true, false, false);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
@@ -347,7 +349,7 @@ wf_step wf_setinfo_link(wf_op *op)
             WF_CORO_RETURN(op);
         }
         wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
-        expire_replaced(engine->cache, op->scratch[0]);
+        expire_replaced(engine->cache, op->st.rename.target);
     }
 
     wf_mem_set(&op->u.link.in, 0, sizeof op->u.link.in);

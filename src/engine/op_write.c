@@ -19,8 +19,8 @@ wf_step wf_op_write(wf_op *op)
     wf_engine *engine = op->engine;
     const wf_file *file = wf_op_file(op->req->Req.Write.UserContext2);
     const uint8_t *data = (const uint8_t *)(uintptr_t)op->req->Req.Write.Address;
-    uint64_t *offset = &op->scratch[0];     /* where the data goes, append resolved */
-    uint64_t *length = &op->scratch[1];     /* what is written, after the paging clamp */
+    uint64_t *offset = &op->st.io.offset;     /* where the data goes, append resolved */
+    uint64_t *length = &op->st.io.length;     /* what is written, after the paging clamp */
 
     WF_CORO_BEGIN(op);
 
@@ -56,44 +56,44 @@ wf_step wf_op_write(wf_op *op)
         WF_CORO_RETURN(op);
     }
 
-    op->done = 0;
-    while (op->done < *length) {
-        op->chunk = *length - op->done < engine->write_size ?
-            (uint32_t)(*length - op->done) : engine->write_size;
+    op->st.io.done = 0;
+    while (op->st.io.done < *length) {
+        op->st.io.chunk = *length - op->st.io.done < engine->write_size ?
+            (uint32_t)(*length - op->st.io.done) : engine->write_size;
         wf_mem_set(&op->u.write.in, 0, sizeof op->u.write.in);
         op->u.write.in.fh = file->fh;
-        op->u.write.in.offset = *offset + op->done;
-        op->u.write.in.size = op->chunk;
+        op->u.write.in.offset = *offset + op->st.io.done;
+        op->u.write.in.size = op->st.io.chunk;
         op->u.write.in.flags = file->open_flags;
         wf_call_begin(op, FUSE_WRITE, file->node->nodeid);
         wf_call_in(op, &op->u.write.in, sizeof op->u.write.in);
-        wf_call_in(op, data + op->done, op->chunk);
+        wf_call_in(op, data + op->st.io.done, op->st.io.chunk);
         wf_call_out(op, &op->u.write.out, sizeof op->u.write.out);
         WF_AWAIT_REPLY(op);
 
         if (op->call.error) {
             /* Data already written is reported; the error shows on the next call. */
-            if (op->done)
+            if (op->st.io.done)
                 break;
             op->status = wf_op_errno_status(op);
             WF_CORO_RETURN(op);
         }
-        if (op->u.write.out.size > op->chunk) {
+        if (op->u.write.out.size > op->st.io.chunk) {
             /* More than was sent: the file's state is unknown, ask again next time. */
             wf_engine_count_bad_reply(engine);
             wf_cache_expire_attr(engine->cache, op->node);
             op->status = STATUS_IO_DEVICE_ERROR;
             WF_CORO_RETURN(op);
         }
-        op->done += op->u.write.out.size;
-        if (op->u.write.out.size < op->chunk)
+        op->st.io.done += op->u.write.out.size;
+        if (op->u.write.out.size < op->st.io.chunk)
             break;  /* a short write: report what was written */
     }
 
-    if (op->done)
-        op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->done);
+    if (op->st.io.done)
+        op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->st.io.done);
     wf_op_file_info(&op->attr, &op->rsp->Rsp.Write.FileInfo);
-    op->rsp->IoStatus.Information = op->done;
+    op->rsp->IoStatus.Information = op->st.io.done;
     op->status = STATUS_SUCCESS;
 
     WF_CORO_END(op);

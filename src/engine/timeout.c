@@ -168,8 +168,8 @@ bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
         wf_op *op = wf_engine_internal_op(engine, WF_KIND_GIVE_BACK);
         if (op) {
             op->call.opcode = zombie->opcode == FUSE_OPENDIR ? FUSE_RELEASEDIR : FUSE_RELEASE;
-            op->scratch[0] = nodeid;
-            op->scratch[1] = zombie->opcode == FUSE_CREATE;    /* then FORGET the node */
+            op->st.give_back.nodeid = nodeid;
+            op->st.give_back.forget = zombie->opcode == FUSE_CREATE;    /* then FORGET the node */
             wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
             op->u.release.in.fh = fh;
             op->u.release.in.flags = zombie->open_flags;
@@ -189,11 +189,11 @@ wf_step wf_op_give_back(wf_op *op)
     WF_CORO_BEGIN(op);
     {
         uint32_t opcode = op->call.opcode;
-        wf_call_begin(op, opcode, op->scratch[0]);
+        wf_call_begin(op, opcode, op->st.give_back.nodeid);
         wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
     }
     WF_AWAIT_REPLY(op);
-    if (op->scratch[1])
-        forget_entry(op->engine, op->scratch[0]);
+    if (op->st.give_back.forget)
+        forget_entry(op->engine, op->st.give_back.nodeid);
     WF_CORO_END(op);
 }
