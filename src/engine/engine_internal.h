@@ -149,6 +149,7 @@ struct wf_op {
     union {
         struct {                /* Create (op_create.c, access.c) */
             uint32_t rounds;            /* open-or-create attempts so far */
+            uint32_t next;              /* where the Create goes on (op_create.c) */
             uint64_t reserved;          /* bytes FALLOCATE reserved */
             uint32_t access_granted;    /* what the check of an existing file granted */
             /* From the security descriptor: the new file's mode, owner and group. */
@@ -414,6 +415,11 @@ wf_step wf_getattr(wf_op *op, const wf_file *file);
    RELEASEDIR) and, when found, op->name becomes the stored name (the one asked is kept in
    op->fold_name, name_folded set) and that is looked up. Nested. */
 wf_step wf_lookup(wf_op *op);
+/* Takes the reply of the LOOKUP wf_lookup made: STATUS_SUCCESS with *child (referenced,
+   cached through the entry intake), STATUS_OBJECT_NAME_NOT_FOUND when the name does not
+   exist (ENOENT, nodeid 0), STATUS_OBJECT_PATH_NOT_FOUND when op->node is no directory
+   (ENOTDIR), else the error as NTSTATUS. */
+NTSTATUS wf_lookup_take(wf_op *op, wf_node **child);
 /* Back to the spelling asked for, after wf_lookup found the name in another case. */
 void wf_lookup_unfold(wf_op *op);
 /* On a case-insensitive volume, turns op->name (a last component that a walk to the parent
@@ -460,6 +466,10 @@ void wf_open_call(wf_op *op, const wf_file *file);
 NTSTATUS wf_open_reply(wf_op *op, wf_file *file);
 /* Describes the RELEASE (RELEASEDIR for a directory) that gives back a handle's FUSE handle. */
 void wf_release_call(wf_op *op, const wf_file *file);
+/* RELEASE (RELEASEDIR) of FUSE handle fh of nodeid opened with flags, with or without a
+   handle of ours (arguments are taken before u is written: they may point into it). */
+void wf_release_fh_call(wf_op *op, uint64_t nodeid, uint64_t fh, uint32_t flags,
+    bool directory);
 /* The errno of the last reply as NTSTATUS. */
 NTSTATUS wf_op_errno_status(const wf_op *op);
 /* The last request failed because the file system refused it (an errno answer), not

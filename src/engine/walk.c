@@ -426,6 +426,19 @@ wf_step wf_lookup(wf_op *op)
     WF_CORO_END(op);
 }
 
+NTSTATUS wf_lookup_take(wf_op *op, wf_node **child)
+{
+    *child = NULL;
+    if (op->call.error == WF_ENOENT)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    if (op->call.error == WF_ENOTDIR)
+        return STATUS_OBJECT_PATH_NOT_FOUND;
+    if (op->call.error)
+        return wf_op_errno_status(op);
+    return wf_entry_take(op->engine, op->node, op->name, op->name_len, &op->u.lookup.out, 0,
+        child);
+}
+
 void wf_lookup_unfold(wf_op *op)
 {
     if (op->name_folded)
