@@ -168,6 +168,8 @@ struct wf_op {
             uint64_t offset;            /* the READDIR offset after the last entry taken */
             uint64_t asked;             /* the offset the last READDIR asked from */
             bool saved;                 /* the listing resumed a handle's saved reply */
+            bool listed;                /* the entry at pos is to be listed */
+            uint32_t next;              /* where the listing goes on (op_dir.c) */
         } dir;
         struct {                /* Disposition: the directory emptiness probe (op_delete.c) */
             uint64_t offset;
@@ -407,6 +409,9 @@ wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file);
 wf_step wf_walk(wf_op *op, bool to_parent);
 /* As wf_walk, for another path buffer of op->req (a rename's or link's NewFileName). */
 wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_parent);
+/* Describes LOOKUP of name in nodeid, its entry into *out. */
+void wf_lookup_call(wf_op *op, uint64_t nodeid, const char *name, uint32_t name_len,
+    struct fuse_entry_out *out);
 /* Makes op->attr valid for op->node: from the cache, or GETATTR (nested). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
 /* LOOKUP of op->name in op->node, left as a LOOKUP leaves it (op->call.error,
@@ -470,11 +475,16 @@ void wf_release_call(wf_op *op, const wf_file *file);
    handle of ours (arguments are taken before u is written: they may point into it). */
 void wf_release_fh_call(wf_op *op, uint64_t nodeid, uint64_t fh, uint32_t flags,
     bool directory);
-/* The errno of the last reply as NTSTATUS. */
+/* errno_map.c: a failed request (op->call.error) is one of three kinds.
+   - refused: the file system answered an errno (not EINTR): what an optional step may
+     leave undone (docs/engine.md, "Optional steps");
+   - ended: the file system went away, the request was cancelled (EINTR) or given up on
+     (timeout): the operation ends, whatever it was doing;
+   - neither: the request could not be asked (too big) or its reply was malformed.
+   wf_op_errno_status: the error of the last reply as NTSTATUS. */
 NTSTATUS wf_op_errno_status(const wf_op *op);
-/* The last request failed because the file system refused it (an errno answer), not
-   because it went away, the request was cancelled or the reply was malformed: what an
-   optional step may leave undone (docs/engine.md, "Optional steps"). */
+bool wf_error_refused(int32_t error);
+bool wf_error_ends(int32_t error);
 bool wf_op_refused(const wf_op *op);
 
 #define WF_ALLOCATION_UNIT 4096u

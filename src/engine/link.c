@@ -267,9 +267,7 @@ static bool next_component(wf_link_ctx *ctx, size_t *start, size_t *end)
 /* An answer that only a failure to ask gave: the probe may be tried again later. */
 static bool transient(int32_t error)
 {
-    return error == WF_ERR_DISCONNECTED || error == WF_ERR_TOO_BIG || error == WF_EINTR ||
-        error == WF_ERR_BAD_REPLY || error == WF_EIO || error == WF_ENOMEM ||
-        error == WF_ERR_TIMEOUT;
+    return (error && !wf_error_refused(error)) || error == WF_EIO || error == WF_ENOMEM;
 }
 
 wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t units,

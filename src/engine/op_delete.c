@@ -1,5 +1,6 @@
 /* op_delete.c — deletion: the Disposition checks (read-only file, non-empty directory) and
    the UNLINK / RMDIR a Cleanup with Delete set performs. */
+#include "engine/dirent.h"
 #include "engine/engine_internal.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -20,31 +21,17 @@ static uint32_t disposition_flags(const wf_op *op)
     return flags;
 }
 
-static bool is_dot_or_dotdot(const char *name, uint32_t len)
-{
-    return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
-}
-
 /* Looks through a READDIR reply: 1 when it names anything but "." and "..", 0 when not
    (*next is then where the listing goes on), -1 when it is malformed. */
 static int probe_reply(const uint8_t *buf, uint32_t size, uint64_t *next)
 {
-    uint32_t pos = 0;
-
-    while (pos < size) {
-        struct fuse_dirent dirent;
-        uint32_t record;
-
-        if (size - pos < sizeof dirent)
+    wf_dirent d;
+    for (uint32_t pos = 0; pos < size; pos += d.reclen) {
+        if (!wf_dirent_at(buf, pos, size, false, &d))
             return -1;
-        wf_mem_copy(&dirent, buf + pos, sizeof dirent);
-        if (dirent.namelen == 0 || dirent.namelen > size - pos - sizeof dirent)
-            return -1;
-        if (!is_dot_or_dotdot((const char *)buf + pos + sizeof dirent, dirent.namelen))
+        if (!wf_dirent_is_dot(&d))
             return 1;
-        *next = dirent.off;
-        record = (uint32_t)FUSE_DIRENT_ALIGN(sizeof dirent + dirent.namelen);
-        pos = record < size - pos ? pos + record : size;
+        *next = d.off;
     }
     return 0;
 }

@@ -2,6 +2,7 @@
    keeps each one's unique until its reply comes, and what a late reply granted given back
    (FORGET of its entries, RELEASE of its handle), as the Linux client does for replies
    nobody takes. */
+#include "engine/dirent.h"
 #include "engine/engine_internal.h"
 
 /* A FUSE request given up on: enough to recognise its reply and undo what it grants. */
@@ -91,22 +92,17 @@ static void forget_entry(wf_engine *engine, uint64_t nodeid)
    record ends the walk (what follows it cannot be found). */
 static void forget_listing(wf_engine *engine, const uint8_t *body, uint32_t size)
 {
-    uint32_t pos = 0;
-    while (size - pos >= FUSE_NAME_OFFSET_DIRENTPLUS) {
-        struct fuse_direntplus entry;
-        wf_mem_copy(&entry, body + pos, FUSE_NAME_OFFSET_DIRENTPLUS);
-        uint32_t namelen = entry.dirent.namelen;
-        if (namelen == 0 || namelen > 1024 ||
-            namelen > size - pos - FUSE_NAME_OFFSET_DIRENTPLUS)
+    wf_dirent d;
+    for (uint32_t pos = 0; pos < size; pos += d.reclen) {
+        /* Longer than any name Linux passes (its FUSE_NAME_MAX): malformed here too. */
+        if (!wf_dirent_at(body, pos, size, true, &d) || d.namelen > 1024)
             return;
-        const uint8_t *name = body + pos + FUSE_NAME_OFFSET_DIRENTPLUS;
-        bool dots = name[0] == '.' && (namelen == 1 || (namelen == 2 && name[1] == '.'));
-        if (!dots)
-            forget_entry(engine, entry.entry_out.nodeid);
-        uint32_t record = (uint32_t)FUSE_DIRENTPLUS_SIZE(&entry);
-        if (record > size - pos)
-            return;
-        pos += record;
+        if (!wf_dirent_is_dot(&d)) {
+            uint64_t nodeid;    /* copied: a reply body need not be aligned */
+            wf_mem_copy(&nodeid, body + pos + offsetof(struct fuse_entry_out, nodeid),
+                sizeof nodeid);
+            forget_entry(engine, nodeid);
+        }
     }
 }
 

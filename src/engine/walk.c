@@ -2,53 +2,11 @@
    answer, and the attributes of the node reached; on a case-insensitive volume, a name not
    found as given is looked for in its directory under case folding. */
 #include "engine/case_fold.h"
+#include "engine/dirent.h"
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
-
-/* Requests that change the volume: a file system without them is read-only. */
-static bool opcode_modifies(uint32_t opcode)
-{
-    switch (opcode) {
-    case FUSE_SETATTR: case FUSE_SYMLINK: case FUSE_MKNOD: case FUSE_MKDIR:
-    case FUSE_UNLINK: case FUSE_RMDIR: case FUSE_RENAME: case FUSE_RENAME2:
-    case FUSE_LINK: case FUSE_WRITE: case FUSE_CREATE: case FUSE_SETXATTR:
-    case FUSE_REMOVEXATTR: case FUSE_FALLOCATE:
-        return true;
-    default:
-        return false;
-    }
-}
-
-NTSTATUS wf_op_errno_status(const wf_op *op)
-{
-    switch (op->call.error) {
-    case WF_ERR_BAD_REPLY:
-        return STATUS_IO_DEVICE_ERROR;
-    case WF_ERR_DISCONNECTED:
-        return STATUS_CONNECTION_DISCONNECTED;
-    case WF_ERR_TOO_BIG:
-        return STATUS_INSUFFICIENT_RESOURCES;
-    case WF_ERR_TIMEOUT:
-        /* Given up on: after a cancellation it is that, else the file system's silence. */
-        return op->cancel_requested ? STATUS_CANCELLED : STATUS_IO_TIMEOUT;
-    case WF_ENOSYS:
-        /* A file system that does not implement a change (hello_ll, squashfuse) is a
-           read-only volume to Windows, which knows what to do with that status. */
-        if (opcode_modifies(op->call.opcode))
-            return STATUS_MEDIA_WRITE_PROTECTED;
-        return wf_errno_to_ntstatus(op->call.error);
-    default:
-        return wf_errno_to_ntstatus(op->call.error);
-    }
-}
-
-bool wf_op_refused(const wf_op *op)
-{
-    return op->call.error > 0 && op->call.error < WF_ERR_BAD_REPLY &&
-        op->call.error != WF_EINTR;
-}
 
 /* A path in the request (FileName, or another buffer such as a rename's NewFileName) as
    UTF-16 units without the terminator, or NULL when the buffer descriptor points outside
@@ -251,12 +209,12 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
 /* The directory scan reads this much per READDIR, at most. */
 #define WF_FOLD_SCAN_BUFFER (64u * 1024u)
 
-/* What ends a scan and is the lookup's answer too: the file system gone, the request
-   cancelled, a malformed listing. Other errors mean only that the scan found nothing. */
+/* What ends a scan and is the lookup's answer too: anything but an errno answer (the file
+   system gone, the request cancelled, a malformed listing). Other errors mean only that the
+   scan found nothing. */
 static bool fold_fatal(int32_t error)
 {
-    return error == WF_ERR_DISCONNECTED || error == WF_EINTR || error == WF_ERR_BAD_REPLY ||
-        error == WF_ERR_TOO_BIG || error == WF_ERR_TIMEOUT;
+    return error && !wf_error_refused(error);
 }
 
 /* Exchanges op->name and op->fold_name (the stored spelling the scan found). */
@@ -278,33 +236,24 @@ static void fold_swap_names(wf_op *op)
    goes into op->fold_name. Returns false when the listing is malformed. */
 static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
 {
-    uint32_t pos = 0;
-    while (pos < size) {
-        struct fuse_dirent dirent;
-        if (size - pos < FUSE_NAME_OFFSET)
+    wf_dirent d;
+    for (uint32_t pos = 0; pos < size; pos += d.reclen) {
+        if (!wf_dirent_at(op->dirbuf, pos, size, false, &d))
             return false;
-        wf_mem_copy(&dirent, op->dirbuf + pos, FUSE_NAME_OFFSET);
-        if (dirent.namelen == 0 || dirent.namelen > size - pos - FUSE_NAME_OFFSET)
-            return false;
-        const char *name = (const char *)op->dirbuf + pos + FUSE_NAME_OFFSET;
-        *last_offset = dirent.off;
-        if (dirent.namelen <= WF_NAME_MAX &&
-            wf_fold_equal(name, dirent.namelen, op->name, op->name_len) &&
-            !(dirent.namelen == 1 && name[0] == '.') &&
-            !(dirent.namelen == 2 && name[0] == '.' && name[1] == '.')) {
+        *last_offset = d.off;
+        if (d.namelen <= WF_NAME_MAX && !wf_dirent_is_dot(&d) &&
+            wf_fold_equal(d.name, d.namelen, op->name, op->name_len)) {
             bool clean = true;
-            for (uint32_t i = 0; i < dirent.namelen; i++)
-                clean = clean && name[i] != '/' && name[i] != 0;
+            for (uint32_t i = 0; i < d.namelen; i++)
+                clean = clean && d.name[i] != '/' && d.name[i] != 0;
             if (clean) {
-                wf_mem_copy(op->fold_name, name, dirent.namelen);
-                op->fold_name[dirent.namelen] = 0;
-                op->fold_name_len = dirent.namelen;
+                wf_mem_copy(op->fold_name, d.name, d.namelen);
+                op->fold_name[d.namelen] = 0;
+                op->fold_name_len = d.namelen;
                 op->fold_found = true;
                 return true;
             }
         }
-        uint32_t reclen = (uint32_t)FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + dirent.namelen);
-        pos = reclen < size - pos ? pos + reclen : size;
     }
     return true;
 }
@@ -398,14 +347,20 @@ static bool fold_worth_scanning(const wf_op *op)
         !wf_fold_is_caseless(op->name, op->name_len);
 }
 
+void wf_lookup_call(wf_op *op, uint64_t nodeid, const char *name, uint32_t name_len,
+    struct fuse_entry_out *out)
+{
+    wf_call_begin(op, FUSE_LOOKUP, nodeid);
+    wf_call_in(op, name, name_len + 1);
+    wf_call_out(op, out, sizeof *out);
+}
+
 wf_step wf_lookup(wf_op *op)
 {
     WF_CORO_BEGIN(op);
 
     op->name_folded = false;
-    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+    wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &op->u.lookup.out);
     WF_AWAIT_REPLY(op);
     if (!fold_worth_scanning(op))
         WF_CORO_RETURN(op);
@@ -418,9 +373,7 @@ wf_step wf_lookup(wf_op *op)
         WF_CORO_RETURN(op);
     }
     fold_swap_names(op);
-    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+    wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &op->u.lookup.out);
     WF_AWAIT_REPLY(op);
 
     WF_CORO_END(op);
@@ -471,9 +424,7 @@ wf_step wf_resolve_leaf(wf_op *op)
         }
     }
 
-    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
+    wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &op->u.lookup.out);
     WF_AWAIT_REPLY(op);
     if (!op->call.error && op->u.lookup.out.nodeid != 0) {
         /* There as given. The reply counted a lookup: it goes into the cache (or, refused,
