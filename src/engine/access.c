@@ -228,29 +228,6 @@ uint32_t wf_map_generic_access(uint32_t access)
 
 /* Attributes for the checks ---------------------------------------------------------------- */
 
-/* Describes GETATTR of node; the checks look at the node, not at a handle. */
-static void attr_call(wf_op *op, const wf_node *node)
-{
-    wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
-    wf_call_begin(op, FUSE_GETATTR, node->nodeid);
-    wf_call_in(op, &op->u.getattr.in, sizeof op->u.getattr.in);
-    wf_call_out(op, &op->u.getattr.out, sizeof op->u.getattr.out);
-}
-
-/* Takes the GETATTR reply into the cache and *out; false (op->status set) on an error. */
-static bool attr_reply(wf_op *op, wf_node *node, struct fuse_attr *out)
-{
-    if (op->call.error) {
-        op->status = wf_op_errno_status(op);
-        return false;
-    }
-    op->status = wf_entry_take_attr(op->engine, node, &op->u.getattr.out);
-    if (!NT_SUCCESS(op->status))
-        return false;
-    *out = op->u.getattr.out.attr;
-    return true;
-}
-
 /* Whether op->dir_attr must be fetched for node: not already this node's, nor cached. */
 static bool dir_attr_missing(wf_op *op, wf_node *node)
 {
@@ -271,14 +248,9 @@ wf_step wf_access_traverse(wf_op *op)
     op->status = STATUS_SUCCESS;
     if (op->identity.uid == 0)
         WF_CORO_RETURN(op);      /* root searches every directory */
-    if (!op->attr_fresh &&
-        !wf_cache_get_attr(op->engine->cache, op->node, &op->attr, wf_engine_now())) {
-        attr_call(op, op->node);
-        WF_AWAIT_REPLY(op);
-        if (!attr_reply(op, op->node, &op->attr))
-            WF_CORO_RETURN(op);
-        op->attr_fresh = true;
-    }
+    WF_AWAIT_CALL(op, wf_getattr(op, NULL));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
     /* Kept: the directory the walk stops in is the parent the later checks look at. */
     op->dir_attr = op->attr;
     op->dir_attr_nodeid = op->node->nodeid;
@@ -301,9 +273,10 @@ wf_step wf_access_open(wf_op *op, uint32_t implied)
     if (op->parent && op->identity.uid != 0 &&
         ((desired | implied) & (DELETE | MAXIMUM_ALLOWED)) &&
         dir_attr_missing(op, op->parent)) {
-        attr_call(op, op->parent);
+        wf_getattr_call(op, op->parent->nodeid, NULL);
         WF_AWAIT_REPLY(op);
-        if (!attr_reply(op, op->parent, &op->dir_attr))
+        op->status = wf_getattr_take(op, op->parent, &op->dir_attr);
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
         op->dir_attr_nodeid = op->parent->nodeid;
     }
@@ -438,9 +411,10 @@ wf_step wf_access_create(wf_op *op)
     op->status = STATUS_SUCCESS;
     if (op->access_check && op->identity.uid != 0) {
         if (dir_attr_missing(op, op->node)) {
-            attr_call(op, op->node);
+            wf_getattr_call(op, op->node->nodeid, NULL);
             WF_AWAIT_REPLY(op);
-            if (!attr_reply(op, op->node, &op->dir_attr))
+            op->status = wf_getattr_take(op, op->node, &op->dir_attr);
+            if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op);
             op->dir_attr_nodeid = op->node->nodeid;
         }
@@ -518,9 +492,10 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
        checked at open: renaming needs DELETE on the handle, granted as unlinking is. */
     if (link || (file->is_directory && op->node != op->node2)) {
         if (!wf_cache_get_attr(engine->cache, file->node, &op->st.rename.node_attr, wf_engine_now())) {
-            attr_call(op, file->node);
+            wf_getattr_call(op, file->node->nodeid, NULL);
             WF_AWAIT_REPLY(op);
-            if (!attr_reply(op, file->node, &op->st.rename.node_attr))
+            op->status = wf_getattr_take(op, file->node, &op->st.rename.node_attr);
+            if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op);
         }
         if (link ? !may_link(op, &op->st.rename.node_attr) :
@@ -532,9 +507,10 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
 
     /* The target directory: FILE_ADD_FILE / FILE_ADD_SUBDIRECTORY, w and x. */
     if (dir_attr_missing(op, op->node)) {
-        attr_call(op, op->node);
+        wf_getattr_call(op, op->node->nodeid, NULL);
         WF_AWAIT_REPLY(op);
-        if (!attr_reply(op, op->node, &op->dir_attr))
+        op->status = wf_getattr_take(op, op->node, &op->dir_attr);
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
         op->dir_attr_nodeid = op->node->nodeid;
     }

@@ -183,7 +183,9 @@ struct wf_op {
             uint32_t name2_len;
         } rename;
         struct {                /* the RELEASE of a late-opened handle (timeout.c) */
-            uint64_t nodeid;
+            uint64_t nodeid, fh;
+            uint32_t flags;
+            bool directory;             /* RELEASEDIR */
             bool forget;                /* then FORGET the node (a late CREATE) */
         } give_back;
     } st;
@@ -412,6 +414,10 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
 /* Describes LOOKUP of name in nodeid, its entry into *out. */
 void wf_lookup_call(wf_op *op, uint64_t nodeid, const char *name, uint32_t name_len,
     struct fuse_entry_out *out);
+/* Describes GETATTR of nodeid (with a file's FUSE handle, not a directory's). */
+void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file);
+/* Takes its reply for node through the intake (entry.h) into *attr; the status. */
+NTSTATUS wf_getattr_take(wf_op *op, wf_node *node, struct fuse_attr *attr);
 /* Makes op->attr valid for op->node: from the cache, or GETATTR (nested). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
 /* LOOKUP of op->name in op->node, left as a LOOKUP leaves it (op->call.error,
@@ -466,6 +472,8 @@ void wf_file_free(wf_engine *engine, wf_file *file);
 bool wf_op_at_file(wf_op *op, const wf_file *file);
 /* Describes the OPEN (OPENDIR for a directory) of a handle, with its open_flags. */
 void wf_open_call(wf_op *op, const wf_file *file);
+/* OPEN (OPENDIR) of nodeid with flags, for a handle that is none of ours. */
+void wf_open_fh_call(wf_op *op, uint64_t nodeid, uint32_t flags, bool directory);
 /* Takes the OPEN/OPENDIR reply into the handle; returns its status. A file system without
    open support (ENOSYS with FUSE_NO_OPEN(DIR)_SUPPORT) leaves the handle with fh 0. */
 NTSTATUS wf_open_reply(wf_op *op, wf_file *file);

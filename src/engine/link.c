@@ -346,9 +346,7 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
             if (ctx->child) {
                 wf_cache_get_attr(engine->cache, ctx->child, &ctx->attr, 0);
             } else {
-                wf_call_begin(op, FUSE_LOOKUP, ctx->at->nodeid);
-                wf_call_in(op, ctx->name, ctx->name_len + 1);
-                wf_call_out(op, &ctx->entry, sizeof ctx->entry);
+                wf_lookup_call(op, ctx->at->nodeid, ctx->name, ctx->name_len, &ctx->entry);
                 WF_AWAIT_REPLY(op);
                 if (op->call.error) {
                     /* Missing (or not a directory on the way): a dangling link. */

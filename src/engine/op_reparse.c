@@ -207,9 +207,7 @@ static wf_step replace(wf_op *op, wf_file *file)
         ctx->entry.nodeid = cached->nodeid;
         wf_cache_release(engine->cache, cached);
     } else {
-        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-        wf_call_in(op, op->name, op->name_len + 1);
-        wf_call_out(op, &ctx->entry, sizeof ctx->entry);
+        wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &ctx->entry);
         WF_AWAIT_REPLY(op);
         if (op->call.error || ctx->entry.nodeid == 0) {
             op->status = op->call.error && op->call.error != WF_ENOENT ?
@@ -248,9 +246,7 @@ static wf_step replace(wf_op *op, wf_file *file)
            kernel's lookup makes it known: a file system is never asked to make a name that
            exists (fuse2fs would add a second entry). One may be left by an interrupted
            change. */
-        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-        wf_call_in(op, ctx->name, ctx->name_len + 1);
-        wf_call_out(op, &ctx->entry, sizeof ctx->entry);
+        wf_lookup_call(op, op->node->nodeid, ctx->name, ctx->name_len, &ctx->entry);
         WF_AWAIT_REPLY(op);
         if (!op->call.error) {
             /* The reply counted a lookup: it goes into the cache like any other, through
@@ -296,11 +292,8 @@ static wf_step replace(wf_op *op, wf_file *file)
     ctx->attr = ctx->entry.attr;
     if (op->call.opcode == FUSE_CREATE && ctx->entry.nodeid != 0) {
         /* Made through CREATE: its FUSE handle is not this one's. */
-        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-        op->u.release.in.fh = op->u.create.open.fh;
-        op->u.release.in.flags = WF_RP_O_WRONLY;
-        wf_call_begin(op, FUSE_RELEASE, ctx->entry.nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        wf_release_fh_call(op, ctx->entry.nodeid, op->u.create.open.fh, WF_RP_O_WRONLY,
+            false);
         WF_AWAIT_REPLY(op);
     }
     if (!NT_SUCCESS(op->status))

@@ -163,12 +163,11 @@ bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
     if (opened) {
         wf_op *op = wf_engine_internal_op(engine, WF_KIND_GIVE_BACK);
         if (op) {
-            op->call.opcode = zombie->opcode == FUSE_OPENDIR ? FUSE_RELEASEDIR : FUSE_RELEASE;
             op->st.give_back.nodeid = nodeid;
+            op->st.give_back.fh = fh;
+            op->st.give_back.flags = zombie->open_flags;
+            op->st.give_back.directory = zombie->opcode == FUSE_OPENDIR;
             op->st.give_back.forget = zombie->opcode == FUSE_CREATE;    /* then FORGET the node */
-            wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-            op->u.release.in.fh = fh;
-            op->u.release.in.flags = zombie->open_flags;
             *give_back = op;
         } else if (zombie->opcode == FUSE_CREATE) {
             forget_entry(engine, nodeid);
@@ -183,11 +182,8 @@ bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
 wf_step wf_op_give_back(wf_op *op)
 {
     WF_CORO_BEGIN(op);
-    {
-        uint32_t opcode = op->call.opcode;
-        wf_call_begin(op, opcode, op->st.give_back.nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-    }
+    wf_release_fh_call(op, op->st.give_back.nodeid, op->st.give_back.fh,
+        op->st.give_back.flags, op->st.give_back.directory);
     WF_AWAIT_REPLY(op);
     if (op->st.give_back.forget)
         forget_entry(op->engine, op->st.give_back.nodeid);

@@ -168,6 +168,30 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     WF_CORO_END(op);
 }
 
+void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file)
+{
+    wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
+    /* Only a file's handle, as the Linux client does: a directory's fh is the library's
+       own (libfuse's high-level API) and a file system reading it as a file's fails. */
+    if (file && file->has_fh && !file->is_directory) {
+        op->u.getattr.in.getattr_flags = FUSE_GETATTR_FH;
+        op->u.getattr.in.fh = file->fh;
+    }
+    wf_call_begin(op, FUSE_GETATTR, nodeid);
+    wf_call_in(op, &op->u.getattr.in, sizeof op->u.getattr.in);
+    wf_call_out(op, &op->u.getattr.out, sizeof op->u.getattr.out);
+}
+
+NTSTATUS wf_getattr_take(wf_op *op, wf_node *node, struct fuse_attr *attr)
+{
+    if (op->call.error)
+        return wf_op_errno_status(op);
+    NTSTATUS status = wf_entry_take_attr(op->engine, node, &op->u.getattr.out);
+    if (NT_SUCCESS(status))
+        *attr = op->u.getattr.out.attr;
+    return status;
+}
+
 wf_step wf_getattr(wf_op *op, const wf_file *file)
 {
     wf_engine *engine = op->engine;
@@ -179,27 +203,10 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now()))
         WF_CORO_RETURN(op);
 
-    wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
-    /* Only a file's handle, as the Linux client does: a directory's fh is the library's
-       own (libfuse's high-level API) and a file system reading it as a file's fails. */
-    if (file && file->has_fh && !file->is_directory) {
-        op->u.getattr.in.getattr_flags = FUSE_GETATTR_FH;
-        op->u.getattr.in.fh = file->fh;
-    }
-    wf_call_begin(op, FUSE_GETATTR, op->node->nodeid);
-    wf_call_in(op, &op->u.getattr.in, sizeof op->u.getattr.in);
-    wf_call_out(op, &op->u.getattr.out, sizeof op->u.getattr.out);
+    wf_getattr_call(op, op->node->nodeid, file);
     WF_AWAIT_REPLY(op);
-
-    if (op->call.error) {
-        op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op);
-    }
-    op->status = wf_entry_take_attr(engine, op->node, &op->u.getattr.out);
-    if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op);
-    op->attr = op->u.getattr.out.attr;
-    op->attr_fresh = true;
+    op->status = wf_getattr_take(op, op->node, &op->attr);
+    op->attr_fresh = NT_SUCCESS(op->status);
 
     WF_CORO_END(op);
 }
@@ -274,10 +281,7 @@ static wf_step fold_scan(wf_op *op)
     op->fold_has_fh = false;
     op->fold_fh = 0;
     if (!wf_engine_enosys(engine, FUSE_OPENDIR)) {
-        wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-        wf_call_begin(op, FUSE_OPENDIR, op->node->nodeid);
-        wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
-        wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
+        wf_open_fh_call(op, op->node->nodeid, 0, true);
         WF_AWAIT_REPLY(op);
         if (op->call.error && !(op->call.error == WF_ENOSYS &&
                 (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
@@ -328,10 +332,7 @@ static wf_step fold_scan(wf_op *op)
 
 release:
     if (op->fold_has_fh) {
-        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-        op->u.release.in.fh = op->fold_fh;
-        wf_call_begin(op, FUSE_RELEASEDIR, op->node->nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+        wf_release_fh_call(op, op->node->nodeid, op->fold_fh, 0, true);
         WF_AWAIT_REPLY(op);
     }
 
