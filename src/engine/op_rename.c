@@ -62,17 +62,16 @@ static wf_step target_lookup(wf_op *op)
 
     op->st.rename.target = 0;
     op->st.rename.flags |= WF_TARGET_KNOWN;
-    if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0))
-        WF_CORO_RETURN(op);     /* absent */
-    if (op->call.error) {
-        op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op);
-    }
     {
-        /* A LOOKUP reply counts one lookup: it goes into the cache like any other. */
+        /* A LOOKUP reply counts one lookup: it goes into the cache like any other. The
+           parent was walked to, so ENOTDIR is the file system's own answer here. */
         wf_node *target;
-        op->status = wf_entry_take(engine, op->node, op->name, op->name_len,
-            &op->u.lookup.out, 0, &target);
+        op->status = op->call.error == WF_ENOTDIR ? wf_op_errno_status(op) :
+            wf_lookup_take(op, &target);
+        if (op->status == STATUS_OBJECT_NAME_NOT_FOUND) {
+            op->status = STATUS_SUCCESS;
+            WF_CORO_RETURN(op);     /* absent */
+        }
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
         op->st.rename.target = target->nodeid;

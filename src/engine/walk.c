@@ -136,21 +136,9 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
         }
 
         WF_AWAIT_CALL(op, wf_lookup(op));
-
-        if (op->call.error == WF_ENOTDIR) {
-            op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op);
-        }
-        if (op->call.error && op->call.error != WF_ENOENT) {
-            op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op);
-        }
         {
-            /* ENOENT, or a zero nodeid (a negative entry): the name does not exist. */
-            wf_node *child = NULL;
-            op->status = op->call.error ? STATUS_OBJECT_NAME_NOT_FOUND :
-                wf_entry_take(engine, op->node, op->name, op->name_len, &op->u.lookup.out, 0,
-                    &child);
+            wf_node *child;
+            op->status = wf_lookup_take(op, &child);
             if (op->status == STATUS_OBJECT_NAME_NOT_FOUND && !op->walk_last)
                 op->status = STATUS_OBJECT_PATH_NOT_FOUND;
             if (!NT_SUCCESS(op->status))
