@@ -175,13 +175,27 @@ static void remove_call(wf_op *op, bool directory, const char *name, uint32_t le
     wf_call_in(op, name, len + 1);
 }
 
-/* Replaces the file the handle is open on (the request's FileName) by a new node of type
-   ctx->mode: made under a temporary name next to it (ctx->target for a link, ctx->rdev for
-   a device), then ctx->remove_opcode (RMDIR of a directory, UNLINK of a link a directory is to
-   replace) when what is there cannot be renamed over, then RENAME onto the name. Nothing is
-   lost when making fails; the handle then refers to the new node (its FUSE handle on the
-   old file released). Nested. */
-static wf_step replace(wf_op *op, wf_file *file)
+/* What replace made under the temporary name goes again (best effort): the error that
+   stopped it stays the answer. Nested. */
+static wf_step replace_undo(wf_op *op)
+{
+    wf_link_ctx *ctx = op->link;
+
+    WF_CORO_BEGIN(op);
+
+    ctx->failure = op->status;
+    remove_call(op, WF_S_ISDIR(ctx->mode), ctx->name, ctx->name_len);
+    WF_AWAIT_REPLY(op);
+    wf_cache_drop_entry(op->engine->cache, op->node, ctx->name, ctx->name_len);
+    op->status = ctx->failure;
+
+    WF_CORO_END(op);
+}
+
+/* The handle's name, walked to again: op->node its directory, op->name the stored name,
+   which must still be the handle's file (whatever else is there now stays) and which the
+   opener, when checked, may remove. Nested. */
+static wf_step replace_find(wf_op *op, wf_file *file)
 {
     wf_engine *engine = op->engine;
     wf_link_ctx *ctx = op->link;
@@ -201,7 +215,6 @@ static wf_step replace(wf_op *op, wf_file *file)
     }
     WF_AWAIT_CALL(op, wf_resolve_leaf(op));
 
-    /* The name must still be the handle's file: whatever else is there now stays. */
     cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len, wf_engine_now());
     if (cached) {
         ctx->entry.nodeid = cached->nodeid;
@@ -234,51 +247,53 @@ static wf_step replace(wf_op *op, wf_file *file)
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
         wf_cache_get_attr(engine->cache, file->node, &ctx->attr, 0);
-        if (!wf_access_may_delete(engine, &file->identity, &op->attr, &ctx->attr)) {
+        if (!wf_access_may_delete(engine, &file->identity, &op->attr, &ctx->attr))
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op);
-        }
     }
+
+    WF_CORO_END(op);
+}
+
+/* The new node, made under a free temporary name next to the handle's (ctx->made, its
+   attributes in ctx->attr); undone when the reply is refused. Nested. */
+static wf_step replace_make_temp(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    wf_link_ctx *ctx = op->link;
+    wf_node *taken;
+
+    WF_CORO_BEGIN(op);
 
     for (ctx->rounds = 0;;) {
         temp_name(ctx, file->node->nodeid, ctx->rounds);
         /* The temporary name is known to be free before anything is made under it, as the
            kernel's lookup makes it known: a file system is never asked to make a name that
            exists (fuse2fs would add a second entry). One may be left by an interrupted
-           change. */
+           change. The reply counted a lookup: it goes into the cache like any other,
+           through the intake (nodeid 0 is "no entry": the name is free). */
         wf_lookup_call(op, op->node->nodeid, ctx->name, ctx->name_len, &ctx->entry);
         WF_AWAIT_REPLY(op);
-        if (!op->call.error) {
-            /* The reply counted a lookup: it goes into the cache like any other, through
-               the intake (nodeid 0 is "no entry": the name is free). */
-            wf_node *taken;
-            NTSTATUS taken_status = wf_entry_take(engine, op->node, ctx->name, ctx->name_len,
-                &ctx->entry, 0, &taken);
-            if (NT_SUCCESS(taken_status)) {
-                wf_cache_release(engine->cache, taken);
-                if (++ctx->rounds >= WF_TEMP_ROUNDS) {
-                    op->status = STATUS_OBJECT_NAME_COLLISION;
-                    WF_CORO_RETURN(op);
-                }
-                continue;
-            }
-            if (taken_status != STATUS_OBJECT_NAME_NOT_FOUND) {
-                op->status = taken_status;
+        op->status = op->call.error == WF_ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND :
+            op->call.error ? wf_op_errno_status(op) :
+            wf_entry_take(engine, op->node, ctx->name, ctx->name_len, &ctx->entry, 0, &taken);
+        if (NT_SUCCESS(op->status)) {
+            wf_cache_release(engine->cache, taken);
+            if (++ctx->rounds >= WF_TEMP_ROUNDS) {
+                op->status = STATUS_OBJECT_NAME_COLLISION;
                 WF_CORO_RETURN(op);
             }
+            continue;
         }
-        if (op->call.error && op->call.error != WF_ENOENT) {
-            op->status = wf_op_errno_status(op);
+        if (op->status != STATUS_OBJECT_NAME_NOT_FOUND)
             WF_CORO_RETURN(op);
-        }
-    make:
-        make_call(op, make_opcode(engine, ctx));
-        WF_AWAIT_REPLY(op);
+        do {
+            make_call(op, make_opcode(engine, ctx));
+            WF_AWAIT_REPLY(op);
+            /* ENOSYS of MKNOD for a file is remembered: CREATE next, under the same name. */
+        } while (op->call.error == WF_ENOSYS && op->call.opcode == FUSE_MKNOD &&
+            (ctx->mode & WF_S_IFMT) == WF_S_IFREG);
         if (!op->call.error)
             break;
-        if (op->call.error == WF_ENOSYS && op->call.opcode == FUSE_MKNOD &&
-            (ctx->mode & WF_S_IFMT) == WF_S_IFREG)
-            goto make;  /* remembered: CREATE next, under the same name */
         /* EEXIST: made by someone since the LOOKUP. */
         if (op->call.error != WF_EEXIST || ++ctx->rounds >= WF_TEMP_ROUNDS) {
             op->status = wf_op_errno_status(op);
@@ -297,14 +312,27 @@ static wf_step replace(wf_op *op, wf_file *file)
         WF_AWAIT_REPLY(op);
     }
     if (!NT_SUCCESS(op->status))
-        goto undo;
+        WF_AWAIT_CALL(op, replace_undo(op));
+
+    WF_CORO_END(op);
+}
+
+/* The new node takes the handle's name (after ctx->remove_opcode of what cannot be renamed
+   over), and the handle refers to it from then on. Nested. */
+static wf_step replace_swap(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    wf_link_ctx *ctx = op->link;
+
+    WF_CORO_BEGIN(op);
 
     if (ctx->remove_opcode) {
         remove_call(op, ctx->remove_opcode == FUSE_RMDIR, op->name, op->name_len);
         WF_AWAIT_REPLY(op);
         if (op->call.error) {
             op->status = wf_op_errno_status(op);
-            goto undo;
+            WF_AWAIT_CALL(op, replace_undo(op));
+            WF_CORO_RETURN(op);
         }
         wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
     }
@@ -317,14 +345,15 @@ static wf_step replace(wf_op *op, wf_file *file)
     WF_AWAIT_REPLY(op);
     if (op->call.error) {
         op->status = wf_op_errno_status(op);
-        goto undo;
+        WF_AWAIT_CALL(op, replace_undo(op));
+        WF_CORO_RETURN(op);
     }
     wf_cache_drop_entry(engine->cache, op->node, ctx->name, ctx->name_len);
     wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
     wf_cache_expire_attr(engine->cache, op->node);
     wf_cache_expire_attr(engine->cache, file->node);
 
-    /* The handle now refers to the new node; the old file's FUSE handle goes. */
+    /* The old file's FUSE handle goes. */
     if (file->has_fh) {
         wf_release_call(op, file);
         WF_AWAIT_REPLY(op);
@@ -338,15 +367,27 @@ static wf_step replace(wf_op *op, wf_file *file)
     file->open_flags = WF_O_RDONLY;
     file->is_directory = WF_S_ISDIR(ctx->attr.mode);
     op->status = STATUS_SUCCESS;
-    WF_CORO_RETURN(op);
 
-undo:
-    /* Best effort: the temporary node goes; the error that stopped us is the answer. */
-    ctx->failure = op->status;
-    remove_call(op, WF_S_ISDIR(ctx->mode), ctx->name, ctx->name_len);
-    WF_AWAIT_REPLY(op);
-    wf_cache_drop_entry(engine->cache, op->node, ctx->name, ctx->name_len);
-    op->status = ctx->failure;
+    WF_CORO_END(op);
+}
+
+/* Replaces the file the handle is open on (the request's FileName) by a new node of type
+   ctx->mode: made under a temporary name next to it (ctx->target for a link, ctx->rdev for
+   a device), then ctx->remove_opcode (RMDIR of a directory, UNLINK of a link a directory is to
+   replace) when what is there cannot be renamed over, then RENAME onto the name. Nothing is
+   lost when making fails; the handle then refers to the new node (its FUSE handle on the
+   old file released). Nested. */
+static wf_step replace(wf_op *op, wf_file *file)
+{
+    WF_CORO_BEGIN(op);
+
+    WF_AWAIT_CALL(op, replace_find(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, replace_make_temp(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, replace_swap(op, file));
 
     WF_CORO_END(op);
 }
