@@ -477,6 +477,10 @@ void wf_open_fh_call(wf_op *op, uint64_t nodeid, uint32_t flags, bool directory)
 /* Takes the OPEN/OPENDIR reply into the handle; returns its status. A file system without
    open support (ENOSYS with FUSE_NO_OPEN(DIR)_SUPPORT) leaves the handle with fh 0. */
 NTSTATUS wf_open_reply(wf_op *op, wf_file *file);
+/* Describes RENAME (flags 0) or RENAME2 of oldname in olddir to newname in newdir. */
+void wf_rename_call(wf_op *op, bool rename2, uint32_t flags, uint64_t olddir,
+    const char *oldname, uint32_t oldname_len, uint64_t newdir, const char *newname,
+    uint32_t newname_len);
 /* Describes the RELEASE (RELEASEDIR for a directory) that gives back a handle's FUSE handle. */
 void wf_release_call(wf_op *op, const wf_file *file);
 /* RELEASE (RELEASEDIR) of FUSE handle fh of nodeid opened with flags, with or without a

@@ -113,6 +113,44 @@ static void expire_replaced(wf_cache *cache, uint64_t nodeid)
     }
 }
 
+void wf_rename_call(wf_op *op, bool rename2, uint32_t flags, uint64_t olddir,
+    const char *oldname, uint32_t oldname_len, uint64_t newdir, const char *newname,
+    uint32_t newname_len)
+{
+    wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
+    op->u.rename.in.newdir = newdir;
+    op->u.rename.in.flags = flags;
+    wf_call_begin(op, rename2 ? FUSE_RENAME2 : FUSE_RENAME, olddir);
+    wf_call_in(op, &op->u.rename.in,
+        rename2 ? sizeof op->u.rename.in : sizeof(struct fuse_rename_in));
+    wf_call_in(op, oldname, oldname_len + 1);
+    wf_call_in(op, newname, newname_len + 1);
+}
+
+/* The source: the handle's path, walked to its parent, its last component (as the file
+   system stores it, on a case-insensitive volume) kept in node2 and name2. Nested. */
+static wf_step walk_source(wf_op *op)
+{
+    WF_CORO_BEGIN(op);
+
+    WF_AWAIT_CALL(op, wf_walk(op, true));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    if (op->name_len == 0) {
+        op->status = STATUS_ACCESS_DENIED;      /* the root has no name to change */
+        WF_CORO_RETURN(op);
+    }
+    WF_AWAIT_CALL(op, wf_resolve_leaf(op));
+    op->node2 = op->node;
+    op->node = NULL;
+    wf_cache_release(op->engine->cache, op->parent);
+    op->parent = NULL;
+    wf_mem_copy(op->st.rename.name2, op->name, op->name_len + 1);
+    op->st.rename.name2_len = op->name_len;
+
+    WF_CORO_END(op);
+}
+
 /* The new name (NewFileName), walked to its parent: a missing directory on the way is
    STATUS_OBJECT_PATH_NOT_FOUND, and a path with no last component names nothing. A
    directory moved to a place whose path passes through the directory itself is refused
@@ -184,22 +222,9 @@ wf_step wf_setinfo_rename(wf_op *op)
     op->st.rename.target = 0;
     op->st.rename.flags = 0;
 
-    /* The source: the handle's path, walked to its parent. */
-    WF_AWAIT_CALL(op, wf_walk(op, true));
+    WF_AWAIT_CALL(op, walk_source(op));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
-    if (op->name_len == 0) {
-        op->status = STATUS_ACCESS_DENIED;      /* the root has no name to change */
-        WF_CORO_RETURN(op);
-    }
-    /* On a case-insensitive volume, the name as the file system stores it (walk.c). */
-    WF_AWAIT_CALL(op, wf_resolve_leaf(op));
-    op->node2 = op->node;
-    op->node = NULL;
-    wf_cache_release(engine->cache, op->parent);
-    op->parent = NULL;
-    wf_mem_copy(op->st.rename.name2, op->name, op->name_len + 1);
-    op->st.rename.name2_len = op->name_len;
 
     /* The target, walked to its parent. */
     WF_AWAIT_CALL(op, walk_target(op, file->is_directory ? file->node->nodeid : 0));
@@ -239,13 +264,8 @@ wf_step wf_setinfo_rename(wf_op *op)
        case-insensitive volume: there the flag cannot see a name in another case. */
     if (!op->st.rename.target && !replace && engine->minor >= 23 &&
         !engine->params.case_insensitive && !wf_engine_enosys(engine, FUSE_RENAME2)) {
-        wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
-        op->u.rename.in.newdir = op->node->nodeid;
-        op->u.rename.in.flags = WF_RENAME_NOREPLACE;
-        wf_call_begin(op, FUSE_RENAME2, op->node2->nodeid);
-        wf_call_in(op, &op->u.rename.in, sizeof op->u.rename.in);
-        wf_call_in(op, op->st.rename.name2, op->st.rename.name2_len + 1);
-        wf_call_in(op, op->name, op->name_len + 1);
+        wf_rename_call(op, true, WF_RENAME_NOREPLACE, op->node2->nodeid, op->st.rename.name2,
+            op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
         WF_AWAIT_REPLY(op);
 
         if (!op->call.error) {
@@ -269,12 +289,8 @@ wf_step wf_setinfo_rename(wf_op *op)
        or the source's own node (another hard link, or the same entry on a case-insensitive
        file system), renamed onto as POSIX does it: never by unlinking a name, which on a
        case-insensitive file system would delete the file. */
-    wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
-    op->u.rename.in.newdir = op->node->nodeid;
-    wf_call_begin(op, FUSE_RENAME, op->node2->nodeid);
-    wf_call_in(op, &op->u.rename.in, sizeof(struct fuse_rename_in));
-    wf_call_in(op, op->st.rename.name2, op->st.rename.name2_len + 1);
-    wf_call_in(op, op->name, op->name_len + 1);
+    wf_rename_call(op, false, 0, op->node2->nodeid, op->st.rename.name2,
+        op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
     WF_AWAIT_REPLY(op);
 
     if (op->call.error) {

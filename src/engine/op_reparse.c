@@ -336,12 +336,8 @@ static wf_step replace_swap(wf_op *op, wf_file *file)
         }
         wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
     }
-    wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
-    op->u.rename.in.newdir = op->node->nodeid;
-    wf_call_begin(op, FUSE_RENAME, op->node->nodeid);
-    wf_call_in(op, &op->u.rename.in, sizeof(struct fuse_rename_in));
-    wf_call_in(op, ctx->name, ctx->name_len + 1);
-    wf_call_in(op, op->name, op->name_len + 1);
+    wf_rename_call(op, false, 0, op->node->nodeid, ctx->name, ctx->name_len,
+        op->node->nodeid, op->name, op->name_len);
     WF_AWAIT_REPLY(op);
     if (op->call.error) {
         op->status = wf_op_errno_status(op);
