@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all check clean sanitize cross bench wine-check nt nt-check
+.PHONY: all check clean sanitize cross bench wine-check nt nt-check nt-sign
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
@@ -45,7 +45,7 @@ NT_LDFLAGS := -nostdlib -Wl,--subsystem,native -Wl,--dynamicbase -Wl,--nxcompat 
 NT_OBJ := $(patsubst src/%.c,$(NT_BUILD)/%.o,$(wildcard src/engine/*.c) src/platform/nt.c \
     $(wildcard src/drivers/winfuse/*.c))
 
-nt: $(NT_BUILD)/winfuse-x64.sys
+nt: $(NT_BUILD)/winfuse-x64.sys $(NT_BUILD)/standin/winfsp-x64.sys
 
 $(NT_BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -62,9 +62,41 @@ $(NT_BUILD)/libwinfsp-x64.a: src/drivers/winfuse/winfsp-x64.def
 $(NT_BUILD)/winfuse-x64.sys: $(NT_OBJ) $(NT_BUILD)/libwinfsp-x64.a
 	$(MINGW)-gcc $(NT_LDFLAGS) -o $@ $(NT_OBJ) -L$(NT_BUILD) -lwinfsp-x64 -lntoskrnl
 
+# The WinFsp stand-in that runs winfuse-x64.sys under Wine (tests/nt): a driver named as
+# WinFsp's, so that the provider's imports bind to it.
+$(NT_BUILD)/standin/winfsp_standin.o: tests/nt/winfsp_standin.c
+	@mkdir -p $(@D)
+	$(MINGW)-gcc $(NT_CFLAGS) -Isrc/drivers/winfuse -Itests/nt -MMD -MP -c $< -o $@
+
+-include $(NT_BUILD)/standin/winfsp_standin.d
+
+$(NT_BUILD)/standin/winfsp-x64.sys: $(NT_BUILD)/standin/winfsp_standin.o
+	$(MINGW)-gcc $(NT_LDFLAGS) -o $@ $< -lntoskrnl
+
 # The driver image check (scripts/check-driver-image.sh) on a fresh build.
 nt-check: nt
 	scripts/check-driver-image.sh $(NT_BUILD)/winfuse-x64.sys
+
+# A test-signed copy of the driver, for a Windows machine in test-signing mode (docs/windows.md,
+# "Installing"). The certificate and its key are made here, in build-nt/, and never committed.
+# osslsigncode recomputes the PE checksum; the image check proves it.
+NT_CERT := $(NT_BUILD)/winfuse-test.crt
+NT_KEY := $(NT_BUILD)/winfuse-test.key
+
+$(NT_CERT):
+	@mkdir -p $(@D)
+	openssl req -x509 -newkey rsa:3072 -nodes -sha256 -days 365 \
+	    -subj "/CN=WinFuse test signing (made by make nt-sign)" \
+	    -addext extendedKeyUsage=codeSigning -addext keyUsage=digitalSignature \
+	    -keyout $(NT_KEY) -out $@ 2>/dev/null
+
+$(NT_BUILD)/winfuse-x64-testsigned.sys: $(NT_BUILD)/winfuse-x64.sys $(NT_CERT)
+	rm -f $@
+	osslsigncode sign -certs $(NT_CERT) -key $(NT_KEY) -h sha256 -n "WinFuse" -in $< -out $@
+
+nt-sign: $(NT_BUILD)/winfuse-x64-testsigned.sys
+	osslsigncode verify -in $< -CAfile $(NT_CERT)
+	scripts/check-driver-image.sh $<
 
 clean:
 	rm -rf build build-sanitize build-wine build-nt

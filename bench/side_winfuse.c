@@ -63,8 +63,9 @@ static bool wf_winfuse_query(wf_winfuse_side *w, const char *name, uint32_t acce
 
     if (!wf_winfuse_path(name, path, error))
         return false;
-    status = wf_fsd_create_file(w->fsd, path, access, 0, WF_WINFUSE_SHARE_ALL, FILE_OPEN,
-        options, 0, &file, NULL);
+    status = wf_fsd_create_file(w->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = access, .share_access = WF_WINFUSE_SHARE_ALL,
+        .create_disposition = FILE_OPEN, .create_options = options }, &file, NULL);
     if (status != STATUS_SUCCESS)
         return wf_winfuse_failed(error, "create_file", path, status);
     status = wf_fsd_query_info(file, &info);
@@ -117,8 +118,11 @@ static bool wf_winfuse_open_file(wf_bench_side *side, const char *name, wf_bench
         return false;
     }
     f->base.side = side;
-    status = wf_fsd_create_file(w->fsd, path, GENERIC_READ, 0, WF_WINFUSE_SHARE_ALL,
-        FILE_OPEN, FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING, 0, &f->file, NULL);
+    status = wf_fsd_create_file(w->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = GENERIC_READ, .share_access = WF_WINFUSE_SHARE_ALL,
+        .create_disposition = FILE_OPEN,
+        .create_options = FILE_NON_DIRECTORY_FILE | FILE_NO_INTERMEDIATE_BUFFERING }, &f->file,
+        NULL);
     if (status != STATUS_SUCCESS) {
         free(f);
         return wf_winfuse_failed(error, "create_file", path, status);
@@ -176,10 +180,10 @@ static bool wf_winfuse_list_root(wf_bench_side *side, wf_bench_entry_fn *entry, 
     wf_fsd_file *dir;
     NTSTATUS status;
 
-    status = wf_fsd_create_file(w->fsd, "\\",
-        FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_WINFUSE_SHARE_ALL, FILE_OPEN, FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, 0,
-        &dir, NULL);
+    status = wf_fsd_create_file(w->fsd, &(wf_fsd_create_params){ .path = "\\",
+        .desired_access = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+        .share_access = WF_WINFUSE_SHARE_ALL, .create_disposition = FILE_OPEN,
+        .create_options = FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT }, &dir, NULL);
     if (status != STATUS_SUCCESS)
         return wf_winfuse_failed(error, "create_file", "\\", status);
     status = wf_fsd_query_directory(dir, NULL, wf_winfuse_list_entry, &listing);

@@ -538,31 +538,6 @@ static void wf_format_rate(double value, char *buffer, size_t size)
     buffer[out] = '\0';
 }
 
-static const char *wf_opcode_name(unsigned op)
-{
-    switch (op) {
-    case FUSE_LOOKUP: return "LOOKUP";
-    case FUSE_FORGET: return "FORGET";
-    case FUSE_GETATTR: return "GETATTR";
-    case FUSE_OPEN: return "OPEN";
-    case FUSE_READ: return "READ";
-    case FUSE_STATFS: return "STATFS";
-    case FUSE_RELEASE: return "RELEASE";
-    case FUSE_GETXATTR: return "GETXATTR";
-    case FUSE_FLUSH: return "FLUSH";
-    case FUSE_OPENDIR: return "OPENDIR";
-    case FUSE_READDIR: return "READDIR";
-    case FUSE_RELEASEDIR: return "RELEASEDIR";
-    case FUSE_ACCESS: return "ACCESS";
-    case FUSE_INTERRUPT: return "INTERRUPT";
-    case FUSE_BATCH_FORGET: return "BATCH_FORGET";
-    case FUSE_READDIRPLUS: return "READDIRPLUS";
-    case FUSE_LSEEK: return "LSEEK";
-    case FUSE_STATX: return "STATX";
-    default: return NULL;
-    }
-}
-
 static void wf_format_requests(const double *per_op, char *buffer, size_t size)
 {
     size_t used = 0;
@@ -570,7 +545,7 @@ static void wf_format_requests(const double *per_op, char *buffer, size_t size)
 
     buffer[0] = '\0';
     for (unsigned op = 0; op < WF_BENCH_OPCODES; op++) {
-        const char *name = wf_opcode_name(op);
+        const char *name = wf_fuse_opcode_name(op);
         char unknown[16], value[32];
         double v = per_op[op];
 

@@ -22,7 +22,7 @@ about() {
         engine) echo src/engine/*.c ;;
         sddl) echo src/engine/sd_map.c src/engine/sid_map.c ;;
         devfuse) echo src/host/linux/devfuse.c ;;
-        fsd) echo src/host/linux/fsd.c ;;
+        fsd) echo src/host/linux/fsd*.c ;;
         shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c ;;
     esac
 }
@@ -39,7 +39,7 @@ for t in $targets; do
     bin=$out/cov_$t
     # shellcheck disable=SC2046
     $CC $CFLAGS src/engine/*.c src/platform/posix.c $(extra_sources "$t") \
-        tests/fuzz/fuzz_$t.c tests/fuzz/replay.c $(link_flags "$t") -o "$bin" -lpthread
+        tests/fuzz/fuzz_$t.c tests/fuzz/replay.c -o "$bin" -lpthread
     rm -f "$out/$t".*.profraw
     LLVM_PROFILE_FILE="$out/$t.%p.profraw" "$bin" "tests/fuzz/$t" >/dev/null
     "$PROFDATA" merge -sparse "$out/$t".*.profraw -o "$out/$t.profdata"

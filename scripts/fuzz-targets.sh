@@ -15,14 +15,8 @@ max_len() {
 extra_sources() {
     case $1 in
         devfuse) echo src/host/linux/devfuse.c ;;
-        fsd) echo src/host/linux/fsd.c ;;
+        fsd) echo src/host/linux/fsd*.c ;;
         shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c \
             tools/winfuse/cli_options.c ;;
-    esac
-}
-# The engine target drives the engine's clock (its wf_time_monotonic_ms stands in).
-link_flags() {
-    case $1 in
-        engine) echo -Wl,--wrap=wf_time_monotonic_ms ;;
     esac
 }

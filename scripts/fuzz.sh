@@ -46,7 +46,7 @@ for t in $targets; do
         objs="$objs $(compile "$src")"
     done
     # shellcheck disable=SC2046
-    $CC $SAN -fsanitize=fuzzer $objs $(link_flags "$t") -o "$out/fuzz_$t" -lpthread
+    $CC $SAN -fsanitize=fuzzer $objs -o "$out/fuzz_$t" -lpthread
 done
 
 status=0

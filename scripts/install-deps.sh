@@ -11,6 +11,9 @@ apt-get install -y --no-install-recommends \
 # wine-check runs the engine's tests under it (wine64 and wineserver are in /usr/lib/wine;
 # its compiler, x86_64-w64-mingw32-gcc-posix, comes with mingw-w64).
 apt-get install -y --no-install-recommends wine64
+# make nt-sign: a throwaway code-signing certificate (openssl) and the Authenticode signature
+# (osslsigncode; 2.5 of bookworm and 2.9 both recompute the PE checksum).
+apt-get install -y --no-install-recommends openssl osslsigncode
 # The fuzz targets (scripts/fuzz.sh): libFuzzer and the sanitizer runtimes for clang, and
 # llvm-profdata / llvm-cov for scripts/fuzz-coverage.sh.
 apt-get install -y --no-install-recommends libclang-rt-14-dev llvm

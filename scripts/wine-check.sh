@@ -3,7 +3,7 @@
 # programs (mingw-w64, src/platform/win32.c, tests/wine's cmocka) and runs each under Wine.
 #
 # Not built, because they test the Linux side, not the engine:
-#   test_engine_access   drives the engine through the Linux FSD stand-in (host/linux/fsd.c)
+#   test_engine_access   drives the engine through the Linux FSD stand-in (host/linux/fsd*.c)
 #   test_fsd, test_fsd_security   test the Linux FSD stand-in itself
 #   test_devfuse         /dev/fuse emulation: socketpair, poll, fork, prctl, signals
 #   test_launcher        starts file systems with fork/exec, socketpair, waitpid
@@ -93,11 +93,7 @@ for src in "$ROOT"/tests/unit/test_*.c; do
 done
 for target in $FUZZ_TARGETS; do
     programs+=("fuzz_replay_$target")
-    # The engine target drives the engine's clock itself, as in tests/CMakeLists.txt.
-    wrap=()
-    [ "$target" = engine ] && wrap=(-Wl,--wrap=wf_time_monotonic_ms)
-    submit link "fuzz_replay_$target" "$ROOT/tests/fuzz/replay.c" "$ROOT/tests/fuzz/fuzz_$target.c" \
-        "${wrap[@]}"
+    submit link "fuzz_replay_$target" "$ROOT/tests/fuzz/replay.c" "$ROOT/tests/fuzz/fuzz_$target.c"
 done
 drain
 built=$(date +%s)
@@ -152,6 +148,7 @@ if WINE="$WINE" WINE_CC="$CC" "$ROOT/scripts/abi-check.sh" wine; then
 else
     failed=$((failed + 1))
 fi
+if WINE="$WINE" WINESERVER="$WINESERVER" "$ROOT/scripts/wine-install-check.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "wine-check: $tests unit tests passed ($skipped skipped) in $passed programs; ran in $(($(date +%s) - built)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

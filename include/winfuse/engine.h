@@ -35,6 +35,10 @@ typedef struct wf_identity {
    engine lock. Returns false when the token means nothing to the host. */
 typedef bool wf_engine_identity_fn(void *host, uint64_t access_token, wf_identity *identity);
 
+/* The host's clock: monotonic milliseconds (any origin), called with params.host, from any
+   thread, possibly with an engine lock held (so it must not call into the engine). */
+typedef uint64_t wf_engine_clock_fn(void *host);
+
 typedef struct wf_engine_params {
     /* Largest FUSE message (header included) the transport carries in either direction.
        READ and WRITE sizes are bounded by it. At least WF_ENGINE_MIN_MESSAGE. */
@@ -85,6 +89,14 @@ typedef struct wf_engine_params {
        of an OPEN, OPENDIR or CREATE RELEASEd. INIT and DESTROY have no timeout. The
        deadlines are kept by the threads in wf_engine_transact, which wake for them. */
     uint32_t request_timeout_ms;
+    /* The engine's only clock: entry and attribute TTLs, the FORGET delay, request
+       timeouts, cancellation graces, the cache sweep and transact's timeout_ms are all
+       measured on it. NULL: the platform's monotonic clock (wf_time_monotonic_ms), what
+       real hosts use. A host that moves time itself (the unit tests' mock, the fuzz
+       target) makes timers fire where it says without sleeping; transact's waits still
+       sleep on the platform's event, so with a clock that stands still a transact with a
+       timeout other than 0 returns only when a request is ready or the engine ends. */
+    wf_engine_clock_fn *clock;
 } wf_engine_params;
 
 #define WF_ENGINE_MIN_MESSAGE (8192u + 4096u)

@@ -987,4 +987,8 @@ _Static_assert(offsetof(struct fuse_init_out, request_timeout) == 40, "request_t
 _Static_assert(FUSE_NAME_OFFSET == 24, "FUSE_NAME_OFFSET");
 _Static_assert(FUSE_NAME_OFFSET_DIRENTPLUS == 152, "FUSE_NAME_OFFSET_DIRENTPLUS");
 
+/* fuse_opcode_names.c (in the engine): an opcode's name without its FUSE_ prefix ("LOOKUP"),
+   or NULL for a value this header gives no name. */
+const char *wf_fuse_opcode_name(uint32_t opcode);
+
 #endif

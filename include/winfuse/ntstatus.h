@@ -549,5 +549,7 @@ _Static_assert(sizeof(NTSTATUS) == 4, "NTSTATUS is 32 bits");
 /* ntstatus_names.c: the symbolic name of a status ("STATUS_OBJECT_NAME_NOT_FOUND"), or NULL
    for a value that is not in WF_NTSTATUS_LIST. */
 const char *wf_ntstatus_name(NTSTATUS status);
+/* The same for printing: the name, or else the value as "0x%08X" written into buffer. */
+const char *wf_ntstatus_text(NTSTATUS status, char buffer[16]);
 
 #endif

@@ -233,7 +233,7 @@ static bool dir_attr_missing(wf_op *op, wf_node *node)
 {
     if (op->dir_attr_nodeid == node->nodeid)
         return false;
-    if (!wf_cache_get_attr(op->engine->cache, node, &op->dir_attr, wf_engine_now()))
+    if (!wf_cache_get_attr(op->engine->cache, node, &op->dir_attr, wf_engine_now(op->engine)))
         return true;
     op->dir_attr_nodeid = node->nodeid;
     return false;
@@ -491,7 +491,8 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
        on it); a link needs the file's owner or read and write. The source's name was
        checked at open: renaming needs DELETE on the handle, granted as unlinking is. */
     if (link || (file->is_directory && op->node != op->node2)) {
-        if (!wf_cache_get_attr(engine->cache, file->node, &op->st.rename.node_attr, wf_engine_now())) {
+        if (!wf_cache_get_attr(engine->cache, file->node, &op->st.rename.node_attr,
+                wf_engine_now(engine))) {
             wf_getattr_call(op, file->node->nodeid, NULL);
             WF_AWAIT_REPLY(op);
             op->status = wf_getattr_take(op, file->node, &op->st.rename.node_attr);

@@ -128,7 +128,7 @@ NTSTATUS wf_interrupt_reply(wf_engine *engine, const struct fuse_out_header *hea
         wf_op *op = wf_engine_inflight_find_locked(engine,
             header->unique & ~(uint64_t)WF_UNIQUE_INTERRUPT);
         if (op)
-            wf_interrupt_queue_locked(engine, op, wf_engine_now() + WF_INTERRUPT_RETRY_MS);
+            wf_interrupt_queue_locked(engine, op, wf_engine_now(engine) + WF_INTERRUPT_RETRY_MS);
     }
     wf_lock_release(engine->lock);
     return STATUS_SUCCESS;
@@ -171,7 +171,7 @@ bool wf_engine_cancel_within(wf_engine *engine, uint64_t hint, uint32_t grace_ms
     if (grace_ms) {
         /* Every FUSE request of op, the one out now included, is given up by then
            (timeout.c), whatever the file system does with the INTERRUPT. */
-        uint64_t deadline = wf_engine_now() + grace_ms;
+        uint64_t deadline = wf_engine_now(engine) + grace_ms;
         if (!op->cancel_deadline_ms || deadline < op->cancel_deadline_ms)
             op->cancel_deadline_ms = deadline;
         if (op->unique && wf_engine_inflight_find_locked(engine, op->unique) == op &&

@@ -22,9 +22,3 @@ bool wf_dirent_at(const uint8_t *buf, uint32_t pos, uint32_t end, bool plus, wf_
     d->entry = plus ? (const struct fuse_entry_out *)(const void *)p : NULL;
     return true;
 }
-
-bool wf_dirent_is_dot(const wf_dirent *d)
-{
-    return (d->namelen == 1 && d->name[0] == '.') ||
-        (d->namelen == 2 && d->name[0] == '.' && d->name[1] == '.');
-}

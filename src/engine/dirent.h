@@ -20,7 +20,4 @@ typedef struct wf_dirent {
    `for (pos = 0; pos < end && wf_dirent_at(buf, pos, end, plus, &d); pos += d.reclen)`. */
 bool wf_dirent_at(const uint8_t *buf, uint32_t pos, uint32_t end, bool plus, wf_dirent *d);
 
-/* "." or "..". */
-bool wf_dirent_is_dot(const wf_dirent *d);
-
 #endif

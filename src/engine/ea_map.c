@@ -2,19 +2,7 @@
    building them, and NTFS's EaSize arithmetic. */
 #include "engine/ea_map.h"
 #include "platform/platform.h"
-
-static uint32_t wf_ea_get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wf_ea_put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
+#include "winfuse/le_bytes.h"
 
 static uint32_t wf_ea_align4(uint32_t v)
 {
@@ -60,8 +48,8 @@ NTSTATUS wf_ea_check(const uint8_t *buf, uint32_t size, uint32_t *error_offset)
         uint32_t next, entry;
         if (left < WF_EA_HEADER_SIZE)
             goto inconsistent;
-        next = wf_ea_get32(buf + pos);
-        entry = wf_ea_entry_size(buf[pos + 5], (uint32_t)buf[pos + 6] | (uint32_t)buf[pos + 7] << 8);
+        next = wf_get_le32(buf + pos);
+        entry = wf_ea_entry_size(buf[pos + 5], wf_get_le16(buf + pos + 6));
         if (entry > left || buf[pos + WF_EA_HEADER_SIZE + buf[pos + 5]] != 0)
             goto inconsistent;
         if (next == 0)
@@ -95,10 +83,10 @@ bool wf_ea_next(const uint8_t *buf, uint32_t size, uint32_t *pos, wf_ea_view *ea
 
     if (*pos >= size || size - *pos < WF_EA_HEADER_SIZE)
         return false;
-    next = wf_ea_get32(p);
+    next = wf_get_le32(p);
     ea->flags = p[4];
     ea->name_len = p[5];
-    ea->value_len = (uint16_t)(p[6] | p[7] << 8);
+    ea->value_len = wf_get_le16(p + 6);
     ea->name = (const char *)p + WF_EA_HEADER_SIZE;
     ea->value = p + WF_EA_HEADER_SIZE + ea->name_len + 1u;
     *pos = next ? *pos + next : size;
@@ -128,13 +116,12 @@ void wf_ea_end(uint8_t *buf, uint32_t entry, uint32_t name_len, uint32_t value_l
 {
     uint8_t *p = buf + entry;
 
-    wf_ea_put32(p, 0);
+    wf_put_le32(p, 0);
     p[4] = 0;
     p[5] = (uint8_t)name_len;
-    p[6] = (uint8_t)value_len;
-    p[7] = (uint8_t)(value_len >> 8);
+    wf_put_le16(p + 6, (uint16_t)value_len);
     if (*last != WF_EA_NONE)
-        wf_ea_put32(buf + *last, entry - *last);
+        wf_put_le32(buf + *last, entry - *last);
     *last = entry;
     *used = entry + wf_ea_entry_size(name_len, value_len);
 }

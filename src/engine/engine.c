@@ -19,8 +19,10 @@ typedef enum wf_hand_out {
     WF_HAND_OUT_TOO_BIG,
 } wf_hand_out;
 
-uint64_t wf_engine_now(void)
+uint64_t wf_engine_now(const wf_engine *engine)
 {
+    if (engine->params.clock)
+        return engine->params.clock(engine->params.host);
     return wf_time_monotonic_ms();
 }
 
@@ -412,7 +414,7 @@ static wf_hand_out hand_out(wf_engine *engine, wf_op *op, void *buf, size_t cap,
     inflight_insert(engine, op);
     op->deadline_ms = 0;
     if (engine->params.request_timeout_ms || op->cancel_deadline_ms)
-        wf_timeout_arm_locked(engine, op, wf_engine_now());
+        wf_timeout_arm_locked(engine, op, wf_engine_now(engine));
     if (op->cancel_requested)
         wf_interrupt_queue_locked(engine, op, 0);   /* goes out after this request */
     engine->requests_sent++;
@@ -718,7 +720,7 @@ static wf_op *expire_locked(wf_engine *engine, uint64_t now)
 static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *len,
     uint32_t timeout_ms)
 {
-    uint64_t start = wf_engine_now();
+    uint64_t start = wf_engine_now(engine);
     wf_lock_acquire(engine->lock);
     for (;;) {
         if (engine->state == WF_ENGINE_DEAD) {
@@ -736,8 +738,8 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         }
         /* Requests out past their deadline are given up: each operation goes on as if its
            file system had answered with an error, from here, as after a disconnection. */
-        if (engine->next_deadline_ms && wf_engine_now() >= engine->next_deadline_ms) {
-            wf_op *expired = expire_locked(engine, wf_engine_now());
+        if (engine->next_deadline_ms && wf_engine_now(engine) >= engine->next_deadline_ms) {
+            wf_op *expired = expire_locked(engine, wf_engine_now(engine));
             if (expired) {
                 wf_lock_release(engine->lock);
                 for (wf_op *op = expired, *next; op; op = next) {
@@ -754,7 +756,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         /* INTERRUPTs first, as the Linux client hands them out; then those owed for
            requests given up on. */
         *len = engine->interrupt_head ?
-            wf_interrupt_take_locked(engine, wf_engine_now(), buf, cap) : 0;
+            wf_interrupt_take_locked(engine, wf_engine_now(engine), buf, cap) : 0;
         if (!*len && engine->zombies)
             *len = wf_zombie_take_interrupt_locked(engine, buf, cap);
         if (*len) {
@@ -774,7 +776,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             wf_lock_acquire(engine->lock);
             continue;
         }
-        if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, wf_engine_now())) {
+        if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, wf_engine_now(engine))) {
             wf_lock_release(engine->lock);
             *len = emit_forgets(engine, buf, cap);
             if (*len)
@@ -811,7 +813,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             continue;
         }
 
-        uint64_t now = wf_engine_now();
+        uint64_t now = wf_engine_now(engine);
         if (now - engine->last_sweep_ms >= WF_SWEEP_INTERVAL_MS) {
             engine->last_sweep_ms = now;
             wf_cache_sweep(engine->cache, now);

@@ -302,7 +302,8 @@ void wf_engine_count_bad_reply(wf_engine *engine);
 /* A listed name that cannot be a Windows name (not UTF-8, or containing '/' or NUL). */
 void wf_engine_count_bad_name(wf_engine *engine);
 void wf_engine_note_enosys(wf_engine *engine, uint32_t opcode);
-uint64_t wf_engine_now(void);
+/* The host's clock (params.clock), or the platform's: the engine reads time only here. */
+uint64_t wf_engine_now(const wf_engine *engine);
 /* The operation whose FUSE request with this unique is out, or NULL; lock held. */
 wf_op *wf_engine_inflight_find_locked(wf_engine *engine, uint64_t unique);
 /* Completes a request that never started (taken off the new queue) with status. */

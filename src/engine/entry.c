@@ -55,7 +55,7 @@ NTSTATUS wf_entry_take(wf_engine *engine, const wf_node *parent, const char *nam
     if (!attr_valid(&entry->attr) || nodeid == parent->nodeid ||
         (made_type && (entry->attr.mode & WF_S_IFMT) != (made_type & WF_S_IFMT)))
         return refuse(engine, parent, name, name_len, nodeid);
-    *node = wf_cache_insert(engine->cache, parent, name, name_len, entry, wf_engine_now(),
+    *node = wf_cache_insert(engine->cache, parent, name, name_len, entry, wf_engine_now(engine),
         &conflict);
     if (*node)
         return STATUS_SUCCESS;
@@ -72,7 +72,7 @@ NTSTATUS wf_entry_take_attr(wf_engine *engine, wf_node *node, const struct fuse_
         return STATUS_IO_DEVICE_ERROR;
     }
     if (!wf_cache_set_attr(engine->cache, node, &out->attr, out->attr_valid,
-            out->attr_valid_nsec, wf_engine_now())) {
+            out->attr_valid_nsec, wf_engine_now(engine))) {
         wf_engine_count_bad_reply(engine);
         return STATUS_IO_DEVICE_ERROR;
     }

@@ -342,7 +342,7 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
             ctx->name[n] = '\0';
             ctx->name_len = (uint32_t)n;
             ctx->child = wf_cache_lookup(engine->cache, ctx->at, ctx->name, ctx->name_len,
-                wf_engine_now());
+                wf_engine_now(engine));
             if (ctx->child) {
                 wf_cache_get_attr(engine->cache, ctx->child, &ctx->attr, 0);
             } else {

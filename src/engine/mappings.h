@@ -49,6 +49,8 @@ NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
     char *dst, size_t dst_cap, size_t *dst_len);
 NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
     uint16_t *dst, size_t dst_cap, size_t *dst_len);
+/* "." or "..": names a FUSE directory listing carries that are no entries of it. */
+bool wf_name_is_dot_or_dotdot(const char *name, size_t len);
 
 /* access.c: GENERIC_* rights expanded as the file object's generic mapping does (the I/O
    manager's step before a file system sees a Create; the engine's checks start there too). */

@@ -134,3 +134,8 @@ NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
 exit:
     return wf_name_conversion_end(status, overflow, out, dst_len);
 }
+
+bool wf_name_is_dot_or_dotdot(const char *name, size_t len)
+{
+    return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}

@@ -77,7 +77,7 @@ static NTSTATUS notify_delete(wf_engine *engine, const uint8_t *body, uint32_t s
     wf_node *parent = wf_cache_find_node(engine->cache, out.parent);
     if (parent) {
         wf_node *named = wf_cache_lookup(engine->cache, parent, name, out.namelen,
-            wf_engine_now());
+            wf_engine_now(engine));
         if (!named || out.child == 0 || named->nodeid == out.child)
             wf_cache_drop_entry(engine->cache, parent, name, out.namelen);
         wf_cache_release(engine->cache, named);

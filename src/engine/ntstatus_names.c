@@ -1,5 +1,6 @@
 /* ntstatus_names.c — the symbolic name of each NTSTATUS value in WF_NTSTATUS_LIST, for logs and tests. */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "winfuse/ntstatus.h"
 
@@ -21,4 +22,20 @@ const char *wf_ntstatus_name(NTSTATUS status)
         if (wf_ntstatus_table[i].status == status)
             return wf_ntstatus_table[i].name;
     return NULL;
+}
+
+const char *wf_ntstatus_text(NTSTATUS status, char buffer[16])
+{
+    static const char digits[] = "0123456789ABCDEF";
+    const char *name = wf_ntstatus_name(status);
+    uint32_t value = (uint32_t)status;
+
+    if (name != NULL)
+        return name;
+    buffer[0] = '0';
+    buffer[1] = 'x';
+    for (int i = 0; i < 8; i++)
+        buffer[2 + i] = digits[(value >> (28 - 4 * i)) & 0xfu];
+    buffer[10] = '\0';
+    return buffer;
 }

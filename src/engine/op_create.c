@@ -357,7 +357,8 @@ static wf_step create_resolve_leaf(wf_op *op)
     op->st.create.next = WF_CREATE_EXISTING;
     if (op->name_len == 0)
         WF_CORO_RETURN(op);
-    leaf = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len, wf_engine_now());
+    leaf = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine));
     if (leaf) {
         if (target) {
             create_target(op, leaf, FILE_EXISTS);

@@ -29,7 +29,7 @@ static int probe_reply(const uint8_t *buf, uint32_t size, uint64_t *next)
     for (uint32_t pos = 0; pos < size; pos += d.reclen) {
         if (!wf_dirent_at(buf, pos, size, false, &d))
             return -1;
-        if (!wf_dirent_is_dot(&d))
+        if (!wf_name_is_dot_or_dotdot(d.name, d.namelen))
             return 1;
         *next = d.off;
     }

@@ -79,7 +79,7 @@ static void count_plus_entries(wf_op *op, const wf_node *dir)
     for (op->st.dir.pos = 0; op->st.dir.pos < op->st.dir.end &&
             wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, true, &view);
             op->st.dir.pos += view.reclen) {
-        if (!view.entry->nodeid || wf_dirent_is_dot(&view))
+        if (!view.entry->nodeid || wf_name_is_dot_or_dotdot(view.name, view.namelen))
             continue;
         bool named = name_is_valid(&view);
         NTSTATUS status = wf_entry_take(engine, dir, named ? view.name : NULL, view.namelen,
@@ -267,7 +267,7 @@ static wf_step dir_entry_attr(wf_op *op, const wf_file *file, bool plus)
 
     wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
     op->st.dir.listed = false;
-    if (wf_dirent_is_dot(&view)) {
+    if (wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
         dot_attr(op, file, &view, &op->attr);
     } else if (plus && view.entry->nodeid == WF_DIR_REFUSED) {
         dir_step(op, &view);    /* refused by count_plus_entries (and counted there) */
@@ -276,8 +276,9 @@ static wf_step dir_entry_attr(wf_op *op, const wf_file *file, bool plus)
         op->attr = view.entry->attr;    /* counted and cached by count_plus_entries */
     } else {
         node = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
-            wf_engine_now());
-        valid = node && wf_cache_get_attr(engine->cache, node, &op->attr, wf_engine_now());
+            wf_engine_now(op->engine));
+        valid = node && wf_cache_get_attr(engine->cache, node, &op->attr,
+            wf_engine_now(engine));
         wf_cache_release(engine->cache, node);
         if (!valid) {
             dir_entry_name(op, &view);
@@ -326,7 +327,7 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
         WF_CORO_RETURN(op);
     }
     if (!name_is_valid(&view) ||
-        (wf_dirent_is_dot(&view) && file->node->nodeid == FUSE_ROOT_ID)) {
+        (wf_name_is_dot_or_dotdot(view.name, view.namelen) && file->node->nodeid == FUSE_ROOT_ID)) {
         if (!name_is_valid(&view))
             wf_engine_count_bad_name(engine);
         /* The root lists no "." and ".." on Windows; "/" never names an entry. */
@@ -338,9 +339,9 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
         WF_CORO_RETURN(op);
 
     wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
-    if (WF_S_ISLNK(op->attr.mode) && !wf_dirent_is_dot(&view)) {
+    if (WF_S_ISLNK(op->attr.mode) && !wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
         op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
-            wf_engine_now());
+            wf_engine_now(op->engine));
         if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, op->attr.mode)) {
             dir_entry_name(op, &view);
             WF_AWAIT_CALL(op, wf_link_probe(op, op->node2,

@@ -31,7 +31,7 @@ static bool ignore_readonly(const wf_op *op)
 static void target_from_cache(wf_op *op)
 {
     wf_cache *cache = op->engine->cache;
-    uint64_t now = wf_engine_now();
+    uint64_t now = wf_engine_now(op->engine);
     size_t stored_len;
     wf_node *cached = wf_cache_lookup_stored(cache, op->node, op->name, op->name_len, now,
         op->fold_name, WF_NAME_MAX, &stored_len);

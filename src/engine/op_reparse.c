@@ -215,7 +215,8 @@ static wf_step replace_find(wf_op *op, wf_file *file)
     }
     WF_AWAIT_CALL(op, wf_resolve_leaf(op));
 
-    cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len, wf_engine_now());
+    cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine));
     if (cached) {
         ctx->entry.nodeid = cached->nodeid;
         wf_cache_release(engine->cache, cached);

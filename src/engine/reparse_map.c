@@ -4,6 +4,7 @@
 #include "engine/reparse_map.h"
 #include "engine/mappings.h"
 #include "platform/platform.h"
+#include "winfuse/le_bytes.h"
 
 /* POSIX file types as FUSE carries them (Linux values). */
 #define WF_RM_S_IFMT    0170000u
@@ -13,46 +14,9 @@
 #define WF_RM_S_IFCHR   0020000u
 #define WF_RM_S_IFIFO   0010000u
 
-/* Fields are little-endian and may sit at any alignment in a request. */
-static uint16_t get16(const uint8_t *p)
-{
-    uint16_t v;
-    wf_mem_copy(&v, p, sizeof v);
-    return v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    uint32_t v;
-    wf_mem_copy(&v, p, sizeof v);
-    return v;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-    uint64_t v;
-    wf_mem_copy(&v, p, sizeof v);
-    return v;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    wf_mem_copy(p, &v, sizeof v);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    wf_mem_copy(p, &v, sizeof v);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    wf_mem_copy(p, &v, sizeof v);
-}
-
 uint32_t wf_reparse_tag(const void *buffer)
 {
-    return get32(buffer);
+    return wf_get_le32(buffer);
 }
 
 /* The names of a symbolic link or mount point lie in its PathBuffer, each even. */
@@ -63,10 +27,10 @@ static bool names_are_valid(const uint8_t *data, uint32_t length, uint32_t fixed
     if (length < fixed)
         return false;
     path_size = length - fixed;
-    sub_off = get16(data);
-    sub_len = get16(data + 2);
-    print_off = get16(data + 4);
-    print_len = get16(data + 6);
+    sub_off = wf_get_le16(data);
+    sub_len = wf_get_le16(data + 2);
+    print_off = wf_get_le16(data + 4);
+    print_len = wf_get_le16(data + 6);
     if ((sub_off | sub_len | print_off | print_len) & 1u)
         return false;
     return sub_len != 0 && sub_off + sub_len <= path_size && print_off + print_len <= path_size;
@@ -79,8 +43,8 @@ NTSTATUS wf_reparse_validate(const void *buffer, size_t size)
 
     if (size < WF_REPARSE_HEADER_SIZE || size > WF_REPARSE_DATA_MAX)
         return STATUS_IO_REPARSE_DATA_INVALID;
-    tag = get32(p);
-    length = get16(p + 4);
+    tag = wf_get_le32(p);
+    length = wf_get_le16(p + 4);
     if (tag == IO_REPARSE_TAG_RESERVED_ZERO || tag == IO_REPARSE_TAG_RESERVED_ONE)
         return STATUS_IO_REPARSE_TAG_INVALID;
     header = (tag & WF_REPARSE_TAG_MICROSOFT) ? WF_REPARSE_HEADER_SIZE :
@@ -208,15 +172,15 @@ NTSTATUS wf_reparse_build_symlink(const uint16_t *target, size_t units, uint32_t
         return STATUS_IO_REPARSE_DATA_INVALID;
     if (*size > cap)
         return STATUS_BUFFER_OVERFLOW;
-    put32(p, IO_REPARSE_TAG_SYMLINK);
-    put16(p + 4, (uint16_t)(WF_REPARSE_SYMLINK_FIXED + name_size));
-    put16(p + 6, 0);
+    wf_put_le32(p, IO_REPARSE_TAG_SYMLINK);
+    wf_put_le16(p + 4, (uint16_t)(WF_REPARSE_SYMLINK_FIXED + name_size));
+    wf_put_le16(p + 6, 0);
     /* The substitute and print names are the same characters: one copy serves both. */
-    put16(p + 8, 0);
-    put16(p + 10, (uint16_t)name_size);
-    put16(p + 12, 0);
-    put16(p + 14, (uint16_t)name_size);
-    put32(p + 16, flags);
+    wf_put_le16(p + 8, 0);
+    wf_put_le16(p + 10, (uint16_t)name_size);
+    wf_put_le16(p + 12, 0);
+    wf_put_le16(p + 14, (uint16_t)name_size);
+    wf_put_le32(p + 16, flags);
     wf_mem_copy(p + WF_REPARSE_SYMLINK_PATH_OFFSET, target, name_size);
     return STATUS_SUCCESS;
 }
@@ -228,17 +192,17 @@ NTSTATUS wf_reparse_get_symlink(const void *buffer, size_t size,
     uint32_t sub_off, sub_len;
 
     *units = 0;
-    if (size < WF_REPARSE_SYMLINK_PATH_OFFSET || get32(p) != IO_REPARSE_TAG_SYMLINK)
+    if (size < WF_REPARSE_SYMLINK_PATH_OFFSET || wf_get_le32(p) != IO_REPARSE_TAG_SYMLINK)
         return STATUS_IO_REPARSE_DATA_INVALID;
-    sub_off = get16(p + 8);
-    sub_len = get16(p + 10);
+    sub_off = wf_get_le16(p + 8);
+    sub_len = wf_get_le16(p + 10);
     if (WF_REPARSE_SYMLINK_PATH_OFFSET + (size_t)sub_off + sub_len > size)
         return STATUS_IO_REPARSE_DATA_INVALID;
     if (sub_len / sizeof(uint16_t) > cap)
         return STATUS_BUFFER_OVERFLOW;
     wf_mem_copy(target, p + WF_REPARSE_SYMLINK_PATH_OFFSET + sub_off, sub_len);
     *units = sub_len / sizeof(uint16_t);
-    *flags = get32(p + 16);
+    *flags = wf_get_le32(p + 16);
     return STATUS_SUCCESS;
 }
 
@@ -286,13 +250,13 @@ NTSTATUS wf_reparse_build_nfs(uint32_t mode, uint32_t rdev, void *buffer, size_t
     *size = WF_REPARSE_HEADER_SIZE + sizeof(uint64_t) + (device ? 2 * sizeof(uint32_t) : 0);
     if (*size > cap)
         return STATUS_BUFFER_OVERFLOW;
-    put32(p, IO_REPARSE_TAG_NFS);
-    put16(p + 4, (uint16_t)(*size - WF_REPARSE_HEADER_SIZE));
-    put16(p + 6, 0);
-    put64(p + 8, type);
+    wf_put_le32(p, IO_REPARSE_TAG_NFS);
+    wf_put_le16(p + 4, (uint16_t)(*size - WF_REPARSE_HEADER_SIZE));
+    wf_put_le16(p + 6, 0);
+    wf_put_le64(p + 8, type);
     if (device) {
-        put32(p + 16, wf_dev_major(rdev));
-        put32(p + 20, wf_dev_minor(rdev));
+        wf_put_le32(p + 16, wf_dev_major(rdev));
+        wf_put_le32(p + 20, wf_dev_minor(rdev));
     }
     return STATUS_SUCCESS;
 }
@@ -308,10 +272,10 @@ NTSTATUS wf_reparse_get_nfs(const void *buffer, size_t size, uint32_t *type, uin
     *rdev = 0;
     if (units)
         *units = 0;
-    if (size < WF_REPARSE_HEADER_SIZE + sizeof(uint64_t) || get32(p) != IO_REPARSE_TAG_NFS)
+    if (size < WF_REPARSE_HEADER_SIZE + sizeof(uint64_t) || wf_get_le32(p) != IO_REPARSE_TAG_NFS)
         return STATUS_IO_REPARSE_DATA_INVALID;
     length = size - WF_REPARSE_HEADER_SIZE;
-    switch (get64(p + 8)) {
+    switch (wf_get_le64(p + 8)) {
     case NFS_SPECFILE_FIFO:
         *type = WF_RM_S_IFIFO;
         return STATUS_SUCCESS;
@@ -322,12 +286,12 @@ NTSTATUS wf_reparse_get_nfs(const void *buffer, size_t size, uint32_t *type, uin
     case NFS_SPECFILE_BLK:
         if (length < sizeof(uint64_t) + 2 * sizeof(uint32_t))
             return STATUS_IO_REPARSE_DATA_INVALID;
-        major = get32(p + 16);
-        minor = get32(p + 20);
+        major = wf_get_le32(p + 16);
+        minor = wf_get_le32(p + 20);
         /* What Linux's 32-bit encoding holds: 12 bits of major, 20 of minor. */
         if (major > 0xfffu || minor > 0xfffffu)
             return STATUS_IO_REPARSE_DATA_INVALID;
-        *type = get64(p + 8) == NFS_SPECFILE_CHR ? WF_RM_S_IFCHR : WF_RM_S_IFBLK;
+        *type = wf_get_le64(p + 8) == NFS_SPECFILE_CHR ? WF_RM_S_IFCHR : WF_RM_S_IFBLK;
         *rdev = wf_dev_make(major, minor);
         return STATUS_SUCCESS;
     case NFS_SPECFILE_LNK:

@@ -1,6 +1,7 @@
 /* sd_map.c — POSIX uid/gid/mode ⇄ self-relative security descriptors, merging, and SDDL. */
 #include "engine/security.h"
 #include "platform/platform.h"
+#include "winfuse/le_bytes.h"
 #include "winfuse/nt_constants.h"
 
 /* Layouts (MS-DTYP 2.4.4–2.4.6): SECURITY_DESCRIPTOR_RELATIVE is Revision, Sbz1,
@@ -30,30 +31,6 @@
 #define POSIX_DEFAULT_RIGHTS (SYNCHRONIZE | READ_CONTROL | FILE_READ_ATTRIBUTES | FILE_READ_EA)
 #define POSIX_OWNER_RIGHTS (POSIX_DEFAULT_RIGHTS | DELETE | WRITE_DAC | WRITE_OWNER | \
     FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA)
-
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 /* ---- parsing and validation ---------------------------------------------------------- */
 
@@ -92,9 +69,9 @@ static uint32_t ace_sid_offset(const uint8_t *ace, uint32_t ace_size)
     if (!ace_is_object(ace[0]) || ace_size < 12)
         return 0;
     off = 12;
-    if (rd32(ace + 8) & 1)      /* ACE_OBJECT_TYPE_PRESENT */
+    if (wf_get_le32(ace + 8) & 1)      /* ACE_OBJECT_TYPE_PRESENT */
         off += 16;
-    if (rd32(ace + 8) & 2)      /* ACE_INHERITED_OBJECT_TYPE_PRESENT */
+    if (wf_get_le32(ace + 8) & 2)      /* ACE_INHERITED_OBJECT_TYPE_PRESENT */
         off += 16;
     return off <= ace_size ? off : 0;
 }
@@ -109,8 +86,8 @@ static bool acl_valid(const uint8_t *sd, size_t len, uint32_t off, uint32_t *siz
         return false;
     if (acl[0] != 2 && acl[0] != 4)
         return false;
-    acl_size = rd16(acl + 2);
-    count = rd16(acl + 4);
+    acl_size = wf_get_le16(acl + 2);
+    count = wf_get_le16(acl + 4);
     if (acl_size < ACL_HEADER || acl_size > len - off)
         return false;
     for (pos = ACL_HEADER, i = 0; i < count; i++) {
@@ -118,7 +95,7 @@ static bool acl_valid(const uint8_t *sd, size_t len, uint32_t off, uint32_t *siz
 
         if (acl_size - pos < 4)
             return false;
-        ace_size = rd16(acl + pos + 2);
+        ace_size = wf_get_le16(acl + pos + 2);
         if (ace_size < 4 || ace_size > acl_size - pos)
             return false;
         if (ace_is_plain(acl[pos]) || ace_is_object(acl[pos])) {
@@ -149,22 +126,22 @@ static NTSTATUS sd_parse(const void *buf, size_t len, sd_parts *parts)
     wf_mem_set(parts, 0, sizeof *parts);
     if (sd == NULL || len < SD_HEADER || sd[0] != 1)
         return STATUS_INVALID_SECURITY_DESCR;
-    parts->control = rd16(sd + 2);
+    parts->control = wf_get_le16(sd + 2);
     if (!(parts->control & SE_SELF_RELATIVE))
         return STATUS_INVALID_SECURITY_DESCR;
-    parts->owner = rd32(sd + 4);
-    parts->group = rd32(sd + 8);
+    parts->owner = wf_get_le32(sd + 4);
+    parts->group = wf_get_le32(sd + 8);
     if ((parts->owner != 0 && !sid_valid_at(sd, len, parts->owner)) ||
         (parts->group != 0 && !sid_valid_at(sd, len, parts->group)))
         return STATUS_INVALID_SECURITY_DESCR;
     if (parts->control & SE_SACL_PRESENT) {
-        parts->sacl = rd32(sd + 12);
+        parts->sacl = wf_get_le32(sd + 12);
         if (parts->sacl != 0 && !acl_valid(sd, len, parts->sacl, &parts->sacl_size))
             return STATUS_INVALID_SECURITY_DESCR;
     }
     if (parts->control & SE_DACL_PRESENT) {
         parts->dacl_present = true;
-        parts->dacl = rd32(sd + 16);
+        parts->dacl = wf_get_le32(sd + 16);
         if (parts->dacl != 0 && !acl_valid(sd, len, parts->dacl, &parts->dacl_size))
             return STATUS_INVALID_SECURITY_DESCR;
     }
@@ -210,8 +187,8 @@ static uint32_t put_ace(uint8_t *p, uint8_t type, uint32_t mask, const wf_sid *s
 
     p[0] = type;
     p[1] = 0;
-    wr16(p + 2, size);
-    wr32(p + 4, mask);
+    wf_put_le16(p + 2, size);
+    wf_put_le32(p + 4, mask);
     wf_sid_to_bytes(sid, p + 8, size - 8);
     return size;
 }
@@ -243,11 +220,11 @@ NTSTATUS wf_sd_from_posix(const wf_id_map *map, uint32_t uid, uint32_t gid, uint
 
     p[0] = 1;
     p[1] = 0;
-    wr16(p + 2, SE_SELF_RELATIVE | SE_DACL_PRESENT | SE_DACL_PROTECTED);
-    wr32(p + 4, SD_HEADER);
-    wr32(p + 8, SD_HEADER + osz);
-    wr32(p + 12, 0);
-    wr32(p + 16, SD_HEADER + osz + gsz);
+    wf_put_le16(p + 2, SE_SELF_RELATIVE | SE_DACL_PRESENT | SE_DACL_PROTECTED);
+    wf_put_le32(p + 4, SD_HEADER);
+    wf_put_le32(p + 8, SD_HEADER + osz);
+    wf_put_le32(p + 12, 0);
+    wf_put_le32(p + 16, SD_HEADER + osz + gsz);
     wf_sid_to_bytes(&owner, p + SD_HEADER, osz);
     wf_sid_to_bytes(&group, p + SD_HEADER + osz, gsz);
 
@@ -276,9 +253,9 @@ NTSTATUS wf_sd_from_posix(const wf_id_map *map, uint32_t uid, uint32_t gid, uint
     count++;
     p[0] = 2;                   /* ACL_REVISION */
     p[1] = 0;
-    wr16(p + 2, pos);
-    wr16(p + 4, count);
-    wr16(p + 6, 0);
+    wf_put_le16(p + 2, pos);
+    wf_put_le16(p + 4, count);
+    wf_put_le16(p + 6, 0);
     return STATUS_SUCCESS;
 }
 
@@ -357,11 +334,11 @@ NTSTATUS wf_sd_to_posix(const wf_id_map *map, const void *buf, size_t len,
        allow ACE for that SID it counts for both. */
     shared = has_owner && has_group && wf_sid_equal(&owner, &group);
     acl = sd + parts.dacl;
-    count = rd16(acl + 4);
+    count = wf_get_le16(acl + 4);
     if (shared)
         for (pos = ACL_HEADER, i = 0; i < count; i++, pos += ace_size) {
             ace = acl + pos;
-            ace_size = rd16(ace + 2);
+            ace_size = wf_get_le16(ace + 2);
             if (ace[0] == ACCESS_ALLOWED_ACE_TYPE && !(ace[1] & INHERIT_ONLY_ACE) &&
                 read_sid(ace, ace_size, 8, &sid) && wf_sid_equal(&sid, &owner))
                 shared_allows++;
@@ -372,13 +349,13 @@ NTSTATUS wf_sd_to_posix(const wf_id_map *map, const void *buf, size_t len,
         uint32_t mask;
 
         ace = acl + pos;
-        ace_size = rd16(ace + 2);
+        ace_size = wf_get_le16(ace + 2);
         /* only allow and deny ACEs that apply to this object itself */
         if ((ace[0] != ACCESS_ALLOWED_ACE_TYPE && ace[0] != ACCESS_DENIED_ACE_TYPE) ||
             (ace[1] & INHERIT_ONLY_ACE) || !read_sid(ace, ace_size, 8, &sid))
             continue;
         allow = ace[0] == ACCESS_ALLOWED_ACE_TYPE;
-        mask = canonical_mask(rd32(ace + 4));
+        mask = canonical_mask(wf_get_le32(ace + 4));
         if (wf_sid_equal(&sid, &wf_sid_world) ||
             wf_sid_equal(&sid, &wf_sid_authenticated_users)) {
             class_add(&rights[0], allow, mask);
@@ -470,11 +447,11 @@ NTSTATUS wf_sd_merge(const void *old_sd, size_t old_len, const void *new_sd, siz
         (gp->control & SE_GROUP_DEFAULTED) | (dp->control & SE_DACL_BITS);
     p[0] = 1;
     p[1] = 0;
-    wr16(p + 2, control);
-    wr32(p + 4, osz ? SD_HEADER : 0);
-    wr32(p + 8, gsz ? SD_HEADER + osz : 0);
-    wr32(p + 12, 0);
-    wr32(p + 16, dsz ? SD_HEADER + osz + gsz : 0);
+    wf_put_le16(p + 2, control);
+    wf_put_le32(p + 4, osz ? SD_HEADER : 0);
+    wf_put_le32(p + 8, gsz ? SD_HEADER + osz : 0);
+    wf_put_le32(p + 12, 0);
+    wf_put_le32(p + 16, dsz ? SD_HEADER + osz + gsz : 0);
     if (osz)
         wf_mem_copy(p + SD_HEADER, owner_src + op->owner, osz);
     if (gsz)
@@ -589,11 +566,11 @@ static void put_guid(sddl_out *w, const uint8_t *g)
 {
     unsigned i;
 
-    put_hex(w, rd32(g), 8);
+    put_hex(w, wf_get_le32(g), 8);
     put_str(w, "-");
-    put_hex(w, rd16(g + 4), 4);
+    put_hex(w, wf_get_le16(g + 4), 4);
     put_str(w, "-");
-    put_hex(w, rd16(g + 6), 4);
+    put_hex(w, wf_get_le16(g + 6), 4);
     put_str(w, "-");
     for (i = 8; i < 16; i++) {
         if (i == 10)
@@ -647,10 +624,10 @@ static void put_acl(sddl_out *w, const uint8_t *sd, uint32_t off, uint16_t contr
         put_str(w, "NO_ACCESS_CONTROL");
         return;
     }
-    count = rd16(acl + 4);
+    count = wf_get_le16(acl + 4);
     for (pos = ACL_HEADER, i = 0; i < count; i++, pos += ace_size) {
         ace = acl + pos;
-        ace_size = rd16(ace + 2);
+        ace_size = wf_get_le16(ace + 2);
         type = ace_type_name(ace[0]);
         put_str(w, "(");
         if (type != NULL)
@@ -666,10 +643,10 @@ static void put_acl(sddl_out *w, const uint8_t *sd, uint32_t off, uint16_t contr
         put_str(w, ";");
         sid_off = ace_sid_offset(ace, ace_size);
         if (sid_off != 0)
-            put_rights(w, rd32(ace + 4));
+            put_rights(w, wf_get_le32(ace + 4));
         put_str(w, ";");
         if (ace_is_object(ace[0]) && sid_off != 0) {
-            uint32_t obj_flags = rd32(ace + 8), g = 12;
+            uint32_t obj_flags = wf_get_le32(ace + 8), g = 12;
             if (obj_flags & 1) {
                 put_guid(w, ace + g);
                 g += 16;
@@ -776,13 +753,13 @@ static void out_put(sd_out *w, const void *src, size_t n)
 static void out_patch16(sd_out *w, size_t off, uint32_t v)
 {
     if (w->p != NULL && off + 2 <= w->cap)
-        wr16(w->p + off, v);
+        wf_put_le16(w->p + off, v);
 }
 
 static void out_patch32(sd_out *w, size_t off, uint32_t v)
 {
     if (w->p != NULL && off + 4 <= w->cap)
-        wr32(w->p + off, v);
+        wf_put_le32(w->p + off, v);
 }
 
 /* A SID from pos to the end of its token: "S-1-…" or a two-letter abbreviation. In an ACE
@@ -929,8 +906,8 @@ static bool sddl_ace(sddl_in *in, sd_out *w)
     sid_size = wf_sid_to_bytes(&sid, sid_bytes, sizeof sid_bytes);
     head[0] = type;
     head[1] = ace_flags;
-    wr16(head + 2, (uint32_t)(8 + sid_size));
-    wr32(head + 4, mask);
+    wf_put_le16(head + 2, (uint32_t)(8 + sid_size));
+    wf_put_le32(head + 4, mask);
     out_put(w, head, sizeof head);
     out_put(w, sid_bytes, sid_size);
     return true;
@@ -1028,7 +1005,7 @@ NTSTATUS wf_sd_from_sddl(const char *text, size_t len, void *out, size_t cap, si
         return STATUS_BUFFER_TOO_SMALL;
     w.p[0] = 1;
     w.p[1] = 0;
-    wr16(w.p + 2, control);
+    wf_put_le16(w.p + 2, control);
     out_patch32(&w, 4, (uint32_t)owner);
     out_patch32(&w, 8, (uint32_t)group);
     out_patch32(&w, 12, 0);

@@ -1,5 +1,6 @@
 /* sid_map.c — SIDs (binary and text) and the WinFsp/Cygwin uid/gid ⇄ SID mapping. */
 #include "engine/security.h"
+#include "winfuse/le_bytes.h"
 
 /* Facts from WinFsp's POSIX interop (src/shared/ku/posix.c) and Cygwin's "POSIX accounts,
    permission, and security": the uid namespace is partitioned as
@@ -79,12 +80,8 @@ NTSTATUS wf_sid_from_bytes(const void *buf, size_t len, wf_sid *sid)
     sid->sub_count = (uint8_t)count;
     for (i = 0; i < 6; i++)
         sid->authority[i] = p[2 + i];
-    for (i = 0; i < WF_SID_MAX_SUB; i++) {
-        const uint8_t *s = p + 8 + 4 * i;
-        sid->sub[i] = i < count ?
-            (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24 :
-            0;
-    }
+    for (i = 0; i < WF_SID_MAX_SUB; i++)
+        sid->sub[i] = i < count ? wf_get_le32(p + 8 + 4 * i) : 0;
     return STATUS_SUCCESS;
 }
 
@@ -100,13 +97,8 @@ size_t wf_sid_to_bytes(const wf_sid *sid, void *buf, size_t cap)
     p[1] = sid->sub_count;
     for (i = 0; i < 6; i++)
         p[2 + i] = sid->authority[i];
-    for (i = 0; i < sid->sub_count; i++) {
-        uint8_t *s = p + 8 + 4 * i;
-        s[0] = (uint8_t)sid->sub[i];
-        s[1] = (uint8_t)(sid->sub[i] >> 8);
-        s[2] = (uint8_t)(sid->sub[i] >> 16);
-        s[3] = (uint8_t)(sid->sub[i] >> 24);
-    }
+    for (i = 0; i < sid->sub_count; i++)
+        wf_put_le32(p + 8 + 4 * i, sid->sub[i]);
     return size;
 }
 

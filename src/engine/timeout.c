@@ -4,6 +4,7 @@
    nobody takes. */
 #include "engine/dirent.h"
 #include "engine/engine_internal.h"
+#include "engine/mappings.h"
 
 /* A FUSE request given up on: enough to recognise its reply and undo what it grants. */
 typedef struct wf_zombie {
@@ -97,7 +98,7 @@ static void forget_listing(wf_engine *engine, const uint8_t *body, uint32_t size
         /* Longer than any name Linux passes (its FUSE_NAME_MAX): malformed here too. */
         if (!wf_dirent_at(body, pos, size, true, &d) || d.namelen > 1024)
             return;
-        if (!wf_dirent_is_dot(&d)) {
+        if (!wf_name_is_dot_or_dotdot(d.name, d.namelen)) {
             uint64_t nodeid;    /* copied: a reply body need not be aligned */
             wf_mem_copy(&nodeid, body + pos + offsetof(struct fuse_entry_out, nodeid),
                 sizeof nodeid);

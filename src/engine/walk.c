@@ -120,7 +120,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
             WF_CORO_RETURN(op);
 
         wf_node *cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-            wf_engine_now());
+            wf_engine_now(op->engine));
         if (cached) {
             move_down(op, cached);
             op->attr_fresh = false;
@@ -188,7 +188,7 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     op->status = STATUS_SUCCESS;
     if (op->attr_fresh)
         WF_CORO_RETURN(op);
-    if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now()))
+    if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now(op->engine)))
         WF_CORO_RETURN(op);
 
     wf_getattr_call(op, op->node->nodeid, file);
@@ -236,7 +236,7 @@ static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
         if (!wf_dirent_at(op->dirbuf, pos, size, false, &d))
             return false;
         *last_offset = d.off;
-        if (d.namelen <= WF_NAME_MAX && !wf_dirent_is_dot(&d) &&
+        if (d.namelen <= WF_NAME_MAX && !wf_name_is_dot_or_dotdot(d.name, d.namelen) &&
             wf_fold_equal(d.name, d.namelen, op->name, op->name_len)) {
             bool clean = true;
             for (uint32_t i = 0; i < d.namelen; i++)
@@ -401,7 +401,7 @@ wf_step wf_resolve_leaf(wf_op *op)
 
     {
         wf_node *cached = wf_cache_lookup_stored(engine->cache, op->node, op->name,
-            op->name_len, wf_engine_now(), op->fold_name, WF_NAME_MAX, &stored_len);
+            op->name_len, wf_engine_now(op->engine), op->fold_name, WF_NAME_MAX, &stored_len);
         if (cached) {
             wf_cache_release(engine->cache, cached);
             op->fold_name_len = (uint32_t)stored_len;

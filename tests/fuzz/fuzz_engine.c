@@ -24,18 +24,6 @@
 #define MAX_IDENTITIES  4
 static const uint32_t small_ids[] = { 0, 1000, 1001, 2000 };
 
-/* The engine's clock (linked with -Wl,--wrap=wf_time_monotonic_ms): the script moves it,
-   so that timeouts, cancellation graces, FORGET delays and cache sweeps happen at points
-   the input decides, the same on every run. Each step moves it by 1 ms. */
-static uint64_t fake_now_ms;
-
-uint64_t __wrap_wf_time_monotonic_ms(void);
-
-uint64_t __wrap_wf_time_monotonic_ms(void)
-{
-    return fake_now_ms;
-}
-
 #define SD_CAP 2048u
 
 /* A WinFsp request in progress: the buffer the engine writes to or reads from is ours. */
@@ -77,7 +65,16 @@ typedef struct fuzz_state {
     int identity_count;         /* 0: no identity callback */
     uint8_t sd[SD_CAP];         /* the last descriptor parsed from SDDL, for requests */
     size_t sd_len;
+    uint64_t now_ms;            /* the engine's clock */
 } fuzz_state;
+
+/* The engine's clock (wf_engine_params.clock): the script moves it, so that timeouts,
+   cancellation graces, FORGET delays and cache sweeps happen at points the input decides,
+   the same on every run. Each step moves it by 1 ms. */
+static uint64_t fuzz_clock(void *host)
+{
+    return ((fuzz_state *)host)->now_ms;
+}
 
 /* Whether attributes get owners from small_ids (set per input, with identities). */
 static bool owners_from_script;
@@ -935,8 +932,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .forget_delay_ms = 1 + (config >> 4),
         .complete = on_complete,
         .host = st,
+        .clock = fuzz_clock,
     };
-    fake_now_ms = 1000000;
+    st->now_ms = 1000000;
     if ((config >> 4) == 15) {      /* more parameters */
         uint8_t more = get8(&s);
         static const uint32_t timeouts[] = { 0, 1, 30, 1000 };
@@ -969,12 +967,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             wf_engine_disconnect(st->engine);
         else if (op == 0xfd) {
             uint8_t a = get8(&s);
-            fake_now_ms += a < 0xc0 ? a : (uint64_t)(a - 0xbf) * 1000;
+            st->now_ms += a < 0xc0 ? a : (uint64_t)(a - 0xbf) * 1000;
         } else if (op == 0xfe)
             step_cancel_within(st, &s);
         else
             step_sddl(st, &s);
-        fake_now_ms++;
+        st->now_ms++;
     }
 
     /* Unmount: requests still out are answered by nobody; all must complete. */

@@ -672,22 +672,21 @@ static void step_create(fuzz_state *st, uint8_t how)
     uint32_t information = 0;
     wf_fsd_file *file = NULL;
     NTSTATUS status;
+    wf_fsd_create_params params = { .path = path, .desired_access = access,
+        .file_attributes = attributes, .share_access = share, .create_disposition = disposition,
+        .create_options = options, .allocation_size = allocation };
+    uint8_t data[256];
     if (how == 1) {
-        uint8_t ea[256];
-        uint32_t ea_len = put_eas(s, ea, sizeof ea);
-        status = wf_fsd_create_file_ea(st->fsd, path, access, attributes, share, disposition,
-            options, allocation, ea, ea_len, &file, &information);
+        params.ea = data;
+        params.ea_length = put_eas(s, data, sizeof data);
     } else if (how == 2) {
-        uint8_t sd[256];
-        uint32_t sd_len = get8(s);
-        get_bytes(s, sd, sd_len);
-        status = wf_fsd_create_file_sd(st->fsd, path, access, attributes, share, disposition,
-            options, allocation, sd, sd_len, &file, &information);
+        params.sd = data;
+        params.sd_length = get8(s);
+        get_bytes(s, data, params.sd_length);
     } else {
-        uint32_t flags = get8(s) & 1 ? WF_FSD_OPEN_TARGET_DIRECTORY : 0;
-        status = wf_fsd_create_file_ex(st->fsd, path, access, attributes, share, disposition,
-            options, allocation, flags, &file, &information);
+        params.flags = get8(s) & 1 ? WF_FSD_OPEN_TARGET_DIRECTORY : 0;
     }
+    status = wf_fsd_create_file(st->fsd, &params, &file, &information);
     if (NT_SUCCESS(status) != (file != NULL) && status != STATUS_REPARSE)
         fail("a Create's status and handle disagree", status);
     if (file)

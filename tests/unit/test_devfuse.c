@@ -25,6 +25,7 @@
 #include "host/linux/launcher.h"
 #include "host/linux/volume.h"
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 #include "winfuse/fuse_abi.h"
 
 #define MAX_PENDING 256
@@ -504,7 +505,7 @@ static int fake_fs_main(const char *mode, const char *path)
         memset(reply, 0, sizeof reply);
         if (in.opcode == FUSE_INIT) {
             if (strcmp(mode, "refuse") == 0) {
-                out.error = -EPROTO;
+                out.error = -WF_EPROTO;
             } else {
                 struct fuse_init_out init = { .major = 7, .minor = 31,
                     .max_write = 128 * 1024 };
@@ -521,7 +522,7 @@ static int fake_fs_main(const char *mode, const char *path)
             memcpy(reply + sizeof out, &st, sizeof st);
             body = sizeof st;
         } else if (in.opcode != FUSE_DESTROY) {
-            out.error = -ENOSYS;
+            out.error = -WF_ENOSYS;
         }
         out.len = (uint32_t)(sizeof out + body);
         memcpy(reply, &out, sizeof out);

@@ -11,13 +11,12 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 /* To give the mock engine an identity callback (it is made without one). */
 #include "engine/engine_internal.h"
 #include "engine/security.h"
 #include "sd_build.h"
 #include "host/linux/fsd.h"
-
-#define ENOENT_ 2
 
 #define PID 4242u
 /* Token handles the test's identity callback knows. */
@@ -105,7 +104,7 @@ static void expect_lookup_enoent(mock_fs *m, uint64_t parent, const char *name)
 {
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, parent);
     assert_string_equal((const char *)req.body, name);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
 }
 
 static FSP_FSCTL_TRANSACT_RSP denied_and_nothing_sent(mock_fs *m, uint64_t hint)
@@ -859,8 +858,9 @@ static void the_stand_in_sends_no_token_without_an_identity(void **state)
     (void)state;
     wf_fsd_file *file = NULL;
     fsd_under_test = wf_fsd_create(fsd_submit, NULL);
-    assert_int_equal((NTSTATUS)wf_fsd_create_file(fsd_under_test, "\\f", FILE_READ_DATA, 0, 0,
-        FILE_OPEN, 0, 0, &file, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal((NTSTATUS)wf_fsd_create_file(fsd_under_test, &(wf_fsd_create_params){
+        .path = "\\f", .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN },
+        &file, NULL), STATUS_OBJECT_NAME_NOT_FOUND);
     assert_int_equal(fsd_seen->Req.Create.AccessToken, 0);
     wf_fsd_delete(fsd_under_test);
     free(fsd_seen);
@@ -880,7 +880,8 @@ static void the_stand_ins_token_resolves_to_its_identity(void **state)
     who.groups[1] = 44;
     fsd_under_test = wf_fsd_create(fsd_submit, NULL);
     wf_fsd_set_identity(fsd_under_test, &who);
-    wf_fsd_create_file(fsd_under_test, "\\f", FILE_READ_DATA, 0, 0, FILE_OPEN, 0, 0, &file, NULL);
+    wf_fsd_create_file(fsd_under_test, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN }, &file, NULL);
     uint64_t token = fsd_seen->Req.Create.AccessToken;
     assert_int_not_equal(token, 0);
     assert_int_equal(FSP_FSCTL_TRANSACT_REQ_TOKEN_PID(token), (uint32_t)getpid());

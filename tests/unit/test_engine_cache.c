@@ -1,23 +1,15 @@
 /* test_engine_cache.c — nlookup accounting: which nodes are forgotten, when, with what
    count, and in which message (FORGET or BATCH_FORGET). */
-#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include "mock_fs.h"
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
+#include "engine/linux_errno.h"
 
 static mock_fs *start_minor(uint32_t minor)
 {
@@ -264,13 +256,13 @@ static void expired_entries_are_swept_within_a_second_of_waiting(void **state)
     (void)state;
     mock_fs *m = start_minor(31);
     struct fuse_entry_out e = mock_entry(5, 0100644, 1, 0, 300000000 /* 300 ms */, 60);
-    uint64_t inserted = now_ms();
+    uint64_t inserted = mock_clock_now(m);
     close_quietly(m, stat_open(m, "f", &e));
     assert_true(mock_idle(m, 20));      /* the entry keeps the node while it lasts */
     assert_int_equal(mock_info(m).nodes_cached, 1);
 
     mock_request req = mock_expect_wait(m, FUSE_FORGET, 3000);
-    uint64_t forgotten = now_ms();
+    uint64_t forgotten = mock_clock_now(m);
     assert_int_equal(req.header.nodeid, 5);
     assert_true(forgotten >= inserted + 300);
     assert_true(forgotten <= inserted + 300 + 1000 + 500);  /* one sweep interval, and slack */
@@ -290,6 +282,31 @@ static void fresh_entry_is_not_swept(void **state)
     uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     assert_true(mock_idle(m, 20));
+    mock_free(m);
+}
+
+/* The engine reads time only from its host (wf_engine_params.clock): an entry lasts its
+   TTL on that clock, however much or little real time passes. */
+static void entry_lasts_its_ttl_on_the_hosts_clock(void **state)
+{
+    (void)state;
+    mock_fs *m = start_minor(31);
+    struct fuse_entry_out e = mock_entry(5, 0100644, 1, 2, 0, 2);
+    close_quietly(m, stat_open(m, "f", &e));
+    mock_clock_advance(m, 1999);
+    uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 0));       /* from the cache */
+    close_quietly(m, rsp.Rsp.Create.Opened.UserContext2);
+    mock_clock_advance(m, 1);
+    hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "f");
+    mock_reply(m, req.header.unique, 0, &e, sizeof e);
+    rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    close_quietly(m, rsp.Rsp.Create.Opened.UserContext2);
     mock_free(m);
 }
 
@@ -342,7 +359,7 @@ static void readdirplus_entry_with_nodeid_0_is_not_counted(void **state)
     /* An entry without a nodeid carries no attributes: it is looked up (gone here). */
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, "a");
-    mock_reply(m, req.header.unique, -2 /* ENOENT */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = mock_expect_node(m, FUSE_READDIRPLUS, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
@@ -404,6 +421,7 @@ int main(void)
         cmocka_unit_test(open_handle_keeps_its_node_after_its_entry_expired),
         cmocka_unit_test(expired_entries_are_swept_within_a_second_of_waiting),
         cmocka_unit_test(fresh_entry_is_not_swept),
+        cmocka_unit_test(entry_lasts_its_ttl_on_the_hosts_clock),
         cmocka_unit_test(root_is_never_forgotten),
         cmocka_unit_test(readdirplus_entry_with_nodeid_0_is_not_counted),
         cmocka_unit_test(readdirplus_lookups_add_to_those_of_open_handles),

@@ -10,10 +10,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-
-#define EINTR_ 4
-#define EAGAIN_ 11
-#define ENOSYS_ 38
+#include "engine/linux_errno.h"
 
 static mock_request start_read(mock_fs *m, uint64_t handle, void *buf, uint64_t *hint)
 {
@@ -68,7 +65,7 @@ static void request_in_flight_is_interrupted_and_eintr_completes_it_cancelled(vo
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_expect_interrupt(m, read.header.unique, 1000);
     assert_false(mock_has_response(m, hint));
-    assert_int_equal(mock_reply(m, read.header.unique, -EINTR_, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(mock_reply(m, read.header.unique, -WF_EINTR, NULL, 0), STATUS_SUCCESS);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     assert_int_equal(mock_info(m).sent_by_opcode[FUSE_INTERRUPT], 1);
     assert_int_equal(mock_info(m).unknown_replies, 0);
@@ -124,7 +121,7 @@ static void request_not_yet_handed_out_is_interrupted_once_it_goes_out(void **st
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_request read = mock_expect_node(m, FUSE_READ, 5);
     mock_expect_interrupt(m, read.header.unique, 1000);
-    mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
+    mock_reply(m, read.header.unique, -WF_EINTR, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     mock_free(m);
 }
@@ -139,7 +136,7 @@ static void enosys_answer_to_interrupt_is_remembered_and_the_request_keeps_waiti
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_expect_interrupt(m, read.header.unique, 1000);
-    assert_int_equal(mock_reply(m, read.header.unique | 1, -ENOSYS_, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(mock_reply(m, read.header.unique | 1, -WF_ENOSYS, NULL, 0), STATUS_SUCCESS);
     assert_false(mock_has_response(m, hint));
     assert_true(mock_idle(m, 50));
     mock_reply(m, read.header.unique, 0, "data", 4);
@@ -168,9 +165,9 @@ static void eagain_answer_to_interrupt_resends_it(void **state)
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_expect_interrupt(m, read.header.unique, 1000);
-    assert_int_equal(mock_reply(m, read.header.unique | 1, -EAGAIN_, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(mock_reply(m, read.header.unique | 1, -WF_EAGAIN, NULL, 0), STATUS_SUCCESS);
     mock_expect_interrupt(m, read.header.unique, 1000);
-    mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
+    mock_reply(m, read.header.unique, -WF_EINTR, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     assert_int_equal(mock_info(m).sent_by_opcode[FUSE_INTERRUPT], 2);
     mock_free(m);
@@ -186,9 +183,9 @@ static void eagain_after_the_request_was_answered_is_not_an_unknown_reply(void *
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_expect_interrupt(m, read.header.unique, 1000);
-    mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
+    mock_reply(m, read.header.unique, -WF_EINTR, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
-    assert_int_equal(mock_reply(m, read.header.unique | 1, -EAGAIN_, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(mock_reply(m, read.header.unique | 1, -WF_EAGAIN, NULL, 0), STATUS_SUCCESS);
     assert_true(mock_idle(m, 100));     /* nothing left to interrupt */
     wf_engine_info info = mock_info(m);
     assert_int_equal(info.unknown_replies, 0);
@@ -207,13 +204,13 @@ static void interrupt_answer_with_a_body_is_a_bad_reply(void **state)
     mock_request read = start_read(m, handle, buf, &hint);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_expect_interrupt(m, read.header.unique, 1000);
-    assert_int_equal(mock_reply(m, read.header.unique | 1, -EAGAIN_, "x", 1),
+    assert_int_equal(mock_reply(m, read.header.unique | 1, -WF_EAGAIN, "x", 1),
         STATUS_INVALID_PARAMETER);
     assert_int_equal(mock_reply(m, read.header.unique | 1, 5, NULL, 0), STATUS_INVALID_PARAMETER);
     assert_int_equal(mock_info(m).bad_replies, 2);
     /* Neither was taken as EAGAIN or ENOSYS; the request still ends with its own reply. */
     assert_true(mock_idle(m, 50));
-    mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
+    mock_reply(m, read.header.unique, -WF_EINTR, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     mock_free(m);
 }
@@ -230,7 +227,7 @@ static void cancelled_request_has_each_later_fuse_request_interrupted(void **sta
     mock_reply_entry(m, req.header.unique, 2, 040755, 0, 60, 60);
     req = mock_expect_node(m, FUSE_LOOKUP, 2);
     mock_expect_interrupt(m, req.header.unique, 1000);
-    mock_reply(m, req.header.unique, -EINTR_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EINTR, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     mock_free(m);
 }
@@ -248,7 +245,7 @@ static void second_cancel_sends_no_second_interrupt(void **state)
     mock_expect_interrupt(m, read.header.unique, 1000);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     assert_true(mock_idle(m, 50));
-    mock_reply(m, read.header.unique, -EINTR_, NULL, 0);
+    mock_reply(m, read.header.unique, -WF_EINTR, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     mock_free(m);
 }
@@ -282,7 +279,7 @@ static void interrupted_lookup_in_a_listing_cancels_it_instead_of_skipping_the_e
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_true(wf_engine_cancel(mock_engine(m), hint));
     mock_expect_interrupt(m, req.header.unique, 1000);
-    mock_reply(m, req.header.unique, -EINTR_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EINTR, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
     assert_true(mock_idle(m, 50));
     mock_free(m);

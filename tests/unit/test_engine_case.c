@@ -11,14 +11,13 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 /* To make the mock's engine case-insensitive, as the host's option does at creation. */
 #include "engine/engine_internal.h"
 
 #define MODE_FILE 0100644u
 #define MODE_DIR 040755u
 #define DIR_FH 9u
-#define ENOENT_ 2
-
 static mock_fs *start_case_insensitive(void)
 {
     mock_fs *m = mock_start();
@@ -44,7 +43,7 @@ static mock_request expect_lookup(mock_fs *m, uint64_t parent, const char *name)
 static void lookup_absent(mock_fs *m, uint64_t parent, const char *name)
 {
     mock_request req = expect_lookup(m, parent, name);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
 }
 
 static void lookup_found(mock_fs *m, uint64_t parent, const char *name, uint64_t nodeid,
@@ -202,7 +201,7 @@ static void scan_of_an_unreadable_directory_finds_nothing(void **state)
         FILE_READ_ATTRIBUTES));
     lookup_absent(m, FUSE_ROOT_ID, "x");
     mock_request req = mock_expect_node(m, FUSE_OPENDIR, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -13 /* EACCES */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EACCES, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
     assert_true(mock_idle(m, 50));
     mock_free(m);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 /* For the one test that sets the host's umask: the mock engine is made without one. */
 #include "engine/engine_internal.h"
 
@@ -92,7 +93,7 @@ static void missing_leaf_gives_object_name_not_found(void **state)
     mock_fs *m = mock_start();
     uint64_t hint = mock_submit(m, mock_req_create("\\nope", FILE_OPEN, 0, FILE_GENERIC_READ));
     mock_request req = mock_expect(m, FUSE_LOOKUP);
-    mock_reply(m, req.header.unique, -2 /* ENOENT */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
 }
@@ -114,7 +115,7 @@ static void missing_intermediate_gives_object_path_not_found(void **state)
     mock_fs *m = mock_start();
     uint64_t hint = mock_submit(m, mock_req_create("\\no\\file", FILE_OPEN, 0, FILE_GENERIC_READ));
     mock_request req = mock_expect(m, FUSE_LOOKUP);
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_OBJECT_PATH_NOT_FOUND);
     mock_free(m);
 }
@@ -189,7 +190,7 @@ static void open_refused_by_file_system_maps_errno(void **state)
     struct fuse_open_in open_in;
     memcpy(&open_in, req.body, sizeof open_in);
     assert_int_equal(open_in.flags, 2 /* O_RDWR */);
-    mock_reply(m, req.header.unique, -13 /* EACCES */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EACCES, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_ACCESS_DENIED);
     mock_free(m);
 }
@@ -203,7 +204,7 @@ static void open_enosys_with_no_open_support_is_stateless(void **state)
     mock_open_file(m, "a", 4, 1, 0);    /* OPEN answered with a handle once */
     uint64_t hint = mock_submit(m, mock_req_create("\\a", FILE_OPEN, 0, FILE_GENERIC_READ));
     mock_request req = mock_expect_node(m, FUSE_OPEN, 4);
-    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     /* Remembered: the next open sends no OPEN at all. */
     hint = mock_submit(m, mock_req_create("\\a", FILE_OPEN, 0, FILE_GENERIC_READ));
@@ -265,7 +266,7 @@ static void expect_absent(mock_fs *m, const char *name)
 {
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, name);
-    mock_reply(m, req.header.unique, -2 /* ENOENT */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
 }
 
 static void file_create_of_absent_name_sends_create_with_o_excl(void **state)
@@ -522,7 +523,7 @@ static void create_racing_another_creator_opens_its_file_with_open_if(void **sta
     uint64_t hint = submit_create(m, "\\r", FILE_OPEN_IF, 0, FILE_GENERIC_READ, 0, 0);
     expect_absent(m, "r");
     mock_request req = mock_expect(m, FUSE_CREATE);
-    mock_reply(m, req.header.unique, -17 /* EEXIST */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EEXIST, NULL, 0);
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, "r");
     mock_reply_entry(m, req.header.unique, 6, 0100644, 3, 60, 60);
@@ -541,7 +542,7 @@ static void create_racing_another_creator_collides_with_file_create(void **state
     uint64_t hint = submit_create(m, "\\r", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
     expect_absent(m, "r");
     mock_request req = mock_expect(m, FUSE_CREATE);
-    mock_reply(m, req.header.unique, -17 /* EEXIST */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EEXIST, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -555,7 +556,7 @@ static void cached_file_gone_at_open_is_created_with_open_if(void **state)
     (void)handle;
     uint64_t hint = submit_create(m, "\\g", FILE_OPEN_IF, 0, FILE_GENERIC_READ, 0, 0);
     mock_request req = mock_expect_node(m, FUSE_OPEN, 5);
-    mock_reply(m, req.header.unique, -2 /* ENOENT */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     expect_absent(m, "g");
     req = mock_expect(m, FUSE_CREATE);
     reply_create(m, req.header.unique, 12, 0100666, 4);
@@ -615,7 +616,7 @@ static void create_enosys_falls_back_to_mknod_then_open(void **state)
         0, 0);
     expect_absent(m, "k");
     mock_request req = mock_expect(m, FUSE_CREATE);
-    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     req = mock_expect_node(m, FUSE_MKNOD, FUSE_ROOT_ID);
     struct fuse_mknod_in mknod_in;
     assert_int_equal(req.body_size, sizeof mknod_in + 2);
@@ -653,9 +654,9 @@ static void file_system_without_create_or_mknod_is_write_protected(void **state)
     uint64_t hint = submit_create(m, "\\r", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
     expect_absent(m, "r");
     mock_request req = mock_expect(m, FUSE_CREATE);
-    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     req = mock_expect(m, FUSE_MKNOD);
-    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     /* hello_ll and squashfuse implement neither: Windows sees a read-only volume. */
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_MEDIA_WRITE_PROTECTED);
     mock_free(m);
@@ -689,7 +690,7 @@ static void allocation_size_is_reserved_with_fallocate_keep_size(void **state)
     req = mock_expect(m, FUSE_CREATE);
     reply_create(m, req.header.unique, 14, 0100666, 32);
     req = mock_expect(m, FUSE_FALLOCATE);
-    mock_reply(m, req.header.unique, -95 /* EOPNOTSUPP */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EOPNOTSUPP, NULL, 0);
     rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.AllocationSize, 0);
@@ -763,7 +764,7 @@ static void directory_create_of_existing_name_gives_collision_or_opens(void **st
         0, 0);
     expect_absent(m, "d");
     mock_request req = mock_expect(m, FUSE_MKDIR);
-    mock_reply(m, req.header.unique, -17 /* EEXIST */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EEXIST, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_OBJECT_NAME_COLLISION);
 
     /* FILE_OPEN_IF on a file by that name: not a directory. */
@@ -798,7 +799,7 @@ static void open_target_directory_opens_parent_and_says_whether_name_exists(void
     hint = mock_submit(m, r);
     req = mock_expect_node(m, FUSE_LOOKUP, 2);
     assert_string_equal((const char *)req.body, "y");
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.IoStatus.Information, FILE_DOES_NOT_EXIST);

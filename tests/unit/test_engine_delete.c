@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 /* SetInformation FileDispositionInformationEx (ex) or FileDispositionInformation on handle,
    whose file is path. */
@@ -243,7 +244,7 @@ static void cleanup_with_delete_unlinks_the_file_and_forgets_its_name(void **sta
     hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, "f");
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
 }
@@ -262,7 +263,7 @@ static void cleanup_with_delete_removes_a_directory_with_rmdir(void **state)
 
     hint = mock_submit(m, mock_req_create("\\d", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
 }
@@ -295,7 +296,7 @@ static void cleanup_delete_errors_are_not_reported(void **state)
     uint64_t handle = open_for_delete(m, "d", 5, 040755);
     uint64_t hint = submit_cleanup_delete(m, handle, "\\d");
     mock_request req = mock_expect(m, FUSE_RMDIR);
-    mock_reply(m, req.header.unique, -39 /* ENOTEMPTY: a file appeared */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOTEMPTY /* a file appeared */, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     close_handle(m, handle);
     mock_free(m);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define ROOT_FH 9
 #define DIR_INFO_SIZE 104u
@@ -422,7 +423,7 @@ static void readdir_entry_gone_before_its_lookup_is_not_listed(void **state)
     len = mock_dirent_add(body, len, 11, 2, "here");
     mock_reply(m, req.header.unique, 0, body, len);
     req = mock_expect(m, FUSE_LOOKUP);
-    mock_reply(m, req.header.unique, -2 /* ENOENT */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = mock_expect(m, FUSE_LOOKUP);
     assert_string_equal((const char *)req.body, "here");
     mock_reply_entry(m, req.header.unique, 11, 0100644, 1, 60, 60);

@@ -7,20 +7,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 #include "engine/ea_map.h"
 
 #define NODE 5u
 #define FH 7u
-#define ENOENT_ 2
-#define ENODATA_ 61
-#define ERANGE_ 34
-#define ENOSYS_ 38
-#define EOPNOTSUPP_ 95
-
 /* A whole response, Buffer[] included, caught by the completion hook. */
 typedef struct captured {
     uint64_t hint;
@@ -50,12 +44,9 @@ static void capture_submit(mock_fs *m, FSP_FSCTL_TRANSACT_REQ *req, captured *c)
     mock_submit(m, req);
 }
 
+/* The engine is sans-I/O: the response came in the call that answered the last request. */
 static const FSP_FSCTL_TRANSACT_RSP *capture_end(mock_fs *m, captured *c)
 {
-    for (int i = 0; i < 1000 && !__atomic_load_n(&c->done, __ATOMIC_ACQUIRE); i++) {
-        struct timespec ms = { 0, 1000000 };
-        nanosleep(&ms, NULL);
-    }
     mock_set_complete_hook(m, NULL, NULL);
     assert_true(c->done);
     return &c->rsp;
@@ -278,7 +269,7 @@ static void query_ea_asks_again_when_the_list_grew_meanwhile(void **state)
     capture_submit(m, req_query_ea(h), &c);
     expect_list_size(m, 7);
     mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
-    mock_reply(m, req.header.unique, -ERANGE_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ERANGE, NULL, 0);
     expect_names(m, names, sizeof names - 1);
     expect_getxattr(m, "user.a", "1", 0);
     expect_getxattr(m, "user.bb", "2", 0);
@@ -297,7 +288,7 @@ static void query_ea_skips_an_xattr_removed_since_it_was_listed(void **state)
     static const char names[] = "user.gone\0user.here\0";
     capture_submit(m, req_query_ea(h), &c);
     expect_names(m, names, sizeof names - 1);
-    expect_getxattr(m, "user.gone", NULL, -ENODATA_);
+    expect_getxattr(m, "user.gone", NULL, -WF_ENODATA);
     expect_getxattr(m, "user.here", "v", 0);
     const FSP_FSCTL_TRANSACT_RSP *rsp = capture_end(m, &c);
     assert_int_equal(rsp->IoStatus.Status, STATUS_SUCCESS);
@@ -315,7 +306,7 @@ static void query_ea_enosys_is_eas_not_supported_and_not_asked_again(void **stat
     captured c;
     capture_submit(m, req_query_ea(h), &c);
     mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
-    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_EAS_NOT_SUPPORTED);
 
     capture_submit(m, req_query_ea(h), &c);
@@ -332,7 +323,7 @@ static void query_ea_eopnotsupp_is_eas_not_supported(void **state)
     captured c;
     capture_submit(m, req_query_ea(h), &c);
     mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
-    mock_reply(m, req.header.unique, -EOPNOTSUPP_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EOPNOTSUPP, NULL, 0);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_EAS_NOT_SUPPORTED);
     mock_free(m);
 }
@@ -351,7 +342,7 @@ static void query_ea_value_too_large_for_the_buffer_is_ea_list_inconsistent(void
     memcpy(&in, req.body, sizeof in);
     /* As much as the response buffer has left after the entry's header and name. */
     assert_int_equal(in.size, FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX - (8 + 3 + 1));
-    mock_reply(m, req.header.unique, -ERANGE_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ERANGE, NULL, 0);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status,
         (uint32_t)STATUS_EA_LIST_INCONSISTENT);
     mock_free(m);
@@ -385,7 +376,7 @@ static void set_ea_sets_and_deletes_user_xattrs_then_reports_the_list(void **sta
     captured c;
     capture_submit(m, req_set_ea(h, &l), &c);
     expect_setxattr(m, "user.Color", "blue", 0);
-    expect_removexattr(m, "user.gone", -ENODATA_);  /* not there: no error */
+    expect_removexattr(m, "user.gone", -WF_ENODATA);  /* not there: no error */
     expect_getattr(m, 10);
     static const char names[] = "user.Color\0";
     expect_names(m, names, sizeof names - 1);
@@ -415,7 +406,7 @@ static void set_ea_failure_stops_at_the_failing_entry(void **state)
     ea_add(&l, "b", "2");
     captured c;
     capture_submit(m, req_set_ea(h, &l), &c);
-    expect_setxattr(m, "user.a", "1", -28 /* ENOSPC */);
+    expect_setxattr(m, "user.a", "1", -WF_ENOSPC);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_DISK_FULL);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -469,7 +460,7 @@ static void set_ea_enosys_is_eas_not_supported_and_not_asked_again(void **state)
     ea_add(&l, "a", "1");
     captured c;
     capture_submit(m, req_set_ea(h, &l), &c);
-    expect_setxattr(m, "user.a", "1", -ENOSYS_);
+    expect_setxattr(m, "user.a", "1", -WF_ENOSYS);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_EAS_NOT_SUPPORTED);
     capture_submit(m, req_set_ea(h, &l), &c);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_EAS_NOT_SUPPORTED);
@@ -492,7 +483,7 @@ static void expect_create(mock_fs *m, const char *name)
 {
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, name);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = mock_expect_node(m, FUSE_CREATE, FUSE_ROOT_ID);
     struct fuse_create_out {
         struct fuse_entry_out entry;
@@ -531,7 +522,7 @@ static void create_whose_eas_cannot_be_set_is_undone(void **state)
     ea_add(&l, "a", "1");
     uint64_t hint = mock_submit(m, req_create_ea("\\new", FILE_CREATE, &l));
     expect_create(m, "new");
-    expect_setxattr(m, "user.a", "1", -EOPNOTSUPP_);
+    expect_setxattr(m, "user.a", "1", -WF_EOPNOTSUPP);
     mock_request req = mock_expect_node(m, FUSE_RELEASE, NODE);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
@@ -547,7 +538,7 @@ static void create_whose_eas_cannot_be_set_is_undone(void **state)
     /* The name is not cached: the next open asks again. */
     hint = mock_submit(m, mock_req_create("\\new", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status,
         (uint32_t)STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
@@ -639,7 +630,7 @@ static void overwrite_without_eas_drops_the_existing_ones(void **state)
     uint64_t hint = mock_submit(m, req_overwrite(h, NULL));
     static const char names[] = "user.old\0";
     expect_names(m, names, sizeof names - 1);
-    expect_removexattr(m, "user.old", -ENODATA_);   /* gone meanwhile: fine */
+    expect_removexattr(m, "user.old", -WF_ENODATA);   /* gone meanwhile: fine */
     expect_truncate(m);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
@@ -654,7 +645,7 @@ static void overwrite_on_a_file_system_without_xattrs_costs_one_listxattr_once(v
     uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
     uint64_t hint = mock_submit(m, req_overwrite(h, NULL));
     mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
-    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     expect_truncate(m);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
 
@@ -673,7 +664,7 @@ static void overwrite_on_a_file_system_without_xattrs_costs_one_listxattr_once(v
 }
 
 /* The refusals an optional step must survive: EIO, EOPNOTSUPP, ENOSYS. */
-static const int32_t refusals[] = { 5, EOPNOTSUPP_, ENOSYS_ };
+static const int32_t refusals[] = { 5, WF_EOPNOTSUPP, WF_ENOSYS };
 
 static void overwrite_whose_listxattr_is_refused_still_truncates(void **state)
 {
@@ -738,9 +729,9 @@ static void overwrite_with_new_eas_reports_their_failure(void **state)
     ea_add(&l, "new", "yes");
     uint64_t hint = mock_submit(m, req_overwrite(h, &l));
     mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
-    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     /* Setting the caller's EAs is no clean-up: its failure is the answer. */
-    expect_setxattr(m, "user.new", "yes", -5 /* EIO */);
+    expect_setxattr(m, "user.new", "yes", -WF_EIO);
     req = mock_expect_node(m, FUSE_RELEASE, NODE);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);

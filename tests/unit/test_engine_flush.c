@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define NODE 5
 #define FH 77
@@ -94,7 +95,7 @@ static void fsync_error_maps_errno(void **state)
     mock_fs *m = mock_start();
     uint64_t file = mock_open_file(m, "f", NODE, 1, FH);
     uint64_t hint = submit_flush(m, file);
-    expect_fsync(m, FUSE_FSYNC, NODE, FH, -5 /* EIO */);
+    expect_fsync(m, FUSE_FSYNC, NODE, FH, -WF_EIO);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     mock_free(m);
 }
@@ -105,7 +106,7 @@ static void enosys_is_success_and_remembered_per_opcode(void **state)
     mock_fs *m = mock_start();
     uint64_t dir = mock_open_dir(m, "d", 6, 9);
     uint64_t hint = submit_flush(m, dir);
-    expect_fsync(m, FUSE_FSYNCDIR, 6, 9, -38 /* ENOSYS */);
+    expect_fsync(m, FUSE_FSYNCDIR, 6, 9, -WF_ENOSYS);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     hint = submit_flush(m, dir);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
@@ -114,7 +115,7 @@ static void enosys_is_success_and_remembered_per_opcode(void **state)
     /* FSYNCDIR's ENOSYS says nothing of FSYNC. */
     uint64_t file = mock_open_file(m, "f", NODE, 1, FH);
     hint = submit_flush(m, file);
-    expect_fsync(m, FUSE_FSYNC, NODE, FH, -38);
+    expect_fsync(m, FUSE_FSYNC, NODE, FH, -WF_ENOSYS);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     hint = submit_flush(m, file);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
@@ -168,7 +169,7 @@ static void syncfs_enosys_is_success_and_remembered(void **state)
     mock_fs *m = start_minor(34);
     uint64_t hint = submit_flush(m, 0);
     mock_request req = mock_expect_node(m, FUSE_SYNCFS, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -38, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     hint = submit_flush(m, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
@@ -182,7 +183,7 @@ static void syncfs_error_maps_errno(void **state)
     mock_fs *m = start_minor(34);
     uint64_t hint = submit_flush(m, 0);
     mock_request req = mock_expect_node(m, FUSE_SYNCFS, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     mock_free(m);
 }

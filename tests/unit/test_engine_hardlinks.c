@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define NODE 5u
 
@@ -54,7 +55,7 @@ static void link_reports_the_new_count_and_the_source_sees_it(void **state)
 
     hint = mock_submit(m, req_link(h, "\\g"));
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);     /* the new name is free */
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     struct fuse_entry_out entry = mock_entry(NODE, 0100644, 3, 60, 0, 60);
     entry.attr.nlink = 2;
@@ -85,7 +86,7 @@ static void link_answered_with_another_nodeid_makes_the_source_ask_again(void **
     /* A path-based file system numbers the new name as another node. */
     hint = mock_submit(m, req_link(h, "\\g"));
     req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);     /* the new name is free */
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
     struct fuse_entry_out entry = mock_entry(NODE + 1, 0100644, 3, 60, 0, 60);
     entry.attr.nlink = 2;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 /* What the engine is expected to offer: its spec, written out independently of init.c. */
 #define OFFERED_FLAGS ((uint32_t)(FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_DO_READDIRPLUS | \
@@ -263,7 +264,7 @@ static void init_error_reply_is_refused(void **state)
     mock_fs *m = mock_new(0);
     uint64_t queued = submit_stat(m);
     mock_request req = mock_expect(m, FUSE_INIT);
-    assert_int_equal(mock_reply(m, req.header.unique, -71 /* EPROTO */, NULL, 0),
+    assert_int_equal(mock_reply(m, req.header.unique, -WF_EPROTO, NULL, 0),
         STATUS_CONNECTION_DISCONNECTED);
     assert_refused(m, queued, STATUS_CONNECTION_REFUSED);
     mock_free(m);

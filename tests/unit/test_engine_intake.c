@@ -11,13 +11,12 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 #include "engine/reparse_map.h"
 
 #define S_REG 0100644u
 #define S_DIR 040755u
 #define S_LNK 0120777u
-#define ENOENT_ 2
-
 #define DIR_INFO_SIZE 104u
 
 /* NTSTATUS compared as the 32-bit value WinFsp carries. */
@@ -490,7 +489,7 @@ static NTSTATUS create_in(mock_fs *m, const char *path, bool directory,
         directory ? FILE_DIRECTORY_FILE : FILE_NON_DIRECTORY_FILE,
         FILE_READ_ATTRIBUTES | SYNCHRONIZE));
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, parent);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     if (directory) {
         req = mock_expect_node(m, FUSE_MKDIR, parent);
         mock_reply(m, req.header.unique, 0, e, sizeof *e);
@@ -596,7 +595,7 @@ static void link_reply_naming_the_target_directory_is_a_bad_reply_and_given_back
     assert_true(mock_take(m, &req, 1000));
     if (req.header.opcode == FUSE_LOOKUP) {
         /* The target looked for first, if the engine does: absent. */
-        mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+        mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
         assert_true(mock_take(m, &req, 1000));
     }
     assert_int_equal(req.header.opcode, FUSE_LINK);
@@ -683,7 +682,7 @@ static void symlink_reply_naming_the_root_is_a_bad_reply_and_the_link_is_removed
     /* The temporary name is looked up first: it is free. */
     mock_request r = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_string_equal((const char *)r.body, tmp);
-    mock_reply(m, r.header.unique, -2 /* ENOENT */, NULL, 0);
+    mock_reply(m, r.header.unique, -WF_ENOENT, NULL, 0);
     r = mock_expect_node(m, FUSE_SYMLINK, FUSE_ROOT_ID);
     assert_string_equal((const char *)r.body, tmp);
     struct fuse_entry_out e = mock_entry(FUSE_ROOT_ID, S_LNK, 1, 60, 0, 60);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define NODE 5
 #define FH 77
@@ -72,7 +73,7 @@ static void cleanup_succeeds_whatever_flush_answers(void **state)
     uint64_t file = open_file(m, FILE_GENERIC_READ, 60, 60, 0);
     uint64_t hint = mock_submit(m, mock_req_cleanup(file));
     mock_request req = mock_expect(m, FUSE_FLUSH);
-    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     mock_free(m);
 }
@@ -117,7 +118,7 @@ static void flush_answered_enosys_is_never_sent_again(void **state)
     uint64_t first = open_file(m, FILE_GENERIC_READ, 60, 60, 0);
     uint64_t hint = mock_submit(m, mock_req_cleanup(first));
     mock_request req = mock_expect(m, FUSE_FLUSH);
-    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
 
     hint = mock_submit(m, mock_req_cleanup(first));
@@ -163,7 +164,7 @@ static void close_frees_the_handle_whatever_release_answers(void **state)
     assert_int_equal(mock_info(m).nodes_cached, 1);
     uint64_t hint = mock_submit(m, mock_req_close(file));
     mock_request req = mock_expect(m, FUSE_RELEASE);
-    mock_reply(m, req.header.unique, -5, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     mock_expect_node(m, FUSE_FORGET, NODE);
     assert_int_equal(mock_info(m).nodes_cached, 0);
@@ -277,7 +278,7 @@ static void query_information_of_a_metadata_only_handle_sends_getattr_without_fh
     memcpy(&in, req.body, sizeof in);
     assert_int_equal(in.getattr_flags, 0);
     assert_int_equal(in.fh, 0);
-    mock_reply(m, req.header.unique, -2 /* ENOENT: gone meanwhile */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT /* gone meanwhile */, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
 }
@@ -325,7 +326,7 @@ static void query_volume_information_maps_statfs_errors(void **state)
     mock_fs *m = mock_start();
     uint64_t hint = mock_submit(m, mock_req_new(FspFsctlTransactQueryVolumeInformationKind));
     mock_request req = mock_expect(m, FUSE_STATFS);
-    mock_reply(m, req.header.unique, -5, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_IO_DEVICE_ERROR);
     mock_free(m);
 }
@@ -402,15 +403,51 @@ static void *wait_for_request(void *arg)
     return NULL;
 }
 
+/* A clock that stands still and counts its reads, which tell where a thread waiting in
+   transact is (nothing else calls the engine meanwhile). */
+static pthread_mutex_t clock_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t clock_read = PTHREAD_COND_INITIALIZER;
+static unsigned clock_reads;
+
+static uint64_t counting_clock(void *host)
+{
+    (void)host;
+    pthread_mutex_lock(&clock_lock);
+    clock_reads++;
+    pthread_cond_broadcast(&clock_read);
+    pthread_mutex_unlock(&clock_lock);
+    return 1000000;
+}
+
+static void use_counting_clock(wf_engine_params *params)
+{
+    params->clock = counting_clock;
+}
+
 static void disconnect_wakes_transact_callers_waiting_forever(void **state)
 {
     (void)state;
-    mock_fs *m = mock_start();
+    mock_fs *m = mock_new_params(0, use_counting_clock);
+    mock_init(m, NULL);
     waiter w = { .m = m, .status = STATUS_SUCCESS, .len = 1 };
     pthread_t thread;
+    pthread_mutex_lock(&clock_lock);
+    unsigned before = clock_reads;
+    pthread_mutex_unlock(&clock_lock);
     assert_int_equal(pthread_create(&thread, NULL, wait_for_request, &w), 0);
-    struct timespec pause = { 0, 50 * 1000000L };
-    nanosleep(&pause, NULL);
+    /* The waiter's first read starts its wait; its second is made under the engine's lock,
+       which it keeps until it sleeps: the disconnect, which takes that lock, finds it
+       asleep. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    pthread_mutex_lock(&clock_lock);
+    while (clock_reads < before + 2)
+        if (pthread_cond_timedwait(&clock_read, &clock_lock, &deadline) != 0)
+            break;
+    unsigned reads = clock_reads - before;
+    pthread_mutex_unlock(&clock_lock);
+    assert_true(reads >= 2);
     wf_engine_disconnect(mock_engine(m));
     pthread_join(thread, NULL);
     assert_int_equal(w.status, STATUS_CONNECTION_DISCONNECTED);
@@ -573,10 +610,16 @@ static void *stress_reply_swapped(void *arg)
     return NULL;
 }
 
+/* The repliers wait in transact with timeouts that must run out in real time. */
+static void platform_clock(wf_engine_params *params)
+{
+    params->clock = NULL;
+}
+
 static void concurrent_submitters_and_repliers_complete_every_read_exactly_once(void **state)
 {
     (void)state;
-    mock_fs *m = mock_new(WF_ENGINE_MIN_MESSAGE);
+    mock_fs *m = mock_new_params(WF_ENGINE_MIN_MESSAGE, platform_clock);
     mock_init(m, NULL);
     assert_int_equal(mock_info(m).read_size, 8192);
     stress *s = calloc(1, sizeof *s);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 /* Sends a notification: code in the error field, unique 0. */
 static NTSTATUS notify(mock_fs *m, int32_t code, const void *body, uint32_t size)
@@ -154,7 +155,7 @@ static void delete_drops_the_entry_and_expires_the_child(void **state)
     assert_true(query_gets_attributes(m, handle, 5));      /* its link count changed */
     uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 /* To give the mock engine an identity callback (it is made without one). */
 #include "engine/engine_internal.h"
 #include "engine/ea_map.h"

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define FH 77
 #define NODE 5
@@ -178,7 +179,7 @@ static void error_after_some_data_returns_the_data(void **state)
     mock_request req = mock_expect(m, FUSE_READ);
     reply_data(m, &req, read_size);
     req = mock_expect(m, FUSE_READ);
-    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.IoStatus.Information, read_size);
@@ -193,10 +194,10 @@ static void error_first_maps_the_errno(void **state)
 {
     (void)state;
     static const struct { int32_t error; NTSTATUS status; } cases[] = {
-        { -5 /* EIO */, STATUS_IO_DEVICE_ERROR },
-        { -13 /* EACCES */, STATUS_ACCESS_DENIED },
-        { -9 /* EBADF */, STATUS_INVALID_HANDLE },
-        { -21 /* EISDIR */, STATUS_FILE_IS_A_DIRECTORY },
+        { -WF_EIO, STATUS_IO_DEVICE_ERROR },
+        { -WF_EACCES, STATUS_ACCESS_DENIED },
+        { -WF_EBADF, STATUS_INVALID_HANDLE },
+        { -WF_EISDIR, STATUS_FILE_IS_A_DIRECTORY },
     };
     mock_fs *m = mock_start();
     uint64_t file = mock_open_file(m, "f", NODE, 100, FH);
@@ -283,7 +284,7 @@ static void late_reply_is_not_found_and_counted(void **state)
 
     uint8_t data[10] = { 0 };
     assert_int_equal(mock_reply(m, unique, 0, data, sizeof data), STATUS_NOT_FOUND);
-    assert_int_equal(mock_reply(m, unique + 1000, -5, NULL, 0), STATUS_NOT_FOUND);
+    assert_int_equal(mock_reply(m, unique + 1000, -WF_EIO, NULL, 0), STATUS_NOT_FOUND);
     wf_engine_info info = mock_info(m);
     assert_int_equal(info.unknown_replies, 2);
     assert_int_equal(info.bad_replies, 0);
@@ -344,7 +345,7 @@ static void error_reply_with_a_body_is_a_bad_reply(void **state)
     uint64_t hint = mock_submit(m, mock_req_read(file, buf, 0, sizeof buf));
     mock_request req = mock_expect(m, FUSE_READ);
     uint8_t body[8] = { 0 };
-    assert_int_equal(mock_reply(m, req.header.unique, -5, body, sizeof body),
+    assert_int_equal(mock_reply(m, req.header.unique, -WF_EIO, body, sizeof body),
         STATUS_INVALID_PARAMETER);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     assert_int_equal(mock_info(m).bad_replies, 1);

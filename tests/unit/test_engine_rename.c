@@ -10,16 +10,11 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define MODE_FILE 0100644u
 #define MODE_READONLY 0100444u
 #define MODE_DIR 040755u
-
-#define ENOENT_ 2
-#define EEXIST_ 17
-#define EINVAL_ 22
-#define EMLINK_ 31
-#define ENOSYS_ 38
 
 static uint64_t submit_rename(mock_fs *m, uint64_t handle, const char *path,
     const char *new_path, bool replace)
@@ -119,7 +114,7 @@ static mock_request expect_lookup(mock_fs *m, uint64_t parent, const char *name)
 static void expect_absent(mock_fs *m, uint64_t parent, const char *name)
 {
     mock_request req = expect_lookup(m, parent, name);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
 }
 
 static void expect_forget(mock_fs *m, uint64_t nodeid, uint64_t nlookup)
@@ -169,7 +164,7 @@ static void rename_forgets_both_names_and_keeps_the_handle_node(void **state)
     /* ...the old name is asked again (it was cached for 60 s)... */
     hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
     req = expect_lookup(m, FUSE_ROOT_ID, "f");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
     /* ...and the new name is looked up, not invented. */
     hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
@@ -220,7 +215,7 @@ static void rename2_enosys_falls_back_to_rename_and_is_remembered(void **state)
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
     expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     /* The target is known already: no second LOOKUP. */
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     assert_int_equal(req.body_size, sizeof(struct fuse_rename_in) + 4);
@@ -230,7 +225,7 @@ static void rename2_enosys_falls_back_to_rename_and_is_remembered(void **state)
     /* No RENAME2 again. */
     hint = submit_rename(m, h, "\\g", "\\h", false);
     req = expect_lookup(m, FUSE_ROOT_ID, "h");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "g", "h");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -246,14 +241,14 @@ static void rename2_einval_falls_back_and_is_remembered_once_rename_succeeds(voi
     expect_absent(m, FUSE_ROOT_ID, "g");
     /* libfuse's passthrough_ll refuses every rename flag with EINVAL. */
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -EINVAL_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EINVAL, NULL, 0);
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
 
     hint = submit_rename(m, h, "\\g", "\\h", false);
     req = expect_lookup(m, FUSE_ROOT_ID, "h");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "g", "h");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -269,7 +264,7 @@ static void old_protocol_without_rename2_uses_checked_rename(void **state)
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -338,7 +333,7 @@ static void target_made_after_the_lookup_is_a_collision_from_rename2(void **stat
     expect_absent(m, FUSE_ROOT_ID, "g");
     /* Another client made g in between: the flag refuses it, and no plain RENAME follows. */
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EEXIST, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -383,7 +378,7 @@ static void replace_over_absent_target_renames(void **state)
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", true);
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, "f", "g");
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
@@ -462,7 +457,7 @@ static void missing_source_gives_object_name_not_found(void **state)
     uint64_t hint = submit_rename(m, h, "\\f", "\\g", false);
     expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = expect_rename2(m, FUSE_ROOT_ID, FUSE_ROOT_ID, 1, "f", "g");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);
 }
@@ -474,7 +469,7 @@ static void missing_target_parent_gives_object_path_not_found(void **state)
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_rename(m, h, "\\f", "\\nodir\\g", false);
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "nodir");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_PATH_NOT_FOUND);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -714,7 +709,7 @@ static void link_over_existing_name_without_replace_is_name_collision(void **sta
     hint = submit_link(m, h, "\\g2", false);
     expect_absent(m, FUSE_ROOT_ID, "g2");
     req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EEXIST, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_COLLISION);
 
     /* A name the cache knows is a collision at once. */
@@ -778,7 +773,7 @@ static void link_emlink_gives_too_many_links(void **state)
     uint64_t hint = submit_link(m, h, "\\g", false);
     expect_absent(m, FUSE_ROOT_ID, "g");
     mock_request req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -EMLINK_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EMLINK, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_TOO_MANY_LINKS);
     mock_free(m);
 }
@@ -790,7 +785,7 @@ static void link_missing_target_parent_gives_object_path_not_found(void **state)
     uint64_t h = open_file(m, "f", 5);
     uint64_t hint = submit_link(m, h, "\\nodir\\g", false);
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "nodir");
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_PATH_NOT_FOUND);
     assert_true(mock_idle(m, 50));
     mock_free(m);

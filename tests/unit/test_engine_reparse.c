@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 #include "engine/reparse_map.h"
 
 #define S_LNK  0120777u
@@ -18,11 +19,6 @@
 #define S_REG  0100644u
 #define S_FIFO 0010644u
 #define S_CHR  0020600u
-
-#define ENOENT_     2
-#define EEXIST_     17
-#define ENOSYS_     38
-#define ENOTEMPTY_  39
 
 #define DIR_INFO_SIZE ((uint32_t)sizeof(FSP_FSCTL_DIR_INFO))
 
@@ -140,7 +136,7 @@ static void reply_lookup(mock_fs *m, uint64_t parent, const char *name, uint64_t
     if (nodeid)
         mock_reply_entry(m, req.header.unique, nodeid, mode, 3, 60, 60);
     else
-        mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+        mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
 }
 
 static FSP_FSCTL_FILE_INFO query_info(mock_fs *m, uint64_t handle)
@@ -215,7 +211,7 @@ static void expect_temp_free(mock_fs *m, uint64_t parent, const char *name)
 {
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, parent);
     assert_string_equal((const char *)req.body, name);
-    mock_reply(m, req.header.unique, -ENOENT_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
 }
 
 /* SYMLINK(parent): the entry's name, then the target. */
@@ -271,9 +267,11 @@ static void open_reparse_point_of_a_link_opens_the_link_itself_without_open(void
     /* No OPEN (FUSE cannot open a link), and no RELEASE at Close. */
     assert_true(mock_idle(m, 50));
     uint64_t handle = rsp.Rsp.Create.Opened.UserContext2;
-    mock_submit(m, mock_req_cleanup(handle));
-    mock_submit(m, mock_req_close(handle));
+    uint64_t cleanup = mock_submit(m, mock_req_cleanup(handle));
+    uint64_t close = mock_submit(m, mock_req_close(handle));
     assert_true(mock_idle(m, 50));
+    assert_int_equal(mock_response(m, cleanup).IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(mock_response(m, close).IoStatus.Status, STATUS_SUCCESS);
     mock_free(m);
 }
 
@@ -448,7 +446,7 @@ static void link_that_no_longer_reads_is_not_resolved(void **state)
     uint64_t hint = mock_submit(m, mock_req_create("\\l", FILE_OPEN, 0, FILE_GENERIC_READ));
     reply_lookup(m, FUSE_ROOT_ID, "l", 5, S_LNK);
     mock_request req = mock_expect_node(m, FUSE_READLINK, 5);
-    mock_reply(m, req.header.unique, -22 /* EINVAL: not a link after all */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EINVAL /* not a link after all */, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status,
         (uint32_t)STATUS_REPARSE_POINT_NOT_RESOLVED);
     mock_free(m);
@@ -642,8 +640,9 @@ static void set_reparse_point_makes_a_symlink_in_place_of_the_empty_file(void **
     assert_int_equal(info.IndexNumber, 6);
     /* No second RELEASE at Close: only the forgetting of what nothing uses any more (the
        replaced file; the link, named by no cached entry). */
-    mock_submit(m, mock_req_close(handle));
+    hint = mock_submit(m, mock_req_close(handle));
     expect_only_forgets(m);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     mock_free(m);
 }
 
@@ -691,7 +690,7 @@ static void set_reparse_point_on_a_non_empty_directory_leaves_it(void **state)
     mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "t");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 1, 60, 60);
     req = mock_expect_node(m, FUSE_RMDIR, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -ENOTEMPTY_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOTEMPTY, NULL, 0);
     /* The link made for it goes again. */
     req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body, tmp);
@@ -718,7 +717,7 @@ static void set_reparse_point_tries_another_temporary_name_when_one_is_taken(voi
     /* Made by someone between the LOOKUP and the SYMLINK: the file system's EEXIST. */
     expect_temp_free(m, FUSE_ROOT_ID, tmp0);
     mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp0, "t");
-    mock_reply(m, req.header.unique, -EEXIST_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EEXIST, NULL, 0);
     expect_temp_free(m, FUSE_ROOT_ID, tmp1);
     req = expect_symlink(m, FUSE_ROOT_ID, tmp1, "t");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 1, 60, 60);
@@ -937,7 +936,7 @@ static void delete_reparse_point_creates_the_file_when_mknod_is_not_implemented(
     temp_name(tmp, 5, 0);
     expect_temp_free(m, FUSE_ROOT_ID, tmp);
     mock_request req = mock_expect_node(m, FUSE_MKNOD, FUSE_ROOT_ID);
-    mock_reply(m, req.header.unique, -ENOSYS_, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     req = mock_expect_node(m, FUSE_CREATE, FUSE_ROOT_ID);
     assert_string_equal((const char *)req.body + sizeof(struct fuse_create_in), tmp);
     struct {

@@ -10,6 +10,7 @@
 
 #include "engine/security.h"
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 #include "sd_build.h"
 
 #define NODE 5
@@ -161,7 +162,7 @@ static void query_security_failure_of_getattr_carries_no_descriptor(void **state
     captured c;
     uint64_t hint = submit_query(m, &c, file);
     mock_request req = mock_expect_node(m, FUSE_GETATTR, NODE);
-    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     const FSP_FSCTL_TRANSACT_RSP *rsp = response(&c, hint);
     assert_int_not_equal((NTSTATUS)rsp->IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp->Size, sizeof *rsp);
@@ -314,7 +315,7 @@ static void set_security_refused_by_the_file_system_is_access_denied(void **stat
     uint64_t file = open_node(m, U, G, 0100644, 60);
     uint64_t hint = submit_set_posix(m, file, OWNER_SECURITY_INFORMATION, 0, G, 0100644);
     mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
-    mock_reply(m, req.header.unique, -1 /* EPERM */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EPERM, NULL, 0);
     assert_int_equal((NTSTATUS)mock_response(m, hint).IoStatus.Status, STATUS_ACCESS_DENIED);
     mock_free(m);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define NODE 5
 #define FH 77
@@ -234,7 +235,7 @@ static void basic_refused_by_the_file_system_maps_errno(void **state)
     uint64_t file = open_file(m, 0100644, 10, 60, true);
     uint64_t hint = submit_basic(m, file, FILE_ATTRIBUTE_READONLY, 0, 0, 0);
     mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
-    mock_reply(m, req.header.unique, -1 /* EPERM */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EPERM, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_ACCESS_DENIED);
     mock_free(m);
 }
@@ -265,7 +266,7 @@ static void end_of_file_error_maps_errno_and_expires_the_attributes(void **state
     uint64_t file = open_file(m, 0100644, 10, 60, true);
     uint64_t hint = submit_size(m, file, FileEndOfFileInformation, 1ull << 50);
     mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
-    mock_reply(m, req.header.unique, -28 /* ENOSPC */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSPC, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_DISK_FULL);
     /* What the file system did is unknown: the next query asks. */
     hint = mock_submit(m, mock_req_query_info(file));
@@ -305,7 +306,7 @@ static void allocation_above_the_size_preallocates_and_eopnotsupp_is_remembered(
     assert_int_equal(in.offset, 0);
     assert_int_equal(in.length, 8192);
     assert_int_equal(in.mode, 1 /* FALLOC_FL_KEEP_SIZE */);
-    mock_reply(m, req.header.unique, -95 /* EOPNOTSUPP */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EOPNOTSUPP, NULL, 0);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileSize, 100);

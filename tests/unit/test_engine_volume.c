@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 /* SetVolumeInformation of class with an ASCII label, terminated as WinFsp's FSD sends it. */
 static uint64_t submit_label(mock_fs *m, uint32_t class, const char *label)
@@ -109,7 +110,7 @@ static void failed_statfs_leaves_the_label_unchanged(void **state)
     (void)state;
     mock_fs *m = mock_start();
     uint64_t hint = submit_label(m, FileFsLabelInformation, "New");
-    answer_statfs(m, -5 /* EIO */);
+    answer_statfs(m, -WF_EIO);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
     assert_int_equal(query_volume(m).VolumeLabelLength, 0);
     mock_free(m);

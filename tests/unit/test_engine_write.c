@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 #define NODE 5
 #define FH 77
@@ -282,7 +283,7 @@ static void write_error_maps_errno(void **state)
     char data[10] = { 0 };
     uint64_t hint = submit_write(m, file, data, 0, sizeof data, false);
     mock_request req = mock_expect_node(m, FUSE_WRITE, NODE);
-    mock_reply(m, req.header.unique, -28 /* ENOSPC */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSPC, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_DISK_FULL);
     mock_free(m);
 }
@@ -298,7 +299,7 @@ static void error_after_some_data_reports_the_data(void **state)
     uint64_t hint = submit_write(m, file, data, 0, sizeof data, false);
     expect_write(m, 0, 4096);
     mock_request req = mock_expect_node(m, FUSE_WRITE, NODE);
-    mock_reply(m, req.header.unique, -28, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSPC, NULL, 0);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.IoStatus.Information, 4096);
@@ -439,7 +440,7 @@ static void overwrite_whose_truncation_is_refused_fails(void **state)
     uint64_t file = open_rw(m, 0100644, 5000, 60);
     uint64_t hint = submit_overwrite(m, file, 0, false, 0);
     mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
-    mock_reply(m, req.header.unique, -5 /* EIO */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     /* No mode in it: the truncation itself is what failed, and it is reported. */
     req = mock_expect_node(m, FUSE_RELEASE, NODE);
     mock_reply(m, req.header.unique, 0, NULL, 0);
@@ -521,7 +522,7 @@ static void fallocate_enosys_is_ignored_and_remembered(void **state)
     uint64_t hint = submit_overwrite(m, file, 0, false, 4096);
     expect_truncate(m, 0100644);
     mock_request req = mock_expect_node(m, FUSE_FALLOCATE, NODE);
-    mock_reply(m, req.header.unique, -38 /* ENOSYS */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
 
     hint = submit_overwrite(m, file, 0, false, 4096);
@@ -538,7 +539,7 @@ static void failed_overwrite_releases_the_handle(void **state)
     uint64_t file = open_rw(m, 0100644, 5000, 60);
     uint64_t hint = submit_overwrite(m, file, 0, false, 0);
     mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
-    mock_reply(m, req.header.unique, -1 /* EPERM */, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_EPERM, NULL, 0);
     /* The FSD sends no Close after a failed Overwrite: the engine closes the file. */
     req = mock_expect_node(m, FUSE_RELEASE, NODE);
     struct fuse_release_in in;

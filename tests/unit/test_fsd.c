@@ -353,8 +353,9 @@ static wf_fsd_file *open_or_fail(fake_fs *fake, const char *path, uint32_t acces
     uint32_t share, uint32_t disposition, uint32_t options)
 {
     wf_fsd_file *file = NULL;
-    assert_int_equal(wf_fsd_create_file(fake->fsd, path, access, 0, share, disposition,
-        options, 0, &file, NULL), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = access, .share_access = share, .create_disposition = disposition,
+        .create_options = options }, &file, NULL), STATUS_SUCCESS);
     assert_non_null(file);
     return file;
 }
@@ -362,7 +363,9 @@ static wf_fsd_file *open_or_fail(fake_fs *fake, const char *path, uint32_t acces
 static NTSTATUS try_open(fake_fs *fake, const char *path, uint32_t access, uint32_t share,
     uint32_t disposition, wf_fsd_file **file)
 {
-    return wf_fsd_create_file(fake->fsd, path, access, 0, share, disposition, 0, 0, file, NULL);
+    return wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = access, .share_access = share, .create_disposition = disposition }, file,
+        NULL);
 }
 
 /* ---- Create ---------------------------------------------------------------------------- */
@@ -374,10 +377,12 @@ static void create_builds_the_request_as_winfsp_fsd_does(void **state)
     uint32_t information = 99;
     const FSP_FSCTL_TRANSACT_REQ *req;
 
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\dir\\file.txt", GENERIC_READ,
-        FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_ARCHIVE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-        FILE_OPEN_IF, FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, 4096,
-        &file, &information), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){
+        .path = "\\dir\\file.txt", .desired_access = GENERIC_READ,
+        .file_attributes = FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_ARCHIVE,
+        .share_access = FILE_SHARE_READ | FILE_SHARE_WRITE, .create_disposition = FILE_OPEN_IF,
+        .create_options = FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT,
+        .allocation_size = 4096 }, &file, &information), STATUS_SUCCESS);
     assert_non_null(file);
     assert_int_equal(information, FILE_OPENED);
 
@@ -511,24 +516,34 @@ static void create_parameters_are_checked_before_any_request(void **state)
     fake_fs *fake = *state;
     wf_fsd_file *file = NULL;
 
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\a", FILE_READ_DATA, 0, 0, FILE_OPEN,
-        FILE_DIRECTORY_FILE | FILE_NON_DIRECTORY_FILE, 0, &file, NULL), STATUS_INVALID_PARAMETER);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\a", FILE_READ_DATA, 0, 0,
-        FILE_OVERWRITE_IF, FILE_DIRECTORY_FILE, 0, &file, NULL), STATUS_INVALID_PARAMETER);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\a", FILE_READ_DATA, 0, 0,
-        FILE_MAXIMUM_DISPOSITION + 1, 0, 0, &file, NULL), STATUS_INVALID_PARAMETER);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\a", FILE_READ_DATA, 0, 0x8, FILE_OPEN,
-        0, 0, &file, NULL), STATUS_INVALID_PARAMETER);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\a", FILE_READ_DATA, 0, 0, FILE_OPEN,
-        0x01000000, 0, &file, NULL), STATUS_INVALID_PARAMETER);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\a", FILE_READ_DATA, 0, 0, FILE_OPEN,
-        FILE_DELETE_ON_CLOSE, 0, &file, NULL), STATUS_INVALID_PARAMETER);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\", FILE_READ_DATA, 0, 0, FILE_CREATE,
-        0, 0, &file, NULL), STATUS_ACCESS_DENIED);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\", FILE_READ_DATA, 0, 0,
-        FILE_OVERWRITE_IF, 0, 0, &file, NULL), STATUS_ACCESS_DENIED);
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\", DELETE, 0, 0, FILE_OPEN,
-        FILE_DELETE_ON_CLOSE, 0, &file, NULL), STATUS_CANNOT_DELETE);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\a",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN,
+        .create_options = FILE_DIRECTORY_FILE | FILE_NON_DIRECTORY_FILE }, &file, NULL),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\a",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OVERWRITE_IF,
+        .create_options = FILE_DIRECTORY_FILE }, &file, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\a",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_MAXIMUM_DISPOSITION + 1 },
+        &file, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\a",
+        .desired_access = FILE_READ_DATA, .share_access = 0x8, .create_disposition = FILE_OPEN },
+        &file, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\a",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN,
+        .create_options = 0x01000000 }, &file, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\a",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN,
+        .create_options = FILE_DELETE_ON_CLOSE }, &file, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_CREATE }, &file, NULL),
+        STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OVERWRITE_IF }, &file, NULL),
+        STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\",
+        .desired_access = DELETE, .create_disposition = FILE_OPEN,
+        .create_options = FILE_DELETE_ON_CLOSE }, &file, NULL), STATUS_CANNOT_DELETE);
     assert_null(file);
     assert_int_equal(fake->logged, 0);
 }
@@ -560,8 +575,9 @@ static void create_failure_returns_its_status_and_no_handle(void **state)
     uint32_t information = 7;
 
     fake->create_status = STATUS_OBJECT_NAME_NOT_FOUND;
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\nope", FILE_READ_DATA, 0, 0, FILE_OPEN,
-        0, 0, &file, &information), STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\nope",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN }, &file, &information),
+        STATUS_OBJECT_NAME_NOT_FOUND);
     assert_null(file);
     assert_int_equal(information, 0);
     assert_int_equal(fake->logged, 1);      /* no Cleanup or Close for an open that failed */
@@ -569,8 +585,9 @@ static void create_failure_returns_its_status_and_no_handle(void **state)
     /* STATUS_REPARSE is a success code, but there is no handle to give; without a symbolic
        link buffer to follow, the I/O manager cannot resolve it. */
     fake->create_status = STATUS_REPARSE;
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\link", FILE_READ_DATA, 0, 0, FILE_OPEN,
-        0, 0, &file, NULL), STATUS_REPARSE_POINT_NOT_RESOLVED);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\link",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN }, &file, NULL),
+        STATUS_REPARSE_POINT_NOT_RESOLVED);
     assert_null(file);
 }
 
@@ -1213,9 +1230,10 @@ static void create_passes_every_disposition_with_its_options(void **state)
         wf_fsd_file *file = NULL;
         uint32_t information = 99;
         size_t first = fake->logged;
-        assert_int_equal(wf_fsd_create_file(fake->fsd, "\\new", GENERIC_WRITE, 0, 0,
-            dispositions[i], FILE_NON_DIRECTORY_FILE | FILE_WRITE_THROUGH, 0, &file,
-            &information), STATUS_SUCCESS);
+        assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\new",
+            .desired_access = GENERIC_WRITE, .create_disposition = dispositions[i],
+            .create_options = FILE_NON_DIRECTORY_FILE | FILE_WRITE_THROUGH }, &file, &information),
+            STATUS_SUCCESS);
         assert_int_equal(last_request(fake)->Req.Create.CreateOptions,
             (dispositions[i] << 24) | FILE_NON_DIRECTORY_FILE | FILE_WRITE_THROUGH);
         assert_int_equal(last_request(fake)->Req.Create.OpenTargetDirectory, 0);
@@ -1235,9 +1253,11 @@ static void an_overwritten_open_sends_overwrite_with_the_opens_contexts(void **s
     size_t first = fake->logged;
 
     fake->create_information = FILE_OVERWRITTEN;
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE,
-        FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_DIRECTORY, 0,
-        FILE_OVERWRITE_IF, 0, 8192, &file, &information), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = GENERIC_WRITE,
+        .file_attributes = FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_DIRECTORY,
+        .create_disposition = FILE_OVERWRITE_IF, .allocation_size = 8192 }, &file, &information),
+        STATUS_SUCCESS);
     assert_int_equal(information, FILE_OVERWRITTEN);
     assert_int_equal(fake->logged - first, 2);
     req = last_request(fake);
@@ -1253,8 +1273,9 @@ static void an_overwritten_open_sends_overwrite_with_the_opens_contexts(void **s
     wf_fsd_close(file);
 
     fake->create_information = FILE_SUPERSEDED;
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE | DELETE, 0, 0,
-        FILE_SUPERSEDE, 0, 0, &file, &information), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = GENERIC_WRITE | DELETE, .create_disposition = FILE_SUPERSEDE }, &file,
+        &information), STATUS_SUCCESS);
     assert_int_equal(information, FILE_SUPERSEDED);
     req = last_request(fake);
     assert_int_equal(req->Kind, FspFsctlTransactOverwriteKind);
@@ -1271,8 +1292,9 @@ static void a_failed_overwrite_fails_the_create_and_leaves_no_handle(void **stat
 
     fake->create_information = FILE_OVERWRITTEN;
     fake->kind_status[FspFsctlTransactOverwriteKind] = STATUS_DISK_FULL;
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE, 0, 0,
-        FILE_OVERWRITE, 0, 0, &file, &information), STATUS_DISK_FULL);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = GENERIC_WRITE, .create_disposition = FILE_OVERWRITE }, &file,
+        &information), STATUS_DISK_FULL);
     assert_null(file);
     assert_int_equal(information, 0);
     /* The file system closed its file when the Overwrite failed: nothing else is sent. */
@@ -1292,16 +1314,19 @@ static void overwriting_a_hidden_or_system_file_needs_those_attributes(void **st
 
     fake->create_information = FILE_OVERWRITTEN;
     fake->create_attributes = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE,
-        FILE_ATTRIBUTE_HIDDEN, 0, FILE_OVERWRITE, 0, 0, &file, NULL), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = GENERIC_WRITE, .file_attributes = FILE_ATTRIBUTE_HIDDEN,
+        .create_disposition = FILE_OVERWRITE }, &file, NULL), STATUS_ACCESS_DENIED);
     assert_null(file);
     undo = last_request(fake);
     assert_int_equal(undo->Kind, FspFsctlTransactCloseKind);
     assert_int_equal(undo->Req.Close.UserContext, 0x1001);
     assert_int_equal(count_kind(fake, 0, FspFsctlTransactOverwriteKind), 0);
 
-    assert_int_equal(wf_fsd_create_file(fake->fsd, "\\f", GENERIC_WRITE,
-        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM, 0, FILE_OVERWRITE, 0, 0, &file, NULL),
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = GENERIC_WRITE,
+        .file_attributes = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM,
+        .create_disposition = FILE_OVERWRITE }, &file, NULL),
         STATUS_SUCCESS);
     assert_int_equal(last_request(fake)->Kind, FspFsctlTransactOverwriteKind);
     wf_fsd_close(file);
@@ -1314,8 +1339,9 @@ static void open_target_directory_opens_the_parent_of_the_name(void **state)
     uint32_t information = 99;
 
     fake->create_information = FILE_DOES_NOT_EXIST;
-    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\dir\\new", FILE_WRITE_DATA, 0, 0,
-        FILE_OPEN, 0, 0, WF_FSD_OPEN_TARGET_DIRECTORY, &file, &information), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\dir\\new",
+        .desired_access = FILE_WRITE_DATA, .create_disposition = FILE_OPEN,
+        .flags = WF_FSD_OPEN_TARGET_DIRECTORY }, &file, &information), STATUS_SUCCESS);
     assert_int_equal(information, FILE_DOES_NOT_EXIST);
     assert_true(request_name_is(last_request(fake), "\\dir\\new"));
     assert_int_equal(last_request(fake)->Req.Create.OpenTargetDirectory, 1);
@@ -1328,8 +1354,9 @@ static void open_target_directory_opens_the_parent_of_the_name(void **state)
     assert_true(request_name_is(close_and_get_cleanup(fake, file), "\\dir"));
 
     /* A name directly below the root has the root as its target directory. */
-    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\top", FILE_WRITE_DATA, 0, 0,
-        FILE_OPEN, 0, 0, WF_FSD_OPEN_TARGET_DIRECTORY, &file, NULL), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\top",
+        .desired_access = FILE_WRITE_DATA, .create_disposition = FILE_OPEN,
+        .flags = WF_FSD_OPEN_TARGET_DIRECTORY }, &file, NULL), STATUS_SUCCESS);
     assert_true(request_name_is(close_and_get_cleanup(fake, file), "\\"));
 }
 
@@ -1338,10 +1365,12 @@ static void open_target_directory_of_the_root_and_unknown_flags_are_refused(void
     fake_fs *fake = *state;
     wf_fsd_file *file = NULL;
 
-    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\", FILE_WRITE_DATA, 0, 0, FILE_OPEN,
-        0, 0, WF_FSD_OPEN_TARGET_DIRECTORY, &file, NULL), STATUS_ACCESS_DENIED);
-    assert_int_equal(wf_fsd_create_file_ex(fake->fsd, "\\a", FILE_WRITE_DATA, 0, 0, FILE_OPEN,
-        0, 0, 0x2, &file, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\",
+        .desired_access = FILE_WRITE_DATA, .create_disposition = FILE_OPEN,
+        .flags = WF_FSD_OPEN_TARGET_DIRECTORY }, &file, NULL), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\a",
+        .desired_access = FILE_WRITE_DATA, .create_disposition = FILE_OPEN, .flags = 0x2 }, &file,
+        NULL), STATUS_INVALID_PARAMETER);
     assert_null(file);
     assert_int_equal(fake->logged, 0);
 }

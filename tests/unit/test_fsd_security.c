@@ -88,8 +88,9 @@ static int teardown(void **state)
 static wf_fsd_file *open_with(uint32_t access)
 {
     wf_fsd_file *file = NULL;
-    assert_int_equal(wf_fsd_create_file(fsd, "\\f", access, 0, FILE_SHARE_READ, FILE_OPEN, 0,
-        0, &file, NULL), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = access, .share_access = FILE_SHARE_READ,
+        .create_disposition = FILE_OPEN }, &file, NULL), STATUS_SUCCESS);
     return file;
 }
 
@@ -307,8 +308,9 @@ static void create_carries_the_descriptor_after_the_name(void **state)
         sizeof sd);
     wf_fsd_file *file = NULL;
 
-    assert_int_equal(wf_fsd_create_file_sd(fsd, "\\new", FILE_READ_DATA, 0, 0, FILE_CREATE, 0,
-        0, sd, (uint32_t)len, &file, NULL), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = "\\new",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_CREATE, .sd = sd,
+        .sd_length = (uint32_t)len }, &file, NULL), STATUS_SUCCESS);
     assert_int_equal(last->Kind, FspFsctlTransactCreateKind);
     assert_int_equal(last->FileName.Offset, 0);
     assert_int_equal(last->Req.Create.SecurityDescriptor.Offset,
@@ -320,8 +322,9 @@ static void create_carries_the_descriptor_after_the_name(void **state)
     wf_fsd_close(file);
 
     /* Without one, the request has none. */
-    assert_int_equal(wf_fsd_create_file_sd(fsd, "\\new", FILE_READ_DATA, 0, 0, FILE_OPEN, 0,
-        0, NULL, 0, &file, NULL), STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = "\\new",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN }, &file, NULL),
+        STATUS_SUCCESS);
     assert_int_equal(last->Req.Create.SecurityDescriptor.Size, 0);
     wf_fsd_close(file);
 }
@@ -333,8 +336,9 @@ static void create_with_a_malformed_descriptor_is_refused_without_asking(void **
     size_t len = sddl_parse("O:SYD:(A;;FA;;;WD)", sd, sizeof sd);
     wf_fsd_file *file = NULL;
 
-    assert_int_equal(wf_fsd_create_file_sd(fsd, "\\new", FILE_READ_DATA, 0, 0, FILE_CREATE,
-        0, 0, sd, (uint32_t)len - 1, &file, NULL), STATUS_INVALID_SECURITY_DESCR);
+    assert_int_equal(wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = "\\new",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_CREATE, .sd = sd,
+        .sd_length = (uint32_t)len - 1 }, &file, NULL), STATUS_INVALID_SECURITY_DESCR);
     assert_null(file);
     assert_int_equal(requests[FspFsctlTransactCreateKind], 0);
 }

@@ -280,6 +280,18 @@ static void init_capabilities_above_bit_31_land_in_flags2(void **state)
     assert_true(FUSE_UNIQUE_RESEND == 0x8000000000000000ull);
 }
 
+static void opcode_names_are_the_symbols_without_their_prefix(void **state)
+{
+    (void)state;
+    assert_string_equal(wf_fuse_opcode_name(FUSE_LOOKUP), "LOOKUP");
+    assert_string_equal(wf_fuse_opcode_name(FUSE_READDIRPLUS), "READDIRPLUS");
+    assert_string_equal(wf_fuse_opcode_name(FUSE_BATCH_FORGET), "BATCH_FORGET");
+    assert_string_equal(wf_fuse_opcode_name(FUSE_STATX), "STATX");
+    assert_null(wf_fuse_opcode_name(0));
+    assert_null(wf_fuse_opcode_name(4096));     /* CUSE_INIT: not a FUSE opcode */
+    assert_null(wf_fuse_opcode_name(UINT32_MAX));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +301,7 @@ int main(void)
         cmocka_unit_test(dirent_record_macros_match_linux_header),
         cmocka_unit_test(protocol_version_is_7_45_and_not_older_than_system_header),
         cmocka_unit_test(init_capabilities_above_bit_31_land_in_flags2),
+        cmocka_unit_test(opcode_names_are_the_symbols_without_their_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include "engine/mappings.h"
 #include "mock_fs.h"
+#include "engine/linux_errno.h"
 
 static const char forbidden_printable[] = "\"*:<>?\\|";
 
@@ -290,7 +291,7 @@ static void other_private_use_characters_are_looked_up_as_they_are(void **state)
     mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
     assert_int_equal(req.body_size, 7);
     assert_memory_equal(req.body, "\xEF\x80\x80\xEF\x80\xAF", 7);
-    mock_reply(m, req.header.unique, -2, NULL, 0);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status,
         (uint32_t)STATUS_OBJECT_NAME_NOT_FOUND);
     mock_free(m);

@@ -47,6 +47,16 @@ static void test_name_of_an_unlisted_value_is_null(void **state)
     assert_null(wf_ntstatus_name(INT32_MAX));
 }
 
+static void test_text_is_the_name_or_else_the_value_in_hex(void **state)
+{
+    (void)state;
+    char buffer[16];
+    assert_string_equal(wf_ntstatus_text(STATUS_ACCESS_DENIED, buffer), "STATUS_ACCESS_DENIED");
+    assert_string_equal(wf_ntstatus_text((NTSTATUS)0xC0DEC0DE, buffer), "0xC0DEC0DE");
+    assert_string_equal(buffer, "0xC0DEC0DE");
+    assert_string_equal(wf_ntstatus_text(1, buffer), "0x00000001");
+}
+
 /* Every entry of the list looks itself up, and no two entries share a value or a name. */
 static void test_every_listed_status_names_itself_and_is_unique(void **state)
 {
@@ -176,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_name_of_a_listed_status_is_its_symbol),
         cmocka_unit_test(test_name_of_an_unlisted_value_is_null),
+        cmocka_unit_test(test_text_is_the_name_or_else_the_value_in_hex),
         cmocka_unit_test(test_every_listed_status_names_itself_and_is_unique),
         cmocka_unit_test(test_list_is_sorted_by_value),
         cmocka_unit_test(test_nt_success_follows_the_severity_bits),

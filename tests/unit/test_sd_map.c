@@ -10,6 +10,7 @@
 
 #include "engine/security.h"
 #include "winfuse/nt_constants.h"
+#include "winfuse/le_bytes.h"
 #include "sd_build.h"
 
 #define LOCAL "S-1-5-21-2918340737-1480870229-3126009433"
@@ -324,18 +325,6 @@ static void assert_rejected(const uint8_t *sd, size_t len)
         out, sizeof out, &n), STATUS_INVALID_SECURITY_DESCR);
 }
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v);
-    put16(p + 2, v >> 16);
-}
-
 static void truncated_descriptors_are_rejected(void **state)
 {
     (void)state;
@@ -356,7 +345,7 @@ static void bad_header_fields_are_rejected(void **state)
     sd[0] = 2;                      /* revision */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
-    put16(sd + 2, 0x1004);          /* absolute, not self-relative */
+    wf_put_le16(sd + 2, 0x1004);          /* absolute, not self-relative */
     assert_rejected(sd, len);
     static const uint32_t bad_offsets[] = { 4, 19, 0xffffffffu, 0x80000000u };
     for (size_t i = 0; i < sizeof bad_offsets / sizeof bad_offsets[0]; i++)
@@ -364,18 +353,18 @@ static void bad_header_fields_are_rejected(void **state)
             if (field == 12)
                 continue;           /* no SACL: its offset is not read */
             memcpy(sd, good, len);
-            put32(sd + field, bad_offsets[i]);
+            wf_put_le32(sd + field, bad_offsets[i]);
             assert_rejected(sd, len);
         }
     memcpy(sd, good, len);
-    put32(sd + 4, (uint32_t)len);  /* owner just past the end */
+    wf_put_le32(sd + 4, (uint32_t)len);  /* owner just past the end */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
-    put32(sd + 4, (uint32_t)len - 4);  /* owner SID cut by the end */
+    wf_put_le32(sd + 4, (uint32_t)len - 4);  /* owner SID cut by the end */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
-    put16(sd + 2, 0x8014);          /* a SACL said present at offset 0xff.. */
-    put32(sd + 12, 0xfffffff0u);
+    wf_put_le16(sd + 2, 0x8014);          /* a SACL said present at offset 0xff.. */
+    wf_put_le32(sd + 12, 0xfffffff0u);
     assert_rejected(sd, len);
 }
 
@@ -394,25 +383,25 @@ static void bad_acl_and_ace_sizes_are_rejected(void **state)
     sd[acl] = 3;                                /* ACL revision */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
-    put16(sd + acl + 2, acl_size + 4);          /* ACL past the end */
+    wf_put_le16(sd + acl + 2, acl_size + 4);          /* ACL past the end */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
-    put16(sd + acl + 2, 4);                     /* smaller than its header */
+    wf_put_le16(sd + acl + 2, 4);                     /* smaller than its header */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
-    put16(sd + acl + 4, count + 1);             /* more ACEs than it holds */
+    wf_put_le16(sd + acl + 4, count + 1);             /* more ACEs than it holds */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
-    put16(sd + acl + 4, 0xffff);
+    wf_put_le16(sd + acl + 4, 0xffff);
     assert_rejected(sd, len);
     static const uint32_t bad_ace_sizes[] = { 0, 2, 7, 8, 12, 0xfffc };
     for (size_t i = 0; i < sizeof bad_ace_sizes / sizeof bad_ace_sizes[0]; i++) {
         memcpy(sd, good, len);
-        put16(sd + ace0 + 2, bad_ace_sizes[i]);
+        wf_put_le16(sd + ace0 + 2, bad_ace_sizes[i]);
         assert_rejected(sd, len);
     }
     memcpy(sd, good, len);
-    put16(sd + ace0 + 2, ace0_size + acl_size);  /* overflowing the ACL */
+    wf_put_le16(sd + ace0 + 2, ace0_size + acl_size);  /* overflowing the ACL */
     assert_rejected(sd, len);
     memcpy(sd, good, len);
     sd[ace0 + 8 + 1] = 15;                      /* the ACE's SID claims 15 sub-authorities */
@@ -567,15 +556,15 @@ static void sddl_shows_object_aces_with_their_guids(void **state)
         0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
     ace[0] = 5;                 /* ACCESS_ALLOWED_OBJECT_ACE_TYPE */
     ace[1] = 0;
-    put16(ace + 2, 40);
-    put32(ace + 4, 0x100);
-    put32(ace + 8, 1);          /* ACE_OBJECT_TYPE_PRESENT */
+    wf_put_le16(ace + 2, 40);
+    wf_put_le32(ace + 4, 0x100);
+    wf_put_le32(ace + 8, 1);          /* ACE_OBJECT_TYPE_PRESENT */
     memcpy(ace + 12, guid, 16);
     static const uint8_t world[12] = { 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 };
     memcpy(ace + 28, world, 12);
     len += 40;
-    put16(sd + acl + 2, (uint32_t)(len - acl));
-    put16(sd + acl + 4, 1);
+    wf_put_le16(sd + acl + 2, (uint32_t)(len - acl));
+    wf_put_le16(sd + acl + 4, 1);
     assert_sddl(sd, len, "D:(OA;;0x100;00112233-4455-6677-8899-aabbccddeeff;;WD)");
 }
 

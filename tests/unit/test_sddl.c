@@ -11,6 +11,7 @@
 
 #include "engine/security.h"
 #include "winfuse/nt_constants.h"
+#include "winfuse/le_bytes.h"
 
 #define LOCAL "S-1-5-21-2918340737-1480870229-3126009433"
 
@@ -36,18 +37,13 @@ static void assert_sddl(const uint8_t *sd, size_t len, const char *expected)
     assert_string_equal(text, expected);
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The mask of the index-th ACE of the DACL of sd. */
 static uint32_t ace_mask(const uint8_t *sd, unsigned index)
 {
-    const uint8_t *acl = sd + rd32(sd + 16), *ace = acl + 8;
+    const uint8_t *acl = sd + wf_get_le32(sd + 16), *ace = acl + 8;
     while (index-- > 0)
         ace += ace[2] | ace[3] << 8;
-    return rd32(ace + 4);
+    return wf_get_le32(ace + 4);
 }
 
 /* Round trips --------------------------------------------------------------------------- */

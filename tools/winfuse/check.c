@@ -49,15 +49,6 @@ typedef struct wf_check_run {
 
 /* ---- outcomes --------------------------------------------------------------------------- */
 
-const char *wf_check_status_text(NTSTATUS status, char buffer[16])
-{
-    const char *name = wf_ntstatus_name(status);
-    if (name != NULL)
-        return name;
-    snprintf(buffer, 16, "0x%08X", (unsigned)status);
-    return buffer;
-}
-
 static void wf_check_vdetail(wf_check *check, const char *format, va_list args)
 {
     vsnprintf(check->outcome->detail, sizeof check->outcome->detail, format, args);
@@ -111,8 +102,8 @@ static bool wf_check_status_v(wf_check *check, NTSTATUS expected, NTSTATUS actua
     if (expected == actual)
         return true;
     vsnprintf(what, sizeof what, step, args);
-    wf_check_fail(check, wf_check_status_text(expected, want),
-        wf_check_status_text(actual, got), "%s%s", prefix, what);
+    wf_check_fail(check, wf_ntstatus_text(expected, want),
+        wf_ntstatus_text(actual, got), "%s%s", prefix, what);
     return false;
 }
 
@@ -237,9 +228,11 @@ static NTSTATUS wf_check_make_scratch(wf_check_run *run, char *path, size_t size
         uint32_t information;
 
         snprintf(path, size, "\\winfuse-check-%u", run->next_scratch++);
-        status = wf_fsd_create_file(run->fsd, path, FILE_LIST_DIRECTORY |
-            FILE_READ_ATTRIBUTES | SYNCHRONIZE, FILE_ATTRIBUTE_NORMAL, WF_SHARE_ALL,
-            FILE_CREATE, FILE_DIRECTORY_FILE, 0, &file, &information);
+        status = wf_fsd_create_file(run->fsd, &(wf_fsd_create_params){ .path = path,
+            .desired_access = FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+            .file_attributes = FILE_ATTRIBUTE_NORMAL, .share_access = WF_SHARE_ALL,
+            .create_disposition = FILE_CREATE, .create_options = FILE_DIRECTORY_FILE }, &file,
+            &information);
         if (status == STATUS_SUCCESS)
             wf_fsd_close(file);
     }
@@ -280,7 +273,7 @@ static void wf_check_drop_scratch(wf_check_run *run, const char *path)
     if (status != STATUS_SUCCESS) {
         fflush(stdout);
         fprintf(stderr, "winfuse check: could not remove %s: %s\n", path,
-            wf_check_status_text(status, text));
+            wf_ntstatus_text(status, text));
         run->left_behind++;
     }
 }
@@ -326,9 +319,11 @@ static void wf_check_find_sample(wf_check_run *run)
         if (found == NULL)
             return;
         memcpy(dir, queue[head++], sizeof dir);
-        if (wf_fsd_create_file(run->fsd, dir[0] ? dir : "\\", FILE_LIST_DIRECTORY |
-                FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0, WF_SHARE_ALL,
-                FILE_OPEN, FILE_DIRECTORY_FILE, 0, &file, &information) == STATUS_SUCCESS) {
+        if (wf_fsd_create_file(run->fsd, &(wf_fsd_create_params){ .path = dir[0] ? dir : "\\",
+                .desired_access = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES |
+                SYNCHRONIZE,
+                .share_access = WF_SHARE_ALL, .create_disposition = FILE_OPEN,
+                .create_options = FILE_DIRECTORY_FILE }, &file, &information) == STATUS_SUCCESS) {
             wf_fsd_query_directory(file, "*", wf_check_found_entry, found);
             wf_fsd_close(file);
         }
@@ -363,7 +358,7 @@ static bool wf_check_prepare(wf_check_run *run, const wf_check_case *test, wf_ch
             check->outcome->result = WF_CHECK_READ_ONLY;
             snprintf(check->outcome->detail, sizeof check->outcome->detail,
                 "a new directory in the root: %s",
-                wf_check_status_text(run->read_only_status, text));
+                wf_ntstatus_text(run->read_only_status, text));
             return false;
         }
         if (!run->sample_searched)
@@ -628,7 +623,7 @@ int wf_check_main(int argc, char **argv)
     if (run.spare[0] != '\0')
         wf_check_drop_scratch(&run, run.spare);     /* every case was read-side */
 
-    read_only_text = run.read_only ? wf_check_status_text(run.read_only_status, text) : NULL;
+    read_only_text = run.read_only ? wf_ntstatus_text(run.read_only_status, text) : NULL;
     if (json)
         wf_check_print_json(stdout, command, mount, run.read_only, read_only_text, outcomes,
             count, &totals);

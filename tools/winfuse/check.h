@@ -165,9 +165,6 @@ bool wf_check_data(wf_check *check, const void *expected, size_t expected_size,
 /* A status that says the file system does not implement the operation at all. */
 bool wf_check_unsupported(NTSTATUS status);
 
-/* The status's name ("STATUS_ACCESS_DENIED") or its value in hex; buffer has 16 bytes. */
-const char *wf_check_status_text(NTSTATUS status, char buffer[16]);
-
 /* ---- The report (check_report.c) -------------------------------------------------------- */
 
 typedef struct wf_check_totals {

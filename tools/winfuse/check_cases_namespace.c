@@ -195,7 +195,7 @@ static void wf_case_link_create(wf_check *check, const void *param)
     if (wf_check_unsupported(status)) {
         char text[16];
         wf_check_skip(check, "no hard links on this file system (%s)",
-            wf_check_status_text(status, text));
+            wf_ntstatus_text(status, text));
         return;
     }
     if (!wf_check_status(check, STATUS_SUCCESS, status, "FileLinkInformation a.txt -> b.txt") ||
@@ -228,7 +228,7 @@ static void wf_case_link_collision(wf_check *check, const void *param)
     if (wf_check_unsupported(status)) {
         char text[16];
         wf_check_skip(check, "no hard links on this file system (%s)",
-            wf_check_status_text(status, text));
+            wf_ntstatus_text(status, text));
         return;
     }
     if (wf_check_status(check, STATUS_OBJECT_NAME_COLLISION, status,

@@ -46,8 +46,10 @@ NTSTATUS wf_check_create(wf_check *check, const char *name, uint32_t access, uin
     uint32_t ignored;
     NTSTATUS status;
 
-    status = wf_fsd_create_file(check->fsd, wf_check_path(check, name), access, attributes,
-        share, disposition, options, 0, &opened, information != NULL ? information : &ignored);
+    status = wf_fsd_create_file(check->fsd, &(wf_fsd_create_params){
+        .path = wf_check_path(check, name), .desired_access = access, .file_attributes = attributes,
+        .share_access = share, .create_disposition = disposition, .create_options = options },
+        &opened, information != NULL ? information : &ignored);
     if (status == STATUS_SUCCESS)
         wf_check_track(check, opened);
     *file = opened;
@@ -284,9 +286,10 @@ static NTSTATUS wf_check_remove_at(wf_fsd *fsd, const char *path, unsigned depth
 
     if (depth > WF_CHECK_REMOVE_DEPTH)
         return STATUS_NAME_TOO_LONG;
-    status = wf_fsd_create_file(fsd, path, DELETE | FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES |
-        SYNCHRONIZE, 0, WF_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT, 0, &file,
-        &information);
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = DELETE | FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+        .share_access = WF_SHARE_ALL, .create_disposition = FILE_OPEN,
+        .create_options = FILE_OPEN_REPARSE_POINT }, &file, &information);
     if (status != STATUS_SUCCESS)
         return status == STATUS_OBJECT_NAME_NOT_FOUND ? STATUS_SUCCESS : status;
     status = wf_fsd_query_info(file, &info);

@@ -37,8 +37,9 @@ static bool wf_ea_show(wf_shell *shell, const char *path, const char *what)
 
     if (buffer == NULL)
         return wf_shell_fail(shell, what, STATUS_INSUFFICIENT_RESOURCES);
-    status = wf_fsd_create_file(shell->fsd, path, FILE_READ_EA | SYNCHRONIZE, 0, WF_SHARE_ALL,
-        FILE_OPEN, 0, 0, &file, NULL);
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_READ_EA | SYNCHRONIZE, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN }, &file, NULL);
     if (status == STATUS_SUCCESS) {
         status = wf_fsd_query_ea(file, buffer, WF_EA_QUERY_BUFFER, &bytes);
         wf_fsd_close(file);
@@ -90,8 +91,9 @@ static bool wf_ea_set(wf_shell *shell, const char *path, const char *what, int a
 
     if (!wf_ea_build(argc, argv, list, sizeof list, &used))
         return false;
-    status = wf_fsd_create_file(shell->fsd, path, FILE_WRITE_EA | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, 0, 0, &file, NULL);
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_WRITE_EA | SYNCHRONIZE, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN }, &file, NULL);
     if (status == STATUS_SUCCESS) {
         status = wf_fsd_set_ea(file, list, used, NULL);
         wf_fsd_close(file);

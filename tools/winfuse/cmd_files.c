@@ -14,10 +14,10 @@
 
 static NTSTATUS wf_open_directory(wf_shell *shell, const char *path, wf_fsd_file **file)
 {
-    return wf_fsd_create_file(shell->fsd, path,
-        FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, 0,
-        file, NULL);
+    return wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+        .share_access = WF_SHARE_ALL, .create_disposition = FILE_OPEN,
+        .create_options = FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT }, file, NULL);
 }
 
 /* ---- dir ------------------------------------------------------------------------------- */
@@ -160,8 +160,9 @@ bool wf_cmd_stat(wf_shell *shell, int argc, char **argv)
     snprintf(what, sizeof what, "stat %s", path);
 
     /* FILE_OPEN_REPARSE_POINT: a symbolic link is shown, not followed (like lstat). */
-    status = wf_fsd_create_file(shell->fsd, path, FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT, 0, &file, NULL);
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_READ_ATTRIBUTES | SYNCHRONIZE, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN, .create_options = FILE_OPEN_REPARSE_POINT }, &file, NULL);
     if (status != STATUS_SUCCESS)
         return wf_shell_fail(shell, what, status);
     status = wf_fsd_query_info(file, &info);

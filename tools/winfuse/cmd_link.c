@@ -22,9 +22,12 @@ bool wf_shell_link_target(wf_fsd *fsd, const char *path, char *target, size_t si
     if (buffer == NULL || units == NULL || size == 0)
         goto exit;
     /* As dir does on Windows: the link itself, opened for its reparse data. */
-    if (wf_fsd_create_file(fsd, path, FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-            FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN,
-            FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, 0, &file, NULL) !=
+    if (wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = path,
+            .desired_access = FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+            .share_access = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+            .create_disposition = FILE_OPEN,
+            .create_options = FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT }, &file,
+            NULL) !=
         STATUS_SUCCESS)
         goto exit;
     if (wf_fsd_get_reparse_point(file, buffer, WF_REPARSE_DATA_MAX, &bytes) == STATUS_SUCCESS &&
@@ -106,9 +109,12 @@ bool wf_cmd_mklink(wf_shell *shell, int argc, char **argv)
         goto exit;
     }
 
-    status = wf_fsd_create_file(shell->fsd, path, FILE_WRITE_ATTRIBUTES | DELETE | SYNCHRONIZE,
-        0, 0, FILE_CREATE, FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT |
-        (directory ? FILE_DIRECTORY_FILE : FILE_NON_DIRECTORY_FILE), 0, &file, NULL);
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_WRITE_ATTRIBUTES | DELETE | SYNCHRONIZE,
+        .create_disposition = FILE_CREATE,
+        .create_options = FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT |
+        (directory ? FILE_DIRECTORY_FILE : FILE_NON_DIRECTORY_FILE) },
+        &file, NULL);
     if (status != STATUS_SUCCESS) {
         wf_shell_fail(shell, what, status);
         goto exit;

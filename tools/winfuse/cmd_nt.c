@@ -38,7 +38,7 @@ static bool wf_nt_report(wf_shell *shell, int argc, char **argv, NTSTATUS status
     printf("nt");
     for (i = 0; i < argc && i < shown; i++)
         printf(" %s", argv[i]);
-    printf(": %s%s%s\n", wf_status_text(status, hex), details[0] ? " " : "", details);
+    printf(": %s%s%s\n", wf_ntstatus_text(status, hex), details[0] ? " " : "", details);
     if (status == STATUS_CONNECTION_DISCONNECTED)
         wf_shell_check_disconnect(shell);
     return status == STATUS_SUCCESS;
@@ -213,6 +213,7 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
     size_t number = 0, sd_length = 0;
     const char *sd_text = NULL;
     uint8_t *sd = NULL;
+    wf_fsd_create_params params;
     NTSTATUS status;
     int i;
 
@@ -276,12 +277,17 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
         return wf_nt_report(shell, argc, argv, STATUS_INSUFFICIENT_RESOURCES, "");
     }
 
-    if (sd != NULL)
-        status = wf_fsd_create_file_sd(shell->fsd, path, access, attributes, share,
-            disposition, options, allocation, sd, (uint32_t)sd_length, &file, &information);
-    else
-        status = wf_fsd_create_file_ex(shell->fsd, path, access, attributes, share,
-            disposition, options, allocation, flags, &file, &information);
+    params = (wf_fsd_create_params){ .path = path, .desired_access = access,
+        .file_attributes = attributes, .share_access = share, .create_disposition = disposition,
+        .create_options = options, .allocation_size = allocation };
+    /* With a descriptor, as NtCreateFile with a SECURITY_ATTRIBUTES; else with flags. */
+    if (sd != NULL) {
+        params.sd = sd;
+        params.sd_length = (uint32_t)sd_length;
+    } else {
+        params.flags = flags;
+    }
+    status = wf_fsd_create_file(shell->fsd, &params, &file, &information);
     free(sd);
     if (status != STATUS_SUCCESS) {
         wf_nt_forget_handle(handle);

@@ -81,7 +81,7 @@ static bool wf_report_outcomes(const wf_read_job *jobs, unsigned count)
                 (unsigned)outcomes[j].got);
         else
             printf("%u reads: %u failed with %s\n", count, outcomes[j].count,
-                wf_status_text(outcomes[j].status, hex));
+                wf_ntstatus_text(outcomes[j].status, hex));
     }
     free(outcomes);
     return all_ok;
@@ -114,9 +114,10 @@ bool wf_cmd_reads(wf_shell *shell, int argc, char **argv)
         return wf_shell_usage(usage);
     snprintf(what, sizeof what, "reads %s", path);
 
-    status = wf_fsd_create_file(shell->fsd, path, GENERIC_READ, 0,
-        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN,
-        FILE_NON_DIRECTORY_FILE, 0, &file, NULL);
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = GENERIC_READ,
+        .share_access = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+        .create_disposition = FILE_OPEN, .create_options = FILE_NON_DIRECTORY_FILE }, &file, NULL);
     if (status != STATUS_SUCCESS)
         return wf_shell_fail(shell, what, status);
 

@@ -11,6 +11,7 @@
 #include "engine/security.h"
 #include "shell.h"
 #include "win32ops.h"
+#include "winfuse/le_bytes.h"
 #include "winfuse/nt_constants.h"
 
 #define WF_ICACLS_USAGE "icacls PATH [/setsddl SDDL | /setowner SID | " \
@@ -60,16 +61,6 @@ static const struct { const char *sid, *name; } wf_icacls_names[] = {
 
 #define WF_UNIX_USER "Unix User\\"
 #define WF_UNIX_GROUP "Unix Group\\"
-
-static uint32_t wf_le16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t wf_le32(const uint8_t *p)
-{
-    return wf_le16(p) | wf_le16(p + 2) << 16;
-}
 
 /* The name of the SID at p (a valid SID): a well-known name, "Unix User\N", or the SID. */
 static void wf_icacls_sid_name(const uint8_t *p, size_t len, char *out, size_t size,
@@ -140,7 +131,7 @@ static void wf_icacls_print_ace(const uint8_t *ace, uint32_t size)
     for (i = 0; i < WF_COUNT(flags); i++)
         if (ace[1] & flags[i].bit)
             fputs(flags[i].name, stdout);
-    wf_icacls_rights_text(wf_le32(ace + 4), rights, sizeof rights);
+    wf_icacls_rights_text(wf_get_le32(ace + 4), rights, sizeof rights);
     printf("%s(%s)\n", ace[0] == 1 ? "(DENY)" : "", rights);
 }
 
@@ -148,8 +139,8 @@ static void wf_icacls_print_ace(const uint8_t *ace, uint32_t size)
 static bool wf_icacls_print(const char *path, const uint8_t *sd, uint32_t len)
 {
     char *sddl = malloc(WF_ICACLS_SDDL_MAX), name[WF_SID_STRING_MAX + 64];
-    uint32_t owner = wf_le32(sd + 4), group = wf_le32(sd + 8), dacl = wf_le32(sd + 16);
-    uint32_t control = wf_le16(sd + 2), pos, i, count;
+    uint32_t owner = wf_get_le32(sd + 4), group = wf_get_le32(sd + 8), dacl = wf_get_le32(sd + 16);
+    uint32_t control = wf_get_le16(sd + 2), pos, i, count;
 
     if (sddl == NULL || wf_sd_to_sddl(sd, len, sddl, WF_ICACLS_SDDL_MAX, NULL) !=
             STATUS_SUCCESS) {
@@ -170,11 +161,11 @@ static bool wf_icacls_print(const char *path, const uint8_t *sd, uint32_t len)
         printf("  Everyone:(F) (no DACL: no access control)\n");
         return true;
     }
-    count = wf_le16(sd + dacl + 4);
+    count = wf_get_le16(sd + dacl + 4);
     if (count == 0)
         printf("  (an empty DACL: no access)\n");
     for (pos = dacl + 8, i = 0; i < count; i++) {
-        uint32_t size = wf_le16(sd + pos + 2);
+        uint32_t size = wf_get_le16(sd + pos + 2);
         wf_icacls_print_ace(sd + pos, size);
         pos += size;
     }
@@ -213,9 +204,9 @@ bool wf_shell_parse_sddl(const char *command, const char *text, uint8_t **sd, si
 /* Which parts a descriptor carries, as the SECURITY_INFORMATION that sets them. */
 static uint32_t wf_icacls_parts(const uint8_t *sd)
 {
-    return (wf_le32(sd + 4) ? OWNER_SECURITY_INFORMATION : 0) |
-        (wf_le32(sd + 8) ? GROUP_SECURITY_INFORMATION : 0) |
-        ((wf_le16(sd + 2) & WF_SE_DACL_PRESENT) ? DACL_SECURITY_INFORMATION : 0);
+    return (wf_get_le32(sd + 4) ? OWNER_SECURITY_INFORMATION : 0) |
+        (wf_get_le32(sd + 8) ? GROUP_SECURITY_INFORMATION : 0) |
+        ((wf_get_le16(sd + 2) & WF_SE_DACL_PRESENT) ? DACL_SECURITY_INFORMATION : 0);
 }
 
 /* NtSetSecurityObject of the parts info selects, on a handle opened for just that. */
@@ -227,7 +218,8 @@ static NTSTATUS wf_icacls_set(wf_shell *shell, const char *path, uint32_t info,
     wf_fsd_file *file = NULL;
     NTSTATUS status, close_status;
 
-    status = wf_fsd_create_file(shell->fsd, path, access, 0, WF_SHARE_ALL, FILE_OPEN, 0, 0,
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = access, .share_access = WF_SHARE_ALL, .create_disposition = FILE_OPEN },
         &file, NULL);
     if (status != STATUS_SUCCESS)
         return status;
@@ -354,8 +346,9 @@ static bool wf_icacls_add_aces(wf_shell *shell, const char *path, const char *wh
 
     if (old == NULL || text.s == NULL || sd == NULL)
         goto exit;
-    status = wf_fsd_create_file(shell->fsd, path, READ_CONTROL | WRITE_DAC, 0, WF_SHARE_ALL,
-        FILE_OPEN, 0, 0, &file, NULL);
+    status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = READ_CONTROL | WRITE_DAC, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN }, &file, NULL);
     if (status == STATUS_SUCCESS)
         status = wf_icacls_query(file, DACL_SECURITY_INFORMATION, sd, &len);
     if (status == STATUS_SUCCESS)
@@ -426,8 +419,9 @@ static bool wf_icacls_show(wf_shell *shell, const char *path, const char *what)
     NTSTATUS status = STATUS_INSUFFICIENT_RESOURCES;
 
     if (sd != NULL)
-        status = wf_fsd_create_file(shell->fsd, path, READ_CONTROL, 0, WF_SHARE_ALL,
-            FILE_OPEN, 0, 0, &file, NULL);
+        status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+            .desired_access = READ_CONTROL, .share_access = WF_SHARE_ALL,
+            .create_disposition = FILE_OPEN }, &file, NULL);
     if (status == STATUS_SUCCESS) {
         status = wf_icacls_query(file, OWNER_SECURITY_INFORMATION |
             GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, sd, &len);

@@ -35,11 +35,13 @@ static NTSTATUS wf_create_always(wf_shell *shell, char *path, size_t size, const
     int attempt;
 
     for (attempt = 0;; attempt++) {
-        status = wf_fsd_create_file(shell->fsd, path,
-            GENERIC_WRITE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, FILE_ATTRIBUTE_NORMAL,
-            FILE_SHARE_READ, FILE_OVERWRITE_IF,
-            FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT,
-            allocation_size, file, NULL);
+        status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+            .desired_access = GENERIC_WRITE | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+            .file_attributes = FILE_ATTRIBUTE_NORMAL, .share_access = FILE_SHARE_READ,
+            .create_disposition = FILE_OVERWRITE_IF,
+            .create_options = FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY |
+            FILE_SYNCHRONOUS_IO_NONALERT,
+            .allocation_size = allocation_size }, file, NULL);
         if (status != STATUS_FILE_IS_A_DIRECTORY || attempt == 1 || name == NULL)
             return status;
         if (!wf_win_join(path, name, into, sizeof into))
@@ -267,10 +269,12 @@ bool wf_cmd_echo(wf_shell *shell, int argc, char **argv)
     snprintf(what, sizeof what, "echo %s", path);
     /* >> opens for appending only: every write goes to the end of the file. */
     if (append)
-        status = wf_fsd_create_file(shell->fsd, path,
-            FILE_APPEND_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE, FILE_ATTRIBUTE_NORMAL,
-            FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN_IF,
-            FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, 0, &file, NULL);
+        status = wf_fsd_create_file(shell->fsd, &(wf_fsd_create_params){ .path = path,
+            .desired_access = FILE_APPEND_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+            .file_attributes = FILE_ATTRIBUTE_NORMAL,
+            .share_access = FILE_SHARE_READ | FILE_SHARE_WRITE, .create_disposition = FILE_OPEN_IF,
+            .create_options = FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT }, &file,
+            NULL);
     else
         status = wf_create_always(shell, path, sizeof path, NULL, 0, &file);
     if (status == STATUS_SUCCESS) {

@@ -71,15 +71,6 @@ static const wf_shell_command wf_shell_commands[] = {
 
 #define WF_SHELL_COMMAND_COUNT (sizeof wf_shell_commands / sizeof wf_shell_commands[0])
 
-const char *wf_status_text(NTSTATUS status, char buffer[16])
-{
-    const char *name = wf_ntstatus_name(status);
-    if (name != NULL)
-        return name;
-    snprintf(buffer, 16, "0x%08X", (unsigned)status);
-    return buffer;
-}
-
 void wf_shell_check_disconnect(wf_shell *shell)
 {
     if (!shell->disconnect_reported && wf_volume_disconnected(shell->volume)) {
@@ -94,7 +85,7 @@ bool wf_shell_fail(wf_shell *shell, const char *what, NTSTATUS status)
     char hex[16];
 
     fflush(stdout);
-    fprintf(stderr, "%s: %s\n", what, wf_status_text(status, hex));
+    fprintf(stderr, "%s: %s\n", what, wf_ntstatus_text(status, hex));
     if (status == STATUS_CONNECTION_DISCONNECTED && !shell->disconnect_reported) {
         fprintf(stderr, "file system disconnected\n");
         shell->disconnect_reported = true;

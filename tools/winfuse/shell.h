@@ -50,9 +50,6 @@ bool wf_shell_resolve(wf_shell *shell, const char *command, const char *argument
 /* Tells once that the file system is gone, when it is. */
 void wf_shell_check_disconnect(wf_shell *shell);
 
-/* The status's symbolic name, or its value in hex when it has none. buffer has 16 bytes. */
-const char *wf_status_text(NTSTATUS status, char buffer[16]);
-
 /* The commands (cmd_*.c). */
 wf_shell_command_fn wf_cmd_dir, wf_cmd_type, wf_cmd_stat, wf_cmd_cd, wf_cmd_vol, wf_cmd_reads;
 wf_shell_command_fn wf_cmd_label;

@@ -15,9 +15,12 @@
 NTSTATUS wf_win_create_directory(wf_fsd *fsd, const char *path)
 {
     wf_fsd_file *file = NULL;
-    NTSTATUS status = wf_fsd_create_file(fsd, path, FILE_LIST_DIRECTORY | SYNCHRONIZE,
-        FILE_ATTRIBUTE_NORMAL, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_CREATE,
-        FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_FOR_BACKUP_INTENT, 0,
+    NTSTATUS status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_LIST_DIRECTORY | SYNCHRONIZE,
+        .file_attributes = FILE_ATTRIBUTE_NORMAL,
+        .share_access = FILE_SHARE_READ | FILE_SHARE_WRITE, .create_disposition = FILE_CREATE,
+        .create_options = FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT |
+        FILE_OPEN_FOR_BACKUP_INTENT },
         &file, NULL);
     if (status == STATUS_SUCCESS)
         status = wf_fsd_close(file);
@@ -31,9 +34,12 @@ static NTSTATUS wf_win_delete(wf_fsd *fsd, const char *path, uint32_t options, u
     wf_fsd_file *file = NULL;
     NTSTATUS status, close_status;
 
-    status = wf_fsd_create_file(fsd, path, DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, options | FILE_SYNCHRONOUS_IO_NONALERT |
-        FILE_OPEN_FOR_BACKUP_INTENT | FILE_OPEN_REPARSE_POINT, 0, &file, NULL);
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN,
+        .create_options = options | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_FOR_BACKUP_INTENT |
+        FILE_OPEN_REPARSE_POINT },
+        &file, NULL);
     if (status != STATUS_SUCCESS)
         return status;
     status = wf_fsd_set_disposition(file, flags, ex);
@@ -59,9 +65,12 @@ NTSTATUS wf_win_move(wf_fsd *fsd, const char *old_path, const char *new_path, bo
     wf_fsd_file *file = NULL;
     NTSTATUS status, close_status;
 
-    status = wf_fsd_create_file(fsd, old_path, DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_FOR_BACKUP_INTENT |
-        FILE_OPEN_REPARSE_POINT, 0, &file, NULL);
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = old_path,
+        .desired_access = DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN,
+        .create_options = FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_FOR_BACKUP_INTENT |
+        FILE_OPEN_REPARSE_POINT },
+        &file, NULL);
     if (status != STATUS_SUCCESS)
         return status;
     status = wf_fsd_rename(file, new_path, replace ? FILE_RENAME_REPLACE_IF_EXISTS : 0);
@@ -78,8 +87,11 @@ NTSTATUS wf_win_copy(wf_fsd *fsd, const char *src_path, const char *dst_path, bo
     uint32_t attributes;
     NTSTATUS status, close_status;
 
-    status = wf_fsd_create_file(fsd, src_path, GENERIC_READ, 0, FILE_SHARE_READ, FILE_OPEN,
-        FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT, 0,
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = src_path,
+        .desired_access = GENERIC_READ, .share_access = FILE_SHARE_READ,
+        .create_disposition = FILE_OPEN,
+        .create_options = FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY |
+        FILE_SYNCHRONOUS_IO_NONALERT },
         &src, NULL);
     if (status != STATUS_SUCCESS)
         goto exit;
@@ -88,11 +100,14 @@ NTSTATUS wf_win_copy(wf_fsd *fsd, const char *src_path, const char *dst_path, bo
         goto exit;
     /* Created writable; the source's attributes (READONLY among them) are set at the end,
        as CopyFileW does once the data is in. */
-    status = wf_fsd_create_file(fsd, dst_path,
-        GENERIC_WRITE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE,
-        FILE_ATTRIBUTE_NORMAL, 0, replace ? FILE_OVERWRITE_IF : FILE_CREATE,
-        FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT,
-        info.FileSize, &dst, NULL);
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = dst_path,
+        .desired_access = GENERIC_WRITE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES |
+        SYNCHRONIZE,
+        .file_attributes = FILE_ATTRIBUTE_NORMAL,
+        .create_disposition = replace ? FILE_OVERWRITE_IF : FILE_CREATE,
+        .create_options = FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY |
+        FILE_SYNCHRONOUS_IO_NONALERT,
+        .allocation_size = info.FileSize }, &dst, NULL);
     if (status != STATUS_SUCCESS)
         goto exit;
     buffer = malloc(WF_COPY_CHUNK);
@@ -135,9 +150,12 @@ exit:
 
 NTSTATUS wf_win_open_read(wf_fsd *fsd, const char *path, wf_fsd_file **file)
 {
-    return wf_fsd_create_file(fsd, path, GENERIC_READ, 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
-        FILE_OPEN, FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_NONALERT,
-        0, file, NULL);
+    return wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = GENERIC_READ, .share_access = FILE_SHARE_READ | FILE_SHARE_WRITE,
+        .create_disposition = FILE_OPEN,
+        .create_options = FILE_NON_DIRECTORY_FILE | FILE_SEQUENTIAL_ONLY |
+        FILE_SYNCHRONOUS_IO_NONALERT },
+        file, NULL);
 }
 
 NTSTATUS wf_win_read_all(wf_fsd_file *file, uint8_t *buffer, uint32_t size, FILE *out,
@@ -194,9 +212,10 @@ NTSTATUS wf_win_get_info(wf_fsd *fsd, const char *path, FSP_FSCTL_FILE_INFO *inf
     NTSTATUS status;
 
     memset(info, 0, sizeof *info);
-    status = wf_fsd_create_file(fsd, path, FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, 0,
-        &file, NULL);
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_READ_ATTRIBUTES | SYNCHRONIZE, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN,
+        .create_options = FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT }, &file, NULL);
     if (status != STATUS_SUCCESS)
         return status;
     status = wf_fsd_query_info(file, info);
@@ -209,9 +228,10 @@ NTSTATUS wf_win_set_attributes(wf_fsd *fsd, const char *path, uint32_t attribute
     wf_fsd_file *file = NULL;
     NTSTATUS status, close_status;
 
-    status = wf_fsd_create_file(fsd, path, FILE_WRITE_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, 0,
-        &file, NULL);
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = path,
+        .desired_access = FILE_WRITE_ATTRIBUTES | SYNCHRONIZE, .share_access = WF_SHARE_ALL,
+        .create_disposition = FILE_OPEN,
+        .create_options = FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT }, &file, NULL);
     if (status != STATUS_SUCCESS)
         return status;
     attributes &= ~(FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT);
@@ -263,10 +283,10 @@ NTSTATUS wf_win_list(wf_fsd *fsd, const char *directory, const char *pattern,
     NTSTATUS status;
 
     memset(listing, 0, sizeof *listing);
-    status = wf_fsd_create_file(fsd, directory,
-        FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0,
-        WF_SHARE_ALL, FILE_OPEN, FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, 0,
-        &file, NULL);
+    status = wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = directory,
+        .desired_access = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+        .share_access = WF_SHARE_ALL, .create_disposition = FILE_OPEN,
+        .create_options = FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT }, &file, NULL);
     if (status != STATUS_SUCCESS)
         return status;
     status = wf_fsd_query_directory(file, pattern, wf_win_collect_entry, &collect);

@@ -26,15 +26,20 @@ _Static_assert(sizeof(wf_fsext_provider) == 56, "fsext provider record is 56 byt
 _Static_assert(offsetof(wf_fsext_provider, DeviceInit) == 16, "DeviceInit at 16");
 _Static_assert(offsetof(wf_fsext_provider, DeviceExtensionOffset) == 48, "DeviceExtensionOffset at 48");
 
+/* WinFsp's side of the interface (tests/nt/winfsp_standin.c) defines it as dllexport. */
+#ifndef WF_FSEXT_API
+#define WF_FSEXT_API DECLSPEC_IMPORT
+#endif
+
 /* Imports from winfsp-x64.sys (winfsp-x64.def names every export WinFsp offers providers).
    STATUS_TOO_LATE when WinFsp's 16 provider slots are taken. */
-DECLSPEC_IMPORT NTSTATUS FspFsextProviderRegister(wf_fsext_provider *Provider);
+WF_FSEXT_API NTSTATUS FspFsextProviderRegister(wf_fsext_provider *Provider);
 
 /* Hands WinFsp a response (Response non-NULL; Response->Size bytes) and/or takes one WinFsp
    request (PRequest non-NULL: waits up to the volume's TransactTimeout; *PRequest is NULL when
    none came, else a PagedPool copy the caller frees with ExFreePool). DeviceObject NULL means
    the device of FileObject. Must be called with APCs enabled: never under a fast mutex. */
-DECLSPEC_IMPORT NTSTATUS FspFsextProviderTransact(PDEVICE_OBJECT DeviceObject,
+WF_FSEXT_API NTSTATUS FspFsextProviderTransact(PDEVICE_OBJECT DeviceObject,
     PFILE_OBJECT FileObject, FSP_FSCTL_TRANSACT_RSP *Response, FSP_FSCTL_TRANSACT_REQ **PRequest);
 
 #endif

@@ -65,37 +65,6 @@ typedef enum wf_devfuse_sent {
     WF_DEVFUSE_GONE,            /* the channel is closed */
 } wf_devfuse_sent;
 
-static const char *const wf_devfuse_opcode_names[] = {
-    [FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET", [FUSE_GETATTR] = "GETATTR",
-    [FUSE_SETATTR] = "SETATTR", [FUSE_READLINK] = "READLINK", [FUSE_SYMLINK] = "SYMLINK",
-    [FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR", [FUSE_UNLINK] = "UNLINK",
-    [FUSE_RMDIR] = "RMDIR", [FUSE_RENAME] = "RENAME", [FUSE_LINK] = "LINK",
-    [FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ", [FUSE_WRITE] = "WRITE",
-    [FUSE_STATFS] = "STATFS", [FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC",
-    [FUSE_SETXATTR] = "SETXATTR", [FUSE_GETXATTR] = "GETXATTR",
-    [FUSE_LISTXATTR] = "LISTXATTR", [FUSE_REMOVEXATTR] = "REMOVEXATTR",
-    [FUSE_FLUSH] = "FLUSH", [FUSE_INIT] = "INIT", [FUSE_OPENDIR] = "OPENDIR",
-    [FUSE_READDIR] = "READDIR", [FUSE_RELEASEDIR] = "RELEASEDIR",
-    [FUSE_FSYNCDIR] = "FSYNCDIR", [FUSE_GETLK] = "GETLK", [FUSE_SETLK] = "SETLK",
-    [FUSE_SETLKW] = "SETLKW", [FUSE_ACCESS] = "ACCESS", [FUSE_CREATE] = "CREATE",
-    [FUSE_INTERRUPT] = "INTERRUPT", [FUSE_BMAP] = "BMAP", [FUSE_DESTROY] = "DESTROY",
-    [FUSE_IOCTL] = "IOCTL", [FUSE_POLL] = "POLL", [FUSE_NOTIFY_REPLY] = "NOTIFY_REPLY",
-    [FUSE_BATCH_FORGET] = "BATCH_FORGET", [FUSE_FALLOCATE] = "FALLOCATE",
-    [FUSE_READDIRPLUS] = "READDIRPLUS", [FUSE_RENAME2] = "RENAME2", [FUSE_LSEEK] = "LSEEK",
-    [FUSE_COPY_FILE_RANGE] = "COPY_FILE_RANGE", [FUSE_SETUPMAPPING] = "SETUPMAPPING",
-    [FUSE_REMOVEMAPPING] = "REMOVEMAPPING", [FUSE_SYNCFS] = "SYNCFS",
-    [FUSE_TMPFILE] = "TMPFILE", [FUSE_STATX] = "STATX",
-    [FUSE_COPY_FILE_RANGE_64] = "COPY_FILE_RANGE_64",
-};
-
-static const char *wf_devfuse_opcode_name(uint32_t opcode)
-{
-    size_t count = sizeof wf_devfuse_opcode_names / sizeof wf_devfuse_opcode_names[0];
-    if (opcode < count && wf_devfuse_opcode_names[opcode])
-        return wf_devfuse_opcode_names[opcode];
-    return "?";
-}
-
 static void wf_devfuse_count(_Atomic uint64_t *counter)
 {
     atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
@@ -104,13 +73,15 @@ static void wf_devfuse_count(_Atomic uint64_t *counter)
 static void wf_devfuse_trace_request(const void *message, size_t len)
 {
     struct fuse_in_header in;
+    const char *name;
     if (len < sizeof in) {
         fprintf(stderr, "devfuse: -> short request, len %zu\n", len);
         return;
     }
     memcpy(&in, message, sizeof in);
+    name = wf_fuse_opcode_name(in.opcode);
     fprintf(stderr, "devfuse: -> %s unique %" PRIu64 " nodeid %" PRIu64 " len %u\n",
-        wf_devfuse_opcode_name(in.opcode), in.unique, in.nodeid, in.len);
+        name != NULL ? name : "?", in.unique, in.nodeid, in.len);
 }
 
 static void wf_devfuse_trace_reply(const void *message, size_t len)

@@ -36,35 +36,38 @@ void wf_fsd_delete(wf_fsd *fsd);
 /* The response to a request this stand-in submitted (an engine completion callback). */
 void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response);
 
-/* Paths are Windows style and UTF-8 encoded: "\\dir\\file". The stand-in converts them to
-   UTF-16 for the request, as the I/O manager hands them to WinFsp. */
-NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const char *path,
-    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
-    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
-    wf_fsd_file **file, uint32_t *information);
-/* The same with flags: WF_FSD_OPEN_TARGET_DIRECTORY opens the parent of path (the I/O
-   manager's SL_OPEN_TARGET_DIRECTORY); information is then FILE_EXISTS or
-   FILE_DOES_NOT_EXIST for the last component, as the file system reports it. */
+/* NtCreateFile's parameters; a field left out is 0 (NULL), as with designated initialisers:
+   wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = "\\f", .desired_access = ...,
+   .create_disposition = FILE_OPEN }, &file, NULL). create_disposition 0 is FILE_SUPERSEDE,
+   as in NT. */
+typedef struct wf_fsd_create_params {
+    /* Windows style and UTF-8 encoded: "\\dir\\file". The stand-in converts it to UTF-16
+       for the request, as the I/O manager hands it to WinFsp. */
+    const char *path;
+    uint32_t desired_access, file_attributes, share_access;
+    uint32_t create_disposition, create_options;
+    uint64_t allocation_size;
+    /* WF_FSD_OPEN_TARGET_DIRECTORY opens the parent of path (the I/O manager's
+       SL_OPEN_TARGET_DIRECTORY); information is then FILE_EXISTS or FILE_DOES_NOT_EXIST
+       for the last component, as the file system reports it. */
+    uint32_t flags;
+    /* An EA buffer (a FILE_FULL_EA_INFORMATION list), checked as the I/O manager checks it:
+       the file system sets the EAs on a file it creates, and replaces a file's EAs with them
+       when it overwrites or supersedes it (an empty buffer: ea_length 0). */
+    const void *ea;
+    uint32_t ea_length;
+    /* A security descriptor (self-relative; the I/O manager's capture refuses a malformed
+       one: STATUS_INVALID_SECURITY_DESCR). The request carries it after the name, as
+       WinFsp's FSD lays it out; the file system gives a file it creates the owner, group
+       and permissions it says, and ignores it for a file that exists. */
+    const void *sd;
+    uint32_t sd_length;
+} wf_fsd_create_params;
 #define WF_FSD_OPEN_TARGET_DIRECTORY 0x1u
-NTSTATUS wf_fsd_create_file_ex(wf_fsd *fsd, const char *path,
-    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
-    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
-    uint32_t flags, wf_fsd_file **file, uint32_t *information);
-/* NtCreateFile with an EA buffer (a FILE_FULL_EA_INFORMATION list), checked as the I/O
-   manager checks it: the file system sets the EAs on a file it creates, and replaces a
-   file's EAs with them when it overwrites or supersedes it (an empty buffer: ea_length 0). */
-NTSTATUS wf_fsd_create_file_ea(wf_fsd *fsd, const char *path,
-    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
-    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
-    const void *ea, uint32_t ea_length, wf_fsd_file **file, uint32_t *information);
-/* NtCreateFile with a security descriptor (self-relative; the I/O manager's capture
-   refuses a malformed one: STATUS_INVALID_SECURITY_DESCR). The request carries it after the
-   name, as WinFsp's FSD lays it out; the file system gives a file it creates the owner,
-   group and permissions it says, and ignores it for a file that exists. */
-NTSTATUS wf_fsd_create_file_sd(wf_fsd *fsd, const char *path,
-    uint32_t desired_access, uint32_t file_attributes, uint32_t share_access,
-    uint32_t create_disposition, uint32_t create_options, uint64_t allocation_size,
-    const void *sd, uint32_t sd_length, wf_fsd_file **file, uint32_t *information);
+/* NtCreateFile: *file is the new handle, *information (when not NULL) what the file system
+   did (FILE_OPENED, FILE_CREATED, …). */
+NTSTATUS wf_fsd_create_file(wf_fsd *fsd, const wf_fsd_create_params *params,
+    wf_fsd_file **file, uint32_t *information);
 /* NtQuerySecurityObject: the parts security_information selects (OWNER_, GROUP_,
    DACL_SECURITY_INFORMATION: READ_CONTROL on the handle; SACL_: ACCESS_SYSTEM_SECURITY) of
    the file's descriptor, self-relative, into buffer (*bytes long). STATUS_BUFFER_TOO_SMALL

@@ -26,7 +26,15 @@ struct mock_fs {
     bool used[MOCK_MAX_RESPONSES];
     mock_complete_hook *hook;
     void *hook_context;
+    /* The engine's clock (wf_engine_params.clock), moved only by the test and by the
+       waits below; false when the test gave the engine the platform's clock. */
+    bool own_clock;
+    uint64_t now_ms;
+    bool took;                  /* a request was ever asked for (INIT included) */
 };
+
+/* Far from 0, which the engine's timers take for "none". */
+#define MOCK_CLOCK_START 1000000u
 
 static uint64_t next_hint = 1;
 
@@ -51,6 +59,12 @@ static void on_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
     pthread_mutex_unlock(&m->lock);
 }
 
+static uint64_t mock_clock(void *host)
+{
+    mock_fs *m = host;
+    return __atomic_load_n(&m->now_ms, __ATOMIC_ACQUIRE);
+}
+
 mock_fs *mock_new(uint32_t max_message)
 {
     return mock_new_params(max_message, NULL);
@@ -71,9 +85,12 @@ mock_fs *mock_new_params(uint32_t max_message, void (*adjust)(wf_engine_params *
         .uid = 1000, .gid = 1000, .pid = 42,
         .complete = on_complete,
         .host = m,
+        .clock = mock_clock,
     };
+    m->now_ms = MOCK_CLOCK_START;
     if (adjust)
         adjust(&params);
+    m->own_clock = params.clock == mock_clock;
     assert_int_equal(wf_engine_create(&params, &m->engine), STATUS_SUCCESS);
     return m;
 }
@@ -106,6 +123,33 @@ mock_fs *mock_start(void)
 
 void mock_free(mock_fs *m)
 {
+    /* What the engine handed out, or has ready now, is a request the test did not look
+       at; a response still queued is one it did not check. Either fails the test. */
+    if (m->request_pending) {
+        struct fuse_in_header header;
+        memcpy(&header, m->request, sizeof header);
+        fail_msg("mock_free: FUSE request (opcode %u, unique %llu) left unconsumed",
+            header.opcode, (unsigned long long)header.unique);
+    }
+    if (m->took) {
+        size_t len = 0;
+        if (wf_engine_transact(m->engine, NULL, 0, m->request, m->max_message, &len, 0) ==
+                STATUS_SUCCESS && len) {
+            struct fuse_in_header header;
+            memcpy(&header, m->request, sizeof header);
+            fail_msg("mock_free: FUSE request (opcode %u, unique %llu) left unconsumed",
+                header.opcode, (unsigned long long)header.unique);
+        }
+    }
+    pthread_mutex_lock(&m->lock);
+    for (int i = 0; i < MOCK_MAX_RESPONSES; i++)
+        if (m->used[i]) {
+            uint64_t hint = m->responses[i].Hint;
+            pthread_mutex_unlock(&m->lock);
+            fail_msg("mock_free: response to request %llu left unconsumed",
+                (unsigned long long)hint);
+        }
+    pthread_mutex_unlock(&m->lock);
     wf_engine_disconnect(m->engine);
     wf_engine_delete(m->engine);
     pthread_mutex_destroy(&m->lock);
@@ -120,19 +164,46 @@ wf_engine *mock_engine(mock_fs *m)
     return m->engine;
 }
 
+void mock_clock_advance(mock_fs *m, uint32_t ms)
+{
+    if (!m->own_clock)
+        fail_msg("mock_clock_advance: the engine runs on the platform's clock");
+    __atomic_add_fetch(&m->now_ms, ms, __ATOMIC_RELEASE);
+}
+
+uint64_t mock_clock_now(mock_fs *m)
+{
+    return m->own_clock ? mock_clock(m) : 0;
+}
+
+/* A request within timeout_ms. The engine is sans-I/O: whatever it can hand out is ready
+   when the call that made it returns, and only time makes more. So on the mock's clock
+   this asks for a request without waiting and, while none is ready, moves the clock on by
+   a millisecond at a time, as a real wait would have seen it move: timers fire in order,
+   at their time, and nothing sleeps. */
 static bool take_request(mock_fs *m, uint32_t timeout_ms)
 {
     if (m->request_pending) {
         m->request_pending = false;
         return true;
     }
-    size_t len = 0;
-    NTSTATUS status = wf_engine_transact(m->engine, NULL, 0, m->request, m->max_message, &len,
-        timeout_ms);
-    if (status != STATUS_SUCCESS || len == 0)
-        return false;
-    m->request_len = len;
-    return true;
+    m->took = true;
+    uint32_t waited = 0;
+    for (;;) {
+        size_t len = 0;
+        NTSTATUS status = wf_engine_transact(m->engine, NULL, 0, m->request, m->max_message,
+            &len, m->own_clock ? 0 : timeout_ms);
+        if (status != STATUS_SUCCESS)
+            return false;
+        if (len) {
+            m->request_len = len;
+            return true;
+        }
+        if (!m->own_clock || waited >= timeout_ms)
+            return false;
+        mock_clock_advance(m, 1);
+        waited++;
+    }
 }
 
 mock_request mock_expect(mock_fs *m, uint32_t opcode)

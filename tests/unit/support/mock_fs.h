@@ -27,25 +27,38 @@ typedef struct mock_init_options {
     uint16_t max_pages;         /* 0: 32 */
 } mock_init_options;
 
-/* An engine with a completion queue; max_message 0 picks 1 MiB + 4 KiB. */
+/* An engine with a completion queue; max_message 0 picks 1 MiB + 4 KiB. The engine runs on
+   the mock's clock (wf_engine_params.clock), which stands still unless the test or a wait
+   below moves it: every timeout_ms here is time on that clock, and no wait sleeps. */
 mock_fs *mock_new(uint32_t max_message);
-/* mock_new, with the engine's parameters adjusted by the test before the engine starts. */
+/* mock_new, with the engine's parameters adjusted by the test before the engine starts
+   (params->clock = NULL: the platform's clock, for tests whose threads wait in transact;
+   then the waits below are real ones). */
 mock_fs *mock_new_params(uint32_t max_message, void (*adjust)(wf_engine_params *params));
 /* Answers INIT with the given options (NULL: defaults); asserts the INIT request. */
 void mock_init(mock_fs *m, const mock_init_options *options);
 mock_fs *mock_start(void);      /* mock_new + mock_init with defaults */
+/* Fails the test when a FUSE request the engine handed out (or has ready) or a response
+   was left unconsumed; then frees everything. */
 void mock_free(mock_fs *m);
 wf_engine *mock_engine(mock_fs *m);
 
+/* The engine's clock: moves it on (the engine sees it at its next call), and reads it
+   (mock_clock_now is 0, and mock_clock_advance fails the test, on the platform's clock). */
+void mock_clock_advance(mock_fs *m, uint32_t ms);
+uint64_t mock_clock_now(mock_fs *m);
+
 /* Takes the next FUSE request, waiting up to a second; fails the test if none comes or
-   if its opcode differs. */
+   if its opcode differs. Waiting moves the mock's clock on until a request is ready. */
 mock_request mock_expect(mock_fs *m, uint32_t opcode);
 /* As mock_expect, and also checks the nodeid. */
 mock_request mock_expect_node(mock_fs *m, uint32_t opcode, uint64_t nodeid);
-/* True when no request is ready (waits timeout_ms). */
+/* True when no request is ready now, nor as the clock moves on by timeout_ms (which it
+   does: 0 is "nothing is ready now"). A request that comes is kept for the next take. */
 bool mock_idle(mock_fs *m, uint32_t timeout_ms);
 
-/* Replies to a request: error is a negative errno or 0; returns transact's status. */
+/* Replies to a request: error is 0 or a negated Linux errno, spelled -WF_Exxx
+   (engine/linux_errno.h: the wire's numbers on every platform); returns transact's status. */
 NTSTATUS mock_reply(mock_fs *m, uint64_t unique, int32_t error, const void *body, uint32_t size);
 NTSTATUS mock_reply_raw(mock_fs *m, const void *message, uint32_t size);
 NTSTATUS mock_reply_entry(mock_fs *m, uint64_t unique, uint64_t nodeid, uint32_t mode,

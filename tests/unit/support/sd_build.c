@@ -7,18 +7,7 @@
 #include <cmocka.h>
 
 #include "engine/security.h"
-
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v);
-    put16(p + 2, v >> 16);
-}
+#include "winfuse/le_bytes.h"
 
 static size_t put_sid(uint8_t *p, size_t cap, const char *text)
 {
@@ -37,18 +26,18 @@ size_t sd_build(uint8_t *buf, size_t cap, const char *owner, const char *group,
     memset(buf, 0, 20);
     buf[0] = 1;
     control |= SD_SE_SELF_RELATIVE | (dacl ? SD_SE_DACL_PRESENT : 0);
-    put16(buf + 2, control);
+    wf_put_le16(buf + 2, control);
     if (owner) {
-        put32(buf + 4, (uint32_t)pos);
+        wf_put_le32(buf + 4, (uint32_t)pos);
         pos += put_sid(buf + pos, cap - pos, owner);
     }
     if (group) {
-        put32(buf + 8, (uint32_t)pos);
+        wf_put_le32(buf + 8, (uint32_t)pos);
         pos += put_sid(buf + pos, cap - pos, group);
     }
     if (dacl && !dacl_null) {
         size_t acl = pos;
-        put32(buf + 16, (uint32_t)acl);
+        wf_put_le32(buf + 16, (uint32_t)acl);
         assert_true(cap - pos >= 8);
         pos += 8;
         for (size_t i = 0; i < count; i++) {
@@ -56,21 +45,21 @@ size_t sd_build(uint8_t *buf, size_t cap, const char *owner, const char *group,
             assert_true(cap - pos >= 8);
             buf[ace] = aces[i].type;
             buf[ace + 1] = aces[i].flags;
-            put32(buf + ace + 4, aces[i].mask);
+            wf_put_le32(buf + ace + 4, aces[i].mask);
             pos += 8;
             pos += put_sid(buf + pos, cap - pos, aces[i].sid);
-            put16(buf + ace + 2, (uint32_t)(pos - ace));
+            wf_put_le16(buf + ace + 2, (uint32_t)(pos - ace));
         }
         buf[acl] = 2;
         buf[acl + 1] = 0;
-        put16(buf + acl + 2, (uint32_t)(pos - acl));
-        put16(buf + acl + 4, (uint32_t)count);
-        put16(buf + acl + 6, 0);
+        wf_put_le16(buf + acl + 2, (uint32_t)(pos - acl));
+        wf_put_le16(buf + acl + 4, (uint32_t)count);
+        wf_put_le16(buf + acl + 6, 0);
     }
     return pos;
 }
 
 size_t sd_dacl_offset(const uint8_t *sd)
 {
-    return (size_t)sd[16] | (size_t)sd[17] << 8 | (size_t)sd[18] << 16 | (size_t)sd[19] << 24;
+    return wf_get_le32(sd + 16);
 }
