@@ -150,6 +150,7 @@ struct wf_op {
         struct {                /* Create (op_create.c, access.c) */
             uint32_t rounds;            /* open-or-create attempts so far */
             uint32_t next;              /* where the Create goes on (op_create.c) */
+            NTSTATUS ea_failure;        /* why its EAs could not be set (op_ea.c) */
             uint64_t reserved;          /* bytes FALLOCATE reserved */
             uint32_t access_granted;    /* what the check of an existing file granted */
             /* From the security descriptor: the new file's mode, owner and group. */

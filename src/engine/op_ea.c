@@ -15,7 +15,7 @@
 /* What the EA operations keep across round trips: allocated on first use (ea_ctx), freed
    with the op. */
 struct wf_ea_ctx {
-    NTSTATUS status, failure;
+    NTSTATUS status;
     bool known;                 /* size_sum is the node's whole EaSize */
     bool cleanup_refused;       /* an Overwrite's clean-up was refused somewhere */
     const uint8_t *buf;         /* the request's EA list (inside op->req) */
@@ -424,7 +424,7 @@ wf_step wf_ea_create(wf_op *op)
     }
 
     /* NT creates nothing when the EAs cannot be set: what was just made goes again. */
-    op->ea->failure = op->status;
+    op->st.create.ea_failure = op->status;  /* op->ea may be what could not be had */
     if (file->has_fh) {
         wf_release_call(op, file);     /* file->node is op->node: what was just made */
         WF_AWAIT_REPLY(op);
@@ -438,7 +438,7 @@ wf_step wf_ea_create(wf_op *op)
     wf_cache_expire_attr(engine->cache, op->parent);
     wf_file_free(engine, file);
     op->file = NULL;
-    op->status = op->ea->failure;
+    op->status = op->st.create.ea_failure;
 
     WF_CORO_END(op);
 }
