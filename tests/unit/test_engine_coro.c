@@ -166,12 +166,14 @@ static void a_coroutine_finishing_over_a_suspended_one_is_reported(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(
-            a_nested_coroutine_is_awaited_at_any_depth_without_a_slot_of_its_own, setup),
-        cmocka_unit_test_setup(an_operation_runs_again_from_its_start_once_finished, setup),
-        cmocka_unit_test_setup(a_coroutine_finding_another_ones_resume_point_is_reported,
-            setup),
-        cmocka_unit_test_setup(a_coroutine_finishing_over_a_suspended_one_is_reported, setup),
+        cmocka_unit_test_setup_teardown(
+            a_nested_coroutine_is_awaited_at_any_depth_without_a_slot_of_its_own, setup, NULL),
+        cmocka_unit_test_setup_teardown(an_operation_runs_again_from_its_start_once_finished,
+            setup, NULL),
+        cmocka_unit_test_setup_teardown(
+            a_coroutine_finding_another_ones_resume_point_is_reported, setup, NULL),
+        cmocka_unit_test_setup_teardown(a_coroutine_finishing_over_a_suspended_one_is_reported,
+            setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
