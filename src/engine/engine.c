@@ -106,6 +106,7 @@ static void op_free(wf_engine *engine, wf_op *op)
     wf_cache_release(engine->cache, op->node2);
     wf_link_release(op);
     wf_mem_free(op->ea);
+    wf_mem_free(op->fold);
     wf_mem_free(op->dirbuf);
     wf_mem_free(op);
 }

@@ -78,12 +78,12 @@ typedef struct wf_file {
      FUSE request out now, cancellation and timeouts, the caller's identity, the coroutine
      stack, and the target's node, parent and handle;
    - the path state of the operations that name a file: its attributes, the walk, the name
-     being looked up and its case folding, the directories the access checks saw;
+     being looked up, the directories the access checks saw;
    - `st`, one struct per operation kind for what only that kind keeps (never two at once:
      a nested coroutine keeps its state in the path state or in an allocated context);
    - `u`, the in and out bodies of the FUSE request out now (one per opcode).
-   The EA operations' state (op_ea.c) and the link operations' (link.c) are allocated on
-   first use, as only a few requests need them. */
+   The state of the EA operations (op_ea.c), of the link operations (link.c) and of
+   case-insensitive lookups (walk.c) is allocated on first use, as few requests need it. */
 struct wf_op {
     /* --- core --- */
     wf_op *next;                /* queue or in-flight chain */
@@ -134,13 +134,10 @@ struct wf_op {
     uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
     char name[WF_NAME_MAX + 1];
     uint32_t name_len;
-    /* Case-insensitive lookups (walk.c). */
-    bool name_folded;           /* op->name became the stored spelling; fold_name was asked */
-    bool fold_found, fold_has_fh;
-    int32_t fold_error;         /* what ended a scan, when the lookup must report it */
-    uint64_t fold_fh, fold_offset;
-    char fold_name[WF_NAME_MAX + 1];
-    uint32_t fold_name_len;
+    /* Case-insensitive lookups (walk.c): their state is allocated on a case-insensitive
+       volume's first need of it. */
+    bool name_folded;           /* op->name became the stored spelling; fold->name was asked */
+    struct wf_fold_ctx *fold;
     /* The access checks (access.c): a directory's attributes, as they last saw them. */
     uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
     struct fuse_attr dir_attr;
@@ -222,6 +219,18 @@ struct wf_op {
 _Static_assert(offsetof(struct wf_op, attr) - WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
     "wf_op's core outgrew 512 bytes");
 
+
+/* What a case-insensitive lookup keeps across round trips (walk.c). */
+typedef struct wf_fold_ctx {
+    bool found, has_fh;
+    int32_t error;              /* what ended a scan, when the lookup must report it */
+    uint64_t fh, offset;
+    char name[WF_NAME_MAX + 1]; /* the stored spelling found, or the one asked */
+    uint32_t name_len;
+} wf_fold_ctx;
+
+/* op->fold, allocated if it is not yet; false without memory. */
+bool wf_fold_get(wf_op *op);
 
 /* Internal operation kinds, beyond WinFsp's. */
 enum {
@@ -426,7 +435,7 @@ wf_step wf_getattr(wf_op *op, const wf_file *file);
    op->u.lookup.out); nothing is cached. On a case-insensitive volume a name that is not
    there as given is looked for in the directory under case folding (OPENDIR, READDIR,
    RELEASEDIR) and, when found, op->name becomes the stored name (the one asked is kept in
-   op->fold_name, name_folded set) and that is looked up. Nested. */
+   op->fold->name, name_folded set) and that is looked up. Nested. */
 wf_step wf_lookup(wf_op *op);
 /* Takes the reply of the LOOKUP wf_lookup made: STATUS_SUCCESS with *child (referenced,
    cached through the entry intake), STATUS_OBJECT_NAME_NOT_FOUND when the name does not

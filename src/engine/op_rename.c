@@ -32,14 +32,21 @@ static void target_from_cache(wf_op *op)
 {
     wf_cache *cache = op->engine->cache;
     uint64_t now = wf_engine_now(op->engine);
-    size_t stored_len;
-    wf_node *cached = wf_cache_lookup_stored(cache, op->node, op->name, op->name_len, now,
-        op->fold_name, WF_NAME_MAX, &stored_len);
+    size_t stored_len = op->name_len;
+    bool caseless = op->engine->params.case_insensitive;
+    wf_node *cached;
+
+    if (caseless && !wf_fold_get(op))
+        return;     /* unknown: target_lookup asks */
+    cached = caseless ? wf_cache_lookup_stored(cache, op->node, op->name, op->name_len, now,
+            op->fold->name, WF_NAME_MAX, &stored_len) :
+        wf_cache_lookup(cache, op->node, op->name, op->name_len, now);
     if (!cached)
         return;
     /* Only the name as given: on a case-insensitive volume the entry may be another
        spelling, which target_lookup sorts out. */
-    if (stored_len == op->name_len && wf_mem_compare(op->fold_name, op->name, stored_len) == 0 &&
+    if ((!caseless || (stored_len == op->name_len &&
+            wf_mem_compare(op->fold->name, op->name, stored_len) == 0)) &&
         wf_cache_get_attr(cache, cached, &op->attr, now)) {
         op->st.rename.target = cached->nodeid;
         op->st.rename.flags |= WF_TARGET_KNOWN;

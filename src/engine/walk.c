@@ -212,23 +212,23 @@ static bool fold_fatal(int32_t error)
     return error && !wf_error_refused(error);
 }
 
-/* Exchanges op->name and op->fold_name (the stored spelling the scan found). */
+/* Exchanges op->name and op->fold->name (the stored spelling the scan found). */
 static void fold_swap_names(wf_op *op)
 {
-    uint32_t n = op->name_len > op->fold_name_len ? op->name_len : op->fold_name_len;
+    uint32_t n = op->name_len > op->fold->name_len ? op->name_len : op->fold->name_len;
     for (uint32_t i = 0; i <= n; i++) {
         char c = op->name[i];
-        op->name[i] = op->fold_name[i];
-        op->fold_name[i] = c;
+        op->name[i] = op->fold->name[i];
+        op->fold->name[i] = c;
     }
     n = op->name_len;
-    op->name_len = op->fold_name_len;
-    op->fold_name_len = n;
+    op->name_len = op->fold->name_len;
+    op->fold->name_len = n;
     op->name_folded = true;
 }
 
 /* Looks at one READDIR reply for a name equal to op->name under folding; the first one
-   goes into op->fold_name. Returns false when the listing is malformed. */
+   goes into op->fold->name. Returns false when the listing is malformed. */
 static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
 {
     wf_dirent d;
@@ -242,10 +242,10 @@ static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
             for (uint32_t i = 0; i < d.namelen; i++)
                 clean = clean && d.name[i] != '/' && d.name[i] != 0;
             if (clean) {
-                wf_mem_copy(op->fold_name, d.name, d.namelen);
-                op->fold_name[d.namelen] = 0;
-                op->fold_name_len = d.namelen;
-                op->fold_found = true;
+                wf_mem_copy(op->fold->name, d.name, d.namelen);
+                op->fold->name[d.namelen] = 0;
+                op->fold->name_len = d.namelen;
+                op->fold->found = true;
                 return true;
             }
         }
@@ -255,7 +255,7 @@ static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
 
 /* Reads op->node's directory (OPENDIR, READDIR until the name or the end, RELEASEDIR) for
    a name equal to op->name under case folding. Plain READDIR, so that no entry counts a
-   lookup. Leaves op->fold_found (and the name in op->fold_name), and in op->fold_error the
+   lookup. Leaves op->fold->found (and the name in op->fold->name), and in op->fold->error the
    error that ended the scan when it is one the lookup must report. Nested. */
 static wf_step fold_scan(wf_op *op)
 {
@@ -264,21 +264,21 @@ static wf_step fold_scan(wf_op *op)
 
     WF_CORO_BEGIN(op);
 
-    op->fold_found = false;
-    op->fold_error = 0;
-    op->fold_has_fh = false;
-    op->fold_fh = 0;
+    op->fold->found = false;
+    op->fold->error = 0;
+    op->fold->has_fh = false;
+    op->fold->fh = 0;
     if (!wf_engine_enosys(engine, FUSE_OPENDIR)) {
         wf_open_fh_call(op, op->node->nodeid, 0, true);
         WF_AWAIT_REPLY(op);
         if (op->call.error && !(op->call.error == WF_ENOSYS &&
                 (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
-            op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
+            op->fold->error = fold_fatal(op->call.error) ? op->call.error : 0;
             WF_CORO_RETURN(op);
         }
         if (!op->call.error) {
-            op->fold_has_fh = true;
-            op->fold_fh = op->u.open.out.fh;
+            op->fold->has_fh = true;
+            op->fold->fh = op->u.open.out.fh;
         }
     }
 
@@ -287,40 +287,40 @@ static wf_step fold_scan(wf_op *op)
         WF_FOLD_SCAN_BUFFER;
     op->dirbuf = wf_mem_alloc(op->dirbuf_size);
     if (!op->dirbuf) {
-        op->fold_error = WF_ERR_TOO_BIG;
+        op->fold->error = WF_ERR_TOO_BIG;
         goto release;
     }
-    op->fold_offset = 0;
+    op->fold->offset = 0;
     for (;;) {
-        wf_dir_read_call(op, false, op->node->nodeid, op->fold_fh, op->fold_offset);
+        wf_dir_read_call(op, false, op->node->nodeid, op->fold->fh, op->fold->offset);
         WF_AWAIT_REPLY(op);
         if (op->call.error) {
-            op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
+            op->fold->error = fold_fatal(op->call.error) ? op->call.error : 0;
             break;
         }
         if (op->call.out_size == 0)
             break;
-        last = op->fold_offset;
+        last = op->fold->offset;
         if (!fold_match(op, op->call.out_size, &last)) {
             wf_engine_count_bad_reply(engine);
-            op->fold_error = WF_ERR_BAD_REPLY;
+            op->fold->error = WF_ERR_BAD_REPLY;
             break;
         }
-        if (op->fold_found)
+        if (op->fold->found)
             break;
-        if (last == op->fold_offset) {
+        if (last == op->fold->offset) {
             /* Offsets that do not advance would bring the same reply forever. */
             wf_engine_count_bad_reply(engine);
             break;
         }
-        op->fold_offset = last;
+        op->fold->offset = last;
     }
     wf_mem_free(op->dirbuf);
     op->dirbuf = NULL;
 
 release:
-    if (op->fold_has_fh) {
-        wf_release_fh_call(op, op->node->nodeid, op->fold_fh, 0, true);
+    if (op->fold->has_fh) {
+        wf_release_fh_call(op, op->node->nodeid, op->fold->fh, 0, true);
         WF_AWAIT_REPLY(op);
     }
 
@@ -344,6 +344,13 @@ void wf_lookup_call(wf_op *op, uint64_t nodeid, const char *name, uint32_t name_
     wf_call_out(op, out, sizeof *out);
 }
 
+bool wf_fold_get(wf_op *op)
+{
+    if (!op->fold)
+        op->fold = wf_mem_alloc(sizeof *op->fold);
+    return op->fold != NULL;
+}
+
 wf_step wf_lookup(wf_op *op)
 {
     WF_CORO_BEGIN(op);
@@ -353,11 +360,16 @@ wf_step wf_lookup(wf_op *op)
     WF_AWAIT_REPLY(op);
     if (!fold_worth_scanning(op))
         WF_CORO_RETURN(op);
+    if (!wf_fold_get(op)) {
+        op->call.error = WF_ERR_TOO_BIG;    /* no memory to scan: as when no buffer is had */
+        op->call.out_size = 0;
+        WF_CORO_RETURN(op);
+    }
 
     WF_AWAIT_CALL(op, fold_scan(op));
-    if (!op->fold_found) {
+    if (!op->fold->found) {
         /* As the LOOKUP said: absent — unless the scan itself could not go on. */
-        op->call.error = op->fold_error ? op->fold_error : WF_ENOENT;
+        op->call.error = op->fold->error ? op->fold->error : WF_ENOENT;
         op->call.out_size = 0;
         WF_CORO_RETURN(op);
     }
@@ -396,18 +408,19 @@ wf_step wf_resolve_leaf(wf_op *op)
     WF_CORO_BEGIN(op);
 
     op->name_folded = false;
-    if (!engine->params.case_insensitive || op->name_len == 0)
+    /* Without memory for the fold, the name is left as it is (this never fails). */
+    if (!engine->params.case_insensitive || op->name_len == 0 || !wf_fold_get(op))
         WF_CORO_RETURN(op);
 
     {
         wf_node *cached = wf_cache_lookup_stored(engine->cache, op->node, op->name,
-            op->name_len, wf_engine_now(op->engine), op->fold_name, WF_NAME_MAX, &stored_len);
+            op->name_len, wf_engine_now(op->engine), op->fold->name, WF_NAME_MAX, &stored_len);
         if (cached) {
             wf_cache_release(engine->cache, cached);
-            op->fold_name_len = (uint32_t)stored_len;
-            op->fold_name[stored_len] = 0;
+            op->fold->name_len = (uint32_t)stored_len;
+            op->fold->name[stored_len] = 0;
             if (stored_len != op->name_len ||
-                wf_mem_compare(op->fold_name, op->name, stored_len) != 0)
+                wf_mem_compare(op->fold->name, op->name, stored_len) != 0)
                 fold_swap_names(op);
             WF_CORO_RETURN(op);
         }
@@ -427,7 +440,7 @@ wf_step wf_resolve_leaf(wf_op *op)
     if (!fold_worth_scanning(op))
         WF_CORO_RETURN(op);
     WF_AWAIT_CALL(op, fold_scan(op));
-    if (op->fold_found)
+    if (op->fold->found)
         fold_swap_names(op);
 
     WF_CORO_END(op);
