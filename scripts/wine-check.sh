@@ -31,8 +31,9 @@ for tool in "$CC" "$WINE" "$WINESERVER"; do
     command -v "$tool" >/dev/null || { echo "wine-check: $tool not found (scripts/install-deps.sh)"; exit 2; }
 done
 
-# MinGW's own stdio so that %zu, %llu and %jx mean what they mean on Linux.
-CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=1
+# MinGW's own stdio so that %zu, %llu and %jx mean what they mean on Linux; the engine's
+# debug checks on, as in the CMake build the unit tests run in.
+CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=1 -DWF_DEBUG
 -I$ROOT/include -I$ROOT/src -I$ROOT/tests/wine -I$ROOT/tests/unit/support"
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/log"
 start=$(date +%s)

@@ -228,29 +228,6 @@ uint32_t wf_map_generic_access(uint32_t access)
 
 /* Attributes for the checks ---------------------------------------------------------------- */
 
-/* Describes GETATTR of node; the checks look at the node, not at a handle. */
-static void attr_call(wf_op *op, const wf_node *node)
-{
-    wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
-    wf_call_begin(op, FUSE_GETATTR, node->nodeid);
-    wf_call_in(op, &op->u.getattr.in, sizeof op->u.getattr.in);
-    wf_call_out(op, &op->u.getattr.out, sizeof op->u.getattr.out);
-}
-
-/* Takes the GETATTR reply into the cache and *out; false (op->status set) on an error. */
-static bool attr_reply(wf_op *op, wf_node *node, struct fuse_attr *out)
-{
-    if (op->call.error) {
-        op->status = wf_op_errno_status(op);
-        return false;
-    }
-    op->status = wf_entry_take_attr(op->engine, node, &op->u.getattr.out);
-    if (!NT_SUCCESS(op->status))
-        return false;
-    *out = op->u.getattr.out.attr;
-    return true;
-}
-
 /* Whether op->dir_attr must be fetched for node: not already this node's, nor cached. */
 static bool dir_attr_missing(wf_op *op, wf_node *node)
 {
@@ -266,26 +243,21 @@ static bool dir_attr_missing(wf_op *op, wf_node *node)
 
 wf_step wf_access_traverse(wf_op *op)
 {
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->identity.uid == 0)
-        WF_CORO_RETURN(op->access_state);      /* root searches every directory */
-    if (!op->attr_fresh &&
-        !wf_cache_get_attr(op->engine->cache, op->node, &op->attr, wf_engine_now(op->engine))) {
-        attr_call(op, op->node);
-        WF_AWAIT_REPLY(op->access_state);
-        if (!attr_reply(op, op->node, &op->attr))
-            WF_CORO_RETURN(op->access_state);
-        op->attr_fresh = true;
-    }
+        WF_CORO_RETURN(op);      /* root searches every directory */
+    WF_AWAIT_CALL(op, wf_getattr(op, NULL));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
     /* Kept: the directory the walk stops in is the parent the later checks look at. */
     op->dir_attr = op->attr;
     op->dir_attr_nodeid = op->node->nodeid;
     if (!(wf_access_bits(op->engine, &op->identity, &op->attr) & WF_PERM_X))
         op->status = STATUS_ACCESS_DENIED;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_access_open(wf_op *op, uint32_t implied)
@@ -294,17 +266,18 @@ wf_step wf_access_open(wf_op *op, uint32_t implied)
     uint32_t desired = wf_map_generic_access(op->req->Req.Create.DesiredAccess);
     uint32_t held;
 
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     /* DELETE depends on the parent: its attributes when DELETE may be granted. */
     if (op->parent && op->identity.uid != 0 &&
         ((desired | implied) & (DELETE | MAXIMUM_ALLOWED)) &&
         dir_attr_missing(op, op->parent)) {
-        attr_call(op, op->parent);
-        WF_AWAIT_REPLY(op->access_state);
-        if (!attr_reply(op, op->parent, &op->dir_attr))
-            WF_CORO_RETURN(op->access_state);
+        wf_getattr_call(op, op->parent->nodeid, NULL);
+        WF_AWAIT_REPLY(op);
+        op->status = wf_getattr_take(op, op->parent, &op->dir_attr);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op);
         op->dir_attr_nodeid = op->parent->nodeid;
     }
 
@@ -317,13 +290,13 @@ wf_step wf_access_open(wf_op *op, uint32_t implied)
                                (deleting it is refused anyway: STATUS_CANNOT_DELETE) */
     if ((desired | implied) & ~MAXIMUM_ALLOWED & ~held) {
         op->status = STATUS_ACCESS_DENIED;
-        WF_CORO_RETURN(op->access_state);
+        WF_CORO_RETURN(op);
     }
     /* What the disposition implied is checked, not granted (as WinFsp's FSD grants). */
-    op->access_granted = ((desired & MAXIMUM_ALLOWED) ? held : desired) |
+    op->st.create.access_granted = ((desired & MAXIMUM_ALLOWED) ? held : desired) |
         op->req->Req.Create.GrantedAccess;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 /* The Create's security descriptor, if any: its DACL's mode, its owner and group (unknown
@@ -337,7 +310,7 @@ static NTSTATUS read_descriptor(wf_op *op)
     uint32_t uid = op->identity.uid, gid = op->identity.gid, mode = 0, present = 0;
     NTSTATUS status;
 
-    op->sd_mode_set = op->sd_uid_set = op->sd_gid_set = false;
+    op->st.create.sd_mode_set = op->st.create.sd_uid_set = op->st.create.sd_gid_set = false;
     if (buf->Size == 0)
         return STATUS_SUCCESS;
     if ((uint32_t)buf->Offset + buf->Size > space)
@@ -347,23 +320,23 @@ static NTSTATUS read_descriptor(wf_op *op)
     if (!NT_SUCCESS(status))
         return status;
     if (present & DACL_SECURITY_INFORMATION) {
-        op->sd_mode_set = true;
-        op->sd_mode = mode & 07777u;
+        op->st.create.sd_mode_set = true;
+        op->st.create.sd_mode = mode & 07777u;
     }
     /* With uid= / gid= every file shows that owner: there is nothing to change. */
     if ((present & OWNER_SECURITY_INFORMATION) && uid != WF_UID_UNMAPPED &&
         !engine->params.id_map.set_uid) {
-        op->sd_uid_set = true;
-        op->sd_uid = uid;
+        op->st.create.sd_uid_set = true;
+        op->st.create.sd_uid = uid;
     }
     if ((present & GROUP_SECURITY_INFORMATION) && gid != WF_UID_UNMAPPED &&
         !engine->params.id_map.set_gid) {
-        op->sd_gid_set = true;
-        op->sd_gid = gid;
+        op->st.create.sd_gid_set = true;
+        op->st.create.sd_gid = gid;
     }
     if (op->access_check && op->identity.uid != 0 &&
-        ((op->sd_uid_set && op->sd_uid != op->identity.uid) ||
-         (op->sd_gid_set && !in_group(&op->identity, op->sd_gid))))
+        ((op->st.create.sd_uid_set && op->st.create.sd_uid != op->identity.uid) ||
+         (op->st.create.sd_gid_set && !in_group(&op->identity, op->st.create.sd_gid))))
         return STATUS_INVALID_OWNER;
     return STATUS_SUCCESS;
 }
@@ -433,59 +406,60 @@ NTSTATUS wf_access_xattr(const wf_engine *engine, const wf_file *file,
 
 wf_step wf_access_create(wf_op *op)
 {
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->access_check && op->identity.uid != 0) {
         if (dir_attr_missing(op, op->node)) {
-            attr_call(op, op->node);
-            WF_AWAIT_REPLY(op->access_state);
-            if (!attr_reply(op, op->node, &op->dir_attr))
-                WF_CORO_RETURN(op->access_state);
+            wf_getattr_call(op, op->node->nodeid, NULL);
+            WF_AWAIT_REPLY(op);
+            op->status = wf_getattr_take(op, op->node, &op->dir_attr);
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op);
             op->dir_attr_nodeid = op->node->nodeid;
         }
         /* FILE_ADD_FILE / FILE_ADD_SUBDIRECTORY: w and x, as may_create. */
         if ((wf_access_bits(op->engine, &op->identity, &op->dir_attr) &
                 (WF_PERM_W | WF_PERM_X)) != (WF_PERM_W | WF_PERM_X)) {
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op->access_state);
+            WF_CORO_RETURN(op);
         }
     }
     op->status = read_descriptor(op);
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 bool wf_access_sd_mode(const wf_op *op, uint32_t *mode)
 {
-    if (!op->sd_mode_set)
+    if (!op->st.create.sd_mode_set)
         return false;
-    *mode = op->sd_mode;
+    *mode = op->st.create.sd_mode;
     return true;
 }
 
 wf_step wf_access_set_owner(wf_op *op)
 {
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
-    if (op->sd_uid_set && op->sd_uid != op->attr.uid) {
+    if (op->st.create.sd_uid_set && op->st.create.sd_uid != op->attr.uid) {
         op->u.setattr.in.valid |= FATTR_UID;
-        op->u.setattr.in.uid = op->sd_uid;
+        op->u.setattr.in.uid = op->st.create.sd_uid;
     }
-    if (op->sd_gid_set && op->sd_gid != op->attr.gid) {
+    if (op->st.create.sd_gid_set && op->st.create.sd_gid != op->attr.gid) {
         op->u.setattr.in.valid |= FATTR_GID;
-        op->u.setattr.in.gid = op->sd_gid;
+        op->u.setattr.in.gid = op->st.create.sd_gid;
     }
     if (!op->u.setattr.in.valid)
-        WF_CORO_RETURN(op->access_state);
-    WF_AWAIT_CALL(op->access_state, op->sub_state, wf_setattr(op, op->file));
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, wf_setattr(op, op->file));
     /* The file exists whatever the answer: one whose file system keeps its own owner is
        still the caller's new file, as after open(O_CREAT) then a refused chown. */
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 /* Linux's protected_hardlinks: a link to a file the caller neither owns nor may read and
@@ -507,42 +481,45 @@ wf_step wf_access_rename(wf_op *op, const wf_file *file, bool link)
 {
     wf_engine *engine = op->engine;
 
-    WF_CORO_BEGIN(op->access_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (!op->access_check || op->identity.uid == 0)
-        WF_CORO_RETURN(op->access_state);
+        WF_CORO_RETURN(op);
 
     /* The source's own rights: a directory moving to another parent rewrites its ".." (w
        on it); a link needs the file's owner or read and write. The source's name was
        checked at open: renaming needs DELETE on the handle, granted as unlinking is. */
     if (link || (file->is_directory && op->node != op->node2)) {
-        if (!wf_cache_get_attr(engine->cache, file->node, &op->node_attr, wf_engine_now(engine))) {
-            attr_call(op, file->node);
-            WF_AWAIT_REPLY(op->access_state);
-            if (!attr_reply(op, file->node, &op->node_attr))
-                WF_CORO_RETURN(op->access_state);
+        if (!wf_cache_get_attr(engine->cache, file->node, &op->st.rename.node_attr,
+                wf_engine_now(engine))) {
+            wf_getattr_call(op, file->node->nodeid, NULL);
+            WF_AWAIT_REPLY(op);
+            op->status = wf_getattr_take(op, file->node, &op->st.rename.node_attr);
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op);
         }
-        if (link ? !may_link(op, &op->node_attr) :
-                !(wf_access_bits(engine, &op->identity, &op->node_attr) & WF_PERM_W)) {
+        if (link ? !may_link(op, &op->st.rename.node_attr) :
+                !(wf_access_bits(engine, &op->identity, &op->st.rename.node_attr) & WF_PERM_W)) {
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op->access_state);
+            WF_CORO_RETURN(op);
         }
     }
 
     /* The target directory: FILE_ADD_FILE / FILE_ADD_SUBDIRECTORY, w and x. */
     if (dir_attr_missing(op, op->node)) {
-        attr_call(op, op->node);
-        WF_AWAIT_REPLY(op->access_state);
-        if (!attr_reply(op, op->node, &op->dir_attr))
-            WF_CORO_RETURN(op->access_state);
+        wf_getattr_call(op, op->node->nodeid, NULL);
+        WF_AWAIT_REPLY(op);
+        op->status = wf_getattr_take(op, op->node, &op->dir_attr);
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op);
         op->dir_attr_nodeid = op->node->nodeid;
     }
     if ((wf_access_bits(engine, &op->identity, &op->dir_attr) & (WF_PERM_W | WF_PERM_X)) !=
             (WF_PERM_W | WF_PERM_X))
         op->status = STATUS_ACCESS_DENIED;
 
-    WF_CORO_END(op->access_state);
+    WF_CORO_END(op);
 }
 
 NTSTATUS wf_access_replace(const wf_op *op)

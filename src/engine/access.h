@@ -25,7 +25,7 @@ uint32_t wf_access_rights(const wf_engine *engine, const wf_identity *identity,
 bool wf_access_may_delete(const wf_engine *engine, const wf_identity *identity,
     const struct fuse_attr *dir, const struct fuse_attr *attr);
 
-/* Nested coroutines on op->access_state; each leaves op->status. */
+/* Nested coroutines; each leaves op->status. */
 /* The walk is about to look a name up in op->node: x on it (attributes from op->attr when
    attr_fresh, the cache, or GETATTR; left in op->attr and op->dir_attr). */
 wf_step wf_access_traverse(wf_op *op);

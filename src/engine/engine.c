@@ -105,6 +105,8 @@ static void op_free(wf_engine *engine, wf_op *op)
     wf_cache_release(engine->cache, op->parent);
     wf_cache_release(engine->cache, op->node2);
     wf_link_release(op);
+    wf_mem_free(op->ea);
+    wf_mem_free(op->fold);
     wf_mem_free(op->dirbuf);
     wf_mem_free(op);
 }
@@ -355,18 +357,35 @@ wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind)
     return op_new(engine, kind, NULL);
 }
 
+#ifdef WF_DEBUG
+static void coro_trap(const char *what)
+{
+    (void)what;
+    __builtin_trap();
+}
+
+void (*wf_coro_fault)(const char *what) = coro_trap;
+#endif
+
 static wf_step op_run(wf_op *op)
 {
+    wf_step step;
     switch (op->kind) {
     case WF_KIND_INIT:
-        return wf_op_init(op);
+        step = wf_op_init(op);
+        break;
     case WF_KIND_DESTROY:
-        return wf_op_destroy(op);
+        step = wf_op_destroy(op);
+        break;
     case WF_KIND_GIVE_BACK:
-        return wf_op_give_back(op);
+        step = wf_op_give_back(op);
+        break;
     default:
-        return wf_op_handler(op->kind)(op);
+        step = wf_op_handler(op->kind)(op);
+        break;
     }
+    wf_coro_check_idle(&op->coro, step);
+    return step;
 }
 
 /* Hands the operation's FUSE request out in buf: serialized first, then registered in
@@ -699,6 +718,31 @@ static wf_op *expire_locked(wf_engine *engine, uint64_t now)
     return expired;
 }
 
+/* How long next_request sleeps when nothing is to hand out: until the next sweep, queued
+   INTERRUPT, batch of FORGETs or deadline, or the caller's timeout, whichever is first. */
+static uint32_t wait_ms_locked(wf_engine *engine, uint64_t now, uint64_t waited,
+    uint32_t timeout_ms)
+{
+    uint32_t wait = WF_SWEEP_INTERVAL_MS;
+    uint32_t interrupt_wait = wf_interrupt_wait_ms_locked(engine, now);
+    if (interrupt_wait < wait)
+        wait = interrupt_wait;
+    if (engine->forgets_since_ms && engine->state != WF_ENGINE_STARTING) {
+        uint64_t due = engine->forgets_since_ms + engine->params.forget_delay_ms;
+        uint32_t forget_wait = due > now ? (uint32_t)(due - now) : 0;
+        if (forget_wait < wait)
+            wait = forget_wait ? forget_wait : 1;
+    }
+    if (engine->next_deadline_ms) {
+        uint64_t left = engine->next_deadline_ms > now ? engine->next_deadline_ms - now : 1;
+        if (left < wait)
+            wait = (uint32_t)left;
+    }
+    if (timeout_ms != UINT32_MAX && timeout_ms - waited < wait)
+        wait = (uint32_t)(timeout_ms - waited);
+    return wait;
+}
+
 static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *len,
     uint32_t timeout_ms)
 {
@@ -807,24 +851,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             wf_lock_release(engine->lock);
             return STATUS_SUCCESS;
         }
-        uint32_t wait = WF_SWEEP_INTERVAL_MS;
-        uint32_t interrupt_wait = wf_interrupt_wait_ms_locked(engine, now);
-        if (interrupt_wait < wait)
-            wait = interrupt_wait;
-        if (engine->forgets_since_ms && engine->state != WF_ENGINE_STARTING) {
-            uint64_t due = engine->forgets_since_ms + engine->params.forget_delay_ms;
-            uint32_t forget_wait = due > now ? (uint32_t)(due - now) : 0;
-            if (forget_wait < wait)
-                wait = forget_wait ? forget_wait : 1;
-        }
-        if (engine->next_deadline_ms) {
-            uint64_t left = engine->next_deadline_ms > now ? engine->next_deadline_ms - now : 1;
-            if (left < wait)
-                wait = (uint32_t)left;
-        }
-        if (timeout_ms != UINT32_MAX && timeout_ms - waited < wait)
-            wait = (uint32_t)(timeout_ms - waited);
-        wf_event_wait(engine->work, engine->lock, wait);
+        wf_event_wait(engine->work, engine->lock, wait_ms_locked(engine, now, waited, timeout_ms));
     }
 }
 

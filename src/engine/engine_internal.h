@@ -73,36 +73,122 @@ typedef struct wf_file {
 #define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */
 
 /* One WinFsp request in progress. Everything a coroutine keeps across a round trip lives
-   here; handlers own `u` for their per-opcode argument structs. */
+   here, in four parts:
+   - the core (every request; at most WF_OP_CORE_MAX bytes, asserted below): queueing, the
+     FUSE request out now, cancellation and timeouts, the caller's identity, the coroutine
+     stack, and the target's node, parent and handle;
+   - the path state of the operations that name a file: its attributes, the walk, the name
+     being looked up, the directories the access checks saw;
+   - `st`, one struct per operation kind for what only that kind keeps (never two at once:
+     a nested coroutine keeps its state in the path state or in an allocated context);
+   - `u`, the in and out bodies of the FUSE request out now (one per opcode).
+   The state of the EA operations (op_ea.c), of the link operations (link.c) and of
+   case-insensitive lookups (walk.c) is allocated on first use, as few requests need it. */
 struct wf_op {
+    /* --- core --- */
     wf_op *next;                /* queue or in-flight chain */
     wf_engine *engine;
     uint64_t unique;
     uint32_t kind;              /* WinFsp transact kind, or WF_KIND_* for internal ops */
-    int state;                  /* the handler's coroutine */
-    int walk_state;             /* the path walk's coroutine */
-    int sub_state;              /* another nested coroutine */
     NTSTATUS status;
+    wf_coro coro;               /* resume points of the handler and what it awaits */
     wf_fuse_call call;
     FSP_FSCTL_TRANSACT_RSP *rsp;    /* the response being built, after this struct */
-    /* path walk */
-    uint32_t walk_pos;          /* index into the UTF-16 FileName */
-    bool walk_last;             /* the component being looked up is the last one */
-    uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
-    bool walk_met;              /* the walk passed through walk_avoid */
+    FSP_FSCTL_TRANSACT_REQ *req;    /* copy of the WinFsp request, after the response */
+    /* Cancellation (engine lock): every submitted request is on engine->ops so that its Hint
+       finds it whatever its state; a cancelled one has each FUSE request it sends
+       interrupted, through the engine's interrupt queue. */
+    wf_op *ops_prev, *ops_next;
+    bool on_ops;
+    bool cancel_requested;
+    bool interrupt_queued;
+    wf_op *interrupt_next;
+    uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
+    uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
+    uint64_t interrupted_unique;    /* the last request an INTERRUPT went out for */
+    /* Timeouts (timeout.c, engine lock): when the FUSE request out now is given up (0:
+       never), and the deadline a cancellation with a grace set for every request of op. */
+    uint64_t deadline_ms;
+    uint64_t cancel_deadline_ms;
+    /* Who the request acts for and what is checked (access.c, set at submit). */
+    wf_identity identity;       /* put in the fuse_in_header of each request it sends */
+    NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
+    bool access_check;          /* check the caller's rights before asking */
+    bool traverse_check;        /* ... and x on each directory the walk looks into */
+    bool attr_fresh;            /* op->attr came from a reply of this operation */
     wf_node *node;              /* referenced: where the walk is, or the target */
     wf_node *parent;            /* referenced: the target's parent, when known */
-    bool attr_fresh;            /* op->attr came from a reply of this operation */
-    struct fuse_attr attr;
+    wf_node *node2;             /* referenced: a second node (rename's first parent, a
+                                   listed entry) */
     wf_file *file;
-    uint32_t done;              /* bytes transferred so far */
-    uint32_t chunk;             /* size of the request out now */
-    uint32_t pos, end;          /* cursor into dirbuf */
-    uint8_t *dirbuf;            /* READDIR reply, owned */
+    uint8_t *dirbuf;            /* a READDIR or LISTXATTR reply, owned */
     uint32_t dirbuf_size;
-    uint64_t dir_offset;
+    struct wf_link_ctx *link;   /* link.c, allocated on first use; freed with the op */
+    struct wf_ea_ctx *ea;       /* op_ea.c, allocated on first use; freed with the op */
+
+    /* --- path state --- */
+    struct fuse_attr attr;      /* op->node's attributes */
+    uint32_t walk_pos;          /* index into the UTF-16 FileName */
+    bool walk_last;             /* the component being looked up is the last one */
+    bool walk_met;              /* the walk passed through walk_avoid */
+    uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
     char name[WF_NAME_MAX + 1];
     uint32_t name_len;
+    /* Case-insensitive lookups (walk.c): their state is allocated on a case-insensitive
+       volume's first need of it. */
+    bool name_folded;           /* op->name became the stored spelling; fold->name was asked */
+    struct wf_fold_ctx *fold;
+    /* The access checks (access.c): a directory's attributes, as they last saw them. */
+    uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
+    struct fuse_attr dir_attr;
+
+    /* --- per kind --- */
+    union {
+        struct {                /* Create (op_create.c, access.c) */
+            uint32_t rounds;            /* open-or-create attempts so far */
+            uint32_t next;              /* where the Create goes on (op_create.c) */
+            NTSTATUS ea_failure;        /* why its EAs could not be set (op_ea.c) */
+            uint64_t reserved;          /* bytes FALLOCATE reserved */
+            uint32_t access_granted;    /* what the check of an existing file granted */
+            /* From the security descriptor: the new file's mode, owner and group. */
+            bool sd_mode_set, sd_uid_set, sd_gid_set;
+            uint32_t sd_mode, sd_uid, sd_gid;
+        } create;
+        struct {                /* Read, Write (op_read.c, op_write.c) */
+            uint64_t offset;            /* where a write goes, append resolved */
+            uint64_t length;            /* what is written, after the paging clamp */
+            uint32_t done;              /* bytes transferred so far */
+            uint32_t chunk;             /* size of the request out now */
+        } io;
+        struct {                /* QueryDirectory (op_dir.c) */
+            uint32_t done;              /* bytes of the response filled */
+            uint32_t pos, end;          /* cursor into dirbuf */
+            uint64_t offset;            /* the READDIR offset after the last entry taken */
+            uint64_t asked;             /* the offset the last READDIR asked from */
+            bool saved;                 /* the listing resumed a handle's saved reply */
+            bool listed;                /* the entry at pos is to be listed */
+            uint32_t next;              /* where the listing goes on (op_dir.c) */
+        } dir;
+        struct {                /* Disposition: the directory emptiness probe (op_delete.c) */
+            uint64_t offset;
+            uint32_t rounds;
+        } probe;
+        struct {                /* Rename, Link (op_rename.c, access.c) */
+            uint64_t target;            /* the existing target's nodeid, 0: absent/unknown */
+            uint32_t flags;             /* WF_TARGET_KNOWN, WF_RENAME2_EINVAL */
+            struct fuse_attr node_attr; /* the handle's node's attributes */
+            char name2[WF_NAME_MAX + 1];    /* the source's last component (in node2) */
+            uint32_t name2_len;
+        } rename;
+        struct {                /* the RELEASE of a late-opened handle (timeout.c) */
+            uint64_t nodeid, fh;
+            uint32_t flags;
+            bool directory;             /* RELEASEDIR */
+            bool forget;                /* then FORGET the node (a late CREATE) */
+        } give_back;
+    } st;
+
+    /* --- the FUSE request's bodies --- */
     union {
         struct { struct fuse_init_in in; struct fuse_init_out out; } init;
         struct { struct fuse_entry_out out; } lookup;
@@ -125,68 +211,26 @@ struct wf_op {
         struct { struct fuse_fallocate_in in; } fallocate;
         struct { struct fuse_syncfs_in in; } syncfs;
     } u;
-    /* A second name, for the operations that walk two paths (rename): the first walk's
-       parent (referenced) and last component, kept while the second walk runs. */
-    wf_node *node2;
-    char name2[WF_NAME_MAX + 1];
-    uint32_t name2_len;
-    uint64_t scratch[2];        /* small per-handler state kept across round trips */
-    FSP_FSCTL_TRANSACT_REQ *req;    /* copy of the WinFsp request, after the response */
-    /* Cancellation (engine lock): every submitted request is on engine->ops so that its Hint
-       finds it whatever its state; a cancelled one has each FUSE request it sends
-       interrupted, through the engine's interrupt queue. */
-    wf_op *ops_prev, *ops_next;
-    bool on_ops;
-    bool cancel_requested;
-    bool interrupt_queued;
-    wf_op *interrupt_next;
-    uint64_t interrupt_unique;  /* the request the queued INTERRUPT names */
-    uint64_t interrupt_due_ms;  /* not before (a resend after EAGAIN waits a little) */
-    uint64_t interrupted_unique;    /* the last request an INTERRUPT went out for */
-    /* Timeouts (timeout.c, engine lock): when the FUSE request out now is given up (0:
-       never), and the deadline a cancellation with a grace set for every request of op. */
-    uint64_t deadline_ms;
-    uint64_t cancel_deadline_ms;
-    /* Who the request acts for and what is checked (access.c, set at submit). */
-    wf_identity identity;       /* put in the fuse_in_header of each request it sends */
-    NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
-    bool access_check;          /* check the caller's rights before asking */
-    bool traverse_check;        /* ... and x on each directory the walk looks into */
-    int access_state;           /* the access checks' nested coroutine */
-    uint32_t access_granted;    /* what the check of an existing file granted */
-    uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
-    struct fuse_attr dir_attr;  /* a directory's attributes, as the checks last saw them */
-    struct fuse_attr node_attr; /* a handle's node's, for rename */
-    /* From a Create's security descriptor (access.c). */
-    bool sd_mode_set;           /* the descriptor's DACL gives the new file's mode */
-    bool sd_uid_set, sd_gid_set;    /* ... and its owner, its group */
-    uint32_t sd_mode, sd_uid, sd_gid;
-    /* Case-insensitive lookups (walk.c). */
-    int fold_state;             /* wf_lookup / wf_resolve_leaf */
-    int scan_state;             /* the directory scan inside them */
-    bool name_folded;           /* op->name became the stored spelling; fold_name was asked */
-    bool fold_found, fold_has_fh;
-    int32_t fold_error;         /* what ended a scan, when the lookup must report it */
-    uint64_t fold_fh, fold_offset;
-    char fold_name[WF_NAME_MAX + 1];
-    uint32_t fold_name_len;
-    /* Extended attributes (op_ea.c). */
-    int ea_state, ea_sub_state, ea_names_state;
-    NTSTATUS ea_status, ea_failure;
-    bool ea_known;              /* ea_size_sum is the node's whole EaSize */
-    const uint8_t *ea_buf;      /* the request's EA list (inside op->req) */
-    uint32_t ea_buf_size, ea_pos;
-    uint32_t ea_list_len, ea_list_pos;  /* the xattr names in dirbuf, and the cursor */
-    uint32_t ea_used, ea_last, ea_entry, ea_value_at;   /* the list being built */
-    uint32_t ea_size_sum, ea_rounds;
-    struct fuse_getxattr_in ea_get_in;
-    struct fuse_getxattr_out ea_get_out;
-    struct fuse_setxattr_in ea_set_in;
-    char ea_name[5 + 254 + 1];  /* "user." + an EA name + NUL */
-    /* Symbolic links and reparse points (link.c, op_reparse.c). */
-    struct wf_link_ctx *link;   /* allocated on first use; freed with the op */
-    int link_state;             /* their nested coroutines */
 };
+
+/* The core every request carries, whatever its kind (docs/engine.md, "Operations"); the
+   debug build's coroutine owners are not counted (the NT build asserts without them). */
+#define WF_OP_CORE_MAX 512u
+_Static_assert(offsetof(struct wf_op, attr) - WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
+    "wf_op's core outgrew 512 bytes");
+
+
+/* What a case-insensitive lookup keeps across round trips (walk.c). */
+typedef struct wf_fold_ctx {
+    bool found, has_fh;
+    int32_t error;              /* what ended a scan, when the lookup must report it */
+    uint64_t fh, offset;
+    char name[WF_NAME_MAX + 1]; /* the stored spelling found, or the one asked */
+    uint32_t name_len;
+} wf_fold_ctx;
+
+/* op->fold, allocated if it is not yet; false without memory. */
+bool wf_fold_get(wf_op *op);
 
 /* Internal operation kinds, beyond WinFsp's. */
 enum {
@@ -351,7 +395,7 @@ wf_step wf_op_set_security(wf_op *op);          /* op_security.c */
    QueryEa, SetEa, FileSystemControl: FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX; others 0). A handler
    that fills it sets rsp->Size to sizeof(FSP_FSCTL_TRANSACT_RSP) + the bytes used. */
 uint32_t wf_op_rsp_buffer_cap(uint32_t kind);
-/* op_setattr.c, shared with Overwrite (nested; sub_state). SETATTR with op->u.setattr.in as
+/* op_setattr.c, shared with Overwrite (nested). SETATTR with op->u.setattr.in as
    the caller filled it (FATTR_FH is added when the handle has one); on success the reply's
    attributes are in op->attr and the cache. */
 wf_step wf_setattr(wf_op *op, const wf_file *file);
@@ -363,36 +407,48 @@ wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size);
    adds one. Directories keep their mode: READONLY is not mapped on them. */
 uint32_t wf_mode_for_attributes(uint32_t mode, uint32_t attributes, bool replace);
 /* op_dir.c: a directory handle opened without FILE_LIST_DIRECTORY gets its FUSE handle
-   (OPENDIR) before it is read; op->status. Nested (sub_state). */
+   (OPENDIR) before it is read; op->status. Nested. */
 wf_step wf_dir_open(wf_op *op, wf_file *file);
 /* Describes a READDIR (READDIRPLUS with plus) of directory handle fh of nodeid from offset,
    into op->dirbuf (op->dirbuf_size bytes at most; the reply may be shorter). */
 void wf_dir_read_call(wf_op *op, bool plus, uint64_t nodeid, uint64_t fh, uint64_t offset);
-/* op_delete.c: the UNLINK / RMDIR a Cleanup with Delete set performs (nested; sub_state). */
+/* op_delete.c: the UNLINK / RMDIR a Cleanup with Delete set performs (nested). */
 wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file);
 
 /* walk.c: walks op->req's FileName from the root, one LOOKUP per uncached component.
    With to_parent, stops before the last component and leaves it in op->name.
    Leaves op->node referenced (the target or the parent) and op->parent referenced (its
-   parent, NULL for the root). op->status says how it went. Nested coroutine (walk_state). */
+   parent, NULL for the root). op->status says how it went. Nested coroutine. */
 wf_step wf_walk(wf_op *op, bool to_parent);
 /* As wf_walk, for another path buffer of op->req (a rename's or link's NewFileName). */
 wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_parent);
-/* Makes op->attr valid for op->node: from the cache, or GETATTR (nested; sub_state). */
+/* Describes LOOKUP of name in nodeid, its entry into *out. */
+void wf_lookup_call(wf_op *op, uint64_t nodeid, const char *name, uint32_t name_len,
+    struct fuse_entry_out *out);
+/* Describes GETATTR of nodeid (with a file's FUSE handle, not a directory's). */
+void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file);
+/* Takes its reply for node through the intake (entry.h) into *attr; the status. */
+NTSTATUS wf_getattr_take(wf_op *op, wf_node *node, struct fuse_attr *attr);
+/* Makes op->attr valid for op->node: from the cache, or GETATTR (nested). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
 /* LOOKUP of op->name in op->node, left as a LOOKUP leaves it (op->call.error,
    op->u.lookup.out); nothing is cached. On a case-insensitive volume a name that is not
    there as given is looked for in the directory under case folding (OPENDIR, READDIR,
    RELEASEDIR) and, when found, op->name becomes the stored name (the one asked is kept in
-   op->fold_name, name_folded set) and that is looked up. Nested (fold_state). */
+   op->fold->name, name_folded set) and that is looked up. Nested. */
 wf_step wf_lookup(wf_op *op);
+/* Takes the reply of the LOOKUP wf_lookup made: STATUS_SUCCESS with *child (referenced,
+   cached through the entry intake), STATUS_OBJECT_NAME_NOT_FOUND when the name does not
+   exist (ENOENT, nodeid 0), STATUS_OBJECT_PATH_NOT_FOUND when op->node is no directory
+   (ENOTDIR), else the error as NTSTATUS. */
+NTSTATUS wf_lookup_take(wf_op *op, wf_node **child);
 /* Back to the spelling asked for, after wf_lookup found the name in another case. */
 void wf_lookup_unfold(wf_op *op);
 /* On a case-insensitive volume, turns op->name (a last component that a walk to the parent
    left, about to be named in UNLINK, RMDIR or RENAME) into the name the file system stores:
    from the cache, else LOOKUP (cached), else a directory scan. Never fails: a name not
    found is left as it is. Nothing to do, no round trip, on a case-sensitive volume.
-   Nested (fold_state). */
+   Nested. */
 wf_step wf_resolve_leaf(wf_op *op);
 
 /* op_ea.c: QueryEa, SetEa; a Create's and an Overwrite's EA buffer; EaSize. */
@@ -402,10 +458,10 @@ wf_step wf_op_set_ea(wf_op *op);
 NTSTATUS wf_ea_check_create(wf_op *op);
 /* After a Create made op->node (op->file, in op->parent as op->name): sets the EAs of its
    EA buffer; when they cannot be set, removes what was made (RELEASE, UNLINK or RMDIR) and
-   frees op->file. op->status says how it went. Nested (ea_state). */
+   frees op->file. op->status says how it went. Nested. */
 wf_step wf_ea_create(wf_op *op);
 /* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr) and sets
-   those of the request's EA buffer. op->status. Nested (ea_state). */
+   those of the request's EA buffer. op->status. Nested. */
 wf_step wf_ea_overwrite(wf_op *op);
 /* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
 void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);
@@ -427,16 +483,31 @@ void wf_file_free(wf_engine *engine, wf_file *file);
 bool wf_op_at_file(wf_op *op, const wf_file *file);
 /* Describes the OPEN (OPENDIR for a directory) of a handle, with its open_flags. */
 void wf_open_call(wf_op *op, const wf_file *file);
+/* OPEN (OPENDIR) of nodeid with flags, for a handle that is none of ours. */
+void wf_open_fh_call(wf_op *op, uint64_t nodeid, uint32_t flags, bool directory);
 /* Takes the OPEN/OPENDIR reply into the handle; returns its status. A file system without
    open support (ENOSYS with FUSE_NO_OPEN(DIR)_SUPPORT) leaves the handle with fh 0. */
 NTSTATUS wf_open_reply(wf_op *op, wf_file *file);
+/* Describes RENAME (flags 0) or RENAME2 of oldname in olddir to newname in newdir. */
+void wf_rename_call(wf_op *op, bool rename2, uint32_t flags, uint64_t olddir,
+    const char *oldname, uint32_t oldname_len, uint64_t newdir, const char *newname,
+    uint32_t newname_len);
 /* Describes the RELEASE (RELEASEDIR for a directory) that gives back a handle's FUSE handle. */
 void wf_release_call(wf_op *op, const wf_file *file);
-/* The errno of the last reply as NTSTATUS. */
+/* RELEASE (RELEASEDIR) of FUSE handle fh of nodeid opened with flags, with or without a
+   handle of ours (arguments are taken before u is written: they may point into it). */
+void wf_release_fh_call(wf_op *op, uint64_t nodeid, uint64_t fh, uint32_t flags,
+    bool directory);
+/* errno_map.c: a failed request (op->call.error) is one of three kinds.
+   - refused: the file system answered an errno (not EINTR): what an optional step may
+     leave undone (docs/engine.md, "Optional steps");
+   - ended: the file system went away, the request was cancelled (EINTR) or given up on
+     (timeout): the operation ends, whatever it was doing;
+   - neither: the request could not be asked (too big) or its reply was malformed.
+   wf_op_errno_status: the error of the last reply as NTSTATUS. */
 NTSTATUS wf_op_errno_status(const wf_op *op);
-/* The last request failed because the file system refused it (an errno answer), not
-   because it went away, the request was cancelled or the reply was malformed: what an
-   optional step may leave undone (docs/engine.md, "Optional steps"). */
+bool wf_error_refused(int32_t error);
+bool wf_error_ends(int32_t error);
 bool wf_op_refused(const wf_op *op);
 
 #define WF_ALLOCATION_UNIT 4096u

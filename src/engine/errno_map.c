@@ -1,6 +1,7 @@
 /* errno_map.c — a Linux errno from a FUSE reply to the NTSTATUS that NTFS and the NT I/O path would report. */
 #include <stdint.h>
 
+#include "engine/engine_internal.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
 
@@ -188,4 +189,64 @@ NTSTATUS wf_errno_to_ntstatus(int32_t linux_errno)
     if (linux_errno > 0 && linux_errno <= WF_ERRNO_MAX && wf_errno_table[linux_errno] != STATUS_SUCCESS)
         status = wf_errno_table[linux_errno];
     return status;
+}
+
+/* What a failed request means to its operation ------------------------------------------ */
+
+/* Requests that change the volume: a file system without them is read-only. */
+static bool opcode_modifies(uint32_t opcode)
+{
+    switch (opcode) {
+    case FUSE_SETATTR: case FUSE_SYMLINK: case FUSE_MKNOD: case FUSE_MKDIR:
+    case FUSE_UNLINK: case FUSE_RMDIR: case FUSE_RENAME: case FUSE_RENAME2:
+    case FUSE_LINK: case FUSE_WRITE: case FUSE_CREATE: case FUSE_SETXATTR:
+    case FUSE_REMOVEXATTR: case FUSE_FALLOCATE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+NTSTATUS wf_op_errno_status(const wf_op *op)
+{
+    switch (op->call.error) {
+    case WF_ERR_BAD_REPLY:
+        return STATUS_IO_DEVICE_ERROR;
+    case WF_ERR_DISCONNECTED:
+        return STATUS_CONNECTION_DISCONNECTED;
+    case WF_ERR_TOO_BIG:
+        return STATUS_INSUFFICIENT_RESOURCES;
+    case WF_ERR_TIMEOUT:
+        /* Given up on: after a cancellation it is that, else the file system's silence. */
+        return op->cancel_requested ? STATUS_CANCELLED : STATUS_IO_TIMEOUT;
+    case WF_ENOSYS:
+        /* Hard links are an optional feature: a file system without LINK (fuse-zip) is
+           one that has none, answered as FAT answers a link, not a read-only volume. */
+        if (op->call.opcode == FUSE_LINK)
+            return STATUS_INVALID_DEVICE_REQUEST;
+        /* A file system that does not implement a change (hello_ll, squashfuse) is a
+           read-only volume to Windows, which knows what to do with that status. */
+        if (opcode_modifies(op->call.opcode))
+            return STATUS_MEDIA_WRITE_PROTECTED;
+        return wf_errno_to_ntstatus(op->call.error);
+    default:
+        return wf_errno_to_ntstatus(op->call.error);
+    }
+}
+
+/* The three kinds of failure (engine_internal.h): an errno answer, a failure to ask, and
+   the end of the operation. */
+bool wf_error_refused(int32_t error)
+{
+    return error > 0 && error < WF_ERR_BAD_REPLY && error != WF_EINTR;
+}
+
+bool wf_error_ends(int32_t error)
+{
+    return error == WF_ERR_DISCONNECTED || error == WF_EINTR || error == WF_ERR_TIMEOUT;
+}
+
+bool wf_op_refused(const wf_op *op)
+{
+    return wf_error_refused(op->call.error);
 }

@@ -77,13 +77,18 @@ bool wf_op_at_file(wf_op *op, const wf_file *file)
 }
 
 /* OPEN/OPENDIR of a handle, for Create and for a directory's first listing. */
-void wf_open_call(wf_op *op, const wf_file *file)
+void wf_open_fh_call(wf_op *op, uint64_t nodeid, uint32_t flags, bool directory)
 {
     wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-    op->u.open.in.flags = file->open_flags;
-    wf_call_begin(op, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN, file->node->nodeid);
+    op->u.open.in.flags = flags;
+    wf_call_begin(op, directory ? FUSE_OPENDIR : FUSE_OPEN, nodeid);
     wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
     wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
+}
+
+void wf_open_call(wf_op *op, const wf_file *file)
+{
+    wf_open_fh_call(op, file->node->nodeid, file->open_flags, file->is_directory);
 }
 
 /* The OPEN/OPENDIR reply into the handle, for Create and for a directory's first listing. */
@@ -101,11 +106,18 @@ NTSTATUS wf_open_reply(wf_op *op, wf_file *file)
 }
 
 /* RELEASE/RELEASEDIR of a handle: at Close, after a failed Create's EAs, at a reparse change. */
-void wf_release_call(wf_op *op, const wf_file *file)
+void wf_release_fh_call(wf_op *op, uint64_t nodeid, uint64_t fh, uint32_t flags,
+    bool directory)
 {
     wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-    op->u.release.in.fh = file->fh;
-    op->u.release.in.flags = file->open_flags;
-    wf_call_begin(op, file->is_directory ? FUSE_RELEASEDIR : FUSE_RELEASE, file->node->nodeid);
+    op->u.release.in.fh = fh;
+    op->u.release.in.flags = flags;
+    wf_call_begin(op, directory ? FUSE_RELEASEDIR : FUSE_RELEASE, nodeid);
     wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
+}
+
+void wf_release_call(wf_op *op, const wf_file *file)
+{
+    wf_release_fh_call(op, file->node->nodeid, file->fh, file->open_flags,
+        file->is_directory);
 }

@@ -72,7 +72,7 @@ static void init_accept(wf_engine *engine, const struct fuse_init_out *out, uint
 wf_step wf_op_init(wf_op *op)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     op->u.init.in.major = FUSE_KERNEL_VERSION;
     op->u.init.in.minor = FUSE_KERNEL_MINOR_VERSION;
@@ -83,14 +83,14 @@ wf_step wf_op_init(wf_op *op)
     wf_call_in(op, &op->u.init.in, sizeof op->u.init.in);
     wf_call_out(op, &op->u.init.out, sizeof op->u.init.out);
     op->call.out_variable = true;
-    WF_AWAIT_REPLY(op->state);
+    WF_AWAIT_REPLY(op);
 
     if (op->call.error == WF_ERR_DISCONNECTED)
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     if (op->call.error || op->call.out_size < 8) {
         init_fail(engine, op->call.error && op->call.error < WF_ERR_BAD_REPLY ?
             STATUS_CONNECTION_REFUSED : STATUS_IO_DEVICE_ERROR);
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     wf_lock_acquire(engine->lock);
     engine->fs_major = op->u.init.out.major;
@@ -99,20 +99,20 @@ wf_step wf_op_init(wf_op *op)
     /* Another major is another protocol; a minor this old lacks request formats we send. */
     if (op->u.init.out.major != FUSE_KERNEL_VERSION || op->u.init.out.minor < WF_MIN_MINOR) {
         init_fail(engine, STATUS_CONNECTION_REFUSED);
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     init_accept(engine, &op->u.init.out, op->call.out_size);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_destroy(wf_op *op)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     wf_call_begin(op, FUSE_DESTROY, 0);
-    WF_AWAIT_REPLY(op->state);
+    WF_AWAIT_REPLY(op);
 
     /* Answered or not, the session is over. */
     wf_lock_acquire(engine->lock);
@@ -120,5 +120,5 @@ wf_step wf_op_destroy(wf_op *op)
     wf_event_wake_all(engine->work);
     wf_lock_release(engine->lock);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

@@ -181,12 +181,12 @@ wf_step wf_link_reparse(wf_op *op, const struct fuse_attr *attr)
     size_t cap = wf_op_rsp_buffer_cap(op->kind), target_units, units, size;
     const uint16_t *path;
 
-    WF_CORO_BEGIN(op->link_state);
+    WF_CORO_BEGIN(op);
 
     ctx = wf_link_ctx_get(op);
     if (!ctx) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     if (!WF_S_ISLNK(attr->mode)) {
         /* A special file: its own data, for a filter that knows the tag (none does on a
@@ -194,42 +194,42 @@ wf_step wf_link_reparse(wf_op *op, const struct fuse_attr *attr)
         op->status = wf_reparse_build_nfs(attr->mode, attr->rdev, op->rsp->Buffer, cap, &size);
         if (NT_SUCCESS(op->status))
             reparse_response(op, IO_REPARSE_TAG_NFS, size);
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
 
     wf_link_readlink_call(op, op->node);
-    WF_AWAIT_REPLY(op->link_state);
+    WF_AWAIT_REPLY(op);
     op->status = wf_link_readlink_reply(op);
     if (op->status == STATUS_NOT_A_REPARSE_POINT)
         op->status = STATUS_REPARSE_POINT_NOT_RESOLVED;     /* no longer a link */
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     op->status = wf_reparse_target_to_windows(ctx->target, ctx->target_len, ctx->wtarget,
         WF_LINK_TARGET_MAX, &target_units);
     if (!NT_SUCCESS(op->status)) {
         op->status = STATUS_REPARSE_POINT_NOT_RESOLVED;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     path = wf_link_request_path(op, &units);
     if (!path) {
         op->status = STATUS_OBJECT_NAME_INVALID;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     component_before(path, op->walk_pos < units ? op->walk_pos : units, &ctx->link_start,
         &ctx->link_end);
     op->status = wf_reparse_splice(path, units, ctx->link_start, ctx->link_end, ctx->wtarget,
         target_units, ctx->spliced, WF_REPARSE_PATH_MAX, &units);
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     op->status = wf_reparse_build_symlink(ctx->spliced, units, SYMLINK_FLAG_RELATIVE,
         op->rsp->Buffer, cap, &size);
     if (!NT_SUCCESS(op->status)) {
         op->status = STATUS_REPARSE_POINT_NOT_RESOLVED;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     reparse_response(op, IO_REPARSE_TAG_SYMLINK, size);
 
-    WF_CORO_END(op->link_state);
+    WF_CORO_END(op);
 }
 
 /* ---- does a link lead to a directory? ---------------------------------------------------- */
@@ -267,9 +267,7 @@ static bool next_component(wf_link_ctx *ctx, size_t *start, size_t *end)
 /* An answer that only a failure to ask gave: the probe may be tried again later. */
 static bool transient(int32_t error)
 {
-    return error == WF_ERR_DISCONNECTED || error == WF_ERR_TOO_BIG || error == WF_EINTR ||
-        error == WF_ERR_BAD_REPLY || error == WF_EIO || error == WF_ENOMEM ||
-        error == WF_ERR_TIMEOUT;
+    return (error && !wf_error_refused(error)) || error == WF_EIO || error == WF_ENOMEM;
 }
 
 wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t units,
@@ -281,25 +279,25 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
     bool found = false;
     NTSTATUS status;
 
-    WF_CORO_BEGIN(op->link_state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_link_needs_probe(engine, node, WF_S_IFLNK))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     ctx = wf_link_ctx_get(op);
     if (!path)
         path = wf_link_request_path(op, &units);
     if (!ctx || !path || units > WF_REPARSE_PATH_MAX)
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     /* The link's own path: its directory, then its name in Windows form. */
     wf_mem_copy(ctx->path, path, units * sizeof(uint16_t));
     ctx->units = units;
     if (name) {
         if (ctx->units + 1 > WF_REPARSE_PATH_MAX)
-            WF_CORO_RETURN(op->link_state);
+            WF_CORO_RETURN(op);
         ctx->path[ctx->units++] = '\\';
         if (!NT_SUCCESS(wf_name_to_windows(name, name_len, ctx->path + ctx->units,
                 WF_REPARSE_PATH_MAX - ctx->units, &n)))
-            WF_CORO_RETURN(op->link_state);
+            WF_CORO_RETURN(op);
         ctx->units += n;
     }
     component_before(ctx->path, ctx->units, &ctx->link_start, &ctx->link_end);
@@ -315,7 +313,7 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
         if (++ctx->hops > WF_LINK_HOPS_MAX)
             goto answer;
         wf_link_readlink_call(op, ctx->node);
-        WF_AWAIT_REPLY(op->link_state);
+        WF_AWAIT_REPLY(op);
         if (!NT_SUCCESS(wf_link_readlink_reply(op))) {
             if (transient(op->call.error))
                 goto unknown;
@@ -348,10 +346,8 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
             if (ctx->child) {
                 wf_cache_get_attr(engine->cache, ctx->child, &ctx->attr, 0);
             } else {
-                wf_call_begin(op, FUSE_LOOKUP, ctx->at->nodeid);
-                wf_call_in(op, ctx->name, ctx->name_len + 1);
-                wf_call_out(op, &ctx->entry, sizeof ctx->entry);
-                WF_AWAIT_REPLY(op->link_state);
+                wf_lookup_call(op, ctx->at->nodeid, ctx->name, ctx->name_len, &ctx->entry);
+                WF_AWAIT_REPLY(op);
                 if (op->call.error) {
                     /* Missing (or not a directory on the way): a dangling link. */
                     if (transient(op->call.error))
@@ -388,5 +384,5 @@ answer:
 unknown:
     release_walk(op);
 
-    WF_CORO_END(op->link_state);
+    WF_CORO_END(op);
 }

@@ -19,7 +19,6 @@
 /* What the link operations keep across round trips: allocated on first use, freed (its
    nodes released) by wf_link_release, which op_free calls too. */
 typedef struct wf_link_ctx {
-    int state;                  /* nested coroutines of op_reparse.c */
     uint32_t mode, rdev;        /* the node being answered for, or being made */
     uint32_t tag;               /* the tag a delete names */
     wf_node *node;              /* the link to READLINK next (referenced) */
@@ -60,7 +59,7 @@ NTSTATUS wf_link_readlink_reply(wf_op *op);
    goes back as one SYMLINK_FLAG_RELATIVE buffer (volume-relative, the form WinFsp's FSD
    prefixes with the volume's name), IoStatus.Information IO_REPARSE_TAG_SYMLINK; a special
    file answers its NFS data (IO_REPARSE_TAG_NFS), which the I/O manager has no handler
-   for. Nested (link_state); sets op->status. */
+   for. Nested; sets op->status. */
 wf_step wf_link_reparse(wf_op *op, const struct fuse_attr *attr);
 
 /* Finds out whether the symbolic link node leads to a directory, unless known: READLINK,
@@ -70,7 +69,7 @@ wf_step wf_link_reparse(wf_op *op, const struct fuse_attr *attr);
    a NULL path is the request's FileName. Both are read on the first call only. The answer
    is kept on the node for its life, as NTFS keeps a link's directory bit: a missing or
    looping target is "not a directory"; a failure to ask (cancelled, disconnected) leaves
-   it unknown. Nested (link_state). */
+   it unknown. Nested. */
 wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t units,
     const char *name, size_t name_len);
 

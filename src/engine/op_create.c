@@ -98,7 +98,7 @@ static uint32_t new_mode(const wf_op *op, bool directory)
 /* The umask sent with a new file: none when its mode came from a security descriptor. */
 static uint32_t new_umask(const wf_op *op)
 {
-    return op->sd_mode_set ? 0 : op->engine->params.umask;
+    return op->st.create.sd_mode_set ? 0 : op->engine->params.umask;
 }
 
 /* Describes CREATE, MKNOD or MKDIR of op->name in op->node (the parent). */
@@ -213,7 +213,7 @@ static NTSTATUS create_error(const wf_op *op, bool *retry)
 {
     *retry = false;
     if (op->call.error == WF_EEXIST) {
-        if (create_disposition(op) == FILE_CREATE || op->scratch[0] >= WF_CREATE_ROUNDS)
+        if (create_disposition(op) == FILE_CREATE || op->st.create.rounds >= WF_CREATE_ROUNDS)
             return STATUS_OBJECT_NAME_COLLISION;
         *retry = true;      /* open what is there now */
         return STATUS_SUCCESS;
@@ -242,26 +242,26 @@ static bool link_on_the_way(wf_op *op)
 
 /* The handle on an existing node, or on a rename target's directory, once the opener's
    rights (and the implied ones) are checked: op->file, granted what the check found, else
-   what was asked. op->status. Nested (sub_state). */
+   what was asked. op->status. Nested. */
 static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
 {
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (op->access_check) {
-        WF_AWAIT_CALL(op->sub_state, op->access_state, wf_access_open(op, implied));
+        WF_AWAIT_CALL(op, wf_access_open(op, implied));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->sub_state);
+            WF_CORO_RETURN(op);
     }
     op->file = new_file(op, directory);
     if (!op->file) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     }
     op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
-        op->access_granted : granted_access(op, false);
+        op->st.create.access_granted : granted_access(op, false);
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* The handle made on the parent before CREATE/MKNOD now belongs to the new node. */
@@ -276,340 +276,459 @@ static void retarget(wf_op *op, wf_file *file)
     file->parent = op->parent;
 }
 
-wf_step wf_op_create(wf_op *op)
+/* The Create's steps, each a nested coroutine that leaves in op->st.create.next where the
+   Create goes on (op->status says how the step went). */
+enum {
+    WF_CREATE_END,          /* the Create is answered: op->status */
+    WF_CREATE_AGAIN,        /* resolve the leaf (again: it vanished or appeared meanwhile) */
+    WF_CREATE_EXISTING,     /* op->node is the existing leaf: open it */
+    WF_CREATE_ABSENT,       /* the leaf does not exist: make it */
+    WF_CREATE_TARGET,       /* open the parent (OpenTargetDirectory; Information set) */
+    WF_CREATE_FINISH,       /* op->file is open: answer with it */
+};
+
+/* Parameter rules of NtCreateFile (MS-FSA 2.1.5.1 phase 1), the caller, the EA buffer:
+   what fails a Create before any round trip. */
+static NTSTATUS create_check_parameters(wf_op *op)
 {
-    wf_engine *engine = op->engine;
     uint32_t disposition = create_disposition(op);
     uint32_t options = create_options(op);
-    wf_file *file = op->file;
-    wf_node *cached;
-    bool retry;
 
-    WF_CORO_BEGIN(op->state);
-
-    /* Parameter rules of NtCreateFile (MS-FSA 2.1.5.1 phase 1). */
     if (disposition > FILE_MAXIMUM_DISPOSITION ||
         ((options & FILE_DIRECTORY_FILE) && (options & FILE_NON_DIRECTORY_FILE)) ||
-        ((options & FILE_DIRECTORY_FILE) && overwrites(disposition))) {
-        op->status = STATUS_INVALID_PARAMETER;
-        WF_CORO_RETURN(op->state);
-    }
-    if (op->req->Req.Create.NamedStream) {
-        op->status = STATUS_OBJECT_NAME_INVALID;
-        WF_CORO_RETURN(op->state);
-    }
-    if (!NT_SUCCESS(op->identity_status)) {
-        op->status = op->identity_status;      /* a caller the host does not know */
-        WF_CORO_RETURN(op->state);
-    }
-    op->status = wf_ea_check_create(op);       /* the EA buffer, checked before anything */
-    if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        ((options & FILE_DIRECTORY_FILE) && overwrites(disposition)))
+        return STATUS_INVALID_PARAMETER;
+    if (op->req->Req.Create.NamedStream)
+        return STATUS_OBJECT_NAME_INVALID;
+    if (!NT_SUCCESS(op->identity_status))
+        return op->identity_status;        /* a caller the host does not know */
+    return wf_ea_check_create(op);          /* the EA buffer, checked before anything */
+}
 
-    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, true));
+/* The walk to the leaf's parent, and what the root allows. Nested. */
+static wf_step create_walk(wf_op *op)
+{
+    uint32_t disposition = create_disposition(op);
+
+    WF_CORO_BEGIN(op);
+
+    op->st.create.next = WF_CREATE_END;
+    WF_AWAIT_CALL(op, wf_walk(op, true));
     if (!NT_SUCCESS(op->status)) {
         /* A symbolic link on the way: the I/O manager goes on from its target. */
         if (op->status == STATUS_OBJECT_PATH_NOT_FOUND && link_on_the_way(op))
-            WF_AWAIT_CALL(op->state, op->link_state, wf_link_reparse(op, &op->attr));
-        WF_CORO_RETURN(op->state);
+            WF_AWAIT_CALL(op, wf_link_reparse(op, &op->attr));
+        WF_CORO_RETURN(op);
     }
     if (op->name_len == 0) {
         /* The root: it can be opened, nothing more (as WinFsp's FSD rules). */
         if (op->req->Req.Create.OpenTargetDirectory ||
             (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)) {
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
-        if (options & FILE_DELETE_ON_CLOSE) {
+        if (create_options(op) & FILE_DELETE_ON_CLOSE) {
             op->status = STATUS_CANNOT_DELETE;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
+    op->st.create.next = WF_CREATE_AGAIN;
 
-    op->scratch[0] = 0;     /* rounds */
-    op->scratch[1] = 0;     /* bytes FALLOCATE reserved */
-    for (;;) {
-        op->scratch[0]++;
-        if (op->name_len == 0)
-            goto open_existing;
+    WF_CORO_END(op);
+}
 
-        /* The leaf: the cache, else LOOKUP. A negative entry or ENOENT means absent. */
-        cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-            wf_engine_now(engine));
-        if (cached) {
-            if (op->req->Req.Create.OpenTargetDirectory) {
-                wf_cache_release(engine->cache, cached);
-                op->rsp->IoStatus.Information = FILE_EXISTS;
-                goto open_target_directory;
-            }
-            move_down(op, cached);
-            op->attr_fresh = false;
-            goto open_existing;
-        }
-        WF_AWAIT_CALL(op->state, op->fold_state, wf_lookup(op));
+/* The parent is what is opened (OpenTargetDirectory): info says whether the leaf exists. */
+static void create_target(wf_op *op, wf_node *leaf, uint32_t info)
+{
+    wf_cache_release(op->engine->cache, leaf);     /* counted and cached for the rename */
+    op->rsp->IoStatus.Information = info;
+    op->st.create.next = WF_CREATE_TARGET;
+}
 
-        if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0)) {
-            if (op->req->Req.Create.OpenTargetDirectory) {
-                op->rsp->IoStatus.Information = FILE_DOES_NOT_EXIST;
-                goto open_target_directory;
-            }
-            goto create_new;
-        }
-        if (op->call.error) {
-            op->status = op->call.error == WF_ENOTDIR ?
-                STATUS_OBJECT_PATH_NOT_FOUND : wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
-        }
-        op->status = wf_entry_take(engine, op->node, op->name, op->name_len,
-            &op->u.lookup.out, 0, &cached);
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        if (op->req->Req.Create.OpenTargetDirectory) {
-            /* Counted and cached for the rename that usually follows. */
-            wf_cache_release(engine->cache, cached);
-            op->rsp->IoStatus.Information = FILE_EXISTS;
-            goto open_target_directory;
-        }
-        move_down(op, cached);
-        op->attr = op->u.lookup.out.attr;
-        op->attr_fresh = true;
+/* The leaf: the cache, else LOOKUP. A negative entry or ENOENT means absent. Nested. */
+static wf_step create_resolve_leaf(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    bool target = op->req->Req.Create.OpenTargetDirectory;
+    wf_node *leaf;
 
-    open_existing:
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        if (op->name_len && wf_mode_to_reparse_tag(op->attr.mode)) {
-            /* A symbolic link or special file: opened itself with FILE_OPEN_REPARSE_POINT
-               (never with OPEN: FUSE cannot open a link, and a FIFO would block), else
-               reparsed, as NTFS does, whatever the disposition. */
-            if (!(options & FILE_OPEN_REPARSE_POINT)) {
-                WF_AWAIT_CALL(op->state, op->link_state, wf_link_reparse(op, &op->attr));
-                WF_CORO_RETURN(op->state);
-            }
-            if (WF_S_ISLNK(op->attr.mode) && disposition != FILE_CREATE)  /* collides anyway */
-                WF_AWAIT_CALL(op->state, op->link_state, wf_link_probe(op, op->node, NULL, 0,
-                    NULL, 0));
-        }
-        op->status = check_existing(op);
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        WF_AWAIT_CALL(op->state, op->sub_state, open_checked(op,
-            implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
-            WF_S_ISDIR(op->attr.mode)));
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        file = op->file;
-        op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
-            overwrites(disposition) ? FILE_OVERWRITTEN : FILE_OPENED;
+    WF_CORO_BEGIN(op);
 
-        /* A FUSE handle is opened only when the data will be used: metadata-only opens
-           (stat, attributes) need none, as with O_PATH. Directories open at the first
-           listing if not here. A file about to be overwritten (WinFsp's FSD sends the
-           Overwrite request next) is opened for writing whatever was asked. */
-        if (file->is_directory ?
-                !(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) :
-                !(WF_S_ISREG(op->attr.mode) &&
-                  ((op->rsp->Rsp.Create.Opened.GrantedAccess & WF_DATA_ACCESS) ||
-                   overwrites(disposition))))
-            break;
-        file->open_flags = file->is_directory ? WF_O_RDONLY :
-            open_flags_for(op->rsp->Rsp.Create.Opened.GrantedAccess |
-                (overwrites(disposition) ? FILE_WRITE_DATA : 0));
-        if (wf_engine_enosys(engine, file->is_directory ? FUSE_OPENDIR : FUSE_OPEN))
-            break;
-        wf_open_call(op, file);
-        WF_AWAIT_REPLY(op->state);
-        op->status = wf_open_reply(op, file);
-        if (NT_SUCCESS(op->status))
-            break;
-        wf_file_free(engine, file);
-        op->file = NULL;
-        if (op->call.error != WF_ENOENT || op->name_len == 0)
-            WF_CORO_RETURN(op->state);
-        /* Gone since the cache or LOOKUP saw it: forget the name, and create it when the
-           disposition says so. */
-        wf_cache_drop_entry(engine->cache, op->parent, op->name, op->name_len);
-        move_up(op);
-        if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE ||
-            op->scratch[0] >= WF_CREATE_ROUNDS) {
-            op->status = STATUS_OBJECT_NAME_NOT_FOUND;
-            WF_CORO_RETURN(op->state);
+    op->st.create.next = WF_CREATE_EXISTING;
+    if (op->name_len == 0)
+        WF_CORO_RETURN(op);
+    leaf = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine));
+    if (leaf) {
+        if (target) {
+            create_target(op, leaf, FILE_EXISTS);
+            WF_CORO_RETURN(op);
         }
-        continue;
-
-    create_new:
-        op->status = check_absent(op);
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        /* Add rights on the parent; the security descriptor's mode and owner. */
-        WF_AWAIT_CALL(op->state, op->access_state, wf_access_create(op));
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        op->rsp->IoStatus.Information = FILE_CREATED;
-        op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, true);
-
-        if (options & FILE_DIRECTORY_FILE) {
-            create_call(op, FUSE_MKDIR);
-            WF_AWAIT_REPLY(op->state);
-            if (op->call.error) {
-                op->status = create_error(op, &retry);
-                if (retry)
-                    continue;
-                WF_CORO_RETURN(op->state);
-            }
-            op->status = take_created(op, &op->u.mkdir.out, true);
-            if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->state);
-            file = op->file = new_file(op, true);
-            if (!file) {
-                op->status = STATUS_INSUFFICIENT_RESOURCES;
-                WF_CORO_RETURN(op->state);
-            }
-            WF_AWAIT_CALL(op->state, op->access_state, wf_access_set_owner(op));
-            file = op->file;
-            goto open_directory;
-        }
-
-        /* A file. Its handle exists before CREATE goes out (on the parent until the reply
-           names the node), so that no open FUSE handle can be left without one. */
-        file = op->file = wf_file_new(engine, op->node, NULL);
-        if (!file) {
-            op->status = STATUS_INSUFFICIENT_RESOURCES;
-            WF_CORO_RETURN(op->state);
-        }
-        file->open_flags = open_flags_for(op->rsp->Rsp.Create.Opened.GrantedAccess);
-        if (!wf_engine_enosys(engine, FUSE_CREATE)) {
-            /* O_EXCL always: a file that appears meanwhile shows as EEXIST, never as a
-               silent open of someone else's file. */
-            create_call(op, FUSE_CREATE);
-            WF_AWAIT_REPLY(op->state);
-            if (!op->call.error) {
-                op->status = take_created(op, &op->u.create.entry, false);
-                if (!NT_SUCCESS(op->status) && op->u.create.entry.nodeid != 0) {
-                    /* Refused, but the file system opened what it made: its handle goes
-                       back (read out before the union is reused). */
-                    uint64_t nodeid = op->u.create.entry.nodeid, fh = op->u.create.open.fh;
-                    wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-                    op->u.release.in.fh = fh;
-                    op->u.release.in.flags = file->open_flags;
-                    wf_call_begin(op, FUSE_RELEASE, nodeid);
-                    wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-                    WF_AWAIT_REPLY(op->state);
-                }
-                if (!NT_SUCCESS(op->status))
-                    goto drop_file;
-                retarget(op, file);
-                file->has_fh = true;
-                file->fh = op->u.create.open.fh;
-                file->fopen_flags = op->u.create.open.open_flags;
-                goto allocate;
-            }
-            if (op->call.error != WF_ENOSYS)
-                goto create_failed;
-            /* ENOSYS (remembered): MKNOD and OPEN, as the Linux kernel falls back. */
-        }
-        create_call(op, FUSE_MKNOD);
-        WF_AWAIT_REPLY(op->state);
-        if (op->call.error)
-            goto create_failed;
-        op->status = take_created(op, &op->u.mknod.out, false);
-        if (!NT_SUCCESS(op->status))
-            goto drop_file;
-        retarget(op, file);
-        if (!wf_engine_enosys(engine, FUSE_OPEN)) {
-            wf_open_call(op, file);
-            WF_AWAIT_REPLY(op->state);
-            /* On failure the file stays, as after a failed open(2) of what mknod(2) made. */
-            op->status = wf_open_reply(op, file);
-            if (!NT_SUCCESS(op->status))
-                goto drop_file;
-        }
-
-    allocate:
-        /* The owner and group a security descriptor asked for. */
-        WF_AWAIT_CALL(op->state, op->access_state, wf_access_set_owner(op));
-        /* AllocationSize is a hint: reserved without changing the size, when the file
-           system can; nothing fails for it. */
-        if (op->req->Req.Create.AllocationSize && engine->minor >= 19 &&
-            !wf_engine_enosys(engine, FUSE_FALLOCATE)) {
-            wf_mem_set(&op->u.fallocate.in, 0, sizeof op->u.fallocate.in);
-            op->u.fallocate.in.fh = op->file->fh;
-            op->u.fallocate.in.offset = 0;
-            op->u.fallocate.in.length = op->req->Req.Create.AllocationSize;
-            op->u.fallocate.in.mode = WF_FALLOC_FL_KEEP_SIZE;
-            wf_call_begin(op, FUSE_FALLOCATE, op->node->nodeid);
-            wf_call_in(op, &op->u.fallocate.in, sizeof op->u.fallocate.in);
-            WF_AWAIT_REPLY(op->state);
-            if (!op->call.error) {
-                /* The blocks changed: report what was reserved, ask again next time. */
-                op->scratch[1] = op->req->Req.Create.AllocationSize;
-                wf_cache_expire_attr(engine->cache, op->node);
-            }
-        }
-        break;
-
-    open_target_directory:
-        /* The parent, opened as a directory (a rename or link target's): Information
-           says whether the last component exists. */
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, NULL));
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        if (!WF_S_ISDIR(op->attr.mode)) {
-            op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->state);
-        }
-        WF_AWAIT_CALL(op->state, op->sub_state, open_checked(op, 0, true));
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
-        file = op->file;
-
-    open_directory:
-        /* A new directory, or a target's: OPENDIR now when it is to be listed. */
-        if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
-            wf_engine_enosys(engine, FUSE_OPENDIR))
-            break;
-        file->open_flags = WF_O_RDONLY;
-        wf_open_call(op, file);
-        WF_AWAIT_REPLY(op->state);
-        op->status = wf_open_reply(op, file);
-        if (!NT_SUCCESS(op->status))
-            goto drop_file;
-        break;
-
-    create_failed:
-        op->status = create_error(op, &retry);
-        wf_file_free(engine, file);
-        op->file = NULL;
-        if (retry)
-            continue;
-        WF_CORO_RETURN(op->state);
+        move_down(op, leaf);
+        op->attr_fresh = false;
+        WF_CORO_RETURN(op);
     }
-
-    if (op->rsp->IoStatus.Information == FILE_CREATED) {
-        /* The Create's EAs go on what it made; if they cannot, it is made undone. */
-        WF_AWAIT_CALL(op->state, op->ea_state, wf_ea_create(op));
-        if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+    WF_AWAIT_CALL(op, wf_lookup(op));
+    op->status = wf_lookup_take(op, &leaf);
+    if (op->status == STATUS_OBJECT_NAME_NOT_FOUND) {
+        op->status = STATUS_SUCCESS;
+        if (target)
+            create_target(op, NULL, FILE_DOES_NOT_EXIST);
+        else
+            op->st.create.next = WF_CREATE_ABSENT;
+        WF_CORO_RETURN(op);
     }
-    file = op->file;
-    wf_access_file_opened(op, file);
-    op->rsp->Rsp.Create.Opened.UserContext = file->node->nodeid;
-    op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)file;
-    wf_op_file_info(&op->attr, &op->rsp->Rsp.Create.Opened.FileInfo);
-    wf_ea_file_info(engine, file->node, &op->attr, &op->rsp->Rsp.Create.Opened.FileInfo);
-    wf_link_file_info(engine, file->node, &op->rsp->Rsp.Create.Opened.FileInfo);
-    wf_link_remember_path(op, file);
-    if (op->rsp->IoStatus.Information == FILE_CREATED &&
-        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize < op->scratch[1])
-        op->rsp->Rsp.Create.Opened.FileInfo.AllocationSize = op->scratch[1];
-    op->status = STATUS_SUCCESS;
-    WF_CORO_RETURN(op->state);
+    if (!NT_SUCCESS(op->status)) {
+        op->st.create.next = WF_CREATE_END;
+        WF_CORO_RETURN(op);
+    }
+    if (target) {
+        create_target(op, leaf, FILE_EXISTS);
+        WF_CORO_RETURN(op);
+    }
+    move_down(op, leaf);
+    op->attr = op->u.lookup.out.attr;
+    op->attr_fresh = true;
 
-drop_file:
-    wf_file_free(engine, file);
+    WF_CORO_END(op);
+}
+
+/* The handle and its data access went: op->file is no more. */
+static void drop_file(wf_op *op)
+{
+    wf_file_free(op->engine, op->file);
     op->file = NULL;
+    op->st.create.next = WF_CREATE_END;
+}
 
-    WF_CORO_END(op->state);
+/* Opens an existing leaf (or the root): reparse points, the NT checks, the rights, then
+   OPEN/OPENDIR when the data will be used. A leaf gone meanwhile is looked up again. */
+static wf_step create_open_existing(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    uint32_t disposition = create_disposition(op);
+    uint32_t options = create_options(op);
+    uint32_t granted;
+
+    WF_CORO_BEGIN(op);
+
+    op->st.create.next = WF_CREATE_END;
+    WF_AWAIT_CALL(op, wf_getattr(op, NULL));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    if (op->name_len && wf_mode_to_reparse_tag(op->attr.mode)) {
+        /* A symbolic link or special file: opened itself with FILE_OPEN_REPARSE_POINT
+           (never with OPEN: FUSE cannot open a link, and a FIFO would block), else
+           reparsed, as NTFS does, whatever the disposition. */
+        if (!(options & FILE_OPEN_REPARSE_POINT)) {
+            WF_AWAIT_CALL(op, wf_link_reparse(op, &op->attr));
+            WF_CORO_RETURN(op);
+        }
+        if (WF_S_ISLNK(op->attr.mode) && disposition != FILE_CREATE)  /* collides anyway */
+            WF_AWAIT_CALL(op, wf_link_probe(op, op->node, NULL, 0, NULL, 0));
+    }
+    op->status = check_existing(op);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, open_checked(op,
+        implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
+        WF_S_ISDIR(op->attr.mode)));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
+        overwrites(disposition) ? FILE_OVERWRITTEN : FILE_OPENED;
+    op->st.create.next = WF_CREATE_FINISH;
+
+    /* A FUSE handle is opened only when the data will be used: metadata-only opens
+       (stat, attributes) need none, as with O_PATH. Directories open at the first
+       listing if not here. A file about to be overwritten (WinFsp's FSD sends the
+       Overwrite request next) is opened for writing whatever was asked. */
+    granted = op->rsp->Rsp.Create.Opened.GrantedAccess;
+    if (op->file->is_directory ? !(granted & FILE_LIST_DIRECTORY) :
+            !(WF_S_ISREG(op->attr.mode) &&
+              ((granted & WF_DATA_ACCESS) || overwrites(disposition))))
+        WF_CORO_RETURN(op);
+    op->file->open_flags = op->file->is_directory ? WF_O_RDONLY :
+        open_flags_for(granted | (overwrites(disposition) ? FILE_WRITE_DATA : 0));
+    if (wf_engine_enosys(engine, op->file->is_directory ? FUSE_OPENDIR : FUSE_OPEN))
+        WF_CORO_RETURN(op);
+    wf_open_call(op, op->file);
+    WF_AWAIT_REPLY(op);
+    op->status = wf_open_reply(op, op->file);
+    if (NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    drop_file(op);
+    if (op->call.error != WF_ENOENT || op->name_len == 0)
+        WF_CORO_RETURN(op);
+    /* Gone since the cache or LOOKUP saw it: forget the name, and create it when the
+       disposition says so. */
+    wf_cache_drop_entry(engine->cache, op->parent, op->name, op->name_len);
+    move_up(op);
+    if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE ||
+        op->st.create.rounds >= WF_CREATE_ROUNDS) {
+        op->status = STATUS_OBJECT_NAME_NOT_FOUND;
+        WF_CORO_RETURN(op);
+    }
+    op->st.create.next = WF_CREATE_AGAIN;
+
+    WF_CORO_END(op);
+}
+
+/* A directory just made, or a target's parent: OPENDIR now when it is to be listed. */
+static wf_step create_open_listing(wf_op *op)
+{
+    WF_CORO_BEGIN(op);
+
+    op->st.create.next = WF_CREATE_FINISH;
+    if (!(op->rsp->Rsp.Create.Opened.GrantedAccess & FILE_LIST_DIRECTORY) ||
+        wf_engine_enosys(op->engine, FUSE_OPENDIR))
+        WF_CORO_RETURN(op);
+    op->file->open_flags = WF_O_RDONLY;
+    wf_open_call(op, op->file);
+    WF_AWAIT_REPLY(op);
+    op->status = wf_open_reply(op, op->file);
+    if (!NT_SUCCESS(op->status))
+        drop_file(op);
+
+    WF_CORO_END(op);
+}
+
+/* CREATE/MKNOD/MKDIR failed: EEXIST from another creator's race looks the name up again. */
+static void create_failed(wf_op *op)
+{
+    bool retry;
+    op->status = create_error(op, &retry);
+    if (op->file)
+        drop_file(op);
+    op->st.create.next = retry ? WF_CREATE_AGAIN : WF_CREATE_END;
+}
+
+/* MKDIR, its owner, and its OPENDIR when it is to be listed. */
+static wf_step create_make_directory(wf_op *op)
+{
+    WF_CORO_BEGIN(op);
+
+    create_call(op, FUSE_MKDIR);
+    WF_AWAIT_REPLY(op);
+    if (op->call.error) {
+        create_failed(op);
+        WF_CORO_RETURN(op);
+    }
+    op->status = take_created(op, &op->u.mkdir.out, true);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    op->file = new_file(op, true);
+    if (!op->file) {
+        op->status = STATUS_INSUFFICIENT_RESOURCES;
+        WF_CORO_RETURN(op);
+    }
+    WF_AWAIT_CALL(op, wf_access_set_owner(op));
+    WF_AWAIT_CALL(op, create_open_listing(op));
+
+    WF_CORO_END(op);
+}
+
+/* A new file's owner, and its AllocationSize: a hint, reserved without changing the size
+   when the file system can; nothing fails for it. */
+static wf_step create_allocate(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+
+    WF_CORO_BEGIN(op);
+
+    op->st.create.next = WF_CREATE_FINISH;
+    /* The owner and group a security descriptor asked for. */
+    WF_AWAIT_CALL(op, wf_access_set_owner(op));
+    if (op->req->Req.Create.AllocationSize && engine->minor >= 19 &&
+        !wf_engine_enosys(engine, FUSE_FALLOCATE)) {
+        wf_mem_set(&op->u.fallocate.in, 0, sizeof op->u.fallocate.in);
+        op->u.fallocate.in.fh = op->file->fh;
+        op->u.fallocate.in.offset = 0;
+        op->u.fallocate.in.length = op->req->Req.Create.AllocationSize;
+        op->u.fallocate.in.mode = WF_FALLOC_FL_KEEP_SIZE;
+        wf_call_begin(op, FUSE_FALLOCATE, op->node->nodeid);
+        wf_call_in(op, &op->u.fallocate.in, sizeof op->u.fallocate.in);
+        WF_AWAIT_REPLY(op);
+        if (!op->call.error) {
+            /* The blocks changed: report what was reserved, ask again next time. */
+            op->st.create.reserved = op->req->Req.Create.AllocationSize;
+            wf_cache_expire_attr(engine->cache, op->node);
+        }
+    }
+
+    WF_CORO_END(op);
+}
+
+/* A file: CREATE, or MKNOD and OPEN where CREATE is not implemented. Its handle exists
+   before CREATE goes out (on the parent until the reply names the node), so that no open
+   FUSE handle can be left without one. */
+static wf_step create_make_file(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+
+    WF_CORO_BEGIN(op);
+
+    op->file = wf_file_new(engine, op->node, NULL);
+    if (!op->file) {
+        op->status = STATUS_INSUFFICIENT_RESOURCES;
+        WF_CORO_RETURN(op);
+    }
+    op->file->open_flags = open_flags_for(op->rsp->Rsp.Create.Opened.GrantedAccess);
+    if (!wf_engine_enosys(engine, FUSE_CREATE)) {
+        /* O_EXCL always: a file that appears meanwhile shows as EEXIST, never as a
+           silent open of someone else's file. */
+        create_call(op, FUSE_CREATE);
+        WF_AWAIT_REPLY(op);
+        if (!op->call.error) {
+            op->status = take_created(op, &op->u.create.entry, false);
+            if (!NT_SUCCESS(op->status) && op->u.create.entry.nodeid != 0) {
+                /* Refused, but the file system opened what it made: its handle goes back. */
+                wf_release_fh_call(op, op->u.create.entry.nodeid, op->u.create.open.fh,
+                    op->file->open_flags, false);
+                WF_AWAIT_REPLY(op);
+            }
+            if (!NT_SUCCESS(op->status)) {
+                drop_file(op);
+                WF_CORO_RETURN(op);
+            }
+            retarget(op, op->file);
+            op->file->has_fh = true;
+            op->file->fh = op->u.create.open.fh;
+            op->file->fopen_flags = op->u.create.open.open_flags;
+            WF_AWAIT_CALL(op, create_allocate(op));
+            WF_CORO_RETURN(op);
+        }
+        if (op->call.error != WF_ENOSYS) {
+            create_failed(op);
+            WF_CORO_RETURN(op);
+        }
+        /* ENOSYS (remembered): MKNOD and OPEN, as the Linux kernel falls back. */
+    }
+    create_call(op, FUSE_MKNOD);
+    WF_AWAIT_REPLY(op);
+    if (op->call.error) {
+        create_failed(op);
+        WF_CORO_RETURN(op);
+    }
+    op->status = take_created(op, &op->u.mknod.out, false);
+    if (!NT_SUCCESS(op->status)) {
+        drop_file(op);
+        WF_CORO_RETURN(op);
+    }
+    retarget(op, op->file);
+    if (!wf_engine_enosys(engine, FUSE_OPEN)) {
+        wf_open_call(op, op->file);
+        WF_AWAIT_REPLY(op);
+        /* On failure the file stays, as after a failed open(2) of what mknod(2) made. */
+        op->status = wf_open_reply(op, op->file);
+        if (!NT_SUCCESS(op->status)) {
+            drop_file(op);
+            WF_CORO_RETURN(op);
+        }
+    }
+    WF_AWAIT_CALL(op, create_allocate(op));
+
+    WF_CORO_END(op);
+}
+
+/* The leaf does not exist: the NT rules, the rights on the parent, then make it. */
+static wf_step create_new(wf_op *op)
+{
+    WF_CORO_BEGIN(op);
+
+    op->st.create.next = WF_CREATE_END;
+    op->status = check_absent(op);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    /* Add rights on the parent; the security descriptor's mode and owner. */
+    WF_AWAIT_CALL(op, wf_access_create(op));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    op->rsp->IoStatus.Information = FILE_CREATED;
+    op->rsp->Rsp.Create.Opened.GrantedAccess = granted_access(op, true);
+    if (create_options(op) & FILE_DIRECTORY_FILE)
+        WF_AWAIT_CALL(op, create_make_directory(op));
+    else
+        WF_AWAIT_CALL(op, create_make_file(op));
+
+    WF_CORO_END(op);
+}
+
+/* The parent, opened as a directory (a rename or link target's): Information says whether
+   the last component exists. */
+static wf_step create_open_target_parent(wf_op *op)
+{
+    WF_CORO_BEGIN(op);
+
+    op->st.create.next = WF_CREATE_END;
+    WF_AWAIT_CALL(op, wf_getattr(op, NULL));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    if (!WF_S_ISDIR(op->attr.mode)) {
+        op->status = STATUS_OBJECT_PATH_NOT_FOUND;
+        WF_CORO_RETURN(op);
+    }
+    WF_AWAIT_CALL(op, open_checked(op, 0, true));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, create_open_listing(op));
+
+    WF_CORO_END(op);
+}
+
+/* The handle is open: a new file's EAs (if they cannot be set, it is made undone), then
+   the response. */
+static wf_step create_finish(wf_op *op)
+{
+    wf_engine *engine = op->engine;
+    FSP_FSCTL_FILE_INFO *info = &op->rsp->Rsp.Create.Opened.FileInfo;
+    bool created = op->rsp->IoStatus.Information == FILE_CREATED;
+
+    WF_CORO_BEGIN(op);
+
+    if (created) {
+        WF_AWAIT_CALL(op, wf_ea_create(op));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op);
+    }
+    wf_access_file_opened(op, op->file);
+    op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
+    op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
+    wf_op_file_info(&op->attr, info);
+    wf_ea_file_info(engine, op->file->node, &op->attr, info);
+    wf_link_file_info(engine, op->file->node, info);
+    wf_link_remember_path(op, op->file);
+    if (created && info->AllocationSize < op->st.create.reserved)
+        info->AllocationSize = op->st.create.reserved;
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op);
+}
+
+wf_step wf_op_create(wf_op *op)
+{
+    WF_CORO_BEGIN(op);
+
+    op->status = create_check_parameters(op);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, create_walk(op));
+    op->st.create.rounds = 0;
+    op->st.create.reserved = 0;
+    while (op->st.create.next == WF_CREATE_AGAIN) {
+        op->st.create.rounds++;
+        WF_AWAIT_CALL(op, create_resolve_leaf(op));
+        if (op->st.create.next == WF_CREATE_EXISTING)
+            WF_AWAIT_CALL(op, create_open_existing(op));
+        else if (op->st.create.next == WF_CREATE_ABSENT)
+            WF_AWAIT_CALL(op, create_new(op));
+        else if (op->st.create.next == WF_CREATE_TARGET)
+            WF_AWAIT_CALL(op, create_open_target_parent(op));
+    }
+    if (op->st.create.next == WF_CREATE_FINISH)
+        WF_AWAIT_CALL(op, create_finish(op));
+
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_cleanup(wf_op *op)
@@ -617,11 +736,11 @@ wf_step wf_op_cleanup(wf_op *op)
     wf_engine *engine = op->engine;
     wf_file *file = wf_op_file(op->req->Req.Cleanup.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     op->status = STATUS_SUCCESS;
     /* The last close of a handle is where POSIX close(2) sends FLUSH (its write-back errors
@@ -632,7 +751,7 @@ wf_step wf_op_cleanup(wf_op *op)
         op->u.flush.in.fh = file->fh;
         wf_call_begin(op, FUSE_FLUSH, file->node->nodeid);
         wf_call_in(op, &op->u.flush.in, sizeof op->u.flush.in);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         file = wf_op_file(op->req->Req.Cleanup.UserContext2);
     }
     /* A POSIX program closes a file before it unlinks it. A file unlinked while open is
@@ -642,16 +761,16 @@ wf_step wf_op_cleanup(wf_op *op)
        after its Cleanup, so Close has nothing left to release. */
     if (op->req->Req.Cleanup.Delete && file && file->has_fh && !file->is_directory) {
         wf_release_call(op, file);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         file = wf_op_file(op->req->Req.Cleanup.UserContext2);
         if (file)
             file->has_fh = false;
     }
     if (op->req->Req.Cleanup.Delete)
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_delete_at_cleanup(op, file));
+        WF_AWAIT_CALL(op, wf_delete_at_cleanup(op, file));
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_close(wf_op *op)
@@ -659,20 +778,20 @@ wf_step wf_op_close(wf_op *op)
     wf_engine *engine = op->engine;
     wf_file *file = wf_op_file(op->req->Req.Close.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (file->has_fh) {
         wf_release_call(op, file);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         file = wf_op_file(op->req->Req.Close.UserContext2);
     }
     /* Whatever RELEASE answered, the handle is gone on the Windows side. */
     wf_file_free(engine, file);
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

@@ -1,5 +1,6 @@
 /* op_delete.c — deletion: the Disposition checks (read-only file, non-empty directory) and
    the UNLINK / RMDIR a Cleanup with Delete set performs. */
+#include "engine/dirent.h"
 #include "engine/engine_internal.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
@@ -24,22 +25,13 @@ static uint32_t disposition_flags(const wf_op *op)
    (*next is then where the listing goes on), -1 when it is malformed. */
 static int probe_reply(const uint8_t *buf, uint32_t size, uint64_t *next)
 {
-    uint32_t pos = 0;
-
-    while (pos < size) {
-        struct fuse_dirent dirent;
-        uint32_t record;
-
-        if (size - pos < sizeof dirent)
+    wf_dirent d;
+    for (uint32_t pos = 0; pos < size; pos += d.reclen) {
+        if (!wf_dirent_at(buf, pos, size, false, &d))
             return -1;
-        wf_mem_copy(&dirent, buf + pos, sizeof dirent);
-        if (dirent.namelen == 0 || dirent.namelen > size - pos - sizeof dirent)
-            return -1;
-        if (!wf_name_is_dot_or_dotdot((const char *)buf + pos + sizeof dirent, dirent.namelen))
+        if (!wf_name_is_dot_or_dotdot(d.name, d.namelen))
             return 1;
-        *next = dirent.off;
-        record = (uint32_t)FUSE_DIRENT_ALIGN(sizeof dirent + dirent.namelen);
-        pos = record < size - pos ? pos + record : size;
+        *next = d.off;
     }
     return 0;
 }
@@ -51,90 +43,90 @@ wf_step wf_setinfo_disposition(wf_op *op)
     uint32_t flags = disposition_flags(op);
     int found;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* The FSD keeps the delete-pending state; clearing it needs no check. */
     if (!(flags & FILE_DISPOSITION_DELETE))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     if (file->node->nodeid == FUSE_ROOT_ID) {
         op->status = STATUS_CANNOT_DELETE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
 
     /* A read-only file refuses deletion unless the caller says to ignore that (MS-FSA
        2.1.5.15.3; FILE_DISPOSITION_INFORMATION_EX). Directories never show READONLY. */
     if (!file->is_directory && !(flags & FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE)) {
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         if (wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY) {
             op->status = STATUS_CANNOT_DELETE;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
     if (!file->is_directory)
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* A directory must be empty now: NT says so here, while RMDIR at Cleanup could only
        fail silently. Plain READDIR, so that no entry counts a lookup. A handle opened
        without FILE_LIST_DIRECTORY gets its FUSE handle now, as a listing would. */
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_dir_open(op, file));
+    WF_AWAIT_CALL(op, wf_dir_open(op, file));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     op->dirbuf_size = WF_PROBE_SIZE;
     op->dirbuf = wf_mem_alloc(op->dirbuf_size);
     if (!op->dirbuf) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
-    op->dir_offset = 0;
-    op->scratch[0] = 0;
+    op->st.probe.offset = 0;
+    op->st.probe.rounds = 0;
     for (;;) {
-        wf_dir_read_call(op, false, file->node->nodeid, file->fh, op->dir_offset);
-        WF_AWAIT_REPLY(op->state);
+        wf_dir_read_call(op, false, file->node->nodeid, file->fh, op->st.probe.offset);
+        WF_AWAIT_REPLY(op);
 
         if (op->call.error == WF_ENOSYS)
             break;      /* it cannot be listed: RMDIR will judge */
         if (op->call.error) {
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         if (op->call.out_size == 0)
             break;
-        found = probe_reply(op->dirbuf, op->call.out_size, &op->dir_offset);
+        found = probe_reply(op->dirbuf, op->call.out_size, &op->st.probe.offset);
         if (found > 0) {
             op->status = STATUS_DIRECTORY_NOT_EMPTY;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
-        if (found < 0 || ++op->scratch[0] >= WF_PROBE_ROUNDS) {
+        if (found < 0 || ++op->st.probe.rounds >= WF_PROBE_ROUNDS) {
             wf_engine_count_bad_reply(engine);
             op->status = STATUS_IO_DEVICE_ERROR;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file)
 {
     wf_engine *engine = op->engine;
 
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     /* The Cleanup's FileName is the file's name now (renames included). */
-    WF_AWAIT_CALL(op->sub_state, op->walk_state, wf_walk(op, true));
+    WF_AWAIT_CALL(op, wf_walk(op, true));
     if (!NT_SUCCESS(op->status) || op->name_len == 0 || !file)
-        WF_CORO_RETURN(op->sub_state);     /* nothing left to delete; never the root */
+        WF_CORO_RETURN(op);     /* nothing left to delete; never the root */
     /* A case-insensitive volume: the name as the file system stores it (walk.c). */
-    WF_AWAIT_CALL(op->sub_state, op->fold_state, wf_resolve_leaf(op));
+    WF_AWAIT_CALL(op, wf_resolve_leaf(op));
 
     wf_call_begin(op, file->is_directory ? FUSE_RMDIR : FUSE_UNLINK, op->node->nodeid);
     wf_call_in(op, op->name, op->name_len + 1);
-    WF_AWAIT_REPLY(op->sub_state);
+    WF_AWAIT_REPLY(op);
 
     /* Cleanup cannot fail, so an error here (ENOTEMPTY when a file appeared since the
        disposition was set) is not reported. Whatever happened, the name is asked about
@@ -145,5 +137,5 @@ wf_step wf_delete_at_cleanup(wf_op *op, wf_file *file)
         wf_cache_expire_attr(engine->cache, file->node);
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }

@@ -1,6 +1,7 @@
 /* op_dir.c — QueryDirectory: READDIRPLUS (or READDIR and a LOOKUP per uncached entry) from
    the marker offset, into WinFsp directory records until the buffer is full or the
    directory ends. */
+#include "engine/dirent.h"
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
 #include "engine/link.h"
@@ -10,38 +11,7 @@
 /* READDIR size floor: what a listing does not use now is kept for its next call. */
 #define WF_DIR_BUFFER_MIN (64u * 1024u)
 
-typedef struct wf_dirent_view {
-    uint64_t off;
-    const char *name;
-    uint32_t namelen;
-    uint32_t reclen;
-    const struct fuse_entry_out *entry;     /* READDIRPLUS only */
-} wf_dirent_view;
-
-/* Parses the record at op->pos; false when it is malformed (lengths beyond the reply). */
-static bool dirent_at(const wf_op *op, bool plus, wf_dirent_view *view)
-{
-    uint32_t left = op->end - op->pos;
-    const uint8_t *p = op->dirbuf + op->pos;
-    uint32_t header = plus ? (uint32_t)FUSE_NAME_OFFSET_DIRENTPLUS : (uint32_t)FUSE_NAME_OFFSET;
-    struct fuse_dirent dirent;
-
-    if (left < header)
-        return false;
-    wf_mem_copy(&dirent, p + header - FUSE_NAME_OFFSET, FUSE_NAME_OFFSET);
-    if (dirent.namelen == 0 || dirent.namelen > left - header)
-        return false;
-    view->off = dirent.off;
-    view->name = (const char *)p + header;
-    view->namelen = dirent.namelen;
-    view->reclen = (uint32_t)FUSE_DIRENT_ALIGN(header + dirent.namelen);
-    if (view->reclen > left)
-        view->reclen = left;    /* the last record may omit its padding */
-    view->entry = plus ? (const struct fuse_entry_out *)(const void *)p : NULL;
-    return true;
-}
-
-static bool name_is_valid(const wf_dirent_view *view)
+static bool name_is_valid(const wf_dirent *view)
 {
     /* Longer than 255 UTF-16 units can take: no Windows name, and beyond op->name. */
     if (view->namelen > WF_NAME_MAX)
@@ -54,7 +24,7 @@ static bool name_is_valid(const wf_dirent_view *view)
 }
 
 /* Appends one WinFsp directory record; false when it does not fit. */
-static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fuse_attr *attr,
+static bool add_dir_info(wf_op *op, const wf_dirent *view, const struct fuse_attr *attr,
     bool link_dir, bool *bad_name)
 {
     uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
@@ -63,11 +33,11 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
     size_t units;
 
     *bad_name = false;
-    if (cap - op->done < sizeof info)
+    if (cap - op->st.dir.done < sizeof info)
         return false;
     NTSTATUS status = wf_name_to_windows(view->name, view->namelen,
-        (uint16_t *)(void *)(out + op->done + sizeof info),
-        (cap - op->done - sizeof info) / sizeof(uint16_t), &units);
+        (uint16_t *)(void *)(out + op->st.dir.done + sizeof info),
+        (cap - op->st.dir.done - sizeof info) / sizeof(uint16_t), &units);
     if (status == STATUS_BUFFER_OVERFLOW)
         return false;
     if (!NT_SUCCESS(status) || sizeof info + units * 2 > UINT16_MAX) {
@@ -81,10 +51,10 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
         info.FileInfo.FileAttributes |= FILE_ATTRIBUTE_DIRECTORY;
     info.NextOffset = view->off;
     uint32_t aligned = (uint32_t)FSP_FSCTL_DEFAULT_ALIGN_UP(info.Size);
-    if (aligned > cap - op->done)
+    if (aligned > cap - op->st.dir.done)
         return false;
-    wf_mem_copy(out + op->done, &info, sizeof info);
-    op->done += aligned;
+    wf_mem_copy(out + op->st.dir.done, &info, sizeof info);
+    op->st.dir.done += aligned;
     return true;
 }
 
@@ -103,10 +73,12 @@ static bool add_dir_info(wf_op *op, const wf_dirent_view *view, const struct fus
 static void count_plus_entries(wf_op *op, const wf_node *dir)
 {
     wf_engine *engine = op->engine;
-    wf_dirent_view view;
+    wf_dirent view;
     wf_node *node;
 
-    for (op->pos = 0; op->pos < op->end && dirent_at(op, true, &view); op->pos += view.reclen) {
+    for (op->st.dir.pos = 0; op->st.dir.pos < op->st.dir.end &&
+            wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, true, &view);
+            op->st.dir.pos += view.reclen) {
         if (!view.entry->nodeid || wf_name_is_dot_or_dotdot(view.name, view.namelen))
             continue;
         bool named = name_is_valid(&view);
@@ -116,20 +88,20 @@ static void count_plus_entries(wf_op *op, const wf_node *dir)
             wf_cache_release(engine->cache, node);
         } else if (status == STATUS_IO_DEVICE_ERROR) {
             uint64_t refused = WF_DIR_REFUSED;
-            wf_mem_copy(op->dirbuf + op->pos + offsetof(struct fuse_entry_out, nodeid),
+            wf_mem_copy(op->dirbuf + op->st.dir.pos + offsetof(struct fuse_entry_out, nodeid),
                 &refused, sizeof refused);
         }
     }
-    op->pos = 0;
+    op->st.dir.pos = 0;
 }
 
 /* The end-of-directory mark: a record of size 0, when there is room for it. */
 static void add_end_mark(wf_op *op)
 {
     uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
-    if (op->req->Req.QueryDirectory.Length - op->done >= sizeof(uint16_t)) {
-        wf_mem_set(out + op->done, 0, sizeof(uint16_t));
-        op->done += sizeof(uint16_t);
+    if (op->req->Req.QueryDirectory.Length - op->st.dir.done >= sizeof(uint16_t)) {
+        wf_mem_set(out + op->st.dir.done, 0, sizeof(uint16_t));
+        op->st.dir.done += sizeof(uint16_t);
     }
 }
 
@@ -142,9 +114,9 @@ static void save_entries(wf_op *op, wf_file *file)
     wf_mem_free(file->dirbuf);
     file->dirbuf = op->dirbuf;
     file->dirbuf_size = op->dirbuf_size;
-    file->dir_pos = op->pos;
-    file->dir_end = op->end;
-    file->dir_resume = op->dir_offset;
+    file->dir_pos = op->st.dir.pos;
+    file->dir_end = op->st.dir.end;
+    file->dir_resume = op->st.dir.offset;
     wf_lock_release(engine->lock);
     op->dirbuf = NULL;
 }
@@ -157,11 +129,11 @@ static bool take_saved_entries(wf_op *op, wf_file *file)
     uint8_t *stale = NULL;
     bool taken = false;
     wf_lock_acquire(engine->lock);
-    if (file->dirbuf && op->dir_offset == file->dir_resume && op->dir_offset != 0) {
+    if (file->dirbuf && op->st.dir.offset == file->dir_resume && op->st.dir.offset != 0) {
         op->dirbuf = file->dirbuf;
         op->dirbuf_size = file->dirbuf_size;
-        op->pos = file->dir_pos;
-        op->end = file->dir_end;
+        op->st.dir.pos = file->dir_pos;
+        op->st.dir.end = file->dir_end;
         taken = true;
     } else {
         stale = file->dirbuf;
@@ -175,16 +147,16 @@ static bool take_saved_entries(wf_op *op, wf_file *file)
 /* OPENDIR for a directory handle that has no FUSE handle yet (listing, emptiness probe). */
 wf_step wf_dir_open(wf_op *op, wf_file *file)
 {
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (file->has_fh || wf_engine_enosys(op->engine, FUSE_OPENDIR))
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     wf_open_call(op, file);
-    WF_AWAIT_REPLY(op->sub_state);
+    WF_AWAIT_REPLY(op);
     op->status = wf_open_reply(op, file);
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* One READDIR(PLUS) description for the listing, op_delete.c's probe and walk.c's scan. */
@@ -200,212 +172,270 @@ void wf_dir_read_call(wf_op *op, bool plus, uint64_t nodeid, uint64_t fh, uint64
     op->call.out_variable = true;
 }
 
-wf_step wf_op_query_directory(wf_op *op)
+/* The marker: where the listing resumes (a READDIR offset), or a bad parameter. */
+static NTSTATUS dir_marker(wf_op *op)
+{
+    const FSP_FSCTL_TRANSACT_BUF *marker = &op->req->Req.QueryDirectory.Marker;
+    uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
+
+    op->st.dir.offset = 0;
+    if (marker->Size == 0)
+        return STATUS_SUCCESS;
+    if ((marker->Size == sizeof(uint64_t) ||
+            /* WinFsp's FSD sends the offset followed by a NUL WCHAR, as for names. */
+            marker->Size == sizeof(uint64_t) + sizeof(uint16_t)) &&
+        (uint32_t)marker->Offset + marker->Size <= buffer_size) {
+        wf_mem_copy(&op->st.dir.offset, op->req->Buffer + marker->Offset, sizeof(uint64_t));
+        return STATUS_SUCCESS;
+    }
+    return STATUS_INVALID_PARAMETER;
+}
+
+/* The reply buffer: the rest of the previous reply when this call resumes where the last
+   one stopped (st.dir.saved), else a new one big enough for a whole buffer of records
+   (what does not fit is kept). */
+static NTSTATUS dir_buffer(wf_op *op, wf_file *file)
+{
+    op->st.dir.saved = take_saved_entries(op, file);
+    if (op->st.dir.saved)
+        return STATUS_SUCCESS;
+    op->dirbuf_size = op->req->Req.QueryDirectory.Length;
+    if (op->dirbuf_size < WF_DIR_BUFFER_MIN)
+        op->dirbuf_size = WF_DIR_BUFFER_MIN;
+    if (op->dirbuf_size > op->engine->read_size)
+        op->dirbuf_size = op->engine->read_size;
+    op->dirbuf = wf_mem_alloc(op->dirbuf_size);
+    return op->dirbuf ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+}
+
+/* Where the listing goes after an entry (st.dir.next). */
+enum {
+    WF_DIR_MORE,        /* on with the next record (or the next READDIR) */
+    WF_DIR_FULL,        /* stop: what is listed is the answer */
+    WF_DIR_FAILED,      /* stop: op->status is the answer */
+};
+
+/* The record at st.dir.pos is done with (listed or skipped). */
+static void dir_step(wf_op *op, const wf_dirent *view)
+{
+    op->st.dir.pos += view->reclen;
+    op->st.dir.offset = view->off;
+}
+
+/* The listing cannot go on: what is listed so far stands (the error comes with the next
+   call), else status is the answer. */
+static void dir_stop(wf_op *op, NTSTATUS status)
+{
+    op->st.dir.next = op->st.dir.done ? WF_DIR_FULL : WF_DIR_FAILED;
+    op->status = status;
+}
+
+/* "." and ".." as the cache knows them; attributes never fetched (the root's, typically)
+   say only that it is a directory. */
+static void dot_attr(wf_op *op, const wf_file *file, const wf_dirent *view,
+    struct fuse_attr *attr)
+{
+    const wf_node *which = view->namelen == 2 && file->parent ? file->parent : file->node;
+    wf_cache_get_attr(op->engine->cache, which, attr, 0);
+    if (!WF_S_ISDIR(attr->mode)) {
+        wf_mem_set(attr, 0, sizeof *attr);
+        attr->mode = WF_S_IFDIR | 0755u;
+        attr->ino = which->nodeid;
+    }
+}
+
+/* An entry's name, for a LOOKUP or a link probe. */
+static void dir_entry_name(wf_op *op, const wf_dirent *view)
+{
+    wf_mem_copy(op->name, view->name, view->namelen);
+    op->name[view->namelen] = 0;
+    op->name_len = view->namelen;
+}
+
+/* The attributes of the entry at st.dir.pos into op->attr: a READDIRPLUS entry's own, the
+   cache's, else LOOKUP (a READDIR entry, or a READDIRPLUS one without a nodeid, which
+   carries no attributes: libfuse's high-level API sends those). st.dir.next FAILED or
+   FULL when the listing stops; the entry is stepped over when it is not to be listed. */
+static wf_step dir_entry_attr(wf_op *op, const wf_file *file, bool plus)
 {
     wf_engine *engine = op->engine;
-    wf_file *file = wf_op_file(op->req->Req.QueryDirectory.UserContext2);
-    bool plus = engine->flags & FUSE_DO_READDIRPLUS;
-    wf_dirent_view view;
-    struct fuse_attr attr;
+    wf_dirent view;
+    wf_node *node;
+    bool valid;
+
+    WF_CORO_BEGIN(op);
+
+    wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
+    op->st.dir.listed = false;
+    if (wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
+        dot_attr(op, file, &view, &op->attr);
+    } else if (plus && view.entry->nodeid == WF_DIR_REFUSED) {
+        dir_step(op, &view);    /* refused by count_plus_entries (and counted there) */
+        WF_CORO_RETURN(op);
+    } else if (plus && view.entry->nodeid) {
+        op->attr = view.entry->attr;    /* counted and cached by count_plus_entries */
+    } else {
+        node = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
+            wf_engine_now(op->engine));
+        valid = node && wf_cache_get_attr(engine->cache, node, &op->attr,
+            wf_engine_now(engine));
+        wf_cache_release(engine->cache, node);
+        if (!valid) {
+            dir_entry_name(op, &view);
+            wf_lookup_call(op, file->node->nodeid, op->name, op->name_len, &op->u.lookup.out);
+            WF_AWAIT_REPLY(op);
+            wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
+            if (op->call.error || op->u.lookup.out.nodeid == 0) {
+                /* Gone since READDIR (or unreadable): list it no more. Cancelled or gone:
+                   the entry is not skipped, it comes with the next call. */
+                if (wf_error_ends(op->call.error))
+                    dir_stop(op, wf_op_errno_status(op));
+                else
+                    dir_step(op, &view);
+                WF_CORO_RETURN(op);
+            }
+            if (wf_entry_take(engine, file->node, op->name, op->name_len, &op->u.lookup.out,
+                    0, &node) == STATUS_IO_DEVICE_ERROR) {
+                dir_step(op, &view);    /* refused (counted, given back): not listed */
+                WF_CORO_RETURN(op);
+            }
+            wf_cache_release(engine->cache, node);
+            op->attr = op->u.lookup.out.attr;
+        }
+    }
+    op->st.dir.listed = true;
+
+    WF_CORO_END(op);
+}
+
+/* The entry at st.dir.pos: its attributes, whether a symbolic link in it leads to a
+   directory (found once per node: READLINK, and a LOOKUP per target component not
+   cached), then its record; st.dir.next FULL when the caller's buffer is (the rest of the
+   reply is kept), FAILED when the listing fails. */
+static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
+{
+    wf_engine *engine = op->engine;
+    wf_dirent view;
     bool bad_name, link_dir;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
+
+    if (!wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view)) {
+        /* A malformed listing: keep what was valid, fail if that is nothing. */
+        wf_engine_count_bad_reply(engine);
+        dir_stop(op, STATUS_IO_DEVICE_ERROR);
+        WF_CORO_RETURN(op);
+    }
+    if (!name_is_valid(&view) ||
+        (wf_name_is_dot_or_dotdot(view.name, view.namelen) && file->node->nodeid == FUSE_ROOT_ID)) {
+        if (!name_is_valid(&view))
+            wf_engine_count_bad_name(engine);
+        /* The root lists no "." and ".." on Windows; "/" never names an entry. */
+        dir_step(op, &view);
+        WF_CORO_RETURN(op);
+    }
+    WF_AWAIT_CALL(op, dir_entry_attr(op, file, plus));
+    if (!op->st.dir.listed)
+        WF_CORO_RETURN(op);
+
+    wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
+    if (WF_S_ISLNK(op->attr.mode) && !wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
+        op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
+            wf_engine_now(op->engine));
+        if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, op->attr.mode)) {
+            dir_entry_name(op, &view);
+            WF_AWAIT_CALL(op, wf_link_probe(op, op->node2,
+                file->path, file->path_units, op->name, op->name_len));
+        }
+    }
+    wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
+    link_dir = false;
+    if (op->node2) {
+        link_dir = wf_link_is_dir(engine, op->node2, &op->attr);
+        wf_cache_release(engine->cache, op->node2);
+        op->node2 = NULL;
+    }
+    if (!add_dir_info(op, &view, &op->attr, link_dir, &bad_name)) {
+        save_entries(op, file);
+        op->st.dir.next = WF_DIR_FULL;
+        WF_CORO_RETURN(op);
+    }
+    if (bad_name)
+        wf_engine_count_bad_name(engine);
+    dir_step(op, &view);
+
+    WF_CORO_END(op);
+}
+
+/* READDIR(PLUS) from st.dir.offset, unless a kept reply is there to list first. Leaves the
+   reply in dirbuf[pos..end) (end == 0: the directory ends) or st.dir.next set. */
+static wf_step dir_read(wf_op *op, wf_file *file, bool plus)
+{
+    WF_CORO_BEGIN(op);
+
+    op->st.dir.asked = op->st.dir.offset;   /* u.read is gone once a LOOKUP goes out */
+    if (op->st.dir.saved) {
+        op->st.dir.saved = false;
+        WF_CORO_RETURN(op);
+    }
+    wf_dir_read_call(op, plus, file->node->nodeid, file->fh, op->st.dir.offset);
+    WF_AWAIT_REPLY(op);
+    if (op->call.error) {
+        dir_stop(op, wf_op_errno_status(op));
+        WF_CORO_RETURN(op);
+    }
+    op->st.dir.pos = 0;
+    op->st.dir.end = op->call.out_size;
+    if (plus)
+        count_plus_entries(op, file->node);
+
+    WF_CORO_END(op);
+}
+
+wf_step wf_op_query_directory(wf_op *op)
+{
+    wf_file *file = wf_op_file(op->req->Req.QueryDirectory.UserContext2);
+    bool plus = op->engine->flags & FUSE_DO_READDIRPLUS;
+
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
-    if (!file->is_directory) {
-        op->status = STATUS_INVALID_PARAMETER;
-        WF_CORO_RETURN(op->state);
-    }
-    {
-        const FSP_FSCTL_TRANSACT_BUF *marker = &op->req->Req.QueryDirectory.Marker;
-        uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
-        if (marker->Size == 0) {
-            op->dir_offset = 0;
-        } else if ((marker->Size == sizeof(uint64_t) ||
-                /* WinFsp's FSD sends the offset followed by a NUL WCHAR, as for names. */
-                marker->Size == sizeof(uint64_t) + sizeof(uint16_t)) &&
-            (uint32_t)marker->Offset + marker->Size <= buffer_size) {
-            wf_mem_copy(&op->dir_offset, op->req->Buffer + marker->Offset, sizeof(uint64_t));
-        } else {
-            op->status = STATUS_INVALID_PARAMETER;
-            WF_CORO_RETURN(op->state);
-        }
-    }
-    op->done = 0;
-    /* A handle opened without FILE_LIST_DIRECTORY opens its FUSE handle now. */
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_dir_open(op, file));
+        WF_CORO_RETURN(op);
+    op->status = file->is_directory ? dir_marker(op) : STATUS_INVALID_PARAMETER;
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
+    op->st.dir.done = 0;
+    /* A handle opened without FILE_LIST_DIRECTORY opens its FUSE handle now. */
+    WF_AWAIT_CALL(op, wf_dir_open(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    op->status = dir_buffer(op, file);
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
 
-    /* The rest of the previous reply, if this call resumes where the last one stopped. */
-    op->scratch[1] = take_saved_entries(op, file);
-    if (!op->scratch[1]) {
-        /* Big enough for a whole buffer of records, and what does not fit is kept. */
-        op->dirbuf_size = op->req->Req.QueryDirectory.Length;
-        if (op->dirbuf_size < WF_DIR_BUFFER_MIN)
-            op->dirbuf_size = WF_DIR_BUFFER_MIN;
-        if (op->dirbuf_size > engine->read_size)
-            op->dirbuf_size = engine->read_size;
-        op->dirbuf = wf_mem_alloc(op->dirbuf_size);
-        if (!op->dirbuf) {
-            op->status = STATUS_INSUFFICIENT_RESOURCES;
-            WF_CORO_RETURN(op->state);
-        }
-    }
-
-    for (;;) {
-        if (op->scratch[1]) {
-            op->scratch[1] = 0;
-            op->scratch[0] = op->dir_offset;
-            goto entries;
-        }
-        op->scratch[0] = op->dir_offset;    /* u.read is gone once a LOOKUP goes out */
-        wf_dir_read_call(op, plus, file->node->nodeid, file->fh, op->dir_offset);
-        WF_AWAIT_REPLY(op->state);
-
-        if (op->call.error) {
-            /* What is listed so far stands; the error comes with the next call. */
-            if (op->done)
-                goto full;
-            op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
-        }
-        if (op->call.out_size == 0) {
+    op->st.dir.next = WF_DIR_MORE;
+    while (op->st.dir.next == WF_DIR_MORE) {
+        WF_AWAIT_CALL(op, dir_read(op, file, plus));
+        if (op->st.dir.next != WF_DIR_MORE)
+            break;
+        if (op->st.dir.end == 0) {
             add_end_mark(op);
             break;
         }
-        op->pos = 0;
-        op->end = op->call.out_size;
-        if (plus)
-            count_plus_entries(op, file->node);
-entries:
-        while (op->pos < op->end) {
-            if (!dirent_at(op, plus, &view)) {
-                /* A malformed listing: keep what was valid, fail if that is nothing. */
-                wf_engine_count_bad_reply(engine);
-                if (op->done)
-                    goto full;
-                op->status = STATUS_IO_DEVICE_ERROR;
-                WF_CORO_RETURN(op->state);
-            }
-            if (!name_is_valid(&view) ||
-                (wf_name_is_dot_or_dotdot(view.name, view.namelen) && file->node->nodeid == FUSE_ROOT_ID)) {
-                if (!name_is_valid(&view))
-                    wf_engine_count_bad_name(engine);
-                /* The root lists no "." and ".." on Windows; "/" never names an entry. */
-                op->pos += view.reclen;
-                op->dir_offset = view.off;
-                continue;
-            }
-
-            if (wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
-                const wf_node *which = view.namelen == 2 && file->parent ? file->parent : file->node;
-                wf_cache_get_attr(engine->cache, which, &attr, 0);
-                if (!WF_S_ISDIR(attr.mode)) {
-                    /* Attributes never fetched (the root's, typically): all that is
-                       known is that it is a directory. */
-                    wf_mem_set(&attr, 0, sizeof attr);
-                    attr.mode = WF_S_IFDIR | 0755u;
-                    attr.ino = which->nodeid;
-                }
-            } else if (plus && view.entry->nodeid == WF_DIR_REFUSED) {
-                /* Refused by count_plus_entries (and counted there): not listed. */
-                op->pos += view.reclen;
-                op->dir_offset = view.off;
-                continue;
-            } else if (plus && view.entry->nodeid) {
-                /* Counted and cached by count_plus_entries. */
-                attr = view.entry->attr;
-            } else {
-                /* READDIR, or a READDIRPLUS entry without a nodeid, which carries no
-                   attributes (libfuse's high-level API sends those): look it up. */
-                wf_node *cached = wf_cache_lookup(engine->cache, file->node, view.name,
-                    view.namelen, wf_engine_now(engine));
-                bool valid = cached && wf_cache_get_attr(engine->cache, cached, &attr,
-                    wf_engine_now(engine));
-                wf_cache_release(engine->cache, cached);
-                if (!valid) {
-                    wf_mem_copy(op->name, view.name, view.namelen);
-                    op->name[view.namelen] = 0;
-                    op->name_len = view.namelen;
-                    wf_call_begin(op, FUSE_LOOKUP, file->node->nodeid);
-                    wf_call_in(op, op->name, op->name_len + 1);
-                    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-                    WF_AWAIT_REPLY(op->state);
-
-                    dirent_at(op, plus, &view);
-                    if (op->call.error || op->u.lookup.out.nodeid == 0) {
-                        /* Gone since READDIR (or unreadable): list it no more. */
-                        if (op->call.error == WF_ERR_DISCONNECTED || op->call.error == WF_EINTR ||
-                            op->call.error == WF_ERR_TIMEOUT) {
-                            /* Cancelled or gone: the entry is not skipped, it comes with
-                               the next call. */
-                            if (op->done)
-                                goto full;
-                            op->status = wf_op_errno_status(op);
-                            WF_CORO_RETURN(op->state);
-                        }
-                        op->pos += view.reclen;
-                        op->dir_offset = view.off;
-                        continue;
-                    }
-                    {
-                        wf_node *node;
-                        NTSTATUS status = wf_entry_take(engine, file->node, op->name,
-                            op->name_len, &op->u.lookup.out, 0, &node);
-                        if (status == STATUS_IO_DEVICE_ERROR) {
-                            /* Refused (counted, given back): not listed, as above. */
-                            op->pos += view.reclen;
-                            op->dir_offset = view.off;
-                            continue;
-                        }
-                        wf_cache_release(engine->cache, node);
-                    }
-                    attr = op->u.lookup.out.attr;
-                }
-            }
-
-            /* A symbolic link has the directory bit when it leads to a directory: found
-               once per node (READLINK, and a LOOKUP per target component not cached). */
-            link_dir = false;
-            if (WF_S_ISLNK(attr.mode) && !wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
-                op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
-                    wf_engine_now(engine));
-                if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, attr.mode)) {
-                    op->attr = attr;
-                    wf_mem_copy(op->name, view.name, view.namelen);
-                    op->name[view.namelen] = 0;
-                    op->name_len = view.namelen;
-                    WF_AWAIT_CALL(op->state, op->link_state, wf_link_probe(op, op->node2,
-                        file->path, file->path_units, op->name, op->name_len));
-                    dirent_at(op, plus, &view);
-                    attr = op->attr;
-                }
-                link_dir = wf_link_is_dir(engine, op->node2, &attr);
-                wf_cache_release(engine->cache, op->node2);
-                op->node2 = NULL;
-            }
-            if (!add_dir_info(op, &view, &attr, link_dir, &bad_name)) {
-                save_entries(op, file);
-                goto full;
-            }
-            if (bad_name)
-                wf_engine_count_bad_name(engine);
-            op->pos += view.reclen;
-            op->dir_offset = view.off;
-        }
-        if (op->dir_offset == op->scratch[0]) {
+        while (op->st.dir.next == WF_DIR_MORE && op->st.dir.pos < op->st.dir.end)
+            WF_AWAIT_CALL(op, dir_entry(op, file, plus));
+        if (op->st.dir.next == WF_DIR_MORE && op->st.dir.offset == op->st.dir.asked) {
             /* Offsets that do not advance would bring the same reply forever: the
                listing ends here. */
-            wf_engine_count_bad_reply(engine);
+            wf_engine_count_bad_reply(op->engine);
             add_end_mark(op);
             break;
         }
     }
-full:
+    if (op->st.dir.next == WF_DIR_FAILED)
+        WF_CORO_RETURN(op);
     op->status = STATUS_SUCCESS;
-    op->rsp->IoStatus.Information = op->done;
+    op->rsp->IoStatus.Information = op->st.dir.done;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

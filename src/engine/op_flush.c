@@ -9,19 +9,19 @@
 static wf_step flush_volume(wf_op *op)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     if (engine->minor < WF_MINOR_SYNCFS || wf_engine_enosys(engine, FUSE_SYNCFS))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     wf_mem_set(&op->u.syncfs.in, 0, sizeof op->u.syncfs.in);
     wf_call_begin(op, FUSE_SYNCFS, FUSE_ROOT_ID);
     wf_call_in(op, &op->u.syncfs.in, sizeof op->u.syncfs.in);
-    WF_AWAIT_REPLY(op->state);
+    WF_AWAIT_REPLY(op);
     if (op->call.error && op->call.error != WF_ENOSYS)
         op->status = wf_op_errno_status(op);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_flush_buffers(wf_op *op)
@@ -34,10 +34,10 @@ wf_step wf_op_flush_buffers(wf_op *op)
     if (!handle)    /* the FSD asks for the whole volume with no handle */
         return flush_volume(op);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* A handle opened without data access (no fh) wrote nothing; a stateless file system
        (OPEN answered ENOSYS) takes fh 0. */
@@ -47,15 +47,15 @@ wf_step wf_op_flush_buffers(wf_op *op)
         op->u.fsync.in.fh = file->fh;
         wf_call_begin(op, opcode, file->node->nodeid);
         wf_call_in(op, &op->u.fsync.in, sizeof op->u.fsync.in);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error && op->call.error != WF_ENOSYS) {
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (NT_SUCCESS(op->status))
         wf_op_file_info(&op->attr, &op->rsp->Rsp.FlushBuffers.FileInfo);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

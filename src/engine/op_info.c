@@ -7,16 +7,16 @@ wf_step wf_op_query_information(wf_op *op)
     wf_engine *engine = op->engine;
     const wf_file *file = wf_op_file(op->req->Req.QueryInformation.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (NT_SUCCESS(op->status)) {
         wf_op_file_info(&op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
         wf_ea_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
         wf_link_file_info(engine, op->node, &op->rsp->Rsp.QueryInformation.FileInfo);
     }
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

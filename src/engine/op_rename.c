@@ -8,9 +8,9 @@
 /* renameat2(2) flag, Linux value: fail with EEXIST rather than replace. */
 #define WF_RENAME_NOREPLACE 1u
 
-/* op->scratch[0]: the nodeid of the existing target, 0 when it is absent or not known yet.
-   op->scratch[1]: these bits. */
-#define WF_TARGET_KNOWN     1u  /* scratch[0] and op->attr say whether the target exists */
+/* op->st.rename.target: the nodeid of the existing target, 0 when it is absent or not known yet.
+   op->st.rename.flags: these bits. */
+#define WF_TARGET_KNOWN     1u  /* target and op->attr say whether the target exists */
 #define WF_RENAME2_EINVAL   2u  /* RENAME2 answered EINVAL: perhaps only its flag is refused */
 
 static bool replace_if_exists(const wf_op *op)
@@ -32,55 +32,61 @@ static void target_from_cache(wf_op *op)
 {
     wf_cache *cache = op->engine->cache;
     uint64_t now = wf_engine_now(op->engine);
-    size_t stored_len;
-    wf_node *cached = wf_cache_lookup_stored(cache, op->node, op->name, op->name_len, now,
-        op->fold_name, WF_NAME_MAX, &stored_len);
+    size_t stored_len = op->name_len;
+    bool caseless = op->engine->params.case_insensitive;
+    wf_node *cached;
+
+    if (caseless && !wf_fold_get(op))
+        return;     /* unknown: target_lookup asks */
+    cached = caseless ? wf_cache_lookup_stored(cache, op->node, op->name, op->name_len, now,
+            op->fold->name, WF_NAME_MAX, &stored_len) :
+        wf_cache_lookup(cache, op->node, op->name, op->name_len, now);
     if (!cached)
         return;
     /* Only the name as given: on a case-insensitive volume the entry may be another
        spelling, which target_lookup sorts out. */
-    if (stored_len == op->name_len && wf_mem_compare(op->fold_name, op->name, stored_len) == 0 &&
+    if ((!caseless || (stored_len == op->name_len &&
+            wf_mem_compare(op->fold->name, op->name, stored_len) == 0)) &&
         wf_cache_get_attr(cache, cached, &op->attr, now)) {
-        op->scratch[0] = cached->nodeid;
-        op->scratch[1] |= WF_TARGET_KNOWN;
+        op->st.rename.target = cached->nodeid;
+        op->st.rename.flags |= WF_TARGET_KNOWN;
     }
     wf_cache_release(cache, cached);
 }
 
-/* Makes the target known: LOOKUP unless the cache answered. Nested coroutine (sub_state). */
+/* Makes the target known: LOOKUP unless the cache answered. Nested coroutine. */
 static wf_step target_lookup(wf_op *op)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
-    if (op->scratch[1] & WF_TARGET_KNOWN)
-        WF_CORO_RETURN(op->sub_state);
+    if (op->st.rename.flags & WF_TARGET_KNOWN)
+        WF_CORO_RETURN(op);
 
     /* On a case-insensitive volume, a name in another case finds its file (walk.c). */
-    WF_AWAIT_CALL(op->sub_state, op->fold_state, wf_lookup(op));
+    WF_AWAIT_CALL(op, wf_lookup(op));
 
-    op->scratch[0] = 0;
-    op->scratch[1] |= WF_TARGET_KNOWN;
-    if (op->call.error == WF_ENOENT || (!op->call.error && op->u.lookup.out.nodeid == 0))
-        WF_CORO_RETURN(op->sub_state);     /* absent */
-    if (op->call.error) {
-        op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op->sub_state);
-    }
+    op->st.rename.target = 0;
+    op->st.rename.flags |= WF_TARGET_KNOWN;
     {
-        /* A LOOKUP reply counts one lookup: it goes into the cache like any other. */
+        /* A LOOKUP reply counts one lookup: it goes into the cache like any other. The
+           parent was walked to, so ENOTDIR is the file system's own answer here. */
         wf_node *target;
-        op->status = wf_entry_take(engine, op->node, op->name, op->name_len,
-            &op->u.lookup.out, 0, &target);
+        op->status = op->call.error == WF_ENOTDIR ? wf_op_errno_status(op) :
+            wf_lookup_take(op, &target);
+        if (op->status == STATUS_OBJECT_NAME_NOT_FOUND) {
+            op->status = STATUS_SUCCESS;
+            WF_CORO_RETURN(op);     /* absent */
+        }
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->sub_state);
-        op->scratch[0] = target->nodeid;
+            WF_CORO_RETURN(op);
+        op->st.rename.target = target->nodeid;
         wf_cache_release(engine->cache, target);
     }
     op->attr = op->u.lookup.out.attr;
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* What NTFS answers when the existing target (another file, attributes in op->attr) would
@@ -114,39 +120,76 @@ static void expire_replaced(wf_cache *cache, uint64_t nodeid)
     }
 }
 
+void wf_rename_call(wf_op *op, bool rename2, uint32_t flags, uint64_t olddir,
+    const char *oldname, uint32_t oldname_len, uint64_t newdir, const char *newname,
+    uint32_t newname_len)
+{
+    wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
+    op->u.rename.in.newdir = newdir;
+    op->u.rename.in.flags = flags;
+    wf_call_begin(op, rename2 ? FUSE_RENAME2 : FUSE_RENAME, olddir);
+    wf_call_in(op, &op->u.rename.in,
+        rename2 ? sizeof op->u.rename.in : sizeof(struct fuse_rename_in));
+    wf_call_in(op, oldname, oldname_len + 1);
+    wf_call_in(op, newname, newname_len + 1);
+}
+
+/* The source: the handle's path, walked to its parent, its last component (as the file
+   system stores it, on a case-insensitive volume) kept in node2 and name2. Nested. */
+static wf_step walk_source(wf_op *op)
+{
+    WF_CORO_BEGIN(op);
+
+    WF_AWAIT_CALL(op, wf_walk(op, true));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    if (op->name_len == 0) {
+        op->status = STATUS_ACCESS_DENIED;      /* the root has no name to change */
+        WF_CORO_RETURN(op);
+    }
+    WF_AWAIT_CALL(op, wf_resolve_leaf(op));
+    op->node2 = op->node;
+    op->node = NULL;
+    wf_cache_release(op->engine->cache, op->parent);
+    op->parent = NULL;
+    wf_mem_copy(op->st.rename.name2, op->name, op->name_len + 1);
+    op->st.rename.name2_len = op->name_len;
+
+    WF_CORO_END(op);
+}
+
 /* The new name (NewFileName), walked to its parent: a missing directory on the way is
    STATUS_OBJECT_PATH_NOT_FOUND, and a path with no last component names nothing. A
    directory moved to a place whose path passes through the directory itself is refused
    (the kernel's EINVAL from lock_rename, before the file system is asked: fuse2fs hangs on
-   it); source is 0 for a link. op->status. Nested (sub_state). */
+   it); source is 0 for a link. op->status. Nested. */
 static wf_step walk_target(wf_op *op, uint64_t source)
 {
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->walk_avoid = source;
-    WF_AWAIT_CALL(op->sub_state, op->walk_state,
-        wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
+    WF_AWAIT_CALL(op, wf_walk_buf(op, &op->req->Req.SetInformation.Info.Rename.NewFileName, true));
     op->walk_avoid = 0;
     if (NT_SUCCESS(op->status) && op->name_len == 0)
         op->status = STATUS_OBJECT_NAME_INVALID;
     else if (NT_SUCCESS(op->status) && op->walk_met)
         op->status = STATUS_INVALID_PARAMETER;
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* The caller may add to the target directory (and, for a rename, move a directory out of
    its own; for a link, link the file); then what the cache knows of the target.
-   op->status. Nested (sub_state). */
+   op->status. Nested. */
 static wf_step target_access(wf_op *op, const wf_file *file, bool link)
 {
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
-    WF_AWAIT_CALL(op->sub_state, op->access_state, wf_access_rename(op, file, link));
+    WF_AWAIT_CALL(op, wf_access_rename(op, file, link));
     if (NT_SUCCESS(op->status))
         target_from_cache(op);
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* The file system renamed: both names are forgotten (the next lookup finds the node again
@@ -156,13 +199,13 @@ static wf_step target_access(wf_op *op, const wf_file *file, bool link)
 static void rename_done(wf_op *op, const wf_file *file)
 {
     wf_cache *cache = op->engine->cache;
-    wf_cache_drop_entry(cache, op->node2, op->name2, op->name2_len);
+    wf_cache_drop_entry(cache, op->node2, op->st.rename.name2, op->st.rename.name2_len);
     wf_cache_drop_entry(cache, op->node, op->name, op->name_len);
     wf_cache_expire_attr(cache, op->node2);
     wf_cache_expire_attr(cache, op->node);
     wf_cache_expire_attr(cache, file->node);
-    if (op->scratch[0] && op->scratch[0] != file->node->nodeid)
-        expire_replaced(cache, op->scratch[0]);
+    if (op->st.rename.target && op->st.rename.target != file->node->nodeid)
+        expire_replaced(cache, op->st.rename.target);
     op->status = STATUS_SUCCESS;
 }
 
@@ -173,86 +216,68 @@ wf_step wf_setinfo_rename(wf_op *op)
     wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
     bool replace = replace_if_exists(op);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (wf_entry_node_bad(op->engine, file->node)) {
         op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
-    op->scratch[0] = op->scratch[1] = 0;
+    op->st.rename.target = 0;
+    op->st.rename.flags = 0;
 
-    /* The source: the handle's path, walked to its parent. */
-    WF_AWAIT_CALL(op->state, op->walk_state, wf_walk(op, true));
+    WF_AWAIT_CALL(op, walk_source(op));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
-    if (op->name_len == 0) {
-        op->status = STATUS_ACCESS_DENIED;      /* the root has no name to change */
-        WF_CORO_RETURN(op->state);
-    }
-    /* On a case-insensitive volume, the name as the file system stores it (walk.c). */
-    WF_AWAIT_CALL(op->state, op->fold_state, wf_resolve_leaf(op));
-    op->node2 = op->node;
-    op->node = NULL;
-    wf_cache_release(engine->cache, op->parent);
-    op->parent = NULL;
-    wf_mem_copy(op->name2, op->name, op->name_len + 1);
-    op->name2_len = op->name_len;
+        WF_CORO_RETURN(op);
 
     /* The target, walked to its parent. */
-    WF_AWAIT_CALL(op->state, op->sub_state,
-        walk_target(op, file->is_directory ? file->node->nodeid : 0));
+    WF_AWAIT_CALL(op, walk_target(op, file->is_directory ? file->node->nodeid : 0));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* A name renamed onto itself: nothing to do, as NTFS says at once. */
-    if (op->node == op->node2 && op->name_len == op->name2_len &&
-        wf_mem_compare(op->name, op->name2, op->name_len) == 0) {
+    if (op->node == op->node2 && op->name_len == op->st.rename.name2_len &&
+        wf_mem_compare(op->name, op->st.rename.name2, op->name_len) == 0) {
         op->status = STATUS_SUCCESS;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
-    WF_AWAIT_CALL(op->state, op->sub_state, target_access(op, file, false));
+    WF_AWAIT_CALL(op, target_access(op, file, false));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* The target, known before anything is renamed (from the cache, else LOOKUP), as the
        kernel's do_renameat2 looks it up: an existing name is refused here, so that a file
        system that ignores RENAME_NOREPLACE (fuse2fs-like ones trust the VFS) never replaces
        a file the caller did not ask to replace. */
-    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+    WF_AWAIT_CALL(op, target_lookup(op));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* A case-only rename (the target found in another case is the source itself): the new
        name is the spelling asked for. */
-    if (op->name_folded && op->scratch[0] == file->node->nodeid)
+    if (op->name_folded && op->st.rename.target == file->node->nodeid)
         wf_lookup_unfold(op);
-    if (op->scratch[0] && op->scratch[0] != file->node->nodeid) {
+    if (op->st.rename.target && op->st.rename.target != file->node->nodeid) {
         op->status = replace_check(op, replace, ignore_readonly(op), file->is_directory);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
     }
 
     /* An absent target, not to be replaced: RENAME2 with RENAME_NOREPLACE, so that a name
        made meanwhile by another client of the file system is not replaced either. RENAME2
        came with protocol 7.23; older file systems do not know the opcode. Not on a
        case-insensitive volume: there the flag cannot see a name in another case. */
-    if (!op->scratch[0] && !replace && engine->minor >= 23 &&
+    if (!op->st.rename.target && !replace && engine->minor >= 23 &&
         !engine->params.case_insensitive && !wf_engine_enosys(engine, FUSE_RENAME2)) {
-        wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
-        op->u.rename.in.newdir = op->node->nodeid;
-        op->u.rename.in.flags = WF_RENAME_NOREPLACE;
-        wf_call_begin(op, FUSE_RENAME2, op->node2->nodeid);
-        wf_call_in(op, &op->u.rename.in, sizeof op->u.rename.in);
-        wf_call_in(op, op->name2, op->name2_len + 1);
-        wf_call_in(op, op->name, op->name_len + 1);
-        WF_AWAIT_REPLY(op->state);
+        wf_rename_call(op, true, WF_RENAME_NOREPLACE, op->node2->nodeid, op->st.rename.name2,
+            op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
+        WF_AWAIT_REPLY(op);
 
         if (!op->call.error) {
             rename_done(op, file);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         /* ENOSYS (now remembered): no RENAME2 at all. EINVAL: file systems that take no
            rename flags (libfuse's passthrough_ll) say so — or the move itself is refused
@@ -260,10 +285,10 @@ wf_step wf_setinfo_rename(wf_op *op)
            which the plain RENAME below reports again. Anything else, EEXIST (the name
            appeared since the LOOKUP: a collision) included, is the answer. */
         if (op->call.error == WF_EINVAL) {
-            op->scratch[1] |= WF_RENAME2_EINVAL;
+            op->st.rename.flags |= WF_RENAME2_EINVAL;
         } else if (op->call.error != WF_ENOSYS) {
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
     }
 
@@ -271,25 +296,21 @@ wf_step wf_setinfo_rename(wf_op *op)
        or the source's own node (another hard link, or the same entry on a case-insensitive
        file system), renamed onto as POSIX does it: never by unlinking a name, which on a
        case-insensitive file system would delete the file. */
-    wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
-    op->u.rename.in.newdir = op->node->nodeid;
-    wf_call_begin(op, FUSE_RENAME, op->node2->nodeid);
-    wf_call_in(op, &op->u.rename.in, sizeof(struct fuse_rename_in));
-    wf_call_in(op, op->name2, op->name2_len + 1);
-    wf_call_in(op, op->name, op->name_len + 1);
-    WF_AWAIT_REPLY(op->state);
+    wf_rename_call(op, false, 0, op->node2->nodeid, op->st.rename.name2,
+        op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
+    WF_AWAIT_REPLY(op);
 
     if (op->call.error) {
         op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     /* The same names renamed without the flag: RENAME2's EINVAL was about the flag, so
        the checked RENAME is the way from now on. */
-    if (op->scratch[1] & WF_RENAME2_EINVAL)
+    if (op->st.rename.flags & WF_RENAME2_EINVAL)
         wf_engine_note_enosys(engine, FUSE_RENAME2);
     rename_done(op, file);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_setinfo_link(wf_op *op)
@@ -298,63 +319,64 @@ wf_step wf_setinfo_link(wf_op *op)
     wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
     bool replace = op->req->Req.SetInformation.Info.Rename.AccessToken != 0;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (wf_entry_node_bad(op->engine, file->node)) {
         op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     /* NT has no hard links to directories [MS-FSA 2.1.5.15.6]. */
     if (file->is_directory) {
         op->status = STATUS_FILE_IS_A_DIRECTORY;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
-    op->scratch[0] = op->scratch[1] = 0;
+    op->st.rename.target = 0;
+    op->st.rename.flags = 0;
 
-    WF_AWAIT_CALL(op->state, op->sub_state, walk_target(op, 0));
+    WF_AWAIT_CALL(op, walk_target(op, 0));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
-    WF_AWAIT_CALL(op->state, op->sub_state, target_access(op, file, true));
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, target_access(op, file, true));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* The target is known before LINK goes out, as the kernel's lookup makes it known:
        file systems leave the check to the VFS, and fuse2fs asked to link onto an existing
        name adds a second entry of that name. On a case-insensitive volume the LOOKUP looks
        in every case. */
-    WF_AWAIT_CALL(op->state, op->sub_state, target_lookup(op));
+    WF_AWAIT_CALL(op, target_lookup(op));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
-    if (!replace && op->scratch[0]) {
+        WF_CORO_RETURN(op);
+    if (!replace && op->st.rename.target) {
         op->status = STATUS_OBJECT_NAME_COLLISION;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
-    if (op->scratch[0] == file->node->nodeid) {
+    if (op->st.rename.target == file->node->nodeid) {
         op->status = STATUS_SUCCESS;        /* already a name of this file */
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
-    if (op->scratch[0]) {
+    if (op->st.rename.target) {
         op->status = replace_check(op, true, false, false);
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         /* A file system known to have no LINK would lose the old name for nothing. */
         if (wf_engine_enosys(engine, FUSE_LINK)) {
             op->status = STATUS_INVALID_DEVICE_REQUEST;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         /* FUSE has no replacing LINK: the old name goes first. */
         wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
         wf_call_in(op, op->name, op->name_len + 1);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error && op->call.error != WF_ENOENT) {
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
         wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
-        expire_replaced(engine->cache, op->scratch[0]);
+        expire_replaced(engine->cache, op->st.rename.target);
     }
 
     wf_mem_set(&op->u.link.in, 0, sizeof op->u.link.in);
@@ -363,12 +385,12 @@ wf_step wf_setinfo_link(wf_op *op)
     wf_call_in(op, &op->u.link.in, sizeof op->u.link.in);
     wf_call_in(op, op->name, op->name_len + 1);
     wf_call_out(op, &op->u.link.out, sizeof op->u.link.out);
-    WF_AWAIT_REPLY(op->state);
+    WF_AWAIT_REPLY(op);
 
     if (op->call.error) {
         /* EEXIST is the collision, EMLINK STATUS_TOO_MANY_LINKS. */
         op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     {
         const struct fuse_entry_out *entry = &op->u.link.out;
@@ -381,7 +403,7 @@ wf_step wf_setinfo_link(wf_op *op)
             source.mode & WF_S_IFMT, &linked);
         /* Out of memory only costs the cache: the link is made. */
         if (!NT_SUCCESS(op->status) && op->status != STATUS_INSUFFICIENT_RESOURCES)
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         if (linked) {
             if (linked != file->node)
                 wf_cache_expire_attr(engine->cache, file->node);   /* its link count */
@@ -392,5 +414,5 @@ wf_step wf_setinfo_link(wf_op *op)
     }
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

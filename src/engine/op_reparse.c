@@ -36,10 +36,10 @@ static void output(wf_op *op, size_t size)
 }
 
 /* op->node becomes the handle's node, with its attributes in op->attr; with reparse_point,
-   a node that is none is STATUS_NOT_A_REPARSE_POINT. op->status. Nested (ctx->state). */
+   a node that is none is STATUS_NOT_A_REPARSE_POINT. op->status. Nested. */
 static wf_step handle_attr(wf_op *op, wf_file *file, bool reparse_point)
 {
-    WF_CORO_BEGIN(op->link->state);
+    WF_CORO_BEGIN(op);
 
     wf_cache_release(op->engine->cache, op->node);
     wf_cache_release(op->engine->cache, op->parent);
@@ -47,11 +47,11 @@ static wf_step handle_attr(wf_op *op, wf_file *file, bool reparse_point)
     op->node = file->node;
     wf_cache_ref(op->engine->cache, op->node);
     op->attr_fresh = false;
-    WF_AWAIT_CALL(op->link->state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (NT_SUCCESS(op->status) && reparse_point && !wf_mode_to_reparse_tag(op->attr.mode))
         op->status = STATUS_NOT_A_REPARSE_POINT;
 
-    WF_CORO_END(op->link->state);
+    WF_CORO_END(op);
 }
 
 /* ---- GET ------------------------------------------------------------------------------- */
@@ -61,24 +61,24 @@ static wf_step get_reparse_point(wf_op *op, wf_file *file)
     wf_link_ctx *ctx = op->link;
     size_t cap = wf_op_rsp_buffer_cap(op->kind), units, size;
 
-    WF_CORO_BEGIN(op->link_state);
+    WF_CORO_BEGIN(op);
 
-    WF_AWAIT_CALL(op->link_state, ctx->state, handle_attr(op, file, true));
+    WF_AWAIT_CALL(op, handle_attr(op, file, true));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     if (!WF_S_ISLNK(op->attr.mode)) {
         op->status = wf_reparse_build_nfs(op->attr.mode, op->attr.rdev, op->rsp->Buffer, cap,
             &size);
         if (NT_SUCCESS(op->status))
             output(op, size);
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
 
     wf_link_readlink_call(op, op->node);
-    WF_AWAIT_REPLY(op->link_state);
+    WF_AWAIT_REPLY(op);
     op->status = wf_link_readlink_reply(op);
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     /* Relative targets stay relative; an absolute one is taken from the volume's root,
        the only root Windows knows the file system by (WinFsp-FUSE's "rellinks"). */
     op->status = wf_reparse_target_to_windows(ctx->target, ctx->target_len, ctx->wtarget,
@@ -91,7 +91,7 @@ static wf_step get_reparse_point(wf_op *op, wf_file *file)
     if (NT_SUCCESS(op->status))
         output(op, size);
 
-    WF_CORO_END(op->link_state);
+    WF_CORO_END(op);
 }
 
 /* ---- replacing the handle's file ------------------------------------------------------- */
@@ -175,118 +175,130 @@ static void remove_call(wf_op *op, bool directory, const char *name, uint32_t le
     wf_call_in(op, name, len + 1);
 }
 
-/* Replaces the file the handle is open on (the request's FileName) by a new node of type
-   ctx->mode: made under a temporary name next to it (ctx->target for a link, ctx->rdev for
-   a device), then ctx->remove_opcode (RMDIR of a directory, UNLINK of a link a directory is to
-   replace) when what is there cannot be renamed over, then RENAME onto the name. Nothing is
-   lost when making fails; the handle then refers to the new node (its FUSE handle on the
-   old file released). Nested (ctx->state). */
-static wf_step replace(wf_op *op, wf_file *file)
+/* What replace made under the temporary name goes again (best effort): the error that
+   stopped it stays the answer. Nested. */
+static wf_step replace_undo(wf_op *op)
+{
+    wf_link_ctx *ctx = op->link;
+
+    WF_CORO_BEGIN(op);
+
+    ctx->failure = op->status;
+    remove_call(op, WF_S_ISDIR(ctx->mode), ctx->name, ctx->name_len);
+    WF_AWAIT_REPLY(op);
+    wf_cache_drop_entry(op->engine->cache, op->node, ctx->name, ctx->name_len);
+    op->status = ctx->failure;
+
+    WF_CORO_END(op);
+}
+
+/* The handle's name, walked to again: op->node its directory, op->name the stored name,
+   which must still be the handle's file (whatever else is there now stays) and which the
+   opener, when checked, may remove. Nested. */
+static wf_step replace_find(wf_op *op, wf_file *file)
 {
     wf_engine *engine = op->engine;
     wf_link_ctx *ctx = op->link;
     wf_node *cached;
 
-    WF_CORO_BEGIN(ctx->state);
+    WF_CORO_BEGIN(op);
 
     wf_cache_release(engine->cache, op->node);
     wf_cache_release(engine->cache, op->parent);
     op->node = op->parent = NULL;
-    WF_AWAIT_CALL(ctx->state, op->walk_state, wf_walk(op, true));
+    WF_AWAIT_CALL(op, wf_walk(op, true));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(ctx->state);
+        WF_CORO_RETURN(op);
     if (op->name_len == 0) {
         op->status = STATUS_ACCESS_DENIED;      /* the root cannot be replaced */
-        WF_CORO_RETURN(ctx->state);
+        WF_CORO_RETURN(op);
     }
-    WF_AWAIT_CALL(ctx->state, op->fold_state, wf_resolve_leaf(op));
+    WF_AWAIT_CALL(op, wf_resolve_leaf(op));
 
-    /* The name must still be the handle's file: whatever else is there now stays. */
-    cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len, wf_engine_now(engine));
+    cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine));
     if (cached) {
         ctx->entry.nodeid = cached->nodeid;
         wf_cache_release(engine->cache, cached);
     } else {
-        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-        wf_call_in(op, op->name, op->name_len + 1);
-        wf_call_out(op, &ctx->entry, sizeof ctx->entry);
-        WF_AWAIT_REPLY(ctx->state);
+        wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &ctx->entry);
+        WF_AWAIT_REPLY(op);
         if (op->call.error || ctx->entry.nodeid == 0) {
             op->status = op->call.error && op->call.error != WF_ENOENT ?
                 wf_op_errno_status(op) : STATUS_OBJECT_NAME_NOT_FOUND;
-            WF_CORO_RETURN(ctx->state);
+            WF_CORO_RETURN(op);
         }
         op->status = wf_entry_take(engine, op->node, op->name, op->name_len, &ctx->entry, 0,
             &cached);
         if (op->status == STATUS_IO_DEVICE_ERROR)
-            WF_CORO_RETURN(ctx->state);
+            WF_CORO_RETURN(op);
         wf_cache_release(engine->cache, cached);
         op->status = STATUS_SUCCESS;    /* not cached (no memory) costs nothing here */
     }
     if (ctx->entry.nodeid != file->node->nodeid) {
         op->status = STATUS_OBJECT_NAME_NOT_FOUND;
-        WF_CORO_RETURN(ctx->state);
+        WF_CORO_RETURN(op);
     }
     /* The name is replaced in its directory: an opener whose rights are checked must be
        allowed to remove it there, as Linux's rename would require (w and x, the sticky
        rule). */
     if (file->access_check) {
         op->attr_fresh = false;
-        WF_AWAIT_CALL(ctx->state, op->sub_state, wf_getattr(op, NULL));
+        WF_AWAIT_CALL(op, wf_getattr(op, NULL));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(ctx->state);
+            WF_CORO_RETURN(op);
         wf_cache_get_attr(engine->cache, file->node, &ctx->attr, 0);
-        if (!wf_access_may_delete(engine, &file->identity, &op->attr, &ctx->attr)) {
+        if (!wf_access_may_delete(engine, &file->identity, &op->attr, &ctx->attr))
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(ctx->state);
-        }
     }
+
+    WF_CORO_END(op);
+}
+
+/* The new node, made under a free temporary name next to the handle's (ctx->made, its
+   attributes in ctx->attr); undone when the reply is refused. Nested. */
+static wf_step replace_make_temp(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    wf_link_ctx *ctx = op->link;
+    wf_node *taken;
+
+    WF_CORO_BEGIN(op);
 
     for (ctx->rounds = 0;;) {
         temp_name(ctx, file->node->nodeid, ctx->rounds);
         /* The temporary name is known to be free before anything is made under it, as the
            kernel's lookup makes it known: a file system is never asked to make a name that
            exists (fuse2fs would add a second entry). One may be left by an interrupted
-           change. */
-        wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-        wf_call_in(op, ctx->name, ctx->name_len + 1);
-        wf_call_out(op, &ctx->entry, sizeof ctx->entry);
-        WF_AWAIT_REPLY(ctx->state);
-        if (!op->call.error) {
-            /* The reply counted a lookup: it goes into the cache like any other, through
-               the intake (nodeid 0 is "no entry": the name is free). */
-            wf_node *taken;
-            NTSTATUS taken_status = wf_entry_take(engine, op->node, ctx->name, ctx->name_len,
-                &ctx->entry, 0, &taken);
-            if (NT_SUCCESS(taken_status)) {
-                wf_cache_release(engine->cache, taken);
-                if (++ctx->rounds >= WF_TEMP_ROUNDS) {
-                    op->status = STATUS_OBJECT_NAME_COLLISION;
-                    WF_CORO_RETURN(ctx->state);
-                }
-                continue;
+           change. The reply counted a lookup: it goes into the cache like any other,
+           through the intake (nodeid 0 is "no entry": the name is free). */
+        wf_lookup_call(op, op->node->nodeid, ctx->name, ctx->name_len, &ctx->entry);
+        WF_AWAIT_REPLY(op);
+        op->status = op->call.error == WF_ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND :
+            op->call.error ? wf_op_errno_status(op) :
+            wf_entry_take(engine, op->node, ctx->name, ctx->name_len, &ctx->entry, 0, &taken);
+        if (NT_SUCCESS(op->status)) {
+            wf_cache_release(engine->cache, taken);
+            if (++ctx->rounds >= WF_TEMP_ROUNDS) {
+                op->status = STATUS_OBJECT_NAME_COLLISION;
+                WF_CORO_RETURN(op);
             }
-            if (taken_status != STATUS_OBJECT_NAME_NOT_FOUND) {
-                op->status = taken_status;
-                WF_CORO_RETURN(ctx->state);
-            }
+            continue;
         }
-        if (op->call.error && op->call.error != WF_ENOENT) {
-            op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(ctx->state);
-        }
-    make:
-        make_call(op, make_opcode(engine, ctx));
-        WF_AWAIT_REPLY(ctx->state);
+        if (op->status != STATUS_OBJECT_NAME_NOT_FOUND)
+            WF_CORO_RETURN(op);
+        do {
+            make_call(op, make_opcode(engine, ctx));
+            WF_AWAIT_REPLY(op);
+            /* ENOSYS of MKNOD for a file is remembered: CREATE next, under the same name. */
+        } while (op->call.error == WF_ENOSYS && op->call.opcode == FUSE_MKNOD &&
+            (ctx->mode & WF_S_IFMT) == WF_S_IFREG);
         if (!op->call.error)
             break;
-        if (op->call.error == WF_ENOSYS && op->call.opcode == FUSE_MKNOD &&
-            (ctx->mode & WF_S_IFMT) == WF_S_IFREG)
-            goto make;  /* remembered: CREATE next, under the same name */
         /* EEXIST: made by someone since the LOOKUP. */
         if (op->call.error != WF_EEXIST || ++ctx->rounds >= WF_TEMP_ROUNDS) {
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(ctx->state);
+            WF_CORO_RETURN(op);
         }
     }
     /* Something is made under the temporary name, whatever the reply says of it: a reply
@@ -296,45 +308,52 @@ static wf_step replace(wf_op *op, wf_file *file)
     ctx->attr = ctx->entry.attr;
     if (op->call.opcode == FUSE_CREATE && ctx->entry.nodeid != 0) {
         /* Made through CREATE: its FUSE handle is not this one's. */
-        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-        op->u.release.in.fh = op->u.create.open.fh;
-        op->u.release.in.flags = WF_RP_O_WRONLY;
-        wf_call_begin(op, FUSE_RELEASE, ctx->entry.nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-        WF_AWAIT_REPLY(ctx->state);
+        wf_release_fh_call(op, ctx->entry.nodeid, op->u.create.open.fh, WF_RP_O_WRONLY,
+            false);
+        WF_AWAIT_REPLY(op);
     }
     if (!NT_SUCCESS(op->status))
-        goto undo;
+        WF_AWAIT_CALL(op, replace_undo(op));
+
+    WF_CORO_END(op);
+}
+
+/* The new node takes the handle's name (after ctx->remove_opcode of what cannot be renamed
+   over), and the handle refers to it from then on. Nested. */
+static wf_step replace_swap(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    wf_link_ctx *ctx = op->link;
+
+    WF_CORO_BEGIN(op);
 
     if (ctx->remove_opcode) {
         remove_call(op, ctx->remove_opcode == FUSE_RMDIR, op->name, op->name_len);
-        WF_AWAIT_REPLY(ctx->state);
+        WF_AWAIT_REPLY(op);
         if (op->call.error) {
             op->status = wf_op_errno_status(op);
-            goto undo;
+            WF_AWAIT_CALL(op, replace_undo(op));
+            WF_CORO_RETURN(op);
         }
         wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
     }
-    wf_mem_set(&op->u.rename.in, 0, sizeof op->u.rename.in);
-    op->u.rename.in.newdir = op->node->nodeid;
-    wf_call_begin(op, FUSE_RENAME, op->node->nodeid);
-    wf_call_in(op, &op->u.rename.in, sizeof(struct fuse_rename_in));
-    wf_call_in(op, ctx->name, ctx->name_len + 1);
-    wf_call_in(op, op->name, op->name_len + 1);
-    WF_AWAIT_REPLY(ctx->state);
+    wf_rename_call(op, false, 0, op->node->nodeid, ctx->name, ctx->name_len,
+        op->node->nodeid, op->name, op->name_len);
+    WF_AWAIT_REPLY(op);
     if (op->call.error) {
         op->status = wf_op_errno_status(op);
-        goto undo;
+        WF_AWAIT_CALL(op, replace_undo(op));
+        WF_CORO_RETURN(op);
     }
     wf_cache_drop_entry(engine->cache, op->node, ctx->name, ctx->name_len);
     wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
     wf_cache_expire_attr(engine->cache, op->node);
     wf_cache_expire_attr(engine->cache, file->node);
 
-    /* The handle now refers to the new node; the old file's FUSE handle goes. */
+    /* The old file's FUSE handle goes. */
     if (file->has_fh) {
         wf_release_call(op, file);
-        WF_AWAIT_REPLY(ctx->state);
+        WF_AWAIT_REPLY(op);
     }
     wf_cache_release(engine->cache, file->node);
     file->node = ctx->made;
@@ -345,17 +364,29 @@ static wf_step replace(wf_op *op, wf_file *file)
     file->open_flags = WF_O_RDONLY;
     file->is_directory = WF_S_ISDIR(ctx->attr.mode);
     op->status = STATUS_SUCCESS;
-    WF_CORO_RETURN(ctx->state);
 
-undo:
-    /* Best effort: the temporary node goes; the error that stopped us is the answer. */
-    ctx->failure = op->status;
-    remove_call(op, WF_S_ISDIR(ctx->mode), ctx->name, ctx->name_len);
-    WF_AWAIT_REPLY(ctx->state);
-    wf_cache_drop_entry(engine->cache, op->node, ctx->name, ctx->name_len);
-    op->status = ctx->failure;
+    WF_CORO_END(op);
+}
 
-    WF_CORO_END(ctx->state);
+/* Replaces the file the handle is open on (the request's FileName) by a new node of type
+   ctx->mode: made under a temporary name next to it (ctx->target for a link, ctx->rdev for
+   a device), then ctx->remove_opcode (RMDIR of a directory, UNLINK of a link a directory is to
+   replace) when what is there cannot be renamed over, then RENAME onto the name. Nothing is
+   lost when making fails; the handle then refers to the new node (its FUSE handle on the
+   old file released). Nested. */
+static wf_step replace(wf_op *op, wf_file *file)
+{
+    WF_CORO_BEGIN(op);
+
+    WF_AWAIT_CALL(op, replace_find(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, replace_make_temp(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, replace_swap(op, file));
+
+    WF_CORO_END(op);
 }
 
 /* ---- SET ------------------------------------------------------------------------------- */
@@ -437,34 +468,34 @@ static wf_step set_reparse_point(wf_op *op, wf_file *file)
     uint32_t size;
     bool placeholder_dir;
 
-    WF_CORO_BEGIN(op->link_state);
+    WF_CORO_BEGIN(op);
 
     buf = input_buffer(op, &size);
     op->status = buf ? parse_set(op, buf, size) : STATUS_IO_REPARSE_DATA_INVALID;
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
 
     /* What the handle is open on: an empty file or directory (mklink's), or a reparse
        point of the same kind whose data changes. */
-    WF_AWAIT_CALL(op->link_state, ctx->state, handle_attr(op, file, false));
+    WF_AWAIT_CALL(op, handle_attr(op, file, false));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     placeholder_dir = WF_S_ISDIR(op->attr.mode);
     if (placeholder_dir) {
         /* FUSE has no directory special files (WinFsp-FUSE refuses the same). */
         if (!WF_S_ISLNK(ctx->mode)) {
             op->status = STATUS_ACCESS_DENIED;
-            WF_CORO_RETURN(op->link_state);
+            WF_CORO_RETURN(op);
         }
     } else if (WF_S_ISREG(op->attr.mode)) {
         /* A POSIX link has no data of its own: a file's would be lost. */
         if (op->attr.size != 0) {
             op->status = STATUS_NOT_SUPPORTED;
-            WF_CORO_RETURN(op->link_state);
+            WF_CORO_RETURN(op);
         }
     } else if (WF_S_ISLNK(op->attr.mode) != WF_S_ISLNK(ctx->mode)) {
         op->status = STATUS_IO_REPARSE_TAG_MISMATCH;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     if (!WF_S_ISLNK(ctx->mode))
         ctx->mode |= op->attr.mode & 07777u;    /* a special file keeps the permissions */
@@ -473,11 +504,11 @@ static wf_step set_reparse_point(wf_op *op, wf_file *file)
         (WF_S_ISLNK(op->attr.mode) && wf_link_is_dir(op->engine, op->node, &op->attr));
 
     ctx->remove_opcode = placeholder_dir ? FUSE_RMDIR : 0;
-    WF_AWAIT_CALL(op->link_state, ctx->state, replace(op, file));
+    WF_AWAIT_CALL(op, replace(op, file));
     if (NT_SUCCESS(op->status) && WF_S_ISLNK(ctx->mode))
         wf_link_set_dir(op->engine, file->node, ctx->link_dir);
 
-    WF_CORO_END(op->link_state);
+    WF_CORO_END(op);
 }
 
 /* ---- DELETE ---------------------------------------------------------------------------- */
@@ -488,31 +519,31 @@ static wf_step delete_reparse_point(wf_op *op, wf_file *file)
     const uint8_t *buf;
     uint32_t size, tag;
 
-    WF_CORO_BEGIN(op->link_state);
+    WF_CORO_BEGIN(op);
 
     /* Only the header, with no data: 8 bytes, or 24 with the GUID of a third-party tag. */
     buf = input_buffer(op, &size);
     if (!buf || size < WF_REPARSE_HEADER_SIZE) {
         op->status = STATUS_IO_REPARSE_DATA_INVALID;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     tag = ctx->tag = wf_reparse_tag(buf);
     if (tag == IO_REPARSE_TAG_RESERVED_ZERO || tag == IO_REPARSE_TAG_RESERVED_ONE) {
         op->status = STATUS_IO_REPARSE_TAG_INVALID;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     if (size != ((tag & WF_REPARSE_TAG_MICROSOFT) ? WF_REPARSE_HEADER_SIZE :
             WF_REPARSE_GUID_HEADER_SIZE) || buf[4] != 0 || buf[5] != 0) {
         op->status = STATUS_IO_REPARSE_DATA_INVALID;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
 
-    WF_AWAIT_CALL(op->link_state, ctx->state, handle_attr(op, file, true));
+    WF_AWAIT_CALL(op, handle_attr(op, file, true));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     if (wf_mode_to_reparse_tag(op->attr.mode) != ctx->tag) {
         op->status = STATUS_IO_REPARSE_TAG_MISMATCH;
-        WF_CORO_RETURN(op->link_state);
+        WF_CORO_RETURN(op);
     }
     /* What stays is what the link stood for without its data: an empty directory for a
        directory link, an empty file otherwise. A directory cannot be renamed over a link:
@@ -525,9 +556,9 @@ static wf_step delete_reparse_point(wf_op *op, wf_file *file)
         ctx->remove_opcode = 0;
     }
     ctx->rdev = 0;
-    WF_AWAIT_CALL(op->link_state, ctx->state, replace(op, file));
+    WF_AWAIT_CALL(op, replace(op, file));
 
-    WF_CORO_END(op->link_state);
+    WF_CORO_END(op);
 }
 
 /* ---- the request ----------------------------------------------------------------------- */
@@ -537,31 +568,31 @@ wf_step wf_op_file_system_control(wf_op *op)
     wf_file *file = wf_op_file(op->req->Req.FileSystemControl.UserContext2);
     uint32_t code = op->req->Req.FileSystemControl.FsControlCode;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (code != FSCTL_GET_REPARSE_POINT && code != FSCTL_SET_REPARSE_POINT &&
         code != FSCTL_DELETE_REPARSE_POINT) {
         op->status = STATUS_INVALID_DEVICE_REQUEST;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (!file) {
         op->status = STATUS_INVALID_HANDLE;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (wf_entry_node_bad(op->engine, file->node)) {
         op->status = STATUS_IO_DEVICE_ERROR;   /* the file system lied about its type */
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (!wf_link_ctx_get(op)) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (code == FSCTL_GET_REPARSE_POINT)
-        WF_AWAIT_CALL(op->state, op->link_state, get_reparse_point(op, file));
+        WF_AWAIT_CALL(op, get_reparse_point(op, file));
     else if (code == FSCTL_SET_REPARSE_POINT)
-        WF_AWAIT_CALL(op->state, op->link_state, set_reparse_point(op, file));
+        WF_AWAIT_CALL(op, set_reparse_point(op, file));
     else
-        WF_AWAIT_CALL(op->state, op->link_state, delete_reparse_point(op, file));
+        WF_AWAIT_CALL(op, delete_reparse_point(op, file));
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

@@ -14,13 +14,13 @@ wf_step wf_op_query_security(wf_op *op)
     uint32_t uid, gid, mode;
     size_t len;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     uid = op->attr.uid;
     gid = op->attr.gid;
@@ -34,7 +34,7 @@ wf_step wf_op_query_security(wf_op *op)
         op->rsp->Size = (uint16_t)(sizeof(FSP_FSCTL_TRANSACT_RSP) + len);
     }
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 /* The sticky bit shows in a DACL only on a directory whose owner and some other class may
@@ -148,20 +148,20 @@ wf_step wf_op_set_security(wf_op *op)
         (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION);
     const uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* Only owner, group and DACL map to anything; a SACL is not kept. */
     if (!info)
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     if ((uint32_t)sd->Offset + sd->Size > buffer_size) {
         op->status = STATUS_INVALID_PARAMETER;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     op->status = security_change(op->engine, &op->attr, op->req->Buffer + sd->Offset, sd->Size,
         info, &op->u.setattr.in);
@@ -170,10 +170,10 @@ wf_step wf_op_set_security(wf_op *op)
     if (NT_SUCCESS(op->status))
         chown_drops_setid(&op->attr, &op->u.setattr.in);
     if (!NT_SUCCESS(op->status) || !op->u.setattr.in.valid)
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* The FSD's cached descriptor is dropped (no descriptor in the response): the next
        QuerySecurity shows what the file system made of the change. */
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+    WF_AWAIT_CALL(op, wf_setattr(op, file));
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

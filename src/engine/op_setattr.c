@@ -25,7 +25,7 @@ uint32_t wf_mode_for_attributes(uint32_t mode, uint32_t attributes, bool replace
 wf_step wf_setattr(wf_op *op, const wf_file *file)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     if (file && file->has_fh) {
         op->u.setattr.in.valid |= FATTR_FH;
@@ -34,41 +34,41 @@ wf_step wf_setattr(wf_op *op, const wf_file *file)
     wf_call_begin(op, FUSE_SETATTR, op->node->nodeid);
     wf_call_in(op, &op->u.setattr.in, sizeof op->u.setattr.in);
     wf_call_out(op, &op->u.setattr.out, sizeof op->u.setattr.out);
-    WF_AWAIT_REPLY(op->sub_state);
+    WF_AWAIT_REPLY(op);
 
     if (op->call.error) {
         /* Part of the change may have been applied: ask the file system next time. */
         wf_cache_expire_attr(engine->cache, op->node);
         op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     }
     op->status = wf_entry_take_attr(engine, op->node, &op->u.setattr.out);
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     op->attr = op->u.setattr.out.attr;
     op->attr_fresh = true;
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     /* FALLOCATE needs a FUSE handle (fh 0 on a stateless file system). */
     if (!size || !(file->has_fh || wf_engine_enosys(engine, FUSE_OPEN)) ||
         wf_engine_enosys(engine, FUSE_FALLOCATE))
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     wf_mem_set(&op->u.fallocate.in, 0, sizeof op->u.fallocate.in);
     op->u.fallocate.in.fh = file->fh;
     op->u.fallocate.in.length = size;
     op->u.fallocate.in.mode = WF_FALLOC_FL_KEEP_SIZE;
     wf_call_begin(op, FUSE_FALLOCATE, op->node->nodeid);
     wf_call_in(op, &op->u.fallocate.in, sizeof op->u.fallocate.in);
-    WF_AWAIT_REPLY(op->sub_state);
+    WF_AWAIT_REPLY(op);
 
     /* ENOSYS is remembered by the engine; EOPNOTSUPP (the storage cannot) is as final. Any
        error leaves a file that simply grows as it is written. */
@@ -76,7 +76,7 @@ wf_step wf_preallocate(wf_op *op, const wf_file *file, uint64_t size)
         wf_engine_note_enosys(engine, FUSE_FALLOCATE);
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 /* 0 leaves a time unchanged; negative values (-1 "stop updating", -2 "resume") too: FUSE
@@ -96,15 +96,15 @@ wf_step wf_setinfo_basic(wf_op *op)
     struct fuse_setattr_in *in = &op->u.setattr.in;
     int64_t seconds;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     /* The mode is needed to apply READONLY, the owner and mode to check the caller. */
     if (set_attributes || wf_access_file_checked(file)) {
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
         if (!NT_SUCCESS(op->status))
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
     }
 
     /* CreationTime has no place in FUSE attributes: it is not stored. */
@@ -139,33 +139,33 @@ wf_step wf_setinfo_basic(wf_op *op)
     /* Refused before the file system is asked, as the kernel's default_permissions does. */
     op->status = wf_access_setattr(op->engine, file, &op->attr, in);
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     if (in->valid)
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+        WF_AWAIT_CALL(op, wf_setattr(op, file));
     else    /* nothing to change: no round trip unless the attributes are stale */
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (NT_SUCCESS(op->status))
         wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_setinfo_end_of_file(wf_op *op)
 {
     const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
     op->u.setattr.in.valid = FATTR_SIZE;
     op->u.setattr.in.size = op->req->Req.SetInformation.Info.EndOfFile.FileSize;
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+    WF_AWAIT_CALL(op, wf_setattr(op, file));
     if (NT_SUCCESS(op->status))
         wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_setinfo_allocation(wf_op *op)
@@ -173,25 +173,25 @@ wf_step wf_setinfo_allocation(wf_op *op)
     const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
     const uint64_t allocation = op->req->Req.SetInformation.Info.Allocation.AllocationSize;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     if (allocation < op->attr.size) {
         /* Allocation below the end of file cuts the file there, as on NTFS. */
         wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
         op->u.setattr.in.valid = FATTR_SIZE;
         op->u.setattr.in.size = allocation;
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+        WF_AWAIT_CALL(op, wf_setattr(op, file));
     } else if (allocation > op->attr.size) {
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_preallocate(op, file, allocation));
+        WF_AWAIT_CALL(op, wf_preallocate(op, file, allocation));
     }
     if (NT_SUCCESS(op->status))
         wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

@@ -13,19 +13,19 @@ static uint64_t blocks_to_bytes(uint64_t blocks, uint64_t unit)
     return blocks * unit;
 }
 
-/* STATFS, then the volume information with the session's label (nested; sub_state). */
+/* STATFS, then the volume information with the session's label (nested). */
 static wf_step volume_info(wf_op *op, FSP_FSCTL_VOLUME_INFO *info)
 {
     wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->sub_state);
+    WF_CORO_BEGIN(op);
 
     wf_call_begin(op, FUSE_STATFS, FUSE_ROOT_ID);
     wf_call_out(op, &op->u.statfs.out, sizeof op->u.statfs.out);
-    WF_AWAIT_REPLY(op->sub_state);
+    WF_AWAIT_REPLY(op);
 
     if (op->call.error) {
         op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op->sub_state);
+        WF_CORO_RETURN(op);
     }
     {
         const struct fuse_kstatfs *st = &op->u.statfs.out.st;
@@ -41,15 +41,14 @@ static wf_step volume_info(wf_op *op, FSP_FSCTL_VOLUME_INFO *info)
     wf_lock_release(engine->lock);
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->sub_state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_query_volume_information(wf_op *op)
 {
-    WF_CORO_BEGIN(op->state);
-    WF_AWAIT_CALL(op->state, op->sub_state,
-        volume_info(op, &op->rsp->Rsp.QueryVolumeInformation.VolumeInfo));
-    WF_CORO_END(op->state);
+    WF_CORO_BEGIN(op);
+    WF_AWAIT_CALL(op, volume_info(op, &op->rsp->Rsp.QueryVolumeInformation.VolumeInfo));
+    WF_CORO_END(op);
 }
 
 /* The new label in the request, without the terminator the FSD adds; NULL when the buffer
@@ -74,22 +73,21 @@ wf_step wf_op_set_volume_information(wf_op *op)
     const uint8_t *label;
     uint32_t size = 0;
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (op->req->Req.SetVolumeInformation.FsInformationClass != FileFsLabelInformation) {
         op->status = STATUS_INVALID_INFO_CLASS;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     label = request_label(op, &size);
     if (!label || size > WF_LABEL_MAX_UNITS * sizeof(uint16_t)) {
         op->status = STATUS_INVALID_PARAMETER;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     /* The label changes only if the volume answers, so a failure changes nothing. */
-    WF_AWAIT_CALL(op->state, op->sub_state,
-        volume_info(op, &op->rsp->Rsp.SetVolumeInformation.VolumeInfo));
+    WF_AWAIT_CALL(op, volume_info(op, &op->rsp->Rsp.SetVolumeInformation.VolumeInfo));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     label = request_label(op, &size);
     wf_lock_acquire(engine->lock);
@@ -102,5 +100,5 @@ wf_step wf_op_set_volume_information(wf_op *op)
         wf_mem_copy(info->VolumeLabel, label, size);
     }
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

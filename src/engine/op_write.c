@@ -19,28 +19,28 @@ wf_step wf_op_write(wf_op *op)
     wf_engine *engine = op->engine;
     const wf_file *file = wf_op_file(op->req->Req.Write.UserContext2);
     const uint8_t *data = (const uint8_t *)(uintptr_t)op->req->Req.Write.Address;
-    uint64_t *offset = &op->scratch[0];     /* where the data goes, append resolved */
-    uint64_t *length = &op->scratch[1];     /* what is written, after the paging clamp */
+    uint64_t *offset = &op->st.io.offset;     /* where the data goes, append resolved */
+    uint64_t *length = &op->st.io.length;     /* what is written, after the paging clamp */
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     if (file->is_directory) {
         op->status = STATUS_INVALID_DEVICE_REQUEST;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
     if (!can_write(engine, file)) {
         /* Opened without write access: the FSD should have refused already. */
         op->status = STATUS_ACCESS_DENIED;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
 
     /* The size is known from earlier replies while the attributes are valid; only stale or
        unknown attributes cost a GETATTR (the response needs them anyway). */
-    WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+    WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     *offset = op->req->Req.Write.Offset == WF_WRITE_TO_END_OF_FILE ?
         op->attr.size : op->req->Req.Write.Offset;
@@ -53,50 +53,50 @@ wf_step wf_op_write(wf_op *op)
     }
     if (*offset > WF_OFFSET_MAX || *length > WF_OFFSET_MAX - *offset) {
         op->status = STATUS_INVALID_PARAMETER;
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
 
-    op->done = 0;
-    while (op->done < *length) {
-        op->chunk = *length - op->done < engine->write_size ?
-            (uint32_t)(*length - op->done) : engine->write_size;
+    op->st.io.done = 0;
+    while (op->st.io.done < *length) {
+        op->st.io.chunk = *length - op->st.io.done < engine->write_size ?
+            (uint32_t)(*length - op->st.io.done) : engine->write_size;
         wf_mem_set(&op->u.write.in, 0, sizeof op->u.write.in);
         op->u.write.in.fh = file->fh;
-        op->u.write.in.offset = *offset + op->done;
-        op->u.write.in.size = op->chunk;
+        op->u.write.in.offset = *offset + op->st.io.done;
+        op->u.write.in.size = op->st.io.chunk;
         op->u.write.in.flags = file->open_flags;
         wf_call_begin(op, FUSE_WRITE, file->node->nodeid);
         wf_call_in(op, &op->u.write.in, sizeof op->u.write.in);
-        wf_call_in(op, data + op->done, op->chunk);
+        wf_call_in(op, data + op->st.io.done, op->st.io.chunk);
         wf_call_out(op, &op->u.write.out, sizeof op->u.write.out);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
 
         if (op->call.error) {
             /* Data already written is reported; the error shows on the next call. */
-            if (op->done)
+            if (op->st.io.done)
                 break;
             op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
-        if (op->u.write.out.size > op->chunk) {
+        if (op->u.write.out.size > op->st.io.chunk) {
             /* More than was sent: the file's state is unknown, ask again next time. */
             wf_engine_count_bad_reply(engine);
             wf_cache_expire_attr(engine->cache, op->node);
             op->status = STATUS_IO_DEVICE_ERROR;
-            WF_CORO_RETURN(op->state);
+            WF_CORO_RETURN(op);
         }
-        op->done += op->u.write.out.size;
-        if (op->u.write.out.size < op->chunk)
+        op->st.io.done += op->u.write.out.size;
+        if (op->u.write.out.size < op->st.io.chunk)
             break;  /* a short write: report what was written */
     }
 
-    if (op->done)
-        op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->done);
+    if (op->st.io.done)
+        op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->st.io.done);
     wf_op_file_info(&op->attr, &op->rsp->Rsp.Write.FileInfo);
-    op->rsp->IoStatus.Information = op->done;
+    op->rsp->IoStatus.Information = op->st.io.done;
     op->status = STATUS_SUCCESS;
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }
 
 wf_step wf_op_overwrite(wf_op *op)
@@ -108,15 +108,15 @@ wf_step wf_op_overwrite(wf_op *op)
     /* Only READONLY maps to POSIX (the write bits); HIDDEN, SYSTEM, ARCHIVE … are not kept. */
     bool mode_matters = supersede || (attributes & FILE_ATTRIBUTE_READONLY);
 
-    WF_CORO_BEGIN(op->state);
+    WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
 
     /* The EAs are replaced first (op_ea.c), so that a failure leaves the data as it was. */
-    WF_AWAIT_CALL(op->state, op->ea_state, wf_ea_overwrite(op));
+    WF_AWAIT_CALL(op, wf_ea_overwrite(op));
     if (mode_matters && NT_SUCCESS(op->status))
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_getattr(op, file));
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (NT_SUCCESS(op->status)) {
         wf_mem_set(&op->u.setattr.in, 0, sizeof op->u.setattr.in);
         op->u.setattr.in.valid = FATTR_SIZE;
@@ -131,23 +131,22 @@ wf_step wf_op_overwrite(wf_op *op)
             if (!NT_SUCCESS(wf_access_setattr(engine, file, &op->attr, &op->u.setattr.in)))
                 op->u.setattr.in.valid &= ~(uint32_t)FATTR_MODE;
         }
-        WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+        WF_AWAIT_CALL(op, wf_setattr(op, file));
         /* The mode is attribute bookkeeping NTFS adds (READONLY merged, cleared on
            supersede); the truncation is what O_TRUNC does. A file system that refuses the
            pair is asked for the truncation alone, and the file is overwritten. */
         if (!NT_SUCCESS(op->status) && (op->u.setattr.in.valid & FATTR_MODE) &&
             wf_op_refused(op)) {
             op->u.setattr.in.valid &= ~(uint32_t)FATTR_MODE;
-            WF_AWAIT_CALL(op->state, op->sub_state, wf_setattr(op, file));
+            WF_AWAIT_CALL(op, wf_setattr(op, file));
         }
     }
     if (NT_SUCCESS(op->status) && op->req->Req.Overwrite.AllocationSize)
-        WF_AWAIT_CALL(op->state, op->sub_state,
-            wf_preallocate(op, file, op->req->Req.Overwrite.AllocationSize));
+        WF_AWAIT_CALL(op, wf_preallocate(op, file, op->req->Req.Overwrite.AllocationSize));
     if (NT_SUCCESS(op->status)) {
         wf_op_file_info(&op->attr, &op->rsp->Rsp.Overwrite.FileInfo);
         wf_ea_overwritten(op, &op->rsp->Rsp.Overwrite.FileInfo);
-        WF_CORO_RETURN(op->state);
+        WF_CORO_RETURN(op);
     }
 
     /* A failed Overwrite closes the file: the FSD sends no Cleanup or Close for it. */
@@ -157,9 +156,9 @@ wf_step wf_op_overwrite(wf_op *op)
         op->u.release.in.flags = file->open_flags;
         wf_call_begin(op, FUSE_RELEASE, file->node->nodeid);
         wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-        WF_AWAIT_REPLY(op->state);
+        WF_AWAIT_REPLY(op);
     }
     wf_file_free(engine, file);
 
-    WF_CORO_END(op->state);
+    WF_CORO_END(op);
 }

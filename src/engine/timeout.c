@@ -2,6 +2,7 @@
    keeps each one's unique until its reply comes, and what a late reply granted given back
    (FORGET of its entries, RELEASE of its handle), as the Linux client does for replies
    nobody takes. */
+#include "engine/dirent.h"
 #include "engine/engine_internal.h"
 #include "engine/mappings.h"
 
@@ -92,22 +93,17 @@ static void forget_entry(wf_engine *engine, uint64_t nodeid)
    record ends the walk (what follows it cannot be found). */
 static void forget_listing(wf_engine *engine, const uint8_t *body, uint32_t size)
 {
-    uint32_t pos = 0;
-    while (size - pos >= FUSE_NAME_OFFSET_DIRENTPLUS) {
-        struct fuse_direntplus entry;
-        wf_mem_copy(&entry, body + pos, FUSE_NAME_OFFSET_DIRENTPLUS);
-        uint32_t namelen = entry.dirent.namelen;
-        if (namelen == 0 || namelen > 1024 ||
-            namelen > size - pos - FUSE_NAME_OFFSET_DIRENTPLUS)
+    wf_dirent d;
+    for (uint32_t pos = 0; pos < size; pos += d.reclen) {
+        /* Longer than any name Linux passes (its FUSE_NAME_MAX): malformed here too. */
+        if (!wf_dirent_at(body, pos, size, true, &d) || d.namelen > 1024)
             return;
-        const uint8_t *name = body + pos + FUSE_NAME_OFFSET_DIRENTPLUS;
-        bool dots = wf_name_is_dot_or_dotdot((const char *)name, namelen);
-        if (!dots)
-            forget_entry(engine, entry.entry_out.nodeid);
-        uint32_t record = (uint32_t)FUSE_DIRENTPLUS_SIZE(&entry);
-        if (record > size - pos)
-            return;
-        pos += record;
+        if (!wf_name_is_dot_or_dotdot(d.name, d.namelen)) {
+            uint64_t nodeid;    /* copied: a reply body need not be aligned */
+            wf_mem_copy(&nodeid, body + pos + offsetof(struct fuse_entry_out, nodeid),
+                sizeof nodeid);
+            forget_entry(engine, nodeid);
+        }
     }
 }
 
@@ -168,12 +164,11 @@ bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
     if (opened) {
         wf_op *op = wf_engine_internal_op(engine, WF_KIND_GIVE_BACK);
         if (op) {
-            op->call.opcode = zombie->opcode == FUSE_OPENDIR ? FUSE_RELEASEDIR : FUSE_RELEASE;
-            op->scratch[0] = nodeid;
-            op->scratch[1] = zombie->opcode == FUSE_CREATE;    /* then FORGET the node */
-            wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-            op->u.release.in.fh = fh;
-            op->u.release.in.flags = zombie->open_flags;
+            op->st.give_back.nodeid = nodeid;
+            op->st.give_back.fh = fh;
+            op->st.give_back.flags = zombie->open_flags;
+            op->st.give_back.directory = zombie->opcode == FUSE_OPENDIR;
+            op->st.give_back.forget = zombie->opcode == FUSE_CREATE;    /* then FORGET the node */
             *give_back = op;
         } else if (zombie->opcode == FUSE_CREATE) {
             forget_entry(engine, nodeid);
@@ -187,14 +182,11 @@ bool wf_zombie_reply(wf_engine *engine, const struct fuse_out_header *header,
    CREATE, the FORGET of its entry: the handle goes before the node, as on close. */
 wf_step wf_op_give_back(wf_op *op)
 {
-    WF_CORO_BEGIN(op->state);
-    {
-        uint32_t opcode = op->call.opcode;
-        wf_call_begin(op, opcode, op->scratch[0]);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-    }
-    WF_AWAIT_REPLY(op->state);
-    if (op->scratch[1])
-        forget_entry(op->engine, op->scratch[0]);
-    WF_CORO_END(op->state);
+    WF_CORO_BEGIN(op);
+    wf_release_fh_call(op, op->st.give_back.nodeid, op->st.give_back.fh,
+        op->st.give_back.flags, op->st.give_back.directory);
+    WF_AWAIT_REPLY(op);
+    if (op->st.give_back.forget)
+        forget_entry(op->engine, op->st.give_back.nodeid);
+    WF_CORO_END(op);
 }

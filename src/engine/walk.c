@@ -2,57 +2,11 @@
    answer, and the attributes of the node reached; on a case-insensitive volume, a name not
    found as given is looked for in its directory under case folding. */
 #include "engine/case_fold.h"
+#include "engine/dirent.h"
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
 #include "engine/linux_errno.h"
 #include "engine/mappings.h"
-
-/* Requests that change the volume: a file system without them is read-only. */
-static bool opcode_modifies(uint32_t opcode)
-{
-    switch (opcode) {
-    case FUSE_SETATTR: case FUSE_SYMLINK: case FUSE_MKNOD: case FUSE_MKDIR:
-    case FUSE_UNLINK: case FUSE_RMDIR: case FUSE_RENAME: case FUSE_RENAME2:
-    case FUSE_LINK: case FUSE_WRITE: case FUSE_CREATE: case FUSE_SETXATTR:
-    case FUSE_REMOVEXATTR: case FUSE_FALLOCATE:
-        return true;
-    default:
-        return false;
-    }
-}
-
-NTSTATUS wf_op_errno_status(const wf_op *op)
-{
-    switch (op->call.error) {
-    case WF_ERR_BAD_REPLY:
-        return STATUS_IO_DEVICE_ERROR;
-    case WF_ERR_DISCONNECTED:
-        return STATUS_CONNECTION_DISCONNECTED;
-    case WF_ERR_TOO_BIG:
-        return STATUS_INSUFFICIENT_RESOURCES;
-    case WF_ERR_TIMEOUT:
-        /* Given up on: after a cancellation it is that, else the file system's silence. */
-        return op->cancel_requested ? STATUS_CANCELLED : STATUS_IO_TIMEOUT;
-    case WF_ENOSYS:
-        /* Hard links are an optional feature: a file system without LINK (fuse-zip) is
-           one that has none, answered as FAT answers a link, not a read-only volume. */
-        if (op->call.opcode == FUSE_LINK)
-            return STATUS_INVALID_DEVICE_REQUEST;
-        /* A file system that does not implement a change (hello_ll, squashfuse) is a
-           read-only volume to Windows, which knows what to do with that status. */
-        if (opcode_modifies(op->call.opcode))
-            return STATUS_MEDIA_WRITE_PROTECTED;
-        return wf_errno_to_ntstatus(op->call.error);
-    default:
-        return wf_errno_to_ntstatus(op->call.error);
-    }
-}
-
-bool wf_op_refused(const wf_op *op)
-{
-    return op->call.error > 0 && op->call.error < WF_ERR_BAD_REPLY &&
-        op->call.error != WF_EINTR;
-}
 
 /* A path in the request (FileName, or another buffer such as a rename's NewFileName) as
    UTF-16 units without the terminator, or NULL when the buffer descriptor points outside
@@ -111,7 +65,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     const uint16_t *path;
     uint32_t units, start, end;
 
-    WF_CORO_BEGIN(op->walk_state);
+    WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
     op->node = wf_cache_root(engine->cache);
@@ -123,20 +77,20 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     path = request_path(op, name, &units);
     if (path && !path_names_valid(path, units)) {
         op->status = STATUS_OBJECT_NAME_INVALID;
-        WF_CORO_RETURN(op->walk_state);
+        WF_CORO_RETURN(op);
     }
 
     for (;;) {
         path = request_path(op, name, &units);
         if (!path) {
             op->status = STATUS_OBJECT_NAME_INVALID;
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
         start = op->walk_pos;
         while (start < units && path[start] == '\\')
             start++;
         if (start >= units)
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         end = start;
         while (end < units && path[end] != '\\')
             end++;
@@ -150,7 +104,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
         if (!NT_SUCCESS(op->status)) {
             op->status = op->status == STATUS_BUFFER_OVERFLOW ?
                 STATUS_OBJECT_NAME_INVALID : op->status;
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
         op->name_len = (uint32_t)name_len;
         op->name[name_len] = 0;
@@ -158,15 +112,15 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
         /* A name is about to be looked up in op->node (here, or by the caller when the
            walk stops at the parent): the caller must be able to search it. */
         if (op->traverse_check) {
-            WF_AWAIT_CALL(op->walk_state, op->access_state, wf_access_traverse(op));
+            WF_AWAIT_CALL(op, wf_access_traverse(op));
             if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->walk_state);
+                WF_CORO_RETURN(op);
         }
         if (to_parent && op->walk_last)
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
 
         wf_node *cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-            wf_engine_now(engine));
+            wf_engine_now(op->engine));
         if (cached) {
             move_down(op, cached);
             op->attr_fresh = false;
@@ -175,56 +129,35 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
                 wf_cache_get_attr(engine->cache, op->node, &attr, 0);
                 if (!WF_S_ISDIR(attr.mode)) {
                     op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-                    WF_CORO_RETURN(op->walk_state);
+                    WF_CORO_RETURN(op);
                 }
             }
             continue;
         }
 
-        WF_AWAIT_CALL(op->walk_state, op->fold_state, wf_lookup(op));
-
-        if (op->call.error == WF_ENOTDIR) {
-            op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->walk_state);
-        }
-        if (op->call.error && op->call.error != WF_ENOENT) {
-            op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op->walk_state);
-        }
+        WF_AWAIT_CALL(op, wf_lookup(op));
         {
-            /* ENOENT, or a zero nodeid (a negative entry): the name does not exist. */
-            wf_node *child = NULL;
-            op->status = op->call.error ? STATUS_OBJECT_NAME_NOT_FOUND :
-                wf_entry_take(engine, op->node, op->name, op->name_len, &op->u.lookup.out, 0,
-                    &child);
+            wf_node *child;
+            op->status = wf_lookup_take(op, &child);
             if (op->status == STATUS_OBJECT_NAME_NOT_FOUND && !op->walk_last)
                 op->status = STATUS_OBJECT_PATH_NOT_FOUND;
             if (!NT_SUCCESS(op->status))
-                WF_CORO_RETURN(op->walk_state);
+                WF_CORO_RETURN(op);
             move_down(op, child);
         }
         op->attr = op->u.lookup.out.attr;
         op->attr_fresh = true;
         if (!op->walk_last && !WF_S_ISDIR(op->attr.mode)) {
             op->status = STATUS_OBJECT_PATH_NOT_FOUND;
-            WF_CORO_RETURN(op->walk_state);
+            WF_CORO_RETURN(op);
         }
     }
 
-    WF_CORO_END(op->walk_state);
+    WF_CORO_END(op);
 }
 
-wf_step wf_getattr(wf_op *op, const wf_file *file)
+void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file)
 {
-    wf_engine *engine = op->engine;
-    WF_CORO_BEGIN(op->sub_state);
-
-    op->status = STATUS_SUCCESS;
-    if (op->attr_fresh)
-        WF_CORO_RETURN(op->sub_state);
-    if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now(engine)))
-        WF_CORO_RETURN(op->sub_state);
-
     wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
     /* Only a file's handle, as the Linux client does: a directory's fh is the library's
        own (libfuse's high-level API) and a file system reading it as a file's fails. */
@@ -232,22 +165,38 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
         op->u.getattr.in.getattr_flags = FUSE_GETATTR_FH;
         op->u.getattr.in.fh = file->fh;
     }
-    wf_call_begin(op, FUSE_GETATTR, op->node->nodeid);
+    wf_call_begin(op, FUSE_GETATTR, nodeid);
     wf_call_in(op, &op->u.getattr.in, sizeof op->u.getattr.in);
     wf_call_out(op, &op->u.getattr.out, sizeof op->u.getattr.out);
-    WF_AWAIT_REPLY(op->sub_state);
+}
 
-    if (op->call.error) {
-        op->status = wf_op_errno_status(op);
-        WF_CORO_RETURN(op->sub_state);
-    }
-    op->status = wf_entry_take_attr(engine, op->node, &op->u.getattr.out);
-    if (!NT_SUCCESS(op->status))
-        WF_CORO_RETURN(op->sub_state);
-    op->attr = op->u.getattr.out.attr;
-    op->attr_fresh = true;
+NTSTATUS wf_getattr_take(wf_op *op, wf_node *node, struct fuse_attr *attr)
+{
+    if (op->call.error)
+        return wf_op_errno_status(op);
+    NTSTATUS status = wf_entry_take_attr(op->engine, node, &op->u.getattr.out);
+    if (NT_SUCCESS(status))
+        *attr = op->u.getattr.out.attr;
+    return status;
+}
 
-    WF_CORO_END(op->sub_state);
+wf_step wf_getattr(wf_op *op, const wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    WF_CORO_BEGIN(op);
+
+    op->status = STATUS_SUCCESS;
+    if (op->attr_fresh)
+        WF_CORO_RETURN(op);
+    if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now(op->engine)))
+        WF_CORO_RETURN(op);
+
+    wf_getattr_call(op, op->node->nodeid, file);
+    WF_AWAIT_REPLY(op);
+    op->status = wf_getattr_take(op, op->node, &op->attr);
+    op->attr_fresh = NT_SUCCESS(op->status);
+
+    WF_CORO_END(op);
 }
 
 /* Case-insensitive lookups ------------------------------------------------------------- */
@@ -255,92 +204,81 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
 /* The directory scan reads this much per READDIR, at most. */
 #define WF_FOLD_SCAN_BUFFER (64u * 1024u)
 
-/* What ends a scan and is the lookup's answer too: the file system gone, the request
-   cancelled, a malformed listing. Other errors mean only that the scan found nothing. */
+/* What ends a scan and is the lookup's answer too: anything but an errno answer (the file
+   system gone, the request cancelled, a malformed listing). Other errors mean only that the
+   scan found nothing. */
 static bool fold_fatal(int32_t error)
 {
-    return error == WF_ERR_DISCONNECTED || error == WF_EINTR || error == WF_ERR_BAD_REPLY ||
-        error == WF_ERR_TOO_BIG || error == WF_ERR_TIMEOUT;
+    return error && !wf_error_refused(error);
 }
 
-/* Exchanges op->name and op->fold_name (the stored spelling the scan found). */
+/* Exchanges op->name and op->fold->name (the stored spelling the scan found). */
 static void fold_swap_names(wf_op *op)
 {
-    uint32_t n = op->name_len > op->fold_name_len ? op->name_len : op->fold_name_len;
+    uint32_t n = op->name_len > op->fold->name_len ? op->name_len : op->fold->name_len;
     for (uint32_t i = 0; i <= n; i++) {
         char c = op->name[i];
-        op->name[i] = op->fold_name[i];
-        op->fold_name[i] = c;
+        op->name[i] = op->fold->name[i];
+        op->fold->name[i] = c;
     }
     n = op->name_len;
-    op->name_len = op->fold_name_len;
-    op->fold_name_len = n;
+    op->name_len = op->fold->name_len;
+    op->fold->name_len = n;
     op->name_folded = true;
 }
 
 /* Looks at one READDIR reply for a name equal to op->name under folding; the first one
-   goes into op->fold_name. Returns false when the listing is malformed. */
+   goes into op->fold->name. Returns false when the listing is malformed. */
 static bool fold_match(wf_op *op, uint32_t size, uint64_t *last_offset)
 {
-    uint32_t pos = 0;
-    while (pos < size) {
-        struct fuse_dirent dirent;
-        if (size - pos < FUSE_NAME_OFFSET)
+    wf_dirent d;
+    for (uint32_t pos = 0; pos < size; pos += d.reclen) {
+        if (!wf_dirent_at(op->dirbuf, pos, size, false, &d))
             return false;
-        wf_mem_copy(&dirent, op->dirbuf + pos, FUSE_NAME_OFFSET);
-        if (dirent.namelen == 0 || dirent.namelen > size - pos - FUSE_NAME_OFFSET)
-            return false;
-        const char *name = (const char *)op->dirbuf + pos + FUSE_NAME_OFFSET;
-        *last_offset = dirent.off;
-        if (dirent.namelen <= WF_NAME_MAX &&
-            wf_fold_equal(name, dirent.namelen, op->name, op->name_len) &&
-            !wf_name_is_dot_or_dotdot(name, dirent.namelen)) {
+        *last_offset = d.off;
+        if (d.namelen <= WF_NAME_MAX && !wf_name_is_dot_or_dotdot(d.name, d.namelen) &&
+            wf_fold_equal(d.name, d.namelen, op->name, op->name_len)) {
             bool clean = true;
-            for (uint32_t i = 0; i < dirent.namelen; i++)
-                clean = clean && name[i] != '/' && name[i] != 0;
+            for (uint32_t i = 0; i < d.namelen; i++)
+                clean = clean && d.name[i] != '/' && d.name[i] != 0;
             if (clean) {
-                wf_mem_copy(op->fold_name, name, dirent.namelen);
-                op->fold_name[dirent.namelen] = 0;
-                op->fold_name_len = dirent.namelen;
-                op->fold_found = true;
+                wf_mem_copy(op->fold->name, d.name, d.namelen);
+                op->fold->name[d.namelen] = 0;
+                op->fold->name_len = d.namelen;
+                op->fold->found = true;
                 return true;
             }
         }
-        uint32_t reclen = (uint32_t)FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + dirent.namelen);
-        pos = reclen < size - pos ? pos + reclen : size;
     }
     return true;
 }
 
 /* Reads op->node's directory (OPENDIR, READDIR until the name or the end, RELEASEDIR) for
    a name equal to op->name under case folding. Plain READDIR, so that no entry counts a
-   lookup. Leaves op->fold_found (and the name in op->fold_name), and in op->fold_error the
-   error that ended the scan when it is one the lookup must report. Nested (scan_state). */
+   lookup. Leaves op->fold->found (and the name in op->fold->name), and in op->fold->error the
+   error that ended the scan when it is one the lookup must report. Nested. */
 static wf_step fold_scan(wf_op *op)
 {
     wf_engine *engine = op->engine;
     uint64_t last;
 
-    WF_CORO_BEGIN(op->scan_state);
+    WF_CORO_BEGIN(op);
 
-    op->fold_found = false;
-    op->fold_error = 0;
-    op->fold_has_fh = false;
-    op->fold_fh = 0;
+    op->fold->found = false;
+    op->fold->error = 0;
+    op->fold->has_fh = false;
+    op->fold->fh = 0;
     if (!wf_engine_enosys(engine, FUSE_OPENDIR)) {
-        wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-        wf_call_begin(op, FUSE_OPENDIR, op->node->nodeid);
-        wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
-        wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
-        WF_AWAIT_REPLY(op->scan_state);
+        wf_open_fh_call(op, op->node->nodeid, 0, true);
+        WF_AWAIT_REPLY(op);
         if (op->call.error && !(op->call.error == WF_ENOSYS &&
                 (engine->flags & FUSE_NO_OPENDIR_SUPPORT))) {
-            op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
-            WF_CORO_RETURN(op->scan_state);
+            op->fold->error = fold_fatal(op->call.error) ? op->call.error : 0;
+            WF_CORO_RETURN(op);
         }
         if (!op->call.error) {
-            op->fold_has_fh = true;
-            op->fold_fh = op->u.open.out.fh;
+            op->fold->has_fh = true;
+            op->fold->fh = op->u.open.out.fh;
         }
     }
 
@@ -349,47 +287,44 @@ static wf_step fold_scan(wf_op *op)
         WF_FOLD_SCAN_BUFFER;
     op->dirbuf = wf_mem_alloc(op->dirbuf_size);
     if (!op->dirbuf) {
-        op->fold_error = WF_ERR_TOO_BIG;
+        op->fold->error = WF_ERR_TOO_BIG;
         goto release;
     }
-    op->fold_offset = 0;
+    op->fold->offset = 0;
     for (;;) {
-        wf_dir_read_call(op, false, op->node->nodeid, op->fold_fh, op->fold_offset);
-        WF_AWAIT_REPLY(op->scan_state);
+        wf_dir_read_call(op, false, op->node->nodeid, op->fold->fh, op->fold->offset);
+        WF_AWAIT_REPLY(op);
         if (op->call.error) {
-            op->fold_error = fold_fatal(op->call.error) ? op->call.error : 0;
+            op->fold->error = fold_fatal(op->call.error) ? op->call.error : 0;
             break;
         }
         if (op->call.out_size == 0)
             break;
-        last = op->fold_offset;
+        last = op->fold->offset;
         if (!fold_match(op, op->call.out_size, &last)) {
             wf_engine_count_bad_reply(engine);
-            op->fold_error = WF_ERR_BAD_REPLY;
+            op->fold->error = WF_ERR_BAD_REPLY;
             break;
         }
-        if (op->fold_found)
+        if (op->fold->found)
             break;
-        if (last == op->fold_offset) {
+        if (last == op->fold->offset) {
             /* Offsets that do not advance would bring the same reply forever. */
             wf_engine_count_bad_reply(engine);
             break;
         }
-        op->fold_offset = last;
+        op->fold->offset = last;
     }
     wf_mem_free(op->dirbuf);
     op->dirbuf = NULL;
 
 release:
-    if (op->fold_has_fh) {
-        wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-        op->u.release.in.fh = op->fold_fh;
-        wf_call_begin(op, FUSE_RELEASEDIR, op->node->nodeid);
-        wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
-        WF_AWAIT_REPLY(op->scan_state);
+    if (op->fold->has_fh) {
+        wf_release_fh_call(op, op->node->nodeid, op->fold->fh, 0, true);
+        WF_AWAIT_REPLY(op);
     }
 
-    WF_CORO_END(op->scan_state);
+    WF_CORO_END(op);
 }
 
 /* The LOOKUP missed: worth a scan on a case-insensitive volume, unless no other spelling
@@ -401,32 +336,61 @@ static bool fold_worth_scanning(const wf_op *op)
         !wf_fold_is_caseless(op->name, op->name_len);
 }
 
+void wf_lookup_call(wf_op *op, uint64_t nodeid, const char *name, uint32_t name_len,
+    struct fuse_entry_out *out)
+{
+    wf_call_begin(op, FUSE_LOOKUP, nodeid);
+    wf_call_in(op, name, name_len + 1);
+    wf_call_out(op, out, sizeof *out);
+}
+
+bool wf_fold_get(wf_op *op)
+{
+    if (!op->fold)
+        op->fold = wf_mem_alloc(sizeof *op->fold);
+    return op->fold != NULL;
+}
+
 wf_step wf_lookup(wf_op *op)
 {
-    WF_CORO_BEGIN(op->fold_state);
+    WF_CORO_BEGIN(op);
 
     op->name_folded = false;
-    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-    WF_AWAIT_REPLY(op->fold_state);
+    wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &op->u.lookup.out);
+    WF_AWAIT_REPLY(op);
     if (!fold_worth_scanning(op))
-        WF_CORO_RETURN(op->fold_state);
-
-    WF_AWAIT_CALL(op->fold_state, op->scan_state, fold_scan(op));
-    if (!op->fold_found) {
-        /* As the LOOKUP said: absent — unless the scan itself could not go on. */
-        op->call.error = op->fold_error ? op->fold_error : WF_ENOENT;
+        WF_CORO_RETURN(op);
+    if (!wf_fold_get(op)) {
+        op->call.error = WF_ERR_TOO_BIG;    /* no memory to scan: as when no buffer is had */
         op->call.out_size = 0;
-        WF_CORO_RETURN(op->fold_state);
+        WF_CORO_RETURN(op);
+    }
+
+    WF_AWAIT_CALL(op, fold_scan(op));
+    if (!op->fold->found) {
+        /* As the LOOKUP said: absent — unless the scan itself could not go on. */
+        op->call.error = op->fold->error ? op->fold->error : WF_ENOENT;
+        op->call.out_size = 0;
+        WF_CORO_RETURN(op);
     }
     fold_swap_names(op);
-    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-    WF_AWAIT_REPLY(op->fold_state);
+    wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &op->u.lookup.out);
+    WF_AWAIT_REPLY(op);
 
-    WF_CORO_END(op->fold_state);
+    WF_CORO_END(op);
+}
+
+NTSTATUS wf_lookup_take(wf_op *op, wf_node **child)
+{
+    *child = NULL;
+    if (op->call.error == WF_ENOENT)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    if (op->call.error == WF_ENOTDIR)
+        return STATUS_OBJECT_PATH_NOT_FOUND;
+    if (op->call.error)
+        return wf_op_errno_status(op);
+    return wf_entry_take(op->engine, op->node, op->name, op->name_len, &op->u.lookup.out, 0,
+        child);
 }
 
 void wf_lookup_unfold(wf_op *op)
@@ -441,30 +405,29 @@ wf_step wf_resolve_leaf(wf_op *op)
     wf_engine *engine = op->engine;
     size_t stored_len;
 
-    WF_CORO_BEGIN(op->fold_state);
+    WF_CORO_BEGIN(op);
 
     op->name_folded = false;
-    if (!engine->params.case_insensitive || op->name_len == 0)
-        WF_CORO_RETURN(op->fold_state);
+    /* Without memory for the fold, the name is left as it is (this never fails). */
+    if (!engine->params.case_insensitive || op->name_len == 0 || !wf_fold_get(op))
+        WF_CORO_RETURN(op);
 
     {
         wf_node *cached = wf_cache_lookup_stored(engine->cache, op->node, op->name,
-            op->name_len, wf_engine_now(engine), op->fold_name, WF_NAME_MAX, &stored_len);
+            op->name_len, wf_engine_now(op->engine), op->fold->name, WF_NAME_MAX, &stored_len);
         if (cached) {
             wf_cache_release(engine->cache, cached);
-            op->fold_name_len = (uint32_t)stored_len;
-            op->fold_name[stored_len] = 0;
+            op->fold->name_len = (uint32_t)stored_len;
+            op->fold->name[stored_len] = 0;
             if (stored_len != op->name_len ||
-                wf_mem_compare(op->fold_name, op->name, stored_len) != 0)
+                wf_mem_compare(op->fold->name, op->name, stored_len) != 0)
                 fold_swap_names(op);
-            WF_CORO_RETURN(op->fold_state);
+            WF_CORO_RETURN(op);
         }
     }
 
-    wf_call_begin(op, FUSE_LOOKUP, op->node->nodeid);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.lookup.out, sizeof op->u.lookup.out);
-    WF_AWAIT_REPLY(op->fold_state);
+    wf_lookup_call(op, op->node->nodeid, op->name, op->name_len, &op->u.lookup.out);
+    WF_AWAIT_REPLY(op);
     if (!op->call.error && op->u.lookup.out.nodeid != 0) {
         /* There as given. The reply counted a lookup: it goes into the cache (or, refused,
            is given back; the name as given is still the one to use). */
@@ -472,13 +435,13 @@ wf_step wf_resolve_leaf(wf_op *op)
         if (NT_SUCCESS(wf_entry_take(engine, op->node, op->name, op->name_len,
                 &op->u.lookup.out, 0, &found)))
             wf_cache_release(engine->cache, found);
-        WF_CORO_RETURN(op->fold_state);
+        WF_CORO_RETURN(op);
     }
     if (!fold_worth_scanning(op))
-        WF_CORO_RETURN(op->fold_state);
-    WF_AWAIT_CALL(op->fold_state, op->scan_state, fold_scan(op));
-    if (op->fold_found)
+        WF_CORO_RETURN(op);
+    WF_AWAIT_CALL(op, fold_scan(op));
+    if (op->fold->found)
         fold_swap_names(op);
 
-    WF_CORO_END(op->fold_state);
+    WF_CORO_END(op);
 }
