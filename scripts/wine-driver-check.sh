@@ -2,7 +2,7 @@
 # Runs the real winfuse-x64.sys end to end under Wine: a WinFsp stand-in driver
 # (tests/nt/winfsp_standin.c, built as winfsp-x64.sys) loads it through the Fsext registry
 # value that install.cmd writes, and Windows programs play both the Windows caller and the
-# FUSE file system over FUSE_FSCTL_TRANSACT (tests/nt/README.md):
+# FUSE file system over FUSE_FSCTL_TRANSACT (docs/windows.md, "The end-to-end run under Wine"):
 #   test_driver_door     the driver's own cases (tests/nt/test_driver_door.c)
 #   test_engine_*        the engine's unit tests, their mock file system talking to the
 #                        driver (tests/nt/door_engine.c) instead of an engine in process
