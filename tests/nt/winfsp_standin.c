@@ -7,7 +7,8 @@
    both ends: the Windows caller (it submits WinFsp requests and takes the responses through
    STANDIN_IOCTL_*) and the FUSE file system (it sends FUSE_FSCTL_TRANSACT on its volume
    handle). Unlike WinFsp it never waits: Wine serves one IRP at a time per driver process, so
-   a pull with nothing queued answers "no request" at once (docs/windows.md, "The end-to-end run under Wine"). */
+   a pull with nothing queued answers "no request" at once (docs/windows.md, "The end-to-end
+   run under Wine"). */
 #include <ntifs.h>
 
 #include "winfuse/winfsp_abi.h"
