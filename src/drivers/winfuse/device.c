@@ -61,6 +61,7 @@ static NTSTATUS device_init(PDEVICE_OBJECT fsvol, FSP_FSCTL_VOLUME_PARAMS *param
        without one (kernel-mode callers) carry uid/gid/pid 0 and skip the access checks. */
     ep.identity = wf_nt_identity;
     ep.umask = 022;
+    ep.forget_delay_ms = wf_nt_params.forget_delay_ms;
     ep.complete = complete;
     ep.host = v;
     /* FUSE is case-sensitive; a zeroed CaseSensitiveSearch from user mode is no request to

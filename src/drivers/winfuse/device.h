@@ -10,6 +10,18 @@
 /* Registered once by DriverEntry; WinFsp fills in DeviceExtensionOffset. */
 extern wf_fsext_provider wf_nt_provider;
 
+/* The driver's tunables (parameters.c), from its service key's Parameters subkey. */
+typedef struct wf_nt_parameters {
+    /* ForgetDelayMs: how long FORGETs wait for company before they go out alone; 0 (absent)
+       is the engine's default, 10 ms. */
+    UINT32 forget_delay_ms;
+} wf_nt_parameters;
+
+extern wf_nt_parameters wf_nt_params;
+
+/* Reads them once, in DriverEntry; the service key is the one DriverEntry is given. */
+void wf_nt_read_parameters(PUNICODE_STRING registry_path);
+
 /* The engine's identity callback (identity.c): the caller of a Create or Rename from the
    access token WinFsp gives. */
 bool wf_nt_identity(void *host, uint64_t access_token, wf_identity *identity);

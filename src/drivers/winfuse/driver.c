@@ -9,6 +9,6 @@ DRIVER_INITIALIZE DriverEntry;
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     (void)DriverObject;
-    (void)RegistryPath;
+    wf_nt_read_parameters(RegistryPath);
     return FspFsextProviderRegister(&wf_nt_provider);
 }
