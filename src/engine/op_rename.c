@@ -392,6 +392,7 @@ static wf_step link_temp_remove(wf_op *op, const wf_file *file)
 static wf_step link_make_temp(wf_op *op, const wf_file *file)
 {
     wf_engine *engine = op->engine;
+    /* Read again at each resumption, as every local is. */
     uint32_t rounds = op->st.rename.flags >> WF_LINK_ROUND_SHIFT;
     wf_node *taken;
 
@@ -404,7 +405,6 @@ static wf_step link_make_temp(wf_op *op, const wf_file *file)
         wf_lookup_call(op, op->node->nodeid, op->st.rename.name2, op->st.rename.name2_len,
             &op->u.lookup.out);
         WF_AWAIT_REPLY(op);
-        rounds = op->st.rename.flags >> WF_LINK_ROUND_SHIFT;
         op->status = op->call.error == WF_ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND :
             op->call.error ? wf_op_errno_status(op) :
             wf_entry_take(engine, op->node, op->st.rename.name2, op->st.rename.name2_len,
@@ -416,7 +416,6 @@ static wf_step link_make_temp(wf_op *op, const wf_file *file)
         else {
             link_call(op, file, op->st.rename.name2, op->st.rename.name2_len);
             WF_AWAIT_REPLY(op);
-            rounds = op->st.rename.flags >> WF_LINK_ROUND_SHIFT;
             if (!op->call.error)
                 break;
             /* ENOSYS (no LINK at all), EMLINK, EPERM, ENOSPC...: nothing was touched. */
