@@ -12,6 +12,11 @@
    op->st.rename.flags: these bits. */
 #define WF_TARGET_KNOWN     1u  /* target and op->attr say whether the target exists */
 #define WF_RENAME2_EINVAL   2u  /* RENAME2 answered EINVAL: perhaps only its flag is refused */
+#define WF_LINK_SAME_INODE  4u  /* a replaced target has the source's inode number */
+/* A replacing link's temporary names tried so far, in the bits above these. */
+#define WF_LINK_ROUND_SHIFT 8u
+/* Temporary names a replacing link tries before giving up (another one is there each time). */
+#define WF_LINK_TEMP_ROUNDS 4u
 
 static bool replace_if_exists(const wf_op *op)
 {
@@ -313,6 +318,185 @@ wf_step wf_setinfo_rename(wf_op *op)
     WF_CORO_END(op);
 }
 
+/* LINK of the handle's file as name in op->node; the reply into op->u.link.out. */
+static void link_call(wf_op *op, const wf_file *file, const char *name, uint32_t name_len)
+{
+    wf_mem_set(&op->u.link.in, 0, sizeof op->u.link.in);
+    op->u.link.in.oldnodeid = file->node->nodeid;
+    wf_call_begin(op, FUSE_LINK, op->node->nodeid);
+    wf_call_in(op, &op->u.link.in, sizeof op->u.link.in);
+    wf_call_in(op, name, name_len + 1);
+    wf_call_out(op, &op->u.link.out, sizeof op->u.link.out);
+}
+
+/* The LINK reply for name in op->node, through the intake: the new name must be a node of
+   the source's type (as the Linux client checks); its nodeid may differ (libfuse's
+   path-based API numbers names, not inodes). *linked is referenced, or NULL when out of
+   memory, which only costs the cache: the link is made (STATUS_SUCCESS then). */
+static NTSTATUS link_take(wf_op *op, const wf_file *file, const char *name, uint32_t name_len,
+    wf_node **linked)
+{
+    wf_engine *engine = op->engine;
+    struct fuse_attr source;
+    NTSTATUS status;
+
+    wf_cache_get_attr(engine->cache, file->node, &source, 0);
+    status = wf_entry_take(engine, op->node, name, name_len, &op->u.link.out,
+        source.mode & WF_S_IFMT, linked);
+    if (status == STATUS_INSUFFICIENT_RESOURCES) {
+        *linked = NULL;
+        status = STATUS_SUCCESS;
+    }
+    return status;
+}
+
+/* A hidden name beside the target, unique to the source: ".wf-link-<nodeid>-<round>", in
+   st.rename.name2 (which a link does not use otherwise). */
+static void link_temp_name(wf_op *op, uint64_t nodeid, uint32_t round)
+{
+    static const char prefix[] = ".wf-link-";
+    static const char hex[] = "0123456789abcdef";
+    char *name = op->st.rename.name2;
+    uint32_t n = sizeof prefix - 1;
+    wf_mem_copy(name, prefix, n);
+    for (int shift = 60; shift >= 0; shift -= 4)
+        name[n++] = hex[(nodeid >> shift) & 0xf];
+    name[n++] = '-';
+    name[n++] = (char)('0' + round % 10);
+    name[n] = '\0';
+    op->st.rename.name2_len = n;
+}
+
+/* Takes the temporary name away again (best effort; op->status, the error that stopped the
+   link, stays the answer). Nested. */
+static wf_step link_temp_remove(wf_op *op, const wf_file *file)
+{
+    WF_CORO_BEGIN(op);
+
+    wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
+    wf_call_in(op, op->st.rename.name2, op->st.rename.name2_len + 1);
+    WF_AWAIT_REPLY(op);
+    wf_cache_drop_entry(op->engine->cache, op->node, op->st.rename.name2,
+        op->st.rename.name2_len);
+    wf_cache_expire_attr(op->engine->cache, op->node);
+    wf_cache_expire_attr(op->engine->cache, file->node);    /* its link count */
+
+    WF_CORO_END(op);
+}
+
+/* The link made under a free temporary name in the target's directory (op->node2 the node
+   the reply named, referenced, or NULL; op->attr its attributes). The name is known to be
+   free before LINK goes out, as the kernel's lookup makes it known (fuse2fs would add a
+   second entry); one may be left by an interrupted change, and another link may take it
+   meanwhile (EEXIST): the next round's name then. op->status. Nested. */
+static wf_step link_make_temp(wf_op *op, const wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    /* Read again at each resumption, as every local is. */
+    uint32_t rounds = op->st.rename.flags >> WF_LINK_ROUND_SHIFT;
+    wf_node *taken;
+
+    WF_CORO_BEGIN(op);
+
+    for (;;) {
+        link_temp_name(op, file->node->nodeid, rounds);
+        /* A name there counted a lookup: it goes into the cache like any other, through
+           the intake (nodeid 0 is "no entry": the name is free). */
+        wf_lookup_call(op, op->node->nodeid, op->st.rename.name2, op->st.rename.name2_len,
+            &op->u.lookup.out);
+        WF_AWAIT_REPLY(op);
+        op->status = op->call.error == WF_ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND :
+            op->call.error ? wf_op_errno_status(op) :
+            wf_entry_take(engine, op->node, op->st.rename.name2, op->st.rename.name2_len,
+                &op->u.lookup.out, 0, &taken);
+        if (NT_SUCCESS(op->status))
+            wf_cache_release(engine->cache, taken);
+        else if (op->status != STATUS_OBJECT_NAME_NOT_FOUND)
+            WF_CORO_RETURN(op);
+        else {
+            link_call(op, file, op->st.rename.name2, op->st.rename.name2_len);
+            WF_AWAIT_REPLY(op);
+            if (!op->call.error)
+                break;
+            /* ENOSYS (no LINK at all), EMLINK, EPERM, ENOSPC...: nothing was touched. */
+            if (op->call.error != WF_EEXIST) {
+                op->status = wf_op_errno_status(op);
+                WF_CORO_RETURN(op);
+            }
+        }
+        if (++rounds >= WF_LINK_TEMP_ROUNDS) {
+            op->status = STATUS_OBJECT_NAME_COLLISION;
+            WF_CORO_RETURN(op);
+        }
+        op->st.rename.flags = (op->st.rename.flags & ((1u << WF_LINK_ROUND_SHIFT) - 1)) |
+            (rounds << WF_LINK_ROUND_SHIFT);
+    }
+    /* Something is linked under the temporary name, whatever the reply says of it: a reply
+       the intake refuses (a bad type, nodeid 0, the root) is undone like a failed RENAME. */
+    op->status = link_take(op, file, op->st.rename.name2, op->st.rename.name2_len, &op->node2);
+    if (!NT_SUCCESS(op->status)) {
+        WF_AWAIT_CALL(op, link_temp_remove(op, file));
+        WF_CORO_RETURN(op);
+    }
+    op->attr = op->u.link.out.attr;
+
+    WF_CORO_END(op);
+}
+
+/* A link replacing an existing file (checked), made as a careful POSIX program replaces a
+   name by a link: LINK to a temporary name beside the target, then RENAME of it over the
+   target, which replaces the target at once. FUSE has no replacing LINK, and an UNLINK
+   first would lose the target whenever the LINK then fails (no LINK at all, EMLINK,
+   ENOSPC): here a failed LINK touches nothing, and a failed RENAME takes the temporary name
+   away again and is the answer. Nested. */
+static wf_step link_replace(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    struct fuse_attr source;
+
+    WF_CORO_BEGIN(op);
+
+    /* Another link of the source's inode under another nodeid (a path-based file system):
+       rename(2) between two links of one inode does nothing and leaves both names, so the
+       temporary one goes after the RENAME. */
+    (void)wf_cache_get_attr(engine->cache, file->node, &source, 0);
+    if (source.ino != 0 && source.ino == op->attr.ino)
+        op->st.rename.flags |= WF_LINK_SAME_INODE;
+
+    WF_AWAIT_CALL(op, link_make_temp(op, file));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+
+    wf_rename_call(op, false, 0, op->node->nodeid, op->st.rename.name2,
+        op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
+    WF_AWAIT_REPLY(op);
+    if (op->call.error) {
+        op->status = wf_op_errno_status(op);
+        WF_AWAIT_CALL(op, link_temp_remove(op, file));
+        WF_CORO_RETURN(op);
+    }
+    /* Both names are forgotten: the next lookup of the target finds the linked node under
+       it (the temporary's lookup stays counted on that node, given back with FORGET once
+       nothing holds it). */
+    wf_cache_drop_entry(engine->cache, op->node, op->st.rename.name2, op->st.rename.name2_len);
+    wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
+    wf_cache_expire_attr(engine->cache, op->node);
+    if (op->node2 != file->node)
+        wf_cache_expire_attr(engine->cache, file->node);    /* its link count */
+    expire_replaced(engine->cache, op->st.rename.target);
+    if (op->st.rename.flags & WF_LINK_SAME_INODE) {
+        WF_AWAIT_CALL(op, link_temp_remove(op, file));
+        if (op->attr.nlink > 1)
+            op->attr.nlink--;       /* the LINK reply counted the temporary name */
+    }
+    wf_cache_release(engine->cache, op->node2);
+    op->node2 = NULL;
+    wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+    op->status = STATUS_SUCCESS;
+
+    WF_CORO_END(op);
+}
+
 wf_step wf_setinfo_link(wf_op *op)
 {
     wf_engine *engine = op->engine;
@@ -346,7 +530,7 @@ wf_step wf_setinfo_link(wf_op *op)
     /* The target is known before LINK goes out, as the kernel's lookup makes it known:
        file systems leave the check to the VFS, and fuse2fs asked to link onto an existing
        name adds a second entry of that name. On a case-insensitive volume the LOOKUP looks
-       in every case. */
+       in every case (a target found in another case is replaced under its stored name). */
     WF_AWAIT_CALL(op, target_lookup(op));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
@@ -362,29 +546,16 @@ wf_step wf_setinfo_link(wf_op *op)
         op->status = replace_check(op, true, false, false);
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
-        /* A file system known to have no LINK would lose the old name for nothing. */
+        /* A file system known to have no LINK is not asked again. */
         if (wf_engine_enosys(engine, FUSE_LINK)) {
             op->status = STATUS_INVALID_DEVICE_REQUEST;
             WF_CORO_RETURN(op);
         }
-        /* FUSE has no replacing LINK: the old name goes first. */
-        wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
-        wf_call_in(op, op->name, op->name_len + 1);
-        WF_AWAIT_REPLY(op);
-        if (op->call.error && op->call.error != WF_ENOENT) {
-            op->status = wf_op_errno_status(op);
-            WF_CORO_RETURN(op);
-        }
-        wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
-        expire_replaced(engine->cache, op->st.rename.target);
+        WF_AWAIT_CALL(op, link_replace(op, file));
+        WF_CORO_RETURN(op);
     }
 
-    wf_mem_set(&op->u.link.in, 0, sizeof op->u.link.in);
-    op->u.link.in.oldnodeid = file->node->nodeid;
-    wf_call_begin(op, FUSE_LINK, op->node->nodeid);
-    wf_call_in(op, &op->u.link.in, sizeof op->u.link.in);
-    wf_call_in(op, op->name, op->name_len + 1);
-    wf_call_out(op, &op->u.link.out, sizeof op->u.link.out);
+    link_call(op, file, op->name, op->name_len);
     WF_AWAIT_REPLY(op);
 
     if (op->call.error) {
@@ -393,16 +564,9 @@ wf_step wf_setinfo_link(wf_op *op)
         WF_CORO_RETURN(op);
     }
     {
-        const struct fuse_entry_out *entry = &op->u.link.out;
-        struct fuse_attr source;
-        wf_cache_get_attr(engine->cache, file->node, &source, 0);
-        /* The new name must be a node of the source's type (as the Linux client checks);
-           its nodeid may differ (libfuse's path-based API numbers names, not inodes). */
         wf_node *linked;
-        op->status = wf_entry_take(engine, op->node, op->name, op->name_len, entry,
-            source.mode & WF_S_IFMT, &linked);
-        /* Out of memory only costs the cache: the link is made. */
-        if (!NT_SUCCESS(op->status) && op->status != STATUS_INSUFFICIENT_RESOURCES)
+        op->status = link_take(op, file, op->name, op->name_len, &linked);
+        if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
         if (linked) {
             if (linked != file->node)
@@ -410,7 +574,7 @@ wf_step wf_setinfo_link(wf_op *op)
             wf_cache_release(engine->cache, linked);
         }
         wf_cache_expire_attr(engine->cache, op->node);
-        wf_op_file_info(&entry->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+        wf_op_file_info(&op->u.link.out.attr, &op->rsp->Rsp.SetInformation.FileInfo);
     }
     op->status = STATUS_SUCCESS;
 

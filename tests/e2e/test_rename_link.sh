@@ -135,6 +135,8 @@ EOF
         check_fs_eq "on disk: three names, one inode" "3 3 3 1" \
             "$(stat -c %h "$SRC/l.txt" "$SRC/l2.txt" "$SRC/o2.txt" | xargs) $(stat -c %i \
                 "$SRC/l.txt" "$SRC/l2.txt" "$SRC/o2.txt" | sort -u | wc -l)"
+        check_fs_eq "on disk: the replacing link left no temporary name" "" \
+            "$(ls -A "$SRC" | grep '^\.wf-link-')"
     fi
     session_send 'nt create \D2 opts=FILE_DIRECTORY_FILE' 'nt setinfo 1 link \dl'
     check_last "a directory cannot be linked: STATUS_FILE_IS_A_DIRECTORY" \

@@ -720,7 +720,188 @@ static void link_over_existing_name_without_replace_is_name_collision(void **sta
     mock_free(m);
 }
 
-static void link_with_replace_unlinks_the_existing_file_first(void **state)
+/* The temporary name a replacing link of node 5 takes first. */
+#define TEMP5 ".wf-link-0000000000000005-0"
+
+/* Takes FORGETs (one per message, or batched) until each of the count nodeids has been
+   forgotten once, with nlookup 1. */
+static void expect_forgets(mock_fs *m, const uint64_t *nodeids, uint32_t count)
+{
+    bool seen[4] = { false, false, false, false };
+    uint32_t got = 0;
+    assert_true(count <= 4);
+    while (got < count) {
+        mock_request req;
+        assert_true(mock_take(m, &req, 1000));
+        struct fuse_forget_one ones[4];
+        uint32_t n = 1;
+        if (req.header.opcode == FUSE_FORGET) {
+            struct fuse_forget_in in;
+            memcpy(&in, req.body, sizeof in);
+            ones[0].nodeid = req.header.nodeid;
+            ones[0].nlookup = in.nlookup;
+        } else {
+            assert_int_equal(req.header.opcode, FUSE_BATCH_FORGET);
+            struct fuse_batch_forget_in batch;
+            memcpy(&batch, req.body, sizeof batch);
+            n = batch.count;
+            assert_true(n <= count - got);
+            memcpy(ones, req.body + sizeof batch, n * sizeof ones[0]);
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t k = 0;
+            while (k < count && nodeids[k] != ones[i].nodeid)
+                k++;
+            assert_true(k < count);
+            assert_false(seen[k]);
+            seen[k] = true;
+            assert_int_equal(ones[i].nlookup, 1);
+            got++;
+        }
+    }
+}
+
+/* A replacing link up to its LINK: the target g (node 6, inode ino) found, the temporary
+   name found free; returns the LINK request, which names the temporary name. */
+static mock_request replacing_link_to_temp(mock_fs *m, uint64_t ino)
+{
+    mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    struct fuse_entry_out target = mock_entry(6, MODE_FILE, 7, 60, 0, 60);
+    target.attr.ino = ino;
+    mock_reply(m, req.header.unique, 0, &target, sizeof target);
+    expect_absent(m, FUSE_ROOT_ID, TEMP5);
+    req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    struct fuse_link_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.oldnodeid, 5);
+    check_names(req.body + sizeof in, req.body_size - (uint32_t)sizeof in, TEMP5, NULL);
+    return req;
+}
+
+/* FUSE has no replacing LINK: an UNLINK of the target first would lose it whenever the
+   LINK then fails. As a careful POSIX program does it: LINK to a temporary name beside the
+   target, then RENAME over it (which replaces it at once). */
+static void link_with_replace_links_a_temporary_name_then_renames_it_over_the_target(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", true);
+    mock_request req = replacing_link_to_temp(m, 6);
+    struct fuse_entry_out linked = mock_entry(5, MODE_FILE, 42, 60, 0, 60);
+    linked.attr.nlink = 2;
+    mock_reply(m, req.header.unique, 0, &linked, sizeof linked);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, TEMP5, "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileSize, 42);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.HardLinks, 2);
+    /* The replaced node's lookup is given back. */
+    expect_forget(m, 6, 1);
+    assert_true(mock_idle(m, 50));
+
+    /* Both names were forgotten: the target's is looked up again, and finds the file. */
+    hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    req = expect_lookup(m, FUSE_ROOT_ID, "g");
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 42, 60, 60);
+    rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.IndexNumber, 5);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* A path-based file system answers the LINK with another nodeid: the lookup that reply
+   counted is given back once the temporary name is renamed away. */
+static void link_with_replace_gives_back_the_temporary_names_lookup(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", true);
+    mock_request req = replacing_link_to_temp(m, 6);
+    mock_reply_entry(m, req.header.unique, 7, MODE_FILE, 0, 60, 60);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, TEMP5, "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    uint64_t forgotten[2] = { 6, 7 };
+    expect_forgets(m, forgotten, 2);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* A file system without LINK (fuse-zip): the target is untouched, nothing is unlinked, and
+   the answer is FAT's to a link. */
+static void link_with_replace_answered_enosys_leaves_the_target(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", true);
+    mock_request req = replacing_link_to_temp(m, 6);
+    mock_reply(m, req.header.unique, -WF_ENOSYS, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_INVALID_DEVICE_REQUEST);
+    assert_true(mock_idle(m, 50));
+
+    /* The target is still known under its name: opened from the cache, no round trip. */
+    hint = mock_submit(m, mock_req_create("\\g", FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.IndexNumber, 6);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* Any other refused LINK (here too many links) leaves the target as well. */
+static void link_with_replace_answered_emlink_leaves_the_target(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", true);
+    mock_request req = replacing_link_to_temp(m, 6);
+    mock_reply(m, req.header.unique, -WF_EMLINK, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_TOO_MANY_LINKS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* The RENAME over the target refused: the temporary name goes again, the target stays, and
+   the RENAME's error is the answer. */
+static void link_with_replace_whose_rename_fails_removes_the_temporary_name(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", true);
+    mock_request req = replacing_link_to_temp(m, 6);
+    mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, TEMP5, "g");
+    mock_reply(m, req.header.unique, -WF_EPERM, NULL, 0);
+    req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
+    check_names(req.body, req.body_size, TEMP5, NULL);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+
+    /* The temporary name is not cached: a Create of it looks it up. */
+    hint = mock_submit(m, mock_req_create("\\" TEMP5, FILE_OPEN, 0, FILE_READ_ATTRIBUTES));
+    expect_absent(m, FUSE_ROOT_ID, TEMP5);
+    assert_int_equal(status_of(m, hint), (NTSTATUS)STATUS_OBJECT_NAME_NOT_FOUND);
+    /* The source's link count went up and down: asked again. */
+    hint = mock_submit(m, mock_req_query_info(h));
+    req = mock_expect_node(m, FUSE_GETATTR, 5);
+    struct fuse_attr attr = mock_attr(5, MODE_FILE, 0);
+    mock_reply_attr(m, req.header.unique, &attr, 60);
+    assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* A temporary name left by an interrupted change is not linked onto: the next one is. */
+static void link_with_replace_skips_a_temporary_name_that_exists(void **state)
 {
     (void)state;
     mock_fs *m = mock_start();
@@ -728,13 +909,47 @@ static void link_with_replace_unlinks_the_existing_file_first(void **state)
     uint64_t hint = submit_link(m, h, "\\g", true);
     mock_request req = expect_lookup(m, FUSE_ROOT_ID, "g");
     mock_reply_entry(m, req.header.unique, 6, MODE_FILE, 0, 60, 60);
-    req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
-    check_names(req.body, req.body_size, "g", NULL);
-    mock_reply(m, req.header.unique, 0, NULL, 0);
+    req = expect_lookup(m, FUSE_ROOT_ID, TEMP5);
+    mock_reply_entry(m, req.header.unique, 9, MODE_FILE, 0, 60, 60);
+    expect_absent(m, FUSE_ROOT_ID, ".wf-link-0000000000000005-1");
     req = mock_expect_node(m, FUSE_LINK, FUSE_ROOT_ID);
+    check_names(req.body + sizeof(struct fuse_link_in),
+        req.body_size - (uint32_t)sizeof(struct fuse_link_in), ".wf-link-0000000000000005-1",
+        NULL);
     mock_reply_entry(m, req.header.unique, 5, MODE_FILE, 0, 60, 60);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, ".wf-link-0000000000000005-1", "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(status_of(m, hint), STATUS_SUCCESS);
     expect_forget(m, 6, 1);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* The target another link of the source's inode under another nodeid (a path-based file
+   system): rename(2) between two links of one inode leaves both names, so the temporary
+   one is unlinked after it. */
+static void link_with_replace_over_another_link_of_the_same_inode_removes_the_temporary_name(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = open_file(m, "f", 5);
+    uint64_t hint = submit_link(m, h, "\\g", true);
+    mock_request req = replacing_link_to_temp(m, 5);
+    struct fuse_entry_out linked = mock_entry(7, MODE_FILE, 0, 60, 0, 60);
+    linked.attr.ino = 5;
+    linked.attr.nlink = 3;
+    mock_reply(m, req.header.unique, 0, &linked, sizeof linked);
+    req = expect_rename(m, FUSE_ROOT_ID, FUSE_ROOT_ID, TEMP5, "g");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
+    check_names(req.body, req.body_size, TEMP5, NULL);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.HardLinks, 2);
+    uint64_t forgotten[2] = { 6, 7 };
+    expect_forgets(m, forgotten, 2);
     assert_true(mock_idle(m, 50));
     mock_free(m);
 }
@@ -844,7 +1059,13 @@ int main(void)
         cmocka_unit_test(rename_of_unknown_handle_is_invalid_handle),
         cmocka_unit_test(link_sends_link_and_caches_the_new_name),
         cmocka_unit_test(link_over_existing_name_without_replace_is_name_collision),
-        cmocka_unit_test(link_with_replace_unlinks_the_existing_file_first),
+        cmocka_unit_test(link_with_replace_links_a_temporary_name_then_renames_it_over_the_target),
+        cmocka_unit_test(link_with_replace_gives_back_the_temporary_names_lookup),
+        cmocka_unit_test(link_with_replace_answered_enosys_leaves_the_target),
+        cmocka_unit_test(link_with_replace_answered_emlink_leaves_the_target),
+        cmocka_unit_test(link_with_replace_whose_rename_fails_removes_the_temporary_name),
+        cmocka_unit_test(link_with_replace_skips_a_temporary_name_that_exists),
+        cmocka_unit_test(link_with_replace_over_another_link_of_the_same_inode_removes_the_temporary_name),
         cmocka_unit_test(link_with_replace_over_directory_is_access_denied),
         cmocka_unit_test(link_of_directory_is_file_is_a_directory),
         cmocka_unit_test(link_emlink_gives_too_many_links),

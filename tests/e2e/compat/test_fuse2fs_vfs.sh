@@ -47,6 +47,17 @@ check_eq "$FS: the directory holds one b.txt" 1 \
     "$(debugfs -R 'ls -l /' "$IMAGE" 2>/dev/null | grep -c ' b\.txt *$')"
 vfs_case "a link replacing a directory" "link: STATUS_ACCESS_DENIED" \
     'echo a > \a.txt' 'md \d' 'nt create \a.txt access=GENERIC_READ' 'nt setinfo 1 link \d replace'
+# A link replacing a file: LINK to a temporary name, then RENAME over the file (no UNLINK
+# first, which a failed LINK would make a loss); a temporary name left by an interrupted
+# change is passed over, never linked onto. \a.txt is node 2.
+vfs_case "a replacing link where its temporary name is taken" "link: STATUS_SUCCESS" \
+    'echo a > \a.txt' 'echo b > \b.txt' 'echo x > \.wf-link-0000000000000002-0' \
+    'nt create \a.txt access=GENERIC_READ' 'nt setinfo 1 link \b.txt replace'
+check_eq "$FS: after the replacing link b.txt is a.txt's inode, once; the taken name kept" \
+    "1 1 1 0" "$(debugfs -R 'ls -l /' "$IMAGE" 2>/dev/null | awk '
+        $NF == "a.txt" { a = $1 } $NF == "b.txt" { b = $1; n++ }
+        $NF == ".wf-link-0000000000000002-0" { kept++ } $NF ~ /^\.wf-link-.*-1$/ { left++ }
+        END { print (a == b && a != ""), n + 0, kept + 0, left + 0 }')"
 vfs_case "a link to a directory" "link: STATUS_FILE_IS_A_DIRECTORY" \
     'md \d' 'nt create \d access=GENERIC_READ' 'nt setinfo 1 link \e'
 vfs_case "md over an existing file" "STATUS_OBJECT_NAME_COLLISION" \

@@ -25,4 +25,21 @@ check_eq "$FS: the rewritten archive tests sound" 0 "$?"
 compat_check -- fuse-zip -f "$ARCHIVE"
 unzip -tq "$ARCHIVE" >"$E2E_TMP/unzip-test" 2>&1
 check_eq "$FS: after the check the archive tests sound" 0 "$?"
+
+# A link with ReplaceIfExists onto an existing file, on a file system without LINK (fuse-zip
+# answers ENOSYS): refused as FAT refuses a link, and the name it would have replaced keeps
+# its file (the engine once unlinked the target before the LINK failed; issue 14).
+compat_shell "nt create \\seed.txt access=GENERIC_READ
+nt setinfo 1 link \\keep\\inner.txt replace
+nt close 1
+echo ==inner==
+type \\keep\\inner.txt
+echo ==end==
+" -- fuse-zip -f "$ARCHIVE"
+check_contains "$FS: a replacing link is STATUS_INVALID_DEVICE_REQUEST" \
+    'nt setinfo 1 link: STATUS_INVALID_DEVICE_REQUEST' "$OUT"
+check_eq "$FS: the link's target still reads its file" "$INNER_TEXT" "$(section_of ==inner== ==end==)"
+compat_gone "$ARCHIVE" "fuse-zip"
+check_eq "$FS: in the archive, the link's target keeps its content" "$INNER_TEXT" \
+    "$(unzip -p "$ARCHIVE" keep/inner.txt 2>/dev/null)"
 compat_finish
