@@ -13,7 +13,7 @@ mkdir -p "$out"
 CC=${CC:-clang}
 PROFDATA=$(command -v llvm-profdata || command -v llvm-profdata-14)
 COV=$(command -v llvm-cov || command -v llvm-cov-14)
-CFLAGS="-std=c11 -g -O1 -Iinclude -Isrc -Itools/winfuse -fprofile-instr-generate -fcoverage-mapping"
+CFLAGS="-std=c11 -g -O1 -Iinclude -Isrc -Isrc/host/linux -Itools/winfuse -fprofile-instr-generate -fcoverage-mapping"
 
 # The files each target is about; the engine's lines are reported for every target that
 # drives the engine.

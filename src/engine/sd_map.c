@@ -1,5 +1,5 @@
 /* sd_map.c — POSIX uid/gid/mode ⇄ self-relative security descriptors, merging, and SDDL. */
-#include "engine/security.h"
+#include "winfuse/security.h"
 #include "platform/platform.h"
 #include "winfuse/le_bytes.h"
 #include "winfuse/nt_constants.h"

@@ -11,10 +11,10 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
-#include "engine/security.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/security.h"
 #include "sd_build.h"
-#include "host/linux/fsd.h"
+#include "fsd.h"
 
 #define PID 4242u
 /* Token handles the test's identity callback knows. */

@@ -11,12 +11,12 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 /* Internals: one test calls the engine's setattr permission rule (wf_access_setattr) itself,
    for the "now" times the engine does not send today (a documented exception, docs/design.md). */
 #include "engine/engine_internal.h"
-#include "engine/ea_map.h"
-#include "engine/security.h"
+#include "winfuse/ea_map.h"
+#include "winfuse/security.h"
 #include "sd_build.h"
 
 #define PID 4242u

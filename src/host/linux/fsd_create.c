@@ -1,12 +1,12 @@
 /* fsd_create.c — the FSD stand-in's NtCreateFile: its checks, Create, then Overwrite. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ea_map.h"
-#include "engine/mappings.h"
-#include "engine/security.h"
+#include "winfuse/ea_map.h"
+#include "winfuse/mappings.h"
+#include "winfuse/security.h"
 #include "winfuse/nt_constants.h"
 
 /* Reparse points on one path at most, as NT allows (its 64th is not followed). */

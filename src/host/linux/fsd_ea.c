@@ -1,10 +1,10 @@
 /* fsd_ea.c — the FSD stand-in's extended attributes: NtQueryEaFile and NtSetEaFile. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ea_map.h"
+#include "winfuse/ea_map.h"
 #include "winfuse/nt_constants.h"
 
 NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint32_t *bytes)

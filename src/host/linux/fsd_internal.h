@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#include "host/linux/fsd.h"
+#include "fsd.h"
 
 /* The buffer QueryDirectory hands the file system, as WinFsp's FSD does per request. */
 #define WF_FSD_DIR_BUFFER_SIZE (16u * 1024u)

@@ -1,11 +1,11 @@
 /* fsd_reparse.c — the FSD stand-in's reparse points: the FSCTLs, and a Create's reparse. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/mappings.h"
-#include "engine/reparse_map.h"
+#include "winfuse/mappings.h"
+#include "winfuse/reparse_map.h"
 #include "winfuse/nt_constants.h"
 
 /* What the I/O manager does with a Create's STATUS_REPARSE: the path to open instead, in

@@ -1,10 +1,10 @@
 /* fsd_security.c — the FSD stand-in's NtQuerySecurityObject and NtSetSecurityObject. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/security.h"
+#include "winfuse/security.h"
 #include "winfuse/le_bytes.h"
 #include "winfuse/nt_constants.h"
 

@@ -1,6 +1,6 @@
 /* security.h — SIDs, the uid/gid ⇄ SID mapping, POSIX permissions ⇄ security descriptors. */
-#ifndef WINFUSE_ENGINE_SECURITY_H
-#define WINFUSE_ENGINE_SECURITY_H
+#ifndef WINFUSE_SECURITY_H
+#define WINFUSE_SECURITY_H
 
 #include <stddef.h>
 #include <stdint.h>
