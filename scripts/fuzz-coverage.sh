@@ -20,7 +20,7 @@ CFLAGS="-std=c11 -g -O1 -Iinclude -Isrc -Isrc/host/linux -Itools/winfuse -fprofi
 about() {
     case $1 in
         engine) echo src/engine/*.c ;;
-        sddl) echo src/engine/sd_map.c src/engine/sid_map.c ;;
+        sddl) echo src/sddl/sddl.c src/engine/sd_map.c src/engine/sid_map.c ;;
         devfuse) echo src/host/linux/devfuse.c ;;
         fsd) echo src/host/linux/fsd*.c ;;
         shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c ;;

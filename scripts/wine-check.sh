@@ -70,8 +70,8 @@ for src in "$ROOT"/src/engine/*.c; do
     submit compile "$src" "$obj" -ffreestanding -I"$ROOT/src"
     objs+=("$obj")
 done
-for src in src/platform/win32.c tests/wine/cmocka_win.c tests/unit/support/mock_fs.c \
-           tests/unit/support/sd_build.c; do
+for src in src/platform/win32.c src/sddl/sddl.c tests/wine/cmocka_win.c \
+           tests/unit/support/mock_fs.c tests/unit/support/sd_build.c; do
     obj=$OUT/obj/$(basename "$src" .c).o
     private=()
     case $src in src/platform/*) private=(-I"$ROOT/src") ;; esac

@@ -47,8 +47,8 @@ for src in "$ROOT"/src/engine/*.c; do
     [ "$(basename "$src")" = engine.c ] && continue
     compile "$src" "$OUT/obj/engine_$(basename "$src" .c).o" -ffreestanding -I"$ROOT/src"
 done
-for src in src/platform/win32.c tests/wine/cmocka_win.c tests/unit/support/mock_fs.c \
-           tests/unit/support/sd_build.c tests/nt/door_engine.c; do
+for src in src/platform/win32.c src/sddl/sddl.c tests/wine/cmocka_win.c \
+           tests/unit/support/mock_fs.c tests/unit/support/sd_build.c tests/nt/door_engine.c; do
     private=()
     case $src in src/platform/*) private=(-I"$ROOT/src") ;; esac
     compile "$ROOT/$src" "$OUT/obj/$(basename "$src" .c).o" "${private[@]}"

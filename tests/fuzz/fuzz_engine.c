@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "winfuse/sddl.h"
 #include "winfuse/security.h"
 #include "winfuse/engine.h"
 #include "winfuse/fuse_abi.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "winfuse/sddl.h"
 #include "winfuse/security.h"
 
 #define SD_CAP 65536u

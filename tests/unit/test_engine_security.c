@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "winfuse/sddl.h"
 #include "winfuse/security.h"
 #include "mock_fs.h"
 #include "winfuse/linux_errno.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "winfuse/sddl.h"
 #include "winfuse/security.h"
 #include "fsd.h"
 #include "winfuse/nt_constants.h"

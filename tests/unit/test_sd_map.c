@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "winfuse/sddl.h"
 #include "winfuse/security.h"
 #include "winfuse/nt_constants.h"
 #include "winfuse/le_bytes.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "winfuse/sddl.h"
 #include "winfuse/security.h"
 #include "shell.h"
 #include "win32ops.h"
