@@ -129,6 +129,16 @@ NTSTATUS wf_fsd_parse_pattern(const char *utf8, uint16_t *pattern, size_t *units
 bool wf_fsd_name_in_expression(const uint16_t *expr, size_t m, const uint16_t *name, size_t n,
     bool ignore_case, bool *cur, bool *next);
 
+/* ---- fsd_check.c: the caller's buffers, as the I/O manager and WinFsp's FSD check them --- */
+
+/* IoCheckEaBufferValidity, then each name and flag: STATUS_EA_LIST_INCONSISTENT or
+   STATUS_INVALID_EA_NAME. An empty list is valid. */
+NTSTATUS wf_fsd_check_ea_list(const uint8_t *list, uint32_t length);
+/* FsRtlValidateReparsePointBuffer: STATUS_IO_REPARSE_DATA_INVALID or _TAG_INVALID. */
+NTSTATUS wf_fsd_check_reparse_buffer(const uint8_t *buffer, size_t size);
+/* RtlValidRelativeSecurityDescriptor: STATUS_INVALID_SECURITY_DESCR when malformed. */
+NTSTATUS wf_fsd_check_security_descriptor(const uint8_t *sd, size_t length);
+
 /* ---- fsd_share.c: open files, share access, delete-pending ------------------------------ */
 
 void wf_fsd_node_unlist(wf_fsd *fsd, wf_fsd_node *node);

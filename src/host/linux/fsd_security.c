@@ -96,7 +96,7 @@ NTSTATUS wf_fsd_query_security(wf_fsd_file *file, uint32_t security_information,
     /* WinFsp's FSD takes the descriptor from the start of the response's buffer, and only
        a valid one within the response. */
     size = rsp.Rsp.QuerySecurity.SecurityDescriptor.Size;
-    if (size > len || wf_sd_validate(data, size) != STATUS_SUCCESS) {
+    if (size > len || wf_fsd_check_security_descriptor(data, size) != STATUS_SUCCESS) {
         status = STATUS_INVALID_SECURITY_DESCR;
         goto exit;
     }
@@ -124,7 +124,7 @@ NTSTATUS wf_fsd_set_security(wf_fsd_file *file, uint32_t security_information, c
         needed |= ACCESS_SYSTEM_SECURITY;
     if (needed & ~file->granted_access)
         return STATUS_ACCESS_DENIED;
-    if (sd == NULL || wf_sd_validate(sd, length) != STATUS_SUCCESS)
+    if (sd == NULL || wf_fsd_check_security_descriptor(sd, length) != STATUS_SUCCESS)
         return STATUS_INVALID_SECURITY_DESCR;
     head.Req.SetSecurity.SecurityInformation = security_information;
     /* As WinFsp's FSD: no file name, the descriptor at the start of the buffer. */
