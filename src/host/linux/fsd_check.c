@@ -84,18 +84,14 @@ NTSTATUS wf_fsd_check_ea_list(const uint8_t *list, uint32_t length)
    Both names even-sized and inside PathBuffer, the substitute name not empty. */
 static bool fsd_reparse_names_fit(const uint8_t *data, uint32_t data_length, uint32_t fixed)
 {
-    uint32_t path_room, sub_at, sub_len, print_at, print_len;
-
-    if (data_length < fixed)
+    if (data_length < fixed || wf_get_le16(data + 2) == 0)
         return false;
-    path_room = data_length - fixed;
-    sub_at = wf_get_le16(data);
-    sub_len = wf_get_le16(data + 2);
-    print_at = wf_get_le16(data + 4);
-    print_len = wf_get_le16(data + 6);
-    if (sub_len == 0 || ((sub_at | sub_len | print_at | print_len) & 1u))
-        return false;
-    return sub_at + sub_len <= path_room && print_at + print_len <= path_room;
+    for (unsigned name = 0; name < 2; name++) {     /* substitute, then print */
+        uint32_t at = wf_get_le16(data + 4 * name), len = wf_get_le16(data + 4 * name + 2);
+        if (((at | len) & 1u) != 0 || at + len > data_length - fixed)
+            return false;
+    }
+    return true;
 }
 
 NTSTATUS wf_fsd_check_reparse_buffer(const uint8_t *buffer, size_t size)
