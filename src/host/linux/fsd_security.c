@@ -20,9 +20,9 @@
 #define WF_FSD_LABEL_SECURITY_INFORMATION 0x10u
 
 /* What SeQuerySecurityDescriptorInfo hands the caller: the parts of sd (checked by
-   wf_sd_validate) that info selects, as a new self-relative descriptor, laid out owner,
-   group, SACL, DACL. *bytes is its size, also when it does not fit (STATUS_BUFFER_TOO_SMALL:
-   NtQuerySecurityObject's LengthNeeded). */
+   wf_fsd_check_security_descriptor) that info selects, as a new self-relative descriptor,
+   laid out owner, group, SACL, DACL. *bytes is its size, also when it does not fit
+   (STATUS_BUFFER_TOO_SMALL: NtQuerySecurityObject's LengthNeeded). */
 static NTSTATUS wf_fsd_select_security(const uint8_t *sd, uint32_t info, uint8_t *out,
     uint32_t cap, uint32_t *bytes)
 {
