@@ -41,7 +41,7 @@ NT_BUILD := build-nt
 MINGW := x86_64-w64-mingw32
 NT_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector \
     -mno-stack-arg-probe -mgeneral-regs-only -Wframe-larger-than=1024 -fno-strict-aliasing \
-    -ffunction-sections -fdata-sections -D_KERNEL_MODE -I/usr/$(MINGW)/include/ddk -Iinclude -Isrc
+    -ffunction-sections -fdata-sections -D_KERNEL_MODE -I/usr/$(MINGW)/include/ddk -Iinclude
 NT_LDFLAGS := -nostdlib -Wl,--subsystem,native -Wl,--dynamicbase -Wl,--nxcompat \
     -Wl,--gc-sections -Wl,--disable-auto-import -Wl,--disable-runtime-pseudo-reloc -e DriverEntry
 NT_OBJ := $(patsubst src/%.c,$(NT_BUILD)/%.o,$(wildcard src/engine/*.c) src/platform/nt.c \
@@ -49,9 +49,13 @@ NT_OBJ := $(patsubst src/%.c,$(NT_BUILD)/%.o,$(wildcard src/engine/*.c) src/plat
 
 nt: $(NT_BUILD)/winfuse-x64.sys $(NT_BUILD)/standin/winfsp-x64.sys
 
+# src/ is the engine's and the platform's own include path (as in CMakeLists.txt); the
+# driver sees include/ and its own directory.
+$(NT_BUILD)/engine/%.o $(NT_BUILD)/platform/%.o: NT_PRIVATE := -Isrc
+
 $(NT_BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(MINGW)-gcc $(NT_CFLAGS) -MMD -MP -c $< -o $@
+	$(MINGW)-gcc $(NT_CFLAGS) $(NT_PRIVATE) -MMD -MP -c $< -o $@
 
 -include $(NT_OBJ:.o=.d)
 

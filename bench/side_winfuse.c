@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host/linux/volume.h"
+#include "volume.h"
 #include "winfuse/engine.h"
 #include "winfuse/nt_constants.h"
 

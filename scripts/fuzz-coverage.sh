@@ -13,14 +13,14 @@ mkdir -p "$out"
 CC=${CC:-clang}
 PROFDATA=$(command -v llvm-profdata || command -v llvm-profdata-14)
 COV=$(command -v llvm-cov || command -v llvm-cov-14)
-CFLAGS="-std=c11 -g -O1 -Iinclude -Isrc -Itools/winfuse -fprofile-instr-generate -fcoverage-mapping"
+CFLAGS="-std=c11 -g -O1 -Iinclude -Isrc -Isrc/host/linux -Itools/winfuse -fprofile-instr-generate -fcoverage-mapping"
 
 # The files each target is about; the engine's lines are reported for every target that
 # drives the engine.
 about() {
     case $1 in
         engine) echo src/engine/*.c ;;
-        sddl) echo src/engine/sd_map.c src/engine/sid_map.c ;;
+        sddl) echo src/sddl/sddl.c src/engine/sd_map.c src/engine/sid_map.c ;;
         devfuse) echo src/host/linux/devfuse.c ;;
         fsd) echo src/host/linux/fsd*.c ;;
         shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c ;;

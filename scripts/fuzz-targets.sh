@@ -14,6 +14,7 @@ max_len() {
 # The sources beside the engine and the POSIX platform.
 extra_sources() {
     case $1 in
+        engine|sddl) echo src/sddl/sddl.c ;;
         devfuse) echo src/host/linux/devfuse.c ;;
         fsd) echo src/host/linux/fsd*.c ;;
         shell) echo tools/winfuse/shell_line.c tools/winfuse/path.c tools/winfuse/nt_names.c \

@@ -23,12 +23,16 @@ mkdir -p "$out/obj" "$out/crashes"
 
 CC=${CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CFLAGS="-std=c11 -g -O1 -Wall -Wextra -Werror -Iinclude -Isrc -Itools/winfuse $SAN"
+# Each part sees what its CMake target sees: src/ only the engine and the platform.
+CFLAGS="-std=c11 -g -O1 -Wall -Wextra -Werror -Iinclude -Isrc/host/linux -Itools/winfuse $SAN"
 
 # Objects are rebuilt only when their source changed.
 compile() {
     local src=$1 obj=$out/obj/$(echo "$1" | tr / _).o flags=""
-    case $src in src/engine/*) flags=-ffreestanding ;; esac
+    case $src in
+        src/engine/*) flags="-ffreestanding -Isrc" ;;
+        src/platform/*) flags=-Isrc ;;
+    esac
     if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find include src/engine/*.h \
             src/host/linux/*.h tools/winfuse/*.h -newer "$obj" -print -quit)" ]; then
         $CC $CFLAGS $flags -fsanitize=fuzzer-no-link -c "$src" -o "$obj"

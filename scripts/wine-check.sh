@@ -4,7 +4,7 @@
 #
 # Not built, because they test the Linux side, not the engine:
 #   test_engine_access   drives the engine through the Linux FSD stand-in (host/linux/fsd*.c)
-#   test_fsd, test_fsd_security   test the Linux FSD stand-in itself
+#   test_fsd, test_fsd_security, test_fsd_check   test the Linux FSD stand-in itself
 #   test_devfuse         /dev/fuse emulation: socketpair, poll, fork, prctl, signals
 #   test_launcher        starts file systems with fork/exec, socketpair, waitpid
 #   test_fusermount      fusermount3 protocol: SCM_RIGHTS over sockets, seccomp, fork
@@ -23,7 +23,7 @@ WINE=${WINE:-$(command -v wine64 || echo /usr/lib/wine/wine64)}
 WINESERVER=${WINESERVER:-$(command -v wineserver || echo /usr/lib/wine/wineserver)}
 JOBS=${JOBS:-$(nproc)}
 
-EXCLUDED=" test_engine_access test_fsd test_fsd_security test_devfuse test_launcher \
+EXCLUDED=" test_engine_access test_fsd test_fsd_security test_fsd_check test_devfuse test_launcher \
 test_fusermount test_mount_ns test_fuse_library test_fuse_abi "
 FUZZ_TARGETS="engine sddl"
 
@@ -34,7 +34,10 @@ done
 # MinGW's own stdio so that %zu, %llu and %jx mean what they mean on Linux; the engine's
 # debug checks on, as in the CMake build the unit tests run in.
 CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=1 -DWF_DEBUG
--I$ROOT/include -I$ROOT/src -I$ROOT/tests/wine -I$ROOT/tests/unit/support"
+-I$ROOT/include -I$ROOT/tests/wine -I$ROOT/tests/unit/support"
+# src/ is the engine's and the platform's own include path, and the tests' that test the
+# engine's insides (tests/CMakeLists.txt names them); every other program sees include/.
+INTERNAL=" test_engine_coro test_engine_permissions "
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/log"
 start=$(date +%s)
 
@@ -64,13 +67,15 @@ compile() {
 objs=()
 for src in "$ROOT"/src/engine/*.c; do
     obj=$OUT/obj/engine_$(basename "$src" .c).o
-    submit compile "$src" "$obj" -ffreestanding
+    submit compile "$src" "$obj" -ffreestanding -I"$ROOT/src"
     objs+=("$obj")
 done
-for src in src/platform/win32.c tests/wine/cmocka_win.c tests/unit/support/mock_fs.c \
-           tests/unit/support/sd_build.c; do
+for src in src/platform/win32.c src/sddl/sddl.c tests/wine/cmocka_win.c \
+           tests/unit/support/mock_fs.c tests/unit/support/sd_build.c; do
     obj=$OUT/obj/$(basename "$src" .c).o
-    submit compile "$ROOT/$src" "$obj"
+    private=()
+    case $src in src/platform/*) private=(-I"$ROOT/src") ;; esac
+    submit compile "$ROOT/$src" "$obj" "${private[@]}"
     objs+=("$obj")
 done
 drain
@@ -89,7 +94,9 @@ for src in "$ROOT"/tests/unit/test_*.c; do
     name=$(basename "$src" .c)
     case $EXCLUDED in *" $name "*) continue ;; esac
     programs+=("$name")
-    submit link "$name" "$src"
+    internal=()
+    case $INTERNAL in *" $name "*) internal=(-I"$ROOT/src") ;; esac
+    submit link "$name" "${internal[@]}" "$src"
 done
 for target in $FUZZ_TARGETS; do
     programs+=("fuzz_replay_$target")

@@ -32,7 +32,9 @@ start=$(date +%s)
 # The programs link door_engine.c in the engine's place; the engine's mapping files stay
 # available for tests that compute what they expect (wf_sid_to_uid, …).
 CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=1
--I$ROOT/include -I$ROOT/src -I$ROOT/tests/wine -I$ROOT/tests/unit/support -I$ROOT/tests/nt"
+-I$ROOT/include -I$ROOT/tests/wine -I$ROOT/tests/unit/support -I$ROOT/tests/nt"
+# src/ for the engine's files and the tests of its insides only (tests/CMakeLists.txt).
+INTERNAL=" test_engine_coro test_engine_permissions "
 objs=()
 pids=()
 compile() {
@@ -43,11 +45,13 @@ compile() {
 }
 for src in "$ROOT"/src/engine/*.c; do
     [ "$(basename "$src")" = engine.c ] && continue
-    compile "$src" "$OUT/obj/engine_$(basename "$src" .c).o" -ffreestanding
+    compile "$src" "$OUT/obj/engine_$(basename "$src" .c).o" -ffreestanding -I"$ROOT/src"
 done
-for src in src/platform/win32.c tests/wine/cmocka_win.c tests/unit/support/mock_fs.c \
-           tests/unit/support/sd_build.c tests/nt/door_engine.c; do
-    compile "$ROOT/$src" "$OUT/obj/$(basename "$src" .c).o"
+for src in src/platform/win32.c src/sddl/sddl.c tests/wine/cmocka_win.c \
+           tests/unit/support/mock_fs.c tests/unit/support/sd_build.c tests/nt/door_engine.c; do
+    private=()
+    case $src in src/platform/*) private=(-I"$ROOT/src") ;; esac
+    compile "$ROOT/$src" "$OUT/obj/$(basename "$src" .c).o" "${private[@]}"
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
 rm -f "$OUT/libdoor.a"
@@ -65,7 +69,9 @@ pids=()
 for i in "${!programs[@]}"; do
     # door_engine.o first, so that the engine's API resolves to the door, never to engine.c.
     # shellcheck disable=SC2086
-    $CC $CFLAGS -static "${sources[$i]}" "$OUT/obj/door_engine.o" "$OUT/libdoor.a" -lntdll \
+    internal=
+    case $INTERNAL in *" ${programs[$i]} "*) internal=-I$ROOT/src ;; esac
+    $CC $CFLAGS $internal -static "${sources[$i]}" "$OUT/obj/door_engine.o" "$OUT/libdoor.a" -lntdll \
         -o "$OUT/bin/${programs[$i]}.exe" &
     pids+=($!)
     if [ ${#pids[@]} -ge "$(nproc)" ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi

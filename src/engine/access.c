@@ -4,8 +4,8 @@
    give a new file. */
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
-#include "engine/mappings.h"
-#include "engine/security.h"
+#include "winfuse/mappings.h"
+#include "winfuse/security.h"
 
 #define WF_S_ISUID 04000u
 #define WF_S_ISGID 02000u

@@ -1,7 +1,7 @@
 /* attr_map.c — POSIX st_mode and FUSE attributes to NT file attributes, reparse tags and FSP_FSCTL_FILE_INFO. */
 #include <stdint.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 #include "winfuse/nt_constants.h"
 
 /* The st_mode file types (the same numbers on every POSIX system FUSE runs on). */

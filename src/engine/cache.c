@@ -1,6 +1,6 @@
 /* cache.c — the entry cache: nodes by nodeid, entries by (parent, name), LRU and TTLs. */
 #include "engine/cache.h"
-#include "engine/case_fold.h"
+#include "winfuse/case_fold.h"
 #include "platform/platform.h"
 
 #define WF_CACHE_DEFAULT_CAPACITY 16384u

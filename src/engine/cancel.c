@@ -2,7 +2,7 @@
    STATUS_CANCELLED at once; one with a FUSE request out gets FUSE_INTERRUPT, as the Linux client
    sends it, and ends as the file system answers (EINTR: STATUS_CANCELLED). */
 #include "engine/engine_internal.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 /* A resend after EAGAIN (the file system had not seen the request yet) waits this long, so
    that a file system that answers EAGAIN at once is not kept spinning. */

@@ -1,6 +1,6 @@
 /* case_fold.c — case folding for case-insensitive volumes: the simple upper case of the
    common alphabets, applied to UTF-8 names code point by code point. */
-#include "engine/case_fold.h"
+#include "winfuse/case_fold.h"
 
 /* A byte that does not begin a valid UTF-8 sequence stands for itself, above every code
    point, so that it never folds and never equals a valid character. */

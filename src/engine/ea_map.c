@@ -1,6 +1,6 @@
 /* ea_map.c — FILE_FULL_EA_INFORMATION lists: the checks NT makes on them, walking and
    building them, and NTFS's EaSize arithmetic. */
-#include "engine/ea_map.h"
+#include "winfuse/ea_map.h"
 #include "platform/platform.h"
 #include "winfuse/le_bytes.h"
 

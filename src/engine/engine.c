@@ -2,8 +2,8 @@
    and replies in through transact, and the lifecycle (INIT, disconnect, shutdown). */
 #include "engine/engine_internal.h"
 #include "engine/link.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 #define WF_INFLIGHT_BUCKETS 1024u
 #define WF_SWEEP_INTERVAL_MS 1000u

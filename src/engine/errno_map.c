@@ -2,8 +2,8 @@
 #include <stdint.h>
 
 #include "engine/engine_internal.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 /* Indexed by errno. Handlers that know the context refine some of these themselves (ENOENT on
    a parent is OBJECT_PATH_NOT_FOUND; ENOSYS means "never ask again"); this is the default. */

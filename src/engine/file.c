@@ -2,8 +2,8 @@
    information. */
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 wf_file *wf_op_file(uint64_t user_context2)
 {

@@ -3,8 +3,8 @@
    and kept on it). */
 #include "engine/entry.h"
 #include "engine/link.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 wf_link_ctx *wf_link_ctx_get(wf_op *op)
 {

@@ -4,7 +4,7 @@
 #define WINFUSE_ENGINE_LINK_H
 
 #include "engine/engine_internal.h"
-#include "engine/reparse_map.h"
+#include "winfuse/reparse_map.h"
 
 /* What a symbolic link is known to lead to (wf_node.link_dir, under the engine lock). */
 #define WF_LINK_UNKNOWN 0u

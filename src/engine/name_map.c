@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 
 #define WF_NAME_PRIVATE_BASE 0xF000u
 

@@ -4,8 +4,8 @@
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
 #include "engine/link.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 #define WF_DATA_ACCESS (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE)
 

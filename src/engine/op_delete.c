@@ -2,8 +2,8 @@
    the UNLINK / RMDIR a Cleanup with Delete set performs. */
 #include "engine/dirent.h"
 #include "engine/engine_internal.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 /* One READDIR of this size shows an entry besides "." and ".." if there is one (a record
    takes at most 24 + 256 bytes); a file system that hands out its listing in smaller

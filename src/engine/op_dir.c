@@ -5,8 +5,8 @@
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
 #include "engine/link.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 /* READDIR size floor: what a listing does not use now is kept for its next call. */
 #define WF_DIR_BUFFER_MIN (64u * 1024u)

@@ -1,10 +1,10 @@
 /* op_ea.c — extended attributes: QueryEa and SetEa, the EA buffer of a Create and of an
    Overwrite, and EaSize. An EA named NAME is the xattr user.NAME; xattrs outside user. are
    not EAs. */
-#include "engine/ea_map.h"
+#include "winfuse/ea_map.h"
 #include "engine/engine_internal.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 /* An xattr list that keeps changing between its size and its contents (ERANGE) is asked
    for this many times. */

@@ -1,7 +1,7 @@
 /* op_flush.c — FlushBuffers: FSYNC / FSYNCDIR for a handle, SYNCFS for the whole volume;
    what the file system does not implement is remembered and then costs no round trip. */
 #include "engine/engine_internal.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 #define WF_MINOR_SYNCFS 34u
 

@@ -2,8 +2,8 @@
    RENAME_NOREPLACE or a checked RENAME) and Link (LINK), with the answers NTFS gives. */
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 /* renameat2(2) flag, Linux value: fail with EEXIST rather than replace. */
 #define WF_RENAME_NOREPLACE 1u

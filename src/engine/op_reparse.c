@@ -4,8 +4,8 @@
    empty file or directory, as on NTFS). */
 #include "engine/entry.h"
 #include "engine/link.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 /* Temporary names tried before giving up (another one is there each time). */
 #define WF_TEMP_ROUNDS 4u

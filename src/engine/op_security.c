@@ -1,7 +1,7 @@
 /* op_security.c — QuerySecurity (a descriptor made from uid/gid/mode) and SetSecurity
    (merged, mapped back, and applied as one SETATTR of what changed). */
 #include "engine/engine_internal.h"
-#include "engine/security.h"
+#include "winfuse/security.h"
 
 #define WF_S_ISUID 04000u
 #define WF_S_ISGID 02000u

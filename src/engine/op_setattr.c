@@ -2,8 +2,8 @@
    preallocation), and the SETATTR / FALLOCATE steps that Overwrite shares. */
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 #define WF_FALLOC_FL_KEEP_SIZE 1u
 #define WF_S_IWALL 0222u

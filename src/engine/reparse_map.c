@@ -1,8 +1,8 @@
 /* reparse_map.c — REPARSE_DATA_BUFFER for symbolic links (IO_REPARSE_TAG_SYMLINK) and POSIX
    special files (IO_REPARSE_TAG_NFS), link targets between POSIX and Windows form, and the
    lexical path a link leads to. */
-#include "engine/reparse_map.h"
-#include "engine/mappings.h"
+#include "winfuse/reparse_map.h"
+#include "winfuse/mappings.h"
 #include "platform/platform.h"
 #include "winfuse/le_bytes.h"
 

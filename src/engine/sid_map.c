@@ -1,5 +1,5 @@
 /* sid_map.c — SIDs (binary and text) and the WinFsp/Cygwin uid/gid ⇄ SID mapping. */
-#include "engine/security.h"
+#include "winfuse/security.h"
 #include "winfuse/le_bytes.h"
 
 /* Facts from WinFsp's POSIX interop (src/shared/ku/posix.c) and Cygwin's "POSIX accounts,

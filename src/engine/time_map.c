@@ -1,7 +1,7 @@
 /* time_map.c — Unix time (seconds and nanoseconds since 1970) to NT time (100 ns units since 1601) and back. */
 #include <stdint.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 
 #define WF_NT_TICKS_PER_SECOND   10000000u
 #define WF_NS_PER_NT_TICK        100u

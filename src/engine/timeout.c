@@ -4,7 +4,7 @@
    nobody takes. */
 #include "engine/dirent.h"
 #include "engine/engine_internal.h"
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 
 /* A FUSE request given up on: enough to recognise its reply and undo what it grants. */
 typedef struct wf_zombie {

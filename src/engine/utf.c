@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 
 /* Both directions make one pass: each code point is validated, counted, and written only while
    everything before it fitted, so that on overflow the needed length is still known. On any

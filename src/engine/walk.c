@@ -1,12 +1,12 @@
 /* walk.c — from a Windows path to a FUSE node: one LOOKUP per component the cache cannot
    answer, and the attributes of the node reached; on a case-insensitive volume, a name not
    found as given is looked for in its directory under case folding. */
-#include "engine/case_fold.h"
+#include "winfuse/case_fold.h"
 #include "engine/dirent.h"
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 /* A path in the request (FileName, or another buffer such as a rename's NewFileName) as
    UTF-16 units without the terminator, or NULL when the buffer descriptor points outside

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "host/linux/devfuse.h"
+#include "devfuse.h"
 #include "winfuse/fuse_abi.h"
 #include "fuzz_script.h"
 

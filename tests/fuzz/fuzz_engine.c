@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/security.h"
+#include "winfuse/sddl.h"
+#include "winfuse/security.h"
 #include "winfuse/engine.h"
 #include "winfuse/fuse_abi.h"
 #include "winfuse/nt_constants.h"

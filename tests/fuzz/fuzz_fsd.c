@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host/linux/fsd.h"
+#include "fsd.h"
 #include "winfuse/fuse_abi.h"
 #include "winfuse/nt_constants.h"
 #include "fuzz_script.h"

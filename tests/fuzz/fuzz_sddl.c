@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/security.h"
+#include "winfuse/sddl.h"
+#include "winfuse/security.h"
 
 #define SD_CAP 65536u
 #define TEXT_CAP 65536u

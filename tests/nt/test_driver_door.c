@@ -9,7 +9,7 @@
 #include "door.h"
 #include "mock_fs.h"
 #include "standin_ioctl.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 #define HELLO "Hello, world\n"
 #define DRIVER_MESSAGE (128u * 1024u + 4096u)   /* the smallest output buffer it takes */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 
 /* Linux st_mode file types, spelled out: the test must not depend on the host's <sys/stat.h>. */
 #define T_SOCK 0140000u

@@ -21,11 +21,11 @@
 
 #include <cmocka.h>
 
-#include "host/linux/devfuse.h"
-#include "host/linux/launcher.h"
-#include "host/linux/volume.h"
+#include "devfuse.h"
+#include "launcher.h"
+#include "volume.h"
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 #include "winfuse/fuse_abi.h"
 
 #define MAX_PENDING 256

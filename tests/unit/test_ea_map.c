@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/case_fold.h"
-#include "engine/ea_map.h"
+#include "winfuse/case_fold.h"
+#include "winfuse/ea_map.h"
 
 /* Appends one entry the way a Windows caller lays a list out; returns its offset. */
 static uint32_t add(uint8_t *buf, uint32_t *used, uint32_t *last, const char *name,

@@ -11,12 +11,10 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
-/* To give the mock engine an identity callback (it is made without one). */
-#include "engine/engine_internal.h"
-#include "engine/security.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/security.h"
 #include "sd_build.h"
-#include "host/linux/fsd.h"
+#include "fsd.h"
 
 #define PID 4242u
 /* Token handles the test's identity callback knows. */
@@ -51,10 +49,15 @@ static bool test_identity(void *host, uint64_t token, wf_identity *out)
     }
 }
 
+static void use_test_identity(wf_engine_params *params)
+{
+    params->identity = test_identity;
+}
+
 static mock_fs *start(void)
 {
-    mock_fs *m = mock_start();
-    mock_engine(m)->params.identity = test_identity;
+    mock_fs *m = mock_new_params(0, use_test_identity);
+    mock_init(m, NULL);
     return m;
 }
 

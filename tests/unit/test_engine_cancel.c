@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 static mock_request start_read(mock_fs *m, uint64_t handle, void *buf, uint64_t *hint)
 {

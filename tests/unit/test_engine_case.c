@@ -11,19 +11,20 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
-/* To make the mock's engine case-insensitive, as the host's option does at creation. */
-#include "engine/engine_internal.h"
+#include "winfuse/linux_errno.h"
 
 #define MODE_FILE 0100644u
 #define MODE_DIR 040755u
 #define DIR_FH 9u
+static void case_insensitive(wf_engine_params *params)
+{
+    params->case_insensitive = true;
+}
+
 static mock_fs *start_case_insensitive(void)
 {
-    mock_fs *m = mock_start();
-    wf_engine *engine = mock_engine(m);
-    engine->params.case_insensitive = true;
-    wf_cache_set_case_insensitive(engine->cache, true);
+    mock_fs *m = mock_new_params(0, case_insensitive);
+    mock_init(m, NULL);
     return m;
 }
 

@@ -9,9 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
-/* For the one test that sets the host's umask: the mock engine is made without one. */
-#include "engine/engine_internal.h"
+#include "winfuse/linux_errno.h"
 
 static void open_walks_each_component_then_opens(void **state)
 {
@@ -567,15 +565,20 @@ static void cached_file_gone_at_open_is_created_with_open_if(void **state)
     mock_free(m);
 }
 
+/* The host's umask (the mock engine is made without one). */
+static void umask_022(wf_engine_params *params)
+{
+    params->umask = 022;
+}
+
 /* FUSE_DONT_MASK accepted (fuse-overlayfs aborts without it) leaves the umask to the file
    system: the mode the engine sends is already masked, so the file system masking it again
    with the umask sent beside it changes nothing. */
 static void new_file_mode_is_masked_with_dont_mask_accepted(void **state)
 {
     (void)state;
-    mock_fs *m = mock_new(0);
+    mock_fs *m = mock_new_params(0, umask_022);
     mock_init(m, &(mock_init_options){ .flags = FUSE_DONT_MASK });
-    mock_engine(m)->params.umask = 022;
     uint64_t hint = submit_create(m, "\\a", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
     expect_absent(m, "a");
     mock_request req = mock_expect(m, FUSE_CREATE);
@@ -591,8 +594,8 @@ static void new_file_mode_is_masked_with_dont_mask_accepted(void **state)
 static void new_file_mode_honours_umask_and_readonly_attribute(void **state)
 {
     (void)state;
-    mock_fs *m = mock_start();
-    mock_engine(m)->params.umask = 022;
+    mock_fs *m = mock_new_params(0, umask_022);
+    mock_init(m, NULL);
     uint64_t hint = submit_create(m, "\\a", FILE_CREATE, 0, FILE_GENERIC_WRITE, 0, 0);
     expect_absent(m, "a");
     mock_request req = mock_expect(m, FUSE_CREATE);

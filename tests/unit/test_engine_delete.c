@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 /* SetInformation FileDispositionInformationEx (ex) or FileDispositionInformation on handle,
    whose file is path. */

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 #define ROOT_FH 9
 #define DIR_INFO_SIZE 104u

@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
-#include "engine/ea_map.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/ea_map.h"
 
 #define NODE 5u
 #define FH 7u

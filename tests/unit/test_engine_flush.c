@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 #define NODE 5
 #define FH 77

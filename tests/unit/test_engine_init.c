@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 /* What the engine is expected to offer: its spec, written out independently of init.c. */
 #define OFFERED_FLAGS ((uint32_t)(FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_DO_READDIRPLUS | \

@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
-#include "engine/reparse_map.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/reparse_map.h"
 
 #define S_REG 0100644u
 #define S_DIR 040755u

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 /* Sends a notification: code in the error field, unique 0. */
 static NTSTATUS notify(mock_fs *m, int32_t code, const void *body, uint32_t size)

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 #define MODE_FILE 0100644u
 #define MODE_READONLY 0100444u

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/security.h"
+#include "winfuse/sddl.h"
+#include "winfuse/security.h"
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 #include "sd_build.h"
 
 #define NODE 5

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 /* SetVolumeInformation of class with an ASCII label, terminated as WinFsp's FSD sends it. */
 static uint64_t submit_label(mock_fs *m, uint32_t class, const char *label)

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "engine/linux_errno.h"
-#include "engine/mappings.h"
+#include "winfuse/linux_errno.h"
+#include "winfuse/mappings.h"
 
 static void test_every_errno_maps_to_a_named_failure(void **state)
 {

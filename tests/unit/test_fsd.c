@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "engine/mappings.h"
-#include "host/linux/fsd.h"
+#include "winfuse/mappings.h"
+#include "fsd.h"
 #include "winfuse/nt_constants.h"
 
 #define LOG_MAX 256

@@ -9,8 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/security.h"
-#include "host/linux/fsd.h"
+#include "winfuse/sddl.h"
+#include "winfuse/security.h"
+#include "fsd.h"
 #include "winfuse/nt_constants.h"
 
 #define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "host/linux/fuse_library.h"
+#include "fuse_library.h"
 
 #define BASE 0x400000u
 

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "host/linux/launcher.h"
+#include "launcher.h"
 
 /* Shell prelude: n = the channel's fd number, taken from the /dev/fd/N argument. */
 #define FIND_CHANNEL "for a; do case $a in /dev/fd/*) n=${a#/dev/fd/};; esac; done; "

@@ -22,9 +22,9 @@
 
 #include <cmocka.h>
 
-#include "host/linux/launcher.h"
-#include "host/linux/mount_guard.h"
-#include "host/linux/mount_ns.h"
+#include "launcher.h"
+#include "mount_guard.h"
+#include "mount_ns.h"
 #include "fusermount_helper.h"
 
 static char helper_path[PATH_MAX];

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 #include "mock_fs.h"
-#include "engine/linux_errno.h"
+#include "winfuse/linux_errno.h"
 
 static const char forbidden_printable[] = "\"*:<>?\\|";
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/reparse_map.h"
+#include "winfuse/reparse_map.h"
 
 #define T_LNK  0120000u
 #define T_REG  0100000u

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/security.h"
+#include "winfuse/sddl.h"
+#include "winfuse/security.h"
 #include "winfuse/nt_constants.h"
 #include "winfuse/le_bytes.h"
 #include "sd_build.h"

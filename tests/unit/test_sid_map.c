@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/security.h"
+#include "winfuse/security.h"
 
 #define LOCAL "S-1-5-21-2918340737-1480870229-3126009433"
 

@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 
 #define NT_UNIX_EPOCH UINT64_C(116444736000000000)
 #define SECONDS_1601_TO_1970 INT64_C(11644473600)

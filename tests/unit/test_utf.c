@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 
 #define SENTINEL8  ((char)0x5A)
 #define SENTINEL16 ((uint16_t)0x5A5A)

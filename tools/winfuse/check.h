@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "host/linux/fsd.h"
-#include "host/linux/volume.h"
+#include "fsd.h"
+#include "volume.h"
 
 /* Longest path a case builds, in UTF-8 bytes. */
 #define WF_CHECK_PATH_MAX 4096

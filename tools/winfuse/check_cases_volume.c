@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 #include "win32ops.h"
 #include "winfuse/nt_constants.h"
 

@@ -1,7 +1,7 @@
 /* cli_options.c — the options `winfuse shell` and `winfuse check` share. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_options.h"
-#include "engine/security.h"
+#include "winfuse/security.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ea_map.h"
+#include "winfuse/ea_map.h"
 #include "shell.h"
 #include "win32ops.h"
 #include "winfuse/nt_constants.h"

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/mappings.h"
-#include "engine/reparse_map.h"
+#include "winfuse/mappings.h"
+#include "winfuse/reparse_map.h"
 #include "shell.h"
 #include "winfuse/nt_constants.h"
 

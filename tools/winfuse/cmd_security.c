@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/security.h"
+#include "winfuse/sddl.h"
+#include "winfuse/security.h"
 #include "shell.h"
 #include "win32ops.h"
 #include "winfuse/le_bytes.h"

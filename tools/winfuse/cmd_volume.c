@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 #include "format.h"
 #include "shell.h"
 #include "winfuse/engine.h"

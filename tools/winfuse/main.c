@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "host/linux/volume.h"
+#include "volume.h"
 #include "shell.h"
 #include "signals.h"
 

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "host/linux/fsd.h"
-#include "host/linux/volume.h"
+#include "fsd.h"
+#include "volume.h"
 
 /* Longest path the shell handles, in UTF-8 bytes (a WinFsp path is at most 1023 UTF-16
    units, each at most 3 UTF-8 bytes). */

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "host/linux/volume.h"
+#include "volume.h"
 
 /* SIGUSR1 asks a shell or check to abort its file system (`winfuse abort PID`). */
 #define WF_SIGNAL_ABORT SIGUSR1

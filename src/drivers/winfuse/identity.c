@@ -1,7 +1,7 @@
 /* identity.c — the caller of a Create or Rename: WinFsp's access token → SIDs → uid/gid through the engine's SID mapping. */
 #include "device.h"
 
-#include "engine/security.h"
+#include "winfuse/security.h"
 
 /* TOKEN_GROUPS attributes (winnt.h values) that mingw's DDK headers lack. */
 #ifndef SE_GROUP_ENABLED

@@ -1,6 +1,6 @@
 /* devfuse.c — the /dev/fuse door: pumps FUSE messages between the engine and a SEQPACKET socket. */
 #define _GNU_SOURCE
-#include "host/linux/devfuse.h"
+#include "devfuse.h"
 
 #include <errno.h>
 #include <inttypes.h>

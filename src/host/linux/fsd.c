@@ -1,6 +1,6 @@
 /* fsd.c — the FSD stand-in's core: life cycle, identity, requests sent and answered. */
 #define _POSIX_C_SOURCE 200809L
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

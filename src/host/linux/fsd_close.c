@@ -1,5 +1,5 @@
 /* fsd_close.c — the FSD stand-in's Cleanup and Close, as the last handle to a file goes. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 

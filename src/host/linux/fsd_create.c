@@ -1,12 +1,12 @@
 /* fsd_create.c — the FSD stand-in's NtCreateFile: its checks, Create, then Overwrite. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ea_map.h"
-#include "engine/mappings.h"
-#include "engine/security.h"
+#include "winfuse/ea_map.h"
+#include "winfuse/mappings.h"
+#include "winfuse/security.h"
 #include "winfuse/nt_constants.h"
 
 /* Reparse points on one path at most, as NT allows (its 64th is not followed). */
@@ -65,14 +65,13 @@ static NTSTATUS wf_fsd_overwrite(wf_fsd_file *file, FSP_FSCTL_TRANSACT_REQ *req,
 static NTSTATUS wf_fsd_check_create_ea(wf_fsd *fsd, const void *ea, uint32_t ea_length,
     uint32_t create_options)
 {
-    uint32_t error_offset;
     if (ea_length == 0)
         return STATUS_SUCCESS;
     if (!fsd->ea_supported)
         return STATUS_EAS_NOT_SUPPORTED;
     if (create_options & FILE_NO_EA_KNOWLEDGE)
         return STATUS_ACCESS_DENIED;
-    return wf_ea_check(ea, ea_length, &error_offset);
+    return wf_fsd_check_ea_list(ea, ea_length);
 }
 
 /* One Create; STATUS_REPARSE leaves the path to open instead in reparse_path. */
@@ -103,7 +102,7 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const wf_fsd_create_params *p,
         status = wf_fsd_check_create_ea(fsd, p->ea, p->ea_length, create_options);
     /* The I/O manager captures the caller's descriptor: a malformed one goes no further. */
     if (status == STATUS_SUCCESS && p->sd_length != 0 &&
-            wf_sd_validate(p->sd, p->sd_length) != STATUS_SUCCESS)
+            wf_fsd_check_security_descriptor(p->sd, p->sd_length) != STATUS_SUCCESS)
         status = STATUS_INVALID_SECURITY_DESCR;
     if (status != STATUS_SUCCESS)
         goto exit;

@@ -1,10 +1,10 @@
 /* fsd_dir.c — the FSD stand-in's NtQueryDirectoryFile, with its per-handle scan state. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 #include "winfuse/nt_constants.h"
 
 /* A handle's NtQueryDirectoryFile state (WinFsp keeps it in the FSP_FILE_DESC): the

@@ -1,10 +1,10 @@
 /* fsd_ea.c — the FSD stand-in's extended attributes: NtQueryEaFile and NtSetEaFile. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ea_map.h"
+#include "winfuse/ea_map.h"
 #include "winfuse/nt_constants.h"
 
 NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint32_t *bytes)
@@ -13,7 +13,7 @@ NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint3
     FSP_FSCTL_TRANSACT_RSP rsp;
     uint8_t *list = NULL, *out = buffer;
     size_t list_len = 0;
-    uint32_t pos, used = 0, last = WF_EA_NONE, error_offset;
+    uint32_t pos, used = 0, last = WF_EA_NONE;
     bool all = true;
     wf_ea_view ea;
     NTSTATUS status;
@@ -45,7 +45,7 @@ NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint3
         if (pos >= list_len)
             memset(list + at, 0, 4);
     }
-    status = wf_ea_check(list, (uint32_t)list_len, &error_offset);
+    status = wf_fsd_check_ea_list(list, (uint32_t)list_len);
     if (status != STATUS_SUCCESS) {
         status = STATUS_EA_LIST_INCONSISTENT;
         goto exit;
@@ -85,7 +85,6 @@ NTSTATUS wf_fsd_set_ea(wf_fsd_file *file, const void *buffer, uint32_t length,
     wf_fsd *fsd = file->fsd;
     FSP_FSCTL_TRANSACT_REQ head = { 0 };
     FSP_FSCTL_TRANSACT_RSP rsp;
-    uint32_t error_offset;
     NTSTATUS status;
 
     if (info != NULL)
@@ -95,7 +94,7 @@ NTSTATUS wf_fsd_set_ea(wf_fsd_file *file, const void *buffer, uint32_t length,
     /* NtSetEaFile checks the handle's access; the FSD the list. */
     if (!(file->granted_access & FILE_WRITE_EA))
         return STATUS_ACCESS_DENIED;
-    status = wf_ea_check(buffer, length, &error_offset);
+    status = wf_fsd_check_ea_list(buffer, length);
     if (status != STATUS_SUCCESS)
         return status;
     status = wf_fsd_send(fsd, &(wf_fsd_request){ .kind = FspFsctlTransactSetEaKind,

@@ -1,9 +1,9 @@
 /* fsd_info.c — the FSD stand-in's file and volume information, queried and set. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <string.h>
 
-#include "engine/mappings.h"
+#include "winfuse/mappings.h"
 #include "winfuse/nt_constants.h"
 
 /* The disposition flags WinFsp's FSD passes on when DELETE is set. */

@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#include "host/linux/fsd.h"
+#include "fsd.h"
 
 /* The buffer QueryDirectory hands the file system, as WinFsp's FSD does per request. */
 #define WF_FSD_DIR_BUFFER_SIZE (16u * 1024u)
@@ -128,6 +128,16 @@ bool wf_fsd_name_below(bool fold, const uint16_t *name, size_t units, const uint
 NTSTATUS wf_fsd_parse_pattern(const char *utf8, uint16_t *pattern, size_t *units);
 bool wf_fsd_name_in_expression(const uint16_t *expr, size_t m, const uint16_t *name, size_t n,
     bool ignore_case, bool *cur, bool *next);
+
+/* ---- fsd_check.c: the caller's buffers, as the I/O manager and WinFsp's FSD check them --- */
+
+/* IoCheckEaBufferValidity, then each name and flag: STATUS_EA_LIST_INCONSISTENT or
+   STATUS_INVALID_EA_NAME. An empty list is valid. */
+NTSTATUS wf_fsd_check_ea_list(const uint8_t *list, uint32_t length);
+/* FsRtlValidateReparsePointBuffer: STATUS_IO_REPARSE_DATA_INVALID or _TAG_INVALID. */
+NTSTATUS wf_fsd_check_reparse_buffer(const uint8_t *buffer, size_t size);
+/* RtlValidRelativeSecurityDescriptor: STATUS_INVALID_SECURITY_DESCR when malformed. */
+NTSTATUS wf_fsd_check_security_descriptor(const uint8_t *sd, size_t length);
 
 /* ---- fsd_share.c: open files, share access, delete-pending ------------------------------ */
 

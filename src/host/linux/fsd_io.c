@@ -1,5 +1,5 @@
 /* fsd_io.c — the FSD stand-in's file data: read, write and flush. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <string.h>
 

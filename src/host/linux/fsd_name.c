@@ -1,10 +1,10 @@
 /* fsd_name.c — the FSD stand-in's names and patterns: checks, comparison, matching. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <string.h>
 
-#include "engine/case_fold.h"
-#include "engine/mappings.h"
+#include "winfuse/case_fold.h"
+#include "winfuse/mappings.h"
 
 /* NTFS's component limit in UTF-16 units; the volume does not tell the stand-in its own. */
 #define WF_FSD_MAX_COMPONENT 255u

@@ -1,11 +1,11 @@
 /* fsd_reparse.c — the FSD stand-in's reparse points: the FSCTLs, and a Create's reparse. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/mappings.h"
-#include "engine/reparse_map.h"
+#include "winfuse/mappings.h"
+#include "winfuse/reparse_map.h"
 #include "winfuse/nt_constants.h"
 
 /* What the I/O manager does with a Create's STATUS_REPARSE: the path to open instead, in
@@ -27,7 +27,7 @@ NTSTATUS wf_fsd_reparse_path(const FSP_FSCTL_TRANSACT_RSP *rsp, const uint8_t *b
         return rsp->IoStatus.Information == 0 /* IO_REPARSE: a device path */ ?
             STATUS_REPARSE_POINT_NOT_RESOLVED : STATUS_IO_REPARSE_TAG_NOT_HANDLED;
     if ((size_t)data->Offset + data->Size > len ||
-        wf_reparse_validate(buffer + data->Offset, data->Size) != STATUS_SUCCESS)
+        wf_fsd_check_reparse_buffer(buffer + data->Offset, data->Size) != STATUS_SUCCESS)
         return STATUS_REPARSE_POINT_NOT_RESOLVED;
     target = malloc(WF_FSD_MAX_PATH_UNITS * sizeof *target);
     if (target == NULL)
@@ -96,7 +96,7 @@ NTSTATUS wf_fsd_get_reparse_point(wf_fsd_file *file, void *buffer, uint32_t leng
         status = STATUS_IO_REPARSE_DATA_INVALID;
         goto exit;
     }
-    status = wf_reparse_validate(data + rsp.Rsp.FileSystemControl.Buffer.Offset,
+    status = wf_fsd_check_reparse_buffer(data + rsp.Rsp.FileSystemControl.Buffer.Offset,
         rsp.Rsp.FileSystemControl.Buffer.Size);
     if (status != STATUS_SUCCESS)
         goto exit;
@@ -118,7 +118,7 @@ NTSTATUS wf_fsd_set_reparse_point(wf_fsd_file *file, const void *buffer, uint32_
 
     if (buffer == NULL || length == 0)
         return STATUS_INVALID_BUFFER_SIZE;
-    status = wf_reparse_validate(buffer, length);
+    status = wf_fsd_check_reparse_buffer(buffer, length);
     if (status != STATUS_SUCCESS)
         return status;
     return wf_fsd_reparse_write(file, FSCTL_SET_REPARSE_POINT, buffer, length);

@@ -1,10 +1,10 @@
 /* fsd_security.c — the FSD stand-in's NtQuerySecurityObject and NtSetSecurityObject. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/security.h"
+#include "winfuse/security.h"
 #include "winfuse/le_bytes.h"
 #include "winfuse/nt_constants.h"
 
@@ -20,9 +20,9 @@
 #define WF_FSD_LABEL_SECURITY_INFORMATION 0x10u
 
 /* What SeQuerySecurityDescriptorInfo hands the caller: the parts of sd (checked by
-   wf_sd_validate) that info selects, as a new self-relative descriptor, laid out owner,
-   group, SACL, DACL. *bytes is its size, also when it does not fit (STATUS_BUFFER_TOO_SMALL:
-   NtQuerySecurityObject's LengthNeeded). */
+   wf_fsd_check_security_descriptor) that info selects, as a new self-relative descriptor,
+   laid out owner, group, SACL, DACL. *bytes is its size, also when it does not fit
+   (STATUS_BUFFER_TOO_SMALL: NtQuerySecurityObject's LengthNeeded). */
 static NTSTATUS wf_fsd_select_security(const uint8_t *sd, uint32_t info, uint8_t *out,
     uint32_t cap, uint32_t *bytes)
 {
@@ -96,7 +96,7 @@ NTSTATUS wf_fsd_query_security(wf_fsd_file *file, uint32_t security_information,
     /* WinFsp's FSD takes the descriptor from the start of the response's buffer, and only
        a valid one within the response. */
     size = rsp.Rsp.QuerySecurity.SecurityDescriptor.Size;
-    if (size > len || wf_sd_validate(data, size) != STATUS_SUCCESS) {
+    if (size > len || wf_fsd_check_security_descriptor(data, size) != STATUS_SUCCESS) {
         status = STATUS_INVALID_SECURITY_DESCR;
         goto exit;
     }
@@ -124,7 +124,7 @@ NTSTATUS wf_fsd_set_security(wf_fsd_file *file, uint32_t security_information, c
         needed |= ACCESS_SYSTEM_SECURITY;
     if (needed & ~file->granted_access)
         return STATUS_ACCESS_DENIED;
-    if (sd == NULL || wf_sd_validate(sd, length) != STATUS_SUCCESS)
+    if (sd == NULL || wf_fsd_check_security_descriptor(sd, length) != STATUS_SUCCESS)
         return STATUS_INVALID_SECURITY_DESCR;
     head.Req.SetSecurity.SecurityInformation = security_information;
     /* As WinFsp's FSD: no file name, the descriptor at the start of the buffer. */

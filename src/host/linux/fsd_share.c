@@ -1,5 +1,5 @@
 /* fsd_share.c — the FSD stand-in's open files: share access, delete-pending, known size. */
-#include "host/linux/fsd_internal.h"
+#include "fsd_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* fuse_library.c — which libfuse a FUSE file system program links, read from its ELF dynamic section. */
 #define _GNU_SOURCE
-#include "host/linux/fuse_library.h"
+#include "fuse_library.h"
 
 #include <elf.h>
 #include <endian.h>

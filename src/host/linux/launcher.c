@@ -1,6 +1,6 @@
 /* launcher.c — starts a FUSE file system process on one end of a SOCK_SEQPACKET socket pair. */
 #define _GNU_SOURCE
-#include "host/linux/launcher.h"
+#include "launcher.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host/linux/mount_guard.h"
-#include "host/linux/mount_ns.h"
+#include "mount_guard.h"
+#include "mount_ns.h"
 
 /* af_unix refuses a datagram that does not leave this much of the sender's sndbuf free.
    Only the first guess depends on it: the probe below has the last word. */

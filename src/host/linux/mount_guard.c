@@ -1,6 +1,6 @@
 /* mount_guard.c — a seccomp filter that keeps a FUSE file system process, and all it runs, from mounting anything. */
 #define _GNU_SOURCE
-#include "host/linux/mount_guard.h"
+#include "mount_guard.h"
 
 #include <errno.h>
 #include <stddef.h>

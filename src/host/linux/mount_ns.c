@@ -1,6 +1,6 @@
 /* mount_ns.c — the private mount namespace a FUSE file system runs in: our fusermount helper in place of the system's, a stand-in /dev/fuse, and no mounting at all. */
 #define _GNU_SOURCE
-#include "host/linux/mount_ns.h"
+#include "mount_ns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host/linux/mount_guard.h"
+#include "mount_guard.h"
 
 extern char **environ;
 

@@ -1,6 +1,6 @@
 /* volume.c — one WinFuse volume on Linux: file system process, devfuse pump, engine, FSD stand-in. */
 #define _GNU_SOURCE
-#include "host/linux/volume.h"
+#include "volume.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host/linux/devfuse.h"
-#include "host/linux/fuse_library.h"
-#include "host/linux/launcher.h"
+#include "devfuse.h"
+#include "fuse_library.h"
+#include "launcher.h"
 
 #define WF_VOLUME_INIT_TIMEOUT_MS 10000u
 /* How often the INIT wait also looks whether the process has exited. */

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "winfuse/engine.h"
-#include "host/linux/fsd.h"
+#include "fsd.h"
 
 typedef struct wf_volume wf_volume;
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host/linux/mount_ns.h"
+#include "mount_ns.h"
 
 bool wf_test_find_fusermount(char *path, size_t size)
 {

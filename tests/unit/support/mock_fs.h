@@ -58,7 +58,7 @@ mock_request mock_expect_node(mock_fs *m, uint32_t opcode, uint64_t nodeid);
 bool mock_idle(mock_fs *m, uint32_t timeout_ms);
 
 /* Replies to a request: error is 0 or a negated Linux errno, spelled -WF_Exxx
-   (engine/linux_errno.h: the wire's numbers on every platform); returns transact's status. */
+   (winfuse/linux_errno.h: the wire's numbers on every platform); returns transact's status. */
 NTSTATUS mock_reply(mock_fs *m, uint64_t unique, int32_t error, const void *body, uint32_t size);
 NTSTATUS mock_reply_raw(mock_fs *m, const void *message, uint32_t size);
 NTSTATUS mock_reply_entry(mock_fs *m, uint64_t unique, uint64_t nodeid, uint32_t mode,

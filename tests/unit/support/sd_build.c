@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/security.h"
+#include "winfuse/security.h"
 #include "winfuse/le_bytes.h"
 
 static size_t put_sid(uint8_t *p, size_t cap, const char *text)

@@ -1,6 +1,6 @@
 /* linux_errno.h — Linux errno numbers (generic numbering, as on x86-64) for the engine, on every platform. */
-#ifndef WINFUSE_ENGINE_LINUX_ERRNO_H
-#define WINFUSE_ENGINE_LINUX_ERRNO_H
+#ifndef WINFUSE_LINUX_ERRNO_H
+#define WINFUSE_LINUX_ERRNO_H
 
 /* FUSE replies carry Linux errno values whatever the host, so the engine never uses the host
    <errno.h>. 41 and 58 are unused (EWOULDBLOCK and EDEADLOCK are aliases of EAGAIN and EDEADLK). */

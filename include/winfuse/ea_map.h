@@ -1,7 +1,7 @@
 /* ea_map.h — FILE_FULL_EA_INFORMATION lists (MS-FSCC 2.4.15): checking, walking, building,
    and the sizes NTFS reports for them. */
-#ifndef WINFUSE_ENGINE_EA_MAP_H
-#define WINFUSE_ENGINE_EA_MAP_H
+#ifndef WINFUSE_EA_MAP_H
+#define WINFUSE_EA_MAP_H
 
 #include <stddef.h>
 #include <stdint.h>

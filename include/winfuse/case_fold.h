@@ -1,6 +1,6 @@
 /* case_fold.h — the case folding of case-insensitive volumes, over UTF-8 FUSE names. */
-#ifndef WINFUSE_ENGINE_CASE_FOLD_H
-#define WINFUSE_ENGINE_CASE_FOLD_H
+#ifndef WINFUSE_CASE_FOLD_H
+#define WINFUSE_CASE_FOLD_H
 
 #include <stddef.h>
 #include <stdint.h>

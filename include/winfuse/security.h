@@ -1,6 +1,6 @@
 /* security.h — SIDs, the uid/gid ⇄ SID mapping, POSIX permissions ⇄ security descriptors. */
-#ifndef WINFUSE_ENGINE_SECURITY_H
-#define WINFUSE_ENGINE_SECURITY_H
+#ifndef WINFUSE_SECURITY_H
+#define WINFUSE_SECURITY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -113,6 +113,54 @@ uint32_t wf_posix_class_access(uint32_t mode, bool is_directory, wf_posix_class 
 NTSTATUS wf_sd_from_posix(const wf_id_map *map, uint32_t uid, uint32_t gid, uint32_t mode,
     bool is_directory, void *buf, size_t cap, size_t *len);
 
+/* Layouts (MS-DTYP 2.4.4–2.4.6): SECURITY_DESCRIPTOR_RELATIVE is Revision, Sbz1,
+   Control (u16), OffsetOwner, OffsetGroup, OffsetSacl, OffsetDacl (u32), all little
+   endian; an ACL is AclRevision, Sbz1, AclSize (u16), AceCount (u16), Sbz2 (u16) followed
+   by ACEs of AceType, AceFlags, AceSize (u16) then a type-specific body. */
+#define WF_SD_HEADER 20u
+#define WF_ACL_HEADER 8u
+
+/* Control bits and ACE types (the NT headers of the driver build have them already). */
+#ifndef SE_OWNER_DEFAULTED
+#define SE_OWNER_DEFAULTED       0x0001u
+#define SE_GROUP_DEFAULTED       0x0002u
+#define SE_DACL_PRESENT          0x0004u
+#define SE_DACL_DEFAULTED        0x0008u
+#define SE_SACL_PRESENT          0x0010u
+#define SE_DACL_AUTO_INHERIT_REQ 0x0100u
+#define SE_DACL_AUTO_INHERITED   0x0400u
+#define SE_DACL_PROTECTED        0x1000u
+#define SE_SELF_RELATIVE         0x8000u
+#endif
+#define WF_SE_DACL_BITS (SE_DACL_PRESENT | SE_DACL_DEFAULTED | SE_DACL_AUTO_INHERIT_REQ | \
+    SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED)
+#ifndef ACCESS_ALLOWED_ACE_TYPE
+#define ACCESS_ALLOWED_ACE_TYPE 0x00u
+#define ACCESS_DENIED_ACE_TYPE  0x01u
+#endif
+#ifndef INHERIT_ONLY_ACE
+#define INHERIT_ONLY_ACE        0x08u
+#endif
+
+/* Where a descriptor's parts are; every offset and size has been checked. */
+typedef struct wf_sd_parts {
+    uint16_t control;
+    uint32_t owner, group;      /* SID offsets, 0 = none */
+    bool dacl_present;          /* SE_DACL_PRESENT */
+    uint32_t dacl, dacl_size;   /* ACL offset (0 with dacl_present: a NULL DACL) and size */
+    uint32_t sacl, sacl_size;
+} wf_sd_parts;
+
+/* wf_sd_validate's checks, and where the parts are. */
+NTSTATUS wf_sd_parse(const void *sd, size_t len, wf_sd_parts *parts);
+/* Whether an ACE type is an object ACE (Mask, Flags, up to two GUIDs, then SID). */
+bool wf_ace_is_object(uint8_t type);
+/* The offset of the SID within an ACE of ace_size bytes, or 0 when the type has none or the
+   ACE is too short for its fixed fields. */
+uint32_t wf_ace_sid_offset(const uint8_t *ace, uint32_t ace_size);
+/* The SID at sd[off..len) into *sid; false when off is 0 (no SID) or the SID is malformed. */
+bool wf_sd_sid_at(const uint8_t *sd, size_t len, uint32_t off, wf_sid *sid);
+
 /* Checks that sd[0..len) is a well-formed self-relative descriptor: revision 1, the
    SE_SELF_RELATIVE flag, every offset and size inside the buffer, valid SIDs, ACL revision
    2 or 4, ACE sizes that fit the ACL. STATUS_SUCCESS or STATUS_INVALID_SECURITY_DESCR. */
@@ -138,31 +186,5 @@ NTSTATUS wf_sd_to_posix(const wf_id_map *map, const void *sd, size_t len,
    STATUS_BUFFER_TOO_SMALL with *out_len the size needed. */
 NTSTATUS wf_sd_merge(const void *old_sd, size_t old_len, const void *new_sd, size_t new_len,
     uint32_t security_information, void *out, size_t cap, size_t *out_len);
-
-/* The descriptor as SDDL text, e.g. "O:S-1-5-21-…-1001G:BUD:P(A;;FA;;;S-1-…)(A;;0x1200a9;;;WD)":
-   SIDs by their SDDL abbreviation where one exists (WD, SY, BA, BU, AU, CO, …), rights as
-   FA/FR/FW/FX/GA/GR/GW/GX when the mask is exactly that, else 0x-hex. NUL-terminated;
-   STATUS_BUFFER_TOO_SMALL when cap is short; STATUS_INVALID_SECURITY_DESCR if malformed. */
-NTSTATUS wf_sd_to_sddl(const void *sd, size_t len, char *out, size_t cap, size_t *out_len);
-
-/* Where SDDL text stopped making sense: the offset of the first character not understood,
-   and what was expected there (a static string). */
-typedef struct wf_sddl_error {
-    size_t offset;
-    const char *reason;
-} wf_sddl_error;
-
-/* SDDL text[0..len) → a self-relative descriptor, strictly, for the subset wf_sd_to_sddl
-   writes and the common hand-written forms: "O:SID", "G:SID" and "D:FLAGS ACES", each at
-   most once, in any order (laid out in that order). SID: "S-1-…" or a two-letter
-   abbreviation (WD, SY, BA, BU, AU, CO, …). FLAGS: P, AR, AI; "NO_ACCESS_CONTROL" is a NULL
-   DACL, "D:" alone an empty one. ACE: "(A;FLAGS;RIGHTS;;;SID)" or "(D;…)" — allow or deny
-   only; ACE flags OI CI NP IO ID; RIGHTS one number (0x-hex, or decimal without a leading
-   0) or two-letter rights in a row (FA FR FW FX, GA GR GW GX, SD RC WD WO, CC DC LC SW RP WP
-   DT LO CR). Keywords are upper case; no white space; no SACL. Anything else is
-   STATUS_INVALID_PARAMETER with *error (optional) saying where and why. cap short (or out
-   NULL): STATUS_BUFFER_TOO_SMALL with *out_len the size needed. */
-NTSTATUS wf_sd_from_sddl(const char *text, size_t len, void *out, size_t cap, size_t *out_len,
-    wf_sddl_error *error);
 
 #endif

@@ -1,6 +1,6 @@
 /* mappings.h — the conversions between NT and POSIX, each defined in one place. */
-#ifndef WINFUSE_ENGINE_MAPPINGS_H
-#define WINFUSE_ENGINE_MAPPINGS_H
+#ifndef WINFUSE_MAPPINGS_H
+#define WINFUSE_MAPPINGS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* reparse_map.h — REPARSE_DATA_BUFFER for POSIX symbolic links and special files, link
    targets between POSIX and Windows form, and the path a link leads to. */
-#ifndef WINFUSE_ENGINE_REPARSE_MAP_H
-#define WINFUSE_ENGINE_REPARSE_MAP_H
+#ifndef WINFUSE_REPARSE_MAP_H
+#define WINFUSE_REPARSE_MAP_H
 
 #include <stddef.h>
 #include <stdint.h>
