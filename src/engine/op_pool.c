@@ -7,6 +7,17 @@
 /* Blocks kept free per engine: enough for the requests of a few busy threads at once. */
 #define WF_OP_POOL_MAX 16u
 
+/* Under AddressSanitizer (make sanitize) every block handed out is filled with garbage
+   first, fresh or reused, so that every test runs against what a reused block may hold: a
+   field op_reset fails to clear, or a Buffer[] byte read before it is written, shows. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WF_OP_POOL_POISON 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WF_OP_POOL_POISON 1
+#endif
+#endif
+
 size_t wf_op_pool_block_size(void)
 {
     return FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(wf_op)) +
@@ -29,7 +40,12 @@ void *wf_op_pool_take(wf_engine *engine)
     }
     wf_lock_release(engine->pool_lock);
     /* Not cleared: op_new resets what every request relies on (engine.c). */
-    return op ? (void *)op : wf_mem_alloc(wf_op_pool_block_size());
+    void *block = op ? (void *)op : wf_mem_alloc(wf_op_pool_block_size());
+#ifdef WF_OP_POOL_POISON
+    if (block)
+        wf_mem_set(block, 0xa5, wf_op_pool_block_size());
+#endif
+    return block;
 }
 
 void wf_op_pool_give(wf_engine *engine, wf_op *op)
