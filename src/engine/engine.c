@@ -78,7 +78,8 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
         wf_cache_set_case_insensitive(engine->cache, params->case_insensitive);
     engine->inflight_buckets = WF_INFLIGHT_BUCKETS;
     engine->inflight = wf_mem_alloc(WF_INFLIGHT_BUCKETS * sizeof *engine->inflight);
-    if (!engine->lock || !engine->pool_lock || !engine->work || !engine->cache || !engine->inflight) {
+    if (!engine->lock || !engine->pool_lock || !engine->work || !engine->cache ||
+        !engine->inflight) {
         wf_engine_delete(engine);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
