@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all check clean sanitize cross bench wine-check nt nt-check nt-sign
+.PHONY: all check clean sanitize cross bench instructions wine-check nt nt-check nt-sign
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
@@ -22,6 +22,11 @@ sanitize:
 # docs/performance.md says how to read it. Not a test: ctest does not run it.
 bench: all
 	$(BUILD)/winfuse-bench
+
+# The engine's instructions per WinFsp request on a warm cache, counted by callgrind (no
+# mount, no root, no timing: the same on any machine); docs/performance.md.
+instructions: all
+	$(BUILD)/winfuse-bench --instructions
 
 # Proof that the engine is freestanding (no C library, only platform.h), right where long is
 # 32 bits, and fit for the NT kernel with src/platform/nt.c (scripts/cross-check-engine.sh).

@@ -83,4 +83,10 @@ int wf_bench_log_create(char *path, size_t size);
    after what error already says. */
 void wf_bench_log_append(wf_bench_error *error, const char *path);
 
+/* winfuse-bench --instructions (instructions.c): runs the driver below under callgrind and
+   prints the engine's instructions per WinFsp request; self is this program's path. */
+int wf_instructions_main(const char *self);
+/* The driver callgrind runs: the workload (stat, open, read) for iterations passes. */
+int wf_instructions_run(const char *workload, unsigned iterations);
+
 #endif

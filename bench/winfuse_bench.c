@@ -688,12 +688,14 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
 static void wf_usage(FILE *out)
 {
     fprintf(out,
-        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT]\n"
+        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] | --instructions\n"
         "Runs each workload on memfs through the Linux kernel's FUSE (mounted under /tmp;\n"
         "as root) and through WinFuse, and prints medians and ratios.\n"
         "  --runs N      runs per measurement, 1..%u (default %u)\n"
         "  --memfs PATH  the memfs program (default %s)\n"
-        "  --only TEXT   only the workloads whose name contains TEXT\n",
+        "  --only TEXT   only the workloads whose name contains TEXT\n"
+        "  --instructions  instead: the engine's instructions per WinFsp request under\n"
+        "                callgrind (no mount, no root needed)\n",
         WF_BENCH_MAX_RUNS, WF_BENCH_DEFAULT_RUNS, WF_BENCH_MEMFS);
 }
 
@@ -708,6 +710,18 @@ int main(int argc, char **argv)
     double start = wf_now();
     int status = 1;
 
+    if (argc == 4 && strcmp(argv[1], "--instructions-run") == 0)
+        return wf_instructions_run(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
+    if (argc == 2 && strcmp(argv[1], "--instructions") == 0) {
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) {
+            fprintf(stderr, "winfuse-bench: /proc/self/exe: %s\n", strerror(errno));
+            return 1;
+        }
+        self[n] = '\0';
+        return wf_instructions_main(self);
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
             char *end;

@@ -71,13 +71,15 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     if (!engine->params.forget_delay_ms)
         engine->params.forget_delay_ms = WF_FORGET_DELAY_MS;
     engine->lock = wf_lock_create();
+    engine->pool_lock = wf_lock_create();
     engine->work = wf_event_create();
     engine->cache = wf_cache_create(params->cache_capacity);
     if (engine->cache)
         wf_cache_set_case_insensitive(engine->cache, params->case_insensitive);
     engine->inflight_buckets = WF_INFLIGHT_BUCKETS;
     engine->inflight = wf_mem_alloc(WF_INFLIGHT_BUCKETS * sizeof *engine->inflight);
-    if (!engine->lock || !engine->work || !engine->cache || !engine->inflight) {
+    if (!engine->lock || !engine->pool_lock || !engine->work || !engine->cache ||
+        !engine->inflight) {
         wf_engine_delete(engine);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
@@ -108,7 +110,10 @@ static void op_free(wf_engine *engine, wf_op *op)
     wf_mem_free(op->ea);
     wf_mem_free(op->fold);
     wf_mem_free(op->dirbuf);
-    wf_mem_free(op);
+    if (op->pooled)
+        wf_op_pool_give(engine, op);
+    else
+        wf_mem_free(op);
 }
 
 void wf_engine_delete(wf_engine *engine)
@@ -136,6 +141,9 @@ void wf_engine_delete(wf_engine *engine)
     wf_cache_delete(engine->cache);
     wf_event_delete(engine->work);
     wf_lock_delete(engine->lock);
+    wf_op_pool_clear(engine);
+    if (engine->pool_lock)
+        wf_lock_delete(engine->pool_lock);
     wf_mem_free(engine);
 }
 
@@ -284,20 +292,51 @@ uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
     }
 }
 
-/* One allocation: the context, then its response (with room for the Buffer[] its kind
-   may fill), then the copy of its request. */
+/* Clears what a request relies on finding zero, and nothing more: the core, the path
+   state but for the name (NUL-terminated and measured by whoever writes it), the per-kind
+   state but for Rename's second name (likewise), the FUSE bodies. A block from the pool
+   holds the last request's bytes; clearing the whole of it (2.5 KB) was most of a warm
+   request's cost. */
+static void op_reset(wf_op *op)
+{
+    wf_mem_set(op, 0, offsetof(wf_op, name));
+    op->name[0] = 0;
+    wf_mem_set(&op->name_len, 0, offsetof(wf_op, st.rename.name2) - offsetof(wf_op, name_len));
+    op->st.rename.name2[0] = 0;
+    op->st.rename.name2_len = 0;
+    wf_mem_set(&op->u, 0, sizeof *op - offsetof(wf_op, u));
+}
+
+_Static_assert(sizeof(((wf_op *)0)->st.create) <= offsetof(wf_op, st.rename.name2) -
+    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.io) <= offsetof(wf_op, st.rename.name2) -
+    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.dir) <= offsetof(wf_op, st.rename.name2) -
+    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.probe) <= offsetof(wf_op, st.rename.name2) -
+    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.give_back) <=
+    offsetof(wf_op, st.rename.name2) - offsetof(wf_op, st),
+    "a kind's state reaches past where op_reset stops clearing st");
+_Static_assert(offsetof(wf_op, st.rename.name2_len) + sizeof(uint32_t) <= offsetof(wf_op, u),
+    "op_reset clears name2_len by hand: it must end st.rename");
+
+/* One block: the context, then its response (with room for the Buffer[] its kind may
+   fill), then the copy of its request. From the pool when it fits there; the response's
+   Buffer[] is not cleared (a handler that fills it clears what it uses). */
 static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_REQ *req)
 {
     size_t op_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(wf_op));
     size_t rsp_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(FSP_FSCTL_TRANSACT_RSP) +
         wf_op_rsp_buffer_cap(kind));
     size_t req_size = req ? req->Size : sizeof(FSP_FSCTL_TRANSACT_REQ);
-    uint8_t *block = wf_mem_alloc(op_size + rsp_size + req_size);
+    bool pooled = wf_op_pool_fits(op_size + rsp_size + req_size);
+    uint8_t *block = pooled ? wf_op_pool_take(engine) :
+        wf_mem_alloc(op_size + rsp_size + req_size);
     if (!block)
         return NULL;
     wf_op *op = (wf_op *)(void *)block;
+    op_reset(op);
+    op->pooled = pooled;
     op->rsp = (FSP_FSCTL_TRANSACT_RSP *)(void *)(block + op_size);
     op->req = (FSP_FSCTL_TRANSACT_REQ *)(void *)(block + op_size + rsp_size);
+    wf_mem_set(op->rsp, 0, sizeof *op->rsp);
     op->engine = engine;
     op->kind = kind;
     /* The host's identity, until wf_access_begin finds the caller's. */
@@ -306,6 +345,8 @@ static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_
     op->identity.pid = engine->params.pid;
     if (req)
         wf_mem_copy(op->req, req, req_size);
+    else
+        wf_mem_set(op->req, 0, req_size);
     return op;
 }
 

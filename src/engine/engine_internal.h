@@ -100,6 +100,7 @@ struct wf_op {
        interrupted, through the engine's interrupt queue. */
     wf_op *ops_prev, *ops_next;
     bool on_ops;
+    bool pooled;                /* the block goes back to the engine's pool (op_pool.c) */
     bool cancel_requested;
     bool interrupt_queued;
     wf_op *interrupt_next;
@@ -286,7 +287,19 @@ struct wf_engine {
     struct wf_zombie *zombies;      /* requests given up on, their uniques kept */
     uint32_t zombie_count;
     uint64_t timeouts, late_replies;
+    /* free request blocks (op_pool.c), under their own lock */
+    wf_lock *pool_lock;
+    wf_op *pool;
+    uint32_t pool_count;
 };
+
+/* op_pool.c: blocks of wf_op_pool_block_size() bytes, uncleared, reused; a block whose
+   request or response needs more is allocated and freed on its own (wf_op.pooled). */
+size_t wf_op_pool_block_size(void);
+bool wf_op_pool_fits(size_t size);
+void *wf_op_pool_take(wf_engine *engine);
+void wf_op_pool_give(wf_engine *engine, wf_op *op);
+void wf_op_pool_clear(wf_engine *engine);
 
 /* fuse_call.c */
 void wf_call_begin(wf_op *op, uint32_t opcode, uint64_t nodeid);

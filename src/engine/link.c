@@ -188,6 +188,8 @@ wf_step wf_link_reparse(wf_op *op, const struct fuse_attr *attr)
         op->status = STATUS_INSUFFICIENT_RESOURCES;
         WF_CORO_RETURN(op);
     }
+    /* The response's Buffer[] comes uncleared from the engine's pool (op_pool.c). */
+    wf_mem_set(op->rsp->Buffer, 0, cap);
     if (!WF_S_ISLNK(attr->mode)) {
         /* A special file: its own data, for a filter that knows the tag (none does on a
            stock system: the open fails there). */

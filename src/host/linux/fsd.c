@@ -54,10 +54,55 @@ static FSP_FSCTL_TRANSACT_BUF wf_fsd_request_append_name(FSP_FSCTL_TRANSACT_REQ 
     return buf;
 }
 
+/* Request buffers kept for reuse: allocating and clearing 16 KiB for every call was most
+   of what a cached stat cost the stand-in. */
+#define WF_FSD_FREE_REQUESTS_MAX 16u
+
+typedef union wf_fsd_free_request {
+    union wf_fsd_free_request *next;
+    FSP_FSCTL_TRANSACT_REQ req;
+} wf_fsd_free_request;
+
+/* A request buffer of FSP_FSCTL_TRANSACT_REQ_SIZEMAX bytes: its header cleared, its
+   Buffer[] not (only the bytes Size covers are ever read, and the appends write them). */
+static FSP_FSCTL_TRANSACT_REQ *wf_fsd_request_alloc(wf_fsd *fsd)
+{
+    wf_fsd_free_request *f;
+
+    pthread_mutex_lock(&fsd->lock);
+    f = fsd->free_requests;
+    if (f != NULL) {
+        fsd->free_requests = f->next;
+        fsd->free_request_count--;
+    }
+    pthread_mutex_unlock(&fsd->lock);
+    if (f == NULL)
+        return calloc(1, FSP_FSCTL_TRANSACT_REQ_SIZEMAX);
+    memset(&f->req, 0, sizeof f->req);
+    return &f->req;
+}
+
+void wf_fsd_request_free(wf_fsd *fsd, FSP_FSCTL_TRANSACT_REQ *req)
+{
+    wf_fsd_free_request *f = (wf_fsd_free_request *)(void *)req;
+
+    if (req == NULL)
+        return;
+    pthread_mutex_lock(&fsd->lock);
+    if (fsd->free_request_count < WF_FSD_FREE_REQUESTS_MAX) {
+        f->next = fsd->free_requests;
+        fsd->free_requests = f;
+        fsd->free_request_count++;
+        f = NULL;
+    }
+    pthread_mutex_unlock(&fsd->lock);
+    free(f);
+}
+
 FSP_FSCTL_TRANSACT_REQ *wf_fsd_request_build(wf_fsd *fsd, const wf_fsd_request *r,
     NTSTATUS *status)
 {
-    FSP_FSCTL_TRANSACT_REQ *req = calloc(1, FSP_FSCTL_TRANSACT_REQ_SIZEMAX);
+    FSP_FSCTL_TRANSACT_REQ *req = wf_fsd_request_alloc(fsd);
     FSP_FSCTL_TRANSACT_BUF file_name = { 0, 0 };
     size_t i;
 
@@ -87,7 +132,7 @@ FSP_FSCTL_TRANSACT_REQ *wf_fsd_request_build(wf_fsd *fsd, const wf_fsd_request *
         /* As WinFsp's FSD: a request that cannot hold the data is refused. */
         if (req->Size + a->size > FSP_FSCTL_TRANSACT_REQ_SIZEMAX) {
             *status = r->too_big != 0 ? r->too_big : STATUS_INVALID_PARAMETER;
-            free(req);
+            wf_fsd_request_free(fsd, req);
             return NULL;
         }
         *a->at = wf_fsd_request_append(req, a->data, a->size);
@@ -167,7 +212,7 @@ NTSTATUS wf_fsd_send(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSACT_RS
     if (req == NULL)
         return status;
     status = wf_fsd_transact(fsd, r, req, rsp);
-    free(req);
+    wf_fsd_request_free(fsd, req);
     return status;
 }
 
@@ -254,6 +299,11 @@ void wf_fsd_delete(wf_fsd *fsd)
         wf_fsd_node *node = fsd->nodes;
         fsd->nodes = node->next;
         free(node);
+    }
+    while (fsd->free_requests != NULL) {
+        union wf_fsd_free_request *f = fsd->free_requests;
+        fsd->free_requests = f->next;
+        free(f);
     }
     pthread_mutex_destroy(&fsd->lock);
     free(fsd);

@@ -246,7 +246,7 @@ exit:
         pthread_mutex_destroy(&f->dir_lock);
     }
     free(f);
-    free(req);
+    wf_fsd_request_free(fsd, req);
     return status;
 }
 

@@ -53,6 +53,8 @@ struct wf_fsd {
     uint32_t open_files;
     bool has_identity;          /* whom the requests act for (wf_fsd_set_identity) */
     wf_identity identity;
+    union wf_fsd_free_request *free_requests;  /* built requests' buffers, for reuse */
+    uint32_t free_request_count;
 };
 
 struct wf_fsd_file {
@@ -104,10 +106,11 @@ typedef struct wf_fsd_request {
     size_t *buffer_len;
 } wf_fsd_request;
 
-/* Builds the request r describes: NULL with *status set when it cannot. The caller frees
-   it. */
+/* Builds the request r describes: NULL with *status set when it cannot. The caller gives
+   it back with wf_fsd_request_free. */
 FSP_FSCTL_TRANSACT_REQ *wf_fsd_request_build(wf_fsd *fsd, const wf_fsd_request *r,
     NTSTATUS *status);
+void wf_fsd_request_free(wf_fsd *fsd, FSP_FSCTL_TRANSACT_REQ *req);
 /* Submits req (built for r) and waits for its response, unless r->post. Returns the
    response's status. */
 NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSACT_REQ *req,
