@@ -37,7 +37,7 @@ CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=1 -DWF_DE
 -I$ROOT/include -I$ROOT/tests/wine -I$ROOT/tests/unit/support"
 # src/ is the engine's and the platform's own include path, and the tests' that test the
 # engine's insides (tests/CMakeLists.txt names them); every other program sees include/.
-INTERNAL=" test_engine_coro test_engine_permissions "
+INTERNAL=" test_engine_coro test_engine_permissions test_engine_pool "
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/log"
 start=$(date +%s)
 

@@ -34,7 +34,7 @@ start=$(date +%s)
 CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=1
 -I$ROOT/include -I$ROOT/tests/wine -I$ROOT/tests/unit/support -I$ROOT/tests/nt"
 # src/ for the engine's files and the tests of its insides only (tests/CMakeLists.txt).
-INTERNAL=" test_engine_coro test_engine_permissions "
+INTERNAL=" test_engine_coro test_engine_permissions test_engine_pool "
 objs=()
 pids=()
 compile() {
