@@ -111,3 +111,19 @@ size_t wf_dosattrib_encode(uint32_t attributes, uint64_t creation_time, uint8_t 
     wf_put_le64(out + 16, creation_time);
     return WF_DOSATTRIB_V5_SIZE;
 }
+
+bool wf_dosattrib_is_ea_name(const char *name, size_t len)
+{
+    static const char upper[] = "DOSATTRIB";
+
+    if (len != sizeof upper - 1)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c != upper[i])
+            return false;
+    }
+    return true;
+}

@@ -32,6 +32,10 @@ typedef struct wf_dosattrib {
    Returns false for a value Samba itself would refuse (no hex, unknown version, too short). */
 bool wf_dosattrib_decode(const uint8_t *value, size_t len, wf_dosattrib *out);
 
+/* Whether an EA name (without "user.") is DOSATTRIB, in any case: Samba keeps it out of
+   the EA view and refuses to set it (samba_private_attr_name compares without case). */
+bool wf_dosattrib_is_ea_name(const char *name, size_t len);
+
 /* Writes version 5 as Samba's set_ea_dos_attribute does: an empty attrib_hex, valid_flags
    ATTRIB|CREATE_TIME, the attributes and the creation time. out holds
    WF_DOSATTRIB_V5_SIZE bytes; returns that size. */

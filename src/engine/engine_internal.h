@@ -460,7 +460,8 @@ NTSTATUS wf_ea_check_create(wf_op *op);
    EA buffer; when they cannot be set, removes what was made (RELEASE, UNLINK or RMDIR) and
    frees op->file. op->status says how it went. Nested. */
 wf_step wf_ea_create(wf_op *op);
-/* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr) and sets
+/* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr but
+   user.DOSATTRIB) and sets
    those of the request's EA buffer. op->status. Nested. */
 wf_step wf_ea_overwrite(wf_op *op);
 /* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
