@@ -1,0 +1,252 @@
+/* test_engine_dosattrib.c — DOS attributes and CreationTime in user.DOSATTRIB as FUSE
+   request sequences: when GETXATTR and SETXATTR go out, what they carry, what the file's
+   information then says, and a file system without xattrs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mock_fs.h"
+#include "engine/dosattrib_map.h"
+#include "engine/linux_errno.h"
+
+#define NODE 5u
+#define FH 7u
+#define NT_OF(s) (((uint64_t)(s) + 11644473600u) * 10000000u)
+#define HSA (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_ARCHIVE)
+
+static void store_on(wf_engine_params *params)
+{
+    params->no_dosattrib = false;
+}
+
+static mock_fs *start(void)
+{
+    mock_fs *m = mock_new_params(0, store_on);
+    mock_init(m, NULL);
+    return m;
+}
+
+/* GETXATTR user.DOSATTRIB asking for 64 bytes; answered with value (len bytes) or error. */
+static void expect_get(mock_fs *m, const uint8_t *value, uint32_t len, int32_t error)
+{
+    mock_request req = mock_expect_node(m, FUSE_GETXATTR, NODE);
+    struct fuse_getxattr_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_int_equal(in.size, 64);
+    assert_int_equal(req.body_size, sizeof in + sizeof "user.DOSATTRIB");
+    assert_string_equal((const char *)req.body + sizeof in, "user.DOSATTRIB");
+    mock_reply(m, req.header.unique, error, error ? NULL : value, error ? 0 : len);
+}
+
+/* SETXATTR user.DOSATTRIB: the v5 value of attributes and creation, byte for byte. */
+static void expect_set(mock_fs *m, uint32_t attributes, uint64_t creation, int32_t error)
+{
+    uint8_t v5[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(attributes, creation, v5);
+    mock_request req = mock_expect_node(m, FUSE_SETXATTR, NODE);
+    struct fuse_setxattr_in in;
+    size_t n = sizeof "user.DOSATTRIB";
+    assert_int_equal(req.body_size, FUSE_COMPAT_SETXATTR_IN_SIZE + n + sizeof v5);
+    memcpy(&in, req.body, FUSE_COMPAT_SETXATTR_IN_SIZE);
+    assert_int_equal(in.size, sizeof v5);
+    assert_int_equal(in.flags, 0);
+    assert_memory_equal(req.body + FUSE_COMPAT_SETXATTR_IN_SIZE, "user.DOSATTRIB", n);
+    assert_memory_equal(req.body + FUSE_COMPAT_SETXATTR_IN_SIZE + n, v5, sizeof v5);
+    mock_reply(m, req.header.unique, error, NULL, 0);
+}
+
+/* GETATTR after the SETXATTR moved the ctime. */
+static void expect_getattr(mock_fs *m, uint64_t ctime)
+{
+    mock_request req = mock_expect_node(m, FUSE_GETATTR, NODE);
+    struct fuse_attr attr = mock_attr(NODE, 0100644, 10);
+    attr.ctime = ctime;
+    mock_reply_attr(m, req.header.unique, &attr, 60);
+}
+
+static FSP_FSCTL_FILE_INFO query(mock_fs *m, uint64_t h)
+{
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, mock_submit(m, mock_req_query_info(h)));
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    return rsp.Rsp.QueryInformation.FileInfo;
+}
+
+static uint64_t submit_basic(mock_fs *m, uint64_t h, uint32_t attributes, uint64_t creation)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
+    req->Req.SetInformation.UserContext2 = h;
+    req->Req.SetInformation.FileInformationClass = FileBasicInformation;
+    req->Req.SetInformation.Info.Basic.FileAttributes = attributes;  /* UINT32_MAX: leave */
+    req->Req.SetInformation.Info.Basic.CreationTime = creation;
+    return mock_submit(m, req);
+}
+
+static void query_reads_samba_value_once_and_reports_its_attributes_and_creation(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(HSA | FILE_ATTRIBUTE_OFFLINE, NT_OF(1000000000), v);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, v, sizeof v, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    /* HIDDEN SYSTEM ARCHIVE kept; what else the value holds is not ours to show. */
+    assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.FileAttributes, HSA);
+    assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.CreationTime, NT_OF(1000000000));
+    assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.LastWriteTime, NT_OF(1700000000));
+    /* Known while the ctime stays: no second GETXATTR. */
+    FSP_FSCTL_FILE_INFO info = query(m, h);
+    assert_int_equal(info.FileAttributes, HSA);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void query_of_a_file_without_the_value_answers_as_before_and_asks_once(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.FileAttributes, 0);    /* NORMAL */
+    assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.CreationTime, NT_OF(1700000000));
+    query(m, h);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void malformed_value_is_no_value(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    static const uint8_t junk[] = "hidden";
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, junk, sizeof junk, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.CreationTime, NT_OF(1700000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void file_system_without_xattrs_is_asked_once_per_volume(void **state)
+{
+    static const int32_t errors[] = { -WF_EOPNOTSUPP, -WF_ENOSYS };
+    (void)state;
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+        mock_fs *m = start();
+        uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+        uint64_t hint = mock_submit(m, mock_req_query_info(h));
+        expect_get(m, NULL, 0, errors[i]);
+        assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+        /* Neither read again nor written: SetBasic is what it was (no SETATTR needed). */
+        query(m, h);
+        hint = submit_basic(m, h, FILE_ATTRIBUTE_HIDDEN, NT_OF(1000000000));
+        FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+        assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+        assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileAttributes, 0);
+        assert_true(mock_idle(m, 50));
+        mock_free(m);
+    }
+}
+
+static void set_basic_stores_attributes_and_creation_time_as_v5(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = submit_basic(m, h, FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE,
+        NT_OF(1000000000));
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE, NT_OF(1000000000), 0);
+    expect_getattr(m, 1700000100);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileAttributes,
+        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.CreationTime, NT_OF(1000000000));
+    /* No longer computed from the ctime the SETXATTR moved: the stored one, no request. */
+    FSP_FSCTL_FILE_INFO info = query(m, h);
+    assert_int_equal(info.CreationTime, NT_OF(1000000000));
+    assert_int_equal(info.FileAttributes, FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void set_basic_merges_with_the_stored_value(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_HIDDEN, NT_OF(1000000000), v);
+    /* Attributes only: the stored creation time stays. */
+    uint64_t hint = submit_basic(m, h, FILE_ATTRIBUTE_SYSTEM, 0);
+    expect_get(m, v, sizeof v, 0);
+    expect_set(m, FILE_ATTRIBUTE_SYSTEM, NT_OF(1000000000), 0);
+    expect_getattr(m, 1700000100);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    /* Creation time only: the attributes stay (known since the write: no GETXATTR). */
+    hint = submit_basic(m, h, UINT32_MAX, NT_OF(1100000000));
+    expect_set(m, FILE_ATTRIBUTE_SYSTEM, NT_OF(1100000000), 0);
+    expect_getattr(m, 1700000200);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileAttributes, FILE_ATTRIBUTE_SYSTEM);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.CreationTime, NT_OF(1100000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void set_basic_whose_setxattr_is_unsupported_succeeds_and_stops_the_store(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = submit_basic(m, h, FILE_ATTRIBUTE_HIDDEN, 0);
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_HIDDEN, NT_OF(1700000000), -WF_EOPNOTSUPP);
+    expect_getattr(m, 1700000000);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileAttributes, 0);
+    query(m, h);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void volume_with_the_store_off_sends_no_xattr_request(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();      /* no_dosattrib, as -o dosattrib=off */
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    query(m, h);
+    uint64_t hint = submit_basic(m, h, FILE_ATTRIBUTE_HIDDEN, NT_OF(1000000000));
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(query_reads_samba_value_once_and_reports_its_attributes_and_creation),
+        cmocka_unit_test(query_of_a_file_without_the_value_answers_as_before_and_asks_once),
+        cmocka_unit_test(malformed_value_is_no_value),
+        cmocka_unit_test(file_system_without_xattrs_is_asked_once_per_volume),
+        cmocka_unit_test(set_basic_stores_attributes_and_creation_time_as_v5),
+        cmocka_unit_test(set_basic_merges_with_the_stored_value),
+        cmocka_unit_test(set_basic_whose_setxattr_is_unsupported_succeeds_and_stops_the_store),
+        cmocka_unit_test(volume_with_the_store_off_sends_no_xattr_request),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
