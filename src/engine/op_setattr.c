@@ -94,11 +94,14 @@ wf_step wf_setinfo_basic(wf_op *op)
        0 here means "no attributes": a read-only file becomes writable again. */
     const bool set_attributes = attributes != UINT32_MAX;
     const uint64_t creation = op->req->Req.SetInformation.Info.Basic.CreationTime;
-    const bool set_dos = set_attributes || nt_time_given(creation);
+    /* A new LastWriteTime would move a computed creation time: it is stored first. */
+    const bool set_dos = set_attributes || nt_time_given(creation) ||
+        nt_time_given(op->req->Req.SetInformation.Info.Basic.LastWriteTime);
     struct fuse_setattr_in *in = &op->u.setattr.in;
     int64_t seconds;
     uint32_t dos_attributes;
     uint64_t dos_creation;
+    uint8_t state;
     FSP_FSCTL_FILE_INFO now;
 
     WF_CORO_BEGIN(op);
@@ -119,8 +122,9 @@ wf_step wf_setinfo_basic(wf_op *op)
        is written before the SETATTR, while a file made read-only can still take it. */
     if (set_dos && NT_SUCCESS(wf_access_xattr(op->engine, file, &op->attr, true))) {
         WF_AWAIT_CALL(op, wf_dos_read(op));
-        if (wf_dos_known(op->engine, op->node, &op->attr, &dos_attributes, &dos_creation)
-                != 0 && !op->engine->dosattrib_off) {
+        state = wf_dos_known(op->engine, op->node, &op->attr, &dos_attributes, &dos_creation);
+        if (state != 0 && !op->engine->dosattrib_off && (set_attributes ||
+                nt_time_given(creation) || state != 2 || dos_creation == 0)) {
             wf_op_file_info(&op->attr, &now);
             wf_dos_file_info(op->engine, op->node, &op->attr, &now);
             if (set_attributes)

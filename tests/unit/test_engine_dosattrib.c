@@ -236,6 +236,87 @@ static void volume_with_the_store_off_sends_no_xattr_request(void **state)
     mock_free(m);
 }
 
+/* LOOKUP of name (absent), then CREATE answering NODE. */
+static void expect_create(mock_fs *m, const char *name)
+{
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, name);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
+    req = mock_expect_node(m, FUSE_CREATE, FUSE_ROOT_ID);
+    struct {
+        struct fuse_entry_out entry;
+        struct fuse_open_out open;
+    } out;
+    memset(&out, 0, sizeof out);
+    out.entry = mock_entry(NODE, 0100644, 0, 60, 0, 60);
+    out.open.fh = FH;
+    mock_reply(m, req.header.unique, 0, &out, sizeof out);
+}
+
+static void create_with_hidden_stores_it_with_archive_and_its_creation_time(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_create("\\new", FILE_CREATE, 0,
+        FILE_GENERIC_READ | FILE_GENERIC_WRITE);
+    req->Req.Create.FileAttributes = FILE_ATTRIBUTE_HIDDEN;
+    uint64_t hint = mock_submit(m, req);
+    expect_create(m, "new");
+    /* No GETXATTR first: a new file has no value to merge with. */
+    expect_set(m, FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000), 0);
+    expect_getattr(m, 1700000100);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.IoStatus.Information, FILE_CREATED);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileAttributes,
+        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.CreationTime, NT_OF(1700000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void plain_create_sends_no_xattr_request(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\new", FILE_CREATE, 0,
+        FILE_GENERIC_READ | FILE_GENERIC_WRITE));
+    expect_create(m, "new");
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileAttributes, 0);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void last_write_time_no_longer_moves_the_creation_time(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
+    req->Req.SetInformation.UserContext2 = h;
+    req->Req.SetInformation.FileInformationClass = FileBasicInformation;
+    req->Req.SetInformation.Info.Basic.FileAttributes = UINT32_MAX;
+    req->Req.SetInformation.Info.Basic.LastWriteTime = NT_OF(1000000000);
+    uint64_t hint = mock_submit(m, req);
+    /* The creation time shown now (the ctime) is stored before the mtime goes back. */
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, 0, NT_OF(1700000000), 0);
+    expect_getattr(m, 1700000100);
+    mock_request set = mock_expect_node(m, FUSE_SETATTR, NODE);
+    struct fuse_attr attr = mock_attr(NODE, 0100644, 10);
+    attr.mtime = 1000000000;
+    attr.ctime = 1700000200;
+    mock_reply_attr(m, set.header.unique, &attr, 60);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.LastWriteTime, NT_OF(1000000000));
+    assert_int_equal(rsp.Rsp.SetInformation.FileInfo.CreationTime, NT_OF(1700000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +328,9 @@ int main(void)
         cmocka_unit_test(set_basic_merges_with_the_stored_value),
         cmocka_unit_test(set_basic_whose_setxattr_is_unsupported_succeeds_and_stops_the_store),
         cmocka_unit_test(volume_with_the_store_off_sends_no_xattr_request),
+        cmocka_unit_test(create_with_hidden_stores_it_with_archive_and_its_creation_time),
+        cmocka_unit_test(plain_create_sends_no_xattr_request),
+        cmocka_unit_test(last_write_time_no_longer_moves_the_creation_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
