@@ -169,6 +169,9 @@ struct wf_op {
             bool listed;                /* the entry at pos is to be listed */
             uint32_t next;              /* where the listing goes on (op_dir.c) */
         } dir;
+        struct {                /* Overwrite (op_write.c) */
+            bool dos_written;           /* user.DOSATTRIB was written (dos.c) */
+        } overwrite;
         struct {                /* Disposition: the directory emptiness probe (op_delete.c) */
             uint64_t offset;
             uint32_t rounds;
@@ -485,7 +488,8 @@ wf_step wf_dos_read(wf_op *op);
 /* Stores attributes (WF_DOS_KEPT of them; READONLY mirrored as Samba keeps it) and
    creation (NT time) in op->node's user.DOSATTRIB. SETXATTR moves the ctime: the caller
    gets fresh attributes after it and calls wf_dos_written. Leaves op->status as it was.
-   Nested. */
+   Nested; its arguments are read only before its request goes out (a resumed call may
+   pass anything). */
 wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation);
 /* After wf_dos_write, with the request's fresh attributes in op->attr: what was written is
    known for them. */

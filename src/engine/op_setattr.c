@@ -99,10 +99,11 @@ wf_step wf_setinfo_basic(wf_op *op)
         nt_time_given(op->req->Req.SetInformation.Info.Basic.LastWriteTime);
     struct fuse_setattr_in *in = &op->u.setattr.in;
     int64_t seconds;
-    uint32_t dos_attributes;
-    uint64_t dos_creation;
+    /* Set before each use; the arguments of a resumed wf_dos_write are not read again. */
+    uint32_t dos_attributes = 0;
+    uint64_t dos_creation = 0;
     uint8_t state;
-    FSP_FSCTL_FILE_INFO now;
+    FSP_FSCTL_FILE_INFO now = { 0 };
 
     WF_CORO_BEGIN(op);
 

@@ -317,6 +317,89 @@ static void last_write_time_no_longer_moves_the_creation_time(void **state)
     mock_free(m);
 }
 
+/* The Overwrite's EA clean-up: LISTXATTR finds no xattr names. */
+static void expect_no_names(mock_fs *m)
+{
+    mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    struct fuse_getxattr_out out = { 0, 0 };
+    mock_reply(m, req.header.unique, 0, &out, sizeof out);
+}
+
+static void expect_truncate(mock_fs *m)
+{
+    mock_request req = mock_expect_node(m, FUSE_SETATTR, NODE);
+    struct fuse_setattr_in in;
+    memcpy(&in, req.body, sizeof in);
+    assert_true(in.valid & FATTR_SIZE);
+    struct fuse_attr attr = mock_attr(NODE, 0100644, 0);
+    attr.ctime = 1700000300;
+    mock_reply_attr(m, req.header.unique, &attr, 60);
+}
+
+static uint64_t submit_overwrite(mock_fs *m, uint64_t h, uint32_t attributes, bool supersede)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactOverwriteKind);
+    req->Req.Overwrite.UserContext = NODE;
+    req->Req.Overwrite.UserContext2 = h;
+    req->Req.Overwrite.FileAttributes = attributes;
+    req->Req.Overwrite.Supersede = supersede;
+    return mock_submit(m, req);
+}
+
+static void overwrite_adds_the_attributes_asked_for_and_archive(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_SYSTEM, NT_OF(1000000000), v);
+    uint64_t hint = submit_overwrite(m, h, FILE_ATTRIBUTE_HIDDEN, false);
+    expect_no_names(m);
+    expect_get(m, v, sizeof v, 0);
+    expect_set(m, HSA, NT_OF(1000000000), 0);
+    expect_truncate(m);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Overwrite.FileInfo.FileAttributes, HSA);
+    assert_int_equal(rsp.Rsp.Overwrite.FileInfo.CreationTime, NT_OF(1000000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void supersede_replaces_the_stored_attributes(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM, NT_OF(1000000000), v);
+    uint64_t hint = submit_overwrite(m, h, 0, true);
+    expect_no_names(m);
+    expect_get(m, v, sizeof v, 0);
+    expect_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1000000000), 0);
+    expect_getattr(m, 1700000100);     /* the mode, for READONLY's replacement */
+    expect_truncate(m);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Overwrite.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    assert_int_equal(rsp.Rsp.Overwrite.FileInfo.CreationTime, NT_OF(1000000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void overwrite_asking_no_attributes_sends_no_dosattrib_request(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = submit_overwrite(m, h, 0, false);
+    expect_no_names(m);
+    expect_truncate(m);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +414,9 @@ int main(void)
         cmocka_unit_test(create_with_hidden_stores_it_with_archive_and_its_creation_time),
         cmocka_unit_test(plain_create_sends_no_xattr_request),
         cmocka_unit_test(last_write_time_no_longer_moves_the_creation_time),
+        cmocka_unit_test(overwrite_adds_the_attributes_asked_for_and_archive),
+        cmocka_unit_test(supersede_replaces_the_stored_attributes),
+        cmocka_unit_test(overwrite_asking_no_attributes_sends_no_dosattrib_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
