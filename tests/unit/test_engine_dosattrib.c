@@ -400,6 +400,43 @@ static void overwrite_asking_no_attributes_sends_no_dosattrib_request(void **sta
     mock_free(m);
 }
 
+static void listing_shows_what_is_known_and_sends_no_getxattr_per_entry(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_HIDDEN, NT_OF(1000000000), v);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, v, sizeof v, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+
+    uint64_t root = mock_open_root(m, 3);
+    uint8_t out[4096];
+    hint = mock_submit(m, mock_req_query_dir(root, out, sizeof out, NULL));
+    mock_request req = mock_expect_node(m, FUSE_READDIR, FUSE_ROOT_ID);
+    uint8_t body[512];
+    uint32_t len = mock_dirent_add(body, 0, NODE, 1, "f");
+    len = mock_dirent_add(body, len, 6, 2, "g");
+    mock_reply(m, req.header.unique, 0, body, len);
+    /* g is not cached: its LOOKUP, and no GETXATTR for it nor for f. */
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "g");
+    mock_reply_entry(m, req.header.unique, 6, 0100644, 1, 60, 60);
+    req = mock_expect_node(m, FUSE_READDIR, FUSE_ROOT_ID);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    FSP_FSCTL_DIR_INFO f, g;
+    memcpy(&f, out, sizeof f);
+    memcpy(&g, out + FSP_FSCTL_DEFAULT_ALIGN_UP(f.Size), sizeof g);
+    assert_int_equal(f.FileInfo.FileAttributes, FILE_ATTRIBUTE_HIDDEN);
+    assert_int_equal(f.FileInfo.CreationTime, NT_OF(1000000000));
+    assert_int_equal(g.FileInfo.FileAttributes, 0);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +454,7 @@ int main(void)
         cmocka_unit_test(overwrite_adds_the_attributes_asked_for_and_archive),
         cmocka_unit_test(supersede_replaces_the_stored_attributes),
         cmocka_unit_test(overwrite_asking_no_attributes_sends_no_dosattrib_request),
+        cmocka_unit_test(listing_shows_what_is_known_and_sends_no_getxattr_per_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
