@@ -21,6 +21,8 @@ wf_step wf_op_write(wf_op *op)
     const uint8_t *data = (const uint8_t *)(uintptr_t)op->req->Req.Write.Address;
     uint64_t *offset = &op->st.io.offset;     /* where the data goes, append resolved */
     uint64_t *length = &op->st.io.length;     /* what is written, after the paging clamp */
+    uint32_t dos_attributes = 0;    /* the arguments of a resumed wf_dos_write are not read */
+    uint64_t dos_creation = 0;
 
     WF_CORO_BEGIN(op);
 
@@ -92,7 +94,19 @@ wf_step wf_op_write(wf_op *op)
 
     if (op->st.io.done)
         op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->st.io.done);
+    /* NTFS sets ARCHIVE when data changes: a stored value without it gets it, once (a
+       file without a value, or whose value is not known, costs nothing). */
+    if (op->st.io.done && wf_dos_known(engine, op->node, &op->attr, &dos_attributes,
+            &dos_creation) == 2 && !(dos_attributes & FILE_ATTRIBUTE_ARCHIVE)) {
+        WF_AWAIT_CALL(op, wf_dos_write(op, dos_attributes | FILE_ATTRIBUTE_ARCHIVE,
+            dos_creation));
+        /* The data is written whatever this answers: the write stays a success. */
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            wf_dos_written(op);
+    }
     wf_op_file_info(&op->attr, &op->rsp->Rsp.Write.FileInfo);
+    wf_dos_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.Write.FileInfo);
     op->rsp->IoStatus.Information = op->st.io.done;
     op->status = STATUS_SUCCESS;
 

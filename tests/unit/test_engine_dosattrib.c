@@ -437,6 +437,80 @@ static void listing_shows_what_is_known_and_sends_no_getxattr_per_entry(void **s
     mock_free(m);
 }
 
+static uint64_t submit_write(mock_fs *m, uint64_t h, const char *data)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactWriteKind);
+    req->Req.Write.UserContext = NODE;
+    req->Req.Write.UserContext2 = h;
+    req->Req.Write.Address = (uint64_t)(uintptr_t)data;
+    req->Req.Write.Offset = 0;
+    req->Req.Write.Length = (uint32_t)strlen(data);
+    return mock_submit(m, req);
+}
+
+/* Opens \\f for reading and writing. */
+static uint64_t open_rw(mock_fs *m)
+{
+    uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, FILE_NON_DIRECTORY_FILE,
+        FILE_GENERIC_READ | FILE_GENERIC_WRITE));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, NODE, 0100644, 10, 60, 60);
+    req = mock_expect_node(m, FUSE_OPEN, NODE);
+    mock_reply_open(m, req.header.unique, FH, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    return rsp.Rsp.Create.Opened.UserContext2;
+}
+
+static void expect_write(mock_fs *m, uint32_t size)
+{
+    mock_request req = mock_expect_node(m, FUSE_WRITE, NODE);
+    struct fuse_write_out out = { size, 0 };
+    mock_reply(m, req.header.unique, 0, &out, sizeof out);
+}
+
+static void write_sets_archive_on_a_stored_value_once(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = open_rw(m);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_HIDDEN, NT_OF(1000000000), v);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, v, sizeof v, 0);
+    mock_response(m, hint);
+
+    static const char data[] = "abc";
+    hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    expect_set(m, FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE, NT_OF(1000000000), 0);
+    expect_getattr(m, 1700000100);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.IoStatus.Information, 3);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileAttributes,
+        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE);
+    /* Already set: the next write is the WRITE alone. */
+    hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void write_to_a_file_without_a_known_value_sends_only_the_write(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = open_rw(m);
+    static const char data[] = "abc";
+    uint64_t hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +529,8 @@ int main(void)
         cmocka_unit_test(supersede_replaces_the_stored_attributes),
         cmocka_unit_test(overwrite_asking_no_attributes_sends_no_dosattrib_request),
         cmocka_unit_test(listing_shows_what_is_known_and_sends_no_getxattr_per_entry),
+        cmocka_unit_test(write_sets_archive_on_a_stored_value_once),
+        cmocka_unit_test(write_to_a_file_without_a_known_value_sends_only_the_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
