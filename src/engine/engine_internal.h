@@ -468,8 +468,7 @@ NTSTATUS wf_ea_check_create(wf_op *op);
    frees op->file. op->status says how it went. Nested. */
 wf_step wf_ea_create(wf_op *op);
 /* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr but
-   user.DOSATTRIB) and sets
-   those of the request's EA buffer. op->status. Nested. */
+   user.DOSATTRIB) and sets those of the request's EA buffer. op->status. Nested. */
 wf_step wf_ea_overwrite(wf_op *op);
 /* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
 void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);
