@@ -70,6 +70,9 @@ typedef struct wf_engine_params {
        are one name; names keep the case the file system stores. false: case-sensitive,
        as FUSE is. */
     bool case_insensitive;
+    /* No user.DOSATTRIB (-o dosattrib=off): HIDDEN, SYSTEM, ARCHIVE and CreationTime are
+       neither stored nor read, as before they were kept (docs/nt-semantics.md). */
+    bool no_dosattrib;
     /* How long FORGETs may wait to go out together in one BATCH_FORGET; 0 picks 10 ms. */
     uint32_t forget_delay_ms;
     /* The door's end tells the file system that the session is over, so an orderly

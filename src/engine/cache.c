@@ -514,6 +514,38 @@ uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fus
     return size;
 }
 
+void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *attr,
+    uint8_t state, uint32_t attributes, uint64_t creation)
+{
+    wf_lock_acquire(cache->lock);
+    node->dos_state = state;
+    node->dos_attributes = attributes;
+    node->dos_creation = creation;
+    node->dos_ctime = attr->ctime;
+    node->dos_ctimensec = attr->ctimensec;
+    wf_lock_release(cache->lock);
+}
+
+void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr *attr)
+{
+    wf_lock_acquire(cache->lock);
+    node->dos_ctime = attr->ctime;
+    node->dos_ctimensec = attr->ctimensec;
+    wf_lock_release(cache->lock);
+}
+
+uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
+    uint32_t *attributes, uint64_t *creation)
+{
+    wf_lock_acquire(cache->lock);
+    uint8_t state = node->dos_ctime == attr->ctime && node->dos_ctimensec == attr->ctimensec ?
+        node->dos_state : 0;
+    *attributes = node->dos_attributes;
+    *creation = node->dos_creation;
+    wf_lock_release(cache->lock);
+    return state;
+}
+
 void wf_cache_ref(wf_cache *cache, wf_node *node)
 {
     wf_lock_acquire(cache->lock);

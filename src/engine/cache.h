@@ -26,6 +26,14 @@ typedef struct wf_node {
     bool ea_size_valid;
     uint64_t ea_ctime;
     uint32_t ea_ctimensec;
+    /* The DOS attributes and creation time its user.DOSATTRIB held (dos.c), valid while
+       the ctime is what it was when read or written (dos_state 0: unknown, 1: the file has
+       none, 2: dos_attributes and dos_creation are its). */
+    uint8_t dos_state;
+    uint32_t dos_attributes;
+    uint64_t dos_creation;
+    uint64_t dos_ctime;
+    uint32_t dos_ctimensec;
     /* A symbolic link: whether it leads to a directory, once found (link.c; under the
        engine lock): 0 unknown, 1 not a directory, 2 a directory. */
     uint8_t link_dir;
@@ -105,6 +113,15 @@ bool wf_cache_is_bad(wf_cache *cache, const wf_node *node);
    it); read back as 0 unless attr (the attributes being reported) has that same ctime. */
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid);
 uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr);
+
+/* The node's user.DOSATTRIB as last read or written, recorded with attr's ctime; read back
+   (state 0, unknown) unless attr has that same ctime. */
+void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *attr,
+    uint8_t state, uint32_t attributes, uint64_t creation);
+/* What was recorded is valid for attr's ctime (a change the engine made moved it). */
+void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr *attr);
+uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
+    uint32_t *attributes, uint64_t *creation);
 
 void wf_cache_ref(wf_cache *cache, wf_node *node);
 /* Drops a reference; a node left unreferenced is queued for FORGET. */

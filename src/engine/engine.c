@@ -68,6 +68,7 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     if (!engine)
         return STATUS_INSUFFICIENT_RESOURCES;
     engine->params = *params;
+    engine->dosattrib_off = params->no_dosattrib;
     if (!engine->params.forget_delay_ms)
         engine->params.forget_delay_ms = WF_FORGET_DELAY_MS;
     engine->lock = wf_lock_create();

@@ -170,6 +170,9 @@ struct wf_op {
             bool listed;                /* the entry at pos is to be listed */
             uint32_t next;              /* where the listing goes on (op_dir.c) */
         } dir;
+        struct {                /* Overwrite (op_write.c) */
+            bool dos_written;           /* user.DOSATTRIB was written (dos.c) */
+        } overwrite;
         struct {                /* Disposition: the directory emptiness probe (op_delete.c) */
             uint64_t offset;
             uint32_t rounds;
@@ -211,6 +214,8 @@ struct wf_op {
         struct { struct fuse_fsync_in in; } fsync;
         struct { struct fuse_fallocate_in in; } fallocate;
         struct { struct fuse_syncfs_in in; } syncfs;
+        struct { struct fuse_getxattr_in in; uint8_t value[64]; } getxattr;   /* dos.c */
+        struct { struct fuse_setxattr_in in; uint8_t value[24]; } setxattr;   /* dos.c */
     } u;
 };
 
@@ -272,6 +277,8 @@ struct wf_engine {
     uint32_t max_write, max_pages, max_readahead, time_gran;
     uint32_t read_size, write_size;
     uint64_t enosys[2];             /* memo: opcodes answered ENOSYS (bit per opcode < 128) */
+    /* user.DOSATTRIB is not used: turned off, or the file system has no xattrs (dos.c). */
+    bool dosattrib_off;
     /* The volume label: FUSE has none, so it lives here for the session (op_volume.c). */
     uint16_t volume_label[32];
     uint16_t volume_label_size;     /* bytes */
@@ -473,8 +480,8 @@ NTSTATUS wf_ea_check_create(wf_op *op);
    EA buffer; when they cannot be set, removes what was made (RELEASE, UNLINK or RMDIR) and
    frees op->file. op->status says how it went. Nested. */
 wf_step wf_ea_create(wf_op *op);
-/* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr) and sets
-   those of the request's EA buffer. op->status. Nested. */
+/* Before an Overwrite truncates op->node: removes its EAs (every user.* xattr but
+   user.DOSATTRIB) and sets those of the request's EA buffer. op->status. Nested. */
 wf_step wf_ea_overwrite(wf_op *op);
 /* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
 void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);
@@ -482,6 +489,30 @@ void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);
    EA listing found while the ctime is unchanged since, else 0 (no round trip is spent). */
 void wf_ea_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
     FSP_FSCTL_FILE_INFO *info);
+
+/* dos.c: DOS attributes (HIDDEN, SYSTEM, ARCHIVE; READONLY is the mode) and CreationTime in
+   Samba's user.DOSATTRIB. None of these fails the request: without the store the volume
+   behaves as a file system without it. */
+#define WF_DOS_KEPT (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_ARCHIVE)
+/* Makes op->node's DOS information known for op->attr: GETXATTR unless the cache has it
+   for this ctime or the volume has no store. Leaves op->status as it was. Nested. */
+wf_step wf_dos_read(wf_op *op);
+/* Stores attributes (WF_DOS_KEPT of them; READONLY mirrored as Samba keeps it) and
+   creation (NT time) in op->node's user.DOSATTRIB. SETXATTR moves the ctime: the caller
+   gets fresh attributes after it and calls wf_dos_written. Leaves op->status as it was.
+   Nested; its arguments are read only before its request goes out (a resumed call may
+   pass anything). */
+wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation);
+/* After wf_dos_write, with the request's fresh attributes in op->attr: what was written is
+   known for them. */
+void wf_dos_written(wf_op *op);
+/* The DOS information known for node at attr into info: the kept attributes added, the
+   stored creation time instead of the computed one. */
+void wf_dos_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
+    FSP_FSCTL_FILE_INFO *info);
+/* The DOS information known for node at attr (state as wf_cache_dos). */
+uint8_t wf_dos_known(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
+    uint32_t *attributes, uint64_t *creation);
 
 /* Fills a file info from attributes, with the volume's allocation unit. */
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);

@@ -676,6 +676,22 @@ static wf_step create_open_target_parent(wf_op *op)
     WF_CORO_END(op);
 }
 
+/* What of a Create's FileAttributes user.DOSATTRIB keeps for a new file. */
+static uint32_t create_dos_attributes(const wf_op *op)
+{
+    uint32_t attributes = op->req->Req.Create.FileAttributes;
+    return attributes & (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM |
+        (op->file->is_directory ? FILE_ATTRIBUTE_READONLY : 0));
+}
+
+/* The creation time a new file shows before one is stored. */
+static uint64_t create_time(const wf_op *op)
+{
+    FSP_FSCTL_FILE_INFO info;
+    wf_op_file_info(&op->attr, &info);
+    return info.CreationTime;
+}
+
 /* The handle is open: a new file's EAs (if they cannot be set, it is made undone), then
    the response. */
 static wf_step create_finish(wf_op *op)
@@ -690,12 +706,25 @@ static wf_step create_finish(wf_op *op)
         WF_AWAIT_CALL(op, wf_ea_create(op));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
+        /* HIDDEN and SYSTEM asked for (and a directory's READONLY, which no mode bit keeps)
+           go to user.DOSATTRIB with ARCHIVE for a file, as NTFS gives a new file, and the
+           creation time it shows now; a plain new file costs no request and shows as
+           before. */
+        if (create_dos_attributes(op) != 0) {
+            WF_AWAIT_CALL(op, wf_dos_write(op, create_dos_attributes(op) |
+                (op->file->is_directory ? 0 : FILE_ATTRIBUTE_ARCHIVE), create_time(op)));
+            WF_AWAIT_CALL(op, wf_getattr(op, op->file));
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op);
+            wf_dos_written(op);
+        }
     }
     wf_access_file_opened(op, op->file);
     op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
     op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
     wf_op_file_info(&op->attr, info);
     wf_ea_file_info(engine, op->file->node, &op->attr, info);
+    wf_dos_file_info(engine, op->file->node, &op->attr, info);
     wf_link_file_info(engine, op->file->node, info);
     wf_link_remember_path(op, op->file);
     if (created && info->AllocationSize < op->st.create.reserved)

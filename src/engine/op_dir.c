@@ -25,7 +25,7 @@ static bool name_is_valid(const wf_dirent *view)
 
 /* Appends one WinFsp directory record; false when it does not fit. */
 static bool add_dir_info(wf_op *op, const wf_dirent *view, const struct fuse_attr *attr,
-    bool link_dir, bool *bad_name)
+    bool link_dir, const wf_node *node, bool *bad_name)
 {
     uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
     uint32_t cap = op->req->Req.QueryDirectory.Length;
@@ -49,6 +49,10 @@ static bool add_dir_info(wf_op *op, const wf_dirent *view, const struct fuse_att
     wf_op_file_info(attr, &info.FileInfo);
     if (link_dir)
         info.FileInfo.FileAttributes |= FILE_ATTRIBUTE_DIRECTORY;
+    /* user.DOSATTRIB as far as the engine knows it for this ctime: a listing sends no
+       GETXATTR per entry (it would double its round trips; docs/nt-semantics.md). */
+    if (node)
+        wf_dos_file_info(op->engine, node, attr, &info.FileInfo);
     info.NextOffset = view->off;
     uint32_t aligned = (uint32_t)FSP_FSCTL_DEFAULT_ALIGN_UP(info.Size);
     if (aligned > cap - op->st.dir.done)
@@ -316,7 +320,7 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
 {
     wf_engine *engine = op->engine;
     wf_dirent view;
-    bool bad_name, link_dir;
+    bool bad_name, link_dir, listed;
 
     WF_CORO_BEGIN(op);
 
@@ -350,12 +354,17 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
     }
     wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
     link_dir = false;
-    if (op->node2) {
+    if (op->node2)
         link_dir = wf_link_is_dir(engine, op->node2, &op->attr);
+    else if (!engine->dosattrib_off && !wf_name_is_dot_or_dotdot(view.name, view.namelen))
+        op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
+            wf_engine_now(op->engine));
+    listed = add_dir_info(op, &view, &op->attr, link_dir, op->node2, &bad_name);
+    if (op->node2) {
         wf_cache_release(engine->cache, op->node2);
         op->node2 = NULL;
     }
-    if (!add_dir_info(op, &view, &op->attr, link_dir, &bad_name)) {
+    if (!listed) {
         save_entries(op, file);
         op->st.dir.next = WF_DIR_FULL;
         WF_CORO_RETURN(op);

@@ -1,6 +1,7 @@
 /* op_ea.c — extended attributes: QueryEa and SetEa, the EA buffer of a Create and of an
    Overwrite, and EaSize. An EA named NAME is the xattr user.NAME; xattrs outside user. are
    not EAs. */
+#include "winfuse/dosattrib_map.h"
 #include "winfuse/ea_map.h"
 #include "engine/engine_internal.h"
 #include "winfuse/linux_errno.h"
@@ -53,7 +54,8 @@ static NTSTATUS ea_error(const wf_op *op)
 }
 
 /* The EA list a request carries in buf, checked; STATUS_EA_LIST_INCONSISTENT when it lies
-   outside the request. */
+   outside the request, STATUS_ACCESS_DENIED when it names DOSATTRIB (the DOS attributes'
+   store, which Samba refuses to have set as an EA). */
 static NTSTATUS ea_request_list(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *buf)
 {
     uint32_t buffer_size = op->req->Size - (uint32_t)sizeof(FSP_FSCTL_TRANSACT_REQ);
@@ -67,7 +69,14 @@ static NTSTATUS ea_request_list(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *buf)
         return STATUS_EA_LIST_INCONSISTENT;
     op->ea->buf = op->req->Buffer + buf->Offset;
     op->ea->buf_size = buf->Size;
-    return wf_ea_check(op->ea->buf, op->ea->buf_size, &error_offset);
+    NTSTATUS status = wf_ea_check(op->ea->buf, op->ea->buf_size, &error_offset);
+    if (!NT_SUCCESS(status))
+        return status;
+    wf_ea_view ea;
+    for (uint32_t pos = 0; wf_ea_next(op->ea->buf, op->ea->buf_size, &pos, &ea);)
+        if (wf_dosattrib_is_ea_name(ea.name, ea.name_len))
+            return STATUS_ACCESS_DENIED;
+    return STATUS_SUCCESS;
 }
 
 /* "user." + the EA's name, NUL-terminated, into op->ea->name; returns its length. */
@@ -155,13 +164,25 @@ static uint32_t ea_list_name_len(const wf_op *op)
     return n;
 }
 
-/* Whether the xattr name at op->ea->list_pos is an EA: user.NAME with NAME a valid EA name. */
+/* Whether the xattr name at op->ea->list_pos is user.DOSATTRIB (any case): the DOS
+   attributes' store, neither shown as an EA nor dropped with them. */
+static bool ea_list_name_is_dosattrib(const wf_op *op, uint32_t len)
+{
+    const char *name = (const char *)op->dirbuf + op->ea->list_pos;
+    return len > WF_EA_XATTR_PREFIX_LEN &&
+        wf_mem_compare(name, WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN) == 0 &&
+        wf_dosattrib_is_ea_name(name + WF_EA_XATTR_PREFIX_LEN, len - WF_EA_XATTR_PREFIX_LEN);
+}
+
+/* Whether the xattr name at op->ea->list_pos is an EA: user.NAME with NAME a valid EA name,
+   but not user.DOSATTRIB. */
 static bool ea_list_name_is_ea(const wf_op *op, uint32_t len)
 {
     const char *name = (const char *)op->dirbuf + op->ea->list_pos;
     return len > WF_EA_XATTR_PREFIX_LEN &&
         wf_mem_compare(name, WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN) == 0 &&
-        wf_ea_name_valid(name + WF_EA_XATTR_PREFIX_LEN, len - WF_EA_XATTR_PREFIX_LEN);
+        wf_ea_name_valid(name + WF_EA_XATTR_PREFIX_LEN, len - WF_EA_XATTR_PREFIX_LEN) &&
+        !ea_list_name_is_dosattrib(op, len);
 }
 
 /* The node's EAs as a FILE_FULL_EA_INFORMATION list in the response's Buffer: the names,
@@ -490,7 +511,8 @@ wf_step wf_ea_overwrite(wf_op *op)
             op->ea->list_pos += ea_list_name_len(op) + 1) {
         len = ea_list_name_len(op);
         if (len <= WF_EA_XATTR_PREFIX_LEN || wf_mem_compare(op->dirbuf + op->ea->list_pos,
-                WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN) != 0)
+                WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN) != 0 ||
+                ea_list_name_is_dosattrib(op, len))
             continue;   /* not an EA: kept */
         wf_call_begin(op, FUSE_REMOVEXATTR, op->node->nodeid);
         wf_call_in(op, op->dirbuf + op->ea->list_pos, len + 1);

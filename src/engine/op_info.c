@@ -1,4 +1,5 @@
-/* op_info.c — QueryInformation: GETATTR unless the attributes are cached. */
+/* op_info.c — QueryInformation: GETATTR unless the attributes are cached, GETXATTR of
+   user.DOSATTRIB unless its value is known for them. */
 #include "engine/engine_internal.h"
 #include "engine/link.h"
 
@@ -12,8 +13,11 @@ wf_step wf_op_query_information(wf_op *op)
     if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op);
     WF_AWAIT_CALL(op, wf_getattr(op, file));
+    if (NT_SUCCESS(op->status))
+        WF_AWAIT_CALL(op, wf_dos_read(op));
     if (NT_SUCCESS(op->status)) {
         wf_op_file_info(&op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
+        wf_dos_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
         wf_ea_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
         wf_link_file_info(engine, op->node, &op->rsp->Rsp.QueryInformation.FileInfo);
     }

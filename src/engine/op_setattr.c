@@ -93,21 +93,56 @@ wf_step wf_setinfo_basic(wf_op *op)
     /* WinFsp's FSD turns the caller's 0 ("leave them") into all ones and strips NORMAL, so
        0 here means "no attributes": a read-only file becomes writable again. */
     const bool set_attributes = attributes != UINT32_MAX;
+    const uint64_t creation = op->req->Req.SetInformation.Info.Basic.CreationTime;
+    /* A new LastWriteTime would move a computed creation time: it is stored first. */
+    const bool set_dos = set_attributes || nt_time_given(creation) ||
+        nt_time_given(op->req->Req.SetInformation.Info.Basic.LastWriteTime);
     struct fuse_setattr_in *in = &op->u.setattr.in;
     int64_t seconds;
+    /* Set before each use; the arguments of a resumed wf_dos_write are not read again. */
+    uint32_t dos_attributes = 0;
+    uint64_t dos_creation = 0;
+    uint8_t state;
+    FSP_FSCTL_FILE_INFO now = { 0 };
 
     WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
         WF_CORO_RETURN(op);
     /* The mode is needed to apply READONLY, the owner and mode to check the caller. */
-    if (set_attributes || wf_access_file_checked(file)) {
+    if (set_dos || wf_access_file_checked(file)) {
         WF_AWAIT_CALL(op, wf_getattr(op, file));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
     }
+    /* HIDDEN, SYSTEM, ARCHIVE and CreationTime go to user.DOSATTRIB (dos.c), merged with
+       what it holds: what the caller leaves unchanged is kept, or, for a file without the
+       value yet, what the file shows now (its computed creation time then stays put). */
+    /* Linux lets only those who may write the file set its user.* xattrs (Samba becomes
+       root for it): a caller who may not is left with the mode's READONLY, as before. It
+       is written before the SETATTR, while a file made read-only can still take it. */
+    if (set_dos && NT_SUCCESS(wf_access_xattr(op->engine, file, &op->attr, true))) {
+        WF_AWAIT_CALL(op, wf_dos_read(op));
+        state = wf_dos_known(op->engine, op->node, &op->attr, &dos_attributes, &dos_creation);
+        if (state != 0 && !op->engine->dosattrib_off && (set_attributes ||
+                nt_time_given(creation) || state != 2 || dos_creation == 0)) {
+            wf_op_file_info(&op->attr, &now);
+            wf_dos_file_info(op->engine, op->node, &op->attr, &now);
+            if (set_attributes)
+                dos_attributes = attributes;
+            else
+                dos_attributes = now.FileAttributes;
+            /* READONLY as the request leaves it: the mode says it for a file. */
+            WF_AWAIT_CALL(op, wf_dos_write(op, dos_attributes,
+                nt_time_given(creation) ? creation : now.CreationTime));
+            if (!op->attr_fresh) {
+                WF_AWAIT_CALL(op, wf_getattr(op, file));
+                if (!NT_SUCCESS(op->status))
+                    WF_CORO_RETURN(op);
+            }
+        }
+    }
 
-    /* CreationTime has no place in FUSE attributes: it is not stored. */
     wf_mem_set(in, 0, sizeof *in);
     if (nt_time_given(op->req->Req.SetInformation.Info.Basic.LastAccessTime)) {
         wf_nt_to_unix_time(op->req->Req.SetInformation.Info.Basic.LastAccessTime,
@@ -144,8 +179,12 @@ wf_step wf_setinfo_basic(wf_op *op)
         WF_AWAIT_CALL(op, wf_setattr(op, file));
     else    /* nothing to change: no round trip unless the attributes are stale */
         WF_AWAIT_CALL(op, wf_getattr(op, file));
-    if (NT_SUCCESS(op->status))
+    if (NT_SUCCESS(op->status)) {
+        if (set_dos)
+            wf_dos_written(op);
         wf_op_file_info(&op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+        wf_dos_file_info(op->engine, op->node, &op->attr, &op->rsp->Rsp.SetInformation.FileInfo);
+    }
 
     WF_CORO_END(op);
 }

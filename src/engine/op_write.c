@@ -21,6 +21,8 @@ wf_step wf_op_write(wf_op *op)
     const uint8_t *data = (const uint8_t *)(uintptr_t)op->req->Req.Write.Address;
     uint64_t *offset = &op->st.io.offset;     /* where the data goes, append resolved */
     uint64_t *length = &op->st.io.length;     /* what is written, after the paging clamp */
+    uint32_t dos_attributes = 0;    /* the arguments of a resumed wf_dos_write are not read */
+    uint64_t dos_creation = 0;
 
     WF_CORO_BEGIN(op);
 
@@ -92,7 +94,19 @@ wf_step wf_op_write(wf_op *op)
 
     if (op->st.io.done)
         op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->st.io.done);
+    /* NTFS sets ARCHIVE when data changes: a stored value without it gets it, once (a
+       file without a value, or whose value is not known, costs nothing). */
+    if (op->st.io.done && wf_dos_known(engine, op->node, &op->attr, &dos_attributes,
+            &dos_creation) == 2 && !(dos_attributes & FILE_ATTRIBUTE_ARCHIVE)) {
+        WF_AWAIT_CALL(op, wf_dos_write(op, dos_attributes | FILE_ATTRIBUTE_ARCHIVE,
+            dos_creation));
+        /* The data is written whatever this answers: the write stays a success. */
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            wf_dos_written(op);
+    }
     wf_op_file_info(&op->attr, &op->rsp->Rsp.Write.FileInfo);
+    wf_dos_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.Write.FileInfo);
     op->rsp->IoStatus.Information = op->st.io.done;
     op->status = STATUS_SUCCESS;
 
@@ -105,8 +119,14 @@ wf_step wf_op_overwrite(wf_op *op)
     wf_file *file = wf_op_file(op->req->Req.Overwrite.UserContext2);
     uint32_t attributes = op->req->Req.Overwrite.FileAttributes;
     bool supersede = op->req->Req.Overwrite.Supersede;
-    /* Only READONLY maps to POSIX (the write bits); HIDDEN, SYSTEM, ARCHIVE … are not kept. */
+    /* READONLY maps to POSIX (the write bits); HIDDEN and SYSTEM to user.DOSATTRIB. */
     bool mode_matters = supersede || (attributes & FILE_ATTRIBUTE_READONLY);
+    uint32_t asked = attributes & (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM);
+    /* Set before each use; the arguments of a resumed wf_dos_write are not read again. */
+    uint32_t dos_attributes = 0;
+    uint64_t dos_creation = 0;
+    uint8_t state;
+    FSP_FSCTL_FILE_INFO now = { 0 };
 
     WF_CORO_BEGIN(op);
 
@@ -115,6 +135,26 @@ wf_step wf_op_overwrite(wf_op *op)
 
     /* The EAs are replaced first (op_ea.c), so that a failure leaves the data as it was. */
     WF_AWAIT_CALL(op, wf_ea_overwrite(op));
+    /* As NTFS (and WinFsp's memfs): supersede replaces HIDDEN and SYSTEM with those asked
+       for, overwrite adds them; both set ARCHIVE. The value is read and written only when
+       attributes are asked for or a supersede may have some to clear; the creation time
+       stays. */
+    op->st.overwrite.dos_written = false;
+    if (NT_SUCCESS(op->status) && !engine->dosattrib_off && (supersede || asked)) {
+        WF_AWAIT_CALL(op, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status))
+            WF_AWAIT_CALL(op, wf_dos_read(op));
+        state = wf_dos_known(engine, op->node, &op->attr, &dos_attributes, &dos_creation);
+        if (NT_SUCCESS(op->status) && state != 0 && (state == 2 || asked)) {
+            wf_op_file_info(&op->attr, &now);
+            if (state == 2 && dos_creation != 0)
+                now.CreationTime = dos_creation;
+            dos_attributes = (supersede ? asked : (dos_attributes & WF_DOS_KEPT) | asked) |
+                FILE_ATTRIBUTE_ARCHIVE;
+            op->st.overwrite.dos_written = true;
+            WF_AWAIT_CALL(op, wf_dos_write(op, dos_attributes, now.CreationTime));
+        }
+    }
     if (mode_matters && NT_SUCCESS(op->status))
         WF_AWAIT_CALL(op, wf_getattr(op, file));
     if (NT_SUCCESS(op->status)) {
@@ -144,7 +184,10 @@ wf_step wf_op_overwrite(wf_op *op)
     if (NT_SUCCESS(op->status) && op->req->Req.Overwrite.AllocationSize)
         WF_AWAIT_CALL(op, wf_preallocate(op, file, op->req->Req.Overwrite.AllocationSize));
     if (NT_SUCCESS(op->status)) {
+        if (op->st.overwrite.dos_written)
+            wf_dos_written(op);
         wf_op_file_info(&op->attr, &op->rsp->Rsp.Overwrite.FileInfo);
+        wf_dos_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.Overwrite.FileInfo);
         wf_ea_overwritten(op, &op->rsp->Rsp.Overwrite.FileInfo);
         WF_CORO_RETURN(op);
     }

@@ -259,6 +259,24 @@ static void query_ea_with_only_other_namespaces_is_an_empty_list(void **state)
     mock_free(m);
 }
 
+static void query_ea_hides_user_dosattrib_in_any_case(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    captured c;
+    static const char names[] = "user.DOSATTRIB\0user.a\0user.dosattrib\0";
+    capture_submit(m, req_query_ea(h), &c);
+    expect_names(m, names, sizeof names - 1);
+    /* The DOS attributes' store is no EA, as Samba shows it: only user.a is read. */
+    expect_getxattr(m, "user.a", "1", 0);
+    const FSP_FSCTL_TRANSACT_RSP *rsp = capture_end(m, &c);
+    assert_int_equal(rsp->IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp->Rsp.QueryEa.Ea.Size, 8 + 1 + 1 + 1);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void query_ea_asks_again_when_the_list_grew_meanwhile(void **state)
 {
     (void)state;
@@ -451,6 +469,21 @@ static void set_ea_bad_name_is_invalid_ea_name_and_sends_nothing(void **state)
     mock_free(m);
 }
 
+static void set_ea_naming_dosattrib_is_access_denied_and_sends_nothing(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    ea_list l = { .used = 0 };
+    ea_add(&l, "ok", "1");
+    ea_add(&l, "DosAttrib", "2");   /* Samba refuses its private names, in any case */
+    captured c;
+    capture_submit(m, req_set_ea(h, &l), &c);
+    assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_ACCESS_DENIED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void set_ea_enosys_is_eas_not_supported_and_not_asked_again(void **state)
 {
     (void)state;
@@ -638,6 +671,21 @@ static void overwrite_without_eas_drops_the_existing_ones(void **state)
     mock_free(m);
 }
 
+static void overwrite_keeps_user_dosattrib(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = mock_submit(m, req_overwrite(h, NULL));
+    static const char names[] = "user.DOSATTRIB\0user.old\0";
+    expect_names(m, names, sizeof names - 1);
+    expect_removexattr(m, "user.old", 0);      /* the EAs go, the DOS attributes stay */
+    expect_truncate(m);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    mock_free(m);
+}
+
 static void overwrite_on_a_file_system_without_xattrs_costs_one_listxattr_once(void **state)
 {
     (void)state;
@@ -759,6 +807,7 @@ int main(void)
         cmocka_unit_test(query_ea_lists_user_xattrs_as_full_ea_information),
         cmocka_unit_test(query_ea_without_eas_is_success_with_an_empty_list),
         cmocka_unit_test(query_ea_with_only_other_namespaces_is_an_empty_list),
+        cmocka_unit_test(query_ea_hides_user_dosattrib_in_any_case),
         cmocka_unit_test(query_ea_asks_again_when_the_list_grew_meanwhile),
         cmocka_unit_test(query_ea_skips_an_xattr_removed_since_it_was_listed),
         cmocka_unit_test(query_ea_enosys_is_eas_not_supported_and_not_asked_again),
@@ -769,6 +818,7 @@ int main(void)
         cmocka_unit_test(set_ea_failure_stops_at_the_failing_entry),
         cmocka_unit_test(set_ea_malformed_list_is_ea_list_inconsistent_and_sends_nothing),
         cmocka_unit_test(set_ea_bad_name_is_invalid_ea_name_and_sends_nothing),
+        cmocka_unit_test(set_ea_naming_dosattrib_is_access_denied_and_sends_nothing),
         cmocka_unit_test(set_ea_enosys_is_eas_not_supported_and_not_asked_again),
         cmocka_unit_test(create_with_an_ea_buffer_sets_the_eas_on_the_new_file),
         cmocka_unit_test(create_whose_eas_cannot_be_set_is_undone),
@@ -776,6 +826,7 @@ int main(void)
         cmocka_unit_test(open_of_an_existing_file_ignores_the_ea_buffer),
         cmocka_unit_test(overwrite_replaces_the_eas_before_truncating),
         cmocka_unit_test(overwrite_without_eas_drops_the_existing_ones),
+        cmocka_unit_test(overwrite_keeps_user_dosattrib),
         cmocka_unit_test(overwrite_on_a_file_system_without_xattrs_costs_one_listxattr_once),
         cmocka_unit_test(overwrite_whose_listxattr_is_refused_still_truncates),
         cmocka_unit_test(overwrite_whose_listing_is_refused_midway_still_truncates),

@@ -75,7 +75,8 @@ static bool wf_cli_parse_id(const char *text, size_t len, uint32_t own, uint32_t
     return true;
 }
 
-bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *map)
+bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *map,
+    bool *no_dosattrib)
 {
     const char *option = text;
     while (*option) {
@@ -105,10 +106,15 @@ bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *
             }
         } else if (eq && key == 6 && memcmp(option, "uidmap", 6) == 0) {
             ok = wf_id_map_parse_uidmap(map, value, value_len) == STATUS_SUCCESS;
+        } else if (eq && key == 9 && memcmp(option, "dosattrib", 9) == 0) {
+            ok = (value_len == 2 && memcmp(value, "on", 2) == 0) ||
+                (value_len == 3 && memcmp(value, "off", 3) == 0);
+            if (ok)
+                *no_dosattrib = value_len == 3;
         }
         if (!ok) {
             fprintf(stderr, "winfuse %s: bad option '%.*s' (-o takes uid=N, gid=N, "
-                "umask=OOO, uidmap=UID:SID[;UID:SID...], comma-separated)\n",
+                "umask=OOO, uidmap=UID:SID[;UID:SID...], dosattrib=on|off, comma-separated)\n",
                 command, (int)len, option);
             return false;
         }

@@ -48,6 +48,8 @@ typedef struct wf_volume_options {
     const wf_identity *identity;
     /* A case-insensitive volume (wf_engine_params.case_insensitive); false: case-sensitive. */
     bool case_insensitive;
+    /* -o dosattrib=off (wf_engine_params.no_dosattrib). */
+    bool no_dosattrib;
     /* uid=, gid=, umask=, uidmap= (wf_engine_params.id_map); NULL: none. */
     const wf_id_map *id_map;
     /* wf_engine_params.request_timeout_ms: a FUSE request out longer is given up

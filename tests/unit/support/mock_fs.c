@@ -86,6 +86,9 @@ mock_fs *mock_new_params(uint32_t max_message, void (*adjust)(wf_engine_params *
         .complete = on_complete,
         .host = m,
         .clock = mock_clock,
+        /* The DOS attributes' store (user.DOSATTRIB) is off unless a test turns it on
+           (test_engine_dosattrib.c): the other tests' request sequences are without it. */
+        .no_dosattrib = true,
     };
     m->now_ms = MOCK_CLOCK_START;
     if (adjust)
