@@ -21,6 +21,11 @@ WINE=${WINE:-$(command -v wine64 || echo /usr/lib/wine/wine64)}
 WINESERVER=${WINESERVER:-$(command -v wineserver || echo /usr/lib/wine/wineserver)}
 LIST=$ROOT/tests/nt/door-tests.txt
 EXCLUDED=" $(awk '!/^#/ && $3 == "exclude" {print $1}' "$LIST" | paste -sd' ' -) "
+# Every test the list names must exist, so that no line outlives its test.
+while read -r program test; do
+    grep -q "\b$test\b" "$ROOT/tests/unit/$program.c" ||
+        { echo "wine-driver-check: $LIST names $program $test, which does not exist"; exit 1; }
+done < <(awk '!/^#/ && $2 != "*" {print $1, $2}' "$LIST")
 listed() { awk -v p="$1" -v k="$2" '!/^#/ && $1 == p && $3 == k {print $2}' "$LIST" | paste -sd, -; }
 
 for f in "$NT/winfuse-x64.sys" "$NT/standin/winfsp-x64.sys"; do
@@ -105,6 +110,9 @@ cp "$OUT"/bin/*.exe "$C/tests/"
     # process, where the mock's clock stands still unless a test moves it.
     "$WINE" reg add 'HKLM\SYSTEM\CurrentControlSet\Services\winfuse\Parameters' \
         /v ForgetDelayMs /t REG_DWORD /d 4294967295 /f
+    # The mock's engines keep no DOS attributes unless a test asks (tests/unit/support).
+    "$WINE" reg add 'HKLM\SYSTEM\CurrentControlSet\Services\winfuse\Parameters' \
+        /v DosAttrib /t REG_DWORD /d 0 /f
 } >"$OUT/log/install.log" 2>&1 || { echo "wine-driver-check: installing failed:"; cat "$OUT/log/install.log"; exit 1; }
 tr -d '\r' <"$OUT/log/install.log" | grep '^install.cmd:' | sed 's/^/  /'
 # Wine 8's services.exe starts a service created in the same server session only after a

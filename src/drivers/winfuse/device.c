@@ -62,6 +62,7 @@ static NTSTATUS device_init(PDEVICE_OBJECT fsvol, FSP_FSCTL_VOLUME_PARAMS *param
     ep.identity = wf_nt_identity;
     ep.umask = 022;
     ep.forget_delay_ms = wf_nt_params.forget_delay_ms;
+    ep.no_dosattrib = !wf_nt_params.dos_attrib;
     ep.complete = complete;
     ep.host = v;
     /* FUSE is case-sensitive; a zeroed CaseSensitiveSearch from user mode is no request to

@@ -15,6 +15,9 @@ typedef struct wf_nt_parameters {
     /* ForgetDelayMs: how long FORGETs wait for company before they go out alone; 0 (absent)
        is the engine's default, 10 ms. */
     UINT32 forget_delay_ms;
+    /* DosAttrib: 0 keeps no DOS attributes or creation time in user.DOSATTRIB (as the
+       Linux host's -o dosattrib=off); absent or non-zero keeps them. */
+    UINT32 dos_attrib;
 } wf_nt_parameters;
 
 extern wf_nt_parameters wf_nt_params;

@@ -18,15 +18,17 @@ static void read_dword(HANDLE key, PCUNICODE_STRING name, UINT32 *value)
 }
 
 /* HKLM\System\CurrentControlSet\Services\winfuse\Parameters; every value is optional and
-   an absent key leaves the defaults (all zero: the engine's own). */
+   an absent key leaves the defaults (the engine's own). */
 void wf_nt_read_parameters(PUNICODE_STRING registry_path)
 {
     static UNICODE_STRING parameters = RTL_CONSTANT_STRING(L"Parameters");
     static UNICODE_STRING forget_delay = RTL_CONSTANT_STRING(L"ForgetDelayMs");
+    static UNICODE_STRING dos_attrib = RTL_CONSTANT_STRING(L"DosAttrib");
     OBJECT_ATTRIBUTES attributes;
     HANDLE service, key;
 
     RtlZeroMemory(&wf_nt_params, sizeof wf_nt_params);
+    wf_nt_params.dos_attrib = 1;
     InitializeObjectAttributes(&attributes, registry_path,
         OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
     if (!NT_SUCCESS(ZwOpenKey(&service, KEY_READ, &attributes)))
@@ -35,6 +37,7 @@ void wf_nt_read_parameters(PUNICODE_STRING registry_path)
         OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, service, NULL);
     if (NT_SUCCESS(ZwOpenKey(&key, KEY_READ, &attributes))) {
         read_dword(key, &forget_delay, &wf_nt_params.forget_delay_ms);
+        read_dword(key, &dos_attrib, &wf_nt_params.dos_attrib);
         ZwClose(key);
     }
     ZwClose(service);
