@@ -164,9 +164,10 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
 bool wf_engine_cancel(wf_engine *engine, uint64_t hint);
 /* wf_engine_cancel, and the request is given up grace_ms from now whatever the file system
    does with the INTERRUPT: each FUSE request it has out then (or sends later) ends as a
-   timeout does (params.request_timeout_ms), and it completes with STATUS_CANCELLED. This
-   holds for Cleanup and Close too, which are never interrupted: they stop waiting and free
-   the handle. grace_ms 0 is wf_engine_cancel. */
+   timeout does (params.request_timeout_ms), and it completes with STATUS_CANCELLED. Cleanup
+   and Close are given up too, but never interrupted, and they complete with STATUS_SUCCESS,
+   as they always do (neither can fail on Windows): they stop waiting and free the handle.
+   grace_ms 0 is wf_engine_cancel. */
 bool wf_engine_cancel_within(wf_engine *engine, uint64_t hint, uint32_t grace_ms);
 
 /* The FUSE side: hand in the file system's reply to an earlier request, or an unsolicited

@@ -260,7 +260,7 @@ static void a_cancel_with_a_grace_ends_a_close_that_is_never_answered(void **sta
     if (mock_take(m, &req, 300))
         assert_int_not_equal(req.header.opcode, FUSE_INTERRUPT);
     assert_true(mock_has_response(m, hint));
-    mock_response(m, hint);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     mock_reply(m, release.header.unique, 0, NULL, 0);
     assert_int_equal(mock_info(m).unknown_replies, 0);
     mock_free(m);
