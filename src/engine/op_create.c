@@ -732,7 +732,8 @@ static wf_step create_finish(wf_op *op)
         if (create_dos_attributes(op) != 0) {
             WF_AWAIT_CALL(op, wf_dos_write(op, create_dos_attributes(op) |
                 (op->file->is_directory ? 0 : FILE_ATTRIBUTE_ARCHIVE), create_time(op)));
-            WF_AWAIT_CALL(op, wf_getattr(op, op->file));
+            if (NT_SUCCESS(op->status))
+                WF_AWAIT_CALL(op, wf_getattr(op, op->file));
             if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op);
             wf_dos_written(op);

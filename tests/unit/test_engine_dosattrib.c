@@ -592,6 +592,52 @@ static void delete_on_close_open_of_a_stored_readonly_directory_gives_cannot_del
     mock_free(m);
 }
 
+static void query_whose_getxattr_is_cancelled_fails_cancelled(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, NULL, 0, -WF_EINTR);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void query_whose_getxattr_is_refused_with_eio_succeeds_and_asks_again(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, NULL, 0, -WF_EIO);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void set_basic_whose_setxattr_is_cancelled_fails_cancelled_and_sends_no_setattr(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
+    req->Req.SetInformation.UserContext2 = h;
+    req->Req.SetInformation.FileInformationClass = FileBasicInformation;
+    req->Req.SetInformation.Info.Basic.FileAttributes = FILE_ATTRIBUTE_HIDDEN;
+    req->Req.SetInformation.Info.Basic.LastWriteTime = NT_OF(1600000000);
+    uint64_t hint = mock_submit(m, req);
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_HIDDEN, NT_OF(1700000000), -WF_EINTR);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +664,10 @@ int main(void)
         cmocka_unit_test(disposition_on_directory_without_stored_readonly_goes_on_to_the_listing),
         cmocka_unit_test(
             delete_on_close_open_of_a_stored_readonly_directory_gives_cannot_delete),
+        cmocka_unit_test(query_whose_getxattr_is_cancelled_fails_cancelled),
+        cmocka_unit_test(query_whose_getxattr_is_refused_with_eio_succeeds_and_asks_again),
+        cmocka_unit_test(
+            set_basic_whose_setxattr_is_cancelled_fails_cancelled_and_sends_no_setattr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
