@@ -45,7 +45,10 @@ wf_step wf_dos_read(wf_op *op)
         /* None, or none Samba would read (malformed, or larger than any it writes). */
         wf_cache_set_dos(engine->cache, op->node, &op->attr, 1, 0, 0);
     }
-    /* Any other error (gone, cancelled, refused) leaves it unknown: asked again later. */
+    /* The file system gone, the request cancelled or timed out: the request fails
+       (engine.md, "Optional steps"). Any other error leaves it unknown: asked again. */
+    if (wf_error_ends(op->call.error))
+        op->status = wf_op_errno_status(op);
 
     WF_CORO_END(op);
 }
@@ -78,6 +81,8 @@ wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation)
             wf_get_le32(op->u.setxattr.value + 12), wf_get_le64(op->u.setxattr.value + 16));
     else    /* refused here (a read-only file system, a full xattr block): unknown */
         wf_cache_set_dos(engine->cache, op->node, &op->attr, 0, 0, 0);
+    if (wf_error_ends(op->call.error))
+        op->status = wf_op_errno_status(op);    /* as in wf_dos_read */
     /* The ctime moved: the caller's next attributes come from the file system. */
     wf_cache_expire_attr(engine->cache, op->node);
     op->attr_fresh = false;

@@ -491,15 +491,18 @@ void wf_ea_file_info(wf_engine *engine, const wf_node *node, const struct fuse_a
     FSP_FSCTL_FILE_INFO *info);
 
 /* dos.c: DOS attributes (HIDDEN, SYSTEM, ARCHIVE; READONLY is the mode) and CreationTime in
-   Samba's user.DOSATTRIB. None of these fails the request: without the store the volume
-   behaves as a file system without it. */
+   Samba's user.DOSATTRIB. None of these fails the request (without the store the volume
+   behaves as a file system without it) unless its request ended: the file system gone,
+   cancelled, timed out (op->status then says so). */
 #define WF_DOS_KEPT (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_ARCHIVE)
 /* Makes op->node's DOS information known for op->attr: GETXATTR unless the cache has it
-   for this ctime or the volume has no store. Leaves op->status as it was. Nested. */
+   for this ctime or the volume has no store. Sets op->status only when its request ended
+   (see above). Nested. */
 wf_step wf_dos_read(wf_op *op);
 /* Stores attributes (WF_DOS_KEPT of them; READONLY mirrored as Samba keeps it) and
    creation (NT time) in op->node's user.DOSATTRIB. SETXATTR moves the ctime: the caller
-   gets fresh attributes after it and calls wf_dos_written. Leaves op->status as it was.
+   gets fresh attributes after it and calls wf_dos_written. Sets op->status only when its
+   request ended.
    Nested; its arguments are read only before its request goes out (a resumed call may
    pass anything). */
 wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation);

@@ -155,6 +155,15 @@ static NTSTATUS take_created(wf_op *op, const struct fuse_entry_out *entry, bool
     return STATUS_SUCCESS;
 }
 
+/* The directory's stored READONLY (user.DOSATTRIB), when known for op->attr. */
+static bool dir_readonly(const wf_op *op)
+{
+    uint32_t attributes;
+    uint64_t creation;
+    return wf_dos_known(op->engine, op->node, &op->attr, &attributes, &creation) == 2 &&
+        (attributes & FILE_ATTRIBUTE_READONLY);
+}
+
 /* What an existing target answers before it is opened: type rules (MS-FSA 2.1.5.1
    phase 7 and 2.1.5.1.2) and the read-only attribute (2.1.5.1.2.1). */
 static NTSTATUS check_existing(const wf_op *op)
@@ -182,6 +191,10 @@ static NTSTATUS check_existing(const wf_op *op)
         if (wf_mode_to_reparse_tag(op->attr.mode) && overwrites(disposition))
             return STATUS_ACCESS_DENIED;
     }
+    /* A directory's READONLY (stored, dos.c) forbids deleting it, not adding to it. */
+    if (op->req->Req.Create.UserMode && directory && (options & FILE_DELETE_ON_CLOSE) &&
+            WF_S_ISDIR(op->attr.mode) && dir_readonly(op))
+        return STATUS_CANNOT_DELETE;
     if (op->req->Req.Create.UserMode && readonly) {
         if (options & FILE_DELETE_ON_CLOSE)
             return STATUS_CANNOT_DELETE;
@@ -427,6 +440,12 @@ static wf_step create_open_existing(wf_op *op)
         if (WF_S_ISLNK(op->attr.mode) && disposition != FILE_CREATE)  /* collides anyway */
             WF_AWAIT_CALL(op, wf_link_probe(op, op->node, NULL, 0, NULL, 0));
     }
+    /* Deleting a directory needs its stored READONLY; nothing else asks for it here. */
+    if (op->name_len && WF_S_ISDIR(op->attr.mode) && (options & FILE_DELETE_ON_CLOSE) &&
+            op->req->Req.Create.UserMode)
+        WF_AWAIT_CALL(op, wf_dos_read(op));
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
     op->status = check_existing(op);
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
@@ -713,7 +732,8 @@ static wf_step create_finish(wf_op *op)
         if (create_dos_attributes(op) != 0) {
             WF_AWAIT_CALL(op, wf_dos_write(op, create_dos_attributes(op) |
                 (op->file->is_directory ? 0 : FILE_ATTRIBUTE_ARCHIVE), create_time(op)));
-            WF_AWAIT_CALL(op, wf_getattr(op, op->file));
+            if (NT_SUCCESS(op->status))
+                WF_AWAIT_CALL(op, wf_getattr(op, op->file));
             if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op);
             wf_dos_written(op);

@@ -36,6 +36,15 @@ static int probe_reply(const uint8_t *buf, uint32_t size, uint64_t *next)
     return 0;
 }
 
+/* READONLY as the file's information shows it (attributes in op->attr). */
+static bool readonly(wf_op *op)
+{
+    FSP_FSCTL_FILE_INFO info;
+    wf_op_file_info(&op->attr, &info);
+    wf_dos_file_info(op->engine, op->node, &op->attr, &info);
+    return (info.FileAttributes & FILE_ATTRIBUTE_READONLY) != 0;
+}
+
 wf_step wf_setinfo_disposition(wf_op *op)
 {
     wf_engine *engine = op->engine;
@@ -55,13 +64,16 @@ wf_step wf_setinfo_disposition(wf_op *op)
         WF_CORO_RETURN(op);
     }
 
-    /* A read-only file refuses deletion unless the caller says to ignore that (MS-FSA
-       2.1.5.15.3; FILE_DISPOSITION_INFORMATION_EX). Directories never show READONLY. */
-    if (!file->is_directory && !(flags & FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE)) {
+    /* A read-only file or directory refuses deletion unless the caller says to ignore
+       that (MS-FSA 2.1.5.15.3; FILE_DISPOSITION_INFORMATION_EX). A file's READONLY is its
+       mode; a directory's is the stored one (user.DOSATTRIB, dos.c). */
+    if (!(flags & FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE)) {
         WF_AWAIT_CALL(op, wf_getattr(op, file));
+        if (NT_SUCCESS(op->status) && file->is_directory)
+            WF_AWAIT_CALL(op, wf_dos_read(op));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
-        if (wf_mode_to_file_attributes(op->attr.mode) & FILE_ATTRIBUTE_READONLY) {
+        if (readonly(op)) {
             op->status = STATUS_CANNOT_DELETE;
             WF_CORO_RETURN(op);
         }

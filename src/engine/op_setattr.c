@@ -123,6 +123,8 @@ wf_step wf_setinfo_basic(wf_op *op)
        is written before the SETATTR, while a file made read-only can still take it. */
     if (set_dos && NT_SUCCESS(wf_access_xattr(op->engine, file, &op->attr, true))) {
         WF_AWAIT_CALL(op, wf_dos_read(op));
+        if (!NT_SUCCESS(op->status))
+            WF_CORO_RETURN(op);
         state = wf_dos_known(op->engine, op->node, &op->attr, &dos_attributes, &dos_creation);
         if (state != 0 && !op->engine->dosattrib_off && (set_attributes ||
                 nt_time_given(creation) || state != 2 || dos_creation == 0)) {
@@ -135,6 +137,8 @@ wf_step wf_setinfo_basic(wf_op *op)
             /* READONLY as the request leaves it: the mode says it for a file. */
             WF_AWAIT_CALL(op, wf_dos_write(op, dos_attributes,
                 nt_time_given(creation) ? creation : now.CreationTime));
+            if (!NT_SUCCESS(op->status))
+                WF_CORO_RETURN(op);
             if (!op->attr_fresh) {
                 WF_AWAIT_CALL(op, wf_getattr(op, file));
                 if (!NT_SUCCESS(op->status))

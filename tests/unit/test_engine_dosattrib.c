@@ -511,6 +511,133 @@ static void write_to_a_file_without_a_known_value_sends_only_the_write(void **st
     mock_free(m);
 }
 
+/* SetInformation FileDispositionInformationEx with flags on handle h. */
+static uint64_t submit_disposition(mock_fs *m, uint64_t h, uint32_t flags)
+{
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
+    req->Req.SetInformation.UserContext2 = h;
+    req->Req.SetInformation.FileInformationClass = FileDispositionInformationEx;
+    req->Req.SetInformation.Info.DispositionEx.Flags = flags;
+    mock_req_set_name(req, "\\d");
+    return mock_submit(m, req);
+}
+
+/* READDIR of the directory being deleted, answered empty. */
+static void expect_empty_listing(mock_fs *m)
+{
+    mock_request req = mock_expect_node(m, FUSE_READDIR, NODE);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+}
+
+static void disposition_on_directory_stored_readonly_gives_cannot_delete(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_dir(m, "d", NODE, FH);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_READONLY, NT_OF(1000000000), v);
+    uint64_t hint = submit_disposition(m, h, FILE_DISPOSITION_DELETE);
+    expect_get(m, v, sizeof v, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANNOT_DELETE);
+    /* Known now: asked again, it answers with no request. */
+    hint = submit_disposition(m, h, FILE_DISPOSITION_DELETE);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANNOT_DELETE);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void disposition_ignoring_readonly_deletes_a_readonly_directory_without_getxattr(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_dir(m, "d", NODE, FH);
+    uint64_t hint = submit_disposition(m, h,
+        FILE_DISPOSITION_DELETE | FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE);
+    expect_empty_listing(m);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void disposition_on_directory_without_stored_readonly_goes_on_to_the_listing(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_dir(m, "d", NODE, FH);
+    uint64_t hint = submit_disposition(m, h, FILE_DISPOSITION_DELETE);
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_empty_listing(m);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void delete_on_close_open_of_a_stored_readonly_directory_gives_cannot_delete(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_READONLY, NT_OF(1000000000), v);
+    uint64_t hint = mock_submit(m, mock_req_create("\\d", FILE_OPEN,
+        FILE_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE, DELETE | SYNCHRONIZE));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "d");
+    mock_reply_entry(m, req.header.unique, NODE, 040755, 0, 60, 60);
+    expect_get(m, v, sizeof v, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANNOT_DELETE);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void query_whose_getxattr_is_cancelled_fails_cancelled(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, NULL, 0, -WF_EINTR);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void query_whose_getxattr_is_refused_with_eio_succeeds_and_asks_again(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    uint64_t hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, NULL, 0, -WF_EIO);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    hint = mock_submit(m, mock_req_query_info(h));
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void set_basic_whose_setxattr_is_cancelled_fails_cancelled_and_sends_no_setattr(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactSetInformationKind);
+    req->Req.SetInformation.UserContext2 = h;
+    req->Req.SetInformation.FileInformationClass = FileBasicInformation;
+    req->Req.SetInformation.Info.Basic.FileAttributes = FILE_ATTRIBUTE_HIDDEN;
+    req->Req.SetInformation.Info.Basic.LastWriteTime = NT_OF(1600000000);
+    uint64_t hint = mock_submit(m, req);
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_HIDDEN, NT_OF(1700000000), -WF_EINTR);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_CANCELLED);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +658,16 @@ int main(void)
         cmocka_unit_test(listing_shows_what_is_known_and_sends_no_getxattr_per_entry),
         cmocka_unit_test(write_sets_archive_on_a_stored_value_once),
         cmocka_unit_test(write_to_a_file_without_a_known_value_sends_only_the_write),
+        cmocka_unit_test(disposition_on_directory_stored_readonly_gives_cannot_delete),
+        cmocka_unit_test(
+            disposition_ignoring_readonly_deletes_a_readonly_directory_without_getxattr),
+        cmocka_unit_test(disposition_on_directory_without_stored_readonly_goes_on_to_the_listing),
+        cmocka_unit_test(
+            delete_on_close_open_of_a_stored_readonly_directory_gives_cannot_delete),
+        cmocka_unit_test(query_whose_getxattr_is_cancelled_fails_cancelled),
+        cmocka_unit_test(query_whose_getxattr_is_refused_with_eio_succeeds_and_asks_again),
+        cmocka_unit_test(
+            set_basic_whose_setxattr_is_cancelled_fails_cancelled_and_sends_no_setattr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
