@@ -31,7 +31,7 @@ apt-get install -y --no-install-recommends \
     bindfs \
     fuse-zip zip unzip \
     rclone gocryptfs \
-    attr strace procps python3
+    attr xxd strace procps python3
 # The matrix's second half: union and overlay file systems over plain directories, two
 # encrypting ones run non-interactively, tar archives, and ntfs-3g on an image made by mkntfs
 # (ntfsfix, ntfsinfo and ntfscat read it afterwards).
