@@ -169,6 +169,8 @@ void wf_engine_get_info(wf_engine *engine, wf_engine_info *info)
     info->bad_replies = engine->bad_replies;
     info->unknown_replies = engine->unknown_replies;
     info->notifications = engine->notifications;
+    info->changes_reported = engine->changes_reported;
+    info->changes_unnamed = engine->changes_unnamed;
     info->forgets_sent = engine->forgets_sent;
     info->bad_names = engine->bad_names;
     info->requests_in_flight = engine->inflight_count;

@@ -284,6 +284,7 @@ struct wf_engine {
     uint16_t volume_label_size;     /* bytes */
     /* counters */
     uint64_t requests_sent, replies_received, bad_replies, unknown_replies, notifications;
+    uint64_t changes_reported, changes_unnamed;     /* notify.c, under the lock */
     uint64_t forgets_sent, bad_names;
     uint64_t sent_by_opcode[64];
     /* cancellation (cancel.c) */
