@@ -251,6 +251,14 @@ wf_fsd *wf_fsd_create(wf_fsd_submit_fn *submit, void *ctx)
     fsd->ctx = ctx;
     fsd->allocation_unit = 1;
     pthread_mutex_init(&fsd->lock, NULL);
+    {
+        /* Watches wait on the monotonic clock, as every other wait here. */
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(&fsd->notify_cond, &attr);
+        pthread_condattr_destroy(&attr);
+    }
     return fsd;
 }
 
@@ -305,6 +313,7 @@ void wf_fsd_delete(wf_fsd *fsd)
         fsd->free_requests = f->next;
         free(f);
     }
+    pthread_cond_destroy(&fsd->notify_cond);
     pthread_mutex_destroy(&fsd->lock);
     free(fsd);
 }

@@ -55,6 +55,13 @@ static void wf_volume_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *respons
     wf_fsd_complete(volume->fsd, response);
 }
 
+/* What the file system changed behind the volume's back, for the stand-in's watches. */
+static void wf_volume_notify(void *host, const FSP_FSCTL_NOTIFY_INFO *info)
+{
+    wf_volume *volume = host;
+    wf_fsd_notify(volume->fsd, info);
+}
+
 static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
 {
     wf_volume *volume = ctx;
@@ -251,6 +258,7 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     params.pid = (uint32_t)getpid();
     params.umask = 022;
     params.complete = wf_volume_complete;
+    params.notify = wf_volume_notify;
     params.host = volume;
     params.identity = wf_volume_identity;
     params.case_insensitive = options->case_insensitive;
