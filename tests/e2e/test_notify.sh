@@ -34,6 +34,7 @@ nt notify 3 wait=10000
 nt notify 1 wait=0
 nt notify 2 wait=0
 dir \
+vol
 ' -- "$NOTIFY_FS" -f
 check_eq "arming a watch with nothing changed yet: STATUS_TIMEOUT" \
     "nt notify 1: STATUS_TIMEOUT nt notify 2: STATUS_TIMEOUT nt notify 3: STATUS_TIMEOUT" \
@@ -58,6 +59,8 @@ check_eq "and to the tree watch" \
 check_eq "not to the watch of \\d" 'nt notify 2: STATUS_TIMEOUT' "$(changes 12)"
 check_eq "the listing no longer shows it" "ctl d" \
     "$(dir_listing "$OUT" | sed 's/^[^ ]* //' | sort | xargs)"
+check_contains "vol counts the three changes, each with a name" \
+    "Changes:        3 reported, 0 without a known name" "$OUT"
 
 # What NtNotifyChangeDirectoryFile refuses.
 run_shell 'nt create \f access=FILE_READ_DATA
