@@ -506,6 +506,8 @@ wf_step wf_dos_read(wf_op *op);
    Nested; its arguments are read only before its request goes out (a resumed call may
    pass anything). */
 wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation);
+/* Whether user.DOSATTRIB is written on this volume (not off, SETXATTR not refused). */
+bool wf_dos_storing(wf_engine *engine);
 /* After wf_dos_write, with the request's fresh attributes in op->attr: what was written is
    known for them. */
 void wf_dos_written(wf_op *op);

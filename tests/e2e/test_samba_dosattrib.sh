@@ -80,5 +80,37 @@ check_contains "samba: WinFuse refuses to remove the directory Samba made read-o
     "STATUS_CANNOT_DELETE" "$ERR"
 session_end
 
+# ---- new files: what Samba gives them is what WinFuse gives them -------------------------
+# Samba stores ARCHIVE for each file it creates (open_file_ntcreate) and reports a file
+# without user.DOSATTRIB as NORMAL (dos_mode falls back to the mode only when the file
+# system has no xattrs at all), whatever its mode: WinFuse does the same.
+echo linux >"$SRC/linux.txt"
+chmod 755 "$SRC/linux.txt"
+mkdir "$SRC/linuxd"
+smb "put \"$E2E_TMP/local.txt\" bysamba.txt"
+session_start
+session_send 'echo data > \bywinfuse.txt' 'md \bywinfusedir' 'attrib \linux.txt' \
+    'attrib \bysamba.txt' 'attrib \bywinfuse.txt'
+session_end
+check_fs_eq "Samba: a file Linux made (mode 755, no user.DOSATTRIB) is NORMAL (80)" 80 \
+    "$(smb_attributes linux.txt)"
+check_fs_eq "WinFuse: the file Linux made shows no attribute either" "" \
+    "$(attrib_line '\linux.txt')"
+check_fs_eq "Samba: a directory Linux made is DIRECTORY (10)" 10 "$(smb_attributes linuxd)"
+check_fs_eq "Samba: a file Samba made is ARCHIVE (20)" 20 "$(smb_attributes bysamba.txt)"
+check_fs_eq "WinFuse: the file Samba made shows ARCHIVE" "A" "$(attrib_line '\bysamba.txt')"
+check_fs_eq "Samba: a file WinFuse made is ARCHIVE (20), as one Samba made" 20 \
+    "$(smb_attributes bywinfuse.txt)"
+check_fs_eq "WinFuse: the file it made shows ARCHIVE" "A" "$(attrib_line '\bywinfuse.txt')"
+check_fs_eq "Samba: a directory WinFuse made is DIRECTORY (10)" 10 \
+    "$(smb_attributes bywinfusedir)"
+# Its creation time is stored at md, as Samba's mkdir stores one: entries added later (which
+# move the directory's ctime and mtime) leave it.
+created=$(smb_create_time bywinfusedir)
+sleep 1.1
+touch "$SRC/bywinfusedir/later"
+check_fs_eq "Samba: the creation time of WinFuse's directory stays when entries are added" \
+    "$created" "$(smb_create_time bywinfusedir)"
+
 samba_stop
 finish
