@@ -5,6 +5,7 @@
 #include "check.h"
 #include "format.h"
 #include "win32ops.h"
+#include "winfuse/engine.h"
 #include "winfuse/nt_constants.h"
 
 /* 2021-03-04T05:06:08Z: a LastWriteTime far from now, which a creation time computed from
@@ -13,28 +14,22 @@
 #define WF_DOS_HSA (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_ARCHIVE)
 
 /* The store needs xattrs: where the volume cannot keep what NTFS keeps, the case is the
-   file system's limit (SKIP), not a failure. Called once the behaviour was not seen: probes
-   with an EA on name (EAs are user.* xattrs too) and returns true when it skipped. */
-static bool wf_dos_limit(wf_check *check, const char *name)
+   file system's limit (SKIP), not a failure. Called once the behaviour was not seen; the
+   engine says whether the file system refused user.DOSATTRIB as having no xattrs (an EA
+   probe would not: rclone answers a file's SETXATTR with EIO, a directory's with
+   EOPNOTSUPP). Returns true when it skipped. */
+static bool wf_dos_limit(wf_check *check)
 {
-    /* FILE_FULL_EA_INFORMATION: next 0, flags 0, name length 13, value length 1. */
-    static const uint8_t probe[] = { 0, 0, 0, 0, 0, 13, 1, 0,
-        'W', 'I', 'N', 'F', 'U', 'S', 'E', 'C', 'H', 'E', 'C', 'K', '1', 0, 'x', 0 };
-    wf_fsd_file *file = NULL;
-    NTSTATUS status;
-    char text[16];
+    wf_engine_info info;
 
     if (check->no_dosattrib) {
         wf_check_skip(check, "-o dosattrib=off: DOS attributes are not stored");
         return true;
     }
-    status = wf_check_open(check, name, FILE_WRITE_EA | FILE_READ_ATTRIBUTES, 0, &file);
-    if (status == STATUS_SUCCESS)
-        status = wf_fsd_set_ea(file, probe, sizeof probe, NULL);
-    wf_check_close(check, &file);
-    if (status == STATUS_EAS_NOT_SUPPORTED || wf_check_unsupported(status)) {
-        wf_check_skip(check, "no xattrs on this file system to keep them in (an EA: %s)",
-            wf_ntstatus_text(status, text));
+    wf_engine_get_info(wf_volume_engine(check->volume), &info);
+    if (info.dosattrib_off) {
+        wf_check_skip(check, "no xattrs on this file system to keep them in "
+            "(user.DOSATTRIB refused: ENOSYS or EOPNOTSUPP)");
         return true;
     }
     return false;
@@ -66,7 +61,7 @@ static void wf_case_dos_attributes_persist(wf_check *check, const void *param)
             FILE_NON_DIRECTORY_FILE, WF_DOS_HSA, 0), "set HIDDEN|SYSTEM|ARCHIVE") ||
         !wf_check_setup(check, wf_check_stat(check, "f.txt", &info), "open f.txt again"))
         return;
-    if ((info.FileAttributes & WF_DOS_HSA) == WF_DOS_HSA || wf_dos_limit(check, "f.txt"))
+    if ((info.FileAttributes & WF_DOS_HSA) == WF_DOS_HSA || wf_dos_limit(check))
         return;
     wf_format_attributes(WF_DOS_HSA, want, sizeof want);
     wf_format_attributes(info.FileAttributes, have, sizeof have);
@@ -83,7 +78,7 @@ static void wf_case_dos_new_file_archive(wf_check *check, const void *param)
     if (!wf_check_setup(check, wf_check_make_file(check, "f.txt", "x", 1), "make f.txt") ||
         !wf_check_setup(check, wf_check_stat(check, "f.txt", &info), "open f.txt again"))
         return;
-    if ((info.FileAttributes & FILE_ATTRIBUTE_ARCHIVE) || wf_dos_limit(check, "f.txt"))
+    if ((info.FileAttributes & FILE_ATTRIBUTE_ARCHIVE) || wf_dos_limit(check))
         return;
     wf_format_attributes(info.FileAttributes, have, sizeof have);
     wf_check_fail(check, "ARCHIVE", have, "attributes of a new file");
@@ -102,7 +97,7 @@ static void wf_case_dos_creation_time_stays(wf_check *check, const void *param)
             FILE_NON_DIRECTORY_FILE, 0, WF_DOS_MTIME), "set LastWriteTime 2021-03-04") ||
         !wf_check_setup(check, wf_check_stat(check, "f.txt", &after), "open f.txt again"))
         return;
-    if (after.CreationTime == before.CreationTime || wf_dos_limit(check, "f.txt"))
+    if (after.CreationTime == before.CreationTime || wf_dos_limit(check))
         return;
     wf_format_time_iso(before.CreationTime, want, sizeof want);
     wf_format_time_iso(after.CreationTime, have, sizeof have);
@@ -129,7 +124,7 @@ static void wf_case_dos_read_only_directory(wf_check *check, const void *param)
         /* Not kept: undo the delete, then see whether the file system could have. */
         wf_fsd_set_disposition(file, 0, true);
         wf_check_close(check, &file);
-        if (wf_dos_limit(check, "d"))
+        if (wf_dos_limit(check))
             return;
     }
     if (!wf_check_status(check, STATUS_CANNOT_DELETE, status,
