@@ -9,6 +9,11 @@
 #   smb_create_time F   the create_time allinfo shows for F ("Sat Feb  3 04:05:06 2001 UTC")
 #   smb_streams F       allinfo's stream lines for F, one "NAME SIZE" each ("::$DATA 3")
 #   samba_stop          stop smbd and every process it started (also done on exit)
+#
+# Streams: `smb "put LOCAL F:NAME"` writes stream NAME through Samba. streams_xattr (Samba
+# 4.17) keeps it as user.DosStream.NAME:$DATA holding the data and one NUL byte ("abc" is
+# 61626300 on disk; allinfo says 3 bytes, and a value set without the NUL loses its last
+# byte). A stream written through Samba also stores ARCHIVE in the file's user.DOSATTRIB.
 
 SMB_DIR=$E2E_TMP/samba
 SMB_CONF=$SMB_DIR/smb.conf
