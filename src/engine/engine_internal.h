@@ -68,6 +68,9 @@ typedef struct wf_file {
     uint8_t *dirbuf;
     uint32_t dirbuf_size, dir_pos, dir_end;
     uint64_t dir_resume;
+    /* A write through it has set ARCHIVE, or found it set (op_write.c): once per handle,
+       as Samba marks a handle modified once. */
+    bool archive_marked;
 } wf_file;
 
 #define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */

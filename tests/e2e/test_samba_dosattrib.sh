@@ -104,6 +104,19 @@ check_fs_eq "Samba: a file WinFuse made is ARCHIVE (20), as one Samba made" 20 \
 check_fs_eq "WinFuse: the file it made shows ARCHIVE" "A" "$(attrib_line '\bywinfuse.txt')"
 check_fs_eq "Samba: a directory WinFuse made is DIRECTORY (10)" 10 \
     "$(smb_attributes bywinfusedir)"
+# Data written into a file Linux made: Samba sets ARCHIVE at a handle's first write
+# (mark_file_modified); WinFuse too.
+echo linux >"$SRC/written.txt"
+echo linux >"$SRC/writtenbysamba.txt"
+smb "put \"$E2E_TMP/local.txt\" writtenbysamba.txt"
+session_start
+session_send 'nt create \written.txt access=GENERIC_WRITE disp=FILE_OPEN' 'nt write 1 0 more' \
+    'nt close all'
+session_end
+check_fs_eq "Samba: a file Linux made, written through Samba, is ARCHIVE (20)" 20 \
+    "$(smb_attributes writtenbysamba.txt)"
+check_fs_eq "Samba: a file Linux made, written through WinFuse, is ARCHIVE (20) too" 20 \
+    "$(smb_attributes written.txt)"
 # Its creation time is stored at md, as Samba's mkdir stores one: entries added later (which
 # move the directory's ctime and mtime) leave it.
 created=$(smb_create_time bywinfusedir)

@@ -574,13 +574,67 @@ static void create_on_a_file_system_without_xattrs_asks_once_then_never(void **s
     mock_free(m);
 }
 
-static void write_to_a_file_without_a_known_value_sends_only_the_write(void **state)
+static void write_to_a_file_without_a_value_stores_archive_once_per_handle(void **state)
 {
     (void)state;
     mock_fs *m = start();
     uint64_t h = open_rw(m);
     static const char data[] = "abc";
     uint64_t hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    /* As Samba's first write through a handle (mark_file_modified): the value is learned,
+       and ARCHIVE stored with the creation time the file showed. */
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000), 0);
+    expect_getattr(m, 1700000100);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void write_to_a_file_with_archive_reads_the_value_and_stores_nothing(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = open_rw(m);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_ARCHIVE, NT_OF(1000000000), v);
+    static const char data[] = "abc";
+    uint64_t hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    expect_get(m, v, sizeof v, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.CreationTime, NT_OF(1000000000));
+    hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void write_whose_archive_is_refused_succeeds_and_is_not_retried_on_the_handle(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = open_rw(m);
+    static const char data[] = "abc";
+    uint64_t hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000), -WF_EACCES);
+    expect_getattr(m, 1700000000);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.IoStatus.Information, 3);
+    hint = submit_write(m, h, data);
     expect_write(m, 3);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     assert_true(mock_idle(m, 50));
@@ -736,7 +790,10 @@ int main(void)
         cmocka_unit_test(overwrite_asking_no_attributes_sends_no_dosattrib_request),
         cmocka_unit_test(listing_shows_what_is_known_and_sends_no_getxattr_per_entry),
         cmocka_unit_test(write_sets_archive_on_a_stored_value_once),
-        cmocka_unit_test(write_to_a_file_without_a_known_value_sends_only_the_write),
+        cmocka_unit_test(write_to_a_file_without_a_value_stores_archive_once_per_handle),
+        cmocka_unit_test(write_to_a_file_with_archive_reads_the_value_and_stores_nothing),
+        cmocka_unit_test(
+            write_whose_archive_is_refused_succeeds_and_is_not_retried_on_the_handle),
         cmocka_unit_test(disposition_on_directory_stored_readonly_gives_cannot_delete),
         cmocka_unit_test(
             disposition_ignoring_readonly_deletes_a_readonly_directory_without_getxattr),
