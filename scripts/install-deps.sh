@@ -40,3 +40,7 @@ apt-get install -y --no-install-recommends \
     mergerfs unionfs-fuse fuse-overlayfs \
     encfs securefs \
     archivemount tar
+# Samba reads back what WinFuse stores (tests/e2e/samba_lib.sh, test_samba_*.sh): smbd on
+# 127.0.0.1 with a config of the test's own, streams_xattr from samba-vfs-modules, smbclient;
+# ss (iproute2) finds a free port.
+apt-get install -y --no-install-recommends samba samba-vfs-modules smbclient iproute2

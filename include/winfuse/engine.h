@@ -151,6 +151,9 @@ typedef struct wf_engine_info {
     uint64_t late_replies;      /* replies that came for them afterwards */
     uint32_t requests_given_up; /* given up on, their reply still to come */
     uint64_t sent_by_opcode[64];   /* indexed by FUSE opcode, for opcodes below 64 */
+    /* DOS attributes are not kept in user.DOSATTRIB: turned off (no_dosattrib), or the file
+       system answered ENOSYS/EOPNOTSUPP to a GETXATTR or SETXATTR of it. */
+    bool dosattrib_off;
 } wf_engine_info;
 
 NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **engine);
