@@ -10,6 +10,8 @@ apt-get install -y --no-install-recommends \
 # make instructions (winfuse-bench --instructions) counts the engine's instructions with
 # valgrind's callgrind.
 apt-get install -y --no-install-recommends valgrind
+# make bench draws its chart of WinFuse / kernel per workload (scripts/bench-chart.sh).
+apt-get install -y --no-install-recommends gnuplot-nox
 # make cross checks the NT kernel imports against Wine's ntoskrnl.exe export table; make
 # wine-check runs the engine's tests under it (wine64 and wineserver are in /usr/lib/wine;
 # its compiler, x86_64-w64-mingw32-gcc-posix, comes with mingw-w64).

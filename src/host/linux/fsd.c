@@ -16,8 +16,8 @@ typedef struct wf_fsd_call {
     struct wf_fsd_call *next;
     const wf_fsd_file *file;    /* the handle it works on (for cancellation), or NULL */
     uint64_t hint;
-    bool done;
-    pthread_cond_t done_cond;
+    bool done;                  /* under fsd->lock; waiter.done is the wait's own */
+    wf_waiter waiter;
     /* Where the response's Buffer[] goes, for the kinds that answer with one. */
     uint8_t *buffer;
     size_t buffer_cap, buffer_len;
@@ -176,7 +176,7 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
     call.file = r->file;
     call.buffer = r->buffer;
     call.buffer_cap = r->buffer_cap;
-    pthread_cond_init(&call.done_cond, NULL);
+    pthread_cond_init(&call.waiter.cond, NULL);
 
     pthread_mutex_lock(&fsd->lock);
     call.hint = ++fsd->last_hint;
@@ -187,14 +187,19 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
     req->Hint = call.hint;
     fsd->submit(fsd->ctx, req);
 
-    pthread_mutex_lock(&fsd->lock);
-    while (!call.done)
-        pthread_cond_wait(&call.done_cond, &fsd->lock);
+    if (fsd->wait.wait != NULL) {
+        fsd->wait.wait(fsd->wait.ctx, &call.waiter);
+        pthread_mutex_lock(&fsd->lock);
+    } else {
+        pthread_mutex_lock(&fsd->lock);
+        while (!call.done)
+            pthread_cond_wait(&call.waiter.cond, &fsd->lock);
+    }
     for (link = &fsd->calls; *link != &call; link = &(*link)->next)
         ;
     *link = call.next;
     pthread_mutex_unlock(&fsd->lock);
-    pthread_cond_destroy(&call.done_cond);
+    pthread_cond_destroy(&call.waiter.cond);
 
     *rsp = call.response;
     if (r->buffer_len != NULL)
@@ -234,8 +239,12 @@ void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response)
             memcpy(call->buffer, response->Buffer, call->buffer_len);
         }
         call->done = true;
-        /* Signalled under the lock: the waiter owns call and frees it once it runs. */
-        pthread_cond_signal(&call->done_cond);
+        /* Woken under the lock: the waiter owns call and frees it once it has unlinked it,
+           which takes the lock. */
+        if (fsd->wait.wake != NULL)
+            fsd->wait.wake(fsd->wait.ctx, &call->waiter);
+        else
+            pthread_cond_signal(&call->waiter.cond);
     }
     pthread_mutex_unlock(&fsd->lock);
 }
@@ -260,6 +269,16 @@ wf_fsd *wf_fsd_create(wf_fsd_submit_fn *submit, void *ctx)
         pthread_condattr_destroy(&attr);
     }
     return fsd;
+}
+
+void wf_fsd_set_wait(wf_fsd *fsd, const wf_wait_ops *ops)
+{
+    pthread_mutex_lock(&fsd->lock);
+    if (ops != NULL)
+        fsd->wait = *ops;
+    else
+        memset(&fsd->wait, 0, sizeof fsd->wait);
+    pthread_mutex_unlock(&fsd->lock);
 }
 
 void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity)

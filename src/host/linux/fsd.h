@@ -9,6 +9,7 @@
 #include "winfuse/engine.h"
 #include "winfuse/ntstatus.h"
 #include "winfuse/winfsp_abi.h"
+#include "waiter.h"
 
 typedef struct wf_fsd wf_fsd;
 typedef struct wf_fsd_file wf_fsd_file;
@@ -35,6 +36,10 @@ bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity);
 void wf_fsd_delete(wf_fsd *fsd);
 /* The response to a request this stand-in submitted (an engine completion callback). */
 void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response);
+/* How callers wait for their responses from now on (copied); NULL: on a condition variable
+   (the default). Set before any request is submitted; the Linux host lets the waiting
+   thread read the channel itself (wf_devfuse_wait), which saves a wake-up per round trip. */
+void wf_fsd_set_wait(wf_fsd *fsd, const wf_wait_ops *ops);
 
 /* NtCreateFile's parameters; a field left out is 0 (NULL), as with designated initialisers:
    wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = "\\f", .desired_access = ...,

@@ -43,6 +43,7 @@ struct wf_fsd {
     void *ctx;
     wf_fsd_cancel_fn *cancel;
     void *cancel_ctx;
+    wf_wait_ops wait;           /* wait.wait NULL: callers wait on their own condition */
     uint64_t allocation_unit;
     /* From the volume parameters: names compare without case (CaseSensitiveSearch 0); EAs
        are supported, and keep the case of their names. */

@@ -62,6 +62,17 @@ static void wf_volume_notify(void *host, const FSP_FSCTL_NOTIFY_INFO *info)
     wf_fsd_notify(volume->fsd, info);
 }
 
+/* The stand-in's callers wait for their responses reading the channel (wf_devfuse_wait). */
+static void wf_volume_wait(void *ctx, wf_waiter *waiter)
+{
+    wf_devfuse_wait(ctx, waiter);
+}
+
+static void wf_volume_wake(void *ctx, wf_waiter *waiter)
+{
+    wf_devfuse_wake(ctx, waiter);
+}
+
 static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
 {
     wf_volume *volume = ctx;
@@ -208,6 +219,8 @@ static bool wf_volume_free(wf_volume *volume, uint32_t drain_ms, char *report,
     bool clean = true;
     wf_devfuse *devfuse = volume->devfuse;
     volume->devfuse = NULL;     /* later submits (none are expected) go the slow way */
+    if (volume->fsd)
+        wf_fsd_set_wait(volume->fsd, NULL);
     wf_devfuse_stop(devfuse, drain_ms);     /* the pump's threads are gone after this */
     if (volume->launched) {
         wf_launcher_stop(&volume->launcher, WF_VOLUME_GRACE_MS);
@@ -305,6 +318,8 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
         snprintf(error, error_size, "cannot start the channel pump: %s", strerror(err));
         goto fail;
     }
+    wf_fsd_set_wait(volume->fsd, &(wf_wait_ops){ .wait = wf_volume_wait,
+        .wake = wf_volume_wake, .ctx = volume->devfuse });
     if (options->debug) {
         char how[512];
         wf_volume_describe_mount(volume, how, sizeof how);
