@@ -578,6 +578,13 @@ void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *at
 void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr *attr)
 {
     wf_lock_acquire(cache->lock);
+    /* The change was user.DOSATTRIB alone, which is no EA: an EaSize known at the old
+       ctime is still the node's. */
+    if (node->ea_size_valid && node->ea_ctime == node->dos_ctime &&
+            node->ea_ctimensec == node->dos_ctimensec) {
+        node->ea_ctime = attr->ctime;
+        node->ea_ctimensec = attr->ctimensec;
+    }
     node->dos_ctime = attr->ctime;
     node->dos_ctimensec = attr->ctimensec;
     wf_lock_release(cache->lock);

@@ -128,7 +128,8 @@ uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fus
    (state 0, unknown) unless attr has that same ctime. */
 void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *attr,
     uint8_t state, uint32_t attributes, uint64_t creation);
-/* What was recorded is valid for attr's ctime (a change the engine made moved it). */
+/* What was recorded (DOS attributes, and an EaSize known at the same ctime) is valid for
+   attr's ctime: the engine's own user.DOSATTRIB write moved it. */
 void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr *attr);
 uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);

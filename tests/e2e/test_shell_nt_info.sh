@@ -83,7 +83,7 @@ EOF
     check_fs_eq "queryea without room for one entry: STATUS_BUFFER_TOO_SMALL" \
         "STATUS_BUFFER_TOO_SMALL STATUS_BUFFER_TOO_SMALL" "$(status_of queryea 3) $(status_of queryea 4)"
     if [ -n "$SRC" ]; then
-        check_fs_eq "on disk: the create's EAs are user.* xattrs" "user.AAAA user.BBBB" \
+        check_fs_eq "on disk: the create's EAs are user.* xattrs" "user.AAAA user.BBBB user.DOSATTRIB" \
             "$(getfattr --absolute-names "$SRC/d/f.txt" 2>/dev/null | grep '^user\.' | sort | xargs)"
     fi
     check_fs_eq "the shell exits 1 (one command refused on purpose)" 1 "$STATUS"
