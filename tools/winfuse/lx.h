@@ -19,8 +19,13 @@
 
 /* One inode the kernel holds: its nodeid is its address. It is known by the Windows path
    it was last seen at; path NULL once its name is gone (unlinked or replaced). */
+struct wf_lx_handle;
+
 typedef struct wf_lx_node {
     struct wf_lx_node *hash_next;
+    /* The files open on it: an unlinked file is reached through them (fstat of an
+       unlinked file comes as GETATTR of its nodeid, without a handle). */
+    struct wf_lx_handle *handles;
     struct wf_lx_node *prev, *next;     /* every node but the root, for renames */
     uint64_t nlookup;
     uint32_t hash;
@@ -61,6 +66,28 @@ void wf_lx_node_renamed(wf_lx *lx, const char *old_path, const char *new_path);
 void wf_lx_node_removed(wf_lx *lx, const char *path);
 /* A Windows name (UTF-8, private-use characters for forbidden ones) as Linux shows it. */
 bool wf_lx_name_to_linux(const char *name, char *out, size_t cap);
+
+/* What fi->fh holds: the NT handle, and for a directory the entries read. Counted: the
+   kernel's reference, and each call that borrowed it through its node. */
+typedef struct wf_lx_dirent wf_lx_dirent;
+typedef struct wf_lx_handle {
+    wf_fsd_file *file;
+    bool append;
+    uint32_t refs;                  /* under lx->lock */
+    wf_lx_node *node;               /* NULL: not attached */
+    struct wf_lx_handle *node_prev, *node_next;
+    pthread_mutex_t lock;
+    wf_lx_dirent *entries;
+    size_t count, cap;
+} wf_lx_handle;
+/* Closes the NT handle and frees h (lx_files.c). */
+void wf_lx_handle_close(wf_lx_handle *h);
+/* Attaches a new handle (one reference) to the node ino. */
+void wf_lx_handle_attach(wf_lx *lx, fuse_ino_t ino, wf_lx_handle *h);
+/* An open handle of the node ino with a reference taken, or NULL. */
+wf_lx_handle *wf_lx_handle_borrow(wf_lx *lx, fuse_ino_t ino);
+/* Drops a reference; the last closes the NT handle and frees it. */
+void wf_lx_handle_put(wf_lx *lx, wf_lx_handle *h);
 
 /* lx_errno.c: NTSTATUS to the errno a Linux program expects. */
 int wf_lx_errno(NTSTATUS status);

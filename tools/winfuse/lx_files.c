@@ -16,20 +16,11 @@
 #include "winfuse/security.h"
 
 /* A directory entry as read at offset 0; offsets are indexes into the list. */
-typedef struct wf_lx_dirent {
+struct wf_lx_dirent {
     char *name;
     mode_t type;
     uint64_t ino;
-} wf_lx_dirent;
-
-/* What fi->fh holds: the NT handle, and for a directory the entries read. */
-typedef struct wf_lx_handle {
-    wf_fsd_file *file;
-    bool append;
-    pthread_mutex_t lock;
-    wf_lx_dirent *entries;
-    size_t count, cap;
-} wf_lx_handle;
+};
 
 wf_fsd_file *wf_lx_file_of(struct fuse_file_info *fi)
 {
@@ -49,8 +40,9 @@ static wf_lx_handle *wf_lx_handle_new(wf_fsd_file *file, int flags)
     return h;
 }
 
-static void wf_lx_handle_free(wf_lx_handle *h)
+void wf_lx_handle_close(wf_lx_handle *h)
 {
+    wf_fsd_close(h->file);
     for (size_t i = 0; i < h->count; i++)
         free(h->entries[i].name);
     free(h->entries);
@@ -72,9 +64,10 @@ static uint32_t wf_lx_data_access(int flags)
 }
 
 /* Hands the open handle to the kernel; false (handle closed) when it did not take it. */
-static bool wf_lx_give_handle(fuse_req_t req, wf_fsd_file *file, struct fuse_file_info *fi,
-    const struct fuse_entry_param *e)
+static bool wf_lx_give_handle(fuse_req_t req, fuse_ino_t ino, wf_fsd_file *file,
+    struct fuse_file_info *fi, const struct fuse_entry_param *e)
 {
+    wf_lx *lx = fuse_req_userdata(req);
     wf_lx_handle *h = wf_lx_handle_new(file, fi->flags);
     int err;
     if (h == NULL) {
@@ -83,10 +76,11 @@ static bool wf_lx_give_handle(fuse_req_t req, wf_fsd_file *file, struct fuse_fil
         return false;
     }
     fi->fh = (uint64_t)(uintptr_t)h;
+    /* Attached first: the request is gone once answered. */
+    wf_lx_handle_attach(lx, ino, h);
     err = e ? fuse_reply_create(req, e, fi) : fuse_reply_open(req, fi);
     if (err != 0) {
-        wf_fsd_close(file);
-        wf_lx_handle_free(h);
+        wf_lx_handle_put(lx, h);
         return false;
     }
     return true;
@@ -138,7 +132,7 @@ void wf_lx_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
         return;
     }
     e.attr_timeout = e.entry_timeout = lx->timeout;
-    if (!wf_lx_give_handle(req, file, fi, &e))
+    if (!wf_lx_give_handle(req, e.ino, file, fi, &e))
         wf_lx_node_forget(lx, e.ino, 1);
 }
 
@@ -164,7 +158,7 @@ void wf_lx_open_op(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, wf_lx_errno(status));
         return;
     }
-    (void)wf_lx_give_handle(req, file, fi, NULL);
+    (void)wf_lx_give_handle(req, ino, file, fi, NULL);
 }
 
 void wf_lx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -209,9 +203,7 @@ void wf_lx_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     wf_lx_handle *h = (wf_lx_handle *)(uintptr_t)fi->fh;
     (void)ino;
-    wf_lx_enter(req);
-    wf_fsd_close(h->file);
-    wf_lx_handle_free(h);
+    wf_lx_handle_put(wf_lx_enter(req), h);
     fuse_reply_err(req, 0);
 }
 
@@ -271,7 +263,7 @@ void wf_lx_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         return;
     }
     fi->flags = 0;
-    (void)wf_lx_give_handle(req, file, fi, NULL);
+    (void)wf_lx_give_handle(req, ino, file, fi, NULL);
 }
 
 static bool wf_lx_dir_add(wf_lx_handle *h, const char *name, mode_t type, uint64_t ino)

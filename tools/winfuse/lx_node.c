@@ -258,3 +258,48 @@ void wf_lx_node_renamed(wf_lx *lx, const char *old_path, const char *new_path)
     }
     pthread_mutex_unlock(&lx->lock);
 }
+
+void wf_lx_handle_attach(wf_lx *lx, fuse_ino_t ino, wf_lx_handle *h)
+{
+    wf_lx_node *node = wf_lx_node_of(lx, ino);
+    pthread_mutex_lock(&lx->lock);
+    h->refs = 1;
+    h->node = node;
+    h->node_prev = NULL;
+    h->node_next = node->handles;
+    if (node->handles != NULL)
+        node->handles->node_prev = h;
+    node->handles = h;
+    pthread_mutex_unlock(&lx->lock);
+}
+
+wf_lx_handle *wf_lx_handle_borrow(wf_lx *lx, fuse_ino_t ino)
+{
+    wf_lx_node *node = wf_lx_node_of(lx, ino);
+    wf_lx_handle *h;
+    pthread_mutex_lock(&lx->lock);
+    h = node->handles;
+    if (h != NULL)
+        h->refs++;
+    pthread_mutex_unlock(&lx->lock);
+    return h;
+}
+
+void wf_lx_handle_put(wf_lx *lx, wf_lx_handle *h)
+{
+    bool last;
+    pthread_mutex_lock(&lx->lock);
+    last = --h->refs == 0;
+    if (last && h->node != NULL) {
+        if (h->node_prev != NULL)
+            h->node_prev->node_next = h->node_next;
+        else
+            h->node->handles = h->node_next;
+        if (h->node_next != NULL)
+            h->node_next->node_prev = h->node_prev;
+        h->node = NULL;
+    }
+    pthread_mutex_unlock(&lx->lock);
+    if (last)
+        wf_lx_handle_close(h);
+}

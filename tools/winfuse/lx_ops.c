@@ -235,11 +235,17 @@ static void wf_lx_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
         status = wf_lx_stat_file(lx, file, &st);
     } else {
         int err = wf_lx_path(lx, ino, path, sizeof path);
-        if (err) {
+        wf_lx_handle *h = err == -ENOENT ? wf_lx_handle_borrow(lx, ino) : NULL;
+        if (h != NULL) {
+            /* Unlinked, but open: its handle still reaches it. */
+            status = wf_lx_stat_file(lx, h->file, &st);
+            wf_lx_handle_put(lx, h);
+        } else if (err) {
             fuse_reply_err(req, -err);
             return;
+        } else {
+            status = wf_lx_stat_path(lx, path, &st);
         }
-        status = wf_lx_stat_path(lx, path, &st);
     }
     if (status != STATUS_SUCCESS)
         fuse_reply_err(req, wf_lx_errno(status));
@@ -293,6 +299,7 @@ static void wf_lx_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int
     wf_lx *lx = wf_lx_enter(req);
     char path[WF_LX_PATH_MAX];
     wf_fsd_file *file = NULL, *handle = wf_lx_file_of(fi);
+    wf_lx_handle *borrowed = NULL;
     uint32_t access = 0;
     struct stat st;
     NTSTATUS status = STATUS_SUCCESS;
@@ -309,12 +316,15 @@ static void wf_lx_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int
         access |= FILE_WRITE_ATTRIBUTES;
     /* By name, with the rights the change needs; a file whose name is gone only through
        its open handle (ftruncate of an unlinked file). */
-    if (err == 0)
+    if (err == 0) {
         status = wf_lx_open(lx, path, access, 0, &file);
-    else if (handle != NULL)
+    } else if (handle != NULL) {
         file = handle;
-    else
+    } else if ((borrowed = wf_lx_handle_borrow(lx, ino)) != NULL) {
+        file = handle = borrowed->file;
+    } else {
         status = STATUS_OBJECT_NAME_NOT_FOUND;
+    }
     if (status != STATUS_SUCCESS)
         goto exit;
     if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
@@ -338,6 +348,8 @@ static void wf_lx_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int
 exit:
     if (file != NULL && file != handle)
         wf_fsd_close(file);
+    if (borrowed != NULL)
+        wf_lx_handle_put(lx, borrowed);
     /* Linux answers EPERM where the caller may not change ownership or mode. */
     if (status == STATUS_ACCESS_DENIED &&
         (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))

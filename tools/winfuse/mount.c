@@ -22,6 +22,8 @@
 /* How often the watcher looks whether the file system has gone. */
 #define WF_MOUNT_WATCH_MS 20u
 #define WF_MOUNT_MAX_ARGS 64
+/* libfuse's workers: each one waits in an NT call while its request is out. */
+#define WF_MOUNT_MAX_THREADS 16u
 
 static void wf_mount_usage(FILE *out)
 {
@@ -363,6 +365,8 @@ int wf_mount_main(int argc, char **argv)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_sigmask(SIG_UNBLOCK, &ending, NULL);
     struct fuse_loop_config *config = fuse_loop_cfg_create();
+    if (config != NULL)
+        fuse_loop_cfg_set_max_threads(config, WF_MOUNT_MAX_THREADS);
     int loop = fuse_session_loop_mt(se, config);
     fuse_loop_cfg_destroy(config);
     pthread_sigmask(SIG_BLOCK, &ending, NULL);
