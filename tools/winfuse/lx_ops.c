@@ -107,6 +107,8 @@ static NTSTATUS wf_lx_special_type(wf_fsd_file *file, uint32_t *type, uint32_t *
     return status;
 }
 
+static NTSTATUS wf_lx_link_target(wf_fsd_file *file, char *target, size_t cap, size_t *len);
+
 static void wf_lx_timespec(uint64_t nt, struct timespec *ts)
 {
     int64_t seconds;
@@ -149,6 +151,15 @@ NTSTATUS wf_lx_stat_file(wf_lx *lx, wf_fsd_file *file, struct stat *st)
     st->st_size = (off_t)info.FileSize;
     st->st_blksize = 4096;
     st->st_blocks = (blkcnt_t)((info.AllocationSize + 511u) / 512u);
+    /* A link's size is its target's length (git compares it with the index's). */
+    if (type == S_IFLNK && st->st_size == 0) {
+        char *target = malloc(WF_REPARSE_DATA_MAX * 2);
+        size_t len;
+        if (target != NULL &&
+            wf_lx_link_target(file, target, WF_REPARSE_DATA_MAX * 2, &len) == STATUS_SUCCESS)
+            st->st_size = (off_t)len;
+        free(target);
+    }
     wf_lx_timespec(info.LastAccessTime, &st->st_atim);
     wf_lx_timespec(info.LastWriteTime, &st->st_mtim);
     wf_lx_timespec(info.ChangeTime ? info.ChangeTime : info.LastWriteTime, &st->st_ctim);
@@ -407,25 +418,16 @@ static void wf_lx_statfs(fuse_req_t req, fuse_ino_t ino)
     fuse_reply_statfs(req, &sv);
 }
 
-static void wf_lx_readlink(fuse_req_t req, fuse_ino_t ino)
+/* A link's target in POSIX form (a symbolic link, or an NFS LNK): NUL-terminated into
+   target (cap bytes), *len long. */
+static NTSTATUS wf_lx_link_target(wf_fsd_file *file, char *target, size_t cap, size_t *len)
 {
-    wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX];
     uint8_t *buffer = malloc(WF_REPARSE_DATA_MAX);
     uint16_t *units = malloc(WF_REPARSE_DATA_MAX);
-    char *target = malloc(WF_REPARSE_DATA_MAX * 2);
-    wf_fsd_file *file = NULL;
     uint32_t bytes = 0, flags, type, rdev;
-    size_t n = 0, len;
-    NTSTATUS status = STATUS_NO_MEMORY;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
+    size_t n = 0;
+    NTSTATUS status = buffer && units ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 
-    if (err) {
-        fuse_reply_err(req, -err);
-        goto exit;
-    }
-    if (buffer != NULL && units != NULL && target != NULL)
-        status = wf_lx_open(lx, path, 0, 0, &file);
     if (status == STATUS_SUCCESS)
         status = wf_fsd_get_reparse_point(file, buffer, WF_REPARSE_DATA_MAX, &bytes);
     if (status == STATUS_SUCCESS) {
@@ -439,21 +441,41 @@ static void wf_lx_readlink(fuse_req_t req, fuse_ino_t ino)
         if (status == STATUS_SUCCESS && nfs && type != S_IFLNK)
             status = STATUS_NOT_A_REPARSE_POINT;
         if (status == STATUS_SUCCESS)
-            status = wf_reparse_target_to_posix(units, n, nfs, target,
-                WF_REPARSE_DATA_MAX * 2 - 1, &len);
+            status = wf_reparse_target_to_posix(units, n, nfs, target, cap - 1, len);
     }
-    if (file != NULL)
-        wf_fsd_close(file);
-    if (status == STATUS_SUCCESS) {
-        target[len] = '\0';
-        fuse_reply_readlink(req, target);
-    } else {
-        fuse_reply_err(req, wf_lx_errno(status));
-    }
-exit:
-    free(target);
+    if (status == STATUS_SUCCESS)
+        target[*len] = '\0';
     free(units);
     free(buffer);
+    return status;
+}
+
+static void wf_lx_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+    wf_lx *lx = wf_lx_enter(req);
+    char path[WF_LX_PATH_MAX];
+    char *target = malloc(WF_REPARSE_DATA_MAX * 2);
+    wf_fsd_file *file = NULL;
+    size_t len;
+    NTSTATUS status = STATUS_NO_MEMORY;
+    int err = wf_lx_path(lx, ino, path, sizeof path);
+
+    if (err) {
+        fuse_reply_err(req, -err);
+        free(target);
+        return;
+    }
+    if (target != NULL)
+        status = wf_lx_open(lx, path, 0, 0, &file);
+    if (status == STATUS_SUCCESS) {
+        status = wf_lx_link_target(file, target, WF_REPARSE_DATA_MAX * 2, &len);
+        wf_fsd_close(file);
+    }
+    if (status == STATUS_SUCCESS)
+        fuse_reply_readlink(req, target);
+    else
+        fuse_reply_err(req, wf_lx_errno(status));
+    free(target);
 }
 
 /* ---- xattrs: user.NAME is the EA NAME -------------------------------------------------- */
