@@ -40,3 +40,7 @@ apt-get install -y --no-install-recommends \
     mergerfs unionfs-fuse fuse-overlayfs \
     encfs securefs \
     archivemount tar
+# `winfuse mount` (docs/mount.md, tests/e2e/test_mount*.sh): the Linux programs run through
+# it (git, rsync, tar, setpriv of util-linux), and fio and stress-ng as its POSIX stress
+# clients.
+apt-get install -y --no-install-recommends git rsync util-linux fio stress-ng

@@ -97,6 +97,30 @@ static bool wf_mount_check_point(const char *mountpoint, char *resolved)
     return true;
 }
 
+/* The session the ending signals end. Set once, before they are unblocked. */
+static struct fuse_session *wf_mount_session;
+
+/* SIGTERM, SIGINT, SIGHUP: leave the session loop, then unmount in order. Installed even
+   where the signal was inherited as ignored (a background job's SIGINT), as `winfuse shell`
+   does: an ended mount must never stay behind. fuse_session_exit only sets a flag. */
+static void wf_mount_on_signal(int sig)
+{
+    (void)sig;
+    if (wf_mount_session != NULL)
+        fuse_session_exit(wf_mount_session);
+}
+
+static void wf_mount_set_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = wf_mount_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 typedef struct wf_mount_watch {
     wf_volume *volume;
     struct fuse_session *se;
@@ -342,16 +366,13 @@ int wf_mount_main(int argc, char **argv)
         status = 2;
         goto unmount_volume;
     }
-    if (fuse_set_signal_handlers(se) != 0) {
-        fprintf(stderr, "winfuse mount: cannot handle signals\n");
-        status = 2;
-        goto destroy;
-    }
+    wf_mount_session = se;
+    wf_mount_set_handlers();
     if (fuse_session_mount(se, mountpoint) != 0) {
         /* libfuse (or fusermount3) said why on stderr. */
         fprintf(stderr, "winfuse mount: cannot mount on %s; nothing is mounted\n", point);
         status = 2;
-        goto handlers;
+        goto destroy;
     }
     if (!foreground) {
         wf_mount_report(&report_fd, 0);
@@ -380,8 +401,6 @@ int wf_mount_main(int argc, char **argv)
     } else if (loop != 0 && loop != SIGTERM && loop != SIGINT && loop != SIGHUP) {
         status = 1;
     }
-handlers:
-    fuse_remove_signal_handlers(se);
 destroy:
     fuse_session_destroy(se);
     fuse_opt_free_args(&args);
