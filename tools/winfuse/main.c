@@ -50,7 +50,7 @@ static void wf_usage(FILE *out)
         "        --case-insensitive makes the volume case-insensitive, as NTFS: a name\n"
         "        matches whatever its case, and keeps the case the file system stores.\n"
         "        --mount=auto|devfd|fusermount: how the file system gets WinFuse's channel\n"
-        "        (docs/mount.md). devfd: /dev/fd/N as its mount point. fusermount: an empty\n"
+        "        (docs/channel.md). devfd: /dev/fd/N as its mount point. fusermount: an empty\n"
         "        directory, mounted through WinFuse's fusermount3 stand-in in a private\n"
         "        mount namespace (libfuse 2, Go file systems). auto (the default): devfd for\n"
         "        a program linked with libfuse 3, else fusermount. Nothing is ever mounted\n"
