@@ -22,6 +22,7 @@ sanitize:
 # docs/performance.md says how to read it. Not a test: ctest does not run it.
 bench: all
 	$(BUILD)/winfuse-bench
+	$(BUILD)/winfuse-mount-bench
 
 # The engine's instructions per WinFsp request on a warm cache, counted by callgrind (no
 # mount, no root, no timing: the same on any machine); docs/performance.md.

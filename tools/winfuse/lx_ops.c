@@ -20,6 +20,7 @@
     (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION)
 /* The EA list a file can hold (WinFsp's limit on a response's buffer is lower). */
 #define WF_LX_EA_MAX (64u * 1024u)
+#define WF_LX_MAX_READAHEAD (1024u * 1024u)
 
 /* The caller of the last request this thread served, and its groups: reading them
    (/proc/PID/status) for every request would cost more than the request. */
@@ -688,6 +689,9 @@ static void wf_lx_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 static void wf_lx_init_op(void *userdata, struct fuse_conn_info *conn)
 {
     (void)userdata;
+    /* Readahead in 1 MiB requests (libfuse offers 128 KiB): each READ crosses the NT
+       translation once, whatever its size. */
+    conn->max_readahead = WF_LX_MAX_READAHEAD;
     /* O_TRUNC comes as SETATTR(size 0) before OPEN: NT's Overwrite would also drop the
        file's EAs, which truncate(2) keeps. */
     conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
