@@ -180,6 +180,27 @@ second line" "$(cat "$MNT/f.txt")"
         "Operation not permitted" \
         <(setpriv --reuid 1000 --regid 1000 --clear-groups chmod 0666 "$MNT/root-only" 2>&1)
 
+    # The errno Linux programs expect where NT answers a status.
+    mkdir "$MNT/ed" "$MNT/ee"
+    touch "$MNT/ef" "$MNT/eg"
+    check_eq "$fs: errno of failing calls" \
+        "ENOTDIR EISDIR ENOTDIR EEXIST ENOENT ENOENT EEXIST EEXIST EINVAL EISDIR EEXIST ENOENT EINVAL ENAMETOOLONG" \
+        "$(cd "$MNT" && python3 -c '
+import errno, os
+calls = [(os.rename, "ed", "ef"), (os.rename, "ef", "ee"), (os.rmdir, "ef"), (os.mkdir, "ed"),
+    (os.open, "nope", os.O_RDONLY), (os.open, "nope/x", os.O_CREAT | os.O_WRONLY),
+    (os.link, "ef", "eg"), (os.symlink, "x", "eg"), (os.rename, "ed", "ed/sub"),
+    (os.open, "ed", os.O_WRONLY), (os.open, "ef", os.O_CREAT | os.O_EXCL | os.O_WRONLY),
+    (os.unlink, "nope"), (os.readlink, "ef"), (os.open, "x" * 300, os.O_CREAT | os.O_WRONLY)]
+out = []
+for fn, *args in calls:
+    try:
+        fn(*args)
+        out.append("ok")
+    except OSError as e:
+        out.append(errno.errorcode[e.errno])
+print(" ".join(out))')"
+
     # rm -rf empties it.
     rm -rf "${MNT:?}"/*
     check_eq "$fs: rm -rf empties the mount" "" "$(ls -A "$MNT")"
