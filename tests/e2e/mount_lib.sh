@@ -21,8 +21,9 @@ mount_up() {
         shift
     done
     "$WINFUSE" mount -f "${opts[@]}" "$MNT" "$@" 2>"$MOUNT_ERR" &
+    # Not in E2E_PIDS: lib.sh SIGKILLs those at exit, and a mount already waited for may
+    # have left its pid to another process by then. mount_cleanup ends a live one.
     MOUNT_PID=$!
-    E2E_PIDS+=("$MOUNT_PID")
     for i in $(seq 400); do
         mounted "$MNT" && return 0
         kill -0 "$MOUNT_PID" 2>/dev/null || return 1
@@ -43,7 +44,10 @@ mount_cleanup() {
     if mounted "$MNT"; then
         fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT"
     fi
-    [ -n "$MOUNT_PID" ] && wait "$MOUNT_PID" 2>/dev/null
+    if [ -n "$MOUNT_PID" ]; then
+        kill -TERM "$MOUNT_PID" 2>/dev/null
+        wait "$MOUNT_PID" 2>/dev/null
+    fi
     e2e_cleanup
 }
 # Never leave the mount behind, whatever ends the test (ctest's timeout sends SIGTERM).
