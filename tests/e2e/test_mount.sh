@@ -201,6 +201,19 @@ for fn, *args in calls:
         out.append(errno.errorcode[e.errno])
 print(" ".join(out))')"
 
+    # A file created read-only is written through the descriptor that created it; later,
+    # its READONLY attribute refuses writers, root too (as NTFS); unlink ignores it.
+    python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o444)
+os.write(fd, b"ro\n")
+os.close(fd)' "$MNT/ro"
+    check_eq "$fs: a file created 0444 is written through its creating descriptor" "ro" \
+        "$(cat "$MNT/ro")"
+    check_contains "$fs: root may not open a file without w bits for writing" \
+        "Permission denied" <( (echo more >>"$MNT/ro") 2>&1)
+    rm "$MNT/ro"
+    check_eq "$fs: unlink ignores READONLY" "no" "$([ -e "$MNT/ro" ] && echo yes || echo no)"
+
     # rm -rf empties it.
     rm -rf "${MNT:?}"/*
     check_eq "$fs: rm -rf empties the mount" "" "$(ls -A "$MNT")"
