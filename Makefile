@@ -23,6 +23,7 @@ sanitize:
 # BENCH_ARGS: winfuse-bench options (e.g. --runs 11, --only random); see docs/performance.md.
 bench: all
 	BUILD=$(BUILD) scripts/bench-run.sh $(BENCH_ARGS)
+	$(BUILD)/winfuse-mount-bench
 
 # The engine's instructions per WinFsp request on a warm cache, counted by callgrind (no
 # mount, no root, no timing: the same on any machine); docs/performance.md.

@@ -46,3 +46,7 @@ apt-get install -y --no-install-recommends \
 # 127.0.0.1 with a config of the test's own, streams_xattr from samba-vfs-modules, smbclient;
 # ss (iproute2) finds a free port.
 apt-get install -y --no-install-recommends samba samba-vfs-modules smbclient iproute2
+# `winfuse mount` (docs/mount.md, tests/e2e/test_mount*.sh): the Linux programs run through
+# it (git, rsync, tar, setpriv of util-linux), and fio and stress-ng as its POSIX stress
+# clients.
+apt-get install -y --no-install-recommends git rsync util-linux fio stress-ng

@@ -10,6 +10,14 @@
 
 /* The token handle of the stand-in's identity (the low half of its access tokens). */
 #define WF_FSD_TOKEN_HANDLE 0x5746u
+/* The token handle of a thread's own caller (wf_fsd_set_thread_identity). */
+#define WF_FSD_THREAD_TOKEN_HANDLE 0x5747u
+
+/* The caller this thread acts for, and the stand-in it acts on. */
+static _Thread_local struct {
+    const wf_fsd *fsd;
+    wf_identity identity;
+} wf_fsd_thread_caller;
 
 /* One request waiting for its response; lives on the waiting caller's stack. */
 typedef struct wf_fsd_call {
@@ -290,11 +298,25 @@ void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity)
     pthread_mutex_unlock(&fsd->lock);
 }
 
+void wf_fsd_set_thread_identity(wf_fsd *fsd, const wf_identity *identity)
+{
+    wf_fsd_thread_caller.fsd = identity != NULL ? fsd : NULL;
+    if (identity != NULL)
+        wf_fsd_thread_caller.identity = *identity;
+}
+
 bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity)
 {
     bool known;
     uint32_t pid = identity->pid;
 
+    if (FSP_FSCTL_TRANSACT_REQ_TOKEN_HANDLE(token) == WF_FSD_THREAD_TOKEN_HANDLE) {
+        if (wf_fsd_thread_caller.fsd != fsd)
+            return false;
+        *identity = wf_fsd_thread_caller.identity;
+        identity->pid = pid;
+        return true;
+    }
     if (FSP_FSCTL_TRANSACT_REQ_TOKEN_HANDLE(token) != WF_FSD_TOKEN_HANDLE)
         return false;
     pthread_mutex_lock(&fsd->lock);
@@ -312,6 +334,9 @@ bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity)
 uint64_t wf_fsd_token(wf_fsd *fsd)
 {
     bool known;
+    if (wf_fsd_thread_caller.fsd == fsd)
+        return WF_FSP_ACCESS_TOKEN(wf_fsd_thread_caller.identity.pid,
+            WF_FSD_THREAD_TOKEN_HANDLE);
     pthread_mutex_lock(&fsd->lock);
     known = fsd->has_identity;
     pthread_mutex_unlock(&fsd->lock);

@@ -29,6 +29,11 @@ void wf_fsd_set_volume_params(wf_fsd *fsd, const FSP_FSCTL_VOLUME_PARAMS *params
    identity callback. Creates never claim the traverse privilege, so traverse checks are
    made. NULL: no identity, requests carry no token (the default). */
 void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity);
+/* The caller this thread acts for, over the stand-in's identity (copied, its pid kept: the
+   token carries it): what a Linux system call carries into LXCORE, one caller per thread
+   (`winfuse mount`, docs/mount.md). NULL: the stand-in's identity again. Its tokens resolve
+   only on this thread, which the engine does in wf_engine_submit. */
+void wf_fsd_set_thread_identity(wf_fsd *fsd, const wf_identity *identity);
 /* The identity behind a token this stand-in issued (identity->pid is left as the caller
    set it); false for any other token. */
 bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity);

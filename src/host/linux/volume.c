@@ -372,7 +372,7 @@ void wf_volume_set_default_mount(wf_mount_mode mode)
     wf_volume_default_mount = mode == WF_MOUNT_DEFAULT ? WF_MOUNT_AUTO : mode;
 }
 
-/* The rule of docs/mount.md. auto: always in the private mount namespace, where nothing
+/* The rule of docs/channel.md. auto: always in the private mount namespace, where nothing
    can mount and our helper answers for fusermount3/fusermount. A program that links
    libfuse 3 gets /dev/fd/N (its mount point since libfuse 3.3); one that links libfuse 2
    gets a directory (libfuse 2 resolves its mount point with realpath, which /dev/fd/N of a
