@@ -490,25 +490,19 @@ static wf_step stream_set_size(wf_op *op)
 wf_step wf_stream_set_information(wf_op *op)
 {
     const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+    uint32_t class = op->req->Req.SetInformation.FileInformationClass;
 
     WF_CORO_BEGIN(op);
 
     if (!stream_at_file(op, file))
         WF_CORO_RETURN(op);
-    switch (op->req->Req.SetInformation.FileInformationClass) {
-    case FileAllocationInformation:
-    case FileEndOfFileInformation:
+    /* No await within a switch: its case labels would be the coroutine's. */
+    if (class == FileAllocationInformation || class == FileEndOfFileInformation)
         WF_AWAIT_CALL(op, stream_set_size(op));
-        break;
-    case FileDispositionInformation:
-    case FileDispositionInformationEx:
-        /* The FSD keeps the pending delete; Cleanup removes the stream's xattr only. */
-        break;
-    default:
-        /* Renaming a stream (":new" names) is not offered; a stream is no link target. */
+    else if (class != FileDispositionInformation && class != FileDispositionInformationEx)
         op->status = STATUS_INVALID_PARAMETER;
-        break;
-    }
+    /* A disposition: the FSD keeps the pending delete; Cleanup removes the stream's xattr
+       only. Renaming a stream (":new" names) is not offered; a stream is no link target. */
 
     WF_CORO_END(op);
 }
