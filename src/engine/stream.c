@@ -21,6 +21,7 @@ struct wf_stream_ctx {
     char name[WF_XATTR_NAME_MAX + 1];   /* the xattr, NUL-terminated */
     uint32_t name_len;                  /* with its NUL */
     uint32_t disposition;               /* the stream's, from the Create */
+    bool file_created;                  /* the Create made the file for the stream */
     uint32_t size;                      /* the value's bytes (the stream's and its 0) */
     uint32_t list_len, list_pos, used;  /* QueryStreamInformation */
     uint64_t offset, length;            /* Write */
@@ -235,6 +236,7 @@ wf_step wf_stream_open(wf_op *op)
 
     WF_CORO_BEGIN(op);
 
+    s->file_created = op->rsp->IoStatus.Information == FILE_CREATED;
     stream_get_call(op, op->file->node->nodeid, false);
     WF_AWAIT_REPLY(op);
     exists = op->call.error == 0;
@@ -272,11 +274,19 @@ wf_step wf_stream_open(wf_op *op)
         stream_file_info(op, stream_data_size(s->size), info);
         WF_CORO_RETURN(op);
     }
-    /* The file stays as the Create left it (a file made for the stream too); the handle
-       goes. */
+    /* The handle goes; a file made for the stream goes too, as NT makes nothing when
+       the stream cannot be had. */
     if (op->file->has_fh) {
         wf_release_call(op, op->file);
         WF_AWAIT_REPLY(op);
+    }
+    if (s->file_created) {
+        wf_call_begin(op, op->file->is_directory ? FUSE_RMDIR : FUSE_UNLINK,
+            op->parent->nodeid);
+        wf_call_in(op, op->name, op->name_len + 1);
+        WF_AWAIT_REPLY(op);
+        wf_cache_drop_entry(op->engine->cache, op->parent, op->name, op->name_len);
+        wf_cache_expire_attr(op->engine->cache, op->parent);
     }
     wf_file_free(op->engine, op->file);
     op->file = NULL;

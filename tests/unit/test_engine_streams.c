@@ -297,6 +297,37 @@ static void file_system_without_xattrs_refuses_streams_and_stops_announcing_them
     mock_free(m);
 }
 
+static void stream_refused_on_a_file_made_for_it_removes_the_file_again(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = mock_submit(m, req_stream("\\f:s", FILE_OPEN_IF, 0, RW));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "f");
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
+    req = mock_expect_node(m, FUSE_CREATE, FUSE_ROOT_ID);
+    struct {
+        struct fuse_entry_out entry;
+        struct fuse_open_out open;
+    } out;
+    memset(&out, 0, sizeof out);
+    out.entry = mock_entry(NODE, 0100644, 0, 60, 0, 60);
+    out.open.fh = FH;
+    mock_reply(m, req.header.unique, 0, &out, sizeof out);
+    expect_get(m, XATTR, 0, NULL, 0, -WF_ENOSYS);
+    req = mock_expect_node(m, FUSE_RELEASE, NODE);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "f");
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status,
+        (uint32_t)STATUS_OBJECT_NAME_INVALID);
+    /* The node the CREATE counted is given back. */
+    req = mock_expect_node(m, FUSE_FORGET, NODE);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void streams_off(wf_engine_params *params)
 {
     params->no_streams = true;
@@ -330,6 +361,7 @@ int main(void)
         cmocka_unit_test(malformed_stream_names_are_refused_before_any_request),
         cmocka_unit_test(default_stream_name_opens_the_file_itself),
         cmocka_unit_test(file_system_without_xattrs_refuses_streams_and_stops_announcing_them),
+        cmocka_unit_test(stream_refused_on_a_file_made_for_it_removes_the_file_again),
         cmocka_unit_test(streams_turned_off_are_neither_announced_nor_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,8 @@ static const wf_shell_command wf_shell_commands[] = {
         "issue N concurrent reads of LENGTH bytes (4096) at offset 0; report the outcomes" },
     { "ea", wf_cmd_ea, "ea PATH [NAME=VALUE|NAME=]...",
         "show a file's extended attributes, or set them (an empty value deletes)" },
+    { "streams", wf_cmd_streams, "streams PATH",
+        "list a file's streams (::$DATA and each named stream) with their sizes" },
     { "mklink", wf_cmd_mklink, "mklink [/D] LINK TARGET",
         "make a symbolic link (/D: to a directory); TARGET is kept as given" },
     { "icacls", wf_cmd_icacls,
