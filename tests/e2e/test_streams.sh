@@ -43,6 +43,7 @@ type \f.txt:
 type \f.txt:s1:$FOO
 type \f.txt:a*b
 type \f.txt:absent
+ea \f.txt
 EOF
 check_eq "written through the stream, read back through it" $'one\r\ntwo\r\nmain\r' \
     "$(section_of ==type== ==end==)"
@@ -72,6 +73,7 @@ check_contains "a character NTFS forbids in a stream name: STATUS_OBJECT_NAME_IN
     'type \f.txt:a*b: STATUS_OBJECT_NAME_INVALID' "$ERR"
 check_contains "a stream that is not there: STATUS_OBJECT_NAME_NOT_FOUND" \
     'type \f.txt:absent: STATUS_OBJECT_NAME_NOT_FOUND' "$ERR"
+check_contains "a stream's xattr is no EA" '\f.txt: no extended attributes' "$OUT"
 
 # A stream Samba (or anyone) wrote: "hi" and the 0 byte.
 setfattr -n 'user.DosStream.fromsamba:$DATA' -v 0x686900 "$SRC/f.txt" || die "setfattr"
@@ -104,6 +106,12 @@ if [ "$(stat -f -c %T "$SRC")" = "ext2/ext3" ]; then
         "$(getfattr --absolute-names --only-values -n 'user.DosStream.big:$DATA' \
             "$SRC/g.txt" | wc -c) $(stream_hex "$SRC/g.txt" big | tail -c 2)"
 fi
+
+# Overwriting the file drops its streams, as NTFS and Samba (clear_ads) do.
+fs_script <<'EOF'
+echo over > \g.txt
+EOF
+check_eq "an overwrite of the file removes its streams" "" "$(stream_names "$SRC/g.txt")"
 
 # Without xattrs (passthrough_ll without -o xattr answers ENOSYS): refused, nothing made.
 use_fs passthrough_ll
