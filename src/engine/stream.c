@@ -28,6 +28,7 @@ struct wf_stream_ctx {
     struct fuse_getxattr_in get_in;
     struct fuse_getxattr_out get_out;
     struct fuse_setxattr_in set_in;
+    uint16_t listed[WF_NAME_UNITS_MAX];     /* a listed stream's name (not on the stack) */
     uint8_t value[WF_STREAM_VALUE_MAX];
 };
 
@@ -586,7 +587,7 @@ static void stream_list_next(wf_op *op)
 wf_step wf_op_query_stream_information(wf_op *op)
 {
     const wf_file *file = wf_op_file(op->req->Req.QueryStreamInformation.UserContext2);
-    uint16_t name[WF_NAME_UNITS_MAX];
+    uint16_t *name = op->stream ? op->stream->listed : NULL;
     size_t units = 0;
 
     WF_CORO_BEGIN(op);
@@ -597,6 +598,7 @@ wf_step wf_op_query_stream_information(wf_op *op)
         op->status = STATUS_INSUFFICIENT_RESOURCES;
         WF_CORO_RETURN(op);
     }
+    name = op->stream->listed;
     WF_AWAIT_CALL(op, wf_getattr(op, NULL));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
