@@ -139,7 +139,12 @@ NTSTATUS wf_stream_prepare(wf_op *op)
         return STATUS_OBJECT_NAME_INVALID;
     if (op->engine->streams_off || req->Req.Create.OpenTargetDirectory)
         return STATUS_OBJECT_NAME_INVALID;
-    /* A stream is never a directory (MS-FSA 2.1.5.1: FILE_DIRECTORY_FILE on a stream). */
+    /* A stream is never a directory (WinFsp's FSD: FILE_DIRECTORY_FILE on a stream), once
+       the parameters themselves are valid (create_check_parameters' rules come first). */
+    if ((options & FILE_DIRECTORY_FILE) && ((options & FILE_NON_DIRECTORY_FILE) ||
+            (disposition != FILE_CREATE && disposition != FILE_OPEN &&
+            disposition != FILE_OPEN_IF)))
+        return STATUS_INVALID_PARAMETER;
     if (options & FILE_DIRECTORY_FILE)
         return STATUS_NOT_A_DIRECTORY;
     if (!stream_ctx(op))
