@@ -113,6 +113,8 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const wf_fsd_create_params *p,
     pthread_mutex_unlock(&fsd->lock);
     if (status != STATUS_SUCCESS)
         goto exit;
+    /* WinFsp's FSD passes "file:stream" without its ":$DATA": one name per stream. */
+    units = stream_node_units;
     /* A stream is never a directory (WinFsp's FSD, as NTFS). */
     if (named_stream != 0 && (create_options & FILE_DIRECTORY_FILE)) {
         status = STATUS_NOT_A_DIRECTORY;
