@@ -4,6 +4,7 @@
    read GETXATTRs the whole value; every change SETXATTRs the whole value, so a refusal
    leaves what was stored as it was. */
 #include "engine/engine_internal.h"
+#include "winfuse/case_fold.h"
 #include "winfuse/linux_errno.h"
 #include "winfuse/mappings.h"
 
@@ -29,6 +30,7 @@ struct wf_stream_ctx {
     struct fuse_getxattr_out get_out;
     struct fuse_setxattr_in set_in;
     uint16_t listed[WF_NAME_UNITS_MAX];     /* a listed stream's name (not on the stack) */
+    uint16_t asked[WF_NAME_UNITS_MAX];      /* the name asked for, to compare under folding */
     uint8_t value[WF_STREAM_VALUE_MAX];
 };
 
@@ -233,6 +235,83 @@ static bool stream_at_file(wf_op *op, const wf_file *file)
     return true;
 }
 
+static bool stream_listed_name(const char *name, uint32_t len, uint16_t *out, size_t cap,
+    size_t *units);
+static void stream_list_next(wf_op *op);
+
+/* Whether the stream xattr name (len bytes) equals s->name under case folding. */
+static bool stream_name_folds_to(struct wf_stream_ctx *s, const char *name, uint32_t len)
+{
+    size_t asked = 0, listed = 0;
+    if (!stream_listed_name(name, len, s->listed, WF_NAME_UNITS_MAX, &listed) ||
+        !stream_listed_name(s->name, s->name_len - 1, s->asked, WF_NAME_UNITS_MAX, &asked) ||
+        asked != listed)
+        return false;
+    for (size_t i = 0; i < asked; i++)
+        if (s->asked[i] != s->listed[i] && wf_fold_char(s->asked[i]) != wf_fold_char(s->listed[i]))
+            return false;
+    return true;
+}
+
+/* On a case-insensitive volume, a stream not found as spelt is looked for among the file's
+   xattrs under folding, as NTFS compares stream names (and Samba on such a share): found,
+   s->name becomes the stored spelling and its size is asked (the reply in op->call);
+   else op->call.error is ENODATA, as the GETXATTR answered. Nested. */
+static wf_step stream_fold(wf_op *op)
+{
+    struct wf_stream_ctx *s = op->stream;
+
+    WF_CORO_BEGIN(op);
+
+    wf_mem_set(&s->get_in, 0, sizeof s->get_in);
+    wf_call_begin(op, FUSE_LISTXATTR, op->file->node->nodeid);
+    wf_call_in(op, &s->get_in, sizeof s->get_in);
+    wf_call_out(op, &s->get_out, sizeof s->get_out);
+    WF_AWAIT_REPLY(op);
+    if (op->call.error || s->get_out.size == 0 || s->get_out.size > WF_STREAM_VALUE_MAX) {
+        op->call.error = op->call.error && wf_error_ends(op->call.error) ?
+            op->call.error : WF_ENODATA;
+        WF_CORO_RETURN(op);
+    }
+    wf_mem_free(op->dirbuf);
+    op->dirbuf_size = s->get_out.size;
+    op->dirbuf = wf_mem_alloc(op->dirbuf_size);
+    if (!op->dirbuf) {
+        op->call.error = WF_ENOMEM;
+        WF_CORO_RETURN(op);
+    }
+    s->get_in.size = op->dirbuf_size;
+    wf_call_begin(op, FUSE_LISTXATTR, op->file->node->nodeid);
+    wf_call_in(op, &s->get_in, sizeof s->get_in);
+    wf_call_out(op, op->dirbuf, op->dirbuf_size);
+    op->call.out_variable = true;
+    WF_AWAIT_REPLY(op);
+    if (op->call.error) {
+        op->call.error = wf_error_ends(op->call.error) ? op->call.error : WF_ENODATA;
+        WF_CORO_RETURN(op);
+    }
+    s->list_len = op->call.out_size;
+    for (s->list_pos = 0; s->list_pos < s->list_len; stream_list_next(op)) {
+        const char *name = (const char *)op->dirbuf + s->list_pos;
+        uint32_t len = 0;
+        while (s->list_pos + len < s->list_len && name[len])
+            len++;
+        if (s->list_pos + len < s->list_len && stream_name_folds_to(s, name, len)) {
+            wf_mem_copy(s->name, name, len + 1);
+            s->name_len = len + 1;
+            break;
+        }
+    }
+    if (s->list_pos >= s->list_len) {
+        op->call.error = WF_ENODATA;
+        WF_CORO_RETURN(op);
+    }
+    stream_get_call(op, op->file->node->nodeid, false);
+    WF_AWAIT_REPLY(op);
+
+    WF_CORO_END(op);
+}
+
 wf_step wf_stream_open(wf_op *op)
 {
     struct wf_stream_ctx *s = op->stream;
@@ -245,6 +324,8 @@ wf_step wf_stream_open(wf_op *op)
     s->file_created = op->rsp->IoStatus.Information == FILE_CREATED;
     stream_get_call(op, op->file->node->nodeid, false);
     WF_AWAIT_REPLY(op);
+    if (op->call.error == WF_ENODATA && op->engine->params.case_insensitive)
+        WF_AWAIT_CALL(op, stream_fold(op));
     exists = op->call.error == 0;
     s->size = exists ? op->stream->get_out.size : 0;
     if (op->call.error && op->call.error != WF_ENODATA)

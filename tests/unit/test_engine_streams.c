@@ -328,6 +328,38 @@ static void stream_refused_on_a_file_made_for_it_removes_the_file_again(void **s
     mock_free(m);
 }
 
+static void case_insensitive(wf_engine_params *params)
+{
+    params->case_insensitive = true;
+}
+
+static void case_insensitive_volume_finds_a_stream_in_another_case(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new_params(0, case_insensitive);
+    mock_init(m, NULL);
+    uint64_t hint = mock_submit(m, req_stream("\\f:S", FILE_OPEN, 0, RW));
+    expect_open_f(m);
+    expect_get(m, "user.DosStream.S:$DATA", 0, NULL, 0, -WF_ENODATA);
+    static const char names[] = "user.other\0" XATTR;
+    mock_request list = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    struct fuse_getxattr_out size = { .size = sizeof names };
+    mock_reply(m, list.header.unique, 0, &size, sizeof size);
+    list = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    mock_reply(m, list.header.unique, 0, names, sizeof names);
+    expect_get(m, XATTR, 0, NULL, 4, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.IoStatus.Information, FILE_OPENED);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileSize, 3);
+    /* The handle works on the stored spelling. */
+    char buf[8];
+    hint = mock_submit(m, mock_req_read(rsp.Rsp.Create.Opened.UserContext2, buf, 0, 8));
+    expect_get(m, XATTR, 65536, "abc", 4, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Information, 3);
+    mock_free(m);
+}
+
 static void streams_off(wf_engine_params *params)
 {
     params->no_streams = true;
@@ -363,6 +395,7 @@ int main(void)
         cmocka_unit_test(file_system_without_xattrs_refuses_streams_and_stops_announcing_them),
         cmocka_unit_test(stream_refused_on_a_file_made_for_it_removes_the_file_again),
         cmocka_unit_test(streams_turned_off_are_neither_announced_nor_asked),
+        cmocka_unit_test(case_insensitive_volume_finds_a_stream_in_another_case),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
