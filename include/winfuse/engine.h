@@ -83,6 +83,9 @@ typedef struct wf_engine_params {
     /* No user.DOSATTRIB (-o dosattrib=off): HIDDEN, SYSTEM, ARCHIVE and CreationTime are
        neither stored nor read, as before they were kept (docs/nt-semantics.md). */
     bool no_dosattrib;
+    /* No named streams (-o streams=off): the volume does not announce them and a name with
+       a stream part is STATUS_OBJECT_NAME_INVALID, as on a file system without them. */
+    bool no_streams;
     /* How long FORGETs may wait to go out together in one BATCH_FORGET; 0 picks 10 ms. */
     uint32_t forget_delay_ms;
     /* The door's end tells the file system that the session is over, so an orderly

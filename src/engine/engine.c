@@ -69,6 +69,7 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
         return STATUS_INSUFFICIENT_RESOURCES;
     engine->params = *params;
     engine->dosattrib_off = params->no_dosattrib;
+    engine->streams_off = params->no_streams;
     if (!engine->params.forget_delay_ms)
         engine->params.forget_delay_ms = WF_FORGET_DELAY_MS;
     engine->lock = wf_lock_create();
@@ -110,6 +111,7 @@ static void op_free(wf_engine *engine, wf_op *op)
     wf_link_release(op);
     wf_mem_free(op->ea);
     wf_mem_free(op->fold);
+    wf_mem_free(op->stream);
     wf_mem_free(op->dirbuf);
     if (op->pooled)
         wf_op_pool_give(engine, op);
@@ -213,6 +215,9 @@ void wf_engine_get_volume_params(wf_engine *engine, FSP_FSCTL_VOLUME_PARAMS *par
     params->UnicodeOnDisk = 1;
     params->PersistentAcls = 1;
     params->ReparsePoints = 1;
+    /* Streams as user.DosStream.* xattrs (stream.c), unless turned off or found missing:
+       a file system that answered ENOSYS or EOPNOTSUPP to them no longer shows them. */
+    params->NamedStreams = !engine->streams_off;
     /* A POSIX close sends FLUSH whether or not the file was written: so does Cleanup. */
     params->PostCleanupWhenModifiedOnly = 0;
     /* READDIR offsets are the resume points WinFsp hands back. */
@@ -287,6 +292,7 @@ uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
     case FspFsctlTransactQueryEaKind:
     case FspFsctlTransactSetEaKind:
     case FspFsctlTransactFileSystemControlKind:
+    case FspFsctlTransactQueryStreamInformationKind:
         return (uint32_t)FSP_FSCTL_TRANSACT_RSP_BUFFER_SIZEMAX;
     case FspFsctlTransactCreateKind:
         /* STATUS_REPARSE: a symbolic link buffer holding the longest path (link.c). */

@@ -71,6 +71,9 @@ typedef struct wf_file {
     /* A write through it has set ARCHIVE, or found it set (op_write.c): once per handle,
        as Samba marks a handle modified once. */
     bool archive_marked;
+    /* A named stream's handle (stream.c): its xattr name, NUL-terminated (owned), or NULL
+       for the file itself. The node is the file's. */
+    char *stream;
 } wf_file;
 
 #define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */
@@ -142,6 +145,7 @@ struct wf_op {
        volume's first need of it. */
     bool name_folded;           /* op->name became the stored spelling; fold->name was asked */
     struct wf_fold_ctx *fold;
+    struct wf_stream_ctx *stream;   /* stream.c, allocated on first use; freed with the op */
     /* The access checks (access.c): a directory's attributes, as they last saw them. */
     uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
     struct fuse_attr dir_attr;
@@ -282,6 +286,8 @@ struct wf_engine {
     uint64_t enosys[2];             /* memo: opcodes answered ENOSYS (bit per opcode < 128) */
     /* user.DOSATTRIB is not used: turned off, or the file system has no xattrs (dos.c). */
     bool dosattrib_off;
+    /* Named streams are not used: turned off, or the file system has no xattrs (stream.c). */
+    bool streams_off;
     /* The volume label: FUSE has none, so it lives here for the session (op_volume.c). */
     uint16_t volume_label[32];
     uint16_t volume_label_size;     /* bytes */
@@ -522,6 +528,26 @@ void wf_dos_file_info(wf_engine *engine, const wf_node *node, const struct fuse_
 /* The DOS information known for node at attr (state as wf_cache_dos). */
 uint8_t wf_dos_known(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);
+
+/* stream.c: named streams in user.DosStream.NAME:$DATA xattrs, Samba's vfs_streams_xattr
+   format (the stream's bytes and one 0 byte). */
+/* A Create naming a stream (Req.Create.NamedStream): checks the stream part, keeps it in
+   op->stream and turns the request into the Create of the file itself (its name, a
+   disposition that opens or makes it). STATUS_SUCCESS also for "::$DATA" (the file itself,
+   op->stream stays NULL). */
+NTSTATUS wf_stream_prepare(wf_op *op);
+/* After the file's Create opened op->file: the stream by its own disposition (GETXATTR,
+   SETXATTR of an empty one); on failure op->file is closed and freed. Nested. */
+wf_step wf_stream_open(wf_op *op);
+/* The handlers' branches for a stream handle (top level, in place of theirs). */
+wf_step wf_stream_read(wf_op *op);
+wf_step wf_stream_write(wf_op *op);
+wf_step wf_stream_overwrite(wf_op *op);
+wf_step wf_stream_query_information(wf_op *op);
+wf_step wf_stream_set_information(wf_op *op);
+wf_step wf_op_query_stream_information(wf_op *op);
+/* Cleanup with Delete of a stream handle: REMOVEXATTR of its xattr. Nested. */
+wf_step wf_stream_delete(wf_op *op, wf_file *file);
 
 /* Fills a file info from attributes, with the volume's allocation unit. */
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);

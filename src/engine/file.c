@@ -49,6 +49,7 @@ void wf_file_free(wf_engine *engine, wf_file *file)
     wf_cache_release(engine->cache, file->node);
     wf_cache_release(engine->cache, file->parent);
     wf_mem_free(file->path);
+    wf_mem_free(file->stream);
     file->magic = 0;
     wf_mem_free(file);
 }

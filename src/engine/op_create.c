@@ -762,7 +762,10 @@ wf_step wf_op_create(wf_op *op)
 {
     WF_CORO_BEGIN(op);
 
-    op->status = create_check_parameters(op);
+    /* A named stream: the file's Create, then the stream (stream.c). */
+    op->status = op->req->Req.Create.NamedStream ? wf_stream_prepare(op) : STATUS_SUCCESS;
+    if (NT_SUCCESS(op->status))
+        op->status = create_check_parameters(op);
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
     WF_AWAIT_CALL(op, create_walk(op));
@@ -780,6 +783,9 @@ wf_step wf_op_create(wf_op *op)
     }
     if (op->st.create.next == WF_CREATE_FINISH)
         WF_AWAIT_CALL(op, create_finish(op));
+    if (op->st.create.next == WF_CREATE_FINISH && NT_SUCCESS(op->status) && op->stream &&
+            op->file)
+        WF_AWAIT_CALL(op, wf_stream_open(op));
 
     WF_CORO_END(op);
 }
@@ -812,14 +818,18 @@ wf_step wf_op_cleanup(wf_op *op)
        directory could not be removed right after (fuse2fs, winfuse check's clean-up): the
        deleting handle's RELEASE goes first. Nothing reaches the file through a handle
        after its Cleanup, so Close has nothing left to release. */
-    if (op->req->Req.Cleanup.Delete && file && file->has_fh && !file->is_directory) {
+    if (op->req->Req.Cleanup.Delete && file && file->has_fh && !file->is_directory &&
+            !file->stream) {
         wf_release_call(op, file);
         WF_AWAIT_REPLY(op);
         file = wf_op_file(op->req->Req.Cleanup.UserContext2);
         if (file)
             file->has_fh = false;
     }
-    if (op->req->Req.Cleanup.Delete)
+    /* A stream's delete removes its xattr; the file stays (stream.c). */
+    if (op->req->Req.Cleanup.Delete && file && file->stream)
+        WF_AWAIT_CALL(op, wf_stream_delete(op, file));
+    else if (op->req->Req.Cleanup.Delete)
         WF_AWAIT_CALL(op, wf_delete_at_cleanup(op, file));
     op->status = STATUS_SUCCESS;
 

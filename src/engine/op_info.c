@@ -8,6 +8,8 @@ wf_step wf_op_query_information(wf_op *op)
     wf_engine *engine = op->engine;
     const wf_file *file = wf_op_file(op->req->Req.QueryInformation.UserContext2);
 
+    if (file && file->stream)
+        return wf_stream_query_information(op);
     WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))

@@ -10,6 +10,8 @@ wf_step wf_op_read(wf_op *op)
     uint8_t *buffer = (uint8_t *)(uintptr_t)op->req->Req.Read.Address;
     uint32_t length = op->req->Req.Read.Length;
 
+    if (file && file->stream)
+        return wf_stream_read(op);
     WF_CORO_BEGIN(op);
 
     if (!file) {

@@ -3,6 +3,13 @@
 
 wf_step wf_op_set_information(wf_op *op)
 {
+    const wf_file *file = wf_op_file(op->req->Req.SetInformation.UserContext2);
+
+    /* A stream handle: its size and delete are the stream's (stream.c); its basic
+       information is the file's. */
+    if (file && file->stream &&
+            op->req->Req.SetInformation.FileInformationClass != FileBasicInformation)
+        return wf_stream_set_information(op);
     switch (op->req->Req.SetInformation.FileInformationClass) {
     case FileBasicInformation:
         return wf_setinfo_basic(op);

@@ -32,7 +32,7 @@ static const struct {
     [FspFsctlTransactLockControlKind] = { op_unsupported, "LockControl" },
     [FspFsctlTransactQuerySecurityKind] = { wf_op_query_security, "QuerySecurity" },
     [FspFsctlTransactSetSecurityKind] = { wf_op_set_security, "SetSecurity" },
-    [FspFsctlTransactQueryStreamInformationKind] = { op_unsupported, "QueryStreamInformation" },
+    [FspFsctlTransactQueryStreamInformationKind] = { wf_op_query_stream_information, "QueryStreamInformation" },
 };
 
 wf_op_fn *wf_op_handler(uint32_t kind)

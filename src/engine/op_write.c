@@ -24,6 +24,8 @@ wf_step wf_op_write(wf_op *op)
     uint32_t dos_attributes = 0;    /* the arguments of a resumed wf_dos_write are not read */
     uint64_t dos_creation = 0;
 
+    if (file && file->stream)
+        return wf_stream_write(op);
     WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))
@@ -142,6 +144,8 @@ wf_step wf_op_overwrite(wf_op *op)
     uint8_t state;
     FSP_FSCTL_FILE_INFO now = { 0 };
 
+    if (file && file->stream)
+        return wf_stream_overwrite(op);
     WF_CORO_BEGIN(op);
 
     if (!wf_op_at_file(op, file))

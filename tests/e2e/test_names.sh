@@ -67,8 +67,9 @@ check_eq "ren to a private-use name renames on disk" "content of q?" \
     "$(cat "$SRC/r<enamed>" 2>&1)"
 check_eq "del by the private-use name deletes the real p|i" no \
     "$([ -e "$SRC/p|i" ] && echo yes || echo no)"
-check_contains "a : typed on the Windows side: STATUS_OBJECT_NAME_INVALID" \
-    'type \a:b: STATUS_OBJECT_NAME_INVALID' "$ERR"
+# With named streams (the default) \a:b is stream b of a file a, which does not exist.
+check_contains "a : typed on the Windows side names a stream: no file a" \
+    'type \a:b: STATUS_OBJECT_NAME_NOT_FOUND' "$ERR"
 check_contains "a ? typed on the Windows side: STATUS_OBJECT_NAME_INVALID" \
     'type \q?: STATUS_OBJECT_NAME_INVALID' "$ERR"
 check_lacks "the non-UTF-8 name is not listed" "bad" "$E2E_TMP/listed"
@@ -77,6 +78,11 @@ check_eq "the non-UTF-8 name is counted as a bad name" yes \
     "$([ "${bad_names:-0}" -ge 1 ] && echo yes)"
 check_eq "the non-UTF-8 file is still on disk, untouched" "not UTF-8" \
     "$(cat "$SRC/"$'bad\xff\xfename')"
+fs_script -o streams=off <<'EOF'
+type \a:b
+EOF
+check_contains "a : typed on the Windows side, -o streams=off: STATUS_OBJECT_NAME_INVALID" \
+    'type \a:b: STATUS_OBJECT_NAME_INVALID' "$ERR"
 
 # ---- memfs: the round trip ---------------------------------------------------------------
 use_fs memfs

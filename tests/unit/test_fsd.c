@@ -501,6 +501,38 @@ static void invalid_names_never_reach_the_file_system(void **state)
     wf_fsd_close(file);
 }
 
+/* A volume with NamedStreams: the stand-in passes the whole name and the offset of the
+   stream's ':' as WinFsp's FSD does, strips "::$DATA", and refuses the malformed forms. */
+static void stream_names_are_parsed_as_winfsp_fsd_does(void **state)
+{
+    fake_fs *fake = *state;
+    FSP_FSCTL_VOLUME_PARAMS params = { .SectorSize = 512, .SectorsPerAllocationUnit = 8,
+        .CaseSensitiveSearch = 1, .NamedStreams = 1 };
+    static const char *const invalid[] = {
+        "\\f:", "\\f:s:$FOO", "\\f:s:", "\\f:a*b", "\\f:a\\b", "\\d:s\\x", "\\f\\:s",
+    };
+    wf_fsd_file *file = NULL;
+
+    wf_fsd_set_volume_params(fake->fsd, &params);
+    file = open_or_fail(fake, "\\dir\\f.txt:s:$DATA", FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0);
+    assert_true(request_name_is(last_request(fake), "\\dir\\f.txt:s"));
+    assert_int_equal(last_request(fake)->Req.Create.NamedStream, 10 * 2);
+    wf_fsd_close(file);
+    file = open_or_fail(fake, "\\f.txt::$DATA", FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0);
+    assert_true(request_name_is(last_request(fake), "\\f.txt"));
+    assert_int_equal(last_request(fake)->Req.Create.NamedStream, 0);
+    wf_fsd_close(file);
+
+    size_t logged = fake->logged;
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
+        assert_int_equal(try_open(fake, invalid[i], FILE_READ_ATTRIBUTES, 0, FILE_OPEN, &file),
+            STATUS_OBJECT_NAME_INVALID);
+    assert_int_equal(wf_fsd_create_file(fake->fsd, &(wf_fsd_create_params){ .path = "\\f:s",
+        .desired_access = FILE_READ_ATTRIBUTES, .create_disposition = FILE_OPEN_IF,
+        .create_options = FILE_DIRECTORY_FILE }, &file, NULL), STATUS_NOT_A_DIRECTORY);
+    assert_int_equal(fake->logged, logged);
+}
+
 static void names_with_dots_and_spaces_that_are_not_dot_components_are_valid(void **state)
 {
     fake_fs *fake = *state;
@@ -2513,6 +2545,7 @@ int main(void)
         T(trailing_backslash_is_removed_and_flagged),
         T(leading_double_backslash_counts_as_one),
         T(invalid_names_never_reach_the_file_system),
+        T(stream_names_are_parsed_as_winfsp_fsd_does),
         T(names_with_dots_and_spaces_that_are_not_dot_components_are_valid),
         T(create_parameters_are_checked_before_any_request),
         T(generic_rights_are_mapped_to_file_rights),

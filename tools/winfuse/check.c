@@ -25,7 +25,7 @@
 static const wf_check_case *const wf_check_tables[] = {
     wf_check_cases_read, wf_check_cases_create, wf_check_cases_io, wf_check_cases_info,
     wf_check_cases_delete, wf_check_cases_namespace, wf_check_cases_dir,
-    wf_check_cases_volume, wf_check_cases_dos,
+    wf_check_cases_volume, wf_check_cases_dos, wf_check_cases_streams,
 };
 
 /* The known contents of the sample file read-side cases read on a writable file system. */
@@ -496,7 +496,7 @@ int wf_check_main(int argc, char **argv)
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
             if (!wf_cli_parse_map_options("check", value, &id_map,
-                    &options.no_dosattrib))
+                    &options.no_dosattrib, &options.no_streams))
                 return 2;
             options.id_map = &id_map;
         } else if (strcmp(argv[i], "--only") == 0 || strncmp(argv[i], "--only=", 7) == 0) {

@@ -76,7 +76,7 @@ static bool wf_cli_parse_id(const char *text, size_t len, uint32_t own, uint32_t
 }
 
 bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *map,
-    bool *no_dosattrib)
+    bool *no_dosattrib, bool *no_streams)
 {
     const char *option = text;
     while (*option) {
@@ -111,10 +111,15 @@ bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *
                 (value_len == 3 && memcmp(value, "off", 3) == 0);
             if (ok)
                 *no_dosattrib = value_len == 3;
+        } else if (eq && key == 7 && memcmp(option, "streams", 7) == 0) {
+            ok = (value_len == 2 && memcmp(value, "on", 2) == 0) ||
+                (value_len == 3 && memcmp(value, "off", 3) == 0);
+            if (ok)
+                *no_streams = value_len == 3;
         }
         if (!ok) {
             fprintf(stderr, "winfuse %s: bad option '%.*s' (-o takes uid=N, gid=N, "
-                "umask=OOO, uidmap=UID:SID[;UID:SID...], dosattrib=on|off, comma-separated)\n",
+                "umask=OOO, uidmap=UID:SID[;UID:SID...], dosattrib=on|off, streams=on|off, comma-separated)\n",
                 command, (int)len, option);
             return false;
         }

@@ -59,6 +59,8 @@ static const wf_shell_command wf_shell_commands[] = {
         "issue N concurrent reads of LENGTH bytes (4096) at offset 0; report the outcomes" },
     { "ea", wf_cmd_ea, "ea PATH [NAME=VALUE|NAME=]...",
         "show a file's extended attributes, or set them (an empty value deletes)" },
+    { "streams", wf_cmd_streams, "streams PATH",
+        "list a file's streams (::$DATA and each named stream) with their sizes" },
     { "mklink", wf_cmd_mklink, "mklink [/D] LINK TARGET",
         "make a symbolic link (/D: to a directory); TARGET is kept as given" },
     { "icacls", wf_cmd_icacls,
@@ -235,13 +237,13 @@ int wf_shell_main(int argc, char **argv)
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
             if (!wf_cli_parse_map_options("shell", value, &id_map,
-                    &options.no_dosattrib))
+                    &options.no_dosattrib, &options.no_streams))
                 return 2;
             options.id_map = &id_map;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: winfuse shell [--debug] [--destroy] [--as UID:GID[:GROUP,...]] "
                 "[--case-insensitive] [--timeout SECONDS] "
-                "[-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...,dosattrib=off] "
+                "[-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...,dosattrib=off,streams=off] "
                 "[-- FS-COMMAND [ARGS...]]\n");
             return 0;
         } else if (strcmp(argv[i], "--") == 0) {

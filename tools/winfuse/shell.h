@@ -57,6 +57,7 @@ wf_shell_command_fn wf_cmd_md, wf_cmd_rd, wf_cmd_del, wf_cmd_ren, wf_cmd_move;
 wf_shell_command_fn wf_cmd_put, wf_cmd_get, wf_cmd_copy, wf_cmd_echo, wf_cmd_attrib;
 wf_shell_command_fn wf_cmd_nt;
 wf_shell_command_fn wf_cmd_ea;      /* cmd_ea.c */
+wf_shell_command_fn wf_cmd_streams; /* cmd_streams.c */
 wf_shell_command_fn wf_cmd_mklink;  /* cmd_link.c */
 wf_shell_command_fn wf_cmd_icacls;  /* cmd_security.c */
 /* SDDL text → a self-relative descriptor (*sd malloc'ed, *len bytes); on failure says on

@@ -63,6 +63,7 @@ static NTSTATUS device_init(PDEVICE_OBJECT fsvol, FSP_FSCTL_VOLUME_PARAMS *param
     ep.umask = 022;
     ep.forget_delay_ms = wf_nt_params.forget_delay_ms;
     ep.no_dosattrib = !wf_nt_params.dos_attrib;
+    ep.no_streams = !wf_nt_params.named_streams;
     ep.complete = complete;
     ep.host = v;
     /* No change notifications: WinFsp offers providers no way to report them. Its

@@ -18,6 +18,9 @@ typedef struct wf_nt_parameters {
     /* DosAttrib: 0 keeps no DOS attributes or creation time in user.DOSATTRIB (as the
        Linux host's -o dosattrib=off); absent or non-zero keeps them. */
     UINT32 dos_attrib;
+    /* NamedStreams: 0 keeps no named streams in user.DosStream.* xattrs and announces none
+       (as the Linux host's -o streams=off); absent or non-zero keeps them. */
+    UINT32 named_streams;
 } wf_nt_parameters;
 
 extern wf_nt_parameters wf_nt_params;

@@ -24,11 +24,13 @@ void wf_nt_read_parameters(PUNICODE_STRING registry_path)
     static UNICODE_STRING parameters = RTL_CONSTANT_STRING(L"Parameters");
     static UNICODE_STRING forget_delay = RTL_CONSTANT_STRING(L"ForgetDelayMs");
     static UNICODE_STRING dos_attrib = RTL_CONSTANT_STRING(L"DosAttrib");
+    static UNICODE_STRING named_streams = RTL_CONSTANT_STRING(L"NamedStreams");
     OBJECT_ATTRIBUTES attributes;
     HANDLE service, key;
 
     RtlZeroMemory(&wf_nt_params, sizeof wf_nt_params);
     wf_nt_params.dos_attrib = 1;
+    wf_nt_params.named_streams = 1;
     InitializeObjectAttributes(&attributes, registry_path,
         OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
     if (!NT_SUCCESS(ZwOpenKey(&service, KEY_READ, &attributes)))
@@ -38,6 +40,7 @@ void wf_nt_read_parameters(PUNICODE_STRING registry_path)
     if (NT_SUCCESS(ZwOpenKey(&key, KEY_READ, &attributes))) {
         read_dword(key, &forget_delay, &wf_nt_params.forget_delay_ms);
         read_dword(key, &dos_attrib, &wf_nt_params.dos_attrib);
+        read_dword(key, &named_streams, &wf_nt_params.named_streams);
         ZwClose(key);
     }
     ZwClose(service);

@@ -370,6 +370,7 @@ void wf_fsd_set_volume_params(wf_fsd *fsd, const FSP_FSCTL_VOLUME_PARAMS *params
     fsd->case_insensitive = !params->CaseSensitiveSearch;
     fsd->ea_supported = params->ExtendedAttributes;
     fsd->ea_case_preserved = params->CasePreservedExtendedAttributes;
+    fsd->named_streams = params->NamedStreams;
     pthread_mutex_unlock(&fsd->lock);
 }
 

@@ -101,6 +101,11 @@ NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint3
    STATUS_INVALID_EA_NAME). */
 NTSTATUS wf_fsd_set_ea(wf_fsd_file *file, const void *buffer, uint32_t length,
     FSP_FSCTL_FILE_INFO *info);
+/* NtQueryInformationFile(FileStreamInformation): entry is called for each stream with its
+   name as FILE_STREAM_INFORMATION spells it ("::$DATA", ":name:$DATA") and returns false
+   to stop. */
+typedef bool wf_fsd_stream_fn(void *ctx, const char *name, uint64_t size, uint64_t allocation);
+NTSTATUS wf_fsd_query_streams(wf_fsd_file *file, wf_fsd_stream_fn *entry, void *ctx);
 NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t length,
     uint32_t *bytes_read);
 NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info);

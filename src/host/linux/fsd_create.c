@@ -82,7 +82,8 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const wf_fsd_create_params *p,
     uint32_t create_disposition = p->create_disposition, create_options = p->create_options;
     size_t reparse_len = 0;
     uint16_t name[WF_FSD_MAX_PATH_UNITS];
-    size_t units = 0, node_units;
+    size_t units = 0, node_units, stream_node_units = 0;
+    uint32_t named_stream = 0;
     bool trailing, target_directory = (p->flags & WF_FSD_OPEN_TARGET_DIRECTORY) != 0;
     bool opened = false, overwrite;
     uint32_t access, create_attributes, extra_access = 0, result;
@@ -106,9 +107,19 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const wf_fsd_create_params *p,
         status = STATUS_INVALID_SECURITY_DESCR;
     if (status != STATUS_SUCCESS)
         goto exit;
-    status = wf_fsd_parse_path(path, name, &units, &trailing);
+    pthread_mutex_lock(&fsd->lock);
+    status = wf_fsd_parse_stream_path(fsd, path, name, &units, &trailing, &named_stream,
+        &stream_node_units);
+    pthread_mutex_unlock(&fsd->lock);
     if (status != STATUS_SUCCESS)
         goto exit;
+    /* WinFsp's FSD passes "file:stream" without its ":$DATA": one name per stream. */
+    units = stream_node_units;
+    /* A stream is never a directory (WinFsp's FSD, as NTFS). */
+    if (named_stream != 0 && (create_options & FILE_DIRECTORY_FILE)) {
+        status = STATUS_NOT_A_DIRECTORY;
+        goto exit;
+    }
     /* The root cannot be created, replaced, or be the target of a rename. */
     if (units == 1 && (target_directory ||
             (create_disposition != FILE_OPEN && create_disposition != FILE_OPEN_IF))) {
@@ -120,7 +131,7 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const wf_fsd_create_params *p,
         goto exit;
     }
     /* The request names the last component; the handle is open on its parent. */
-    node_units = units;
+    node_units = stream_node_units;
     if (target_directory) {
         while (node_units > 1 && name[node_units - 1] != '\\')
             node_units--;
@@ -149,6 +160,7 @@ static NTSTATUS wf_fsd_create_once(wf_fsd *fsd, const wf_fsd_create_params *p,
     head.Req.Create.OpenTargetDirectory = target_directory;
     head.Req.Create.CaseSensitive = !fsd->case_insensitive;
     head.Req.Create.HasTrailingBackslash = trailing;
+    head.Req.Create.NamedStream = (uint16_t)named_stream;
     /* WinFsp's FSD lays the descriptor out after the name, and the EA buffer after it; a
        request that cannot hold them is an invalid parameter. The request is kept: the
        Overwrite that may follow is made in it. */

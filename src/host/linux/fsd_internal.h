@@ -48,6 +48,7 @@ struct wf_fsd {
     /* From the volume parameters: names compare without case (CaseSensitiveSearch 0); EAs
        are supported, and keep the case of their names. */
     bool case_insensitive, ea_supported, ea_case_preserved;
+    bool named_streams;         /* NamedStreams: "file:stream" names are parsed */
     pthread_mutex_t lock;
     uint64_t last_hint;
     struct wf_fsd_call *calls;
@@ -130,6 +131,12 @@ uint64_t wf_fsd_token(wf_fsd *fsd);
 
 NTSTATUS wf_fsd_parse_path(const char *path, uint16_t *name, size_t *units,
     bool *trailing_backslash);
+/* fsd_stream.c: wf_fsd_parse_path, and on a volume with named streams a stream part in the
+   last component, checked as WinFsp's FSD checks it: *named_stream the byte offset of its
+   ':' (0: none; "file::$DATA" is the file), *node_units the name without ":$DATA" (the
+   open file's, and what goes to the file system). */
+NTSTATUS wf_fsd_parse_stream_path(wf_fsd *fsd, const char *path, uint16_t *name,
+    size_t *units, bool *trailing, uint32_t *named_stream, size_t *node_units);
 bool wf_fsd_name_equal(bool fold, const uint16_t *a, size_t a_units, const uint16_t *b,
     size_t b_units);
 bool wf_fsd_name_below(bool fold, const uint16_t *name, size_t units, const uint16_t *dir,

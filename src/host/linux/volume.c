@@ -276,6 +276,7 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     params.identity = wf_volume_identity;
     params.case_insensitive = options->case_insensitive;
     params.no_dosattrib = options->no_dosattrib;
+    params.no_streams = options->no_streams;
     /* As the Linux kernel on /dev/fuse: the channel's end ends the session, and libfuse
        runs destroy after its workers have handled the last FORGETs. */
     params.no_destroy = !options->send_destroy;

@@ -50,6 +50,8 @@ typedef struct wf_volume_options {
     bool case_insensitive;
     /* -o dosattrib=off (wf_engine_params.no_dosattrib). */
     bool no_dosattrib;
+    /* -o streams=off (wf_engine_params.no_streams). */
+    bool no_streams;
     /* uid=, gid=, umask=, uidmap= (wf_engine_params.id_map); NULL: none. */
     const wf_id_map *id_map;
     /* wf_engine_params.request_timeout_ms: a FUSE request out longer is given up
