@@ -75,6 +75,7 @@ extern const wf_check_case wf_check_cases_namespace[];
 extern const wf_check_case wf_check_cases_dir[];
 extern const wf_check_case wf_check_cases_read[];
 extern const wf_check_case wf_check_cases_volume[];
+extern const wf_check_case wf_check_cases_ntfs[];
 
 /* ---- Paths and handles (check_fs.c) ----------------------------------------------------- */
 
