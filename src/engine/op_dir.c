@@ -243,10 +243,11 @@ static void dir_step(wf_op *op, const wf_dirent *view)
 }
 
 /* The listing cannot go on: what is listed so far stands (the error comes with the next
-   call), else status is the answer. */
+   call), else status is the answer. The engine's "." and ".." alone do not stand: the
+   file system's error is the answer, as when they were its own. */
 static void dir_stop(wf_op *op, NTSTATUS status)
 {
-    op->st.dir.next = op->st.dir.done ? WF_DIR_FULL : WF_DIR_FAILED;
+    op->st.dir.next = op->st.dir.done > op->st.dir.dots ? WF_DIR_FULL : WF_DIR_FAILED;
     op->status = status;
 }
 
@@ -470,6 +471,7 @@ wf_step wf_op_query_directory(wf_op *op)
     op->st.dir.next = WF_DIR_MORE;
     op->st.dir.marker = op->st.dir.offset;
     dir_dots(op, file);
+    op->st.dir.dots = op->st.dir.done;
     while (op->st.dir.next == WF_DIR_MORE) {
         WF_AWAIT_CALL(op, dir_read(op, file, plus));
         if (op->st.dir.next != WF_DIR_MORE)

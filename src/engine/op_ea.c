@@ -351,10 +351,10 @@ static bool ea_request_names_other_spelling(const wf_op *op, const char *name, u
     return false;
 }
 
-/* Before SetEa writes user.NAME upper-cased: the other spellings of each name it sets or
-   deletes (user.name written on Linux) go, so that the EA has one value, as on NTFS.
-   LISTXATTR (size, then names), REMOVEXATTR of each; a refusal keeps that xattr (it stays
-   hidden behind the upper-case one). op->ea->status. Nested. */
+/* Once SetEa has written user.NAME upper-cased: the other spellings of each name it set
+   or deleted (user.name written on Linux) go, so that the EA has one value, as on NTFS.
+   LISTXATTR (size, then names), REMOVEXATTR of each; a refusal keeps that xattr (hidden
+   behind the upper-case one, or shown again after a delete). op->ea->status. Nested. */
 static wf_step ea_drop_spellings(wf_op *op)
 {
     uint32_t len;
@@ -464,11 +464,12 @@ wf_step wf_op_set_ea(wf_op *op)
 
     /* What was known of the EAs is about to be wrong. */
     wf_cache_set_ea_size(engine->cache, op->node, 0, false);
-    WF_AWAIT_CALL(op, ea_drop_spellings(op));
+    WF_AWAIT_CALL(op, ea_apply(op, true));
     op->status = op->ea->status;
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
-    WF_AWAIT_CALL(op, ea_apply(op, true));
+    /* After the values are set: a failure there loses no value. */
+    WF_AWAIT_CALL(op, ea_drop_spellings(op));
     op->status = op->ea->status;
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);

@@ -675,6 +675,21 @@ static void entries_kept_after_the_dots_resume_at_the_dotdot_marker(void **state
     mock_free(m);
 }
 
+/* The engine's dots alone are no answer: a READDIR that fails is the call's status, as
+   when the file system listed the dots itself. */
+static void readdir_failing_after_the_dots_fails_the_call(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t dir = mock_open_dir(m, "d", 20, 21);
+    uint8_t out[4096];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(dir, out, sizeof out, NULL));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
+    mock_free(m);
+}
+
 /* An offset equal to a dot's marker would restart the listing when resumed: the listing
    ends before that entry, counted as a bad reply. */
 static void entry_whose_offset_is_a_dot_marker_ends_the_listing(void **state)
@@ -944,6 +959,7 @@ int main(void)
         cmocka_unit_test(resuming_after_dot_or_dotdot_lists_each_once),
         cmocka_unit_test(entries_kept_after_the_dots_resume_at_the_dotdot_marker),
         cmocka_unit_test(entry_whose_offset_is_a_dot_marker_ends_the_listing),
+        cmocka_unit_test(readdir_failing_after_the_dots_fails_the_call),
         cmocka_unit_test(names_with_a_slash_or_nul_are_skipped_and_counted),
         cmocka_unit_test(readdirplus_bad_name_with_a_nodeid_still_returns_its_lookup),
         cmocka_unit_test(readdir_name_too_long_for_windows_is_skipped_and_counted),
