@@ -82,6 +82,19 @@ static void wf_case_ea_upper_case(wf_check *check, const void *param)
         snprintf(actual, sizeof actual, "%u bytes, first %.*s", size,
             size ? (int)ea.name_len : 0, size ? ea.name : "");
         wf_check_fail(check, "one EA, COLOR=blue", actual, "the EA list");
+        return;
+    }
+    /* Asked for by name (FILE_GET_EA_INFORMATION) in another case: found all the same. */
+    pos = 0;
+    if (!wf_check_status(check, STATUS_SUCCESS, wf_fsd_query_ea_names(file,
+            (const char *const[]){ "cOlOr" }, 1, list, sizeof list, &size),
+            "query the EA cOlOr by name"))
+        return;
+    if (!wf_ea_next(list, size, &pos, &ea) || ea.value_len != 4 ||
+            memcmp(ea.value, "blue", 4) != 0) {
+        snprintf(actual, sizeof actual, "%u bytes, value length %u", size,
+            size ? ea.value_len : 0);
+        wf_check_fail(check, "cOlOr=blue", actual, "the EA asked for by name");
     }
 }
 
@@ -139,7 +152,7 @@ const wf_check_case wf_check_cases_ntfs[] = {
     { "ntfs.dot_entries_first", "a listing starts with . and .., whatever the file system's "
         "order", true, wf_case_dots_first, NULL },
     { "ntfs.ea_names_upper_case", "EA names are stored and shown upper-case, one EA per name "
-        "without case", true, wf_case_ea_upper_case, NULL },
+        "without case, found by name in any case", true, wf_case_ea_upper_case, NULL },
     { "ntfs.symlink_directory_kept", "mklink /D to a file is a directory link: rd deletes "
         "it, opening it as a file is STATUS_FILE_IS_A_DIRECTORY", true,
         wf_case_symlink_dir_kept, NULL },
