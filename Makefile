@@ -20,8 +20,10 @@ sanitize:
 
 # WinFuse beside the Linux kernel's FUSE on memfs (mounts under /tmp: run as root);
 # docs/performance.md says how to read it. Not a test: ctest does not run it.
+# BENCH_ARGS: winfuse-bench options (e.g. --runs 11, --only random); see docs/performance.md.
 bench: all
-	$(BUILD)/winfuse-bench
+	BUILD=$(BUILD) scripts/bench-run.sh $(BENCH_ARGS)
+	$(BUILD)/winfuse-mount-bench
 
 # The engine's instructions per WinFsp request on a warm cache, counted by callgrind (no
 # mount, no root, no timing: the same on any machine); docs/performance.md.

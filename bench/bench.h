@@ -89,4 +89,8 @@ int wf_instructions_main(const char *self);
 /* The driver callgrind runs: the workload (stat, open, read) for iterations passes. */
 int wf_instructions_run(const char *workload, unsigned iterations);
 
+/* winfuse-bench --wakeups: context switches of the host and of the file system per FUSE
+   request, for a stat and a 4 KiB read from one thread (wakeups.c). */
+int wf_wakeups_main(const char *memfs);
+
 #endif

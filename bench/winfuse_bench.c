@@ -52,6 +52,7 @@ typedef bool wf_bench_pass_fn(wf_bench_side *side, const wf_bench_workload *w,
 
 struct wf_bench_workload {
     const char *name;
+    const char *label;          /* short, for the chart (--data) */
     const char *unit;
     double unit_size;           /* sample units per reported unit */
     const char *per;            /* what one operation is, for the request counts */
@@ -371,33 +372,43 @@ exit:
 
 static const wf_bench_workload wf_workloads[] = {
     { .name = "open+stat+close, 1,000 files, TTL 0 (nothing cached)",
+        .label = "open+stat+close TTL 0",
         .unit = "ops/s", .unit_size = 1, .per = "open+stat+close", .fs = WF_META_FS("0"),
         .passes = 1, .warmup_passes = 0, .threads = 1, .pass = wf_pass_metadata },
     { .name = "open+stat+close, 1,000 files, cold (TTL 60 s, first pass)",
+        .label = "open+stat+close cold",
         .unit = "ops/s", .unit_size = 1, .per = "open+stat+close", .fs = WF_META_FS("60"),
         .passes = 1, .warmup_passes = 0, .threads = 1, .pass = wf_pass_metadata },
     { .name = "open+stat+close, 1,000 files, warm (TTL 60 s, after one pass)",
+        .label = "open+stat+close warm",
         .unit = "ops/s", .unit_size = 1, .per = "open+stat+close", .fs = WF_META_FS("60"),
         .passes = 2, .warmup_passes = 1, .threads = 1, .pass = wf_pass_metadata },
     { .name = "stat only, 1,000 files, TTL 0 (nothing cached)",
+        .label = "stat TTL 0",
         .unit = "ops/s", .unit_size = 1, .per = "stat", .fs = WF_META_FS("0"),
         .passes = 3, .warmup_passes = 0, .threads = 1, .pass = wf_pass_stat_only },
     { .name = "stat only, 1,000 files, warm (TTL 60 s, after one pass)",
+        .label = "stat warm",
         .unit = "ops/s", .unit_size = 1, .per = "stat", .fs = WF_META_FS("60"),
         .passes = 50, .warmup_passes = 1, .threads = 1, .pass = wf_pass_stat_only },
     { .name = "sequential read, 64 MiB file, 1 MiB reads",
+        .label = "sequential 1 MiB reads",
         .unit = "MiB/s", .unit_size = WF_BENCH_MIB, .per = "1 MiB read", .fs = WF_DATA_FS,
         .passes = 8, .warmup_passes = 0, .threads = 1, .pass = wf_pass_sequential },
     { .name = "random 4 KiB reads, 1 thread",
+        .label = "random 4 KiB, 1 thread",
         .unit = "ops/s", .unit_size = 1, .per = "4 KiB read", .fs = WF_DATA_FS,
         .passes = 1, .warmup_passes = 0, .threads = 1, .reads_per_thread = WF_BENCH_RANDOM_READS_1, .pass = wf_pass_random },
     { .name = "random 4 KiB reads, 8 threads",
+        .label = "random 4 KiB, 8 threads",
         .unit = "ops/s", .unit_size = 1, .per = "4 KiB read", .fs = WF_DATA_FS,
         .passes = 1, .warmup_passes = 0, .threads = 8, .reads_per_thread = WF_BENCH_RANDOM_READS_8, .pass = wf_pass_random },
     { .name = "list 1,000 files with sizes, TTL 60 s (after one listing)",
+        .label = "list TTL 60 s",
         .unit = "entries/s", .unit_size = 1, .per = "listing", .fs = WF_META_FS("60"),
         .passes = 20, .warmup_passes = 1, .threads = 1, .pass = wf_pass_listing },
     { .name = "list 1,000 files with sizes, TTL 0",
+        .label = "list TTL 0",
         .unit = "entries/s", .unit_size = 1, .per = "listing", .fs = WF_META_FS("0"),
         .passes = 5, .warmup_passes = 0, .threads = 1, .pass = wf_pass_listing },
 };
@@ -683,19 +694,46 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
     }
 }
 
+/* The medians as tab-separated lines (label, unit, kernel, WinFuse, ratio) after a header
+   line: what scripts/bench-chart.sh draws. */
+static bool wf_write_data(const char *path, const bool *done, const wf_bench_result *results)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "winfuse-bench: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    fprintf(f, "workload\tunit\tkernel\twinfuse\tratio\n");
+    for (unsigned i = 0; i < WF_WORKLOADS; i++) {
+        if (!done[i])
+            continue;
+        fprintf(f, "%s\t%s\t%.1f\t%.1f\t%.4f\n", wf_workloads[i].label, wf_workloads[i].unit,
+            results[i].median[WF_SIDE_KERNEL], results[i].median[WF_SIDE_WINFUSE],
+            results[i].median[WF_SIDE_WINFUSE] / results[i].median[WF_SIDE_KERNEL]);
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "winfuse-bench: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 static void wf_usage(FILE *out)
 {
     fprintf(out,
-        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] | --instructions\n"
+        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] [--data FILE]\n"
+        "       winfuse-bench --instructions | --wakeups\n"
         "Runs each workload on memfs through the Linux kernel's FUSE (mounted under /tmp;\n"
         "as root) and through WinFuse, and prints medians and ratios.\n"
         "  --runs N      runs per measurement, 1..%u (default %u)\n"
         "  --memfs PATH  the memfs program (default %s)\n"
         "  --only TEXT   only the workloads whose name contains TEXT\n"
+        "  --data FILE   also write the medians and ratios, tab-separated, to FILE\n"
         "  --instructions  instead: the engine's instructions per WinFsp request under\n"
-        "                callgrind (no mount, no root needed)\n",
+        "                callgrind (no mount, no root needed)\n"
+        "  --wakeups     instead: context switches per FUSE request through WinFuse\n",
         WF_BENCH_MAX_RUNS, WF_BENCH_DEFAULT_RUNS, WF_BENCH_MEMFS);
 }
 
@@ -703,7 +741,7 @@ int main(int argc, char **argv)
 {
     static wf_bench_result results[WF_WORKLOADS];
     bool done[WF_WORKLOADS] = { false };
-    const char *memfs = WF_BENCH_MEMFS, *only = NULL;
+    const char *memfs = WF_BENCH_MEMFS, *only = NULL, *data = NULL;
     unsigned runs = WF_BENCH_DEFAULT_RUNS, ran = 0;
     wf_bench_error error;
     char busy[32];
@@ -712,6 +750,8 @@ int main(int argc, char **argv)
 
     if (argc == 4 && strcmp(argv[1], "--instructions-run") == 0)
         return wf_instructions_run(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
+    if (argc == 2 && strcmp(argv[1], "--wakeups") == 0)
+        return wf_wakeups_main(memfs);
     if (argc == 2 && strcmp(argv[1], "--instructions") == 0) {
         char self[4096];
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -735,6 +775,8 @@ int main(int argc, char **argv)
             memfs = argv[++i];
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+            data = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             wf_usage(stdout);
             return 0;
@@ -782,6 +824,8 @@ int main(int argc, char **argv)
         goto exit;
     }
     wf_print_report(done, results, runs);
+    if (data != NULL && !wf_write_data(data, done, results))
+        goto exit;
     wf_cpu_busy(busy, sizeof busy);
     printf("\ntotal time: %.1f s; CPUs busy with other work after the run: %s\n",
         wf_now() - start, busy);

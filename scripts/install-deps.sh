@@ -10,6 +10,8 @@ apt-get install -y --no-install-recommends \
 # make instructions (winfuse-bench --instructions) counts the engine's instructions with
 # valgrind's callgrind.
 apt-get install -y --no-install-recommends valgrind
+# make bench draws its chart of WinFuse / kernel per workload (scripts/bench-chart.sh).
+apt-get install -y --no-install-recommends gnuplot-nox
 # make cross checks the NT kernel imports against Wine's ntoskrnl.exe export table; make
 # wine-check runs the engine's tests under it (wine64 and wineserver are in /usr/lib/wine;
 # its compiler, x86_64-w64-mingw32-gcc-posix, comes with mingw-w64).
@@ -40,3 +42,11 @@ apt-get install -y --no-install-recommends \
     mergerfs unionfs-fuse fuse-overlayfs \
     encfs securefs \
     archivemount tar
+# Samba reads back what WinFuse stores (tests/e2e/samba_lib.sh, test_samba_*.sh): smbd on
+# 127.0.0.1 with a config of the test's own, streams_xattr from samba-vfs-modules, smbclient;
+# ss (iproute2) finds a free port.
+apt-get install -y --no-install-recommends samba samba-vfs-modules smbclient iproute2
+# `winfuse mount` (docs/mount.md, tests/e2e/test_mount*.sh): the Linux programs run through
+# it (git, rsync, tar, setpriv of util-linux), and fio and stress-ng as its POSIX stress
+# clients.
+apt-get install -y --no-install-recommends git rsync util-linux fio stress-ng

@@ -39,6 +39,16 @@ typedef bool wf_engine_identity_fn(void *host, uint64_t access_token, wf_identit
    thread, possibly with an engine lock held (so it must not call into the engine). */
 typedef uint64_t wf_engine_clock_fn(void *host);
 
+/* A change the file system made behind the volume's back, which it told with a FUSE
+   notification (INVAL_ENTRY, INVAL_INODE, DELETE), as WinFsp's FspFsctlNotify takes it: one
+   record, info->Size bytes (the 12-byte header, then FileNameBuf: the full name from the
+   volume's root, "\\dir\\name", in UTF-16, not terminated), Filter FILE_NOTIFY_CHANGE_*,
+   Action FILE_ACTION_*. Called from the thread that handed the notification to
+   wf_engine_transact, holding no engine lock (it may call into the engine, but not wait
+   for a reply to come through that thread); info is valid only during the call. A name
+   the engine cannot spell from its cache is not reported (docs/engine.md). */
+typedef void wf_engine_notify_fn(void *host, const FSP_FSCTL_NOTIFY_INFO *info);
+
 typedef struct wf_engine_params {
     /* Largest FUSE message (header included) the transport carries in either direction.
        READ and WRITE sizes are bounded by it. At least WF_ENGINE_MIN_MESSAGE. */
@@ -100,6 +110,9 @@ typedef struct wf_engine_params {
        sleep on the platform's event, so with a clock that stands still a transact with a
        timeout other than 0 returns only when a request is ready or the engine ends. */
     wf_engine_clock_fn *clock;
+    /* Where the file system's change notifications go, for the host to report to its
+       watchers (ReadDirectoryChangesW); NULL: they only invalidate the cache. */
+    wf_engine_notify_fn *notify;
 } wf_engine_params;
 
 #define WF_ENGINE_MIN_MESSAGE (8192u + 4096u)
@@ -127,6 +140,8 @@ typedef struct wf_engine_info {
     uint64_t bad_replies;       /* malformed or inconsistent replies (each failed one request) */
     uint64_t unknown_replies;   /* replies whose unique matched nothing in flight */
     uint64_t notifications;     /* unsolicited messages (unique 0) */
+    uint64_t changes_reported;  /* records given to params.notify */
+    uint64_t changes_unnamed;   /* changes not reported: no name known for them */
     uint64_t forgets_sent;      /* nodes forgotten, by FORGET or inside BATCH_FORGET */
     uint64_t bad_names;         /* listed names no Windows name can carry (skipped) */
     uint32_t nodes_cached;
@@ -136,6 +151,9 @@ typedef struct wf_engine_info {
     uint64_t late_replies;      /* replies that came for them afterwards */
     uint32_t requests_given_up; /* given up on, their reply still to come */
     uint64_t sent_by_opcode[64];   /* indexed by FUSE opcode, for opcodes below 64 */
+    /* DOS attributes are not kept in user.DOSATTRIB: turned off (no_dosattrib), or the file
+       system answered ENOSYS/EOPNOTSUPP to a GETXATTR or SETXATTR of it. */
+    bool dosattrib_off;
 } wf_engine_info;
 
 NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **engine);

@@ -12,6 +12,7 @@
 typedef struct wf_entry {
     struct wf_entry *hash_next;
     struct wf_entry *lru_prev, *lru_next;   /* lru_next toward older entries */
+    struct wf_entry *name_next;             /* the next entry naming the same node */
     wf_node *parent;                        /* referenced: a parent outlives its entries */
     wf_node *node;                          /* referenced */
     uint64_t expires_ms;
@@ -108,6 +109,10 @@ static void entry_unlink(wf_cache *cache, wf_entry *entry)
         entry->lru_next->lru_prev = entry->lru_prev;
     else
         cache->lru_oldest = entry->lru_prev;
+    wf_entry **name = &entry->node->names;
+    while (*name != entry)
+        name = &(*name)->name_next;
+    *name = entry->name_next;
     cache->entry_count--;
 }
 
@@ -392,6 +397,8 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
                 e->parent->refs++;
                 e->node = node;
                 node->refs++;
+                e->name_next = node->names;
+                node->names = e;
                 e->expires_ms = entry_expires;
                 e->hash = hash;
                 e->name_len = (uint32_t)name_len;
@@ -473,6 +480,48 @@ void wf_cache_drop_entry(wf_cache *cache, const wf_node *parent, const char *nam
     wf_lock_release(cache->lock);
 }
 
+bool wf_cache_path(wf_cache *cache, const wf_node *node, uint32_t which, char *buf,
+    size_t cap, size_t *len)
+{
+    size_t pos = cap;
+    bool ok = true;
+
+    wf_lock_acquire(cache->lock);
+    if (node != &cache->root) {
+        const wf_entry *e = node->names;
+        for (uint32_t i = 0; e && i < which; i++)
+            e = e->name_next;
+        if (!e)
+            ok = false;
+        /* Written from the end, leaf first. Each step takes a name (never empty) of the
+           buffer, so a cycle a lying file system made of directories ends here too. */
+        while (ok) {
+            size_t need = e->name_len + (pos < cap ? 1u : 0u);
+            if (need > pos) {
+                ok = false;
+                break;
+            }
+            if (pos < cap)
+                buf[--pos] = '/';
+            pos -= e->name_len;
+            wf_mem_copy(buf + pos, e->name, e->name_len);
+            if (e->parent == &cache->root)
+                break;
+            e = e->parent->names;   /* a directory has one name */
+            ok = e != NULL;
+        }
+    } else if (which != 0) {
+        ok = false;
+    }
+    wf_lock_release(cache->lock);
+    if (!ok)
+        return false;
+    *len = cap - pos;
+    for (size_t i = 0; i < *len; i++)   /* to the front; the ranges may overlap */
+        buf[i] = buf[pos + i];
+    return true;
+}
+
 void wf_cache_expire_attr(wf_cache *cache, wf_node *node)
 {
     wf_lock_acquire(cache->lock);
@@ -529,6 +578,13 @@ void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *at
 void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr *attr)
 {
     wf_lock_acquire(cache->lock);
+    /* The change was user.DOSATTRIB alone, which is no EA: an EaSize known at the old
+       ctime is still the node's. */
+    if (node->ea_size_valid && node->ea_ctime == node->dos_ctime &&
+            node->ea_ctimensec == node->dos_ctimensec) {
+        node->ea_ctime = attr->ctime;
+        node->ea_ctimensec = attr->ctimensec;
+    }
     node->dos_ctime = attr->ctime;
     node->dos_ctimensec = attr->ctimensec;
     wf_lock_release(cache->lock);

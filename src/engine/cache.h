@@ -11,6 +11,7 @@
 #include "winfuse/fuse_abi.h"
 
 typedef struct wf_cache wf_cache;
+struct wf_entry;
 
 typedef struct wf_node {
     uint64_t nodeid;
@@ -37,6 +38,9 @@ typedef struct wf_node {
     /* A symbolic link: whether it leads to a directory, once found (link.c; under the
        engine lock): 0 unknown, 1 not a directory, 2 a directory. */
     uint8_t link_dir;
+    /* The cached entries naming it (several for a file with hard links), chained through
+       the entries: how a notification about the node finds its full name. */
+    struct wf_entry *names;
     /* The file system contradicted itself about this node's type (wf_cache_make_bad): it is
        off the node table and out of every entry, and what still holds it fails. */
     bool bad;
@@ -100,6 +104,12 @@ wf_node *wf_cache_find_node(wf_cache *cache, uint64_t nodeid);
    file system says so. */
 void wf_cache_drop_entry(wf_cache *cache, const wf_node *parent, const char *name,
     size_t name_len);
+/* The FUSE path of the node's which-th cached name (0 the newest), "a/b/c" from the root
+   (the root's is empty), into buf[0..cap): the entries' names from the node up to the root,
+   expired or not (a name stays the node's until the entry goes). False when the node has
+   no which-th name, a directory on the way has none, or the path does not fit. */
+bool wf_cache_path(wf_cache *cache, const wf_node *node, uint32_t which, char *buf,
+    size_t cap, size_t *len);
 /* Marks the node's attributes stale: the next user asks the file system again. */
 void wf_cache_expire_attr(wf_cache *cache, wf_node *node);
 /* What the Linux client's fuse_make_bad does: the node leaves the node table (a later reply
@@ -118,7 +128,8 @@ uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fus
    (state 0, unknown) unless attr has that same ctime. */
 void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *attr,
     uint8_t state, uint32_t attributes, uint64_t creation);
-/* What was recorded is valid for attr's ctime (a change the engine made moved it). */
+/* What was recorded (DOS attributes, and an EaSize known at the same ctime) is valid for
+   attr's ctime: the engine's own user.DOSATTRIB write moved it. */
 void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr *attr);
 uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);

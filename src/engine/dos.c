@@ -83,11 +83,20 @@ wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation)
         wf_cache_set_dos(engine->cache, op->node, &op->attr, 0, 0, 0);
     if (wf_error_ends(op->call.error))
         op->status = wf_op_errno_status(op);    /* as in wf_dos_read */
-    /* The ctime moved: the caller's next attributes come from the file system. */
-    wf_cache_expire_attr(engine->cache, op->node);
-    op->attr_fresh = false;
+    /* The ctime moved: the caller's next attributes come from the file system. (Not on a
+       file system without xattrs: nothing changed, and a plain create must cost it
+       nothing more.) */
+    if (!dos_unsupported(op->call.error)) {
+        wf_cache_expire_attr(engine->cache, op->node);
+        op->attr_fresh = false;
+    }
 
     WF_CORO_END(op);
+}
+
+bool wf_dos_storing(wf_engine *engine)
+{
+    return !engine->dosattrib_off && !wf_engine_enosys(engine, FUSE_SETXATTR);
 }
 
 void wf_dos_written(wf_op *op)

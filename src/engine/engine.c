@@ -169,6 +169,8 @@ void wf_engine_get_info(wf_engine *engine, wf_engine_info *info)
     info->bad_replies = engine->bad_replies;
     info->unknown_replies = engine->unknown_replies;
     info->notifications = engine->notifications;
+    info->changes_reported = engine->changes_reported;
+    info->changes_unnamed = engine->changes_unnamed;
     info->forgets_sent = engine->forgets_sent;
     info->bad_names = engine->bad_names;
     info->requests_in_flight = engine->inflight_count;
@@ -176,6 +178,7 @@ void wf_engine_get_info(wf_engine *engine, wf_engine_info *info)
     info->late_replies = engine->late_replies;
     info->requests_given_up = engine->zombie_count;
     info->requests_pending = engine->pending_count;
+    info->dosattrib_off = engine->dosattrib_off;
     wf_mem_copy(info->sent_by_opcode, engine->sent_by_opcode, sizeof info->sent_by_opcode);
     wf_lock_release(engine->lock);
     info->nodes_cached = wf_cache_node_count(engine->cache);

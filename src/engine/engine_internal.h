@@ -68,6 +68,9 @@ typedef struct wf_file {
     uint8_t *dirbuf;
     uint32_t dirbuf_size, dir_pos, dir_end;
     uint64_t dir_resume;
+    /* A write through it has set ARCHIVE, or found it set (op_write.c): once per handle,
+       as Samba marks a handle modified once. */
+    bool archive_marked;
 } wf_file;
 
 #define WF_FILE_MAGIC 0x57464649u   /* "WFFI" */
@@ -286,6 +289,7 @@ struct wf_engine {
     uint16_t volume_label_size;     /* bytes */
     /* counters */
     uint64_t requests_sent, replies_received, bad_replies, unknown_replies, notifications;
+    uint64_t changes_reported, changes_unnamed;     /* notify.c, under the lock */
     uint64_t forgets_sent, bad_names;
     uint64_t sent_by_opcode[64];
     /* cancellation (cancel.c) */
@@ -508,6 +512,8 @@ wf_step wf_dos_read(wf_op *op);
    Nested; its arguments are read only before its request goes out (a resumed call may
    pass anything). */
 wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation);
+/* Whether user.DOSATTRIB is written on this volume (not off, SETXATTR not refused). */
+bool wf_dos_storing(wf_engine *engine);
 /* After wf_dos_write, with the request's fresh attributes in op->attr: what was written is
    known for them. */
 void wf_dos_written(wf_op *op);

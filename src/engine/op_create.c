@@ -725,18 +725,22 @@ static wf_step create_finish(wf_op *op)
         WF_AWAIT_CALL(op, wf_ea_create(op));
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
-        /* HIDDEN and SYSTEM asked for (and a directory's READONLY, which no mode bit keeps)
-           go to user.DOSATTRIB with ARCHIVE for a file, as NTFS gives a new file, and the
-           creation time it shows now; a plain new file costs no request and shows as
-           before. */
-        if (create_dos_attributes(op) != 0) {
+        /* Every new file and directory gets its user.DOSATTRIB, as Samba gives each it
+           creates: HIDDEN and SYSTEM asked for (and a directory's READONLY, which no mode
+           bit keeps), ARCHIVE for a file as NTFS gives a new file, and the creation time
+           it shows now, kept from then on. A file Linux made has no value and shows NORMAL,
+           as Samba shows it. Without the store, no request. */
+        if (wf_dos_storing(engine)) {
             WF_AWAIT_CALL(op, wf_dos_write(op, create_dos_attributes(op) |
                 (op->file->is_directory ? 0 : FILE_ATTRIBUTE_ARCHIVE), create_time(op)));
-            if (NT_SUCCESS(op->status))
+            /* A file system that just said it has no xattrs moved no ctime. */
+            if (NT_SUCCESS(op->status) && wf_dos_storing(engine)) {
                 WF_AWAIT_CALL(op, wf_getattr(op, op->file));
+                if (NT_SUCCESS(op->status))
+                    wf_dos_written(op);
+            }
             if (!NT_SUCCESS(op->status))
                 WF_CORO_RETURN(op);
-            wf_dos_written(op);
         }
     }
     wf_access_file_opened(op, op->file);

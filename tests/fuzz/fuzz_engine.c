@@ -87,6 +87,24 @@ static void fail(const char *what, uint64_t a, uint64_t b)
     abort();
 }
 
+/* A change record (wf_engine_params.notify): a full name from the root, "\\a\\b", no empty
+   component, within WinFsp's path limit. */
+static void on_notify(void *host, const FSP_FSCTL_NOTIFY_INFO *info)
+{
+    (void)host;
+    if (info->Size < sizeof *info + 4 || (info->Size - sizeof *info) % 2 != 0 ||
+        info->Size > sizeof *info + FSP_FSCTL_TRANSACT_PATH_SIZEMAX)
+        fail("change record of a bad size", info->Size, 0);
+    size_t units = (info->Size - sizeof *info) / 2;
+    for (size_t i = 0; i < units; i++)
+        if (info->FileNameBuf[i] == 0 || (info->FileNameBuf[i] == '\\' &&
+                (i + 1 == units || info->FileNameBuf[i + 1] == '\\')))
+            fail("change record with an empty component or a NUL", i, units);
+    if (info->FileNameBuf[0] != '\\' || info->Action == 0 || info->Filter == 0)
+        fail("change record not from the root, or without action or filter", info->Action,
+            info->Filter);
+}
+
 static void on_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
 {
     fuzz_state *st = host;
@@ -932,6 +950,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .cache_capacity = config & 4 ? 4 : 0,
         .forget_delay_ms = 1 + (config >> 4),
         .complete = on_complete,
+        .notify = on_notify,
         .host = st,
         .clock = fuzz_clock,
     };

@@ -50,6 +50,9 @@ typedef struct fixture {
     pthread_cond_t done;
     struct { uint64_t hint; NTSTATUS status; uint64_t total; bool done; } rsp[MAX_PENDING];
     unsigned rsp_count;
+    /* Callers waiting in wf_devfuse_wait, and the thread that completed each. */
+    struct { uint64_t hint; wf_waiter *waiter; pthread_t by; } waits[4];
+    unsigned wait_count;
 } fixture;
 
 static void fixture_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
@@ -62,6 +65,12 @@ static void fixture_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
         f->rsp[f->rsp_count].total = rsp->Rsp.QueryVolumeInformation.VolumeInfo.TotalSize;
         f->rsp[f->rsp_count].done = true;
         f->rsp_count++;
+    }
+    for (unsigned i = 0; i < f->wait_count; i++) {
+        if (f->waits[i].hint == rsp->Hint) {
+            f->waits[i].by = pthread_self();
+            wf_devfuse_wake(f->devfuse, f->waits[i].waiter);
+        }
     }
     pthread_cond_broadcast(&f->done);
     pthread_mutex_unlock(&f->lock);
@@ -315,6 +324,136 @@ static void malformed_and_unknown_replies_are_counted_and_the_pump_goes_on(void 
     hint = submit_query_volume(f);
     fs_reply_statfs(f, fs_recv(f, FUSE_STATFS).unique, 7);
     assert_int_equal(response(f, hint, NULL), STATUS_SUCCESS);
+}
+
+/* A caller as the FSD stand-in is one: submits through the pump, then waits reading. */
+typedef struct waiting_caller {
+    fixture *f;
+    uint64_t hint;
+    unsigned slot;
+    wf_waiter waiter;
+    pthread_t thread;
+} waiting_caller;
+
+static void *waiting_caller_run(void *arg)
+{
+    waiting_caller *c = arg;
+    FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactQueryVolumeInformationKind);
+    assert_non_null(req);
+    req->Hint = c->hint;
+    wf_devfuse_submit(c->f->devfuse, req);
+    free(req);
+    wf_devfuse_wait(c->f->devfuse, &c->waiter);
+    return NULL;
+}
+
+/* Registered before it submits, since the answer may come inside submit. */
+static void waiting_caller_start(fixture *f, waiting_caller *c)
+{
+    memset(c, 0, sizeof *c);
+    c->f = f;
+    pthread_cond_init(&c->waiter.cond, NULL);
+    pthread_mutex_lock(&f->lock);
+    assert_true(f->wait_count < 4);
+    c->slot = f->wait_count++;
+    c->hint = 0x7700000000ull + c->slot;     /* apart from mock_req_new's */
+    f->waits[c->slot].hint = c->hint;
+    f->waits[c->slot].waiter = &c->waiter;
+    pthread_mutex_unlock(&f->lock);
+    assert_int_equal(pthread_create(&c->thread, NULL, waiting_caller_run, c), 0);
+}
+
+static pthread_t waiting_caller_join(fixture *f, waiting_caller *c)
+{
+    pthread_join(c->thread, NULL);
+    pthread_cond_destroy(&c->waiter.cond);
+    pthread_mutex_lock(&f->lock);
+    pthread_t by = f->waits[c->slot].by;
+    pthread_mutex_unlock(&f->lock);
+    return by;
+}
+
+/* Until callers have taken the channel `leads` times in all, within 5 s. */
+static void wait_for_caller_leads(fixture *f, uint64_t leads)
+{
+    uint64_t deadline = now_ms() + 5000;
+    while (stats_of(f).caller_leads < leads) {
+        assert_true(now_ms() < deadline);
+        usleep(1000);
+    }
+}
+
+/* Two wake-ups a round trip, as the kernel: the caller reads its own reply from the
+   channel; no reply thread reads it and hands it on. */
+static void a_waiting_caller_reads_its_own_reply(void **state)
+{
+    fixture *f = *state;
+    waiting_caller c;
+    waiting_caller_start(f, &c);
+    struct fuse_in_header in = fs_recv(f, FUSE_STATFS);
+    wait_for_caller_leads(f, 1);
+    fs_reply_statfs(f, in.unique, 9);
+    pthread_t by = waiting_caller_join(f, &c);
+    assert_true(pthread_equal(by, c.thread));
+    assert_int_equal(response(f, c.hint, NULL), STATUS_SUCCESS);
+    assert_int_equal(stats_of(f).caller_reads, 1);
+}
+
+/* The caller reading gets the other's reply first, hands it on, reads on for its own; the
+   other then reads nothing. Both get their answers. */
+static void waiting_callers_take_turns_reading_and_both_get_their_replies(void **state)
+{
+    fixture *f = *state;
+    waiting_caller a, b;
+    waiting_caller_start(f, &a);
+    struct fuse_in_header in_a = fs_recv(f, FUSE_STATFS);
+    wait_for_caller_leads(f, 1);
+    waiting_caller_start(f, &b);
+    struct fuse_in_header in_b = fs_recv(f, FUSE_STATFS);
+    fs_reply_statfs(f, in_b.unique, 2);
+    fs_reply_statfs(f, in_a.unique, 1);
+    pthread_t by_a = waiting_caller_join(f, &a);
+    (void)waiting_caller_join(f, &b);
+    uint64_t total = 0;
+    assert_int_equal(response(f, a.hint, &total), STATUS_SUCCESS);
+    assert_int_equal(total, 1 * 4096);
+    assert_int_equal(response(f, b.hint, &total), STATUS_SUCCESS);
+    assert_int_equal(total, 2 * 4096);
+    assert_true(pthread_equal(by_a, a.thread));
+    assert_int_equal(stats_of(f).caller_reads, 2);
+}
+
+/* Its request given up (cancel with a grace the file system ignores), a caller reading the
+   channel returns though no message comes: the request thread that gives up wakes it. */
+static void a_caller_reading_the_channel_returns_when_its_request_is_given_up(void **state)
+{
+    fixture *f = *state;
+    waiting_caller c;
+    waiting_caller_start(f, &c);
+    (void)fs_recv(f, FUSE_STATFS);
+    wait_for_caller_leads(f, 1);
+    assert_true(wf_engine_cancel_within(f->engine, c.hint, 50));
+    (void)fs_recv(f, FUSE_INTERRUPT);
+    pthread_t by = waiting_caller_join(f, &c);
+    assert_false(pthread_equal(by, c.thread));
+    assert_int_equal(response(f, c.hint, NULL), STATUS_CANCELLED);
+    assert_int_equal(stats_of(f).caller_reads, 0);
+}
+
+/* The channel ends while a caller reads it: the caller sees the end and gets its answer. */
+static void a_caller_reading_the_channel_finds_its_end(void **state)
+{
+    fixture *f = *state;
+    waiting_caller c;
+    waiting_caller_start(f, &c);
+    (void)fs_recv(f, FUSE_STATFS);
+    wait_for_caller_leads(f, 1);
+    close(f->fds[1]);
+    f->fds[1] = -1;
+    pthread_t by = waiting_caller_join(f, &c);
+    assert_true(pthread_equal(by, c.thread));
+    assert_int_equal(response(f, c.hint, NULL), STATUS_CONNECTION_DISCONNECTED);
+    assert_true(wf_devfuse_closed(f->devfuse));
 }
 
 /* A reply spliced from a pipe arrives as several messages (fuse-overlayfs's READ replies):
@@ -729,6 +868,16 @@ int main(int argc, char **argv)
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
             an_empty_message_is_counted_and_dropped_not_taken_for_the_end,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_waiting_caller_reads_its_own_reply,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            waiting_callers_take_turns_reading_and_both_get_their_replies,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            a_caller_reading_the_channel_returns_when_its_request_is_given_up,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_caller_reading_the_channel_finds_its_end,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_reply_in_pieces_is_gathered_whole,
             fixture_setup, fixture_teardown),

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -908,6 +909,76 @@ static void the_stand_ins_token_resolves_to_its_identity(void **state)
     fsd_seen = NULL;
 }
 
+/* What the other thread saw of a token (resolve_on_another_thread). */
+typedef struct token_probe {
+    uint64_t token;
+    bool resolved;
+} token_probe;
+
+static void *resolve_on_another_thread(void *arg)
+{
+    token_probe *probe = arg;
+    wf_identity got;
+    memset(&got, 0, sizeof got);
+    probe->resolved = wf_fsd_resolve_token(fsd_under_test, probe->token, &got);
+    return NULL;
+}
+
+/* `winfuse mount`: each request acts for its own caller, named per thread over the
+   stand-in's identity. */
+static void a_threads_caller_acts_over_the_stand_ins_identity_on_that_thread_only(
+    void **state)
+{
+    (void)state;
+    wf_fsd_file *file = NULL;
+    wf_identity who, caller, got;
+    token_probe probe = { 0, true };
+    pthread_t other;
+    memset(&who, 0, sizeof who);
+    who.uid = 1000;
+    who.gid = 100;
+    memset(&caller, 0, sizeof caller);
+    caller.uid = 2000;
+    caller.gid = 200;
+    caller.pid = 4242;
+    caller.group_count = 1;
+    caller.groups[0] = 33;
+    fsd_under_test = wf_fsd_create(fsd_submit, NULL);
+    wf_fsd_set_identity(fsd_under_test, &who);
+    wf_fsd_set_thread_identity(fsd_under_test, &caller);
+    wf_fsd_create_file(fsd_under_test, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN }, &file, NULL);
+    uint64_t token = fsd_seen->Req.Create.AccessToken;
+    assert_int_not_equal(token, 0);
+    /* The caller's pid goes into the token, and so into fuse_in_header. */
+    assert_int_equal(FSP_FSCTL_TRANSACT_REQ_TOKEN_PID(token), 4242);
+
+    memset(&got, 0, sizeof got);
+    got.pid = 4242;
+    assert_true(wf_fsd_resolve_token(fsd_under_test, token, &got));
+    assert_int_equal(got.uid, 2000);
+    assert_int_equal(got.gid, 200);
+    assert_int_equal(got.group_count, 1);
+    assert_int_equal(got.groups[0], 33);
+    /* Another thread has no such caller: the token means nothing there. */
+    probe.token = token;
+    assert_int_equal(pthread_create(&other, NULL, resolve_on_another_thread, &probe), 0);
+    pthread_join(other, NULL);
+    assert_false(probe.resolved);
+    /* Back to the stand-in's identity. */
+    wf_fsd_set_thread_identity(fsd_under_test, NULL);
+    assert_false(wf_fsd_resolve_token(fsd_under_test, token, &got));
+    free(fsd_seen);
+    fsd_seen = NULL;
+    wf_fsd_create_file(fsd_under_test, &(wf_fsd_create_params){ .path = "\\f",
+        .desired_access = FILE_READ_DATA, .create_disposition = FILE_OPEN }, &file, NULL);
+    assert_true(wf_fsd_resolve_token(fsd_under_test, fsd_seen->Req.Create.AccessToken, &got));
+    assert_int_equal(got.uid, 1000);
+    wf_fsd_delete(fsd_under_test);
+    free(fsd_seen);
+    fsd_seen = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -950,6 +1021,7 @@ int main(void)
         cmocka_unit_test(an_owner_cannot_give_its_file_away_or_to_a_group_it_is_not_in),
         cmocka_unit_test(the_stand_in_sends_no_token_without_an_identity),
         cmocka_unit_test(the_stand_ins_token_resolves_to_its_identity),
+        cmocka_unit_test(a_threads_caller_acts_over_the_stand_ins_identity_on_that_thread_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,7 +215,7 @@ static void set_basic_whose_setxattr_is_unsupported_succeeds_and_stops_the_store
     uint64_t hint = submit_basic(m, h, FILE_ATTRIBUTE_HIDDEN, 0);
     expect_get(m, NULL, 0, -WF_ENODATA);
     expect_set(m, FILE_ATTRIBUTE_HIDDEN, NT_OF(1700000000), -WF_EOPNOTSUPP);
-    expect_getattr(m, 1700000000);
+    /* The refusal changed nothing: the attributes are still fresh, no GETATTR. */
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp.Rsp.SetInformation.FileInfo.FileAttributes, 0);
@@ -275,10 +275,59 @@ static void create_with_hidden_stores_it_with_archive_and_its_creation_time(void
     mock_free(m);
 }
 
-static void plain_create_sends_no_xattr_request(void **state)
+static void plain_create_stores_archive_and_its_creation_time_as_samba_does(void **state)
 {
     (void)state;
     mock_fs *m = start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\new", FILE_CREATE, 0,
+        FILE_GENERIC_READ | FILE_GENERIC_WRITE));
+    expect_create(m, "new");
+    /* NTFS gives a new file ARCHIVE; Samba stores it (open_file_ntcreate) for each file
+       it creates. The creation time is pinned from the start. */
+    expect_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000), 0);
+    expect_getattr(m, 1700000100);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.CreationTime, NT_OF(1700000000));
+    /* Known for the new ctime: a query asks nothing. */
+    FSP_FSCTL_FILE_INFO info = query(m, rsp.Rsp.Create.Opened.UserContext2);
+    assert_int_equal(info.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    assert_int_equal(info.CreationTime, NT_OF(1700000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void plain_directory_create_stores_its_creation_time_without_archive(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\d", FILE_CREATE, FILE_DIRECTORY_FILE,
+        FILE_READ_ATTRIBUTES));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    mock_reply(m, req.header.unique, -WF_ENOENT, NULL, 0);
+    req = mock_expect_node(m, FUSE_MKDIR, FUSE_ROOT_ID);
+    mock_reply_entry(m, req.header.unique, NODE, 040755, 0, 60, 60);
+    /* Samba's mkdir stores one too: the creation time stops following the entries'
+       changes (min(ctime, mtime) moves with each one added). */
+    expect_set(m, 0, NT_OF(1700000000), 0);
+    req = mock_expect_node(m, FUSE_GETATTR, NODE);
+    struct fuse_attr attr = mock_attr(NODE, 040755, 0);
+    attr.ctime = 1700000100;
+    mock_reply_attr(m, req.header.unique, &attr, 60);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.IoStatus.Information, FILE_CREATED);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileAttributes, FILE_ATTRIBUTE_DIRECTORY);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.CreationTime, NT_OF(1700000000));
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void plain_create_without_the_store_sends_no_xattr_request(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();      /* no_dosattrib: -o dosattrib=off */
     uint64_t hint = mock_submit(m, mock_req_create("\\new", FILE_CREATE, 0,
         FILE_GENERIC_READ | FILE_GENERIC_WRITE));
     expect_create(m, "new");
@@ -498,13 +547,94 @@ static void write_sets_archive_on_a_stored_value_once(void **state)
     mock_free(m);
 }
 
-static void write_to_a_file_without_a_known_value_sends_only_the_write(void **state)
+static void create_on_a_file_system_without_xattrs_asks_once_then_never(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\new", FILE_CREATE, 0,
+        FILE_GENERIC_READ | FILE_GENERIC_WRITE));
+    expect_create(m, "new");
+    /* The refusal moved no ctime: no GETATTR after it. */
+    expect_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000), -WF_ENOSYS);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileAttributes, 0);
+    /* Nothing changed the file: a write through the new handle is the WRITE alone. */
+    static const char data[] = "abc";
+    hint = submit_write(m, rsp.Rsp.Create.Opened.UserContext2, data);
+    expect_write(m, 3);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    hint = mock_submit(m, mock_req_create("\\other", FILE_CREATE, 0,
+        FILE_GENERIC_READ | FILE_GENERIC_WRITE));
+    expect_create(m, "other");
+    rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileAttributes, 0);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void write_to_a_file_without_a_value_stores_archive_once_per_handle(void **state)
 {
     (void)state;
     mock_fs *m = start();
     uint64_t h = open_rw(m);
     static const char data[] = "abc";
     uint64_t hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    /* As Samba's first write through a handle (mark_file_modified): the value is learned,
+       and ARCHIVE stored with the creation time the file showed. */
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000), 0);
+    expect_getattr(m, 1700000100);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void write_to_a_file_with_archive_reads_the_value_and_stores_nothing(void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = open_rw(m);
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(FILE_ATTRIBUTE_ARCHIVE, NT_OF(1000000000), v);
+    static const char data[] = "abc";
+    uint64_t hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    expect_get(m, v, sizeof v, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.CreationTime, NT_OF(1000000000));
+    hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+static void write_whose_archive_is_refused_succeeds_and_is_not_retried_on_the_handle(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t h = open_rw(m);
+    static const char data[] = "abc";
+    uint64_t hint = submit_write(m, h, data);
+    expect_write(m, 3);
+    expect_get(m, NULL, 0, -WF_ENODATA);
+    expect_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000), -WF_EACCES);
+    expect_getattr(m, 1700000000);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.IoStatus.Information, 3);
+    hint = submit_write(m, h, data);
     expect_write(m, 3);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
     assert_true(mock_idle(m, 50));
@@ -650,14 +780,20 @@ int main(void)
         cmocka_unit_test(set_basic_whose_setxattr_is_unsupported_succeeds_and_stops_the_store),
         cmocka_unit_test(volume_with_the_store_off_sends_no_xattr_request),
         cmocka_unit_test(create_with_hidden_stores_it_with_archive_and_its_creation_time),
-        cmocka_unit_test(plain_create_sends_no_xattr_request),
+        cmocka_unit_test(plain_create_stores_archive_and_its_creation_time_as_samba_does),
+        cmocka_unit_test(plain_directory_create_stores_its_creation_time_without_archive),
+        cmocka_unit_test(plain_create_without_the_store_sends_no_xattr_request),
+        cmocka_unit_test(create_on_a_file_system_without_xattrs_asks_once_then_never),
         cmocka_unit_test(last_write_time_no_longer_moves_the_creation_time),
         cmocka_unit_test(overwrite_adds_the_attributes_asked_for_and_archive),
         cmocka_unit_test(supersede_replaces_the_stored_attributes),
         cmocka_unit_test(overwrite_asking_no_attributes_sends_no_dosattrib_request),
         cmocka_unit_test(listing_shows_what_is_known_and_sends_no_getxattr_per_entry),
         cmocka_unit_test(write_sets_archive_on_a_stored_value_once),
-        cmocka_unit_test(write_to_a_file_without_a_known_value_sends_only_the_write),
+        cmocka_unit_test(write_to_a_file_without_a_value_stores_archive_once_per_handle),
+        cmocka_unit_test(write_to_a_file_with_archive_reads_the_value_and_stores_nothing),
+        cmocka_unit_test(
+            write_whose_archive_is_refused_succeeds_and_is_not_retried_on_the_handle),
         cmocka_unit_test(disposition_on_directory_stored_readonly_gives_cannot_delete),
         cmocka_unit_test(
             disposition_ignoring_readonly_deletes_a_readonly_directory_without_getxattr),

@@ -20,6 +20,7 @@
 
 #define LOG_MAX 256
 #define PENDING_MAX 64
+#define WF_FSD_SHARE_ALL_FOR_TEST (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
 #define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)
 
 /* ---- the fake file system -------------------------------------------------------------- */
@@ -2341,11 +2342,172 @@ static void cancelling_all_cancels_every_waiting_request_through_the_callback_gi
     wf_fsd_close(b);
 }
 
+/* ---- change watches (NtNotifyChangeDirectoryFile) ---------------------------------------- */
+
+typedef struct seen_changes {
+    unsigned count;
+    char text[512];             /* "ACTION:name " for each */
+} seen_changes;
+
+static void on_change(void *ctx, uint32_t action, const char *name)
+{
+    seen_changes *seen = ctx;
+    size_t len = strlen(seen->text);
+    snprintf(seen->text + len, sizeof seen->text - len, "%u:%s ", (unsigned)action, name);
+    seen->count++;
+}
+
+/* What the engine reports: a record for path (UTF-8, from the root). */
+static void report_change(fake_fs *fake, const char *path, uint32_t filter, uint32_t action)
+{
+    union { FSP_FSCTL_NOTIFY_INFO info; uint8_t bytes[sizeof(FSP_FSCTL_NOTIFY_INFO) + 512]; } r;
+    size_t units = utf16_of(path, r.info.FileNameBuf, 256);
+    r.info.Size = (uint16_t)(sizeof r.info + units * 2);
+    r.info.Filter = filter;
+    r.info.Action = action;
+    wf_fsd_notify(fake->fsd, &r.info);
+}
+
+static wf_fsd_file *open_dir(fake_fs *fake, const char *path, uint32_t access)
+{
+    fake->create_attributes = FILE_ATTRIBUTE_DIRECTORY;
+    wf_fsd_file *dir = open_or_fail(fake, path, access, WF_FSD_SHARE_ALL_FOR_TEST, FILE_OPEN,
+        FILE_DIRECTORY_FILE);
+    fake->create_attributes = 0;
+    return dir;
+}
+
+static void a_watch_keeps_the_changes_in_its_directory_that_its_filter_selects(void **state)
+{
+    fake_fs *fake = *state;
+    seen_changes seen = { 0, "" };
+    wf_fsd_file *dir = open_dir(fake, "\\dir", FILE_LIST_DIRECTORY);
+    wf_fsd_file *root = open_dir(fake, "\\", FILE_LIST_DIRECTORY);
+    size_t logged = fake->logged;
+
+    /* Arming: nothing kept yet. */
+    assert_int_equal(wf_fsd_notify_change_directory(dir, FILE_NOTIFY_CHANGE_FILE_NAME, false,
+        0, on_change, &seen), STATUS_TIMEOUT);
+    assert_int_equal(wf_fsd_notify_change_directory(root, FILE_NOTIFY_VALID_MASK, true, 0,
+        on_change, &seen), STATUS_TIMEOUT);
+    report_change(fake, "\\dir\\a", FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_ADDED);
+    report_change(fake, "\\dir\\sub\\b", FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_REMOVED);
+    report_change(fake, "\\other\\c", FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_ADDED);
+    report_change(fake, "\\DIR\\d", FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_ADDED);
+    report_change(fake, "\\dir\\e", FILE_NOTIFY_CHANGE_SIZE, FILE_ACTION_MODIFIED);
+    report_change(fake, "\\dir", FILE_NOTIFY_CHANGE_DIR_NAME, FILE_ACTION_MODIFIED);
+
+    /* \dir, names only, not the tree: a, and not b (below), c (elsewhere), d (another name
+       on a case-sensitive volume), e (a size change), nor itself (its name is the root's). */
+    assert_int_equal(wf_fsd_notify_change_directory(dir, 0x1, false, 0, on_change, &seen),
+        STATUS_SUCCESS);
+    assert_string_equal(seen.text, "1:a ");
+    /* The root's tree: everything, relative to it. */
+    seen = (seen_changes){ 0, "" };
+    assert_int_equal(wf_fsd_notify_change_directory(root, 0x1, true, 0, on_change, &seen),
+        STATUS_SUCCESS);
+    assert_string_equal(seen.text, "1:dir\\a 2:dir\\sub\\b 1:other\\c 1:DIR\\d 3:dir\\e 3:dir ");
+    /* Taken: the next call has nothing. */
+    assert_int_equal(wf_fsd_notify_change_directory(root, 0x1, true, 0, on_change, &seen),
+        STATUS_TIMEOUT);
+    assert_int_equal(fake->logged, logged);     /* nothing went to the file system */
+    wf_fsd_close(dir);
+    wf_fsd_close(root);
+    /* A closed handle's watch is gone: a change now reaches nothing, and nothing breaks. */
+    report_change(fake, "\\dir\\f", FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_ADDED);
+}
+
+static void a_watch_that_overflows_asks_for_a_listing(void **state)
+{
+    fake_fs *fake = *state;
+    seen_changes seen = { 0, "" };
+    wf_fsd_file *dir = open_dir(fake, "\\dir", FILE_LIST_DIRECTORY);
+    char name[32];
+
+    assert_int_equal(wf_fsd_notify_change_directory(dir, FILE_NOTIFY_VALID_MASK, false, 0,
+        on_change, &seen), STATUS_TIMEOUT);
+    for (unsigned i = 0; i < 257; i++) {
+        snprintf(name, sizeof name, "\\dir\\f%u", i);
+        report_change(fake, name, FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_ADDED);
+    }
+    assert_int_equal(wf_fsd_notify_change_directory(dir, FILE_NOTIFY_VALID_MASK, false, 0,
+        on_change, &seen), STATUS_NOTIFY_ENUM_DIR);
+    assert_int_equal(seen.count, 0);
+    /* After the overflow is told, changes are kept again. */
+    report_change(fake, "\\dir\\g", FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_ADDED);
+    assert_int_equal(wf_fsd_notify_change_directory(dir, FILE_NOTIFY_VALID_MASK, false, 0,
+        on_change, &seen), STATUS_SUCCESS);
+    assert_string_equal(seen.text, "1:g ");
+    wf_fsd_close(dir);
+}
+
+typedef struct watcher {
+    wf_fsd_file *dir;
+    seen_changes seen;
+    NTSTATUS status;
+} watcher;
+
+static void *watcher_main(void *arg)
+{
+    watcher *w = arg;
+    w->status = wf_fsd_notify_change_directory(w->dir, FILE_NOTIFY_VALID_MASK, false, 60000,
+        on_change, &w->seen);
+    return NULL;
+}
+
+static void a_waiting_watch_wakes_when_a_change_comes(void **state)
+{
+    fake_fs *fake = *state;
+    watcher w = { open_dir(fake, "\\dir", FILE_LIST_DIRECTORY), { 0, "" }, 0 };
+    pthread_t thread;
+
+    assert_int_equal(wf_fsd_notify_change_directory(w.dir, FILE_NOTIFY_VALID_MASK, false, 0,
+        on_change, &w.seen), STATUS_TIMEOUT);
+    assert_int_equal(pthread_create(&thread, NULL, watcher_main, &w), 0);
+    /* Before or after the thread waits, the change is kept and ends its wait. */
+    report_change(fake, "\\dir\\x", FILE_NOTIFY_CHANGE_FILE_NAME, FILE_ACTION_REMOVED);
+    pthread_join(thread, NULL);
+    assert_int_equal(w.status, STATUS_SUCCESS);
+    assert_string_equal(w.seen.text, "2:x ");
+    wf_fsd_close(w.dir);
+}
+
+static void a_watch_is_refused_as_nt_refuses_it(void **state)
+{
+    fake_fs *fake = *state;
+    seen_changes seen = { 0, "" };
+    wf_fsd_file *file = open_or_fail(fake, "\\f", FILE_READ_DATA, WF_FSD_SHARE_ALL_FOR_TEST,
+        FILE_OPEN, 0);
+    wf_fsd_file *nolist = open_dir(fake, "\\d1", FILE_READ_ATTRIBUTES);
+    wf_fsd_file *dir = open_dir(fake, "\\d2", FILE_LIST_DIRECTORY | DELETE);
+
+    assert_int_equal(wf_fsd_notify_change_directory(file, FILE_NOTIFY_VALID_MASK, false, 0,
+        on_change, &seen), STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_notify_change_directory(nolist, FILE_NOTIFY_VALID_MASK, false, 0,
+        on_change, &seen), STATUS_ACCESS_DENIED);
+    assert_int_equal(wf_fsd_notify_change_directory(dir, 0, false, 0, on_change, &seen),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_notify_change_directory(dir, 0x1000, false, 0, on_change, &seen),
+        STATUS_INVALID_PARAMETER);
+    assert_int_equal(wf_fsd_set_disposition(dir, FILE_DISPOSITION_DELETE, false),
+        STATUS_SUCCESS);
+    assert_int_equal(wf_fsd_notify_change_directory(dir, FILE_NOTIFY_VALID_MASK, false, 0,
+        on_change, &seen), STATUS_DELETE_PENDING);
+    assert_int_equal(wf_fsd_set_disposition(dir, 0, false), STATUS_SUCCESS);
+    wf_fsd_close(file);
+    wf_fsd_close(nolist);
+    wf_fsd_close(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(create_builds_the_request_as_winfsp_fsd_does),
+        T(a_watch_keeps_the_changes_in_its_directory_that_its_filter_selects),
+        T(a_watch_that_overflows_asks_for_a_listing),
+        T(a_waiting_watch_wakes_when_a_change_comes),
+        T(a_watch_is_refused_as_nt_refuses_it),
         T(create_of_a_directory_sets_the_directory_attribute),
         T(create_passes_non_ascii_names_as_utf16),
         T(trailing_backslash_is_removed_and_flagged),

@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 /* Active only where WinFuse started the file system: its private mount namespace names the
-   channel in WINFUSE_DEVFUSE_FD (docs/mount.md). Elsewhere every call goes to libc. */
+   channel in WINFUSE_DEVFUSE_FD (docs/channel.md). Elsewhere every call goes to libc. */
 static int wf_preload_channel(void)
 {
     const char *text = getenv("WINFUSE_DEVFUSE_FD");

@@ -25,7 +25,7 @@
 static const wf_check_case *const wf_check_tables[] = {
     wf_check_cases_read, wf_check_cases_create, wf_check_cases_io, wf_check_cases_info,
     wf_check_cases_delete, wf_check_cases_namespace, wf_check_cases_dir,
-    wf_check_cases_volume, wf_check_cases_ntfs,
+    wf_check_cases_volume, wf_check_cases_dos, wf_check_cases_ntfs,
 };
 
 /* The known contents of the sample file read-side cases read on a writable file system. */
@@ -37,6 +37,7 @@ typedef struct wf_check_run {
     wf_fsd *fsd;
     wf_volume *volume;
     uint32_t time_gran;
+    bool no_dosattrib;              /* -o dosattrib=off */
     unsigned next_scratch;          /* the N of the next \winfuse-check-N to try */
     char spare[WF_CHECK_PATH_MAX];  /* a scratch directory made and not yet used, or "" */
     bool read_only;
@@ -412,6 +413,7 @@ static void wf_check_run_case(wf_check_run *run, const wf_check_case *test,
     check->fsd = run->fsd;
     check->volume = run->volume;
     check->time_gran = run->time_gran;
+    check->no_dosattrib = run->no_dosattrib;
     check->read_only = run->read_only;
     check->outcome = outcome;
 
@@ -619,6 +621,7 @@ int wf_check_main(int argc, char **argv)
         wf_engine_get_info(wf_volume_engine(run.volume), &info);
         run.time_gran = info.time_gran ? info.time_gran : 1;
     }
+    run.no_dosattrib = options.no_dosattrib;
     wf_volume_describe_mount(run.volume, mount, sizeof mount);
     run.next_scratch = 1;
     if (!json) {

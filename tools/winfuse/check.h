@@ -48,6 +48,7 @@ struct wf_check {
     wf_volume *volume;
     uint32_t time_gran;         /* the file system's time granularity in ns (INIT), ≥ 1 */
     bool read_only;             /* the file system refused the first scratch directory */
+    bool no_dosattrib;          /* -o dosattrib=off: DOS attributes are not stored */
     /* The case's directory: "\winfuse-check-N" (a new scratch directory), or "" for the
        root when a read-side case runs on a read-only file system. */
     char dir[WF_CHECK_PATH_MAX];
@@ -75,6 +76,7 @@ extern const wf_check_case wf_check_cases_namespace[];
 extern const wf_check_case wf_check_cases_dir[];
 extern const wf_check_case wf_check_cases_read[];
 extern const wf_check_case wf_check_cases_volume[];
+extern const wf_check_case wf_check_cases_dos[];
 extern const wf_check_case wf_check_cases_ntfs[];
 
 /* ---- Paths and handles (check_fs.c) ----------------------------------------------------- */

@@ -11,11 +11,15 @@
 #include "nt_names.h"
 #include "path.h"
 #include "shell.h"
+#include "winfuse/ea_map.h"
 #include "winfuse/nt_constants.h"
 
 #define WF_NT_MAX_HANDLES 4096u
 #define WF_NT_MAX_READ (16u * 1024u * 1024u)
 #define WF_NT_MAX_WRITE (64u * 1024u * 1024u)
+/* An EA list given to nt create, and the buffer of nt queryea without a length: room for
+   every EA (WinFsp's request and response buffers are smaller). */
+#define WF_NT_EA_BUFFER (64u * 1024u)
 
 typedef bool wf_nt_call_fn(wf_shell *shell, int argc, char **argv);
 
@@ -199,6 +203,36 @@ static bool wf_nt_path(const char *directory, const char *arg, char *path, size_
     return false;
 }
 
+/* Appends NAME=VALUE (VALUE with the escapes of nt write) to the EA list list[0..*used). */
+static bool wf_nt_ea_add(const char *what, const char *arg, uint8_t *list, uint32_t cap,
+    uint32_t *used, uint32_t *last)
+{
+    const char *eq = strchr(arg, '=');
+    size_t name_len = eq ? (size_t)(eq - arg) : 0;
+    uint32_t entry, value_at, room;
+    char *value;
+    size_t value_len;
+
+    if (eq == NULL || name_len == 0 || name_len > WF_EA_NAME_MAX) {
+        fprintf(stderr, "%s: '%s' is not an EA NAME=VALUE\n", what, arg);
+        return false;
+    }
+    value = malloc(strlen(eq + 1) + 1);
+    if (value == NULL)
+        return false;
+    value_len = wf_nt_unescape(eq + 1, value);
+    if (!wf_ea_begin(list, cap, *used, arg, (uint32_t)name_len, &entry, &value_at, &room) ||
+        value_len > room || value_len > UINT16_MAX) {
+        free(value);
+        fprintf(stderr, "%s: the EA list is too long at '%s'\n", what, arg);
+        return false;
+    }
+    memcpy(list + value_at, value, value_len);
+    free(value);
+    wf_ea_end(list, entry, (uint32_t)name_len, (uint32_t)value_len, used, last);
+    return true;
+}
+
 /* ---- create, close, handles ------------------------------------------------------------ */
 
 static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
@@ -212,15 +246,31 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
     wf_fsd_file *file = NULL;
     size_t number = 0, sd_length = 0;
     const char *sd_text = NULL;
-    uint8_t *sd = NULL;
+    uint8_t *sd = NULL, *ea = NULL;
+    uint32_t ea_used = 0, ea_last = WF_EA_NONE;
     wf_fsd_create_params params;
     NTSTATUS status;
     int i;
 
     if (argc < 2)
         return wf_shell_usage("nt create PATH [access=] [share=] [disp=] [opts=] [attr=] "
-            "[alloc=N] [sd=SDDL] [target]");
+            "[alloc=N] [sd=SDDL] [ea=NAME=VALUE]... [target]");
     for (i = 2; i < argc; i++) {
+        if (strncasecmp(argv[i], "ea=", 3) == 0) {
+            /* Each ea= adds one entry to the EA buffer NtCreateFile passes. */
+            if (ea == NULL && (ea = calloc(1, WF_NT_EA_BUFFER)) == NULL)
+                return wf_nt_report(shell, argc, argv, STATUS_NO_MEMORY, "");
+            if (!wf_nt_ea_add("nt create", argv[i] + 3, ea, WF_NT_EA_BUFFER, &ea_used,
+                    &ea_last)) {
+                free(ea);
+                return false;
+            }
+            continue;
+        }
+    }
+    for (i = 2; i < argc; i++) {
+        if (strncasecmp(argv[i], "ea=", 3) == 0)
+            continue;
         const char *arg = argv[i], *value = strchr(arg, '=');
         bool ok;
         if (strcasecmp(arg, "target") == 0) {
@@ -249,22 +299,28 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
             ok = true;
         } else {
             fprintf(stderr, "nt create: unknown key in '%s'\n", arg);
+            free(ea);
             return false;
         }
-        if (!ok)
+        if (!ok) {
+            free(ea);
             return false;
+        }
     }
-    if (sd_text != NULL && flags != 0) {
-        fprintf(stderr, "nt create: sd= and target do not go together\n");
+    if ((sd_text != NULL || ea != NULL) && flags != 0) {
+        fprintf(stderr, "nt create: sd= and ea= do not go with target\n");
+        free(ea);
         return false;
     }
-    if (!wf_nt_path(shell->cwd, argv[1], path, sizeof path))
+    if (!wf_nt_path(shell->cwd, argv[1], path, sizeof path) ||
+        (sd_text != NULL && !wf_shell_parse_sddl("nt create", sd_text, &sd, &sd_length))) {
+        free(ea);
         return false;
-    if (sd_text != NULL && !wf_shell_parse_sddl("nt create", sd_text, &sd, &sd_length))
-        return false;
+    }
     handle = wf_nt_new_handle(shell, &number);
     if (handle == NULL) {
         free(sd);
+        free(ea);
         return wf_nt_report(shell, argc, argv, STATUS_INSUFFICIENT_RESOURCES, "");
     }
     handle->path = strdup(path);
@@ -274,6 +330,7 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
         handle->path[strlen(handle->path) - 1] = '\0';
     if (handle->path == NULL) {
         free(sd);
+        free(ea);
         return wf_nt_report(shell, argc, argv, STATUS_INSUFFICIENT_RESOURCES, "");
     }
 
@@ -287,8 +344,13 @@ static bool wf_nt_create(wf_shell *shell, int argc, char **argv)
     } else {
         params.flags = flags;
     }
+    if (ea != NULL) {
+        params.ea = ea;
+        params.ea_length = ea_used;
+    }
     status = wf_fsd_create_file(shell->fsd, &params, &file, &information);
     free(sd);
+    free(ea);
     if (status != STATUS_SUCCESS) {
         wf_nt_forget_handle(handle);
         return wf_nt_report(shell, argc, argv, status, "");
@@ -487,22 +549,223 @@ static bool wf_nt_write(wf_shell *shell, int argc, char **argv)
 
 /* ---- queryinfo, setinfo ---------------------------------------------------------------- */
 
+/* FileStreamInformation: the streams helper's stream enumeration answers here. Until the
+   stand-in can list streams, the answer is WinFsp's FSD's on a volume without NamedStreams. */
+static NTSTATUS wf_nt_query_streams(wf_shell_handle *handle)
+{
+    (void)handle;
+    return STATUS_INVALID_PARAMETER;
+}
+
+static void wf_nt_print_time(const char *field, uint64_t time)
+{
+    char text[64];
+    wf_format_time_iso(time, text, sizeof text);
+    printf("%-16s%s\n", field, text);
+}
+
+/* FileAttributes as NtQueryInformationFile shows them: 0 is FILE_ATTRIBUTE_NORMAL (WinFsp's
+   FSD makes it so). */
+static void wf_nt_print_attributes(uint32_t attributes)
+{
+    char text[512];
+    if (attributes == 0)
+        attributes = FILE_ATTRIBUTE_NORMAL;
+    wf_nt_format(&wf_nt_attribute_names, attributes, text, sizeof text);
+    printf("%-16s0x%08x %s\n", "FileAttributes:", (unsigned)attributes, text);
+}
+
+/* The fields of one FILE_INFORMATION_CLASS, as WinFsp's FSD fills them from the file
+   system's FileInfo and what it keeps itself (FspFsvolQuery*Information). */
+static void wf_nt_print_class(uint32_t cls, const wf_shell_handle *handle,
+    const FSP_FSCTL_FILE_INFO *info, const char *name, bool delete_pending, bool directory)
+{
+    bool all = cls == 18;
+    char text[512];
+
+    if (all || cls == 4 || cls == 34) {     /* Basic, All, NetworkOpen */
+        wf_nt_print_time("CreationTime:", info->CreationTime);
+        wf_nt_print_time("LastAccessTime:", info->LastAccessTime);
+        wf_nt_print_time("LastWriteTime:", info->LastWriteTime);
+        wf_nt_print_time("ChangeTime:", info->ChangeTime);
+    }
+    if (cls == 34) {
+        printf("%-16s%llu\n", "AllocationSize:", (unsigned long long)info->AllocationSize);
+        printf("%-16s%llu\n", "EndOfFile:", (unsigned long long)info->FileSize);
+    }
+    if (all || cls == 4 || cls == 34 || cls == 35)
+        wf_nt_print_attributes(info->FileAttributes);
+    if (cls == 35)
+        printf("%-16s0x%08x\n", "ReparseTag:", (unsigned)info->ReparseTag);
+    if (all || cls == 5) {                  /* Standard: one link, as WinFsp's FSD says */
+        printf("%-16s%llu\n", "AllocationSize:", (unsigned long long)info->AllocationSize);
+        printf("%-16s%llu\n", "EndOfFile:", (unsigned long long)info->FileSize);
+        printf("%-16s%u\n", "NumberOfLinks:", 1u);
+        printf("%-16s%s\n", "DeletePending:", delete_pending ? "TRUE" : "FALSE");
+        printf("%-16s%s\n", "Directory:", directory ? "TRUE" : "FALSE");
+    }
+    if (all || cls == 6)
+        printf("%-16s%llu\n", "IndexNumber:", (unsigned long long)info->IndexNumber);
+    if (all || cls == 7)                    /* NTFS counts the list's 4-byte header */
+        printf("%-16s%u\n", "EaSize:", info->EaSize ? (unsigned)info->EaSize + 4u : 0u);
+    if (all) {
+        wf_nt_format(&wf_nt_access_names, handle->access, text, sizeof text);
+        printf("%-16s%s\n", "AccessFlags:", text);
+    }
+    if (all || cls == 9)
+        printf("%-16s%s\n", "FileName:", name);
+}
+
 static bool wf_nt_queryinfo(wf_shell *shell, int argc, char **argv)
 {
+    static const char usage[] = "nt queryinfo H [CLASS]";
+    char name[WF_SHELL_PATH_MAX];
     wf_shell_handle *handle;
     FSP_FSCTL_FILE_INFO info;
+    bool delete_pending = false, directory = false;
+    uint32_t cls = 0;
     NTSTATUS status;
 
-    if (argc != 2)
-        return wf_shell_usage("nt queryinfo H");
+    if (argc < 2 || argc > 3)
+        return wf_shell_usage(usage);
+    if (argc == 3 && !wf_nt_parse_names(&wf_nt_info_class_names, argv[2], &cls))
+        return false;
     handle = wf_nt_handle(shell, argv[1]);
     if (handle == NULL)
         return false;
-    status = wf_fsd_query_info(handle->file, &info);
+    if (cls == 22)
+        return wf_nt_report(shell, argc, argv, wf_nt_query_streams(handle), "");
+    if (cls != 0 && cls != 4 && cls != 5 && cls != 6 && cls != 7 && cls != 9 && cls != 18 &&
+        cls != 34 && cls != 35)
+        return wf_nt_report(shell, argc, argv, STATUS_INVALID_INFO_CLASS, "");
+    /* FileNameInformation is the FSD's own: nothing goes to the file system. */
+    memset(&info, 0, sizeof info);
+    status = cls == 9 ? STATUS_SUCCESS : wf_fsd_query_info(handle->file, &info);
+    if (status == STATUS_SUCCESS)
+        status = wf_fsd_query_file_state(handle->file, name, sizeof name, &delete_pending,
+            &directory);
     if (!wf_nt_report(shell, argc, argv, status, ""))
         return false;
-    wf_print_file_info(&info);
+    if (cls == 0)
+        wf_print_file_info(&info);
+    else
+        wf_nt_print_class(cls, handle, &info, name, delete_pending, directory);
     return true;
+}
+
+/* ---- queryea --------------------------------------------------------------------------- */
+
+static bool wf_nt_queryea(wf_shell *shell, int argc, char **argv)
+{
+    static const char usage[] = "nt queryea H [LENGTH]";
+    wf_shell_handle *handle;
+    uint64_t length = WF_NT_EA_BUFFER;
+    uint32_t bytes = 0, pos = 0, i;
+    uint8_t *buffer;
+    char details[64];
+    wf_ea_view ea;
+    NTSTATUS status;
+    bool ok;
+
+    if (argc < 2 || argc > 3 || (argc == 3 && (!wf_nt_parse_u64(argv[2], &length) ||
+            length > WF_NT_EA_BUFFER)))
+        return wf_shell_usage(usage);
+    handle = wf_nt_handle(shell, argv[1]);
+    if (handle == NULL)
+        return false;
+    buffer = malloc(length ? length : 1);
+    if (buffer == NULL)
+        return wf_nt_report(shell, argc, argv, STATUS_NO_MEMORY, "");
+    status = wf_fsd_query_ea(handle->file, buffer, (uint32_t)length, &bytes);
+    snprintf(details, sizeof details, "%u bytes", (unsigned)bytes);
+    ok = wf_nt_report(shell, argc, argv, status, details);
+    /* What fit is returned with STATUS_BUFFER_OVERFLOW too. */
+    if (status == STATUS_SUCCESS || status == STATUS_BUFFER_OVERFLOW) {
+        while (wf_ea_next(buffer, bytes, &pos, &ea)) {
+            printf("  %.*s=", (int)ea.name_len, ea.name);
+            for (i = 0; i < ea.value_len; i++) {
+                uint8_t c = ea.value[i];
+                if (c >= 0x20 && c < 0x7F && c != '\\')
+                    putchar(c);
+                else
+                    printf("\\x%02X", c);
+            }
+            putchar('\n');
+        }
+    }
+    free(buffer);
+    return ok;
+}
+
+/* ---- notify ---------------------------------------------------------------------------- */
+
+typedef struct wf_nt_changes {
+    char *lines;
+    size_t len, cap;
+    unsigned count;
+    bool failed;
+} wf_nt_changes;
+
+static void wf_nt_change(void *ctx, uint32_t action, const char *name)
+{
+    wf_nt_changes *changes = ctx;
+    char action_text[64];
+    size_t need;
+
+    wf_nt_format(&wf_nt_notify_action_names, action, action_text, sizeof action_text);
+    need = strlen(action_text) + strlen(name) + 16;
+    if (changes->len + need > changes->cap) {
+        size_t cap = (changes->cap + need) * 2;
+        char *lines = realloc(changes->lines, cap);
+        if (lines == NULL) {
+            changes->failed = true;
+            return;
+        }
+        changes->lines = lines;
+        changes->cap = cap;
+    }
+    changes->len += (size_t)snprintf(changes->lines + changes->len, changes->cap - changes->len,
+        "  %s name=%s\n", action_text, name);
+    changes->count++;
+}
+
+static bool wf_nt_notify(wf_shell *shell, int argc, char **argv)
+{
+    static const char usage[] = "nt notify H [filter=F] [tree] [wait=MS]";
+    wf_nt_changes changes = { NULL, 0, 0, 0, false };
+    uint32_t filter = FILE_NOTIFY_VALID_MASK;
+    uint64_t wait_ms = 0;
+    wf_shell_handle *handle;
+    bool tree = false, ok;
+    char details[32];
+    NTSTATUS status;
+    int a;
+
+    if (argc < 2)
+        return wf_shell_usage(usage);
+    for (a = 2; a < argc; a++) {
+        if (strcasecmp(argv[a], "tree") == 0)
+            tree = true;
+        else if (strncasecmp(argv[a], "filter=", 7) == 0) {
+            if (!wf_nt_parse_names(&wf_nt_notify_filter_names, argv[a] + 7, &filter))
+                return false;
+        } else if (strncasecmp(argv[a], "wait=", 5) != 0 ||
+            !wf_nt_parse_u64(argv[a] + 5, &wait_ms) || wait_ms > UINT32_MAX - 1)
+            return wf_shell_usage(usage);
+    }
+    handle = wf_nt_handle(shell, argv[1]);
+    if (handle == NULL)
+        return false;
+    status = wf_fsd_notify_change_directory(handle->file, filter, tree, (uint32_t)wait_ms,
+        wf_nt_change, &changes);
+    if (changes.failed)
+        status = STATUS_NO_MEMORY;
+    snprintf(details, sizeof details, "%u changes", changes.count);
+    ok = wf_nt_report(shell, argc, argv, status, status == STATUS_SUCCESS ? details : "");
+    if (status == STATUS_SUCCESS && changes.len != 0)
+        fwrite(changes.lines, 1, changes.len, stdout);
+    free(changes.lines);
+    return ok;
 }
 
 /* A rename or link target: a name without a backslash stays in the file's directory, as
@@ -731,10 +994,12 @@ static bool wf_nt_flush(wf_shell *shell, int argc, char **argv)
 static const wf_nt_call wf_nt_calls[] = {
     { "create", wf_nt_create,
         "nt create PATH [access=A] [share=S] [disp=D] [opts=O] [attr=T] [alloc=N] [sd=SDDL] "
-        "[target]" },
+        "[ea=NAME=VALUE]... [target]" },
     { "read", wf_nt_read, "nt read H OFFSET LENGTH [hex|text|raw]" },
     { "write", wf_nt_write, "nt write H OFFSET|eof TEXT [repeat=N] [constrained]" },
-    { "queryinfo", wf_nt_queryinfo, "nt queryinfo H" },
+    { "queryinfo", wf_nt_queryinfo, "nt queryinfo H [CLASS]" },
+    { "queryea", wf_nt_queryea, "nt queryea H [LENGTH]" },
+    { "notify", wf_nt_notify, "nt notify H [filter=F] [tree] [wait=MS]" },
     { "setinfo", wf_nt_setinfo,
         "nt setinfo H basic [attr=T] [creation=T] [lastaccess=T] [lastwrite=T] [change=T] "
         "[times=T]\n"
@@ -767,6 +1032,15 @@ void wf_cmd_nt_help(void)
         "  attr=FILE_ATTRIBUTE_READONLY|FILE_ATTRIBUTE_HIDDEN|...                   (0)\n"
         "  target opens the parent directory (SL_OPEN_TARGET_DIRECTORY).\n"
         "  sd=SDDL: the security descriptor a new file gets (owner, group, mode).\n"
+        "  ea=NAME=VALUE (repeatable): the EA list NtCreateFile passes.\n"
+        "CLASS: FileBasicInformation (basic), FileStandardInformation (standard),\n"
+        "  FileInternalInformation, FileEaInformation, FileNameInformation (name),\n"
+        "  FileAllInformation (all), FileStreamInformation (stream),\n"
+        "  FileNetworkOpenInformation (networkopen), FileAttributeTagInformation\n"
+        "  (attributetag); none: the file system's FileInfo as it came.\n"
+        "notify arms a change watch on a directory handle (the first call: filter= of\n"
+        "  FILE_NOTIFY_CHANGE_* names, all by default; tree) and prints the changes kept\n"
+        "  since, waiting up to wait=MS for the first (STATUS_TIMEOUT: none came).\n"
         "H is a handle number that nt create printed. OFFSET eof writes at the end of the\n"
         "file (FILE_WRITE_TO_END_OF_FILE); TEXT takes \\n \\r \\t \\0 \\\\ \\xHH; constrained is\n"
         "paging I/O. T is an NT time (100 ns since 1601; 0 unchanged, -1, -2) or\n"

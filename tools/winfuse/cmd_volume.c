@@ -56,6 +56,8 @@ bool wf_cmd_vol(wf_shell *shell, int argc, char **argv)
         "%llu notifications\n",
         (unsigned long long)info.bad_replies, (unsigned long long)info.unknown_replies,
         (unsigned long long)info.bad_names, (unsigned long long)info.notifications);
+    printf("Changes:        %llu reported, %llu without a known name\n",
+        (unsigned long long)info.changes_reported, (unsigned long long)info.changes_unnamed);
     printf("Given up:       %llu timed out or cancelled, %llu answered late, %u awaited\n",
         (unsigned long long)info.timeouts, (unsigned long long)info.late_replies,
         (unsigned)info.requests_given_up);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "mount.h"
 #include "volume.h"
 #include "shell.h"
 #include "signals.h"
@@ -29,6 +30,8 @@ static void wf_usage(FILE *out)
         "       winfuse check [--json] [--only PATTERN]... [--list] [--debug] [--mount=MODE]\n"
         "                     [--as UID:GID[:GROUP,...]] [--case-insensitive] [-o MAP]\n"
         "                     [--timeout SECONDS] [-- FS-COMMAND [ARGS...]]\n"
+        "       winfuse mount [-f] [--case-insensitive] [--as UID:GID[:GROUP,...]] [-o OPTIONS]\n"
+        "                     [--mount=MODE] MOUNTPOINT [-- FS-COMMAND [ARGS...]]\n"
         "       winfuse abort PID\n"
         "\n"
         "shell   Start a FUSE file system on WinFuse and run Windows-style file commands\n"
@@ -47,7 +50,7 @@ static void wf_usage(FILE *out)
         "        --case-insensitive makes the volume case-insensitive, as NTFS: a name\n"
         "        matches whatever its case, and keeps the case the file system stores.\n"
         "        --mount=auto|devfd|fusermount: how the file system gets WinFuse's channel\n"
-        "        (docs/mount.md). devfd: /dev/fd/N as its mount point. fusermount: an empty\n"
+        "        (docs/channel.md). devfd: /dev/fd/N as its mount point. fusermount: an empty\n"
         "        directory, mounted through WinFuse's fusermount3 stand-in in a private\n"
         "        mount namespace (libfuse 2, Go file systems). auto (the default): devfd for\n"
         "        a program linked with libfuse 3, else fusermount. Nothing is ever mounted\n"
@@ -67,6 +70,10 @@ static void wf_usage(FILE *out)
         "        picks cases; --list names them without mounting. A read-only file system\n"
         "        runs the read-side cases only. Exit status: 0 when no case failed, 1 when\n"
         "        one did, 2 when the file system could not be mounted.\n"
+        "\n"
+        "mount   Mount a FUSE file system at MOUNTPOINT in the Linux kernel, through\n"
+        "        WinFuse's NT translation, as WSL1's LXCORE does (docs/mount.md): every\n"
+        "        POSIX call becomes NT calls on the volume. `winfuse mount --help`.\n"
         "\n"
         "abort   Abort the file system of the `winfuse shell` or `check` with that PID, as\n"
         "        Linux's /sys/fs/fuse/connections/N/abort does: every request fails with\n"
@@ -184,6 +191,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "check") == 0) {
         int count = wf_take_mount_option(argc - 1, argv + 1);
         return count < 0 ? 2 : wf_check_main(count, argv + 1);
+    }
+    if (strcmp(argv[1], "mount") == 0) {
+        int count = wf_take_mount_option(argc - 1, argv + 1);
+        return count < 0 ? 2 : wf_mount_main(count, argv + 1);
     }
     if (strcmp(argv[1], "abort") == 0)
         return wf_abort_main(argc, argv);

@@ -101,6 +101,37 @@ static const wf_nt_name wf_nt_rename_flag_names_table[] = {
 };
 WF_TABLE(wf_nt_rename_flag_names, "rename flags", true);
 
+static const wf_nt_name wf_nt_notify_filter_names_table[] = {
+    WF_N(FILE_NOTIFY_CHANGE_FILE_NAME), WF_N(FILE_NOTIFY_CHANGE_DIR_NAME),
+    WF_N(FILE_NOTIFY_CHANGE_ATTRIBUTES), WF_N(FILE_NOTIFY_CHANGE_SIZE),
+    WF_N(FILE_NOTIFY_CHANGE_LAST_WRITE), WF_N(FILE_NOTIFY_CHANGE_LAST_ACCESS),
+    WF_N(FILE_NOTIFY_CHANGE_CREATION), WF_N(FILE_NOTIFY_CHANGE_EA),
+    WF_N(FILE_NOTIFY_CHANGE_SECURITY), WF_N(FILE_NOTIFY_CHANGE_STREAM_NAME),
+    WF_N(FILE_NOTIFY_CHANGE_STREAM_SIZE), WF_N(FILE_NOTIFY_CHANGE_STREAM_WRITE),
+    WF_A(FILE_NOTIFY_VALID_MASK), WF_ALIAS("all", FILE_NOTIFY_VALID_MASK),
+};
+WF_TABLE(wf_nt_notify_filter_names, "notify filter", true);
+
+static const wf_nt_name wf_nt_notify_action_names_table[] = {
+    WF_N(FILE_ACTION_ADDED), WF_N(FILE_ACTION_REMOVED), WF_N(FILE_ACTION_MODIFIED),
+    WF_N(FILE_ACTION_RENAMED_OLD_NAME), WF_N(FILE_ACTION_RENAMED_NEW_NAME),
+};
+WF_TABLE(wf_nt_notify_action_names, "notify action", false);
+
+/* FILE_INFORMATION_CLASS values (wdm.h, ntifs.h); in the DDK they are enumerators, so they
+   are spelled out here. */
+static const wf_nt_name wf_nt_info_class_names_table[] = {
+    { "FileBasicInformation", 4, true }, { "FileStandardInformation", 5, true },
+    { "FileInternalInformation", 6, true }, { "FileEaInformation", 7, true },
+    { "FileNameInformation", 9, true }, { "FileAllInformation", 18, true },
+    { "FileStreamInformation", 22, true }, { "FileNetworkOpenInformation", 34, true },
+    { "FileAttributeTagInformation", 35, true },
+    WF_ALIAS("basic", 4), WF_ALIAS("standard", 5), WF_ALIAS("internal", 6),
+    WF_ALIAS("ea", 7), WF_ALIAS("name", 9), WF_ALIAS("all", 18), WF_ALIAS("stream", 22),
+    WF_ALIAS("networkopen", 34), WF_ALIAS("attributetag", 35),
+};
+WF_TABLE(wf_nt_info_class_names, "information class", false);
+
 /* One name or number of n characters. */
 static bool wf_nt_parse_one(const wf_nt_names *names, const char *text, size_t n,
     uint32_t *value)

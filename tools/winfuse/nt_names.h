@@ -27,6 +27,9 @@ extern const wf_nt_names wf_nt_attribute_names;     /* FILE_ATTRIBUTE_* */
 extern const wf_nt_names wf_nt_information_names;   /* Create's IoStatus.Information */
 extern const wf_nt_names wf_nt_delete_flag_names;   /* FILE_DISPOSITION_* (+ delete, posix…) */
 extern const wf_nt_names wf_nt_rename_flag_names;   /* FILE_RENAME_* (+ replace, posix…) */
+extern const wf_nt_names wf_nt_notify_filter_names; /* FILE_NOTIFY_CHANGE_* (+ all) */
+extern const wf_nt_names wf_nt_notify_action_names; /* FILE_ACTION_* */
+extern const wf_nt_names wf_nt_info_class_names;    /* FILE_INFORMATION_CLASS (+ basic, …) */
 
 /* Parses "NAME|NAME|0x10|7": names (any case) and numbers (decimal, 0x hex) joined by |.
    A value table (not flags) takes exactly one name or number. On failure *bad points at

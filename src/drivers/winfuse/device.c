@@ -65,6 +65,11 @@ static NTSTATUS device_init(PDEVICE_OBJECT fsvol, FSP_FSCTL_VOLUME_PARAMS *param
     ep.no_dosattrib = !wf_nt_params.dos_attrib;
     ep.complete = complete;
     ep.host = v;
+    /* No change notifications: WinFsp offers providers no way to report them. Its
+       FSP_FSCTL_NOTIFY is METHOD_NEITHER and probes its input as user memory, and no fsext
+       export reaches FspVolumeNotify (docs/windows.md). The engine then builds no records:
+       the file system's notifications only invalidate its cache. */
+    ep.notify = NULL;
     /* FUSE is case-sensitive; a zeroed CaseSensitiveSearch from user mode is no request to
        fold case. DESTROY goes out on an orderly shutdown: the FSCTL channel outlives it. */
     status = wf_engine_create(&ep, &v->engine);

@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "winfuse/fuse_abi.h"
 
@@ -22,13 +24,17 @@
    the request is failed: a large datagram needs a large contiguous allocation. */
 #define WF_DEVFUSE_SEND_RETRIES 100
 
+/* The watcher thread reads the channel only after no caller has read it for this long: a
+   caller that reads its own reply saves a wake-up (leader/follower), and a watcher that
+   took the channel back between two calls would cost two. */
+#define WF_DEVFUSE_IDLE_MS 10u
+
 typedef struct wf_devfuse_worker {
     wf_devfuse *devfuse;
     pthread_t thread;
     bool started;
-    bool replies;               /* the one thread that reads the channel */
-    void *buffer;               /* a request taken out, or the message received */
-    void *out;                  /* reply thread: the request its reply gives back */
+    bool watches;               /* the watcher: reads the channel when no caller does */
+    void *buffer;               /* request threads: a request taken out */
 } wf_devfuse_worker;
 
 struct wf_devfuse {
@@ -44,16 +50,31 @@ struct wf_devfuse {
     bool stopping;              /* wf_devfuse_stop closes the channel: no closed hook */
     bool destroy_answered;
     unsigned requesters_running;
-    /* The reply thread is between taking a message and sending what the engine gave back
+    /* The reader is between taking a message and sending what the engine gave back
        for it (perhaps the last FORGETs): the drain waits for that send. */
     _Atomic unsigned handing_in;
     void (*closed_hook)(void *context);
     void *closed_context;
     uint64_t progress;
 
+    /* The channel is read by one thread at a time (a reply spliced in pieces is gathered
+       by whoever reads its first piece): a caller waiting in wf_devfuse_wait (the leader;
+       the others follow, and one of them takes over when it gets its own reply), or the
+       watcher when no caller has read for WF_DEVFUSE_IDLE_MS. The reader owns in and out.
+       A kick (kick_fd) gets the reader out of its poll: its own call was answered another
+       way (cancelled, timed out), or a caller wants the channel from the watcher. */
+    bool reading, watcher_reading, kick_pending;
+    int kick_fd;
+    wf_waiter *waiters;
+    uint64_t leads;             /* times a caller took the channel */
+    pthread_cond_t watch;       /* the watcher's idle wait; stop and close wake it */
+    bool watch_made;
+    void *in;                   /* the message received */
+    void *out;                  /* the request a reply gives back */
+
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
-        truncated_replies, refused_requests, empty_replies;
+        truncated_replies, refused_requests, empty_replies, caller_reads;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -108,6 +129,7 @@ static void wf_devfuse_gone(wf_devfuse *devfuse, const char *why)
     theirs = !devfuse->stopping;
     devfuse->closed = true;
     pthread_cond_broadcast(&devfuse->changed);
+    pthread_cond_broadcast(&devfuse->watch);
     pthread_mutex_unlock(&devfuse->lock);
     if (!first)
         return;
@@ -284,63 +306,208 @@ static size_t wf_devfuse_gather(wf_devfuse *devfuse, uint8_t *buffer, size_t len
     return len;
 }
 
-static void wf_devfuse_receive_loop(wf_devfuse_worker *worker)
+/* A deadline timeout_ms from now on the clock the condition waits with. */
+static struct timespec wf_devfuse_deadline(uint32_t timeout_ms)
 {
-    wf_devfuse *devfuse = worker->devfuse;
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    return deadline;
+}
+
+typedef enum wf_devfuse_read {
+    WF_DEVFUSE_READ,            /* one message handed in */
+    WF_DEVFUSE_KICKED,          /* woken to look again; nothing read */
+    WF_DEVFUSE_ENDED,           /* the channel is closed */
+} wf_devfuse_read;
+
+/* Set while this thread reads the channel: a call it answers itself needs no kick. */
+static _Thread_local bool wf_devfuse_in_read;
+
+/* Under the lock: gets the reader out of its poll, once until it has looked. */
+static void wf_devfuse_kick(wf_devfuse *devfuse)
+{
+    uint64_t one = 1;
+    if (devfuse->kick_pending)
+        return;
+    devfuse->kick_pending = true;
+    while (write(devfuse->kick_fd, &one, sizeof one) < 0 && errno == EINTR)
+        ;
+}
+
+/* The reader, holding the channel: waits for a message or a kick, then reads one message
+   and hands it in (and sends what the engine gives back for it). */
+static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse)
+{
+    struct pollfd p[2] = {
+        { .fd = devfuse->fd, .events = POLLIN },
+        { .fd = devfuse->kick_fd, .events = POLLIN },
+    };
     struct fuse_out_header header, eio;
+    uint8_t *buffer = devfuse->in;
 
     for (;;) {
-        /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
-        ssize_t got = recv(devfuse->fd, worker->buffer, devfuse->cap, MSG_TRUNC);
-        if (got < 0 && errno == EINTR)
+        int ready = poll(p, 2, -1);
+        if (ready < 0 && errno == EINTR)
             continue;
-        if (got == 0 && !wf_devfuse_at_end(devfuse)) {
-            /* An empty message: the kernel fails such a write with EINVAL and goes on.
-               Handed in, so that the engine counts it with the other bad replies (its
-               count is the one `vol` shows); it answers no request. */
-            wf_devfuse_count(&devfuse->replies_received);
-            wf_devfuse_count(&devfuse->empty_replies);
-            if (devfuse->debug)
-                fprintf(stderr, "devfuse: <- empty message, dropped\n");
-            if (!wf_devfuse_hand_in(devfuse, worker->buffer, 0, false, worker->out))
-                return;
-            continue;
+        if (ready > 0 && (p[1].revents & POLLIN)) {
+            uint64_t count;
+            pthread_mutex_lock(&devfuse->lock);
+            devfuse->kick_pending = false;
+            (void)!read(devfuse->kick_fd, &count, sizeof count);
+            pthread_mutex_unlock(&devfuse->lock);
+            return WF_DEVFUSE_KICKED;
         }
-        if (got <= 0) {
-            wf_devfuse_gone(devfuse, got == 0 ? "end of file" : strerror(errno));
-            return;
-        }
-        wf_devfuse_count(&devfuse->replies_received);
-        size_t len = (size_t)got;
-        if (len >= sizeof header && len <= devfuse->cap) {
-            memcpy(&header, worker->buffer, sizeof header);
-            if (header.len > len && header.len <= devfuse->cap)
-                len = wf_devfuse_gather(devfuse, worker->buffer, len, header.len);
-        }
-        if (devfuse->debug)
-            wf_devfuse_trace_reply(worker->buffer, len > devfuse->cap ? devfuse->cap : len);
-
-        const void *message = worker->buffer;
-        bool ours = false;
-        memset(&header, 0, sizeof header);
-        memcpy(&header, worker->buffer, len < sizeof header ? len : sizeof header);
-        if (len > devfuse->cap) {
-            /* The tail is lost: fail the request it answers rather than leave it out. */
-            wf_devfuse_count(&devfuse->truncated_replies);
-            if (!wf_devfuse_eio_reply(header.unique, &eio))
-                continue;
-            message = &eio;
-            len = sizeof eio;
-            ours = true;
-        }
-        uint64_t destroy = atomic_load(&devfuse->destroy_unique);
-        bool destroy_answered = destroy != 0 && header.unique == destroy;
-        atomic_fetch_add(&devfuse->handing_in, 1);
-        bool open = wf_devfuse_hand_in(devfuse, message, len, ours, worker->out);
-        wf_devfuse_note_progress(devfuse, destroy_answered);
-        if (!open)
-            return;
+        break;      /* the channel has something, or poll failed: recv tells which */
     }
+
+    /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
+    ssize_t got;
+    do
+        got = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC);
+    while (got < 0 && errno == EINTR);
+    wf_devfuse_in_read = true;
+    if (got == 0 && !wf_devfuse_at_end(devfuse)) {
+        /* An empty message: the kernel fails such a write with EINVAL and goes on.
+           Handed in, so that the engine counts it with the other bad replies (its
+           count is the one `vol` shows); it answers no request. */
+        wf_devfuse_count(&devfuse->replies_received);
+        wf_devfuse_count(&devfuse->empty_replies);
+        if (devfuse->debug)
+            fprintf(stderr, "devfuse: <- empty message, dropped\n");
+        bool open = wf_devfuse_hand_in(devfuse, buffer, 0, false, devfuse->out);
+        wf_devfuse_in_read = false;
+        return open ? WF_DEVFUSE_READ : WF_DEVFUSE_ENDED;
+    }
+    if (got <= 0) {
+        wf_devfuse_in_read = false;
+        wf_devfuse_gone(devfuse, got == 0 ? "end of file" : strerror(errno));
+        return WF_DEVFUSE_ENDED;
+    }
+    wf_devfuse_count(&devfuse->replies_received);
+    size_t len = (size_t)got;
+    if (len >= sizeof header && len <= devfuse->cap) {
+        memcpy(&header, buffer, sizeof header);
+        if (header.len > len && header.len <= devfuse->cap)
+            len = wf_devfuse_gather(devfuse, buffer, len, header.len);
+    }
+    if (devfuse->debug)
+        wf_devfuse_trace_reply(buffer, len > devfuse->cap ? devfuse->cap : len);
+
+    const void *message = buffer;
+    bool ours = false;
+    memset(&header, 0, sizeof header);
+    memcpy(&header, buffer, len < sizeof header ? len : sizeof header);
+    if (len > devfuse->cap) {
+        /* The tail is lost: fail the request it answers rather than leave it out. */
+        wf_devfuse_count(&devfuse->truncated_replies);
+        if (!wf_devfuse_eio_reply(header.unique, &eio)) {
+            wf_devfuse_in_read = false;
+            return WF_DEVFUSE_READ;
+        }
+        message = &eio;
+        len = sizeof eio;
+        ours = true;
+    }
+    uint64_t destroy = atomic_load(&devfuse->destroy_unique);
+    bool destroy_answered = destroy != 0 && header.unique == destroy;
+    atomic_fetch_add(&devfuse->handing_in, 1);
+    bool open = wf_devfuse_hand_in(devfuse, message, len, ours, devfuse->out);
+    wf_devfuse_note_progress(devfuse, destroy_answered);
+    wf_devfuse_in_read = false;
+    return open ? WF_DEVFUSE_READ : WF_DEVFUSE_ENDED;
+}
+
+/* Under the lock, the channel just let go: the first caller still waiting takes it. */
+static void wf_devfuse_pass_on(wf_devfuse *devfuse)
+{
+    for (wf_waiter *w = devfuse->waiters; w != NULL; w = w->next) {
+        if (!w->done) {
+            pthread_cond_signal(&w->cond);
+            return;
+        }
+    }
+}
+
+void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter)
+{
+    wf_waiter **link;
+
+    pthread_mutex_lock(&devfuse->lock);
+    waiter->next = devfuse->waiters;
+    devfuse->waiters = waiter;
+    while (!waiter->done) {
+        if (!devfuse->reading && !devfuse->closed) {
+            devfuse->reading = true;
+            devfuse->leads++;
+            waiter->leading = true;
+            pthread_mutex_unlock(&devfuse->lock);
+            if (wf_devfuse_read_one(devfuse) == WF_DEVFUSE_READ)
+                wf_devfuse_count(&devfuse->caller_reads);
+            pthread_mutex_lock(&devfuse->lock);
+            waiter->leading = false;
+            devfuse->reading = false;
+            continue;
+        }
+        /* The watcher gives the channel up when kicked, and passes it on. */
+        if (devfuse->watcher_reading)
+            wf_devfuse_kick(devfuse);
+        pthread_cond_wait(&waiter->cond, &devfuse->lock);
+    }
+    for (link = &devfuse->waiters; *link != waiter; link = &(*link)->next)
+        ;
+    *link = waiter->next;
+    if (!devfuse->reading)
+        wf_devfuse_pass_on(devfuse);
+    pthread_mutex_unlock(&devfuse->lock);
+}
+
+void wf_devfuse_wake(wf_devfuse *devfuse, wf_waiter *waiter)
+{
+    pthread_mutex_lock(&devfuse->lock);
+    waiter->done = true;
+    /* Answered while its thread reads the channel, but not by that thread: a cancel or a
+       timeout (a request thread), or the channel's close. */
+    if (waiter->leading && !wf_devfuse_in_read)
+        wf_devfuse_kick(devfuse);
+    pthread_cond_signal(&waiter->cond);
+    pthread_mutex_unlock(&devfuse->lock);
+}
+
+/* The watcher: reads what comes when no caller is waiting (notifications, the replies to
+   requests nobody waits for: INIT, DESTROY, a posted Close, a request thread's), and finds
+   the channel's end while the volume is idle. */
+static void wf_devfuse_watch(wf_devfuse *devfuse)
+{
+    uint64_t seen = 0;
+
+    pthread_mutex_lock(&devfuse->lock);
+    for (;;) {
+        if (devfuse->closed)
+            break;
+        /* Stopping: what is queued is read to the end of file, whoever waits. */
+        if (!devfuse->reading && (devfuse->stopping ||
+                (devfuse->waiters == NULL && devfuse->leads == seen))) {
+            devfuse->reading = devfuse->watcher_reading = true;
+            pthread_mutex_unlock(&devfuse->lock);
+            wf_devfuse_read one = wf_devfuse_read_one(devfuse);
+            pthread_mutex_lock(&devfuse->lock);
+            devfuse->reading = devfuse->watcher_reading = false;
+            wf_devfuse_pass_on(devfuse);
+            if (one == WF_DEVFUSE_ENDED)
+                break;
+            continue;
+        }
+        seen = devfuse->leads;
+        struct timespec deadline = wf_devfuse_deadline(WF_DEVFUSE_IDLE_MS);
+        (void)pthread_cond_timedwait(&devfuse->watch, &devfuse->lock, &deadline);
+    }
+    pthread_mutex_unlock(&devfuse->lock);
 }
 
 /* Submitting threads keep a buffer of their own for the requests they send; anything
@@ -427,8 +594,8 @@ static void *wf_devfuse_thread(void *arg)
     wf_devfuse_worker *worker = arg;
     wf_devfuse *devfuse = worker->devfuse;
 
-    if (worker->replies) {
-        wf_devfuse_receive_loop(worker);
+    if (worker->watches) {
+        wf_devfuse_watch(devfuse);
     } else {
         wf_devfuse_request_loop(worker);
         pthread_mutex_lock(&devfuse->lock);
@@ -441,29 +608,19 @@ static void *wf_devfuse_thread(void *arg)
 
 static void wf_devfuse_free(wf_devfuse *devfuse)
 {
-    for (unsigned i = 0; i < devfuse->worker_count; i++) {
-        free(devfuse->workers[i].out);
+    for (unsigned i = 0; i < devfuse->worker_count; i++)
         free(devfuse->workers[i].buffer);
-    }
+    free(devfuse->in);
+    free(devfuse->out);
+    if (devfuse->kick_fd >= 0)
+        close(devfuse->kick_fd);
+    if (devfuse->watch_made)
+        pthread_cond_destroy(&devfuse->watch);
     if (devfuse->changed_made)
         pthread_cond_destroy(&devfuse->changed);
     if (devfuse->lock_made)
         pthread_mutex_destroy(&devfuse->lock);
     free(devfuse);
-}
-
-/* A deadline timeout_ms from now on the clock the condition waits with. */
-static struct timespec wf_devfuse_deadline(uint32_t timeout_ms)
-{
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
-    return deadline;
 }
 
 static void wf_devfuse_join(wf_devfuse *devfuse)
@@ -503,6 +660,11 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     devfuse->closed_hook = options->closed;
     devfuse->closed_context = options->closed_context;
     devfuse->worker_count = count;
+    devfuse->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (devfuse->kick_fd < 0) {
+        err = errno;
+        goto out;
+    }
     err = pthread_mutex_init(&devfuse->lock, NULL);
     if (err)
         goto out;
@@ -510,19 +672,28 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     pthread_condattr_init(&condattr);
     pthread_condattr_setclock(&condattr, CLOCK_MONOTONIC);
     err = pthread_cond_init(&devfuse->changed, &condattr);
+    if (!err) {
+        devfuse->changed_made = true;
+        err = pthread_cond_init(&devfuse->watch, &condattr);
+        devfuse->watch_made = !err;
+    }
     pthread_condattr_destroy(&condattr);
     if (err)
         goto out;
-    devfuse->changed_made = true;
 
     /* Buffers once, here, sized to the largest message either way. */
+    devfuse->in = malloc(devfuse->cap);
+    devfuse->out = malloc(devfuse->cap);
+    if (!devfuse->in || !devfuse->out) {
+        err = ENOMEM;
+        goto out;
+    }
     for (unsigned i = 0; i < count; i++) {
         wf_devfuse_worker *worker = &devfuse->workers[i];
         worker->devfuse = devfuse;
-        worker->replies = i == 0;
-        worker->buffer = malloc(devfuse->cap);
-        worker->out = worker->replies ? malloc(devfuse->cap) : NULL;
-        if (!worker->buffer || (worker->replies && !worker->out)) {
+        worker->watches = i == 0;
+        worker->buffer = worker->watches ? NULL : malloc(devfuse->cap);
+        if (!worker->watches && !worker->buffer) {
             err = ENOMEM;
             goto out;
         }
@@ -536,12 +707,12 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
         wf_devfuse_worker *worker = &devfuse->workers[i];
         /* Counted in before it runs, since it counts itself out when it ends. */
         pthread_mutex_lock(&devfuse->lock);
-        devfuse->requesters_running += !worker->replies;
+        devfuse->requesters_running += !worker->watches;
         pthread_mutex_unlock(&devfuse->lock);
         err = pthread_create(&worker->thread, NULL, wf_devfuse_thread, worker);
         if (err) {
             pthread_mutex_lock(&devfuse->lock);
-            devfuse->requesters_running -= !worker->replies;
+            devfuse->requesters_running -= !worker->watches;
             pthread_mutex_unlock(&devfuse->lock);
             goto out;
         }
@@ -558,6 +729,7 @@ out:
             /* Stop what started: the threads see the channel shut and the engine gone. */
             pthread_mutex_lock(&devfuse->lock);
             devfuse->stopping = true;
+            pthread_cond_broadcast(&devfuse->watch);
             pthread_mutex_unlock(&devfuse->lock);
             shutdown(devfuse->fd, SHUT_RDWR);
             wf_engine_disconnect(engine);
@@ -598,6 +770,10 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->truncated_replies = atomic_load(&devfuse->truncated_replies);
     stats->refused_requests = atomic_load(&devfuse->refused_requests);
     stats->empty_replies = atomic_load(&devfuse->empty_replies);
+    stats->caller_reads = atomic_load(&devfuse->caller_reads);
+    pthread_mutex_lock(&devfuse->lock);
+    stats->caller_leads = devfuse->leads;
+    pthread_mutex_unlock(&devfuse->lock);
 }
 
 void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)
@@ -605,7 +781,7 @@ void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)
     if (!devfuse)
         return;
     /* Drained: the request threads have seen the engine finish (its last requests, FORGETs
-       and DESTROY out), the reply thread has sent what its last reply gave back, and
+       and DESTROY out), the reader has sent what its last reply gave back, and
        DESTROY, if it went, has its answer; or the file system is gone. */
     pthread_mutex_lock(&devfuse->lock);
     if (drain_ms) {
@@ -618,8 +794,9 @@ void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)
         }
     }
     devfuse->stopping = true;
+    pthread_cond_broadcast(&devfuse->watch);
     pthread_mutex_unlock(&devfuse->lock);
-    /* Wakes the reply thread's recv (end of file) and any send blocked on a full buffer;
+    /* Wakes the reader's poll (end of file) and any send blocked on a full buffer;
        the file system reads what is queued, then end of file. */
     shutdown(devfuse->fd, SHUT_RDWR);
     wf_engine_disconnect(devfuse->engine);

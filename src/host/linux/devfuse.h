@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "waiter.h"
 #include "winfuse/engine.h"
 
 typedef struct wf_devfuse wf_devfuse;
@@ -28,10 +29,13 @@ typedef struct wf_devfuse_stats {
     uint64_t truncated_replies;     /* longer than max_message; their request fails with EIO */
     uint64_t refused_requests;      /* the channel would not carry them; they fail with EIO */
     uint64_t empty_replies;         /* empty messages (also in bad_replies); dropped */
+    uint64_t caller_reads;          /* messages read by a caller waiting for its answer */
+    uint64_t caller_leads;          /* times such a caller took the channel */
 } wf_devfuse_stats;
 
 /* Starts the pump: request threads take the engine's requests out and send each as one
-   message; a reply thread hands each message it receives to the engine. End of file or an
+   message; each message received is handed to the engine by whoever reads the channel: a
+   caller waiting in wf_devfuse_wait, or else the watcher thread. End of file or an
    error on the channel disconnects the engine; an empty message is not the end (the
    kernel answers its write EINVAL): it is counted and dropped. Returns 0 or an errno (if threads had
    started by then, the channel is shut down and the engine disconnected). */
@@ -42,6 +46,16 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
    which saves waking a request thread per round trip (wf_engine_submit_transact). A
    request too big for the thread's buffer goes through a request thread as before. */
 void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *request);
+
+/* Waits until wf_devfuse_wake(waiter) (waiter->cond initialised by the caller, done
+   false). Meanwhile the thread reads the channel itself when no one else does, handing
+   every message in, and lets the next waiting caller read once it has its own answer
+   (leader/follower): a round trip costs two wake-ups, as on the kernel's /dev/fuse, not
+   three through a reply thread. A caller whose answer comes another way (cancel, timeout,
+   the channel's close) is woken out of its read. */
+void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter);
+/* The waiter's answer is in (any thread, also before wf_devfuse_wait). */
+void wf_devfuse_wake(wf_devfuse *devfuse, wf_waiter *waiter);
 
 /* True once the channel has closed or failed (the file system is gone). */
 bool wf_devfuse_closed(wf_devfuse *devfuse);

@@ -10,14 +10,22 @@
 
 /* The token handle of the stand-in's identity (the low half of its access tokens). */
 #define WF_FSD_TOKEN_HANDLE 0x5746u
+/* The token handle of a thread's own caller (wf_fsd_set_thread_identity). */
+#define WF_FSD_THREAD_TOKEN_HANDLE 0x5747u
+
+/* The caller this thread acts for, and the stand-in it acts on. */
+static _Thread_local struct {
+    const wf_fsd *fsd;
+    wf_identity identity;
+} wf_fsd_thread_caller;
 
 /* One request waiting for its response; lives on the waiting caller's stack. */
 typedef struct wf_fsd_call {
     struct wf_fsd_call *next;
     const wf_fsd_file *file;    /* the handle it works on (for cancellation), or NULL */
     uint64_t hint;
-    bool done;
-    pthread_cond_t done_cond;
+    bool done;                  /* under fsd->lock; waiter.done is the wait's own */
+    wf_waiter waiter;
     /* Where the response's Buffer[] goes, for the kinds that answer with one. */
     uint8_t *buffer;
     size_t buffer_cap, buffer_len;
@@ -176,7 +184,7 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
     call.file = r->file;
     call.buffer = r->buffer;
     call.buffer_cap = r->buffer_cap;
-    pthread_cond_init(&call.done_cond, NULL);
+    pthread_cond_init(&call.waiter.cond, NULL);
 
     pthread_mutex_lock(&fsd->lock);
     call.hint = ++fsd->last_hint;
@@ -187,14 +195,19 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
     req->Hint = call.hint;
     fsd->submit(fsd->ctx, req);
 
-    pthread_mutex_lock(&fsd->lock);
-    while (!call.done)
-        pthread_cond_wait(&call.done_cond, &fsd->lock);
+    if (fsd->wait.wait != NULL) {
+        fsd->wait.wait(fsd->wait.ctx, &call.waiter);
+        pthread_mutex_lock(&fsd->lock);
+    } else {
+        pthread_mutex_lock(&fsd->lock);
+        while (!call.done)
+            pthread_cond_wait(&call.waiter.cond, &fsd->lock);
+    }
     for (link = &fsd->calls; *link != &call; link = &(*link)->next)
         ;
     *link = call.next;
     pthread_mutex_unlock(&fsd->lock);
-    pthread_cond_destroy(&call.done_cond);
+    pthread_cond_destroy(&call.waiter.cond);
 
     *rsp = call.response;
     if (r->buffer_len != NULL)
@@ -234,8 +247,12 @@ void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response)
             memcpy(call->buffer, response->Buffer, call->buffer_len);
         }
         call->done = true;
-        /* Signalled under the lock: the waiter owns call and frees it once it runs. */
-        pthread_cond_signal(&call->done_cond);
+        /* Woken under the lock: the waiter owns call and frees it once it has unlinked it,
+           which takes the lock. */
+        if (fsd->wait.wake != NULL)
+            fsd->wait.wake(fsd->wait.ctx, &call->waiter);
+        else
+            pthread_cond_signal(&call->waiter.cond);
     }
     pthread_mutex_unlock(&fsd->lock);
 }
@@ -251,7 +268,25 @@ wf_fsd *wf_fsd_create(wf_fsd_submit_fn *submit, void *ctx)
     fsd->ctx = ctx;
     fsd->allocation_unit = 1;
     pthread_mutex_init(&fsd->lock, NULL);
+    {
+        /* Watches wait on the monotonic clock, as every other wait here. */
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(&fsd->notify_cond, &attr);
+        pthread_condattr_destroy(&attr);
+    }
     return fsd;
+}
+
+void wf_fsd_set_wait(wf_fsd *fsd, const wf_wait_ops *ops)
+{
+    pthread_mutex_lock(&fsd->lock);
+    if (ops != NULL)
+        fsd->wait = *ops;
+    else
+        memset(&fsd->wait, 0, sizeof fsd->wait);
+    pthread_mutex_unlock(&fsd->lock);
 }
 
 void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity)
@@ -263,11 +298,25 @@ void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity)
     pthread_mutex_unlock(&fsd->lock);
 }
 
+void wf_fsd_set_thread_identity(wf_fsd *fsd, const wf_identity *identity)
+{
+    wf_fsd_thread_caller.fsd = identity != NULL ? fsd : NULL;
+    if (identity != NULL)
+        wf_fsd_thread_caller.identity = *identity;
+}
+
 bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity)
 {
     bool known;
     uint32_t pid = identity->pid;
 
+    if (FSP_FSCTL_TRANSACT_REQ_TOKEN_HANDLE(token) == WF_FSD_THREAD_TOKEN_HANDLE) {
+        if (wf_fsd_thread_caller.fsd != fsd)
+            return false;
+        *identity = wf_fsd_thread_caller.identity;
+        identity->pid = pid;
+        return true;
+    }
     if (FSP_FSCTL_TRANSACT_REQ_TOKEN_HANDLE(token) != WF_FSD_TOKEN_HANDLE)
         return false;
     pthread_mutex_lock(&fsd->lock);
@@ -285,6 +334,9 @@ bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity)
 uint64_t wf_fsd_token(wf_fsd *fsd)
 {
     bool known;
+    if (wf_fsd_thread_caller.fsd == fsd)
+        return WF_FSP_ACCESS_TOKEN(wf_fsd_thread_caller.identity.pid,
+            WF_FSD_THREAD_TOKEN_HANDLE);
     pthread_mutex_lock(&fsd->lock);
     known = fsd->has_identity;
     pthread_mutex_unlock(&fsd->lock);
@@ -305,6 +357,7 @@ void wf_fsd_delete(wf_fsd *fsd)
         fsd->free_requests = f->next;
         free(f);
     }
+    pthread_cond_destroy(&fsd->notify_cond);
     pthread_mutex_destroy(&fsd->lock);
     free(fsd);
 }

@@ -9,6 +9,7 @@
 #include "winfuse/engine.h"
 #include "winfuse/ntstatus.h"
 #include "winfuse/winfsp_abi.h"
+#include "waiter.h"
 
 typedef struct wf_fsd wf_fsd;
 typedef struct wf_fsd_file wf_fsd_file;
@@ -28,6 +29,11 @@ void wf_fsd_set_volume_params(wf_fsd *fsd, const FSP_FSCTL_VOLUME_PARAMS *params
    identity callback. Creates never claim the traverse privilege, so traverse checks are
    made. NULL: no identity, requests carry no token (the default). */
 void wf_fsd_set_identity(wf_fsd *fsd, const wf_identity *identity);
+/* The caller this thread acts for, over the stand-in's identity (copied, its pid kept: the
+   token carries it): what a Linux system call carries into LXCORE, one caller per thread
+   (`winfuse mount`, docs/mount.md). NULL: the stand-in's identity again. Its tokens resolve
+   only on this thread, which the engine does in wf_engine_submit. */
+void wf_fsd_set_thread_identity(wf_fsd *fsd, const wf_identity *identity);
 /* The identity behind a token this stand-in issued (identity->pid is left as the caller
    set it); false for any other token. */
 bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity);
@@ -35,6 +41,10 @@ bool wf_fsd_resolve_token(wf_fsd *fsd, uint64_t token, wf_identity *identity);
 void wf_fsd_delete(wf_fsd *fsd);
 /* The response to a request this stand-in submitted (an engine completion callback). */
 void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response);
+/* How callers wait for their responses from now on (copied); NULL: on a condition variable
+   (the default). Set before any request is submitted; the Linux host lets the waiting
+   thread read the channel itself (wf_devfuse_wait), which saves a wake-up per round trip. */
+void wf_fsd_set_wait(wf_fsd *fsd, const wf_wait_ops *ops);
 
 /* NtCreateFile's parameters; a field left out is 0 (NULL), as with designated initialisers:
    wf_fsd_create_file(fsd, &(wf_fsd_create_params){ .path = "\\f", .desired_access = ...,
@@ -101,6 +111,12 @@ NTSTATUS wf_fsd_set_ea(wf_fsd_file *file, const void *buffer, uint32_t length,
 NTSTATUS wf_fsd_read(wf_fsd_file *file, void *buffer, uint64_t offset, uint32_t length,
     uint32_t *bytes_read);
 NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info);
+/* What WinFsp's FSD itself adds to the file system's FileInfo for NtQueryInformationFile's
+   classes (FileNameInformation, FileStandardInformation): the name it keeps for the file,
+   from the volume's root (UTF-8, NUL-terminated; STATUS_BUFFER_OVERFLOW when it does not
+   fit in name_cap), whether its delete is pending, whether it is a directory. */
+NTSTATUS wf_fsd_query_file_state(wf_fsd_file *file, char *name, size_t name_cap,
+    bool *delete_pending, bool *directory);
 /* Calls entry for each directory entry that matches pattern (NULL or "*" for all), with its
    name in UTF-8; entry returns false to stop early. */
 typedef bool wf_fsd_dir_entry_fn(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO *info);
@@ -167,6 +183,25 @@ NTSTATUS wf_fsd_set_reparse_point(wf_fsd_file *file, const void *buffer, uint32_
 /* FSCTL_DELETE_REPARSE_POINT: buffer is the 8-byte header (24 for a third-party tag) with
    the file's tag and no data. */
 NTSTATUS wf_fsd_delete_reparse_point(wf_fsd_file *file, const void *buffer, uint32_t length);
+
+/* Change notification. The file system's changes, as the engine reports them
+   (wf_engine_params.notify), go to each watch whose filter shares a bit with the record's
+   and whose directory holds the name (or holds it below, for a watch of the tree): the
+   FSD's FsRtlNotifyFilterReportChange. */
+void wf_fsd_notify(wf_fsd *fsd, const FSP_FSCTL_NOTIFY_INFO *info);
+/* NtNotifyChangeDirectoryFile on a directory handle. The first call arms the handle's watch
+   with filter (FILE_NOTIFY_CHANGE_*) and watch_tree, which stay as they are for later calls,
+   as NT keeps them; changes from then on are kept until a call takes them (the handle's
+   Cleanup drops the watch). A call hands each kept change to change (FILE_ACTION_*, the name
+   relative to the directory, UTF-8) and returns STATUS_SUCCESS, or waits up to timeout_ms
+   for the first: STATUS_TIMEOUT when none came (the watch goes on). STATUS_NOTIFY_ENUM_DIR:
+   more came than a watch keeps (256), they were dropped, list the directory. Refused:
+   STATUS_INVALID_PARAMETER for a filter of 0 or with bits outside FILE_NOTIFY_VALID_MASK,
+   or a handle that is not a directory's; STATUS_ACCESS_DENIED without FILE_LIST_DIRECTORY;
+   STATUS_DELETE_PENDING. Not at the same time as wf_fsd_close of the handle. */
+typedef void wf_fsd_change_fn(void *ctx, uint32_t action, const char *name);
+NTSTATUS wf_fsd_notify_change_directory(wf_fsd_file *file, uint32_t filter, bool watch_tree,
+    uint32_t timeout_ms, wf_fsd_change_fn *change, void *ctx);
 
 /* Cancellation: cancel every request in progress on this handle (as CancelIoEx does); the
    stand-in asks its owner through the cancel callback with each request's Hint. */

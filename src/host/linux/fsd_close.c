@@ -29,6 +29,7 @@ NTSTATUS wf_fsd_close(wf_fsd_file *file)
        the file's last handle deletes it, or at once the handle that set a POSIX
        disposition (the name goes, other handles stay open on the unnamed file). */
     pthread_mutex_lock(&fsd->lock);
+    wf_fsd_watch_end(fsd, file);
     if (file->delete_on_close)
         node->delete_pending = true;
     if (!node->posix_deleted) {

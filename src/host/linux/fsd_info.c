@@ -31,6 +31,24 @@ NTSTATUS wf_fsd_query_info(wf_fsd_file *file, FSP_FSCTL_FILE_INFO *info)
     return status;
 }
 
+NTSTATUS wf_fsd_query_file_state(wf_fsd_file *file, char *name, size_t name_cap,
+    bool *delete_pending, bool *directory)
+{
+    wf_fsd *fsd = file->fsd;
+    size_t len = 0;
+    NTSTATUS status;
+
+    pthread_mutex_lock(&fsd->lock);
+    *delete_pending = file->node->delete_pending;
+    *directory = file->is_directory;
+    status = name_cap == 0 ? STATUS_BUFFER_OVERFLOW :
+        wf_utf16_to_utf8(file->node->name, file->node->name_units, name, name_cap - 1, &len);
+    pthread_mutex_unlock(&fsd->lock);
+    if (status == STATUS_SUCCESS)
+        name[len] = '\0';
+    return status;
+}
+
 /* Sends a SetInformation request of info_class on file (its Info as head has it; r names
    what else it carries) and hands back the file information it answers with. */
 static NTSTATUS wf_fsd_set_info(wf_fsd_file *file, uint32_t info_class,

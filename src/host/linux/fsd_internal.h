@@ -15,6 +15,7 @@
 
 struct wf_fsd_call;
 struct wf_fsd_dir;
+struct wf_fsd_watch;
 
 /* One open file as WinFsp's FSD keeps it (its FSP_FILE_NODE): the path, shared by all the
    handles to it, the share access state IoCheckShareAccess keeps, and delete-pending. */
@@ -42,6 +43,7 @@ struct wf_fsd {
     void *ctx;
     wf_fsd_cancel_fn *cancel;
     void *cancel_ctx;
+    wf_wait_ops wait;           /* wait.wait NULL: callers wait on their own condition */
     uint64_t allocation_unit;
     /* From the volume parameters: names compare without case (CaseSensitiveSearch 0); EAs
        are supported, and keep the case of their names. */
@@ -53,6 +55,9 @@ struct wf_fsd {
     uint32_t open_files;
     bool has_identity;          /* whom the requests act for (wf_fsd_set_identity) */
     wf_identity identity;
+    /* Armed change watches (fsd_notify.c), and the signal that one got a change. */
+    struct wf_fsd_watch *watches;
+    pthread_cond_t notify_cond;
     union wf_fsd_free_request *free_requests;  /* built requests' buffers, for reuse */
     uint32_t free_request_count;
 };
@@ -72,6 +77,7 @@ struct wf_fsd_file {
     wf_fsd_node *node;
     pthread_mutex_t dir_lock;   /* one directory query at a time per handle, as the FSD */
     struct wf_fsd_dir *dir;
+    struct wf_fsd_watch *watch; /* its change watch, once armed (fsd_notify.c) */
 };
 
 /* ---- fsd.c: requests, responses, identity ----------------------------------------------- */
@@ -141,6 +147,11 @@ NTSTATUS wf_fsd_check_ea_list(const uint8_t *list, uint32_t length);
 NTSTATUS wf_fsd_check_reparse_buffer(const uint8_t *buffer, size_t size);
 /* RtlValidRelativeSecurityDescriptor: STATUS_INVALID_SECURITY_DESCR when malformed. */
 NTSTATUS wf_fsd_check_security_descriptor(const uint8_t *sd, size_t length);
+
+/* ---- fsd_notify.c: change watches ------------------------------------------------------- */
+
+/* The handle's watch goes (its Cleanup). Lock held. */
+void wf_fsd_watch_end(wf_fsd *fsd, wf_fsd_file *file);
 
 /* ---- fsd_share.c: open files, share access, delete-pending ------------------------------ */
 

@@ -55,6 +55,24 @@ static void wf_volume_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *respons
     wf_fsd_complete(volume->fsd, response);
 }
 
+/* What the file system changed behind the volume's back, for the stand-in's watches. */
+static void wf_volume_notify(void *host, const FSP_FSCTL_NOTIFY_INFO *info)
+{
+    wf_volume *volume = host;
+    wf_fsd_notify(volume->fsd, info);
+}
+
+/* The stand-in's callers wait for their responses reading the channel (wf_devfuse_wait). */
+static void wf_volume_wait(void *ctx, wf_waiter *waiter)
+{
+    wf_devfuse_wait(ctx, waiter);
+}
+
+static void wf_volume_wake(void *ctx, wf_waiter *waiter)
+{
+    wf_devfuse_wake(ctx, waiter);
+}
+
 static void wf_volume_submit(void *ctx, const FSP_FSCTL_TRANSACT_REQ *request)
 {
     wf_volume *volume = ctx;
@@ -201,6 +219,8 @@ static bool wf_volume_free(wf_volume *volume, uint32_t drain_ms, char *report,
     bool clean = true;
     wf_devfuse *devfuse = volume->devfuse;
     volume->devfuse = NULL;     /* later submits (none are expected) go the slow way */
+    if (volume->fsd)
+        wf_fsd_set_wait(volume->fsd, NULL);
     wf_devfuse_stop(devfuse, drain_ms);     /* the pump's threads are gone after this */
     if (volume->launched) {
         wf_launcher_stop(&volume->launcher, WF_VOLUME_GRACE_MS);
@@ -251,6 +271,7 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     params.pid = (uint32_t)getpid();
     params.umask = 022;
     params.complete = wf_volume_complete;
+    params.notify = wf_volume_notify;
     params.host = volume;
     params.identity = wf_volume_identity;
     params.case_insensitive = options->case_insensitive;
@@ -297,6 +318,8 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
         snprintf(error, error_size, "cannot start the channel pump: %s", strerror(err));
         goto fail;
     }
+    wf_fsd_set_wait(volume->fsd, &(wf_wait_ops){ .wait = wf_volume_wait,
+        .wake = wf_volume_wake, .ctx = volume->devfuse });
     if (options->debug) {
         char how[512];
         wf_volume_describe_mount(volume, how, sizeof how);
@@ -349,7 +372,7 @@ void wf_volume_set_default_mount(wf_mount_mode mode)
     wf_volume_default_mount = mode == WF_MOUNT_DEFAULT ? WF_MOUNT_AUTO : mode;
 }
 
-/* The rule of docs/mount.md. auto: always in the private mount namespace, where nothing
+/* The rule of docs/channel.md. auto: always in the private mount namespace, where nothing
    can mount and our helper answers for fusermount3/fusermount. A program that links
    libfuse 3 gets /dev/fd/N (its mount point since libfuse 3.3); one that links libfuse 2
    gets a directory (libfuse 2 resolves its mount point with realpath, which /dev/fd/N of a

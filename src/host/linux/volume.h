@@ -11,7 +11,7 @@
 
 typedef struct wf_volume wf_volume;
 
-/* How the file system gets its channel (docs/mount.md). */
+/* How the file system gets its channel (docs/channel.md). */
 typedef enum wf_mount_mode {
     WF_MOUNT_DEFAULT,       /* the process's default: wf_volume_set_default_mount, else auto */
     WF_MOUNT_AUTO,          /* devfd for a program that links libfuse 3, else fusermount;

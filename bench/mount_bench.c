@@ -1,0 +1,284 @@
+/* mount_bench.c — `winfuse mount` beside a direct kernel FUSE mount of the same memfs: the
+   same POSIX calls on both, as ratios (docs/performance.md, "winfuse mount"). Run as root
+   by `make bench`; --quick makes every workload small, to see that it works. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WF_MB_MIB (1024u * 1024u)
+#define WF_MB_SMALL 4096u
+#define WF_MB_MOUNT_TIMEOUT_MS 20000u
+
+typedef struct wf_mb_side {
+    const char *name;
+    char dir[64];
+    pid_t pid;
+} wf_mb_side;
+
+typedef struct wf_mb_sizes {
+    unsigned files;             /* files of the metadata rows */
+    unsigned listings;          /* readdir passes */
+    unsigned data_mib;          /* the sequential file */
+} wf_mb_sizes;
+
+static double wf_mb_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void wf_mb_sleep_ms(unsigned ms)
+{
+    struct timespec ts = { ms / 1000u, (long)(ms % 1000u) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static bool wf_mb_mounted(const char *dir, dev_t before)
+{
+    struct stat st;
+    return stat(dir, &st) == 0 && st.st_dev != before;
+}
+
+/* Starts argv (in the foreground, our child) and waits until dir is another device. */
+static bool wf_mb_mount(wf_mb_side *side, char *const argv[])
+{
+    struct stat before;
+    unsigned waited = 0;
+    int status;
+
+    snprintf(side->dir, sizeof side->dir, "/tmp/winfuse-mbench-XXXXXX");
+    if (mkdtemp(side->dir) == NULL || stat(side->dir, &before) != 0) {
+        fprintf(stderr, "mount_bench: mkdtemp: %s\n", strerror(errno));
+        return false;
+    }
+    side->pid = fork();
+    if (side->pid == 0) {
+        execv(argv[0], argv);
+        fprintf(stderr, "mount_bench: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    while (!wf_mb_mounted(side->dir, before.st_dev)) {
+        if (side->pid < 0 || waitpid(side->pid, &status, WNOHANG) == side->pid ||
+            waited >= WF_MB_MOUNT_TIMEOUT_MS) {
+            fprintf(stderr, "mount_bench: %s did not mount %s\n", side->name, side->dir);
+            side->pid = 0;
+            return false;
+        }
+        wf_mb_sleep_ms(10);
+        waited += 10;
+    }
+    return true;
+}
+
+static void wf_mb_unmount(wf_mb_side *side)
+{
+    char command[128];
+    int status;
+    if (side->pid <= 0)
+        return;
+    snprintf(command, sizeof command, "fusermount3 -u %s", side->dir);
+    if (system(command) != 0)
+        kill(side->pid, SIGTERM);
+    waitpid(side->pid, &status, 0);
+    rmdir(side->dir);
+    side->pid = 0;
+}
+
+/* ---- the workloads: each returns operations (or bytes) per second, < 0 on failure ----- */
+
+static void wf_mb_name(char *path, size_t size, const wf_mb_side *side, unsigned i)
+{
+    snprintf(path, size, "%s/f%05u", side->dir, i);
+}
+
+static double wf_mb_create_write(const wf_mb_side *side, const wf_mb_sizes *z)
+{
+    static char data[WF_MB_SMALL];
+    char path[PATH_MAX];
+    double start = wf_mb_now();
+    for (unsigned i = 0; i < z->files; i++) {
+        wf_mb_name(path, sizeof path, side, i);
+        int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+        if (fd < 0 || write(fd, data, sizeof data) != (ssize_t)sizeof data || close(fd) != 0)
+            return -1;
+    }
+    return z->files / (wf_mb_now() - start);
+}
+
+static double wf_mb_stat(const wf_mb_side *side, const wf_mb_sizes *z)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    double start = wf_mb_now();
+    for (unsigned i = 0; i < z->files; i++) {
+        wf_mb_name(path, sizeof path, side, i);
+        if (stat(path, &st) != 0 || st.st_size != WF_MB_SMALL)
+            return -1;
+    }
+    return z->files / (wf_mb_now() - start);
+}
+
+static double wf_mb_open_read(const wf_mb_side *side, const wf_mb_sizes *z)
+{
+    static char data[WF_MB_SMALL];
+    char path[PATH_MAX];
+    double start = wf_mb_now();
+    for (unsigned i = 0; i < z->files; i++) {
+        wf_mb_name(path, sizeof path, side, i);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0 || read(fd, data, sizeof data) != (ssize_t)sizeof data || close(fd) != 0)
+            return -1;
+    }
+    return z->files / (wf_mb_now() - start);
+}
+
+static double wf_mb_readdir(const wf_mb_side *side, const wf_mb_sizes *z)
+{
+    double start = wf_mb_now();
+    unsigned long entries = 0;
+    for (unsigned pass = 0; pass < z->listings; pass++) {
+        DIR *d = opendir(side->dir);
+        if (d == NULL)
+            return -1;
+        while (readdir(d) != NULL)
+            entries++;
+        closedir(d);
+    }
+    if (entries < (unsigned long)z->files * z->listings)
+        return -1;
+    return entries / (wf_mb_now() - start);
+}
+
+static double wf_mb_seq_write(const wf_mb_side *side, const wf_mb_sizes *z)
+{
+    char path[PATH_MAX];
+    char *buffer = malloc(WF_MB_MIB);
+    double start, seconds;
+    int fd;
+    snprintf(path, sizeof path, "%s/big", side->dir);
+    if (buffer == NULL)
+        return -1;
+    memset(buffer, 0x5a, WF_MB_MIB);
+    start = wf_mb_now();
+    fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    for (unsigned i = 0; fd >= 0 && i < z->data_mib; i++)
+        if (write(fd, buffer, WF_MB_MIB) != (ssize_t)WF_MB_MIB) {
+            close(fd);
+            fd = -1;
+        }
+    if (fd < 0 || fsync(fd) != 0 || close(fd) != 0) {
+        free(buffer);
+        return -1;
+    }
+    seconds = wf_mb_now() - start;
+    free(buffer);
+    return z->data_mib / seconds;
+}
+
+/* The page cache is dropped first, so that the reads go to the file system. */
+static double wf_mb_seq_read(const wf_mb_side *side, const wf_mb_sizes *z)
+{
+    char path[PATH_MAX];
+    char *buffer = malloc(WF_MB_MIB);
+    double start, seconds;
+    unsigned got = 0;
+    int fd;
+    snprintf(path, sizeof path, "%s/big", side->dir);
+    fd = open(path, O_RDONLY);
+    if (buffer == NULL || fd < 0) {
+        free(buffer);
+        return -1;
+    }
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    start = wf_mb_now();
+    while (read(fd, buffer, WF_MB_MIB) == (ssize_t)WF_MB_MIB)
+        got++;
+    seconds = wf_mb_now() - start;
+    close(fd);
+    free(buffer);
+    return got == z->data_mib ? z->data_mib / seconds : -1;
+}
+
+typedef struct wf_mb_row {
+    const char *name, *unit;
+    double (*run)(const wf_mb_side *side, const wf_mb_sizes *z);
+    double target;
+    /* Wait first for the kernel's 1 s entry and attribute caches to run out. */
+    bool expire_cache;
+} wf_mb_row;
+
+static const wf_mb_row wf_mb_rows[] = {
+    { "create+write 4 KiB+close", "ops/s", wf_mb_create_write, 0.5, false },
+    { "stat (kernel cache expired)", "ops/s", wf_mb_stat, 0.5, true },
+    { "open+read 4 KiB+close", "ops/s", wf_mb_open_read, 0.5, true },
+    { "readdir", "entries/s", wf_mb_readdir, 0.5, true },
+    { "sequential write, 1 MiB writes", "MiB/s", wf_mb_seq_write, 0.8, false },
+    { "sequential read, 1 MiB reads", "MiB/s", wf_mb_seq_read, 0.8, false },
+};
+
+int main(int argc, char **argv)
+{
+    char self[PATH_MAX], memfs[PATH_MAX + 16], winfuse[PATH_MAX + 16];
+    wf_mb_sizes z = { 2000, 20, 256 };
+    wf_mb_side sides[2] = { { .name = "direct kernel mount" }, { .name = "winfuse mount" } };
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    int status = 0;
+
+    if (argc > 1 && strcmp(argv[1], "--quick") == 0)
+        z = (wf_mb_sizes){ 50, 2, 4 };
+    if (n <= 0)
+        return 2;
+    self[n] = '\0';
+    *strrchr(self, '/') = '\0';
+    snprintf(memfs, sizeof memfs, "%s/memfs", self);
+    snprintf(winfuse, sizeof winfuse, "%s/winfuse", self);
+
+    /* The same memfs, with the 1 s TTLs winfuse mount gives the kernel; each argv names
+       its side's directory, which wf_mb_mount makes before running it. */
+    if (!wf_mb_mount(&sides[0], (char *[]){ memfs, "-f", "-o", "timeout=1",
+            sides[0].dir, NULL }) ||
+        !wf_mb_mount(&sides[1], (char *[]){ winfuse, "mount", "-f", sides[1].dir, "--",
+            memfs, "-f", NULL })) {
+        wf_mb_unmount(&sides[0]);
+        wf_mb_unmount(&sides[1]);
+        return 2;
+    }
+
+    printf("winfuse mount beside a direct kernel FUSE mount of memfs (%u files, %u MiB)\n",
+        z.files, z.data_mib);
+    printf("%-32s %14s %14s %7s %7s\n", "workload", "direct", "winfuse mount", "ratio",
+        "target");
+    for (size_t r = 0; r < sizeof wf_mb_rows / sizeof wf_mb_rows[0]; r++) {
+        const wf_mb_row *row = &wf_mb_rows[r];
+        double value[2];
+        if (row->expire_cache)
+            wf_mb_sleep_ms(1100);
+        for (int s = 0; s < 2; s++)
+            value[s] = row->run(&sides[s], &z);
+        if (value[0] < 0 || value[1] < 0) {
+            printf("%-32s failed on the %s: %s\n", row->name,
+                value[0] < 0 ? sides[0].name : sides[1].name, strerror(errno));
+            status = 1;
+            continue;
+        }
+        printf("%-32s %10.0f %-3s %10.0f %-3s %7.2f %7.2f\n", row->name, value[0],
+            row->unit[0] == 'M' ? "MiB" : "", value[1], row->unit[0] == 'M' ? "MiB" : "",
+            value[1] / value[0], row->target);
+    }
+    wf_mb_unmount(&sides[0]);
+    wf_mb_unmount(&sides[1]);
+    return status;
+}

@@ -1,0 +1,92 @@
+/* lx_errno.c — `winfuse mount`: the errno a Linux program expects for each NTSTATUS, as
+#define _POSIX_C_SOURCE 200809L
+   LXCORE answers its system calls (the engine's errno_map.c, read backwards). */
+#include "lx.h"
+
+#include <errno.h>
+
+typedef struct wf_lx_errno_entry {
+    NTSTATUS status;
+    int err;
+} wf_lx_errno_entry;
+
+static const wf_lx_errno_entry wf_lx_errno_table[] = {
+    { STATUS_OBJECT_NAME_NOT_FOUND, ENOENT },
+    { STATUS_OBJECT_PATH_NOT_FOUND, ENOENT },
+    { STATUS_NO_SUCH_FILE, ENOENT },
+    { STATUS_NOT_FOUND, ENOENT },
+    { STATUS_DELETE_PENDING, ENOENT },
+    { STATUS_FILE_DELETED, ENOENT },
+    { STATUS_OBJECT_NAME_COLLISION, EEXIST },
+    { STATUS_OBJECT_NAME_EXISTS, EEXIST },
+    { STATUS_ACCESS_DENIED, EACCES },
+    { STATUS_PRIVILEGE_NOT_HELD, EPERM },
+    { STATUS_INVALID_OWNER, EPERM },
+    { STATUS_INVALID_PRIMARY_GROUP, EPERM },
+    { STATUS_CANNOT_DELETE, EPERM },
+    { STATUS_SHARING_VIOLATION, EBUSY },
+    { STATUS_USER_MAPPED_FILE, EBUSY },
+    { STATUS_DEVICE_BUSY, EBUSY },
+    { STATUS_FILE_IS_A_DIRECTORY, EISDIR },
+    { STATUS_NOT_A_DIRECTORY, ENOTDIR },
+    { STATUS_OBJECT_TYPE_MISMATCH, ENOTDIR },
+    { STATUS_DIRECTORY_NOT_EMPTY, ENOTEMPTY },
+    { STATUS_OBJECT_NAME_INVALID, EINVAL },
+    { STATUS_OBJECT_PATH_SYNTAX_BAD, EINVAL },
+    { STATUS_OBJECT_PATH_INVALID, ENOTDIR },
+    { STATUS_NAME_TOO_LONG, ENAMETOOLONG },
+    { STATUS_INVALID_PARAMETER, EINVAL },
+    { STATUS_INVALID_PARAMETER_MIX, EINVAL },
+    { STATUS_INVALID_DEVICE_REQUEST, EINVAL },
+    { STATUS_INVALID_INFO_CLASS, EINVAL },
+    { STATUS_NOT_IMPLEMENTED, ENOSYS },
+    { STATUS_NOT_SUPPORTED, EOPNOTSUPP },
+    { STATUS_EAS_NOT_SUPPORTED, EOPNOTSUPP },
+    { STATUS_INVALID_EA_NAME, EINVAL },
+    { STATUS_EA_LIST_INCONSISTENT, EINVAL },
+    { STATUS_EA_TOO_LARGE, E2BIG },
+    { STATUS_NONEXISTENT_EA_ENTRY, ENODATA },
+    { STATUS_NO_EAS_ON_FILE, ENODATA },
+    { STATUS_DISK_FULL, ENOSPC },
+    { STATUS_QUOTA_EXCEEDED, EDQUOT },
+    { STATUS_DISK_QUOTA_EXCEEDED, EDQUOT },
+    { STATUS_FILE_TOO_LARGE, EFBIG },
+    { STATUS_NO_MEMORY, ENOMEM },
+    { STATUS_INSUFFICIENT_RESOURCES, ENOMEM },
+    { STATUS_TOO_MANY_OPENED_FILES, EMFILE },
+    { STATUS_TOO_MANY_LINKS, EMLINK },
+    { STATUS_MEDIA_WRITE_PROTECTED, EROFS },
+    { STATUS_NOT_SAME_DEVICE, EXDEV },
+    { STATUS_FILE_LOCK_CONFLICT, EAGAIN },
+    { STATUS_LOCK_NOT_GRANTED, EAGAIN },
+    { STATUS_RETRY, EAGAIN },
+    { STATUS_CANCELLED, EINTR },
+    { STATUS_IO_TIMEOUT, ETIMEDOUT },
+    /* The file system went away: what the Linux kernel answers once a FUSE connection is
+       gone. */
+    { STATUS_CONNECTION_DISCONNECTED, ENOTCONN },
+    { STATUS_VOLUME_DISMOUNTED, ENOTCONN },
+    { STATUS_NOT_A_REPARSE_POINT, EINVAL },
+    { STATUS_REPARSE_POINT_NOT_RESOLVED, ELOOP },
+    { STATUS_STOPPED_ON_SYMLINK, ELOOP },
+    { STATUS_IO_REPARSE_TAG_NOT_HANDLED, EOPNOTSUPP },
+    { STATUS_IO_REPARSE_DATA_INVALID, EINVAL },
+    { STATUS_END_OF_FILE, 0 },
+    { STATUS_BUFFER_OVERFLOW, ERANGE },
+    { STATUS_BUFFER_TOO_SMALL, ERANGE },
+    { STATUS_INVALID_SECURITY_DESCR, EINVAL },
+    { STATUS_FILE_SYSTEM_LIMITATION, EFBIG },
+    { STATUS_INTEGER_OVERFLOW, EOVERFLOW },
+};
+
+int wf_lx_errno(NTSTATUS status)
+{
+    if (status == STATUS_SUCCESS)
+        return 0;
+    for (size_t i = 0; i < sizeof wf_lx_errno_table / sizeof wf_lx_errno_table[0]; i++)
+        if (wf_lx_errno_table[i].status == status)
+            return wf_lx_errno_table[i].err;
+    /* Anything else (a reply the engine refused as malformed, an internal error): EIO, as
+       the Linux kernel answers a request it cannot make sense of. */
+    return EIO;
+}
