@@ -40,6 +40,13 @@ uint32_t wf_ea_packed_size(uint32_t name_len, uint32_t value_len);
    checks EA names). */
 bool wf_ea_name_valid(const char *name, size_t len);
 
+/* NTFS stores EA names upper-cased (RtlUpperString: ASCII a-z here; other bytes, UTF-8
+   included, as they are) and compares them without case. */
+void wf_ea_name_upcase(char *name, size_t len);
+bool wf_ea_name_equal(const char *a, size_t a_len, const char *b, size_t b_len);
+/* Whether name holds a lower-case letter: not the spelling NTFS (and WinFuse) stores. */
+bool wf_ea_name_has_lower(const char *name, size_t len);
+
 /* Checks a list as IoCheckEaBufferValidity does — every entry inside the buffer, its name
    NUL-terminated, NextEntryOffset of every entry but the last at least the entry's size and
    a multiple of 4, the last one ending within the buffer — then each entry as MS-FSA

@@ -37,6 +37,35 @@ bool wf_ea_name_valid(const char *name, size_t len)
     return true;
 }
 
+static char wf_ea_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - ('a' - 'A')) : c;
+}
+
+void wf_ea_name_upcase(char *name, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        name[i] = wf_ea_upper(name[i]);
+}
+
+bool wf_ea_name_equal(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    if (a_len != b_len)
+        return false;
+    for (size_t i = 0; i < a_len; i++)
+        if (wf_ea_upper(a[i]) != wf_ea_upper(b[i]))
+            return false;
+    return true;
+}
+
+bool wf_ea_name_has_lower(const char *name, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (name[i] >= 'a' && name[i] <= 'z')
+            return true;
+    return false;
+}
+
 NTSTATUS wf_ea_check(const uint8_t *buf, uint32_t size, uint32_t *error_offset)
 {
     uint32_t pos = 0;

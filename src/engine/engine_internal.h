@@ -170,8 +170,10 @@ struct wf_op {
         } io;
         struct {                /* QueryDirectory (op_dir.c) */
             uint32_t done;              /* bytes of the response filled */
+            uint32_t dots;              /* of which the engine's "." and ".." */
             uint32_t pos, end;          /* cursor into dirbuf */
             uint64_t offset;            /* the READDIR offset after the last entry taken */
+            uint64_t marker;            /* the NextOffset of the last entry listed */
             uint64_t asked;             /* the offset the last READDIR asked from */
             bool saved;                 /* the listing resumed a handle's saved reply */
             bool listed;                /* the entry at pos is to be listed */

@@ -86,9 +86,29 @@ NTSTATUS wf_link_readlink_reply(wf_op *op)
         wf_engine_count_bad_reply(op->engine);
         return STATUS_IO_REPARSE_DATA_INVALID;
     }
+    /* NTFS keeps a link's directory bit in the link; a POSIX link keeps it in the one
+       place it has, its text: "dir/" resolves only to a directory (docs/engine.md). */
+    ctx->target_dir = n > 1 && ctx->target[n - 1] == '/';
+    while (n > 1 && ctx->target[n - 1] == '/')
+        n--;
     ctx->target[n] = '\0';
     ctx->target_len = n;
     return STATUS_SUCCESS;
+}
+
+bool wf_link_mark_target(wf_link_ctx *ctx, bool dir)
+{
+    uint32_t n = ctx->target_len;
+    while (n > 1 && ctx->target[n - 1] == '/')
+        n--;
+    if (dir && !(n == 1 && ctx->target[0] == '/')) {
+        if (n + 1 > WF_LINK_TARGET_MAX)
+            return false;
+        ctx->target[n++] = '/';
+    }
+    ctx->target[n] = '\0';
+    ctx->target_len = n;
+    return true;
 }
 
 /* ---- what a link is known to lead to ----------------------------------------------------- */
@@ -206,6 +226,8 @@ wf_step wf_link_reparse(wf_op *op, const struct fuse_attr *attr)
         op->status = STATUS_REPARSE_POINT_NOT_RESOLVED;     /* no longer a link */
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
+    if (ctx->target_dir)
+        wf_link_set_dir(op->engine, op->node, true);
     op->status = wf_reparse_target_to_windows(ctx->target, ctx->target_len, ctx->wtarget,
         WF_LINK_TARGET_MAX, &target_units);
     if (!NT_SUCCESS(op->status)) {
@@ -322,6 +344,12 @@ wf_step wf_link_probe(wf_op *op, wf_node *node, const uint16_t *path, size_t uni
             goto answer;
         }
         release_node(op, &ctx->node);
+        /* The probed link itself says it is a directory link: whatever its target is or
+           becomes, as on NTFS; no walk. */
+        if (ctx->hops == 1 && ctx->target_dir) {
+            found = true;
+            goto answer;
+        }
         if (!splice_target(ctx))
             goto answer;
 

@@ -31,6 +31,7 @@ typedef struct wf_link_ctx {
     uint32_t hops, rounds;
     uint32_t remove_opcode;     /* what must go before a rename can replace the file */
     bool link_dir;              /* a link being made leads to a directory */
+    bool target_dir;            /* the target READLINK read ended in '/' (stripped) */
     NTSTATUS failure;           /* kept while a failed change is undone */
     size_t units, pos, link_start, link_end;
     uint32_t target_len;
@@ -50,8 +51,14 @@ void wf_link_release(wf_op *op);
 /* READLINK of node into op->link->target: the call is described in op->call. */
 void wf_link_readlink_call(wf_op *op, wf_node *node);
 /* The reply: the target in op->link->target/target_len; an error as NTSTATUS (EINVAL, "not
-   a link", is STATUS_NOT_A_REPARSE_POINT; an empty target STATUS_IO_REPARSE_DATA_INVALID). */
+   a link", is STATUS_NOT_A_REPARSE_POINT; an empty target STATUS_IO_REPARSE_DATA_INVALID).
+   A target ending in '/' is a directory link's (mklink /D, or ln -s dir/): the slashes are
+   stripped (the Windows target has none) and op->link->target_dir says so. */
 NTSTATUS wf_link_readlink_reply(wf_op *op);
+
+/* The POSIX target of a link being made (op->link->target) marked as dir says: a directory
+   link's ends in one '/', a file link's in none. False when the mark does not fit. */
+bool wf_link_mark_target(wf_link_ctx *ctx, bool dir);
 
 /* The STATUS_REPARSE a Create answers when its path meets a symbolic link or (as its last
    component) a special file whose attributes are attr: the link's target replaces the

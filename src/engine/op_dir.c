@@ -11,6 +11,13 @@
 /* READDIR size floor: what a listing does not use now is kept for its next call. */
 #define WF_DIR_BUFFER_MIN (64u * 1024u)
 
+/* The markers (NextOffset) of the "." and ".." the engine lists first in a directory other
+   than the root, as NTFS does, wherever the file system's order puts them: resuming at
+   either lists what follows it, then the file system's listing from its start. Two values
+   no file system's READDIR offset takes (an entry claiming one ends the listing there). */
+#define WF_DIR_AFTER_DOT UINT64_MAX
+#define WF_DIR_AFTER_DOTDOT (UINT64_MAX - 1u)
+
 static bool name_is_valid(const wf_dirent *view)
 {
     /* Longer than 255 UTF-16 units can take: no Windows name, and beyond op->name. */
@@ -120,7 +127,9 @@ static void save_entries(wf_op *op, wf_file *file)
     file->dirbuf_size = op->dirbuf_size;
     file->dir_pos = op->st.dir.pos;
     file->dir_end = op->st.dir.end;
-    file->dir_resume = op->st.dir.offset;
+    /* The caller resumes at the last record it was given, not after the entries
+       skipped since: those are skipped again from pos. */
+    file->dir_resume = op->st.dir.marker;
     wf_lock_release(engine->lock);
     op->dirbuf = NULL;
 }
@@ -217,7 +226,14 @@ enum {
     WF_DIR_MORE,        /* on with the next record (or the next READDIR) */
     WF_DIR_FULL,        /* stop: what is listed is the answer */
     WF_DIR_FAILED,      /* stop: op->status is the answer */
+    WF_DIR_ENDED,       /* stop: the directory ends here */
 };
+
+/* The READDIR offset a marker resumes at: after the engine's "." or "..", the start. */
+static uint64_t dir_fs_offset(uint64_t marker)
+{
+    return marker >= WF_DIR_AFTER_DOTDOT ? 0 : marker;
+}
 
 /* The record at st.dir.pos is done with (listed or skipped). */
 static void dir_step(wf_op *op, const wf_dirent *view)
@@ -227,10 +243,11 @@ static void dir_step(wf_op *op, const wf_dirent *view)
 }
 
 /* The listing cannot go on: what is listed so far stands (the error comes with the next
-   call), else status is the answer. */
+   call), else status is the answer. The engine's "." and ".." alone do not stand: the
+   file system's error is the answer, as when they were its own. */
 static void dir_stop(wf_op *op, NTSTATUS status)
 {
-    op->st.dir.next = op->st.dir.done ? WF_DIR_FULL : WF_DIR_FAILED;
+    op->st.dir.next = op->st.dir.done > op->st.dir.dots ? WF_DIR_FULL : WF_DIR_FAILED;
     op->status = status;
 }
 
@@ -271,9 +288,7 @@ static wf_step dir_entry_attr(wf_op *op, const wf_file *file, bool plus)
 
     wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
     op->st.dir.listed = false;
-    if (wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
-        dot_attr(op, file, &view, &op->attr);
-    } else if (plus && view.entry->nodeid == WF_DIR_REFUSED) {
+    if (plus && view.entry->nodeid == WF_DIR_REFUSED) {
         dir_step(op, &view);    /* refused by count_plus_entries (and counted there) */
         WF_CORO_RETURN(op);
     } else if (plus && view.entry->nodeid) {
@@ -330,11 +345,18 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
         dir_stop(op, STATUS_IO_DEVICE_ERROR);
         WF_CORO_RETURN(op);
     }
-    if (!name_is_valid(&view) ||
-        (wf_name_is_dot_or_dotdot(view.name, view.namelen) && file->node->nodeid == FUSE_ROOT_ID)) {
+    if (view.off >= WF_DIR_AFTER_DOTDOT) {
+        /* Its marker would be taken for the engine's own "." or "..": resuming there would
+           start over, forever. */
+        wf_engine_count_bad_reply(engine);
+        op->st.dir.next = WF_DIR_ENDED;
+        WF_CORO_RETURN(op);
+    }
+    if (!name_is_valid(&view) || wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
         if (!name_is_valid(&view))
             wf_engine_count_bad_name(engine);
-        /* The root lists no "." and ".." on Windows; "/" never names an entry. */
+        /* The engine lists "." and ".." itself, first (the root none, as on Windows);
+           "/" never names an entry. */
         dir_step(op, &view);
         WF_CORO_RETURN(op);
     }
@@ -371,6 +393,8 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
     }
     if (bad_name)
         wf_engine_count_bad_name(engine);
+    else
+        op->st.dir.marker = view.off;
     dir_step(op, &view);
 
     WF_CORO_END(op);
@@ -387,7 +411,7 @@ static wf_step dir_read(wf_op *op, wf_file *file, bool plus)
         op->st.dir.saved = false;
         WF_CORO_RETURN(op);
     }
-    wf_dir_read_call(op, plus, file->node->nodeid, file->fh, op->st.dir.offset);
+    wf_dir_read_call(op, plus, file->node->nodeid, file->fh, dir_fs_offset(op->st.dir.offset));
     WF_AWAIT_REPLY(op);
     if (op->call.error) {
         dir_stop(op, wf_op_errno_status(op));
@@ -399,6 +423,28 @@ static wf_step dir_read(wf_op *op, wf_file *file, bool plus)
         count_plus_entries(op, file->node);
 
     WF_CORO_END(op);
+}
+
+/* "." and ".." first, as NTFS lists them in every directory but the root, from the cache
+   (no round trip): those the marker is not past yet. st.dir.next FULL when the caller's
+   buffer is. */
+static void dir_dots(wf_op *op, const wf_file *file)
+{
+    static const uint64_t after[2] = { WF_DIR_AFTER_DOT, WF_DIR_AFTER_DOTDOT };
+    uint32_t i = op->st.dir.offset == 0 ? 0 : op->st.dir.offset == WF_DIR_AFTER_DOT ? 1 : 2;
+    bool bad_name;
+
+    if (file->node->nodeid == FUSE_ROOT_ID)
+        return;
+    for (; i < 2; i++) {
+        wf_dirent view = { .off = after[i], .name = "..", .namelen = i + 1 };
+        dot_attr(op, file, &view, &op->attr);
+        if (!add_dir_info(op, &view, &op->attr, false, NULL, &bad_name)) {
+            op->st.dir.next = WF_DIR_FULL;
+            return;
+        }
+        op->st.dir.offset = op->st.dir.marker = after[i];
+    }
 }
 
 wf_step wf_op_query_directory(wf_op *op)
@@ -423,6 +469,9 @@ wf_step wf_op_query_directory(wf_op *op)
         WF_CORO_RETURN(op);
 
     op->st.dir.next = WF_DIR_MORE;
+    op->st.dir.marker = op->st.dir.offset;
+    dir_dots(op, file);
+    op->st.dir.dots = op->st.dir.done;
     while (op->st.dir.next == WF_DIR_MORE) {
         WF_AWAIT_CALL(op, dir_read(op, file, plus));
         if (op->st.dir.next != WF_DIR_MORE)
@@ -443,6 +492,8 @@ wf_step wf_op_query_directory(wf_op *op)
     }
     if (op->st.dir.next == WF_DIR_FAILED)
         WF_CORO_RETURN(op);
+    if (op->st.dir.next == WF_DIR_ENDED)
+        add_end_mark(op);
     op->status = STATUS_SUCCESS;
     op->rsp->IoStatus.Information = op->st.dir.done;
 

@@ -1,6 +1,6 @@
 /* op_ea.c — extended attributes: QueryEa and SetEa, the EA buffer of a Create and of an
-   Overwrite, and EaSize. An EA named NAME is the xattr user.NAME; xattrs outside user. are
-   not EAs. */
+   Overwrite, and EaSize. An EA named NAME is the xattr user.NAME, NAME upper-cased as NTFS
+   stores it; xattrs outside user. are not EAs. */
 #include "winfuse/dosattrib_map.h"
 #include "winfuse/ea_map.h"
 #include "engine/engine_internal.h"
@@ -79,11 +79,13 @@ static NTSTATUS ea_request_list(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *buf)
     return STATUS_SUCCESS;
 }
 
-/* "user." + the EA's name, NUL-terminated, into op->ea->name; returns its length. */
+/* "user." + the EA's name upper-cased, as NTFS stores it, NUL-terminated, into
+   op->ea->name; returns its length. */
 static uint32_t ea_xattr_name(wf_op *op, const wf_ea_view *ea)
 {
     wf_mem_copy(op->ea->name, WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN);
     wf_mem_copy(op->ea->name + WF_EA_XATTR_PREFIX_LEN, ea->name, ea->name_len);
+    wf_ea_name_upcase(op->ea->name + WF_EA_XATTR_PREFIX_LEN, ea->name_len);
     op->ea->name[WF_EA_XATTR_PREFIX_LEN + ea->name_len] = 0;
     return WF_EA_XATTR_PREFIX_LEN + ea->name_len;
 }
@@ -185,6 +187,32 @@ static bool ea_list_name_is_ea(const wf_op *op, uint32_t len)
         !ea_list_name_is_dosattrib(op, len);
 }
 
+/* Whether the EA at op->ea->list_pos (an EA name, len bytes with "user.") gives way to
+   another spelling of the same name in the list: NTFS has one EA per name without case.
+   The upper-case spelling (the one Windows writes) wins; among others, the first listed. */
+static bool ea_list_name_shadowed(const wf_op *op, uint32_t len)
+{
+    const char *name = (const char *)op->dirbuf + op->ea->list_pos + WF_EA_XATTR_PREFIX_LEN;
+    uint32_t n = len - WF_EA_XATTR_PREFIX_LEN;
+
+    if (!wf_ea_name_has_lower(name, n))
+        return false;
+    for (uint32_t at = 0; at < op->ea->list_len;) {
+        const char *other = (const char *)op->dirbuf + at;
+        uint32_t other_len = 0;
+        while (other[other_len] != 0)
+            other_len++;
+        if (at != op->ea->list_pos && other_len == len &&
+                wf_mem_compare(other, WF_EA_XATTR_PREFIX, WF_EA_XATTR_PREFIX_LEN) == 0 &&
+                wf_ea_name_equal(other + WF_EA_XATTR_PREFIX_LEN, n, name, n) &&
+                (!wf_ea_name_has_lower(other + WF_EA_XATTR_PREFIX_LEN, n) ||
+                 at < op->ea->list_pos))
+            return true;
+        at += other_len + 1;
+    }
+    return false;
+}
+
 /* The node's EAs as a FILE_FULL_EA_INFORMATION list in the response's Buffer: the names,
    then GETXATTR of each user.* asking for as much as the buffer has left, straight into
    place. Leaves op->ea->used (the list's length), op->ea->size_sum (NTFS's EaSize) and
@@ -209,7 +237,7 @@ static wf_step ea_list(wf_op *op)
     for (op->ea->list_pos = 0; op->ea->list_pos < op->ea->list_len;
             op->ea->list_pos += ea_list_name_len(op) + 1) {
         len = ea_list_name_len(op);
-        if (!ea_list_name_is_ea(op, len))
+        if (!ea_list_name_is_ea(op, len) || ea_list_name_shadowed(op, len))
             continue;
         if (!wf_ea_begin(buf, cap, op->ea->used,
                 (const char *)op->dirbuf + op->ea->list_pos + WF_EA_XATTR_PREFIX_LEN,
@@ -217,6 +245,9 @@ static wf_step ea_list(wf_op *op)
             op->ea->status = STATUS_EA_LIST_INCONSISTENT;
             WF_CORO_RETURN(op);
         }
+        /* Shown as NTFS stores EA names, whatever case Linux gave the xattr. */
+        wf_ea_name_upcase((char *)buf + op->ea->entry + WF_EA_HEADER_SIZE,
+            len - WF_EA_XATTR_PREFIX_LEN);
         /* One GETXATTR: a value larger than what is asked for answers ERANGE. */
         if (room > engine->params.max_message - sizeof(struct fuse_out_header))
             room = engine->params.max_message - (uint32_t)sizeof(struct fuse_out_header);
@@ -307,6 +338,56 @@ static wf_step ea_apply(wf_op *op, bool remove_empty)
     WF_CORO_END(op);
 }
 
+/* Whether the request's list names the EA name[0..len) in another spelling than the
+   upper-case one it is stored under. */
+static bool ea_request_names_other_spelling(const wf_op *op, const char *name, uint32_t len)
+{
+    wf_ea_view ea;
+    if (!wf_ea_name_has_lower(name, len))
+        return false;
+    for (uint32_t pos = 0; wf_ea_next(op->ea->buf, op->ea->buf_size, &pos, &ea);)
+        if (wf_ea_name_equal(ea.name, ea.name_len, name, len))
+            return true;
+    return false;
+}
+
+/* Once SetEa has written user.NAME upper-cased: the other spellings of each name it set
+   or deleted (user.name written on Linux) go, so that the EA has one value, as on NTFS.
+   LISTXATTR (size, then names), REMOVEXATTR of each; a refusal keeps that xattr (hidden
+   behind the upper-case one, or shown again after a delete). op->ea->status. Nested. */
+static wf_step ea_drop_spellings(wf_op *op)
+{
+    uint32_t len;
+
+    WF_CORO_BEGIN(op);
+
+    WF_AWAIT_CALL(op, ea_names(op));
+    if (!NT_SUCCESS(op->ea->status)) {
+        /* No names to go by: the SETXATTRs answer for the file system. */
+        if (op->ea->status == STATUS_EAS_NOT_SUPPORTED ||
+                (op->call.opcode == FUSE_LISTXATTR && wf_op_refused(op)))
+            op->ea->status = STATUS_SUCCESS;
+        WF_CORO_RETURN(op);
+    }
+    for (op->ea->list_pos = 0; op->ea->list_pos < op->ea->list_len;
+            op->ea->list_pos += ea_list_name_len(op) + 1) {
+        len = ea_list_name_len(op);
+        if (!ea_list_name_is_ea(op, len) || !ea_request_names_other_spelling(op,
+                (const char *)op->dirbuf + op->ea->list_pos + WF_EA_XATTR_PREFIX_LEN,
+                len - WF_EA_XATTR_PREFIX_LEN))
+            continue;
+        wf_call_begin(op, FUSE_REMOVEXATTR, op->node->nodeid);
+        wf_call_in(op, op->dirbuf + op->ea->list_pos, len + 1);
+        WF_AWAIT_REPLY(op);
+        if (op->call.error && op->call.error != WF_ENODATA && !wf_op_refused(op)) {
+            op->ea->status = ea_error(op);
+            WF_CORO_RETURN(op);
+        }
+    }
+
+    WF_CORO_END(op);
+}
+
 /* A node that is a reparse point (a symlink or special file) carries no EAs
    [MS-FSA 2.1.5.15.5]; Linux keeps user.* xattrs off them as well. */
 static bool ea_node_is_reparse_point(const wf_op *op)
@@ -384,6 +465,11 @@ wf_step wf_op_set_ea(wf_op *op)
     /* What was known of the EAs is about to be wrong. */
     wf_cache_set_ea_size(engine->cache, op->node, 0, false);
     WF_AWAIT_CALL(op, ea_apply(op, true));
+    op->status = op->ea->status;
+    if (!NT_SUCCESS(op->status))
+        WF_CORO_RETURN(op);
+    /* After the values are set: a failure there loses no value. */
+    WF_AWAIT_CALL(op, ea_drop_spellings(op));
     op->status = op->ea->status;
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);

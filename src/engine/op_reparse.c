@@ -79,6 +79,8 @@ static wf_step get_reparse_point(wf_op *op, wf_file *file)
     op->status = wf_link_readlink_reply(op);
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
+    if (ctx->target_dir)
+        wf_link_set_dir(op->engine, op->node, true);
     /* Relative targets stay relative; an absolute one is taken from the volume's root,
        the only root Windows knows the file system by (WinFsp-FUSE's "rellinks"). */
     op->status = wf_reparse_target_to_windows(ctx->target, ctx->target_len, ctx->wtarget,
@@ -502,6 +504,13 @@ static wf_step set_reparse_point(wf_op *op, wf_file *file)
     /* NTFS keeps a link's directory bit from what it was made on; so does the link here. */
     ctx->link_dir = placeholder_dir ||
         (WF_S_ISLNK(op->attr.mode) && wf_link_is_dir(op->engine, op->node, &op->attr));
+    /* ... and stores it in the target's text, so that it outlives the session: "d/" for
+       mklink /D (a POSIX link has no other place: Linux refuses user.* xattrs on links,
+       trusted.* needs CAP_SYS_ADMIN), none for a file link. */
+    if (WF_S_ISLNK(ctx->mode) && !wf_link_mark_target(ctx, ctx->link_dir)) {
+        op->status = STATUS_IO_REPARSE_DATA_INVALID;
+        WF_CORO_RETURN(op);
+    }
 
     ctx->remove_opcode = placeholder_dir ? FUSE_RMDIR : 0;
     WF_AWAIT_CALL(op, replace(op, file));

@@ -137,6 +137,41 @@ EOF
     check_eq "$FS: dir with a pattern" "2 a.txt|2 ab.c|2 abc" \
         "$(dir_listing "$E2E_TMP/dir" | sort | paste -sd'|')"
 
+    # ---- . and .. first, whatever order the file system lists them in ---------------------
+    # ext4 (passthrough_ll's directory here) lists by name hash: "." and ".." land anywhere.
+    {
+        echo 'md \order'
+        for i in $(seq 1 40); do echo "echo > \\order\\f$i"; done
+        echo 'nt create \order access=FILE_LIST_DIRECTORY opts=FILE_DIRECTORY_FILE'
+        echo 'echo ==whole=='
+        echo 'nt querydir 1'
+        echo 'echo ==single=='
+        echo 'nt querydir 1 * restart single'
+        echo 'nt querydir 1 single'
+        echo 'nt querydir 1 single'
+        echo 'echo ==again=='
+        echo 'nt querydir 1 restart single'
+        echo 'echo ==pattern=='
+        echo 'nt querydir 1 f1* restart'
+        echo 'echo ==end=='
+    } >"$E2E_TMP/order.script"
+    fs_script <"$E2E_TMP/order.script"
+    in_order() { section_of "$1" "$2" | sed -n 's/^  size=.* name=//p' | xargs; }
+    if [ -n "$SRC" ]; then
+        echo "# $FS: on disk . is entry $(ls -f "$SRC/order" | grep -nx '\.' | cut -d: -f1)," \
+            ".. entry $(ls -f "$SRC/order" | grep -nx '\.\.' | cut -d: -f1)"
+    fi
+    check_eq "$FS: a listing starts with . and .." ". .." \
+        "$(in_order ==whole== ==single== | cut -d' ' -f1-2)"
+    check_eq "$FS: ... and lists each of the 42 names once" 42 \
+        "$(in_order ==whole== ==single== | wc -w)"
+    check_eq "$FS: one entry per call: ., .., then a file" ". .. f" \
+        "$(in_order ==single== ==again== | sed 's/f[0-9]*$/f/')"
+    check_eq "$FS: a restart starts at . again" "." "$(in_order ==again== ==pattern==)"
+    check_eq "$FS: a pattern . does not match shows no ." \
+        "f1 f10 f11 f12 f13 f14 f15 f16 f17 f18 f19" \
+        "$(in_order ==pattern== ==end== | xargs -n1 | sort | xargs)"
+
     # ---- a directory larger than one response: resume across calls ------------------------
     {
         echo 'md \big'

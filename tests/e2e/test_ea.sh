@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test_ea.sh — extended attributes as user.* xattrs: set, list, delete, bad names, a
+# test_ea.sh — extended attributes as user.* xattrs (names upper-cased, as NTFS stores
+# them, and compared without case): set, list, delete, bad names, a
 # directory's, EaSize in stat, overwrite dropping them; on memfs and on passthrough_ll
 # (with -o xattr), whose real files getfattr and setfattr look at.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
@@ -15,24 +16,32 @@ for fs in memfs passthrough_ll; do
         'ea \f.txt Color=red Size=42' 'echo ==list==' 'ea \f.txt' 'echo ==end=='
     check_eq "$FS: a new file has no EAs" '\f.txt: no extended attributes' \
         "$(section_of ==none== ==set==)"
-    check_eq "$FS: the EAs set are listed, names in their case" $'Color=red\nSize=42' \
+    check_eq "$FS: the EAs set are listed, names upper-cased as NTFS stores them" \
+        $'COLOR=red\nSIZE=42' \
         "$(section_of ==list== ==end==)"
     if [ -n "$SRC" ]; then
         # (user.DOSATTRIB, the new file's ARCHIVE and creation time, is no EA: left out.)
         attrs=$(getfattr -d --absolute-names "$SRC/f.txt" 2>/dev/null | grep '^user\.' |
             grep -v '^user\.DOSATTRIB=' | sort | xargs)
-        check_fs_eq "on disk: the EAs are user.* xattrs" 'user.Color=red user.Size=42' "$attrs"
+        check_fs_eq "on disk: the EAs are user.* xattrs, upper-cased" \
+            'user.COLOR=red user.SIZE=42' "$attrs"
         setfattr -n user.fromLinux -v abc "$SRC/f.txt"
         setfattr -n trusted.hidden -v x "$SRC/f.txt" 2>/dev/null
         session_send 'echo ==linux==' 'ea \f.txt' 'echo ==end2=='
-        check_eq "$FS: an xattr set on Linux is an EA; other namespaces are not" \
-            $'Color=red\nSize=42\nfromLinux=abc' "$(section_of ==linux== ==end2== | sort)"
+        check_eq "$FS: an xattr set on Linux is an EA (shown upper-cased); other namespaces are not" \
+            $'COLOR=red\nFROMLINUX=abc\nSIZE=42' "$(section_of ==linux== ==end2== | sort)"
+        # Set from Windows in any case, it is one EA: the Linux spelling gives way.
+        session_send 'ea \f.txt fromlinux=new'
+        check_fs_eq "on disk: an EA set over a Linux-named xattr replaces it, upper-cased" \
+            'user.FROMLINUX="new"' \
+            "$(getfattr -d --absolute-names "$SRC/f.txt" 2>/dev/null | grep -i '^user\.fromlinux' | xargs -0)"
     fi
 
-    session_send 'ea \f.txt Size=' 'echo ==deleted==' 'ea \f.txt' 'echo ==end3==' \
+    # Deleted by its name in another case: EA names are compared without case.
+    session_send 'ea \f.txt size=' 'echo ==deleted==' 'ea \f.txt' 'echo ==end3==' \
         'stat \f.txt'
-    check_eq "$FS: an empty value deletes the EA" "Color=red" \
-        "$(section_of ==deleted== ==end3== | grep -v fromLinux)"
+    check_eq "$FS: an empty value deletes the EA, named in any case" "COLOR=red" \
+        "$(section_of ==deleted== ==end3== | grep -v FROMLINUX)"
     # NTFS's EaSize: 5 + name + value bytes per EA.
     if [ -n "$SRC" ]; then want=$(( (5 + 5 + 3) + (5 + 9 + 3) )); else want=$((5 + 5 + 3)); fi
     check_out "stat shows EaSize as NTFS counts it" "EaSize:         $want"
@@ -43,7 +52,7 @@ for fs in memfs passthrough_ll; do
         'ea \f.txt: STATUS_INVALID_EA_NAME' "$ERR"
     check_lacks "$FS: deleting an EA that is not there is no error" \
         'ea \f.txt: STATUS_' <(grep -v INVALID_EA_NAME "$ERR")
-    check_eq "$FS: a directory has EAs too" "Tag=dir" "$(section_of ==dir== ==end4==)"
+    check_eq "$FS: a directory has EAs too" "TAG=dir" "$(section_of ==dir== ==end4==)"
 
     # Overwriting a file replaces its EAs: with none given, they are gone (NT's rule).
     session_send 'echo again > \f.txt' 'echo ==over==' 'ea \f.txt' 'echo ==end5=='

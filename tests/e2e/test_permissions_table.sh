@@ -68,8 +68,11 @@ state() {
     local size
     size=$(stat -c %s "$SRC/t")
     [ -d "$SRC/t" ] && size=-
+    # The tag in any case: Linux sets user.tag, WinFuse the EA TAG (upper-cased, as NTFS
+    # stores EA names: docs/nt-semantics.md), the same EA to Windows.
     printf '%s %s tag=%s' "$(stat -c '%a %u %g' "$SRC/t")" "$size" \
-        "$(getfattr --only-values -n user.tag "$SRC/t" 2>/dev/null)"
+        "$(getfattr -d --absolute-names "$SRC/t" 2>/dev/null |
+            sed -n 's/^user\.[tT][aA][gG]="\(.*\)"$/\1/p')"
     [ -n "${WITH_MTIME:-}" ] && printf ' mtime=%s' "$(stat -c %Y "$SRC/t")"
     echo
 }

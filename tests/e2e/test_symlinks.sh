@@ -18,11 +18,11 @@ for fs in memfs passthrough_ll; do
     if [ -n "$SRC" ]; then
         check_fs_eq "on disk: mklink made a real symlink with the POSIX target" "t.txt" \
             "$(readlink "$SRC/l.txt")"
-        check_fs_eq "on disk: mklink /D made a symlink to the directory" "d" \
-            "$(readlink "$SRC/dl")"
+        check_fs_eq "on disk: mklink /D made a symlink to the directory, marked so by a /" \
+            "d/" "$(readlink "$SRC/dl")"
         check_fs_eq "on disk: a target from the volume's root is absolute" "/d/in.txt" \
             "$(readlink "$SRC/abs.txt")"
-        check_fs_eq "on disk: .. stays .." ".." "$(readlink "$SRC/d/up")"
+        check_fs_eq "on disk: .. stays .. (/D: ../)" "../" "$(readlink "$SRC/d/up")"
         check_fs_eq "on disk: no temporary name is left" "" \
             "$(ls -A "$SRC" | grep -F .wf-reparse)"
     fi
@@ -67,9 +67,47 @@ for fs in memfs passthrough_ll; do
         check_fs_eq "on disk: the links are gone, the targets stay" "d t.txt" \
             "$(cd "$SRC" && ls -d l.txt dl t.txt d 2>/dev/null | xargs)"
     fi
+
+    # mklink /D to a file: a directory link all the same, as on NTFS: rd removes it, del
+    # does not.
+    session_send 'mklink /D \fd t.txt' 'echo ==fd==' 'dir \' 'echo ==del==' 'del \fd' \
+        'nt create \fd opts=FILE_NON_DIRECTORY_FILE|FILE_OPEN_REPARSE_POINT access=DELETE' \
+        'echo ==afterdel==' 'dir \' 'echo ==rd==' 'rd \fd' 'echo ==afterrd==' 'dir \' \
+        'echo ==ttype==' 'type \t.txt' 'echo ==fdend=='
+    check_contains "$FS: mklink /D to a file is a directory link" '<SYMLINKD>     fd [t.txt]' \
+        <(section_of ==fd== ==del==)
+    check_contains "$FS: del of a directory link fails" 'del \fd:' "$ERR"
+    check_out "opening it as a file is STATUS_FILE_IS_A_DIRECTORY, as on NTFS" \
+        'nt create \fd: STATUS_FILE_IS_A_DIRECTORY'
+    check_contains "$FS: ... and leaves it" '<SYMLINKD>     fd [t.txt]' \
+        <(section_of ==afterdel== ==rd==)
+    check_lacks "$FS: rd of a directory link to a file succeeds" 'rd \fd:' "$ERR"
+    check_fs_eq "... the link is gone" 0 "$(section_of ==afterrd== ==ttype== | grep -c ' fd ')"
+    check_fs_eq "... its target stays" "hello" "$(section_of ==ttype== ==fdend== | tr -d '\r')"
     session_end
     check_fs_eq "the shell exits 1 (commands failed on purpose)" 1 "$STATUS"
 done
+
+# The /D mark outlives the session and whatever the target becomes: a directory replaced by
+# a file behind the volume's back.
+use_fs passthrough_ll
+fs_script <<'EOF'
+md \was
+mklink /D \dlink was
+EOF
+check_fs_eq "on disk: mklink /D's mark" "was/" "$(readlink "$SRC/dlink")"
+rmdir "$SRC/was"
+echo now-a-file >"$SRC/was"
+ln -s nothere/ "$SRC/lnd"
+fs_script <<'EOF'
+echo ==dir==
+dir \
+echo ==end==
+EOF
+check_contains "$FS: a /D link whose target became a file is still a directory link" \
+    '<SYMLINKD>     dlink [was]' <(section_of ==dir== ==end==)
+check_contains "$FS: a link made by ln -s dir/ is a directory link, even dangling" \
+    '<SYMLINKD>     lnd [nothere]' <(section_of ==dir== ==end==)
 
 # Links and special files made on Linux, in passthrough_ll's real directory.
 use_fs passthrough_ll

@@ -182,6 +182,21 @@ static void flags_other_than_need_ea_are_invalid_ea_name(void **state)
     assert_int_equal(wf_ea_check(buf, used, &off), STATUS_INVALID_EA_NAME);
 }
 
+/* NTFS stores EA names upper-cased and compares them without case: ASCII letters fold,
+   other bytes (UTF-8 included) stay as they are. */
+static void ea_names_upcase_and_compare_without_case(void **state)
+{
+    (void)state;
+    char name[] = "color.Tag_9\xc3\xa9";
+    wf_ea_name_upcase(name, strlen(name));
+    assert_string_equal(name, "COLOR.TAG_9\xc3\xa9");
+    assert_true(wf_ea_name_equal("Color", 5, "cOLOR", 5));
+    assert_false(wf_ea_name_equal("Color", 5, "Colour", 6));
+    assert_false(wf_ea_name_equal("\xc3\xa9", 2, "\xc3\x89", 2));
+    assert_true(wf_ea_name_has_lower("ABc", 3));
+    assert_false(wf_ea_name_has_lower("AB_1\xc3\xa9", 6));
+}
+
 static void packed_size_is_what_ntfs_reports(void **state)
 {
     (void)state;
@@ -236,6 +251,7 @@ int main(void)
         cmocka_unit_test(invalid_name_is_invalid_ea_name_with_its_offset),
         cmocka_unit_test(empty_name_is_invalid_ea_name),
         cmocka_unit_test(flags_other_than_need_ea_are_invalid_ea_name),
+        cmocka_unit_test(ea_names_upcase_and_compare_without_case),
         cmocka_unit_test(packed_size_is_what_ntfs_reports),
         cmocka_unit_test(folding_equates_ascii_latin1_greek_and_cyrillic_cases),
         cmocka_unit_test(folded_names_hash_alike),

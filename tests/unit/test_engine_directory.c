@@ -474,6 +474,10 @@ static void malformed_lookup_reply_in_a_listing_takes_out_no_request(void **stat
     mock_free(m);
 }
 
+/* The markers of the "." and ".." the engine lists itself (op_dir.c). */
+#define AFTER_DOT UINT64_MAX
+#define AFTER_DOTDOT (UINT64_MAX - 1u)
+
 static void non_root_directory_lists_dot_and_dotdot(void **state)
 {
     (void)state;
@@ -503,13 +507,214 @@ static void non_root_directory_lists_dot_and_dotdot(void **state)
     assert_int_equal(l.count, 3);
     assert_true(l.end_mark);
     assert_string_equal(l.records[0].name, ".");
-    assert_int_equal(l.records[0].next_offset, 1);
+    assert_int_equal(l.records[0].next_offset, AFTER_DOT);
     assert_int_equal(l.records[0].info.IndexNumber, 20);
     assert_true(l.records[0].info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
     assert_string_equal(l.records[1].name, "..");
-    assert_int_equal(l.records[1].next_offset, 2);
+    assert_int_equal(l.records[1].next_offset, AFTER_DOTDOT);
     assert_true(l.records[1].info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
     assert_record(&l.records[2], "x", 22, 3, 3);
+    mock_free(m);
+}
+
+/* ext4's hash order puts "." and ".." anywhere; NTFS lists them first. */
+static void dot_and_dotdot_come_first_wherever_the_file_system_lists_them(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t dir = mock_open_dir(m, "d", 20, 21);
+    uint8_t out[4096];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(dir, out, sizeof out, NULL));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 0);
+    uint8_t body[2048];
+    uint32_t len = 0;
+    struct fuse_entry_out none;
+    memset(&none, 0, sizeof none);
+    none.attr.mode = 040000;
+    struct fuse_entry_out x = file_entry(22, 3), y = file_entry(23, 4);
+    len = mock_direntplus_add(body, len, &x, 11, "x");
+    len = mock_direntplus_add(body, len, &none, 12, "..");
+    len = mock_direntplus_add(body, len, &y, 13, "y");
+    len = mock_direntplus_add(body, len, &none, 14, ".");
+    mock_reply(m, req.header.unique, 0, body, len);
+    req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 14);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 4);
+    assert_true(l.end_mark);
+    assert_string_equal(l.records[0].name, ".");
+    assert_int_equal(l.records[0].info.IndexNumber, 20);
+    assert_string_equal(l.records[1].name, "..");
+    assert_record(&l.records[2], "x", 22, 3, 11);
+    assert_record(&l.records[3], "y", 23, 4, 13);
+    assert_true(mock_idle(m, 20));      /* no request beyond the listing's own */
+    mock_free(m);
+}
+
+static void dot_and_dotdot_are_listed_when_the_file_system_lists_none(void **state)
+{
+    (void)state;
+    mock_fs *m = start(0);      /* READDIR: the attributes of "." come from the cache */
+    uint64_t dir = mock_open_dir(m, "d", 20, 21);
+    uint8_t out[4096];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(dir, out, sizeof out, NULL));
+    mock_request req = expect_list(m, FUSE_READDIR, 20, 21, 0);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 2);
+    assert_true(l.end_mark);
+    assert_string_equal(l.records[0].name, ".");
+    assert_string_equal(l.records[1].name, "..");
+    assert_true(l.records[1].info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+    assert_true(mock_idle(m, 20));
+    mock_free(m);
+}
+
+/* One record per call (ReturnSingleEntry, or a small buffer): each marker of a dot resumes
+   right after it, and the file system's own dots are not listed a second time. */
+static void resuming_after_dot_or_dotdot_lists_each_once(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t dir = mock_open_dir(m, "d", 20, 21);
+    uint32_t cap = ALIGN8(DIR_INFO_SIZE + 4) + 1;     /* one record at a time */
+    uint8_t out[512];
+    uint8_t body[1024];
+    uint32_t len = 0;
+    struct fuse_entry_out none;
+    memset(&none, 0, sizeof none);
+    none.attr.mode = 040000;
+    struct fuse_entry_out x = file_entry(22, 3);
+    len = mock_direntplus_add(body, len, &none, 1, ".");
+    len = mock_direntplus_add(body, len, &x, 2, "x");
+    len = mock_direntplus_add(body, len, &none, 3, "..");
+
+    /* The first call: "." only, nothing asked of the file system. */
+    uint64_t hint = mock_submit(m, mock_req_query_dir(dir, out, cap, NULL));
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.records[0].name, ".");
+    assert_true(mock_idle(m, 20));
+
+    /* After ".": "..", and the file system's listing from its start (kept). */
+    uint64_t marker = l.records[0].next_offset;
+    hint = mock_submit(m, mock_req_query_dir(dir, out, cap, &marker));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 0);
+    mock_reply(m, req.header.unique, 0, body, len);
+    rsp = mock_response(m, hint);
+    l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.records[0].name, "..");
+    assert_true(mock_idle(m, 20));
+
+    /* After "..": the kept reply, its dots skipped; on from 3 (no room for the end). */
+    marker = l.records[0].next_offset;
+    hint = mock_submit(m, mock_req_query_dir(dir, out, cap, &marker));
+    req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 3);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    rsp = mock_response(m, hint);
+    l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_record(&l.records[0], "x", 22, 3, 2);
+
+    marker = l.records[0].next_offset;
+    hint = mock_submit(m, mock_req_query_dir(dir, out, cap, &marker));
+    req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 2);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 0);
+    assert_true(l.end_mark);
+
+    /* A restart lists "." again. */
+    hint = mock_submit(m, mock_req_query_dir(dir, out, cap, NULL));
+    l = parse_listing(out, mock_response(m, hint).IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.records[0].name, ".");
+    assert_true(mock_idle(m, 20));
+    mock_free(m);
+}
+
+/* Dots fill the buffer's first records; what the reply holds beyond is kept, and the
+   marker of ".." takes it up without a second READDIRPLUS. */
+static void entries_kept_after_the_dots_resume_at_the_dotdot_marker(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t dir = mock_open_dir(m, "d", 20, 21);
+    uint32_t cap = ALIGN8(DIR_INFO_SIZE + 2) + ALIGN8(DIR_INFO_SIZE + 4) + 1;
+    uint8_t out[512];
+    uint8_t body[1024];
+    uint32_t len = 0;
+    struct fuse_entry_out x = file_entry(22, 3), y = file_entry(23, 4);
+    len = mock_direntplus_add(body, len, &x, 5, "x");
+    len = mock_direntplus_add(body, len, &y, 6, "y");
+    uint64_t hint = mock_submit(m, mock_req_query_dir(dir, out, cap, NULL));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 0);
+    mock_reply(m, req.header.unique, 0, body, len);
+    listing l = parse_listing(out, mock_response(m, hint).IoStatus.Information);
+    assert_int_equal(l.count, 2);
+    assert_string_equal(l.records[1].name, "..");
+
+    uint64_t marker = l.records[1].next_offset;
+    hint = mock_submit(m, mock_req_query_dir(dir, out, sizeof out, &marker));
+    req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 6);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    l = parse_listing(out, mock_response(m, hint).IoStatus.Information);
+    assert_int_equal(l.count, 2);
+    assert_true(l.end_mark);
+    assert_record(&l.records[0], "x", 22, 3, 5);
+    assert_record(&l.records[1], "y", 23, 4, 6);
+    mock_free(m);
+}
+
+/* The engine's dots alone are no answer: a READDIR that fails is the call's status, as
+   when the file system listed the dots itself. */
+static void readdir_failing_after_the_dots_fails_the_call(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t dir = mock_open_dir(m, "d", 20, 21);
+    uint8_t out[4096];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(dir, out, sizeof out, NULL));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 0);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
+    mock_free(m);
+}
+
+/* An offset equal to a dot's marker would restart the listing when resumed: the listing
+   ends before that entry, counted as a bad reply. */
+static void entry_whose_offset_is_a_dot_marker_ends_the_listing(void **state)
+{
+    (void)state;
+    mock_fs *m = start(FUSE_DO_READDIRPLUS);
+    uint64_t dir = mock_open_dir(m, "d", 20, 21);
+    uint8_t out[4096];
+    uint8_t body[1024];
+    uint32_t len = 0;
+    struct fuse_entry_out x = file_entry(22, 3);
+    struct fuse_entry_out y = mock_entry(0, 0100644, 4, 0, 0, 0);
+    len = mock_direntplus_add(body, len, &x, 5, "x");
+    len = mock_direntplus_add(body, len, &y, AFTER_DOTDOT, "y");
+    uint64_t hint = mock_submit(m, mock_req_query_dir(dir, out, sizeof out, NULL));
+    mock_request req = expect_list(m, FUSE_READDIRPLUS, 20, 21, 0);
+    mock_reply(m, req.header.unique, 0, body, len);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 3);
+    assert_true(l.end_mark);
+    assert_record(&l.records[2], "x", 22, 3, 5);
+    assert_int_equal(mock_info(m).bad_replies, 1);
+    assert_true(mock_idle(m, 20));
     mock_free(m);
 }
 
@@ -717,7 +922,9 @@ static void directory_opened_without_list_access_opens_at_first_listing(void **s
     mock_reply(m, req.header.unique, 0, NULL, 0);
     rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
-    assert_int_equal(rsp.IoStatus.Information, 2);     /* the end mark only */
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 2);       /* "." and "..", then the end mark */
+    assert_true(l.end_mark);
 
     /* The second listing reuses the handle; Close releases it. */
     hint = mock_submit(m, mock_req_query_dir(dir, out, sizeof out, NULL));
@@ -747,6 +954,12 @@ int main(void)
         cmocka_unit_test(readdir_entry_gone_before_its_lookup_is_not_listed),
         cmocka_unit_test(malformed_lookup_reply_in_a_listing_takes_out_no_request),
         cmocka_unit_test(non_root_directory_lists_dot_and_dotdot),
+        cmocka_unit_test(dot_and_dotdot_come_first_wherever_the_file_system_lists_them),
+        cmocka_unit_test(dot_and_dotdot_are_listed_when_the_file_system_lists_none),
+        cmocka_unit_test(resuming_after_dot_or_dotdot_lists_each_once),
+        cmocka_unit_test(entries_kept_after_the_dots_resume_at_the_dotdot_marker),
+        cmocka_unit_test(entry_whose_offset_is_a_dot_marker_ends_the_listing),
+        cmocka_unit_test(readdir_failing_after_the_dots_fails_the_call),
         cmocka_unit_test(names_with_a_slash_or_nul_are_skipped_and_counted),
         cmocka_unit_test(readdirplus_bad_name_with_a_nodeid_still_returns_its_lookup),
         cmocka_unit_test(readdir_name_too_long_for_windows_is_skipped_and_counted),

@@ -211,9 +211,10 @@ static void query_ea_lists_user_xattrs_as_full_ea_information(void **state)
     assert_int_equal(rsp->Size, sizeof *rsp + 35);
     uint32_t off, pos = 0;
     assert_int_equal(wf_ea_check(rsp->Buffer, 35, &off), STATUS_SUCCESS);
-    check_entry(rsp->Buffer, 35, &pos, "Color", "red");    /* the name keeps its case */
+    /* Upper-cased, as NTFS stores EA names; the xattr read is the one Linux named. */
+    check_entry(rsp->Buffer, 35, &pos, "COLOR", "red");
     assert_int_equal(pos, 20);
-    check_entry(rsp->Buffer, 35, &pos, "b", "12345");
+    check_entry(rsp->Buffer, 35, &pos, "B", "12345");
     assert_int_equal(pos, 35);
     assert_true(mock_idle(m, 50));
 
@@ -311,7 +312,7 @@ static void query_ea_skips_an_xattr_removed_since_it_was_listed(void **state)
     const FSP_FSCTL_TRANSACT_RSP *rsp = capture_end(m, &c);
     assert_int_equal(rsp->IoStatus.Status, STATUS_SUCCESS);
     uint32_t pos = 0;
-    check_entry(rsp->Buffer, rsp->Rsp.QueryEa.Ea.Size, &pos, "here", "v");
+    check_entry(rsp->Buffer, rsp->Rsp.QueryEa.Ea.Size, &pos, "HERE", "v");
     assert_int_equal(pos, rsp->Rsp.QueryEa.Ea.Size);
     mock_free(m);
 }
@@ -393,19 +394,20 @@ static void set_ea_sets_and_deletes_user_xattrs_then_reports_the_list(void **sta
     ea_add(&l, "gone", "");     /* an empty value deletes */
     captured c;
     capture_submit(m, req_set_ea(h, &l), &c);
-    expect_setxattr(m, "user.Color", "blue", 0);
-    expect_removexattr(m, "user.gone", -WF_ENODATA);  /* not there: no error */
+    expect_setxattr(m, "user.COLOR", "blue", 0);    /* upper-cased, as NTFS stores it */
+    expect_removexattr(m, "user.GONE", -WF_ENODATA);  /* not there: no error */
+    expect_list_size(m, 0);     /* no other spelling of the names to drop */
     expect_getattr(m, 10);
-    static const char names[] = "user.Color\0";
+    static const char names[] = "user.COLOR\0";
     expect_names(m, names, sizeof names - 1);
-    expect_getxattr(m, "user.Color", "blue", 0);
+    expect_getxattr(m, "user.COLOR", "blue", 0);
     const FSP_FSCTL_TRANSACT_RSP *rsp = capture_end(m, &c);
     assert_int_equal(rsp->IoStatus.Status, STATUS_SUCCESS);
     assert_int_equal(rsp->Rsp.SetEa.FileInfo.FileSize, 10);
     assert_int_equal(rsp->Rsp.SetEa.FileInfo.EaSize, 5 + 5 + 4);
     assert_int_equal(rsp->Rsp.SetEa.Ea.Size, 8 + 6 + 4);
     uint32_t pos = 0;
-    check_entry(rsp->Buffer, rsp->Rsp.SetEa.Ea.Size, &pos, "Color", "blue");
+    check_entry(rsp->Buffer, rsp->Rsp.SetEa.Ea.Size, &pos, "COLOR", "blue");
 
     /* The file's information keeps that EaSize while its ctime stays. */
     uint64_t hint = mock_submit(m, mock_req_query_info(h));
@@ -424,7 +426,7 @@ static void set_ea_failure_stops_at_the_failing_entry(void **state)
     ea_add(&l, "b", "2");
     captured c;
     capture_submit(m, req_set_ea(h, &l), &c);
-    expect_setxattr(m, "user.a", "1", -WF_ENOSPC);
+    expect_setxattr(m, "user.A", "1", -WF_ENOSPC);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_DISK_FULL);
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -493,11 +495,106 @@ static void set_ea_enosys_is_eas_not_supported_and_not_asked_again(void **state)
     ea_add(&l, "a", "1");
     captured c;
     capture_submit(m, req_set_ea(h, &l), &c);
-    expect_setxattr(m, "user.a", "1", -WF_ENOSYS);
+    expect_setxattr(m, "user.A", "1", -WF_ENOSYS);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_EAS_NOT_SUPPORTED);
     capture_submit(m, req_set_ea(h, &l), &c);
     assert_int_equal(capture_end(m, &c)->IoStatus.Status, (uint32_t)STATUS_EAS_NOT_SUPPORTED);
     assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* EA names without case ------------------------------------------------------------- */
+
+/* NTFS has one EA per name without case: of xattrs differing only in case, the upper-case
+   spelling is shown (what Windows wrote), else the first listed; the others not read. */
+static void query_ea_shows_one_ea_per_name_whatever_its_case(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    captured c;
+    static const char names[] = "user.foo\0user.bar\0user.FOO\0user.Bar\0user.x1\0";
+    capture_submit(m, req_query_ea(h), &c);
+    expect_names(m, names, sizeof names - 1);
+    expect_getxattr(m, "user.bar", "b", 0);
+    expect_getxattr(m, "user.FOO", "F", 0);
+    expect_getxattr(m, "user.x1", "x", 0);
+    const FSP_FSCTL_TRANSACT_RSP *rsp = capture_end(m, &c);
+    assert_int_equal(rsp->IoStatus.Status, STATUS_SUCCESS);
+    uint32_t pos = 0, size = rsp->Rsp.QueryEa.Ea.Size;
+    check_entry(rsp->Buffer, size, &pos, "BAR", "b");
+    check_entry(rsp->Buffer, size, &pos, "FOO", "F");
+    check_entry(rsp->Buffer, size, &pos, "X1", "x");
+    assert_int_equal(pos, size);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* Setting or deleting an EA in any case writes the upper-case spelling, then drops the
+   xattrs that spell its name otherwise (written on Linux): one value per name, as NTFS. */
+static void set_ea_drops_other_spellings_of_the_names_it_sets_or_deletes(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    ea_list l = { .used = 0 };
+    ea_add(&l, "color", "blue");
+    ea_add(&l, "Gone", "");
+    captured c;
+    capture_submit(m, req_set_ea(h, &l), &c);
+    static const char before[] = "user.color\0user.COLOR\0user.gOne\0user.other\0";
+    expect_setxattr(m, "user.COLOR", "blue", 0);
+    expect_removexattr(m, "user.GONE", -WF_ENODATA);
+    expect_names(m, before, sizeof before - 1);
+    expect_removexattr(m, "user.color", 0);
+    expect_removexattr(m, "user.gOne", 0);
+    expect_getattr(m, 10);
+    static const char after[] = "user.COLOR\0user.other\0";
+    expect_names(m, after, sizeof after - 1);
+    expect_getxattr(m, "user.COLOR", "blue", 0);
+    expect_getxattr(m, "user.other", "o", 0);
+    const FSP_FSCTL_TRANSACT_RSP *rsp = capture_end(m, &c);
+    assert_int_equal(rsp->IoStatus.Status, STATUS_SUCCESS);
+    uint32_t pos = 0;
+    check_entry(rsp->Buffer, rsp->Rsp.SetEa.Ea.Size, &pos, "COLOR", "blue");
+    check_entry(rsp->Buffer, rsp->Rsp.SetEa.Ea.Size, &pos, "OTHER", "o");
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* The names cannot be listed (rclone answers EIO), or one spelling cannot go: the EA is
+   still set (the other spelling stays, hidden behind the upper-case one). */
+static void set_ea_whose_spelling_clean_up_is_refused_still_sets(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t h = mock_open_file(m, "f", NODE, 10, FH);
+    ea_list l = { .used = 0 };
+    ea_add(&l, "a", "1");
+    captured c;
+    capture_submit(m, req_set_ea(h, &l), &c);
+    expect_setxattr(m, "user.A", "1", 0);
+    mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
+    expect_getattr(m, 10);
+    req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
+    assert_int_equal(capture_end(m, &c)->IoStatus.Status, STATUS_SUCCESS);
+
+    capture_submit(m, req_set_ea(h, &l), &c);
+    expect_setxattr(m, "user.A", "1", 0);
+    static const char names[] = "user.a\0user.A\0";
+    expect_names(m, names, sizeof names - 1);
+    expect_removexattr(m, "user.a", -WF_EPERM);
+    expect_getattr(m, 10);
+    static const char after[] = "user.a\0user.A\0";
+    expect_names(m, after, sizeof after - 1);
+    expect_getxattr(m, "user.A", "1", 0);
+    const FSP_FSCTL_TRANSACT_RSP *rsp = capture_end(m, &c);
+    assert_int_equal(rsp->IoStatus.Status, STATUS_SUCCESS);
+    uint32_t pos = 0;
+    check_entry(rsp->Buffer, rsp->Rsp.SetEa.Ea.Size, &pos, "A", "1");
+    assert_int_equal(pos, rsp->Rsp.SetEa.Ea.Size);
     mock_free(m);
 }
 
@@ -537,7 +634,7 @@ static void create_with_an_ea_buffer_sets_the_eas_on_the_new_file(void **state)
     ea_add(&l, "skip", "");     /* nothing to delete on a new file */
     uint64_t hint = mock_submit(m, req_create_ea("\\new", FILE_CREATE, &l));
     expect_create(m, "new");
-    expect_setxattr(m, "user.Author", "me", 0);
+    expect_setxattr(m, "user.AUTHOR", "me", 0);
     expect_getattr(m, 0);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
@@ -555,7 +652,7 @@ static void create_whose_eas_cannot_be_set_is_undone(void **state)
     ea_add(&l, "a", "1");
     uint64_t hint = mock_submit(m, req_create_ea("\\new", FILE_CREATE, &l));
     expect_create(m, "new");
-    expect_setxattr(m, "user.a", "1", -WF_EOPNOTSUPP);
+    expect_setxattr(m, "user.A", "1", -WF_EOPNOTSUPP);
     mock_request req = mock_expect_node(m, FUSE_RELEASE, NODE);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     req = mock_expect_node(m, FUSE_UNLINK, FUSE_ROOT_ID);
@@ -645,7 +742,7 @@ static void overwrite_replaces_the_eas_before_truncating(void **state)
     expect_names(m, names, sizeof names - 1);
     expect_removexattr(m, "user.old", 0);       /* every EA goes; other xattrs stay */
     expect_removexattr(m, "user.new", 0);
-    expect_setxattr(m, "user.new", "yes", 0);
+    expect_setxattr(m, "user.NEW", "yes", 0);
     expect_truncate(m);
     FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
     assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
@@ -779,7 +876,7 @@ static void overwrite_with_new_eas_reports_their_failure(void **state)
     mock_request req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
     mock_reply(m, req.header.unique, -WF_EIO, NULL, 0);
     /* Setting the caller's EAs is no clean-up: its failure is the answer. */
-    expect_setxattr(m, "user.new", "yes", -WF_EIO);
+    expect_setxattr(m, "user.NEW", "yes", -WF_EIO);
     req = mock_expect_node(m, FUSE_RELEASE, NODE);
     mock_reply(m, req.header.unique, 0, NULL, 0);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_IO_DEVICE_ERROR);
@@ -820,6 +917,9 @@ int main(void)
         cmocka_unit_test(set_ea_bad_name_is_invalid_ea_name_and_sends_nothing),
         cmocka_unit_test(set_ea_naming_dosattrib_is_access_denied_and_sends_nothing),
         cmocka_unit_test(set_ea_enosys_is_eas_not_supported_and_not_asked_again),
+        cmocka_unit_test(query_ea_shows_one_ea_per_name_whatever_its_case),
+        cmocka_unit_test(set_ea_drops_other_spellings_of_the_names_it_sets_or_deletes),
+        cmocka_unit_test(set_ea_whose_spelling_clean_up_is_refused_still_sets),
         cmocka_unit_test(create_with_an_ea_buffer_sets_the_eas_on_the_new_file),
         cmocka_unit_test(create_whose_eas_cannot_be_set_is_undone),
         cmocka_unit_test(create_with_a_malformed_ea_buffer_sends_nothing),

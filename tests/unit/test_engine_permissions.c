@@ -463,6 +463,10 @@ static void a_writer_sets_eas(void **state)
     uint64_t hint = submit_set_ea(m, file);
     mock_request req = mock_expect_node(m, FUSE_SETXATTR, NODE);
     mock_reply(m, req.header.unique, 0, NULL, 0);
+    /* The names: no other spelling of the EA's name to drop. */
+    req = mock_expect_node(m, FUSE_LISTXATTR, NODE);
+    struct fuse_getxattr_out empty = { 0 };
+    mock_reply(m, req.header.unique, 0, &empty, sizeof empty);
     /* The response's attributes and EA list. */
     req = mock_expect_node(m, FUSE_GETATTR, NODE);
     reply_attr(m, req.header.unique, NODE, 0100666, 1002, 1002, 60);

@@ -658,7 +658,8 @@ static void set_reparse_point_on_a_directory_makes_a_directory_link(void **state
     char tmp[64];
     temp_name(tmp, 5, 0);
     expect_temp_free(m, FUSE_ROOT_ID, tmp);
-    mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "target/dir");
+    /* The directory bit outlives the session in the target's text: "dir/". */
+    mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "target/dir/");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 10, 60, 60);
     /* A directory cannot be renamed over: it goes first. */
     req = mock_expect_node(m, FUSE_RMDIR, FUSE_ROOT_ID);
@@ -687,7 +688,7 @@ static void set_reparse_point_on_a_non_empty_directory_leaves_it(void **state)
     char tmp[64];
     temp_name(tmp, 5, 0);
     expect_temp_free(m, FUSE_ROOT_ID, tmp);
-    mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "t");
+    mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "t/");
     mock_reply_entry(m, req.header.unique, 6, S_LNK, 1, 60, 60);
     req = mock_expect_node(m, FUSE_RMDIR, FUSE_ROOT_ID);
     mock_reply(m, req.header.unique, -WF_ENOTEMPTY, NULL, 0);
@@ -1034,6 +1035,100 @@ static uint32_t listed_attributes(const uint8_t *buf, uint32_t len, const char *
     return 0;
 }
 
+/* ---- a directory link's mark: its target ends in '/' ------------------------------------ */
+
+/* mklink /D made it (or ln -s dir/): a directory link whatever its target is, here a file,
+   found from the READLINK alone (no walk); rd opens it, del is refused, as on NTFS. */
+static void link_whose_target_ends_in_a_slash_is_a_directory_link_whatever_its_target(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\l", FILE_OPEN,
+        FILE_OPEN_REPARSE_POINT | FILE_NON_DIRECTORY_FILE, DELETE));
+    reply_lookup(m, FUSE_ROOT_ID, "l", 5, S_LNK);
+    reply_readlink(m, 5, "f.txt/");
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_FILE_IS_A_DIRECTORY);
+    assert_true(mock_idle(m, 50));      /* no LOOKUP of f.txt */
+
+    hint = mock_submit(m, mock_req_create("\\l", FILE_OPEN,
+        FILE_OPEN_REPARSE_POINT | FILE_DIRECTORY_FILE, DELETE | FILE_READ_ATTRIBUTES));
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Create.Opened.FileInfo.FileAttributes,
+        FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY);
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
+/* Without the mark, a link to a directory is a directory link as before (where it leads). */
+static void link_without_the_mark_takes_its_directory_bit_from_its_target(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\l", FILE_OPEN,
+        FILE_OPEN_REPARSE_POINT | FILE_NON_DIRECTORY_FILE, DELETE));
+    reply_lookup(m, FUSE_ROOT_ID, "l", 5, S_LNK);
+    reply_readlink(m, 5, "d");
+    reply_lookup(m, FUSE_ROOT_ID, "d", 6, S_DIR);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_FILE_IS_A_DIRECTORY);
+    mock_free(m);
+}
+
+/* NTFS stores mklink /D's target as given: the Windows form has no trailing separator. */
+static void get_reparse_point_of_a_directory_link_shows_no_trailing_separator(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t handle = open_link_itself(m, "l", 5, "t");
+    uint64_t hint = mock_submit(m, req_fsctl(handle, FSCTL_GET_REPARSE_POINT, "\\l", NULL, 0));
+    captured *c = capture_start(m);
+    reply_readlink(m, 5, "../d//");
+    capture_stop(m, c, hint);
+    assert_int_equal(c->u.rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_symlink_buffer(c, c->u.rsp.Rsp.FileSystemControl.Buffer, "..\\d",
+        SYMLINK_FLAG_RELATIVE);
+    mock_free(m);
+}
+
+static void open_through_a_directory_link_reparses_without_the_mark(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\l\\x", FILE_OPEN, 0, FILE_GENERIC_READ));
+    reply_lookup(m, FUSE_ROOT_ID, "l", 5, S_LNK);
+    captured *c = capture_start(m);
+    reply_readlink(m, 5, "/d/");
+    capture_stop(m, c, hint);
+    assert_int_equal(c->u.rsp.IoStatus.Status, STATUS_REPARSE);
+    assert_symlink_buffer(c, c->u.rsp.Rsp.Create.Reparse.Buffer, "\\d\\x",
+        SYMLINK_FLAG_RELATIVE);
+    mock_free(m);
+}
+
+/* A file link's target keeps no trailing separator (mklink l d\ on a file): it would say
+   "directory" to the next session. */
+static void set_reparse_point_on_a_file_stores_no_trailing_slash(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    uint64_t handle = create_placeholder(m, "l", 5, 9, false);
+    uint8_t buf[256];
+    size_t size = symlink_buffer(buf, "d\\", SYMLINK_FLAG_RELATIVE);
+    uint64_t hint = set_reparse(m, handle, "\\l", buf, size);
+    char tmp[64];
+    temp_name(tmp, 5, 0);
+    expect_temp_free(m, FUSE_ROOT_ID, tmp);
+    mock_request req = expect_symlink(m, FUSE_ROOT_ID, tmp, "d");
+    mock_reply_entry(m, req.header.unique, 6, S_LNK, 1, 60, 60);
+    expect_rename(m, FUSE_ROOT_ID, tmp, "l");
+    req = mock_expect_node(m, FUSE_RELEASE, 5);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    assert_int_equal(mock_response(m, hint).IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(query_info(m, handle).FileAttributes, FILE_ATTRIBUTE_REPARSE_POINT);
+    mock_free(m);
+}
+
 static void listing_probes_each_link_once_for_its_directory_bit(void **state)
 {
     (void)state;
@@ -1053,12 +1148,16 @@ static void listing_probes_each_link_once_for_its_directory_bit(void **state)
         len = mock_direntplus_add(reply, len, &e, 2, "dl");
         e = mock_entry(12, S_LNK, 1, 60, 0, 60);
         len = mock_direntplus_add(reply, len, &e, 3, "fl");
+        e = mock_entry(13, S_LNK, 2, 60, 0, 60);
+        len = mock_direntplus_add(reply, len, &e, 4, "ml");
         mock_reply(m, req.header.unique, 0, reply, len);
         if (round == 0) {
-            /* Each link once: dl leads to sub (cached by the listing), fl to nothing. */
+            /* Each link once: dl leads to sub (cached by the listing), fl to nothing; ml
+               is marked a directory link (no walk to its missing target). */
             reply_readlink(m, 11, "sub");
             reply_readlink(m, 12, "../x");
             reply_lookup(m, FUSE_ROOT_ID, "x", 0, 0);
+            reply_readlink(m, 13, "../y/");
         }
         req = mock_expect_node(m, FUSE_READDIRPLUS, 2);
         mock_reply(m, req.header.unique, 0, NULL, 0);
@@ -1070,6 +1169,8 @@ static void listing_probes_each_link_once_for_its_directory_bit(void **state)
             FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY);
         assert_int_equal(listed_attributes(out, rsp.IoStatus.Information, "fl"),
             FILE_ATTRIBUTE_REPARSE_POINT);
+        assert_int_equal(listed_attributes(out, rsp.IoStatus.Information, "ml"),
+            FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY);
     }
     assert_true(mock_idle(m, 50));
     mock_free(m);
@@ -1114,6 +1215,11 @@ int main(void)
         cmocka_unit_test(delete_reparse_point_creates_the_file_when_mknod_is_not_implemented),
         cmocka_unit_test(delete_reparse_point_of_a_directory_link_leaves_an_empty_directory),
         cmocka_unit_test(delete_reparse_point_checks_the_tag_and_the_buffer),
+        cmocka_unit_test(link_whose_target_ends_in_a_slash_is_a_directory_link_whatever_its_target),
+        cmocka_unit_test(link_without_the_mark_takes_its_directory_bit_from_its_target),
+        cmocka_unit_test(get_reparse_point_of_a_directory_link_shows_no_trailing_separator),
+        cmocka_unit_test(open_through_a_directory_link_reparses_without_the_mark),
+        cmocka_unit_test(set_reparse_point_on_a_file_stores_no_trailing_slash),
         cmocka_unit_test(listing_probes_each_link_once_for_its_directory_bit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

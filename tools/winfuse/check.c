@@ -25,7 +25,7 @@
 static const wf_check_case *const wf_check_tables[] = {
     wf_check_cases_read, wf_check_cases_create, wf_check_cases_io, wf_check_cases_info,
     wf_check_cases_delete, wf_check_cases_namespace, wf_check_cases_dir,
-    wf_check_cases_volume, wf_check_cases_dos, wf_check_cases_streams,
+    wf_check_cases_volume, wf_check_cases_dos, wf_check_cases_streams, wf_check_cases_ntfs,
 };
 
 /* The known contents of the sample file read-side cases read on a writable file system. */

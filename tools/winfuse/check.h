@@ -78,6 +78,7 @@ extern const wf_check_case wf_check_cases_read[];
 extern const wf_check_case wf_check_cases_volume[];
 extern const wf_check_case wf_check_cases_dos[];
 extern const wf_check_case wf_check_cases_streams[];
+extern const wf_check_case wf_check_cases_ntfs[];
 
 /* ---- Paths and handles (check_fs.c) ----------------------------------------------------- */
 

@@ -96,6 +96,13 @@ NTSTATUS wf_fsd_set_security(wf_fsd_file *file, uint32_t security_information, c
    STATUS_NO_EAS_ON_FILE when the file has none, STATUS_BUFFER_TOO_SMALL when not even the
    first fits, STATUS_BUFFER_OVERFLOW when not all do. */
 NTSTATUS wf_fsd_query_ea(wf_fsd_file *file, void *buffer, uint32_t length, uint32_t *bytes);
+/* NtQueryEaFile with an EaList (FILE_GET_EA_INFORMATION) of count names: one entry per name
+   (a repeated name, compared without case, once), the file's EA of that name found without
+   case as WinFsp's FSD finds it (src/sys/ea.c), or the name with an empty value when there
+   is none. STATUS_INVALID_EA_NAME for a name no EA can have, STATUS_BUFFER_OVERFLOW (and
+   *bytes 0) when the entries do not all fit. */
+NTSTATUS wf_fsd_query_ea_names(wf_fsd_file *file, const char *const *names, size_t count,
+    void *buffer, uint32_t length, uint32_t *bytes);
 /* NtSetEaFile: each entry sets its EA, or deletes it when its value is empty. The handle
    needs FILE_WRITE_EA; the list is checked first (STATUS_EA_LIST_INCONSISTENT,
    STATUS_INVALID_EA_NAME). */

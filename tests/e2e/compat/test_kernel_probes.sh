@@ -150,6 +150,10 @@ if kmount rclone mount "$E2E_TMP/remote" --config /dev/null --cache-dir "$E2E_TM
     printf A >"$MNT/a.txt"
     check_contains "rclone (kernel): link.create: ln fails with EIO" "Input/output error" \
         <(ln "$MNT/a.txt" "$MNT/b.txt" 2>&1)
+    check_contains "rclone (kernel): ntfs.ea_names_upper_case: setfattr fails with EIO" \
+        "Input/output error" <(setfattr -n user.Color -v red "$MNT/a.txt" 2>&1)
+    check_contains "rclone (kernel): ntfs.symlink_directory_kept: ln -s fails with EIO" \
+        "Input/output error" <(ln -s a.txt "$MNT/l" 2>&1)
     # The check's steps as fast as it makes them: a file written, its directory renamed
     # and the file read; a file renamed onto another and read. rclone fails some with EIO.
     python3 -c '
