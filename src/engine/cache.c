@@ -36,6 +36,29 @@ struct wf_cache {
     wf_node root;
 };
 
+/* A node's reference count moves with atomic operations (gcc/clang builtins: no library,
+   no platform.h function), so that taking and dropping a reference costs no lock: every
+   count but the last drop (to 0, which unlinks and frees the node) happens outside the
+   cache lock. A reference is taken only by a holder of another one, or under the lock
+   from the tables (where a node always has refs >= 1), so a count seen above 1 cannot
+   reach 0 before the CAS below, and the drop from 1 is made under the lock, where no
+   lookup can take it back from 0. */
+static void ref_add(wf_node *node)
+{
+    __atomic_fetch_add(&node->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* Drops one reference unless it may be the last; false when it may be (take the lock). */
+static bool ref_drop_unlocked(wf_node *node)
+{
+    uint32_t refs = __atomic_load_n(&node->refs, __ATOMIC_RELAXED);
+    while (refs > 1)
+        if (__atomic_compare_exchange_n(&node->refs, &refs, refs - 1, true, __ATOMIC_RELEASE,
+                __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
 static uint32_t hash_u64(uint64_t v)
 {
     v ^= v >> 33;
@@ -170,7 +193,7 @@ static wf_node **node_slot(wf_cache *cache, uint64_t nodeid)
 /* Called with the lock held. */
 static void node_release_locked(wf_cache *cache, wf_node *node)
 {
-    if (--node->refs || node == &cache->root)
+    if (__atomic_sub_fetch(&node->refs, 1, __ATOMIC_ACQ_REL) || node == &cache->root)
         return;
     if (node->bad) {
         wf_node **link = &cache->bad_nodes;
@@ -200,12 +223,12 @@ static void make_bad_locked(wf_cache *cache, wf_node *node)
     if (node == &cache->root || node->bad)
         return;
     *node_slot(cache, node->nodeid) = node->hash_next;
-    node->bad = true;
+    __atomic_store_n(&node->bad, true, __ATOMIC_RELAXED);   /* read without the lock */
     node->hash_next = cache->bad_nodes;
     cache->bad_nodes = node;
     /* Held while its entries go, so that it is freed (and forgotten) only at the end. A
        rare event: a scan of every entry is cheaper than an index kept for it. */
-    node->refs++;
+    ref_add(node);
     for (wf_entry *e = cache->lru_oldest, *prev; e; e = prev) {
         prev = e->lru_prev;
         if (e->node == node || e->parent == node)
@@ -216,9 +239,7 @@ static void make_bad_locked(wf_cache *cache, wf_node *node)
 
 wf_node *wf_cache_root(wf_cache *cache)
 {
-    wf_lock_acquire(cache->lock);
-    cache->root.refs++;
-    wf_lock_release(cache->lock);
+    ref_add(&cache->root);
     return &cache->root;
 }
 
@@ -257,7 +278,7 @@ static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
             *stored_len = entry->name_len;
         }
         node = entry->node;
-        node->refs++;
+        ref_add(node);
         if (cache->lru_newest != entry) {
             /* Move to the young end: entries in use stay cached under capacity pressure. */
             entry->lru_prev->lru_next = entry->lru_next;
@@ -355,7 +376,7 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     }
     if (node) {
         node->nlookup++;
-        node->refs++;
+        ref_add(node);
         node->generation = entry->generation;
     } else {
         node = wf_mem_alloc(sizeof *node);
@@ -389,9 +410,9 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
             wf_entry *e = wf_mem_alloc(sizeof *e + name_len);
             if (e) {
                 e->parent = (wf_node *)parent;
-                e->parent->refs++;
+                ref_add(e->parent);
                 e->node = node;
-                node->refs++;
+                ref_add(node);
                 e->expires_ms = entry_expires;
                 e->hash = hash;
                 e->name_len = (uint32_t)name_len;
@@ -457,7 +478,7 @@ wf_node *wf_cache_find_node(wf_cache *cache, uint64_t nodeid)
     wf_lock_acquire(cache->lock);
     wf_node *node = nodeid == FUSE_ROOT_ID ? &cache->root : *node_slot(cache, nodeid);
     if (node)
-        node->refs++;
+        ref_add(node);
     wf_lock_release(cache->lock);
     return node;
 }
@@ -489,10 +510,8 @@ void wf_cache_make_bad(wf_cache *cache, wf_node *node)
 
 bool wf_cache_is_bad(wf_cache *cache, const wf_node *node)
 {
-    wf_lock_acquire(cache->lock);
-    bool bad = node->bad;
-    wf_lock_release(cache->lock);
-    return bad;
+    (void)cache;
+    return __atomic_load_n(&node->bad, __ATOMIC_RELAXED);
 }
 
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid)
@@ -548,14 +567,13 @@ uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_att
 
 void wf_cache_ref(wf_cache *cache, wf_node *node)
 {
-    wf_lock_acquire(cache->lock);
-    node->refs++;
-    wf_lock_release(cache->lock);
+    (void)cache;
+    ref_add(node);
 }
 
 void wf_cache_release(wf_cache *cache, wf_node *node)
 {
-    if (!node)
+    if (!node || ref_drop_unlocked(node))
         return;
     wf_lock_acquire(cache->lock);
     node_release_locked(cache, node);

@@ -16,7 +16,8 @@ typedef struct wf_node {
     uint64_t nodeid;
     uint64_t generation;
     uint64_t nlookup;           /* LOOKUP-family replies not yet matched by a FORGET */
-    uint32_t refs;              /* entries naming it + operations and files using it */
+    uint32_t refs;              /* entries naming it + operations and files using it;
+                                   changed only with __atomic builtins (cache.c) */
     uint64_t attr_expires_ms;   /* monotonic ms; 0 = attr never valid */
     struct fuse_attr attr;
     struct wf_node *hash_next;
@@ -38,7 +39,8 @@ typedef struct wf_node {
        engine lock): 0 unknown, 1 not a directory, 2 a directory. */
     uint8_t link_dir;
     /* The file system contradicted itself about this node's type (wf_cache_make_bad): it is
-       off the node table and out of every entry, and what still holds it fails. */
+       off the node table and out of every entry, and what still holds it fails. Set under
+       the cache lock, read with an atomic load without it. */
     bool bad;
 } wf_node;
 
@@ -123,8 +125,11 @@ void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr
 uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);
 
+/* Takes another reference on a node the caller holds one on (no lock: the counts are
+   atomic, cache.c). */
 void wf_cache_ref(wf_cache *cache, wf_node *node);
-/* Drops a reference; a node left unreferenced is queued for FORGET. */
+/* Drops a reference; a node left unreferenced is queued for FORGET (only that last drop
+   takes the cache lock). */
 void wf_cache_release(wf_cache *cache, wf_node *node);
 
 /* Drops expired entries (and the nodes only they kept). */
