@@ -72,14 +72,13 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     if (!engine->params.forget_delay_ms)
         engine->params.forget_delay_ms = WF_FORGET_DELAY_MS;
     engine->lock = wf_lock_create();
-    engine->pool_lock = wf_lock_create();
     engine->work = wf_event_create();
     engine->cache = wf_cache_create(params->cache_capacity);
     if (engine->cache)
         wf_cache_set_case_insensitive(engine->cache, params->case_insensitive);
     engine->inflight_buckets = WF_INFLIGHT_BUCKETS;
     engine->inflight = wf_mem_alloc(WF_INFLIGHT_BUCKETS * sizeof *engine->inflight);
-    if (!engine->lock || !engine->pool_lock || !engine->work || !engine->cache ||
+    if (!engine->lock || !engine->work || !engine->cache ||
         !engine->inflight) {
         wf_engine_delete(engine);
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -143,8 +142,6 @@ void wf_engine_delete(wf_engine *engine)
     wf_event_delete(engine->work);
     wf_lock_delete(engine->lock);
     wf_op_pool_clear(engine);
-    if (engine->pool_lock)
-        wf_lock_delete(engine->pool_lock);
     wf_mem_free(engine);
 }
 

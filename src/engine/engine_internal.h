@@ -252,6 +252,10 @@ typedef enum wf_engine_state {
     WF_ENGINE_DEAD,         /* disconnected, refused, or destroyed */
 } wf_engine_state;
 
+/* Free request blocks kept per engine (op_pool.c): enough for the requests of a few busy
+   threads at once. */
+#define WF_OP_POOL_MAX 16u
+
 struct wf_engine {
     wf_engine_params params;
     wf_lock *lock;
@@ -294,14 +298,14 @@ struct wf_engine {
     struct wf_zombie *zombies;      /* requests given up on, their uniques kept */
     uint32_t zombie_count;
     uint64_t timeouts, late_replies;
-    /* free request blocks (op_pool.c), under their own lock */
-    wf_lock *pool_lock;
-    wf_op *pool;
-    uint32_t pool_count;
+    /* free request blocks (op_pool.c): each slot holds one or is NULL; taken and given
+       with atomic exchanges, no lock */
+    wf_op *pool[WF_OP_POOL_MAX];
 };
 
 /* op_pool.c: blocks of wf_op_pool_block_size() bytes, uncleared, reused; a block whose
-   request or response needs more is allocated and freed on its own (wf_op.pooled). */
+   request or response needs more is allocated and freed on its own (wf_op.pooled). No
+   lock: callable from any thread. */
 size_t wf_op_pool_block_size(void);
 bool wf_op_pool_fits(size_t size);
 void *wf_op_pool_take(wf_engine *engine);
