@@ -179,7 +179,8 @@ static void queue_forget(wf_cache *cache, uint64_t nodeid, uint64_t nlookup)
     }
     cache->forgets[cache->forget_count].nodeid = nodeid;
     cache->forgets[cache->forget_count].nlookup = nlookup;
-    cache->forget_count++;
+    /* Changed under the lock, read without it (wf_cache_forgets_pending). */
+    __atomic_store_n(&cache->forget_count, cache->forget_count + 1, __ATOMIC_RELAXED);
 }
 
 static wf_node **node_slot(wf_cache *cache, uint64_t nodeid)
@@ -603,7 +604,7 @@ size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max)
     wf_lock_acquire(cache->lock);
     size_t n = cache->forget_count < max ? cache->forget_count : max;
     /* Take from the end: order does not matter to the file system, and no copying. */
-    cache->forget_count -= n;
+    __atomic_store_n(&cache->forget_count, cache->forget_count - n, __ATOMIC_RELAXED);
     wf_mem_copy(forgets, cache->forgets + cache->forget_count, n * sizeof *forgets);
     wf_lock_release(cache->lock);
     return n;
@@ -611,10 +612,9 @@ size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max)
 
 size_t wf_cache_forgets_pending(wf_cache *cache)
 {
-    wf_lock_acquire(cache->lock);
-    size_t n = cache->forget_count;
-    wf_lock_release(cache->lock);
-    return n;
+    /* A count a moment old is as good as one under the lock: the caller decides only
+       whether to take the queue now, and takes it under the lock. */
+    return __atomic_load_n(&cache->forget_count, __ATOMIC_RELAXED);
 }
 
 uint32_t wf_cache_node_count(wf_cache *cache)

@@ -26,14 +26,13 @@ uint64_t wf_engine_now(const wf_engine *engine)
     return wf_time_monotonic_ms();
 }
 
+/* The ENOSYS memo only ever gains bits: it is read and set with atomic operations, no
+   lock (a request racing the first ENOSYS may still ask once more, as it could before). */
 bool wf_engine_enosys(wf_engine *engine, uint32_t opcode)
 {
     if (opcode >= 128)
         return false;
-    wf_lock_acquire(engine->lock);
-    bool set = (engine->enosys[opcode / 64] >> (opcode % 64)) & 1;
-    wf_lock_release(engine->lock);
-    return set;
+    return (__atomic_load_n(&engine->enosys[opcode / 64], __ATOMIC_RELAXED) >> (opcode % 64)) & 1;
 }
 
 void wf_engine_count_bad_reply(wf_engine *engine)
@@ -54,9 +53,7 @@ void wf_engine_note_enosys(wf_engine *engine, uint32_t opcode)
 {
     if (opcode >= 128)
         return;
-    wf_lock_acquire(engine->lock);
-    engine->enosys[opcode / 64] |= 1ull << (opcode % 64);
-    wf_lock_release(engine->lock);
+    __atomic_fetch_or(&engine->enosys[opcode / 64], 1ull << (opcode % 64), __ATOMIC_RELAXED);
 }
 
 NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
@@ -431,14 +428,9 @@ static wf_step op_run(wf_op *op)
    flight (so its reply, which cannot arrive before the caller sends it, finds it). */
 static wf_hand_out hand_out(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
 {
-    wf_lock_acquire(engine->lock);
-    if (engine->state == WF_ENGINE_DEAD) {
-        wf_lock_release(engine->lock);
-        return WF_HAND_OUT_DEAD;
-    }
-    uint64_t unique = engine->next_unique;
-    engine->next_unique += WF_UNIQUE_STEP;
-    wf_lock_release(engine->lock);
+    /* Uniques are taken with an atomic add: one engine-lock section per request handed out
+       (the state is checked there, before the request counts as out). */
+    uint64_t unique = __atomic_fetch_add(&engine->next_unique, WF_UNIQUE_STEP, __ATOMIC_RELAXED);
 
     uint32_t n = wf_call_serialize(&op->call, unique, op->identity.uid, op->identity.gid,
         op->identity.pid, buf, cap);
@@ -699,8 +691,7 @@ static size_t emit_forgets(wf_engine *engine, void *buf, size_t cap)
         header.len = sizeof header + sizeof in;
     }
     wf_lock_acquire(engine->lock);
-    header.unique = engine->next_unique;
-    engine->next_unique += WF_UNIQUE_STEP;
+    header.unique = __atomic_fetch_add(&engine->next_unique, WF_UNIQUE_STEP, __ATOMIC_RELAXED);
     engine->requests_sent++;
     engine->forgets_sent += n;
     engine->sent_by_opcode[header.opcode]++;
