@@ -132,6 +132,7 @@ void wf_engine_delete(wf_engine *engine)
             }
     while (engine->files)
         wf_file_free(engine, engine->files);
+    wf_file_clear(engine);
     if (engine->lock)
         wf_zombie_clear_locked(engine);
     wf_mem_free(engine->inflight);

@@ -272,6 +272,8 @@ struct wf_engine {
     wf_op *ready_head, *ready_tail; /* operations with a FUSE request to hand out */
     wf_op **inflight;               /* hash by unique */
     wf_file *files;                 /* open handles */
+    wf_file *free_files;            /* closed handles kept for reuse (file.c), by next */
+    uint32_t free_file_count;
     uint32_t inflight_buckets, inflight_count, pending_count;
     uint64_t last_sweep_ms;
     uint64_t forgets_since_ms;      /* when FORGETs started waiting to go out; 0: none */
@@ -528,6 +530,8 @@ wf_file *wf_op_file(uint64_t user_context2);
 /* A new handle on node (and its parent, may be NULL), both referenced; NULL without memory. */
 wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent);
 void wf_file_free(wf_engine *engine, wf_file *file);
+/* Frees the closed handles kept for reuse (at engine delete). */
+void wf_file_clear(wf_engine *engine);
 /* The start of a request on a handle: its node becomes op->node (referenced, attributes not
    yet read) and op->status STATUS_SUCCESS; false, with STATUS_INVALID_HANDLE, when the
    handle is not ours, or STATUS_IO_DEVICE_ERROR when its node was made bad (entry.h). */

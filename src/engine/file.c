@@ -15,28 +15,62 @@ wf_file *wf_op_file(uint64_t user_context2)
     return file;
 }
 
+/* Closed handles kept for reuse: a handle costs no allocation, and the free list rides
+   on the engine-lock section that links the handle in or out anyway. A kept handle has
+   magic 0, as a freed one: a stale UserContext2 is refused until the block is reused. */
+#define WF_FILE_FREE_MAX 16u
+
+_Static_assert(offsetof(wf_file, prev) < offsetof(wf_file, is_directory) &&
+    offsetof(wf_file, next) < offsetof(wf_file, is_directory),
+    "wf_file_new clears from is_directory on: the links come before it");
+
+static void link_file_locked(wf_engine *engine, wf_file *file)
+{
+    file->prev = NULL;
+    file->next = engine->files;
+    if (file->next)
+        file->next->prev = file;
+    engine->files = file;
+}
+
 wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent)
 {
-    wf_file *file = wf_mem_alloc(sizeof *file);
-    if (!file)
-        return NULL;
+    wf_lock_acquire(engine->lock);
+    wf_file *file = engine->free_files;
+    if (file) {
+        engine->free_files = file->next;
+        engine->free_file_count--;
+        link_file_locked(engine, file);
+    }
+    wf_lock_release(engine->lock);
+    if (file) {
+        /* Linked already: only the links may be touched by others (under the lock). */
+        wf_mem_set((uint8_t *)file + offsetof(wf_file, is_directory), 0,
+            sizeof *file - offsetof(wf_file, is_directory));
+    } else {
+        file = wf_mem_alloc(sizeof *file);
+        if (!file)
+            return NULL;
+        wf_lock_acquire(engine->lock);
+        link_file_locked(engine, file);
+        wf_lock_release(engine->lock);
+    }
     file->magic = WF_FILE_MAGIC;
     file->node = node;
     wf_cache_ref(engine->cache, node);
     file->parent = parent;
     if (parent)
         wf_cache_ref(engine->cache, parent);
-    wf_lock_acquire(engine->lock);
-    file->next = engine->files;
-    if (file->next)
-        file->next->prev = file;
-    engine->files = file;
-    wf_lock_release(engine->lock);
     return file;
 }
 
 void wf_file_free(wf_engine *engine, wf_file *file)
 {
+    /* Everything is read before the handle can be reused by another thread. */
+    wf_node *node = file->node, *parent = file->parent;
+    uint8_t *dirbuf = file->dirbuf;
+    uint16_t *path = file->path;
+    file->magic = 0;
     wf_lock_acquire(engine->lock);
     if (file->prev)
         file->prev->next = file->next;
@@ -44,13 +78,28 @@ void wf_file_free(wf_engine *engine, wf_file *file)
         engine->files = file->next;
     if (file->next)
         file->next->prev = file->prev;
+    if (engine->free_file_count < WF_FILE_FREE_MAX) {
+        file->next = engine->free_files;
+        engine->free_files = file;
+        engine->free_file_count++;
+        file = NULL;
+    }
     wf_lock_release(engine->lock);
-    wf_mem_free(file->dirbuf);
-    wf_cache_release(engine->cache, file->node);
-    wf_cache_release(engine->cache, file->parent);
-    wf_mem_free(file->path);
-    file->magic = 0;
+    wf_mem_free(dirbuf);
+    wf_cache_release(engine->cache, node);
+    wf_cache_release(engine->cache, parent);
+    wf_mem_free(path);
     wf_mem_free(file);
+}
+
+void wf_file_clear(wf_engine *engine)
+{
+    while (engine->free_files) {
+        wf_file *file = engine->free_files;
+        engine->free_files = file->next;
+        wf_mem_free(file);
+    }
+    engine->free_file_count = 0;
 }
 
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info)
