@@ -58,6 +58,13 @@ NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
     bool overflow = false;
 
     for (size_t i = 0; i < src_len;) {
+        /* Plain ASCII but NUL and '/' (most names, wholly) is its own UTF-8: copied here,
+           without the run machinery below. */
+        while (i < src_len && (uint32_t)src[i] - 1u < 0x7Fu && src[i] != '/' && out < dst_cap &&
+                !overflow)
+            dst[out++] = (char)src[i++];
+        if (i == src_len)
+            break;
         if (src[i] == '/') {
             /* The FSD refuses it; were it to pass, it would be a path separator here. */
             status = STATUS_OBJECT_NAME_INVALID;
