@@ -525,15 +525,6 @@ void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool
     wf_lock_release(cache->lock);
 }
 
-uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr)
-{
-    wf_lock_acquire(cache->lock);
-    uint32_t size = node->ea_size_valid && node->ea_ctime == attr->ctime &&
-        node->ea_ctimensec == attr->ctimensec ? node->ea_size : 0;
-    wf_lock_release(cache->lock);
-    return size;
-}
-
 void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *attr,
     uint8_t state, uint32_t attributes, uint64_t creation)
 {
@@ -564,6 +555,20 @@ uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_att
     *creation = node->dos_creation;
     wf_lock_release(cache->lock);
     return state;
+}
+
+uint32_t wf_cache_info(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
+    uint8_t *dos_state, uint32_t *dos_attributes, uint64_t *dos_creation)
+{
+    wf_lock_acquire(cache->lock);
+    uint32_t ea_size = node->ea_size_valid && node->ea_ctime == attr->ctime &&
+        node->ea_ctimensec == attr->ctimensec ? node->ea_size : 0;
+    *dos_state = node->dos_ctime == attr->ctime && node->dos_ctimensec == attr->ctimensec ?
+        node->dos_state : 0;
+    *dos_attributes = node->dos_attributes;
+    *dos_creation = node->dos_creation;
+    wf_lock_release(cache->lock);
+    return ea_size;
 }
 
 void wf_cache_ref(wf_cache *cache, wf_node *node)

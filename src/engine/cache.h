@@ -112,9 +112,9 @@ void wf_cache_make_bad(wf_cache *cache, wf_node *node);
 bool wf_cache_is_bad(wf_cache *cache, const wf_node *node);
 
 /* The node's EaSize: recorded with the ctime its attributes have now (valid false forgets
-   it); read back as 0 unless attr (the attributes being reported) has that same ctime. */
+   it); read back (wf_cache_info) as 0 unless attr, the attributes being reported, has that
+   same ctime. */
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid);
-uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr);
 
 /* The node's user.DOSATTRIB as last read or written, recorded with attr's ctime; read back
    (state 0, unknown) unless attr has that same ctime. */
@@ -124,6 +124,11 @@ void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *at
 void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr *attr);
 uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);
+
+/* What a file's information needs beside its attributes, in one lock round: returns the
+   EaSize (0 unless recorded for attr's ctime), and the DOS information as wf_cache_dos. */
+uint32_t wf_cache_info(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
+    uint8_t *dos_state, uint32_t *dos_attributes, uint64_t *dos_creation);
 
 /* Takes another reference on a node the caller holds one on (no lock: the counts are
    atomic, cache.c). */

@@ -491,10 +491,6 @@ wf_step wf_ea_create(wf_op *op);
 wf_step wf_ea_overwrite(wf_op *op);
 /* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
 void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);
-/* info->EaSize for node, whose attributes attr are being reported: the size its last full
-   EA listing found while the ctime is unchanged since, else 0 (no round trip is spent). */
-void wf_ea_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
-    FSP_FSCTL_FILE_INFO *info);
 
 /* dos.c: DOS attributes (HIDDEN, SYSTEM, ARCHIVE; READONLY is the mode) and CreationTime in
    Samba's user.DOSATTRIB. None of these fails the request (without the store the volume
@@ -519,12 +515,23 @@ void wf_dos_written(wf_op *op);
    stored creation time instead of the computed one. */
 void wf_dos_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
     FSP_FSCTL_FILE_INFO *info);
+/* The same from DOS information already read (state as wf_cache_dos). */
+void wf_dos_apply(uint8_t state, uint32_t attributes, uint64_t creation,
+    const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);
 /* The DOS information known for node at attr (state as wf_cache_dos). */
 uint8_t wf_dos_known(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);
 
 /* Fills a file info from attributes, with the volume's allocation unit. */
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);
+/* A handle's whole file info, as Create and QueryInformation report it: the attributes
+   mapped, then what the cache keeps beside them for this ctime (EaSize, the DOS
+   attributes and creation time; one cache-lock round), then a link's directory bit. The
+   same as wf_op_file_info, wf_dos_file_info and wf_link_file_info in turn, with the EaSize
+   its last full EA listing found while the ctime is unchanged since, else 0 (op_ea.c; no
+   round trip is spent). */
+void wf_op_file_info_full(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
+    FSP_FSCTL_FILE_INFO *info);
 /* The handle of a request's UserContext2, or NULL when it is not one of ours. */
 wf_file *wf_op_file(uint64_t user_context2);
 /* A new handle on node (and its parent, may be NULL), both referenced; NULL without memory. */

@@ -2,6 +2,7 @@
    information. */
 #include "engine/engine_internal.h"
 #include "engine/entry.h"
+#include "engine/link.h"
 #include "winfuse/linux_errno.h"
 #include "winfuse/mappings.h"
 
@@ -105,6 +106,21 @@ void wf_file_clear(wf_engine *engine)
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info)
 {
     wf_fuse_attr_to_file_info(attr, WF_ALLOCATION_UNIT, info);
+}
+
+void wf_op_file_info_full(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
+    FSP_FSCTL_FILE_INFO *info)
+{
+    uint8_t dos_state;
+    uint32_t dos_attributes;
+    uint64_t dos_creation;
+
+    wf_op_file_info(attr, info);
+    info->EaSize = wf_cache_info(engine->cache, node, attr, &dos_state, &dos_attributes,
+        &dos_creation);
+    if (!engine->dosattrib_off)
+        wf_dos_apply(dos_state, dos_attributes, dos_creation, attr, info);
+    wf_link_file_info(engine, node, info);
 }
 
 /* The common start of a request on a handle: its node, held for the request. */

@@ -742,10 +742,7 @@ static wf_step create_finish(wf_op *op)
     wf_access_file_opened(op, op->file);
     op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
     op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
-    wf_op_file_info(&op->attr, info);
-    wf_ea_file_info(engine, op->file->node, &op->attr, info);
-    wf_dos_file_info(engine, op->file->node, &op->attr, info);
-    wf_link_file_info(engine, op->file->node, info);
+    wf_op_file_info_full(engine, op->file->node, &op->attr, info);
     wf_link_remember_path(op, op->file);
     if (created && info->AllocationSize < op->st.create.reserved)
         info->AllocationSize = op->st.create.reserved;
