@@ -82,8 +82,7 @@ void wf_access_begin(wf_engine *engine, wf_op *op)
     wf_identity caller;
     wf_file *file;
 
-    host_identity(engine, &op->identity);
-    op->access_check = op->traverse_check = false;
+    /* op_new left op->identity the host's, op->access_check and traverse_check false. */
     if (req->Kind == FspFsctlTransactCreateKind) {
         if (!req->Req.Create.AccessToken || !engine->params.identity)
             return;

@@ -73,6 +73,7 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     engine->cache = wf_cache_create(params->cache_capacity);
     if (engine->cache)
         wf_cache_set_case_insensitive(engine->cache, params->case_insensitive);
+    engine->pool_block_size = wf_op_pool_block_size();
     engine->inflight_buckets = WF_INFLIGHT_BUCKETS;
     engine->inflight = wf_mem_alloc(WF_INFLIGHT_BUCKETS * sizeof *engine->inflight);
     if (!engine->lock || !engine->work || !engine->cache ||
@@ -293,14 +294,16 @@ uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
    state but for Rename's second name (likewise), the FUSE bodies. A block from the pool
    holds the last request's bytes; clearing the whole of it (2.5 KB) was most of a warm
    request's cost. */
-static void op_reset(wf_op *op)
+static void op_reset(wf_op *op, size_t op_size)
 {
     wf_mem_set(op, 0, offsetof(wf_op, name));
     op->name[0] = 0;
     wf_mem_set(&op->name_len, 0, offsetof(wf_op, st.rename.name2) - offsetof(wf_op, name_len));
     op->st.rename.name2[0] = 0;
     op->st.rename.name2_len = 0;
-    wf_mem_set(&op->u, 0, sizeof *op - offsetof(wf_op, u));
+    /* The FUSE bodies and the response's header, which follows the op in its block
+       (op_size bytes on), in one call. */
+    wf_mem_set(&op->u, 0, op_size - offsetof(wf_op, u) + sizeof(FSP_FSCTL_TRANSACT_RSP));
 }
 
 _Static_assert(sizeof(((wf_op *)0)->st.create) <= offsetof(wf_op, st.rename.name2) -
@@ -322,17 +325,16 @@ static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_
     size_t rsp_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(FSP_FSCTL_TRANSACT_RSP) +
         wf_op_rsp_buffer_cap(kind));
     size_t req_size = req ? req->Size : sizeof(FSP_FSCTL_TRANSACT_REQ);
-    bool pooled = wf_op_pool_fits(op_size + rsp_size + req_size);
+    bool pooled = op_size + rsp_size + req_size <= engine->pool_block_size;
     uint8_t *block = pooled ? wf_op_pool_take(engine) :
         wf_mem_alloc(op_size + rsp_size + req_size);
     if (!block)
         return NULL;
     wf_op *op = (wf_op *)(void *)block;
-    op_reset(op);
+    op_reset(op, op_size);
     op->pooled = pooled;
     op->rsp = (FSP_FSCTL_TRANSACT_RSP *)(void *)(block + op_size);
     op->req = (FSP_FSCTL_TRANSACT_REQ *)(void *)(block + op_size + rsp_size);
-    wf_mem_set(op->rsp, 0, sizeof *op->rsp);
     op->engine = engine;
     op->kind = kind;
     /* The host's identity, until wf_access_begin finds the caller's. */

@@ -303,13 +303,13 @@ struct wf_engine {
     /* free request blocks (op_pool.c): each slot holds one or is NULL; taken and given
        with atomic exchanges, no lock */
     wf_op *pool[WF_OP_POOL_MAX];
+    size_t pool_block_size;         /* wf_op_pool_block_size(), kept at create */
 };
 
 /* op_pool.c: blocks of wf_op_pool_block_size() bytes, uncleared, reused; a block whose
    request or response needs more is allocated and freed on its own (wf_op.pooled). No
    lock: callable from any thread. */
 size_t wf_op_pool_block_size(void);
-bool wf_op_pool_fits(size_t size);
 void *wf_op_pool_take(wf_engine *engine);
 void wf_op_pool_give(wf_engine *engine, wf_op *op);
 void wf_op_pool_clear(wf_engine *engine);

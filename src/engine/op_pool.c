@@ -22,11 +22,6 @@ size_t wf_op_pool_block_size(void)
             wf_op_rsp_buffer_cap(FspFsctlTransactCreateKind)) + WF_OP_POOL_REQ;
 }
 
-bool wf_op_pool_fits(size_t size)
-{
-    return size <= wf_op_pool_block_size();
-}
-
 /* The slots are scanned from the first: a thread alone finds its block again in slot 0.
    An exchange hands a block to exactly one taker, and a slot is filled only when empty, so
    no block is ever in two places (a free list's ABA problem cannot arise: no link is read
