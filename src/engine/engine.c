@@ -88,30 +88,74 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     return STATUS_SUCCESS;
 }
 
-static void op_free(wf_engine *engine, wf_op *op)
+/* An op ends in three parts: what it holds is let go (no engine lock), it leaves the
+   submitted list (engine lock), and its block goes back. transact defers the middle part
+   of the ops a reply finished to the engine-lock section it takes next anyway (op_free
+   does all three at once). */
+static void op_release_parts(wf_engine *engine, wf_op *op)
 {
-    if (op->on_ops) {
-        wf_lock_acquire(engine->lock);
-        if (op->ops_prev)
-            op->ops_prev->ops_next = op->ops_next;
-        else
-            engine->ops = op->ops_next;
-        if (op->ops_next)
-            op->ops_next->ops_prev = op->ops_prev;
-        wf_interrupt_dequeue_locked(engine, op);
-        wf_lock_release(engine->lock);
-    }
     wf_cache_release(engine->cache, op->node);
     wf_cache_release(engine->cache, op->parent);
     wf_cache_release(engine->cache, op->node2);
     wf_link_release(op);
-    wf_mem_free(op->ea);
-    wf_mem_free(op->fold);
-    wf_mem_free(op->dirbuf);
+    if (op->ea)
+        wf_mem_free(op->ea);
+    if (op->fold)
+        wf_mem_free(op->fold);
+    if (op->dirbuf)
+        wf_mem_free(op->dirbuf);
+}
+
+static void op_unlink_locked(wf_engine *engine, wf_op *op)
+{
+    if (!op->on_ops)
+        return;
+    if (op->ops_prev)
+        op->ops_prev->ops_next = op->ops_next;
+    else
+        engine->ops = op->ops_next;
+    if (op->ops_next)
+        op->ops_next->ops_prev = op->ops_prev;
+    wf_interrupt_dequeue_locked(engine, op);
+}
+
+static void op_give_back(wf_engine *engine, wf_op *op)
+{
     if (op->pooled)
         wf_op_pool_give(engine, op);
     else
         wf_mem_free(op);
+}
+
+static void op_free(wf_engine *engine, wf_op *op)
+{
+    op_release_parts(engine, op);
+    if (op->on_ops) {
+        wf_lock_acquire(engine->lock);
+        op_unlink_locked(engine, op);
+        wf_lock_release(engine->lock);
+    }
+    op_give_back(engine, op);
+}
+
+/* The ops op_finish left chained by next (their parts let go): off the submitted list,
+   their blocks back. Engine lock held. */
+static void ops_finished_locked(wf_engine *engine, wf_op *finished)
+{
+    for (wf_op *op = finished, *next; op; op = next) {
+        next = op->next;
+        op_unlink_locked(engine, op);
+        op_give_back(engine, op);
+    }
+}
+
+static void ops_finished(wf_engine *engine, wf_op *finished)
+{
+    if (!finished)
+        return;
+    wf_lock_acquire(engine->lock);
+    ops_finished_locked(engine, finished);
+    wf_lock_release(engine->lock);
 }
 
 void wf_engine_delete(wf_engine *engine)
@@ -366,11 +410,19 @@ static void respond(wf_engine *engine, uint32_t kind, uint64_t hint,
     engine->params.complete(engine->params.host, rsp);
 }
 
-static void op_finish(wf_engine *engine, wf_op *op)
+/* Answers op and frees it; with finished, the engine-lock part is left to the caller
+   (ops_finished): op is chained there. */
+static void op_finish(wf_engine *engine, wf_op *op, wf_op **finished)
 {
     if (is_winfsp_kind(op->kind))
         respond(engine, op->req->Kind, op->req->Hint, op->rsp, op->status);
-    op_free(engine, op);
+    if (!finished) {
+        op_free(engine, op);
+        return;
+    }
+    op_release_parts(engine, op);
+    op->next = *finished;
+    *finished = op;
 }
 
 /* A WinFsp request that never started: it completes with status, and a Close still
@@ -383,7 +435,7 @@ static void op_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
             wf_file_free(engine, file);
     }
     op->status = status;
-    op_finish(engine, op);
+    op_finish(engine, op, NULL);
 }
 
 void wf_engine_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
@@ -475,11 +527,12 @@ static bool enqueue_ready(wf_engine *engine, wf_op *op)
 /* Runs the operation until it finishes or has a request out (in buf when the caller still
    has room for one, else on the ready queue). A request that cannot go out is answered at
    once with an error, so every operation reaches its end through its own code. */
-static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
+static void advance_finishing(wf_engine *engine, wf_op *op, void *buf, size_t cap,
+    size_t *len, wf_op **finished)
 {
     for (;;) {
         if (op_run(op) == WF_STEP_DONE) {
-            op_finish(engine, op);
+            op_finish(engine, op, finished);
             return;
         }
         if (buf && *len == 0) {
@@ -498,6 +551,11 @@ static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t 
         }
         op->call.out_size = 0;
     }
+}
+
+static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
+{
+    advance_finishing(engine, op, buf, cap, len, NULL);
 }
 
 /* The WinFsp side ----------------------------------------------------------------------- */
@@ -776,11 +834,14 @@ static uint32_t wait_ms_locked(wf_engine *engine, uint64_t now, uint64_t waited,
     return wait;
 }
 
+/* finished: ops a reply just ended (op_finish), taken off the submitted list in the
+   first lock section here. */
 static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *len,
-    uint32_t timeout_ms)
+    uint32_t timeout_ms, wf_op *finished)
 {
     uint64_t start = wf_engine_now(engine);
     wf_lock_acquire(engine->lock);
+    ops_finished_locked(engine, finished);
     for (;;) {
         if (engine->state == WF_ENGINE_DEAD) {
             wf_lock_release(engine->lock);
@@ -897,6 +958,7 @@ static NTSTATUS transact(wf_engine *engine, const void *reply, size_t reply_len,
     if (request && (request_cap < engine->params.max_message || !request_len))
         return STATUS_BUFFER_TOO_SMALL;
 
+    wf_op *finished = NULL;
     if (reply) {
         wf_op *op;
         NTSTATUS status = receive(engine, reply, reply_len, own, &op);
@@ -904,18 +966,20 @@ static NTSTATUS transact(wf_engine *engine, const void *reply, size_t reply_len,
             /* A refused reply takes no request out with it (callers may drop what a
                failing call returns): what its operation sends next waits in the queue. */
             if (NT_SUCCESS(status))
-                advance(engine, op, request, request_cap, &len);
+                advance_finishing(engine, op, request, request_cap, &len, &finished);
             else
                 advance(engine, op, NULL, 0, NULL);
             if (request_len)
                 *request_len = len;
         }
-        if (!NT_SUCCESS(status) || len || !request)
+        if (!NT_SUCCESS(status) || len || !request) {
+            ops_finished(engine, finished);
             return status;
+        }
     }
     if (!request)
         return STATUS_SUCCESS;
-    NTSTATUS status = next_request(engine, request, request_cap, &len, timeout_ms);
+    NTSTATUS status = next_request(engine, request, request_cap, &len, timeout_ms, finished);
     *request_len = len;
     return status;
 }
