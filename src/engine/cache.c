@@ -265,7 +265,8 @@ static void lru_push_newest(wf_cache *cache, wf_entry *entry)
 }
 
 static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
-    size_t name_len, uint64_t now_ms, char *stored, size_t cap, size_t *stored_len)
+    size_t name_len, uint64_t now_ms, char *stored, size_t cap, size_t *stored_len,
+    struct fuse_attr *attr, bool *attr_valid)
 {
     uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
     wf_node *node = NULL;
@@ -280,6 +281,10 @@ static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
         }
         node = entry->node;
         ref_add(node);
+        if (attr) {
+            *attr = node->attr;
+            *attr_valid = node->attr_expires_ms > now_ms;
+        }
         if (cache->lru_newest != entry) {
             /* Move to the young end: entries in use stay cached under capacity pressure. */
             entry->lru_prev->lru_next = entry->lru_next;
@@ -299,14 +304,21 @@ static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
 wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms)
 {
-    return lookup(cache, parent, name, name_len, now_ms, NULL, 0, NULL);
+    return lookup(cache, parent, name, name_len, now_ms, NULL, 0, NULL, NULL, NULL);
+}
+
+wf_node *wf_cache_lookup_attr(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms, struct fuse_attr *attr,
+    bool *attr_valid)
+{
+    return lookup(cache, parent, name, name_len, now_ms, NULL, 0, NULL, attr, attr_valid);
 }
 
 wf_node *wf_cache_lookup_stored(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms, char *stored, size_t cap,
     size_t *stored_len)
 {
-    return lookup(cache, parent, name, name_len, now_ms, stored, cap, stored_len);
+    return lookup(cache, parent, name, name_len, now_ms, stored, cap, stored_len, NULL, NULL);
 }
 
 static void grow_nodes(wf_cache *cache)

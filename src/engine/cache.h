@@ -63,6 +63,12 @@ wf_node *wf_cache_root(wf_cache *cache);
 wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms);
 
+/* As wf_cache_lookup, and copies the node's attributes into *attr in the same lock round
+   (*attr_valid: within their TTL, as wf_cache_get_attr says). */
+wf_node *wf_cache_lookup_attr(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms, struct fuse_attr *attr,
+    bool *attr_valid);
+
 /* As wf_cache_lookup, and copies the entry's name as the file system stores it (which may
    differ from name in case on a case-insensitive volume) into stored[0..cap); NULL when
    there is no fresh entry or its name does not fit. */

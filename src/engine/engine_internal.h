@@ -117,6 +117,8 @@ struct wf_op {
     bool access_check;          /* check the caller's rights before asking */
     bool traverse_check;        /* ... and x on each directory the walk looks into */
     bool attr_fresh;            /* op->attr came from a reply of this operation */
+    bool attr_cached;           /* op->attr is the cache's, valid, read with op->node's
+                                   lookup just now: the next wf_getattr takes it */
     wf_node *node;              /* referenced: where the walk is, or the target */
     wf_node *parent;            /* referenced: the target's parent, when known */
     wf_node *node2;             /* referenced: a second node (rename's first parent, a

@@ -364,14 +364,16 @@ static wf_step create_resolve_leaf(wf_op *op)
     wf_engine *engine = op->engine;
     bool target = op->req->Req.Create.OpenTargetDirectory;
     wf_node *leaf;
+    struct fuse_attr attr;
+    bool attr_valid;
 
     WF_CORO_BEGIN(op);
 
     op->st.create.next = WF_CREATE_EXISTING;
     if (op->name_len == 0)
         WF_CORO_RETURN(op);
-    leaf = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-        wf_engine_now(engine));
+    leaf = wf_cache_lookup_attr(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine), &attr, &attr_valid);
     if (leaf) {
         if (target) {
             create_target(op, leaf, FILE_EXISTS);
@@ -379,6 +381,9 @@ static wf_step create_resolve_leaf(wf_op *op)
         }
         move_down(op, leaf);
         op->attr_fresh = false;
+        /* create_open_existing's wf_getattr, next, takes these. */
+        op->attr = attr;
+        op->attr_cached = attr_valid;
         WF_CORO_RETURN(op);
     }
     WF_AWAIT_CALL(op, wf_lookup(op));
