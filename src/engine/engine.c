@@ -333,32 +333,25 @@ uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
     }
 }
 
-/* Clears what a request relies on finding zero, and nothing more: the core, the path
-   state but for the name (NUL-terminated and measured by whoever writes it), the per-kind
-   state but for Rename's second name (likewise), the FUSE bodies. A block from the pool
+/* Clears what a request relies on finding zero, and nothing more: everything but the two
+   name buffers (each NUL-terminated and measured by whoever writes it), and the response's
+   header, which follows the op in its block (op_size bytes on). A block from the pool
    holds the last request's bytes; clearing the whole of it (2.5 KB) was most of a warm
-   request's cost. */
+   request's cost. Two calls: the core and the path state before the names, then the rest
+   of the op with the response's header. */
 static void op_reset(wf_op *op, size_t op_size)
 {
     wf_mem_set(op, 0, offsetof(wf_op, name));
     op->name[0] = 0;
-    wf_mem_set(&op->name_len, 0, offsetof(wf_op, st.rename.name2) - offsetof(wf_op, name_len));
-    op->st.rename.name2[0] = 0;
-    op->st.rename.name2_len = 0;
-    /* The FUSE bodies and the response's header, which follows the op in its block
-       (op_size bytes on), in one call. */
-    wf_mem_set(&op->u, 0, op_size - offsetof(wf_op, u) + sizeof(FSP_FSCTL_TRANSACT_RSP));
+    op->name2[0] = 0;
+    wf_mem_set(&op->name_len, 0, op_size - offsetof(wf_op, name_len) +
+        sizeof(FSP_FSCTL_TRANSACT_RSP));
 }
 
-_Static_assert(sizeof(((wf_op *)0)->st.create) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.io) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.dir) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.probe) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.give_back) <=
-    offsetof(wf_op, st.rename.name2) - offsetof(wf_op, st),
-    "a kind's state reaches past where op_reset stops clearing st");
-_Static_assert(offsetof(wf_op, st.rename.name2_len) + sizeof(uint32_t) <= offsetof(wf_op, u),
-    "op_reset clears name2_len by hand: it must end st.rename");
+_Static_assert(offsetof(wf_op, name2) == offsetof(wf_op, name) + WF_NAME_MAX + 1 &&
+    offsetof(wf_op, name_len) - (offsetof(wf_op, name2) + WF_NAME_MAX + 1) < sizeof(uint32_t) &&
+    offsetof(wf_op, name_len) < offsetof(wf_op, st),
+    "op_reset leaves only the two names uncleared: they must sit side by side before st");
 
 /* One block: the context, then its response (with room for the Buffer[] its kind may
    fill), then the copy of its request. From the pool when it fits there; the response's

@@ -136,7 +136,11 @@ struct wf_op {
     bool walk_met;              /* the walk passed through walk_avoid */
     uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
     char name[WF_NAME_MAX + 1];
+    /* Rename, Link (op_rename.c): the source's last component (in node2). The two names are
+       side by side, before everything op_reset clears in one call. */
+    char name2[WF_NAME_MAX + 1];
     uint32_t name_len;
+    uint32_t name2_len;
     /* Case-insensitive lookups (walk.c): their state is allocated on a case-insensitive
        volume's first need of it. */
     bool name_folded;           /* op->name became the stored spelling; fold->name was asked */
@@ -183,8 +187,6 @@ struct wf_op {
             uint64_t target;            /* the existing target's nodeid, 0: absent/unknown */
             uint32_t flags;             /* WF_TARGET_KNOWN, WF_RENAME2_EINVAL */
             struct fuse_attr node_attr; /* the handle's node's attributes */
-            char name2[WF_NAME_MAX + 1];    /* the source's last component (in node2) */
-            uint32_t name2_len;
         } rename;
         struct {                /* the RELEASE of a late-opened handle (timeout.c) */
             uint64_t nodeid, fh;
