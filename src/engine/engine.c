@@ -129,22 +129,30 @@ static void op_give_back(wf_engine *engine, wf_op *op)
 
 static void op_free(wf_engine *engine, wf_op *op)
 {
+    wf_file *file_done = NULL;
     op_release_parts(engine, op);
-    if (op->on_ops) {
+    if (op->on_ops || op->file_done) {
         wf_lock_acquire(engine->lock);
         op_unlink_locked(engine, op);
+        if (op->file_done)
+            file_done = wf_file_unlink_locked(engine, op->file_done);
         wf_lock_release(engine->lock);
     }
     op_give_back(engine, op);
+    if (file_done)
+        wf_mem_free(file_done);
 }
 
-/* The ops op_finish left chained by next (their parts let go): off the submitted list,
-   their blocks back. Engine lock held. */
+/* The ops op_finish left chained by next (their parts let go): off the submitted list
+   (with the handle a Close let go), their blocks back. Engine lock held. A handle the
+   free list cannot keep is freed here, under the lock (rare: more than 16 closed). */
 static void ops_finished_locked(wf_engine *engine, wf_op *finished)
 {
     for (wf_op *op = finished, *next; op; op = next) {
         next = op->next;
         op_unlink_locked(engine, op);
+        if (op->file_done)
+            wf_mem_free(wf_file_unlink_locked(engine, op->file_done));
         op_give_back(engine, op);
     }
 }

@@ -124,6 +124,7 @@ struct wf_op {
     wf_node *node2;             /* referenced: a second node (rename's first parent, a
                                    listed entry) */
     wf_file *file;
+    wf_file *file_done;         /* a closed handle to take off the engine's list with op */
     uint8_t *dirbuf;            /* a READDIR or LISTXATTR reply, owned */
     uint32_t dirbuf_size;
     struct wf_link_ctx *link;   /* link.c, allocated on first use; freed with the op */
@@ -541,6 +542,12 @@ wf_file *wf_op_file(uint64_t user_context2);
 /* A new handle on node (and its parent, may be NULL), both referenced; NULL without memory. */
 wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent);
 void wf_file_free(wf_engine *engine, wf_file *file);
+/* Close's wf_file_free: the handle is unusable at once, and leaves the engine's list in
+   the engine-lock section that ends op (op_free, or the one transact defers it to). */
+void wf_op_close_file(wf_op *op, wf_file *file);
+/* The list part of freeing a handle (engine.c calls it for op->file_done): returns the
+   handle to wf_mem_free after the lock, or NULL when it was kept for reuse. */
+wf_file *wf_file_unlink_locked(wf_engine *engine, wf_file *file);
 /* Frees the closed handles kept for reuse (at engine delete). */
 void wf_file_clear(wf_engine *engine);
 /* The start of a request on a handle: its node becomes op->node (referenced, attributes not

@@ -65,14 +65,24 @@ wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent)
     return file;
 }
 
-void wf_file_free(wf_engine *engine, wf_file *file)
+/* A handle goes in two parts: what it holds (no lock; it can no longer be used: magic 0),
+   then its place on the engine's list (engine lock), which a Close leaves to the section
+   its op ends in (wf_op_close_file). */
+static void file_release_parts(wf_engine *engine, wf_file *file)
 {
-    /* Everything is read before the handle can be reused by another thread. */
-    wf_node *node = file->node, *parent = file->parent;
-    uint8_t *dirbuf = file->dirbuf;
-    uint16_t *path = file->path;
     file->magic = 0;
-    wf_lock_acquire(engine->lock);
+    if (file->dirbuf)
+        wf_mem_free(file->dirbuf);
+    wf_cache_release(engine->cache, file->node);
+    wf_cache_release(engine->cache, file->parent);
+    if (file->path)
+        wf_mem_free(file->path);
+}
+
+/* Off the open list and onto the free list; returns the handle when that is full (the
+   caller frees it after the lock), else NULL. Engine lock held. */
+wf_file *wf_file_unlink_locked(wf_engine *engine, wf_file *file)
+{
     if (file->prev)
         file->prev->next = file->next;
     else
@@ -83,14 +93,24 @@ void wf_file_free(wf_engine *engine, wf_file *file)
         file->next = engine->free_files;
         engine->free_files = file;
         engine->free_file_count++;
-        file = NULL;
+        return NULL;
     }
+    return file;
+}
+
+void wf_file_free(wf_engine *engine, wf_file *file)
+{
+    file_release_parts(engine, file);
+    wf_lock_acquire(engine->lock);
+    file = wf_file_unlink_locked(engine, file);
     wf_lock_release(engine->lock);
-    wf_mem_free(dirbuf);
-    wf_cache_release(engine->cache, node);
-    wf_cache_release(engine->cache, parent);
-    wf_mem_free(path);
     wf_mem_free(file);
+}
+
+void wf_op_close_file(wf_op *op, wf_file *file)
+{
+    file_release_parts(op->engine, file);
+    op->file_done = file;
 }
 
 void wf_file_clear(wf_engine *engine)

@@ -826,7 +826,6 @@ wf_step wf_op_cleanup(wf_op *op)
 
 wf_step wf_op_close(wf_op *op)
 {
-    wf_engine *engine = op->engine;
     wf_file *file = wf_op_file(op->req->Req.Close.UserContext2);
 
     WF_CORO_BEGIN(op);
@@ -841,7 +840,7 @@ wf_step wf_op_close(wf_op *op)
         file = wf_op_file(op->req->Req.Close.UserContext2);
     }
     /* Whatever RELEASE answered, the handle is gone on the Windows side. */
-    wf_file_free(engine, file);
+    wf_op_close_file(op, file);
     op->status = STATUS_SUCCESS;
 
     WF_CORO_END(op);
