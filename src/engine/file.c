@@ -164,8 +164,7 @@ bool wf_op_at_file(wf_op *op, const wf_file *file)
 /* OPEN/OPENDIR of a handle, for Create and for a directory's first listing. */
 void wf_open_fh_call(wf_op *op, uint64_t nodeid, uint32_t flags, bool directory)
 {
-    wf_mem_set(&op->u.open.in, 0, sizeof op->u.open.in);
-    op->u.open.in.flags = flags;
+    op->u.open.in = (struct fuse_open_in){ .flags = flags };   /* the rest zero, no call */
     wf_call_begin(op, directory ? FUSE_OPENDIR : FUSE_OPEN, nodeid);
     wf_call_in(op, &op->u.open.in, sizeof op->u.open.in);
     wf_call_out(op, &op->u.open.out, sizeof op->u.open.out);
@@ -194,9 +193,7 @@ NTSTATUS wf_open_reply(wf_op *op, wf_file *file)
 void wf_release_fh_call(wf_op *op, uint64_t nodeid, uint64_t fh, uint32_t flags,
     bool directory)
 {
-    wf_mem_set(&op->u.release.in, 0, sizeof op->u.release.in);
-    op->u.release.in.fh = fh;
-    op->u.release.in.flags = flags;
+    op->u.release.in = (struct fuse_release_in){ .fh = fh, .flags = flags };
     wf_call_begin(op, directory ? FUSE_RELEASEDIR : FUSE_RELEASE, nodeid);
     wf_call_in(op, &op->u.release.in, sizeof op->u.release.in);
 }

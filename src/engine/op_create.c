@@ -798,8 +798,7 @@ wf_step wf_op_cleanup(wf_op *op)
        surface there); Cleanup cannot fail, so the answer only feeds the ENOSYS memo. */
     if (file->has_fh && !file->is_directory && !(file->fopen_flags & FOPEN_NOFLUSH) &&
         !wf_engine_enosys(engine, FUSE_FLUSH)) {
-        wf_mem_set(&op->u.flush.in, 0, sizeof op->u.flush.in);
-        op->u.flush.in.fh = file->fh;
+        op->u.flush.in = (struct fuse_flush_in){ .fh = file->fh };
         wf_call_begin(op, FUSE_FLUSH, file->node->nodeid);
         wf_call_in(op, &op->u.flush.in, sizeof op->u.flush.in);
         WF_AWAIT_REPLY(op);

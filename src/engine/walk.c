@@ -159,7 +159,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
 
 void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file)
 {
-    wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
+    op->u.getattr.in = (struct fuse_getattr_in){ 0 };
     /* Only a file's handle, as the Linux client does: a directory's fh is the library's
        own (libfuse's high-level API) and a file system reading it as a file's fails. */
     if (file && file->has_fh && !file->is_directory) {
