@@ -840,10 +840,13 @@ static uint32_t wait_ms_locked(wf_engine *engine, uint64_t now, uint64_t waited,
 static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *len,
     uint32_t timeout_ms, wf_op *finished)
 {
+    /* The clock is read once per round of the loop (the host's callback), under the lock:
+       what one round decides is decided at one instant. */
     uint64_t start = wf_engine_now(engine);
     wf_lock_acquire(engine->lock);
     ops_finished_locked(engine, finished);
     for (;;) {
+        uint64_t now = wf_engine_now(engine);
         if (engine->state == WF_ENGINE_DEAD) {
             wf_lock_release(engine->lock);
             return STATUS_CONNECTION_DISCONNECTED;
@@ -859,8 +862,8 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         }
         /* Requests out past their deadline are given up: each operation goes on as if its
            file system had answered with an error, from here, as after a disconnection. */
-        if (engine->next_deadline_ms && wf_engine_now(engine) >= engine->next_deadline_ms) {
-            wf_op *expired = expire_locked(engine, wf_engine_now(engine));
+        if (engine->next_deadline_ms && now >= engine->next_deadline_ms) {
+            wf_op *expired = expire_locked(engine, now);
             if (expired) {
                 wf_lock_release(engine->lock);
                 for (wf_op *op = expired, *next; op; op = next) {
@@ -877,7 +880,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         /* INTERRUPTs first, as the Linux client hands them out; then those owed for
            requests given up on. */
         *len = engine->interrupt_head ?
-            wf_interrupt_take_locked(engine, wf_engine_now(engine), buf, cap) : 0;
+            wf_interrupt_take_locked(engine, now, buf, cap) : 0;
         if (!*len && engine->zombies)
             *len = wf_zombie_take_interrupt_locked(engine, buf, cap);
         if (*len) {
@@ -897,7 +900,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             wf_lock_acquire(engine->lock);
             continue;
         }
-        if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, wf_engine_now(engine))) {
+        if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, now)) {
             wf_lock_release(engine->lock);
             *len = emit_forgets(engine, buf, cap);
             if (*len)
@@ -934,7 +937,6 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             continue;
         }
 
-        uint64_t now = wf_engine_now(engine);
         if (now - engine->last_sweep_ms >= WF_SWEEP_INTERVAL_MS) {
             engine->last_sweep_ms = now;
             wf_cache_sweep(engine->cache, now);
