@@ -129,22 +129,26 @@ static void op_give_back(wf_engine *engine, wf_op *op)
 
 static void op_free(wf_engine *engine, wf_op *op)
 {
-    wf_file *file_done = NULL;
+    wf_file *file_done = NULL, *file_spare = NULL;
     op_release_parts(engine, op);
-    if (op->on_ops || op->file_done) {
+    if (op->on_ops || op->file_done || op->file_spare) {
         wf_lock_acquire(engine->lock);
         op_unlink_locked(engine, op);
         if (op->file_done)
             file_done = wf_file_unlink_locked(engine, op->file_done);
+        if (op->file_spare)
+            file_spare = wf_file_unlink_locked(engine, op->file_spare);
         wf_lock_release(engine->lock);
     }
+    if (file_spare)
+        wf_mem_free(file_spare);
     op_give_back(engine, op);
     if (file_done)
         wf_mem_free(file_done);
 }
 
 /* The ops op_finish left chained by next (their parts let go): off the submitted list
-   (with the handle a Close let go), their blocks back. Engine lock held. A handle the
+   (with the handle a Close let go, and a Create's unused spare), their blocks back. Engine lock held. A handle the
    free list cannot keep is freed here, under the lock (rare: more than 16 closed). */
 static void ops_finished_locked(wf_engine *engine, wf_op *finished)
 {
@@ -153,6 +157,8 @@ static void ops_finished_locked(wf_engine *engine, wf_op *finished)
         op_unlink_locked(engine, op);
         if (op->file_done)
             wf_mem_free(wf_file_unlink_locked(engine, op->file_done));
+        if (op->file_spare)
+            wf_mem_free(wf_file_unlink_locked(engine, op->file_spare));
         op_give_back(engine, op);
     }
 }
@@ -603,6 +609,10 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
             engine->ops->ops_prev = op;
         engine->ops = op;
         op->on_ops = true;
+        /* A Create's handle, from the closed ones kept, linked here where the lock is
+           held anyway (file.c): the Create makes it without a lock section of its own. */
+        if (op->kind == FspFsctlTransactCreateKind)
+            op->file_spare = wf_file_spare_locked(engine);
     }
     if (state == WF_ENGINE_STARTING) {
         push(&engine->new_head, &engine->new_tail, op);

@@ -125,6 +125,7 @@ struct wf_op {
                                    listed entry) */
     wf_file *file;
     wf_file *file_done;         /* a closed handle to take off the engine's list with op */
+    wf_file *file_spare;        /* a Create's handle-to-be, already on the engine's list */
     uint8_t *dirbuf;            /* a READDIR or LISTXATTR reply, owned */
     uint32_t dirbuf_size;
     struct wf_link_ctx *link;   /* link.c, allocated on first use; freed with the op */
@@ -545,6 +546,12 @@ void wf_file_free(wf_engine *engine, wf_file *file);
 /* Close's wf_file_free: the handle is unusable at once, and leaves the engine's list in
    the engine-lock section that ends op (op_free, or the one transact defers it to). */
 void wf_op_close_file(wf_op *op, wf_file *file);
+/* A Create's handle: op->file_spare when submit found one (no lock taken), else as
+   wf_file_new. */
+wf_file *wf_op_file_new(wf_op *op, wf_node *node, wf_node *parent);
+/* A closed handle for a Create to come, linked on the engine's list (magic 0, holding
+   nothing), or NULL when none is kept. Engine lock held. */
+wf_file *wf_file_spare_locked(wf_engine *engine);
 /* The list part of freeing a handle (engine.c calls it for op->file_done): returns the
    handle to wf_mem_free after the lock, or NULL when it was kept for reuse. */
 wf_file *wf_file_unlink_locked(wf_engine *engine, wf_file *file);

@@ -34,21 +34,47 @@ static void link_file_locked(wf_engine *engine, wf_file *file)
     engine->files = file;
 }
 
-wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent)
+/* Fills a handle taken from the kept ones (linked already: only its links may be touched
+   by others, under the lock). */
+static void file_init(wf_engine *engine, wf_file *file, wf_node *node, wf_node *parent)
 {
-    wf_lock_acquire(engine->lock);
+    wf_mem_set((uint8_t *)file + offsetof(wf_file, is_directory), 0,
+        sizeof *file - offsetof(wf_file, is_directory));
+    file->magic = WF_FILE_MAGIC;
+    file->node = node;
+    wf_cache_ref(engine->cache, node);
+    file->parent = parent;
+    if (parent)
+        wf_cache_ref(engine->cache, parent);
+}
+
+wf_file *wf_file_spare_locked(wf_engine *engine)
+{
     wf_file *file = engine->free_files;
     if (file) {
         engine->free_files = file->next;
         engine->free_file_count--;
         link_file_locked(engine, file);
     }
+    return file;
+}
+
+wf_file *wf_op_file_new(wf_op *op, wf_node *node, wf_node *parent)
+{
+    wf_file *file = op->file_spare;
+    if (!file)
+        return wf_file_new(op->engine, node, parent);
+    op->file_spare = NULL;
+    file_init(op->engine, file, node, parent);
+    return file;
+}
+
+wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent)
+{
+    wf_lock_acquire(engine->lock);
+    wf_file *file = wf_file_spare_locked(engine);
     wf_lock_release(engine->lock);
-    if (file) {
-        /* Linked already: only the links may be touched by others (under the lock). */
-        wf_mem_set((uint8_t *)file + offsetof(wf_file, is_directory), 0,
-            sizeof *file - offsetof(wf_file, is_directory));
-    } else {
+    if (!file) {
         file = wf_mem_alloc(sizeof *file);
         if (!file)
             return NULL;
@@ -56,12 +82,7 @@ wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent)
         link_file_locked(engine, file);
         wf_lock_release(engine->lock);
     }
-    file->magic = WF_FILE_MAGIC;
-    file->node = node;
-    wf_cache_ref(engine->cache, node);
-    file->parent = parent;
-    if (parent)
-        wf_cache_ref(engine->cache, parent);
+    file_init(engine, file, node, parent);
     return file;
 }
 
@@ -90,6 +111,11 @@ wf_file *wf_file_unlink_locked(wf_engine *engine, wf_file *file)
     if (file->next)
         file->next->prev = file->prev;
     if (engine->free_file_count < WF_FILE_FREE_MAX) {
+        /* A kept handle may be linked again as a spare: it holds nothing (file_release_parts
+           let it go), and engine delete may free it from the list as it is. */
+        file->node = file->parent = NULL;
+        file->dirbuf = NULL;
+        file->path = NULL;
         file->next = engine->free_files;
         engine->free_files = file;
         engine->free_file_count++;

@@ -238,7 +238,7 @@ static NTSTATUS create_error(const wf_op *op, bool *retry)
 
 static wf_file *new_file(wf_op *op, bool directory)
 {
-    wf_file *file = wf_file_new(op->engine, op->node, op->parent);
+    wf_file *file = wf_op_file_new(op, op->node, op->parent);
     if (file)
         file->is_directory = directory;
     return file;
@@ -592,7 +592,7 @@ static wf_step create_make_file(wf_op *op)
 
     WF_CORO_BEGIN(op);
 
-    op->file = wf_file_new(engine, op->node, NULL);
+    op->file = wf_op_file_new(op, op->node, NULL);
     if (!op->file) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
         WF_CORO_RETURN(op);
