@@ -148,8 +148,9 @@ static void op_free(wf_engine *engine, wf_op *op)
 }
 
 /* The ops op_finish left chained by next (their parts let go): off the submitted list
-   (with the handle a Close let go, and a Create's unused spare), their blocks back. Engine lock held. A handle the
-   free list cannot keep is freed here, under the lock (rare: more than 16 closed). */
+   (with the handle a Close let go, and a Create's unused spare), their blocks back.
+   Engine lock held. A handle the free list cannot keep is freed here, under the lock
+   (rare: more than 16 closed). */
 static void ops_finished_locked(wf_engine *engine, wf_op *finished)
 {
     for (wf_op *op = finished, *next; op; op = next) {
