@@ -124,8 +124,6 @@ struct wf_op {
     wf_node *node2;             /* referenced: a second node (rename's first parent, a
                                    listed entry) */
     wf_file *file;
-    wf_file *file_done;         /* a closed handle to take off the engine's list with op */
-    wf_file *file_spare;        /* a Create's handle-to-be, already on the engine's list */
     uint8_t *dirbuf;            /* a READDIR or LISTXATTR reply, owned */
     uint32_t dirbuf_size;
     struct wf_link_ctx *link;   /* link.c, allocated on first use; freed with the op */
@@ -150,6 +148,10 @@ struct wf_op {
     /* The access checks (access.c): a directory's attributes, as they last saw them. */
     uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
     struct fuse_attr dir_attr;
+    /* Handles that leave or join the engine's list in the section that ends the op
+       (file.c); here, not in the core, as only Close and Create have them. */
+    wf_file *file_done;         /* a closed handle to take off the engine's list with op */
+    wf_file *file_spare;        /* a Create's handle-to-be, already on the engine's list */
 
     /* --- per kind --- */
     union {
