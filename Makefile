@@ -26,9 +26,18 @@ bench: all
 	$(BUILD)/winfuse-mount-bench
 
 # The engine's instructions per WinFsp request on a warm cache, counted by callgrind (no
-# mount, no root, no timing: the same on any machine); docs/performance.md.
+# mount, no root, no timing: the same on any machine); docs/performance.md. Twice: as the
+# CMake default builds the engine (with its WF_DEBUG coroutine checks, which the tests
+# rely on), then as it ships (without them, as `make nt` builds the driver), in
+# $(SHIPPED) with only the benchmark built.
+SHIPPED ?= $(BUILD)-shipped
 instructions: all
+	@echo "== engine with its debug checks (WF_DEBUG, the CMake default: $(BUILD)/)"
 	$(BUILD)/winfuse-bench --instructions
+	cmake -S . -B $(SHIPPED) -DWF_DEBUG=OFF >/dev/null
+	cmake --build $(SHIPPED) -j $(JOBS) --target winfuse-bench
+	@echo "== engine as shipped (WF_DEBUG off, as the NT driver is built: $(SHIPPED)/)"
+	$(SHIPPED)/winfuse-bench --instructions
 
 # Proof that the engine is freestanding (no C library, only platform.h), right where long is
 # 32 bits, and fit for the NT kernel with src/platform/nt.c (scripts/cross-check-engine.sh).
@@ -112,4 +121,4 @@ nt-sign: $(NT_BUILD)/winfuse-x64-testsigned.sys
 	scripts/check-driver-image.sh $<
 
 clean:
-	rm -rf build build-sanitize build-wine build-nt
+	rm -rf build build-sanitize build-wine build-nt build-shipped

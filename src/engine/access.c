@@ -76,14 +76,18 @@ static bool renames(const FSP_FSCTL_TRANSACT_REQ *req)
          info_class == FileLinkInformation);
 }
 
+_Static_assert(offsetof(wf_identity, privileged) == offsetof(wf_identity, groups) +
+    sizeof(((wf_identity *)0)->groups) && sizeof(wf_identity) <=
+    offsetof(wf_identity, privileged) + sizeof(uint32_t),
+    "wf_access_begin copies wf_identity field by field: a new field must be copied there");
+
 void wf_access_begin(wf_engine *engine, wf_op *op)
 {
     const FSP_FSCTL_TRANSACT_REQ *req = op->req;
     wf_identity caller;
     wf_file *file;
 
-    host_identity(engine, &op->identity);
-    op->access_check = op->traverse_check = false;
+    /* op_new left op->identity the host's, op->access_check and traverse_check false. */
     if (req->Kind == FspFsctlTransactCreateKind) {
         if (!req->Req.Create.AccessToken || !engine->params.identity)
             return;
@@ -102,7 +106,14 @@ void wf_access_begin(wf_engine *engine, wf_op *op)
     file = request_file(req);
     if (!file)
         return;
-    op->identity = file->identity;
+    /* The opener's identity; the groups it does not have stay as op_new cleared them. */
+    op->identity.uid = file->identity.uid;
+    op->identity.gid = file->identity.gid;
+    op->identity.pid = file->identity.pid;
+    op->identity.group_count = file->identity.group_count;
+    for (uint32_t i = 0; i < file->identity.group_count && i < WF_IDENTITY_MAX_GROUPS; i++)
+        op->identity.groups[i] = file->identity.groups[i];
+    op->identity.privileged = file->identity.privileged;
     if (!renames(req))
         return;
     op->access_check = file->access_check;

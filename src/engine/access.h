@@ -5,8 +5,9 @@
 
 #include "engine/engine_internal.h"
 
-/* At submit: whom the request acts for (a Create's token, a Rename's token, else the
-   handle's opener, else the host's identity) and whether its rights are checked. */
+/* At submit, on a fresh op (op_new: the host's identity, no checks): whom the request
+   acts for (a Create's token, a Rename's token, else the handle's opener, else the host's
+   identity) and whether its rights are checked. */
 void wf_access_begin(wf_engine *engine, wf_op *op);
 /* A Create succeeded: the handle keeps the opener's identity for the requests that follow. */
 void wf_access_file_opened(const wf_op *op, wf_file *file);

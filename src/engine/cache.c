@@ -37,6 +37,29 @@ struct wf_cache {
     wf_node root;
 };
 
+/* A node's reference count moves with atomic operations (gcc/clang builtins: no library,
+   no platform.h function), so that taking and dropping a reference costs no lock: every
+   count but the last drop (to 0, which unlinks and frees the node) happens outside the
+   cache lock. A reference is taken only by a holder of another one, or under the lock
+   from the tables (where a node always has refs >= 1), so a count seen above 1 cannot
+   reach 0 before the CAS below, and the drop from 1 is made under the lock, where no
+   lookup can take it back from 0. */
+static void ref_add(wf_node *node)
+{
+    __atomic_fetch_add(&node->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* Drops one reference unless it may be the last; false when it may be (take the lock). */
+static bool ref_drop_unlocked(wf_node *node)
+{
+    uint32_t refs = __atomic_load_n(&node->refs, __ATOMIC_RELAXED);
+    while (refs > 1)
+        if (__atomic_compare_exchange_n(&node->refs, &refs, refs - 1, true, __ATOMIC_RELEASE,
+                __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
 static uint32_t hash_u64(uint64_t v)
 {
     v ^= v >> 33;
@@ -161,7 +184,8 @@ static void queue_forget(wf_cache *cache, uint64_t nodeid, uint64_t nlookup)
     }
     cache->forgets[cache->forget_count].nodeid = nodeid;
     cache->forgets[cache->forget_count].nlookup = nlookup;
-    cache->forget_count++;
+    /* Changed under the lock, read without it (wf_cache_forgets_pending). */
+    __atomic_store_n(&cache->forget_count, cache->forget_count + 1, __ATOMIC_RELAXED);
 }
 
 static wf_node **node_slot(wf_cache *cache, uint64_t nodeid)
@@ -175,7 +199,7 @@ static wf_node **node_slot(wf_cache *cache, uint64_t nodeid)
 /* Called with the lock held. */
 static void node_release_locked(wf_cache *cache, wf_node *node)
 {
-    if (--node->refs || node == &cache->root)
+    if (__atomic_sub_fetch(&node->refs, 1, __ATOMIC_ACQ_REL) || node == &cache->root)
         return;
     if (node->bad) {
         wf_node **link = &cache->bad_nodes;
@@ -205,12 +229,12 @@ static void make_bad_locked(wf_cache *cache, wf_node *node)
     if (node == &cache->root || node->bad)
         return;
     *node_slot(cache, node->nodeid) = node->hash_next;
-    node->bad = true;
+    __atomic_store_n(&node->bad, true, __ATOMIC_RELAXED);   /* read without the lock */
     node->hash_next = cache->bad_nodes;
     cache->bad_nodes = node;
     /* Held while its entries go, so that it is freed (and forgotten) only at the end. A
        rare event: a scan of every entry is cheaper than an index kept for it. */
-    node->refs++;
+    ref_add(node);
     for (wf_entry *e = cache->lru_oldest, *prev; e; e = prev) {
         prev = e->lru_prev;
         if (e->node == node || e->parent == node)
@@ -221,9 +245,7 @@ static void make_bad_locked(wf_cache *cache, wf_node *node)
 
 wf_node *wf_cache_root(wf_cache *cache)
 {
-    wf_lock_acquire(cache->lock);
-    cache->root.refs++;
-    wf_lock_release(cache->lock);
+    ref_add(&cache->root);
     return &cache->root;
 }
 
@@ -248,7 +270,8 @@ static void lru_push_newest(wf_cache *cache, wf_entry *entry)
 }
 
 static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
-    size_t name_len, uint64_t now_ms, char *stored, size_t cap, size_t *stored_len)
+    size_t name_len, uint64_t now_ms, char *stored, size_t cap, size_t *stored_len,
+    struct fuse_attr *attr, bool *attr_valid)
 {
     uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
     wf_node *node = NULL;
@@ -262,7 +285,11 @@ static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
             *stored_len = entry->name_len;
         }
         node = entry->node;
-        node->refs++;
+        ref_add(node);
+        if (attr) {
+            *attr = node->attr;
+            *attr_valid = node->attr_expires_ms > now_ms;
+        }
         if (cache->lru_newest != entry) {
             /* Move to the young end: entries in use stay cached under capacity pressure. */
             entry->lru_prev->lru_next = entry->lru_next;
@@ -282,14 +309,21 @@ static wf_node *lookup(wf_cache *cache, const wf_node *parent, const char *name,
 wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms)
 {
-    return lookup(cache, parent, name, name_len, now_ms, NULL, 0, NULL);
+    return lookup(cache, parent, name, name_len, now_ms, NULL, 0, NULL, NULL, NULL);
+}
+
+wf_node *wf_cache_lookup_attr(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms, struct fuse_attr *attr,
+    bool *attr_valid)
+{
+    return lookup(cache, parent, name, name_len, now_ms, NULL, 0, NULL, attr, attr_valid);
 }
 
 wf_node *wf_cache_lookup_stored(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms, char *stored, size_t cap,
     size_t *stored_len)
 {
-    return lookup(cache, parent, name, name_len, now_ms, stored, cap, stored_len);
+    return lookup(cache, parent, name, name_len, now_ms, stored, cap, stored_len, NULL, NULL);
 }
 
 static void grow_nodes(wf_cache *cache)
@@ -360,7 +394,7 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     }
     if (node) {
         node->nlookup++;
-        node->refs++;
+        ref_add(node);
         node->generation = entry->generation;
     } else {
         node = wf_mem_alloc(sizeof *node);
@@ -394,9 +428,9 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
             wf_entry *e = wf_mem_alloc(sizeof *e + name_len);
             if (e) {
                 e->parent = (wf_node *)parent;
-                e->parent->refs++;
+                ref_add(e->parent);
                 e->node = node;
-                node->refs++;
+                ref_add(node);
                 e->name_next = node->names;
                 node->names = e;
                 e->expires_ms = entry_expires;
@@ -464,7 +498,7 @@ wf_node *wf_cache_find_node(wf_cache *cache, uint64_t nodeid)
     wf_lock_acquire(cache->lock);
     wf_node *node = nodeid == FUSE_ROOT_ID ? &cache->root : *node_slot(cache, nodeid);
     if (node)
-        node->refs++;
+        ref_add(node);
     wf_lock_release(cache->lock);
     return node;
 }
@@ -538,10 +572,8 @@ void wf_cache_make_bad(wf_cache *cache, wf_node *node)
 
 bool wf_cache_is_bad(wf_cache *cache, const wf_node *node)
 {
-    wf_lock_acquire(cache->lock);
-    bool bad = node->bad;
-    wf_lock_release(cache->lock);
-    return bad;
+    (void)cache;
+    return __atomic_load_n(&node->bad, __ATOMIC_RELAXED);
 }
 
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid)
@@ -552,15 +584,6 @@ void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool
     node->ea_ctime = node->attr.ctime;
     node->ea_ctimensec = node->attr.ctimensec;
     wf_lock_release(cache->lock);
-}
-
-uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr)
-{
-    wf_lock_acquire(cache->lock);
-    uint32_t size = node->ea_size_valid && node->ea_ctime == attr->ctime &&
-        node->ea_ctimensec == attr->ctimensec ? node->ea_size : 0;
-    wf_lock_release(cache->lock);
-    return size;
 }
 
 void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *attr,
@@ -602,16 +625,29 @@ uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_att
     return state;
 }
 
-void wf_cache_ref(wf_cache *cache, wf_node *node)
+uint32_t wf_cache_info(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
+    uint8_t *dos_state, uint32_t *dos_attributes, uint64_t *dos_creation)
 {
     wf_lock_acquire(cache->lock);
-    node->refs++;
+    uint32_t ea_size = node->ea_size_valid && node->ea_ctime == attr->ctime &&
+        node->ea_ctimensec == attr->ctimensec ? node->ea_size : 0;
+    *dos_state = node->dos_ctime == attr->ctime && node->dos_ctimensec == attr->ctimensec ?
+        node->dos_state : 0;
+    *dos_attributes = node->dos_attributes;
+    *dos_creation = node->dos_creation;
     wf_lock_release(cache->lock);
+    return ea_size;
+}
+
+void wf_cache_ref(wf_cache *cache, wf_node *node)
+{
+    (void)cache;
+    ref_add(node);
 }
 
 void wf_cache_release(wf_cache *cache, wf_node *node)
 {
-    if (!node)
+    if (!node || ref_drop_unlocked(node))
         return;
     wf_lock_acquire(cache->lock);
     node_release_locked(cache, node);
@@ -641,7 +677,7 @@ size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max)
     wf_lock_acquire(cache->lock);
     size_t n = cache->forget_count < max ? cache->forget_count : max;
     /* Take from the end: order does not matter to the file system, and no copying. */
-    cache->forget_count -= n;
+    __atomic_store_n(&cache->forget_count, cache->forget_count - n, __ATOMIC_RELAXED);
     wf_mem_copy(forgets, cache->forgets + cache->forget_count, n * sizeof *forgets);
     wf_lock_release(cache->lock);
     return n;
@@ -649,10 +685,9 @@ size_t wf_cache_take_forgets(wf_cache *cache, wf_forget *forgets, size_t max)
 
 size_t wf_cache_forgets_pending(wf_cache *cache)
 {
-    wf_lock_acquire(cache->lock);
-    size_t n = cache->forget_count;
-    wf_lock_release(cache->lock);
-    return n;
+    /* A count a moment old is as good as one under the lock: the caller decides only
+       whether to take the queue now, and takes it under the lock. */
+    return __atomic_load_n(&cache->forget_count, __ATOMIC_RELAXED);
 }
 
 uint32_t wf_cache_node_count(wf_cache *cache)

@@ -17,7 +17,8 @@ typedef struct wf_node {
     uint64_t nodeid;
     uint64_t generation;
     uint64_t nlookup;           /* LOOKUP-family replies not yet matched by a FORGET */
-    uint32_t refs;              /* entries naming it + operations and files using it */
+    uint32_t refs;              /* entries naming it + operations and files using it;
+                                   changed only with __atomic builtins (cache.c) */
     uint64_t attr_expires_ms;   /* monotonic ms; 0 = attr never valid */
     struct fuse_attr attr;
     struct wf_node *hash_next;
@@ -42,7 +43,8 @@ typedef struct wf_node {
        the entries: how a notification about the node finds its full name. */
     struct wf_entry *names;
     /* The file system contradicted itself about this node's type (wf_cache_make_bad): it is
-       off the node table and out of every entry, and what still holds it fails. */
+       off the node table and out of every entry, and what still holds it fails. Set under
+       the cache lock, read with an atomic load without it. */
     bool bad;
 } wf_node;
 
@@ -64,6 +66,12 @@ wf_node *wf_cache_root(wf_cache *cache);
 /* A fresh entry for (parent, name), or NULL. Returned referenced. */
 wf_node *wf_cache_lookup(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, uint64_t now_ms);
+
+/* As wf_cache_lookup, and copies the node's attributes into *attr in the same lock round
+   (*attr_valid: within their TTL, as wf_cache_get_attr says). */
+wf_node *wf_cache_lookup_attr(wf_cache *cache, const wf_node *parent,
+    const char *name, size_t name_len, uint64_t now_ms, struct fuse_attr *attr,
+    bool *attr_valid);
 
 /* As wf_cache_lookup, and copies the entry's name as the file system stores it (which may
    differ from name in case on a case-insensitive volume) into stored[0..cap); NULL when
@@ -120,9 +128,9 @@ void wf_cache_make_bad(wf_cache *cache, wf_node *node);
 bool wf_cache_is_bad(wf_cache *cache, const wf_node *node);
 
 /* The node's EaSize: recorded with the ctime its attributes have now (valid false forgets
-   it); read back as 0 unless attr (the attributes being reported) has that same ctime. */
+   it); read back (wf_cache_info) as 0 unless attr, the attributes being reported, has that
+   same ctime. */
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid);
-uint32_t wf_cache_ea_size(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr);
 
 /* The node's user.DOSATTRIB as last read or written, recorded with attr's ctime; read back
    (state 0, unknown) unless attr has that same ctime. */
@@ -134,8 +142,16 @@ void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr
 uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);
 
+/* What a file's information needs beside its attributes, in one lock round: returns the
+   EaSize (0 unless recorded for attr's ctime), and the DOS information as wf_cache_dos. */
+uint32_t wf_cache_info(wf_cache *cache, const wf_node *node, const struct fuse_attr *attr,
+    uint8_t *dos_state, uint32_t *dos_attributes, uint64_t *dos_creation);
+
+/* Takes another reference on a node the caller holds one on (no lock: the counts are
+   atomic, cache.c). */
 void wf_cache_ref(wf_cache *cache, wf_node *node);
-/* Drops a reference; a node left unreferenced is queued for FORGET. */
+/* Drops a reference; a node left unreferenced is queued for FORGET (only that last drop
+   takes the cache lock). */
 void wf_cache_release(wf_cache *cache, wf_node *node);
 
 /* Drops expired entries (and the nodes only they kept). */

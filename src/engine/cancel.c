@@ -10,7 +10,8 @@
 
 bool wf_interrupts_refused_locked(const wf_engine *engine)
 {
-    return (engine->enosys[FUSE_INTERRUPT / 64] >> (FUSE_INTERRUPT % 64)) & 1;
+    return (__atomic_load_n(&engine->enosys[FUSE_INTERRUPT / 64], __ATOMIC_RELAXED) >>
+        (FUSE_INTERRUPT % 64)) & 1;
 }
 
 size_t wf_interrupt_emit_locked(wf_engine *engine, uint64_t unique, void *buf, size_t cap)
@@ -120,7 +121,8 @@ NTSTATUS wf_interrupt_reply(wf_engine *engine, const struct fuse_out_header *hea
     wf_lock_acquire(engine->lock);
     if (header->error == -WF_ENOSYS) {
         /* The request keeps waiting for its own reply; no INTERRUPT goes out again. */
-        engine->enosys[FUSE_INTERRUPT / 64] |= 1ull << (FUSE_INTERRUPT % 64);
+        __atomic_fetch_or(&engine->enosys[FUSE_INTERRUPT / 64], 1ull << (FUSE_INTERRUPT % 64),
+            __ATOMIC_RELAXED);      /* the memo is atomic (engine.c) */
         wf_interrupt_clear_locked(engine);
     } else if (header->error == -WF_EAGAIN) {
         /* Once the request is answered there is nothing left to interrupt: a late EAGAIN

@@ -120,7 +120,14 @@ void wf_dos_file_info(wf_engine *engine, const wf_node *node, const struct fuse_
     uint32_t attributes;
     uint64_t creation;
 
-    if (wf_dos_known(engine, node, attr, &attributes, &creation) != 2)
+    uint8_t state = wf_dos_known(engine, node, attr, &attributes, &creation);
+    wf_dos_apply(state, attributes, creation, attr, info);
+}
+
+void wf_dos_apply(uint8_t state, uint32_t attributes, uint64_t creation,
+    const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info)
+{
+    if (state != 2)
         return;
     /* A directory's READONLY has no mode bit to live in (w on a directory is about its
        entries): the stored one is reported. A file's is its mode, as before. */

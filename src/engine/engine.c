@@ -26,14 +26,13 @@ uint64_t wf_engine_now(const wf_engine *engine)
     return wf_time_monotonic_ms();
 }
 
+/* The ENOSYS memo only ever gains bits: it is read and set with atomic operations, no
+   lock (a request racing the first ENOSYS may still ask once more, as it could before). */
 bool wf_engine_enosys(wf_engine *engine, uint32_t opcode)
 {
     if (opcode >= 128)
         return false;
-    wf_lock_acquire(engine->lock);
-    bool set = (engine->enosys[opcode / 64] >> (opcode % 64)) & 1;
-    wf_lock_release(engine->lock);
-    return set;
+    return (__atomic_load_n(&engine->enosys[opcode / 64], __ATOMIC_RELAXED) >> (opcode % 64)) & 1;
 }
 
 void wf_engine_count_bad_reply(wf_engine *engine)
@@ -54,9 +53,7 @@ void wf_engine_note_enosys(wf_engine *engine, uint32_t opcode)
 {
     if (opcode >= 128)
         return;
-    wf_lock_acquire(engine->lock);
-    engine->enosys[opcode / 64] |= 1ull << (opcode % 64);
-    wf_lock_release(engine->lock);
+    __atomic_fetch_or(&engine->enosys[opcode / 64], 1ull << (opcode % 64), __ATOMIC_RELAXED);
 }
 
 NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
@@ -73,14 +70,14 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     if (!engine->params.forget_delay_ms)
         engine->params.forget_delay_ms = WF_FORGET_DELAY_MS;
     engine->lock = wf_lock_create();
-    engine->pool_lock = wf_lock_create();
     engine->work = wf_event_create();
     engine->cache = wf_cache_create(params->cache_capacity);
     if (engine->cache)
         wf_cache_set_case_insensitive(engine->cache, params->case_insensitive);
+    engine->pool_block_size = wf_op_pool_block_size();
     engine->inflight_buckets = WF_INFLIGHT_BUCKETS;
     engine->inflight = wf_mem_alloc(WF_INFLIGHT_BUCKETS * sizeof *engine->inflight);
-    if (!engine->lock || !engine->pool_lock || !engine->work || !engine->cache ||
+    if (!engine->lock || !engine->work || !engine->cache ||
         !engine->inflight) {
         wf_engine_delete(engine);
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -92,31 +89,91 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
     return STATUS_SUCCESS;
 }
 
-static void op_free(wf_engine *engine, wf_op *op)
+/* An op ends in three parts: what it holds is let go (no engine lock), it leaves the
+   submitted list (engine lock), and its block goes back. transact defers the middle part
+   of the ops a reply finished to the engine-lock section it takes next anyway (op_free
+   does all three at once). */
+static void op_release_parts(wf_engine *engine, wf_op *op)
 {
-    if (op->on_ops) {
-        wf_lock_acquire(engine->lock);
-        if (op->ops_prev)
-            op->ops_prev->ops_next = op->ops_next;
-        else
-            engine->ops = op->ops_next;
-        if (op->ops_next)
-            op->ops_next->ops_prev = op->ops_prev;
-        wf_interrupt_dequeue_locked(engine, op);
-        wf_lock_release(engine->lock);
-    }
     wf_cache_release(engine->cache, op->node);
     wf_cache_release(engine->cache, op->parent);
     wf_cache_release(engine->cache, op->node2);
     wf_link_release(op);
-    wf_mem_free(op->ea);
-    wf_mem_free(op->fold);
-    wf_mem_free(op->stream);
-    wf_mem_free(op->dirbuf);
+    if (op->ea)
+        wf_mem_free(op->ea);
+    if (op->fold)
+        wf_mem_free(op->fold);
+    if (op->stream)
+        wf_mem_free(op->stream);
+    if (op->dirbuf)
+        wf_mem_free(op->dirbuf);
+}
+
+static void op_unlink_locked(wf_engine *engine, wf_op *op)
+{
+    if (!op->on_ops)
+        return;
+    if (op->ops_prev)
+        op->ops_prev->ops_next = op->ops_next;
+    else
+        engine->ops = op->ops_next;
+    if (op->ops_next)
+        op->ops_next->ops_prev = op->ops_prev;
+    wf_interrupt_dequeue_locked(engine, op);
+}
+
+static void op_give_back(wf_engine *engine, wf_op *op)
+{
     if (op->pooled)
         wf_op_pool_give(engine, op);
     else
         wf_mem_free(op);
+}
+
+static void op_free(wf_engine *engine, wf_op *op)
+{
+    wf_file *file_done = NULL, *file_spare = NULL;
+    op_release_parts(engine, op);
+    if (op->on_ops || op->file_done || op->file_spare) {
+        wf_lock_acquire(engine->lock);
+        op_unlink_locked(engine, op);
+        if (op->file_done)
+            file_done = wf_file_unlink_locked(engine, op->file_done);
+        if (op->file_spare)
+            file_spare = wf_file_unlink_locked(engine, op->file_spare);
+        wf_lock_release(engine->lock);
+    }
+    if (file_spare)
+        wf_mem_free(file_spare);
+    op_give_back(engine, op);
+    if (file_done)
+        wf_mem_free(file_done);
+}
+
+/* The ops op_finish left chained by next (their parts let go): off the submitted list
+   (with the handle a Close let go, and a Create's unused spare), their blocks back.
+   Engine lock held. A handle the free list cannot keep is freed here, under the lock
+   (rare: more than 16 closed). */
+static void ops_finished_locked(wf_engine *engine, wf_op *finished)
+{
+    for (wf_op *op = finished, *next; op; op = next) {
+        next = op->next;
+        op_unlink_locked(engine, op);
+        if (op->file_done)
+            wf_mem_free(wf_file_unlink_locked(engine, op->file_done));
+        if (op->file_spare)
+            wf_mem_free(wf_file_unlink_locked(engine, op->file_spare));
+        op_give_back(engine, op);
+    }
+}
+
+static void ops_finished(wf_engine *engine, wf_op *finished)
+{
+    if (!finished)
+        return;
+    wf_lock_acquire(engine->lock);
+    ops_finished_locked(engine, finished);
+    wf_lock_release(engine->lock);
 }
 
 void wf_engine_delete(wf_engine *engine)
@@ -138,6 +195,7 @@ void wf_engine_delete(wf_engine *engine)
             }
     while (engine->files)
         wf_file_free(engine, engine->files);
+    wf_file_clear(engine);
     if (engine->lock)
         wf_zombie_clear_locked(engine);
     wf_mem_free(engine->inflight);
@@ -145,8 +203,6 @@ void wf_engine_delete(wf_engine *engine)
     wf_event_delete(engine->work);
     wf_lock_delete(engine->lock);
     wf_op_pool_clear(engine);
-    if (engine->pool_lock)
-        wf_lock_delete(engine->pool_lock);
     wf_mem_free(engine);
 }
 
@@ -302,30 +358,25 @@ uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
     }
 }
 
-/* Clears what a request relies on finding zero, and nothing more: the core, the path
-   state but for the name (NUL-terminated and measured by whoever writes it), the per-kind
-   state but for Rename's second name (likewise), the FUSE bodies. A block from the pool
+/* Clears what a request relies on finding zero, and nothing more: everything but the two
+   name buffers (each NUL-terminated and measured by whoever writes it), and the response's
+   header, which follows the op in its block (op_size bytes on). A block from the pool
    holds the last request's bytes; clearing the whole of it (2.5 KB) was most of a warm
-   request's cost. */
-static void op_reset(wf_op *op)
+   request's cost. Two calls: the core and the path state before the names, then the rest
+   of the op with the response's header. */
+static void op_reset(wf_op *op, size_t op_size)
 {
     wf_mem_set(op, 0, offsetof(wf_op, name));
     op->name[0] = 0;
-    wf_mem_set(&op->name_len, 0, offsetof(wf_op, st.rename.name2) - offsetof(wf_op, name_len));
-    op->st.rename.name2[0] = 0;
-    op->st.rename.name2_len = 0;
-    wf_mem_set(&op->u, 0, sizeof *op - offsetof(wf_op, u));
+    op->name2[0] = 0;
+    wf_mem_set(&op->name_len, 0, op_size - offsetof(wf_op, name_len) +
+        sizeof(FSP_FSCTL_TRANSACT_RSP));
 }
 
-_Static_assert(sizeof(((wf_op *)0)->st.create) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.io) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.dir) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.probe) <= offsetof(wf_op, st.rename.name2) -
-    offsetof(wf_op, st) && sizeof(((wf_op *)0)->st.give_back) <=
-    offsetof(wf_op, st.rename.name2) - offsetof(wf_op, st),
-    "a kind's state reaches past where op_reset stops clearing st");
-_Static_assert(offsetof(wf_op, st.rename.name2_len) + sizeof(uint32_t) <= offsetof(wf_op, u),
-    "op_reset clears name2_len by hand: it must end st.rename");
+_Static_assert(offsetof(wf_op, name2) == offsetof(wf_op, name) + WF_NAME_MAX + 1 &&
+    offsetof(wf_op, name_len) - (offsetof(wf_op, name2) + WF_NAME_MAX + 1) < sizeof(uint32_t) &&
+    offsetof(wf_op, name_len) < offsetof(wf_op, st),
+    "op_reset leaves only the two names uncleared: they must sit side by side before st");
 
 /* One block: the context, then its response (with room for the Buffer[] its kind may
    fill), then the copy of its request. From the pool when it fits there; the response's
@@ -336,17 +387,16 @@ static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_
     size_t rsp_size = FSP_FSCTL_DEFAULT_ALIGN_UP(sizeof(FSP_FSCTL_TRANSACT_RSP) +
         wf_op_rsp_buffer_cap(kind));
     size_t req_size = req ? req->Size : sizeof(FSP_FSCTL_TRANSACT_REQ);
-    bool pooled = wf_op_pool_fits(op_size + rsp_size + req_size);
+    bool pooled = op_size + rsp_size + req_size <= engine->pool_block_size;
     uint8_t *block = pooled ? wf_op_pool_take(engine) :
         wf_mem_alloc(op_size + rsp_size + req_size);
     if (!block)
         return NULL;
     wf_op *op = (wf_op *)(void *)block;
-    op_reset(op);
+    op_reset(op, op_size);
     op->pooled = pooled;
     op->rsp = (FSP_FSCTL_TRANSACT_RSP *)(void *)(block + op_size);
     op->req = (FSP_FSCTL_TRANSACT_REQ *)(void *)(block + op_size + rsp_size);
-    wf_mem_set(op->rsp, 0, sizeof *op->rsp);
     op->engine = engine;
     op->kind = kind;
     /* The host's identity, until wf_access_begin finds the caller's. */
@@ -378,11 +428,19 @@ static void respond(wf_engine *engine, uint32_t kind, uint64_t hint,
     engine->params.complete(engine->params.host, rsp);
 }
 
-static void op_finish(wf_engine *engine, wf_op *op)
+/* Answers op and frees it; with finished, the engine-lock part is left to the caller
+   (ops_finished): op is chained there. */
+static void op_finish(wf_engine *engine, wf_op *op, wf_op **finished)
 {
     if (is_winfsp_kind(op->kind))
         respond(engine, op->req->Kind, op->req->Hint, op->rsp, op->status);
-    op_free(engine, op);
+    if (!finished) {
+        op_free(engine, op);
+        return;
+    }
+    op_release_parts(engine, op);
+    op->next = *finished;
+    *finished = op;
 }
 
 /* A WinFsp request that never started: it completes with status, and a Close still
@@ -395,7 +453,7 @@ static void op_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
             wf_file_free(engine, file);
     }
     op->status = status;
-    op_finish(engine, op);
+    op_finish(engine, op, NULL);
 }
 
 void wf_engine_abort_unstarted(wf_engine *engine, wf_op *op, NTSTATUS status)
@@ -443,14 +501,9 @@ static wf_step op_run(wf_op *op)
    flight (so its reply, which cannot arrive before the caller sends it, finds it). */
 static wf_hand_out hand_out(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
 {
-    wf_lock_acquire(engine->lock);
-    if (engine->state == WF_ENGINE_DEAD) {
-        wf_lock_release(engine->lock);
-        return WF_HAND_OUT_DEAD;
-    }
-    uint64_t unique = engine->next_unique;
-    engine->next_unique += WF_UNIQUE_STEP;
-    wf_lock_release(engine->lock);
+    /* Uniques are taken with an atomic add: one engine-lock section per request handed out
+       (the state is checked there, before the request counts as out). */
+    uint64_t unique = __atomic_fetch_add(&engine->next_unique, WF_UNIQUE_STEP, __ATOMIC_RELAXED);
 
     uint32_t n = wf_call_serialize(&op->call, unique, op->identity.uid, op->identity.gid,
         op->identity.pid, buf, cap);
@@ -492,11 +545,12 @@ static bool enqueue_ready(wf_engine *engine, wf_op *op)
 /* Runs the operation until it finishes or has a request out (in buf when the caller still
    has room for one, else on the ready queue). A request that cannot go out is answered at
    once with an error, so every operation reaches its end through its own code. */
-static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
+static void advance_finishing(wf_engine *engine, wf_op *op, void *buf, size_t cap,
+    size_t *len, wf_op **finished)
 {
     for (;;) {
         if (op_run(op) == WF_STEP_DONE) {
-            op_finish(engine, op);
+            op_finish(engine, op, finished);
             return;
         }
         if (buf && *len == 0) {
@@ -515,6 +569,11 @@ static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t 
         }
         op->call.out_size = 0;
     }
+}
+
+static void advance(wf_engine *engine, wf_op *op, void *buf, size_t cap, size_t *len)
+{
+    advance_finishing(engine, op, buf, cap, len, NULL);
 }
 
 /* The WinFsp side ----------------------------------------------------------------------- */
@@ -561,6 +620,10 @@ void wf_engine_submit_transact(wf_engine *engine, const FSP_FSCTL_TRANSACT_REQ *
             engine->ops->ops_prev = op;
         engine->ops = op;
         op->on_ops = true;
+        /* A Create's handle, from the closed ones kept, linked here where the lock is
+           held anyway (file.c): the Create makes it without a lock section of its own. */
+        if (op->kind == FspFsctlTransactCreateKind)
+            op->file_spare = wf_file_spare_locked(engine);
     }
     if (state == WF_ENGINE_STARTING) {
         push(&engine->new_head, &engine->new_tail, op);
@@ -711,8 +774,7 @@ static size_t emit_forgets(wf_engine *engine, void *buf, size_t cap)
         header.len = sizeof header + sizeof in;
     }
     wf_lock_acquire(engine->lock);
-    header.unique = engine->next_unique;
-    engine->next_unique += WF_UNIQUE_STEP;
+    header.unique = __atomic_fetch_add(&engine->next_unique, WF_UNIQUE_STEP, __ATOMIC_RELAXED);
     engine->requests_sent++;
     engine->forgets_sent += n;
     engine->sent_by_opcode[header.opcode]++;
@@ -794,12 +856,18 @@ static uint32_t wait_ms_locked(wf_engine *engine, uint64_t now, uint64_t waited,
     return wait;
 }
 
+/* finished: ops a reply just ended (op_finish), taken off the submitted list in the
+   first lock section here. */
 static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *len,
-    uint32_t timeout_ms)
+    uint32_t timeout_ms, wf_op *finished)
 {
+    /* The clock is read once per round of the loop (the host's callback), under the lock:
+       what one round decides is decided at one instant. */
     uint64_t start = wf_engine_now(engine);
     wf_lock_acquire(engine->lock);
+    ops_finished_locked(engine, finished);
     for (;;) {
+        uint64_t now = wf_engine_now(engine);
         if (engine->state == WF_ENGINE_DEAD) {
             wf_lock_release(engine->lock);
             return STATUS_CONNECTION_DISCONNECTED;
@@ -815,8 +883,8 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         }
         /* Requests out past their deadline are given up: each operation goes on as if its
            file system had answered with an error, from here, as after a disconnection. */
-        if (engine->next_deadline_ms && wf_engine_now(engine) >= engine->next_deadline_ms) {
-            wf_op *expired = expire_locked(engine, wf_engine_now(engine));
+        if (engine->next_deadline_ms && now >= engine->next_deadline_ms) {
+            wf_op *expired = expire_locked(engine, now);
             if (expired) {
                 wf_lock_release(engine->lock);
                 for (wf_op *op = expired, *next; op; op = next) {
@@ -833,7 +901,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
         /* INTERRUPTs first, as the Linux client hands them out; then those owed for
            requests given up on. */
         *len = engine->interrupt_head ?
-            wf_interrupt_take_locked(engine, wf_engine_now(engine), buf, cap) : 0;
+            wf_interrupt_take_locked(engine, now, buf, cap) : 0;
         if (!*len && engine->zombies)
             *len = wf_zombie_take_interrupt_locked(engine, buf, cap);
         if (*len) {
@@ -853,7 +921,7 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             wf_lock_acquire(engine->lock);
             continue;
         }
-        if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, wf_engine_now(engine))) {
+        if (engine->state != WF_ENGINE_STARTING && forgets_due(engine, now)) {
             wf_lock_release(engine->lock);
             *len = emit_forgets(engine, buf, cap);
             if (*len)
@@ -890,7 +958,6 @@ static NTSTATUS next_request(wf_engine *engine, void *buf, size_t cap, size_t *l
             continue;
         }
 
-        uint64_t now = wf_engine_now(engine);
         if (now - engine->last_sweep_ms >= WF_SWEEP_INTERVAL_MS) {
             engine->last_sweep_ms = now;
             wf_cache_sweep(engine->cache, now);
@@ -915,6 +982,7 @@ static NTSTATUS transact(wf_engine *engine, const void *reply, size_t reply_len,
     if (request && (request_cap < engine->params.max_message || !request_len))
         return STATUS_BUFFER_TOO_SMALL;
 
+    wf_op *finished = NULL;
     if (reply) {
         wf_op *op;
         NTSTATUS status = receive(engine, reply, reply_len, own, &op);
@@ -922,18 +990,20 @@ static NTSTATUS transact(wf_engine *engine, const void *reply, size_t reply_len,
             /* A refused reply takes no request out with it (callers may drop what a
                failing call returns): what its operation sends next waits in the queue. */
             if (NT_SUCCESS(status))
-                advance(engine, op, request, request_cap, &len);
+                advance_finishing(engine, op, request, request_cap, &len, &finished);
             else
                 advance(engine, op, NULL, 0, NULL);
             if (request_len)
                 *request_len = len;
         }
-        if (!NT_SUCCESS(status) || len || !request)
+        if (!NT_SUCCESS(status) || len || !request) {
+            ops_finished(engine, finished);
             return status;
+        }
     }
     if (!request)
         return STATUS_SUCCESS;
-    NTSTATUS status = next_request(engine, request, request_cap, &len, timeout_ms);
+    NTSTATUS status = next_request(engine, request, request_cap, &len, timeout_ms, finished);
     *request_len = len;
     return status;
 }

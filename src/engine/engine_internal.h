@@ -123,6 +123,8 @@ struct wf_op {
     bool access_check;          /* check the caller's rights before asking */
     bool traverse_check;        /* ... and x on each directory the walk looks into */
     bool attr_fresh;            /* op->attr came from a reply of this operation */
+    bool attr_cached;           /* op->attr is the cache's, valid, read with op->node's
+                                   lookup just now: the next wf_getattr takes it */
     wf_node *node;              /* referenced: where the walk is, or the target */
     wf_node *parent;            /* referenced: the target's parent, when known */
     wf_node *node2;             /* referenced: a second node (rename's first parent, a
@@ -140,7 +142,11 @@ struct wf_op {
     bool walk_met;              /* the walk passed through walk_avoid */
     uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
     char name[WF_NAME_MAX + 1];
+    /* Rename, Link (op_rename.c): the source's last component (in node2). The two names are
+       side by side, before everything op_reset clears in one call. */
+    char name2[WF_NAME_MAX + 1];
     uint32_t name_len;
+    uint32_t name2_len;
     /* Case-insensitive lookups (walk.c): their state is allocated on a case-insensitive
        volume's first need of it. */
     bool name_folded;           /* op->name became the stored spelling; fold->name was asked */
@@ -149,6 +155,10 @@ struct wf_op {
     /* The access checks (access.c): a directory's attributes, as they last saw them. */
     uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
     struct fuse_attr dir_attr;
+    /* Handles that leave or join the engine's list in the section that ends the op
+       (file.c); here, not in the core, as only Close and Create have them. */
+    wf_file *file_done;         /* a closed handle to take off the engine's list with op */
+    wf_file *file_spare;        /* a Create's handle-to-be, already on the engine's list */
 
     /* --- per kind --- */
     union {
@@ -190,8 +200,6 @@ struct wf_op {
             uint64_t target;            /* the existing target's nodeid, 0: absent/unknown */
             uint32_t flags;             /* WF_TARGET_KNOWN, WF_RENAME2_EINVAL */
             struct fuse_attr node_attr; /* the handle's node's attributes */
-            char name2[WF_NAME_MAX + 1];    /* the source's last component (in node2) */
-            uint32_t name2_len;
         } rename;
         struct {                /* the RELEASE of a late-opened handle (timeout.c) */
             uint64_t nodeid, fh;
@@ -261,6 +269,10 @@ typedef enum wf_engine_state {
     WF_ENGINE_DEAD,         /* disconnected, refused, or destroyed */
 } wf_engine_state;
 
+/* Free request blocks kept per engine (op_pool.c): enough for the requests of a few busy
+   threads at once. */
+#define WF_OP_POOL_MAX 16u
+
 struct wf_engine {
     wf_engine_params params;
     wf_lock *lock;
@@ -277,6 +289,8 @@ struct wf_engine {
     wf_op *ready_head, *ready_tail; /* operations with a FUSE request to hand out */
     wf_op **inflight;               /* hash by unique */
     wf_file *files;                 /* open handles */
+    wf_file *free_files;            /* closed handles kept for reuse (file.c), by next */
+    uint32_t free_file_count;
     uint32_t inflight_buckets, inflight_count, pending_count;
     uint64_t last_sweep_ms;
     uint64_t forgets_since_ms;      /* when FORGETs started waiting to go out; 0: none */
@@ -306,16 +320,16 @@ struct wf_engine {
     struct wf_zombie *zombies;      /* requests given up on, their uniques kept */
     uint32_t zombie_count;
     uint64_t timeouts, late_replies;
-    /* free request blocks (op_pool.c), under their own lock */
-    wf_lock *pool_lock;
-    wf_op *pool;
-    uint32_t pool_count;
+    /* free request blocks (op_pool.c): each slot holds one or is NULL; taken and given
+       with atomic exchanges, no lock */
+    wf_op *pool[WF_OP_POOL_MAX];
+    size_t pool_block_size;         /* wf_op_pool_block_size(), kept at create */
 };
 
 /* op_pool.c: blocks of wf_op_pool_block_size() bytes, uncleared, reused; a block whose
-   request or response needs more is allocated and freed on its own (wf_op.pooled). */
+   request or response needs more is allocated and freed on its own (wf_op.pooled). No
+   lock: callable from any thread. */
 size_t wf_op_pool_block_size(void);
-bool wf_op_pool_fits(size_t size);
 void *wf_op_pool_take(wf_engine *engine);
 void wf_op_pool_give(wf_engine *engine, wf_op *op);
 void wf_op_pool_clear(wf_engine *engine);
@@ -497,10 +511,6 @@ wf_step wf_ea_create(wf_op *op);
 wf_step wf_ea_overwrite(wf_op *op);
 /* After the Overwrite's SETATTR: records and reports the EaSize the file now has. */
 void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info);
-/* info->EaSize for node, whose attributes attr are being reported: the size its last full
-   EA listing found while the ctime is unchanged since, else 0 (no round trip is spent). */
-void wf_ea_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
-    FSP_FSCTL_FILE_INFO *info);
 
 /* dos.c: DOS attributes (HIDDEN, SYSTEM, ARCHIVE; READONLY is the mode) and CreationTime in
    Samba's user.DOSATTRIB. None of these fails the request (without the store the volume
@@ -527,6 +537,9 @@ void wf_dos_written(wf_op *op);
    stored creation time instead of the computed one. */
 void wf_dos_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
     FSP_FSCTL_FILE_INFO *info);
+/* The same from DOS information already read (state as wf_cache_dos). */
+void wf_dos_apply(uint8_t state, uint32_t attributes, uint64_t creation,
+    const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);
 /* The DOS information known for node at attr (state as wf_cache_dos). */
 uint8_t wf_dos_known(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
     uint32_t *attributes, uint64_t *creation);
@@ -553,11 +566,33 @@ wf_step wf_stream_delete(wf_op *op, wf_file *file);
 
 /* Fills a file info from attributes, with the volume's allocation unit. */
 void wf_op_file_info(const struct fuse_attr *attr, FSP_FSCTL_FILE_INFO *info);
+/* A handle's whole file info, as Create and QueryInformation report it: the attributes
+   mapped, then what the cache keeps beside them for this ctime (EaSize, the DOS
+   attributes and creation time; one cache-lock round), then a link's directory bit. The
+   same as wf_op_file_info, wf_dos_file_info and wf_link_file_info in turn, with the EaSize
+   its last full EA listing found while the ctime is unchanged since, else 0 (op_ea.c; no
+   round trip is spent). */
+void wf_op_file_info_full(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
+    FSP_FSCTL_FILE_INFO *info);
 /* The handle of a request's UserContext2, or NULL when it is not one of ours. */
 wf_file *wf_op_file(uint64_t user_context2);
 /* A new handle on node (and its parent, may be NULL), both referenced; NULL without memory. */
 wf_file *wf_file_new(wf_engine *engine, wf_node *node, wf_node *parent);
 void wf_file_free(wf_engine *engine, wf_file *file);
+/* Close's wf_file_free: the handle is unusable at once, and leaves the engine's list in
+   the engine-lock section that ends op (op_free, or the one transact defers it to). */
+void wf_op_close_file(wf_op *op, wf_file *file);
+/* A Create's handle: op->file_spare when submit found one (no lock taken), else as
+   wf_file_new. */
+wf_file *wf_op_file_new(wf_op *op, wf_node *node, wf_node *parent);
+/* A closed handle for a Create to come, linked on the engine's list (magic 0, holding
+   nothing), or NULL when none is kept. Engine lock held. */
+wf_file *wf_file_spare_locked(wf_engine *engine);
+/* The list part of freeing a handle (engine.c calls it for op->file_done): returns the
+   handle to wf_mem_free after the lock, or NULL when it was kept for reuse. */
+wf_file *wf_file_unlink_locked(wf_engine *engine, wf_file *file);
+/* Frees the closed handles kept for reuse (at engine delete). */
+void wf_file_clear(wf_engine *engine);
 /* The start of a request on a handle: its node becomes op->node (referenced, attributes not
    yet read) and op->status STATUS_SUCCESS; false, with STATUS_INVALID_HANDLE, when the
    handle is not ours, or STATUS_IO_DEVICE_ERROR when its node was made bad (entry.h). */

@@ -2,11 +2,25 @@
    checking every reply against what was asked before any byte of it is used. */
 #include "engine/engine_internal.h"
 
+_Static_assert(sizeof(struct fuse_in_header) == 40 &&
+    offsetof(struct fuse_in_header, padding) + sizeof(uint16_t) == 40,
+    "wf_call_serialize sets each field of fuse_in_header: a new one must be set there");
+_Static_assert(sizeof(wf_fuse_call) - (offsetof(wf_fuse_call, out_size) + sizeof(uint32_t)) <
+    sizeof(uint64_t),
+    "wf_call_begin sets wf_fuse_call field by field: a new field must be set there");
+
 void wf_call_begin(wf_op *op, uint32_t opcode, uint64_t nodeid)
 {
-    wf_mem_set(&op->call, 0, sizeof op->call);
-    op->call.opcode = opcode;
-    op->call.nodeid = nodeid;
+    /* Field by field, not cleared whole: in[] and out[] are read only below their counts. */
+    wf_fuse_call *call = &op->call;
+    call->opcode = opcode;
+    call->nodeid = nodeid;
+    call->in_count = 0;
+    call->out_count = 0;
+    call->out_variable = false;
+    call->no_reply = false;
+    call->error = 0;
+    call->out_size = 0;
 }
 
 void wf_call_in(wf_op *op, const void *value, uint32_t size)
@@ -34,8 +48,8 @@ uint32_t wf_call_serialize(const wf_fuse_call *call, uint64_t unique,
     if (len > cap || len > UINT32_MAX)
         return 0;
 
+    /* Every field set (the struct has no padding of its own): no clearing call. */
     struct fuse_in_header header;
-    wf_mem_set(&header, 0, sizeof header);
     header.len = (uint32_t)len;
     header.opcode = call->opcode;
     header.unique = unique;
@@ -43,6 +57,8 @@ uint32_t wf_call_serialize(const wf_fuse_call *call, uint64_t unique,
     header.uid = uid;
     header.gid = gid;
     header.pid = pid;
+    header.total_extlen = 0;
+    header.padding = 0;
 
     uint8_t *p = buf;
     wf_mem_copy(p, &header, sizeof header);

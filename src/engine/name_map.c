@@ -57,7 +57,19 @@ NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
     size_t out = 0;
     bool overflow = false;
 
-    for (size_t i = 0; i < src_len;) {
+    /* Plain ASCII but NUL and '/' (most names, wholly) is its own UTF-8: copied here,
+       without the run machinery below, which takes over at the first other unit (or when
+       dst is full). */
+    size_t ascii = src_len < dst_cap ? src_len : dst_cap;
+    while (out < ascii && (uint32_t)src[out] - 1u < 0x7Fu && src[out] != '/') {
+        dst[out] = (char)src[out];
+        out++;
+    }
+    if (out == src_len) {
+        *dst_len = out;
+        return STATUS_SUCCESS;
+    }
+    for (size_t i = out; i < src_len;) {
         if (src[i] == '/') {
             /* The FSD refuses it; were it to pass, it would be a path separator here. */
             status = STATUS_OBJECT_NAME_INVALID;

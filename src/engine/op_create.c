@@ -238,7 +238,7 @@ static NTSTATUS create_error(const wf_op *op, bool *retry)
 
 static wf_file *new_file(wf_op *op, bool directory)
 {
-    wf_file *file = wf_file_new(op->engine, op->node, op->parent);
+    wf_file *file = wf_op_file_new(op, op->node, op->parent);
     if (file)
         file->is_directory = directory;
     return file;
@@ -364,14 +364,16 @@ static wf_step create_resolve_leaf(wf_op *op)
     wf_engine *engine = op->engine;
     bool target = op->req->Req.Create.OpenTargetDirectory;
     wf_node *leaf;
+    struct fuse_attr attr;
+    bool attr_valid;
 
     WF_CORO_BEGIN(op);
 
     op->st.create.next = WF_CREATE_EXISTING;
     if (op->name_len == 0)
         WF_CORO_RETURN(op);
-    leaf = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-        wf_engine_now(engine));
+    leaf = wf_cache_lookup_attr(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine), &attr, &attr_valid);
     if (leaf) {
         if (target) {
             create_target(op, leaf, FILE_EXISTS);
@@ -379,6 +381,9 @@ static wf_step create_resolve_leaf(wf_op *op)
         }
         move_down(op, leaf);
         op->attr_fresh = false;
+        /* create_open_existing's wf_getattr, next, takes these. */
+        op->attr = attr;
+        op->attr_cached = attr_valid;
         WF_CORO_RETURN(op);
     }
     WF_AWAIT_CALL(op, wf_lookup(op));
@@ -587,7 +592,7 @@ static wf_step create_make_file(wf_op *op)
 
     WF_CORO_BEGIN(op);
 
-    op->file = wf_file_new(engine, op->node, NULL);
+    op->file = wf_op_file_new(op, op->node, NULL);
     if (!op->file) {
         op->status = STATUS_INSUFFICIENT_RESOURCES;
         WF_CORO_RETURN(op);
@@ -746,10 +751,7 @@ static wf_step create_finish(wf_op *op)
     wf_access_file_opened(op, op->file);
     op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
     op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
-    wf_op_file_info(&op->attr, info);
-    wf_ea_file_info(engine, op->file->node, &op->attr, info);
-    wf_dos_file_info(engine, op->file->node, &op->attr, info);
-    wf_link_file_info(engine, op->file->node, info);
+    wf_op_file_info_full(engine, op->file->node, &op->attr, info);
     wf_link_remember_path(op, op->file);
     if (created && info->AllocationSize < op->st.create.reserved)
         info->AllocationSize = op->st.create.reserved;
@@ -806,8 +808,7 @@ wf_step wf_op_cleanup(wf_op *op)
        surface there); Cleanup cannot fail, so the answer only feeds the ENOSYS memo. */
     if (file->has_fh && !file->is_directory && !(file->fopen_flags & FOPEN_NOFLUSH) &&
         !wf_engine_enosys(engine, FUSE_FLUSH)) {
-        wf_mem_set(&op->u.flush.in, 0, sizeof op->u.flush.in);
-        op->u.flush.in.fh = file->fh;
+        op->u.flush.in = (struct fuse_flush_in){ .fh = file->fh };
         wf_call_begin(op, FUSE_FLUSH, file->node->nodeid);
         wf_call_in(op, &op->u.flush.in, sizeof op->u.flush.in);
         WF_AWAIT_REPLY(op);
@@ -838,7 +839,6 @@ wf_step wf_op_cleanup(wf_op *op)
 
 wf_step wf_op_close(wf_op *op)
 {
-    wf_engine *engine = op->engine;
     wf_file *file = wf_op_file(op->req->Req.Close.UserContext2);
 
     WF_CORO_BEGIN(op);
@@ -853,7 +853,7 @@ wf_step wf_op_close(wf_op *op)
         file = wf_op_file(op->req->Req.Close.UserContext2);
     }
     /* Whatever RELEASE answered, the handle is gone on the Windows side. */
-    wf_file_free(engine, file);
+    wf_op_close_file(op, file);
     op->status = STATUS_SUCCESS;
 
     WF_CORO_END(op);

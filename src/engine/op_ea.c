@@ -628,9 +628,3 @@ void wf_ea_overwritten(wf_op *op, FSP_FSCTL_FILE_INFO *info)
     wf_cache_set_ea_size(op->engine->cache, op->node, op->ea->size_sum, op->ea->known);
     info->EaSize = op->ea->known ? op->ea->size_sum : 0;
 }
-
-void wf_ea_file_info(wf_engine *engine, const wf_node *node, const struct fuse_attr *attr,
-    FSP_FSCTL_FILE_INFO *info)
-{
-    info->EaSize = wf_cache_ea_size(engine->cache, node, attr);
-}

@@ -18,10 +18,8 @@ wf_step wf_op_query_information(wf_op *op)
     if (NT_SUCCESS(op->status))
         WF_AWAIT_CALL(op, wf_dos_read(op));
     if (NT_SUCCESS(op->status)) {
-        wf_op_file_info(&op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
-        wf_dos_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
-        wf_ea_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.QueryInformation.FileInfo);
-        wf_link_file_info(engine, op->node, &op->rsp->Rsp.QueryInformation.FileInfo);
+        wf_op_file_info_full(engine, op->node, &op->attr,
+            &op->rsp->Rsp.QueryInformation.FileInfo);
     }
 
     WF_CORO_END(op);

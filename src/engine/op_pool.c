@@ -4,9 +4,6 @@
 /* Every pooled block has this room for the request's copy: a Create naming a long path
    with a security descriptor fits; a larger request gets a block of its own. */
 #define WF_OP_POOL_REQ 2048u
-/* Blocks kept free per engine: enough for the requests of a few busy threads at once. */
-#define WF_OP_POOL_MAX 16u
-
 /* Under AddressSanitizer (make sanitize) every block handed out is filled with garbage
    first, fresh or reused, so that every test runs against what a reused block may hold: a
    field op_reset fails to clear, or a Buffer[] byte read before it is written, shows. */
@@ -25,20 +22,16 @@ size_t wf_op_pool_block_size(void)
             wf_op_rsp_buffer_cap(FspFsctlTransactCreateKind)) + WF_OP_POOL_REQ;
 }
 
-bool wf_op_pool_fits(size_t size)
-{
-    return size <= wf_op_pool_block_size();
-}
-
+/* The slots are scanned from the first: a thread alone finds its block again in slot 0.
+   An exchange hands a block to exactly one taker, and a slot is filled only when empty, so
+   no block is ever in two places (a free list's ABA problem cannot arise: no link is read
+   from a block another thread may hold). */
 void *wf_op_pool_take(wf_engine *engine)
 {
-    wf_lock_acquire(engine->pool_lock);
-    wf_op *op = engine->pool;
-    if (op) {
-        engine->pool = op->next;
-        engine->pool_count--;
-    }
-    wf_lock_release(engine->pool_lock);
+    wf_op *op = NULL;
+    for (uint32_t i = 0; i < WF_OP_POOL_MAX && !op; i++)
+        if (__atomic_load_n(&engine->pool[i], __ATOMIC_RELAXED))
+            op = __atomic_exchange_n(&engine->pool[i], NULL, __ATOMIC_ACQUIRE);
     /* Not cleared: op_new resets what every request relies on (engine.c). */
     void *block = op ? (void *)op : wf_mem_alloc(wf_op_pool_block_size());
 #ifdef WF_OP_POOL_POISON
@@ -50,23 +43,20 @@ void *wf_op_pool_take(wf_engine *engine)
 
 void wf_op_pool_give(wf_engine *engine, wf_op *op)
 {
-    wf_lock_acquire(engine->pool_lock);
-    if (engine->pool_count < WF_OP_POOL_MAX) {
-        op->next = engine->pool;
-        engine->pool = op;
-        engine->pool_count++;
-        op = NULL;
+    for (uint32_t i = 0; i < WF_OP_POOL_MAX; i++) {
+        wf_op *empty = NULL;
+        if (!__atomic_load_n(&engine->pool[i], __ATOMIC_RELAXED) &&
+            __atomic_compare_exchange_n(&engine->pool[i], &empty, op, false, __ATOMIC_RELEASE,
+                __ATOMIC_RELAXED))
+            return;
     }
-    wf_lock_release(engine->pool_lock);
     wf_mem_free(op);
 }
 
 void wf_op_pool_clear(wf_engine *engine)
 {
-    while (engine->pool) {
-        wf_op *op = engine->pool;
-        engine->pool = op->next;
-        wf_mem_free(op);
+    for (uint32_t i = 0; i < WF_OP_POOL_MAX; i++) {
+        wf_mem_free(engine->pool[i]);
+        engine->pool[i] = NULL;
     }
-    engine->pool_count = 0;
 }

@@ -35,11 +35,12 @@ wf_step wf_op_read(wf_op *op)
     op->st.io.done = 0;
     while (op->st.io.done < length) {
         op->st.io.chunk = length - op->st.io.done < engine->read_size ? length - op->st.io.done : engine->read_size;
-        wf_mem_set(&op->u.read.in, 0, sizeof op->u.read.in);
-        op->u.read.in.fh = file->fh;
-        op->u.read.in.offset = op->req->Req.Read.Offset + op->st.io.done;
-        op->u.read.in.size = op->st.io.chunk;
-        op->u.read.in.flags = file->open_flags;
+        op->u.read.in = (struct fuse_read_in){
+            .fh = file->fh,
+            .offset = op->req->Req.Read.Offset + op->st.io.done,
+            .size = op->st.io.chunk,
+            .flags = file->open_flags,
+        };
         wf_call_begin(op, FUSE_READ, file->node->nodeid);
         wf_call_in(op, &op->u.read.in, sizeof op->u.read.in);
         wf_call_out(op, buffer + op->st.io.done, op->st.io.chunk);

@@ -157,8 +157,8 @@ static wf_step walk_source(wf_op *op)
     op->node = NULL;
     wf_cache_release(op->engine->cache, op->parent);
     op->parent = NULL;
-    wf_mem_copy(op->st.rename.name2, op->name, op->name_len + 1);
-    op->st.rename.name2_len = op->name_len;
+    wf_mem_copy(op->name2, op->name, op->name_len + 1);
+    op->name2_len = op->name_len;
 
     WF_CORO_END(op);
 }
@@ -204,7 +204,7 @@ static wf_step target_access(wf_op *op, const wf_file *file, bool link)
 static void rename_done(wf_op *op, const wf_file *file)
 {
     wf_cache *cache = op->engine->cache;
-    wf_cache_drop_entry(cache, op->node2, op->st.rename.name2, op->st.rename.name2_len);
+    wf_cache_drop_entry(cache, op->node2, op->name2, op->name2_len);
     wf_cache_drop_entry(cache, op->node, op->name, op->name_len);
     wf_cache_expire_attr(cache, op->node2);
     wf_cache_expire_attr(cache, op->node);
@@ -244,8 +244,8 @@ wf_step wf_setinfo_rename(wf_op *op)
         WF_CORO_RETURN(op);
 
     /* A name renamed onto itself: nothing to do, as NTFS says at once. */
-    if (op->node == op->node2 && op->name_len == op->st.rename.name2_len &&
-        wf_mem_compare(op->name, op->st.rename.name2, op->name_len) == 0) {
+    if (op->node == op->node2 && op->name_len == op->name2_len &&
+        wf_mem_compare(op->name, op->name2, op->name_len) == 0) {
         op->status = STATUS_SUCCESS;
         WF_CORO_RETURN(op);
     }
@@ -276,8 +276,8 @@ wf_step wf_setinfo_rename(wf_op *op)
        case-insensitive volume: there the flag cannot see a name in another case. */
     if (!op->st.rename.target && !replace && engine->minor >= 23 &&
         !engine->params.case_insensitive && !wf_engine_enosys(engine, FUSE_RENAME2)) {
-        wf_rename_call(op, true, WF_RENAME_NOREPLACE, op->node2->nodeid, op->st.rename.name2,
-            op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
+        wf_rename_call(op, true, WF_RENAME_NOREPLACE, op->node2->nodeid, op->name2,
+            op->name2_len, op->node->nodeid, op->name, op->name_len);
         WF_AWAIT_REPLY(op);
 
         if (!op->call.error) {
@@ -301,8 +301,8 @@ wf_step wf_setinfo_rename(wf_op *op)
        or the source's own node (another hard link, or the same entry on a case-insensitive
        file system), renamed onto as POSIX does it: never by unlinking a name, which on a
        case-insensitive file system would delete the file. */
-    wf_rename_call(op, false, 0, op->node2->nodeid, op->st.rename.name2,
-        op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
+    wf_rename_call(op, false, 0, op->node2->nodeid, op->name2,
+        op->name2_len, op->node->nodeid, op->name, op->name_len);
     WF_AWAIT_REPLY(op);
 
     if (op->call.error) {
@@ -351,12 +351,12 @@ static NTSTATUS link_take(wf_op *op, const wf_file *file, const char *name, uint
 }
 
 /* A hidden name beside the target, unique to the source: ".wf-link-<nodeid>-<round>", in
-   st.rename.name2 (which a link does not use otherwise). */
+   op->name2 (which a link does not use otherwise). */
 static void link_temp_name(wf_op *op, uint64_t nodeid, uint32_t round)
 {
     static const char prefix[] = ".wf-link-";
     static const char hex[] = "0123456789abcdef";
-    char *name = op->st.rename.name2;
+    char *name = op->name2;
     uint32_t n = sizeof prefix - 1;
     wf_mem_copy(name, prefix, n);
     for (int shift = 60; shift >= 0; shift -= 4)
@@ -364,7 +364,7 @@ static void link_temp_name(wf_op *op, uint64_t nodeid, uint32_t round)
     name[n++] = '-';
     name[n++] = (char)('0' + round % 10);
     name[n] = '\0';
-    op->st.rename.name2_len = n;
+    op->name2_len = n;
 }
 
 /* Takes the temporary name away again (best effort; op->status, the error that stopped the
@@ -374,10 +374,10 @@ static wf_step link_temp_remove(wf_op *op, const wf_file *file)
     WF_CORO_BEGIN(op);
 
     wf_call_begin(op, FUSE_UNLINK, op->node->nodeid);
-    wf_call_in(op, op->st.rename.name2, op->st.rename.name2_len + 1);
+    wf_call_in(op, op->name2, op->name2_len + 1);
     WF_AWAIT_REPLY(op);
-    wf_cache_drop_entry(op->engine->cache, op->node, op->st.rename.name2,
-        op->st.rename.name2_len);
+    wf_cache_drop_entry(op->engine->cache, op->node, op->name2,
+        op->name2_len);
     wf_cache_expire_attr(op->engine->cache, op->node);
     wf_cache_expire_attr(op->engine->cache, file->node);    /* its link count */
 
@@ -402,19 +402,19 @@ static wf_step link_make_temp(wf_op *op, const wf_file *file)
         link_temp_name(op, file->node->nodeid, rounds);
         /* A name there counted a lookup: it goes into the cache like any other, through
            the intake (nodeid 0 is "no entry": the name is free). */
-        wf_lookup_call(op, op->node->nodeid, op->st.rename.name2, op->st.rename.name2_len,
+        wf_lookup_call(op, op->node->nodeid, op->name2, op->name2_len,
             &op->u.lookup.out);
         WF_AWAIT_REPLY(op);
         op->status = op->call.error == WF_ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND :
             op->call.error ? wf_op_errno_status(op) :
-            wf_entry_take(engine, op->node, op->st.rename.name2, op->st.rename.name2_len,
+            wf_entry_take(engine, op->node, op->name2, op->name2_len,
                 &op->u.lookup.out, 0, &taken);
         if (NT_SUCCESS(op->status))
             wf_cache_release(engine->cache, taken);
         else if (op->status != STATUS_OBJECT_NAME_NOT_FOUND)
             WF_CORO_RETURN(op);
         else {
-            link_call(op, file, op->st.rename.name2, op->st.rename.name2_len);
+            link_call(op, file, op->name2, op->name2_len);
             WF_AWAIT_REPLY(op);
             if (!op->call.error)
                 break;
@@ -433,7 +433,7 @@ static wf_step link_make_temp(wf_op *op, const wf_file *file)
     }
     /* Something is linked under the temporary name, whatever the reply says of it: a reply
        the intake refuses (a bad type, nodeid 0, the root) is undone like a failed RENAME. */
-    op->status = link_take(op, file, op->st.rename.name2, op->st.rename.name2_len, &op->node2);
+    op->status = link_take(op, file, op->name2, op->name2_len, &op->node2);
     if (!NT_SUCCESS(op->status)) {
         WF_AWAIT_CALL(op, link_temp_remove(op, file));
         WF_CORO_RETURN(op);
@@ -467,8 +467,8 @@ static wf_step link_replace(wf_op *op, wf_file *file)
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
 
-    wf_rename_call(op, false, 0, op->node->nodeid, op->st.rename.name2,
-        op->st.rename.name2_len, op->node->nodeid, op->name, op->name_len);
+    wf_rename_call(op, false, 0, op->node->nodeid, op->name2,
+        op->name2_len, op->node->nodeid, op->name, op->name_len);
     WF_AWAIT_REPLY(op);
     if (op->call.error) {
         op->status = wf_op_errno_status(op);
@@ -478,7 +478,7 @@ static wf_step link_replace(wf_op *op, wf_file *file)
     /* Both names are forgotten: the next lookup of the target finds the linked node under
        it (the temporary's lookup stays counted on that node, given back with FORGET once
        nothing holds it). */
-    wf_cache_drop_entry(engine->cache, op->node, op->st.rename.name2, op->st.rename.name2_len);
+    wf_cache_drop_entry(engine->cache, op->node, op->name2, op->name2_len);
     wf_cache_drop_entry(engine->cache, op->node, op->name, op->name_len);
     wf_cache_expire_attr(engine->cache, op->node);
     if (op->node2 != file->node)

@@ -119,14 +119,15 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
         if (to_parent && op->walk_last)
             WF_CORO_RETURN(op);
 
-        wf_node *cached = wf_cache_lookup(engine->cache, op->node, op->name, op->name_len,
-            wf_engine_now(op->engine));
+        struct fuse_attr attr;
+        bool attr_valid;
+        wf_node *cached = wf_cache_lookup_attr(engine->cache, op->node, op->name, op->name_len,
+            wf_engine_now(op->engine), &attr, &attr_valid);
         if (cached) {
             move_down(op, cached);
             op->attr_fresh = false;
             if (!op->walk_last) {
-                struct fuse_attr attr;
-                wf_cache_get_attr(engine->cache, op->node, &attr, 0);
+                /* Its type, whatever the attributes' age (a type never changes). */
                 if (!WF_S_ISDIR(attr.mode)) {
                     op->status = STATUS_OBJECT_PATH_NOT_FOUND;
                     WF_CORO_RETURN(op);
@@ -158,7 +159,7 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
 
 void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file)
 {
-    wf_mem_set(&op->u.getattr.in, 0, sizeof op->u.getattr.in);
+    op->u.getattr.in = (struct fuse_getattr_in){ 0 };
     /* Only a file's handle, as the Linux client does: a directory's fh is the library's
        own (libfuse's high-level API) and a file system reading it as a file's fails. */
     if (file && file->has_fh && !file->is_directory) {
@@ -188,6 +189,10 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     op->status = STATUS_SUCCESS;
     if (op->attr_fresh)
         WF_CORO_RETURN(op);
+    if (op->attr_cached) {
+        op->attr_cached = false;    /* read with the lookup, one lock round ago */
+        WF_CORO_RETURN(op);
+    }
     if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now(op->engine)))
         WF_CORO_RETURN(op);
 

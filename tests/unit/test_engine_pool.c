@@ -1,4 +1,5 @@
 /* test_engine_pool.c — request blocks come back from the engine's free list, and a block holding the last requests' bytes answers as a fresh one would. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,11 +105,72 @@ static void requests_in_reused_blocks_answer_as_in_fresh_ones(void **state)
     mock_free(m);
 }
 
+/* Threads taking and giving blocks at once: each block taken is stamped with its taker and
+   checked after a moment; a block handed to two threads at once (the pool's slots are taken
+   and filled without a lock) shows as a stamp another thread overwrote. */
+enum { POOL_THREADS = 4, POOL_ROUNDS = 20000, POOL_HELD = 3 };
+
+typedef struct pool_thread {
+    wf_engine *engine;
+    uint32_t id;
+    unsigned shared;            /* blocks found stamped by another thread */
+    unsigned missing;           /* takes that returned NULL */
+} pool_thread;
+
+static void *take_and_give(void *arg)
+{
+    pool_thread *t = arg;
+    for (unsigned round = 0; round < POOL_ROUNDS; round++) {
+        uint32_t *held[POOL_HELD];
+        for (int i = 0; i < POOL_HELD; i++) {
+            held[i] = wf_op_pool_take(t->engine);
+            if (!held[i]) {
+                t->missing++;
+                continue;
+            }
+            held[i][0] = t->id;
+            held[i][1] = round;
+        }
+        for (int i = 0; i < POOL_HELD; i++) {
+            if (!held[i])
+                continue;
+            if (held[i][0] != t->id || held[i][1] != round)
+                t->shared++;
+            wf_op_pool_give(t->engine, (wf_op *)(void *)held[i]);
+        }
+    }
+    return NULL;
+}
+
+static void a_block_is_never_held_by_two_threads_at_once(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_start();
+    pool_thread threads[POOL_THREADS];
+    pthread_t ids[POOL_THREADS];
+    for (int i = 0; i < POOL_THREADS; i++) {
+        threads[i] = (pool_thread){ mock_engine(m), (uint32_t)i + 1, 0, 0 };
+        assert_int_equal(pthread_create(&ids[i], NULL, take_and_give, &threads[i]), 0);
+    }
+    for (int i = 0; i < POOL_THREADS; i++) {
+        pthread_join(ids[i], NULL);
+        assert_int_equal(threads[i].shared, 0);
+        assert_int_equal(threads[i].missing, 0);
+    }
+    /* Every block is back (or freed): the engine still answers from the pool. */
+    uint64_t file = mock_open_file(m, "f", NODE, 1234, FH);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, mock_submit(m, mock_req_query_info(file)));
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.FileSize, 1234);
+    mock_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_request_block_is_reused_rather_than_allocated_again),
         cmocka_unit_test(requests_in_reused_blocks_answer_as_in_fresh_ones),
+        cmocka_unit_test(a_block_is_never_held_by_two_threads_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
