@@ -386,8 +386,12 @@ int wf_mount_main(int argc, char **argv)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_sigmask(SIG_UNBLOCK, &ending, NULL);
     struct fuse_loop_config *config = fuse_loop_cfg_create();
-    if (config != NULL)
+    if (config != NULL) {
         fuse_loop_cfg_set_max_threads(config, WF_MOUNT_MAX_THREADS);
+        /* Idle workers stay: making a thread costs more than the request it serves. */
+        fuse_loop_cfg_set_idle_threads(config, WF_MOUNT_MAX_THREADS);
+        fuse_loop_cfg_set_clone_fd(config, 0);
+    }
     int loop = fuse_session_loop_mt(se, config);
     fuse_loop_cfg_destroy(config);
     pthread_sigmask(SIG_BLOCK, &ending, NULL);
