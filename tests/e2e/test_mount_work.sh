@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_mount_work.sh — the work a POSIX call costs through `winfuse mount`, as counts the
-# machine's load does not change: threads made, and threads woken (docs/mount.md, "Speed").
+# machine's load does not change: threads made, threads woken, requests made (docs/mount.md,
+# "Speed").
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
-require WINFUSE MEMFS
+require WINFUSE MEMFS PASSTHROUGH_LL
 if [ "$(id -u)" -ne 0 ]; then
     echo "# skipped: kernel FUSE mounts need root"
     finish
@@ -59,5 +60,24 @@ check_eq "the 32 MiB are there" "33554432" "$(stat -c %s "$MNT/big")"
 
 mount_down
 check_eq "unmounted: exit status 0" "0" "$MOUNT_STATUS"
+
+# DOS attributes: no program behind the mount sees them, so by default none are stored
+# (a SETXATTR and a GETATTR per create, a GETXATTR per lookup of a node the engine had
+# let go); -o dosattrib=on stores them as `winfuse shell` does.
+xattrs_of() {           # xattrs_of FILE: its xattr names, space-separated
+    python3 -c 'import os, sys; print(" ".join(sorted(os.listxattr(sys.argv[1]))))' "$1"
+}
+fs_command passthrough_ll
+mount_up -- "${FS_CMD[@]}" || die "passthrough_ll mounted" "$(cat "$MOUNT_ERR")"
+echo data >"$MNT/plain"
+mkdir "$MNT/dir"
+check_eq "default: a new file gets no user.DOSATTRIB" "" "$(xattrs_of "$SRC/plain")"
+check_eq "default: a new directory gets no user.DOSATTRIB" "" "$(xattrs_of "$SRC/dir")"
+mount_down
+mount_up -o dosattrib=on -- "${FS_CMD[@]}" || die "mounted with dosattrib=on" "$(cat "$MOUNT_ERR")"
+echo data >"$MNT/kept"
+check_eq "-o dosattrib=on: a new file gets user.DOSATTRIB" "user.DOSATTRIB" \
+    "$(xattrs_of "$SRC/kept")"
+mount_down
 
 finish
