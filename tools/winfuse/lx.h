@@ -3,7 +3,10 @@
 #ifndef WINFUSE_TOOLS_LX_H
 #define WINFUSE_TOOLS_LX_H
 
-#define FUSE_USE_VERSION 35
+/* 3.12: fuse_session_loop_mt takes the fuse_loop_config of fuse_loop_cfg_create; below
+   it, the same call reads that config as the old two-field struct (clone_fd from the
+   version tag, max_idle_threads 0: a worker made and ended for every request). */
+#define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 #include <pthread.h>
 #include <stdbool.h>

@@ -510,9 +510,13 @@ static void wf_devfuse_watch(wf_devfuse *devfuse)
     pthread_mutex_unlock(&devfuse->lock);
 }
 
-/* Submitting threads keep a buffer of their own for the requests they send; anything
-   bigger (a large WRITE) goes through a request thread. */
-#define WF_DEVFUSE_SUBMIT_BUFFER (64u * 1024u)
+/* Submitting threads keep a buffer of their own for the requests they send, as large as
+   the channel carries: a large WRITE is sent by its caller too, not handed to a request
+   thread (a wake-up more per write). Pages a thread never fills are never touched. */
+typedef struct wf_devfuse_submit_buffer {
+    size_t cap;
+    unsigned char data[];
+} wf_devfuse_submit_buffer;
 
 static pthread_key_t wf_devfuse_submit_key;
 static pthread_once_t wf_devfuse_submit_once = PTHREAD_ONCE_INIT;
@@ -522,31 +526,37 @@ static void wf_devfuse_submit_key_create(void)
     pthread_key_create(&wf_devfuse_submit_key, free);
 }
 
-static void *wf_devfuse_submit_buffer(void)
+static wf_devfuse_submit_buffer *wf_devfuse_submit_buffer_of(size_t cap)
 {
     pthread_once(&wf_devfuse_submit_once, wf_devfuse_submit_key_create);
-    void *buffer = pthread_getspecific(wf_devfuse_submit_key);
-    if (!buffer) {
-        buffer = malloc(WF_DEVFUSE_SUBMIT_BUFFER);
-        if (buffer && pthread_setspecific(wf_devfuse_submit_key, buffer) != 0) {
-            free(buffer);
-            buffer = NULL;
-        }
+    wf_devfuse_submit_buffer *buffer = pthread_getspecific(wf_devfuse_submit_key);
+    if (buffer && buffer->cap >= cap)
+        return buffer;
+    /* First use, or a channel that carries more than the one this thread served. */
+    wf_devfuse_submit_buffer *bigger = malloc(sizeof *bigger + cap);
+    if (!bigger)
+        return buffer;
+    bigger->cap = cap;
+    if (pthread_setspecific(wf_devfuse_submit_key, bigger) != 0) {
+        free(bigger);
+        return buffer;
     }
-    return buffer;
+    free(buffer);
+    return bigger;
 }
 
 void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *request)
 {
-    void *buffer = wf_devfuse_submit_buffer();
+    wf_devfuse_submit_buffer *own = wf_devfuse_submit_buffer_of(devfuse->cap);
     struct fuse_out_header eio;
     size_t len = 0;
 
-    if (!buffer) {
+    if (!own) {
         wf_engine_submit(devfuse->engine, request);
         return;
     }
-    wf_engine_submit_transact(devfuse->engine, request, buffer, WF_DEVFUSE_SUBMIT_BUFFER, &len);
+    void *buffer = own->data;
+    wf_engine_submit_transact(devfuse->engine, request, buffer, own->cap, &len);
     if (!len)
         return;
     if (wf_devfuse_send(devfuse, buffer, len) == WF_DEVFUSE_REFUSED) {
@@ -594,6 +604,8 @@ static void *wf_devfuse_thread(void *arg)
     wf_devfuse_worker *worker = arg;
     wf_devfuse *devfuse = worker->devfuse;
 
+    /* Named, so that a trace (or a test counting their wake-ups) tells them apart. */
+    pthread_setname_np(pthread_self(), worker->watches ? "devfuse-watch" : "devfuse-req");
     if (worker->watches) {
         wf_devfuse_watch(devfuse);
     } else {
