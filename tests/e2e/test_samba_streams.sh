@@ -94,5 +94,35 @@ SCRIPT
 check_fs_eq "a stream Samba deleted is gone from the WinFuse listing" \
     "$(printf '%s\n' '::$DATA 5' ':b:$DATA 3000' ':e:$DATA 0' | sort)" "$(winfuse_streams)"
 
+# ---- ARCHIVE ------------------------------------------------------------------------------
+# A stream written through Samba stores ARCHIVE in the file's user.DOSATTRIB (its first
+# write through a handle, mark_file_modified, on the base file); NTFS sets the file's
+# ARCHIVE at a write through any stream [MS-FSA 2.1.4.17]. A file Linux made has no value:
+# Samba shows it NORMAL until a stream is written, through Samba or through WinFuse.
+echo linux >"$SRC/bysamba.txt"
+echo linux >"$SRC/bywinfuse.txt"
+check_fs_eq "a file Linux made is NORMAL (80) before any stream" 80 \
+    "$(smb_attributes bywinfuse.txt)"
+smb "put \"$E2E_TMP/s1.bin\" bysamba.txt:x"
+check_fs_eq "a stream written through Samba: the file is ARCHIVE (20)" 20 \
+    "$(smb_attributes bysamba.txt)"
+fs_script <<SCRIPT
+put $E2E_TMP/s1.bin \\bywinfuse.txt:x
+SCRIPT
+check_fs_eq "a stream written through WinFuse: the file is ARCHIVE (20), as through Samba" 20 \
+    "$(smb_attributes bywinfuse.txt)"
+# Samba marks a directory whose stream is written the same way (DIRECTORY|ARCHIVE, 30).
+mkdir "$SRC/sambadir" "$SRC/winfusedir"
+check_fs_eq "a directory Linux made is DIRECTORY (10) before any stream" 10 \
+    "$(smb_attributes winfusedir)"
+smb "put \"$E2E_TMP/s1.bin\" sambadir:x"
+check_fs_eq "a directory's stream written through Samba: DIRECTORY ARCHIVE (30)" 30 \
+    "$(smb_attributes sambadir)"
+fs_script <<SCRIPT
+put $E2E_TMP/s1.bin \\winfusedir:x
+SCRIPT
+check_fs_eq "a directory's stream written through WinFuse: DIRECTORY ARCHIVE (30), as Samba" \
+    30 "$(smb_attributes winfusedir)"
+
 samba_stop
 finish
