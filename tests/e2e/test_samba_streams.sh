@@ -2,7 +2,8 @@
 # test_samba_streams.sh — one directory served by WinFuse (passthrough_ll -o xattr) and by
 # Samba (vfs_streams_xattr): the named streams WinFuse writes are the ones smbclient lists
 # and reads byte for byte, and those Samba writes are the ones the WinFuse shell lists and
-# reads; an empty stream and a deleted one agree too.
+# reads; an empty stream and a deleted one agree too, and a stream write marks its file
+# ARCHIVE through either.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 . "$(dirname "${E2E_LIB:-$0}")/samba_lib.sh"
 require WINFUSE PASSTHROUGH_LL
