@@ -94,6 +94,38 @@ wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation)
     WF_CORO_END(op);
 }
 
+wf_step wf_dos_mark_archive(wf_op *op, wf_file *file)
+{
+    wf_engine *engine = op->engine;
+    uint32_t attributes = 0;    /* the arguments of a resumed wf_dos_write are not read */
+    uint64_t creation = 0;
+
+    WF_CORO_BEGIN(op);
+
+    if (file->archive_marked || !wf_dos_storing(engine))
+        WF_CORO_RETURN(op);
+    file->archive_marked = true;
+    if (wf_dos_known(engine, op->node, &op->attr, &attributes, &creation) == 0)
+        WF_AWAIT_CALL(op, wf_dos_read(op));
+    if (wf_dos_known(engine, op->node, &op->attr, &attributes, &creation) != 0 &&
+            !(attributes & FILE_ATTRIBUTE_ARCHIVE)) {
+        if (creation == 0) {
+            FSP_FSCTL_FILE_INFO shown;
+            wf_op_file_info(&op->attr, &shown);
+            creation = shown.CreationTime;
+        }
+        WF_AWAIT_CALL(op, wf_dos_write(op, attributes | FILE_ATTRIBUTE_ARCHIVE, creation));
+        if (wf_dos_storing(engine)) {
+            /* A stream's handle asks without the file's FUSE handle, as its other steps. */
+            WF_AWAIT_CALL(op, wf_getattr(op, file->stream ? NULL : file));
+            if (NT_SUCCESS(op->status))
+                wf_dos_written(op);
+        }
+    }
+
+    WF_CORO_END(op);
+}
+
 bool wf_dos_storing(wf_engine *engine)
 {
     return !engine->dosattrib_off && !wf_engine_enosys(engine, FUSE_SETXATTR);

@@ -68,8 +68,9 @@ typedef struct wf_file {
     uint8_t *dirbuf;
     uint32_t dirbuf_size, dir_pos, dir_end;
     uint64_t dir_resume;
-    /* A write through it has set ARCHIVE, or found it set (op_write.c): once per handle,
-       as Samba marks a handle modified once. */
+    /* A write through it (or through its stream) has set ARCHIVE, or found it set
+       (dos.c, wf_dos_mark_archive): once per handle, as Samba marks a handle modified
+       once. */
     bool archive_marked;
     /* A named stream's handle (stream.c): its xattr name, NUL-terminated (owned), or NULL
        for the file itself. The node is the file's. */
@@ -528,6 +529,14 @@ wf_step wf_dos_read(wf_op *op);
    Nested; its arguments are read only before its request goes out (a resumed call may
    pass anything). */
 wf_step wf_dos_write(wf_op *op, uint32_t attributes, uint64_t creation);
+/* NTFS sets the file's ARCHIVE when data changes, through any of its streams [MS-FSA
+   2.1.4.17], and so does Samba at a handle's first write (mark_file_modified), on a file
+   without a value too: once per handle (file->archive_marked), reads the value if it is
+   not known for op->attr and stores ARCHIVE where it lacks (with the creation time shown
+   until then), then fresh attributes in op->attr. The caller's write has happened and
+   stays a success whatever these answer (op->status set only as wf_dos_write sets it).
+   Nested. */
+wf_step wf_dos_mark_archive(wf_op *op, wf_file *file);
 /* Whether user.DOSATTRIB is written on this volume (not off, SETXATTR not refused). */
 bool wf_dos_storing(wf_engine *engine);
 /* After wf_dos_write, with the request's fresh attributes in op->attr: what was written is

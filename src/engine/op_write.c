@@ -21,8 +21,6 @@ wf_step wf_op_write(wf_op *op)
     const uint8_t *data = (const uint8_t *)(uintptr_t)op->req->Req.Write.Address;
     uint64_t *offset = &op->st.io.offset;     /* where the data goes, append resolved */
     uint64_t *length = &op->st.io.length;     /* what is written, after the paging clamp */
-    uint32_t dos_attributes = 0;    /* the arguments of a resumed wf_dos_write are not read */
-    uint64_t dos_creation = 0;
 
     if (file && file->stream)
         return wf_stream_write(op);
@@ -96,31 +94,9 @@ wf_step wf_op_write(wf_op *op)
 
     if (op->st.io.done)
         op->attr.size = wf_cache_extend_size(engine->cache, op->node, *offset + op->st.io.done);
-    /* NTFS sets ARCHIVE when data changes, and so does Samba at a handle's first write
-       (mark_file_modified), on a file without a value too: the first write through each
-       handle reads the value if it is not known, and stores ARCHIVE where it lacks (with
-       the creation time shown until then); a handle whose file has it costs nothing more.
-       The data is written whatever these answer: the write stays a success. */
-    if (op->st.io.done && !file->archive_marked && wf_dos_storing(engine)) {
-        file->archive_marked = true;
-        if (wf_dos_known(engine, op->node, &op->attr, &dos_attributes, &dos_creation) == 0)
-            WF_AWAIT_CALL(op, wf_dos_read(op));
-        if (wf_dos_known(engine, op->node, &op->attr, &dos_attributes, &dos_creation) != 0 &&
-                !(dos_attributes & FILE_ATTRIBUTE_ARCHIVE)) {
-            if (dos_creation == 0) {
-                FSP_FSCTL_FILE_INFO shown;
-                wf_op_file_info(&op->attr, &shown);
-                dos_creation = shown.CreationTime;
-            }
-            WF_AWAIT_CALL(op, wf_dos_write(op, dos_attributes | FILE_ATTRIBUTE_ARCHIVE,
-                dos_creation));
-            if (wf_dos_storing(engine)) {
-                WF_AWAIT_CALL(op, wf_getattr(op, file));
-                if (NT_SUCCESS(op->status))
-                    wf_dos_written(op);
-            }
-        }
-    }
+    /* ARCHIVE at the handle's first write; the data is written whatever that answers. */
+    if (op->st.io.done)
+        WF_AWAIT_CALL(op, wf_dos_mark_archive(op, file));
     wf_op_file_info(&op->attr, &op->rsp->Rsp.Write.FileInfo);
     wf_dos_file_info(engine, op->node, &op->attr, &op->rsp->Rsp.Write.FileInfo);
     op->rsp->IoStatus.Information = op->st.io.done;

@@ -469,7 +469,7 @@ static bool stream_resize(struct wf_stream_ctx *s, uint64_t size)
 
 wf_step wf_stream_write(wf_op *op)
 {
-    const wf_file *file = wf_op_file(op->req->Req.Write.UserContext2);
+    wf_file *file = wf_op_file(op->req->Req.Write.UserContext2);
     const uint8_t *data = (const uint8_t *)(uintptr_t)op->req->Req.Write.Address;
     struct wf_stream_ctx *s;
     uint32_t have;
@@ -504,6 +504,12 @@ wf_step wf_stream_write(wf_op *op)
     WF_AWAIT_CALL(op, stream_store(op, op->stream->size));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
+    /* The file's ARCHIVE, as a write to its own data sets it; a directory's too, as Samba
+       marks one whose stream is written. The stream is written: the write stays a
+       success. */
+    if (op->stream->length != 0)
+        WF_AWAIT_CALL(op, wf_dos_mark_archive(op, file));
+    op->status = STATUS_SUCCESS;
     op->rsp->IoStatus.Information = (uint32_t)op->stream->length;
     stream_file_info(op, stream_data_size(op->stream->size), &op->rsp->Rsp.Write.FileInfo);
 

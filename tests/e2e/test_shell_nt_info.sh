@@ -62,8 +62,9 @@ EOF
     check_fs_eq "FileNetworkOpenInformation: sizes and attributes" "5" "$(field EndOfFile 7)"
     check_fs_eq "FileAllInformation: basic, standard, internal, EA, access and name" \
         '5 FALSE \d\f.txt' "$(field EndOfFile 8) $(field Directory 8) $(field FileName 8)"
-    check_fs_eq "FileStreamInformation: WinFsp's answer on a volume without named streams" \
-        STATUS_INVALID_PARAMETER "$(status_of queryinfo 9)"
+    check_fs_eq "FileStreamInformation: ::\$DATA with the file's size (no named stream)" \
+        'STATUS_SUCCESS ::$DATA 5 1' \
+        "$(status_of queryinfo 9) $(field StreamName 9) $(field StreamSize 9) $(grep -c '^StreamName:' "$OUT")"
     check_fs_eq "a class the FSD does not answer: STATUS_INVALID_INFO_CLASS" \
         STATUS_INVALID_INFO_CLASS "$(status_of queryinfo 10)"
     check_fs_eq "DeletePending once the disposition is set" TRUE "$(field DeletePending 11)"

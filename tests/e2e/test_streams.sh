@@ -12,6 +12,13 @@ stream_hex() {
     getfattr --absolute-names --only-values -n "user.DosStream.$2:\$DATA" "$1" 2>/dev/null |
         xxd -p | tr -d '\n'
 }
+# nt_streams START END: the FileStreamInformation entries `nt queryinfo H stream` printed
+# between the marks, one "NAME SIZE ALLOCATION" line each, in the order given.
+nt_streams() {
+    section_of "$1" "$2" | awk '$1 == "StreamName:" { name = $2 }
+        $1 == "StreamSize:" { size = $2 }
+        $1 == "StreamAllocationSize:" { print name, size, $2 }'
+}
 # stream_names FILE: the stream xattrs FILE has, sorted, one a line.
 stream_names() {
     getfattr --absolute-names -d -m '^user\.DosStream\.' "$1" 2>/dev/null |
@@ -35,6 +42,11 @@ echo ==end==
 echo ==streams==
 streams \f.txt
 echo ==end==
+nt create \f.txt access=FILE_READ_ATTRIBUTES
+echo ==ntstreams==
+nt queryinfo 1 FileStreamInformation
+echo ==end==
+nt close all
 echo new > \n.txt:only
 md \d
 echo on a directory > \d:x
@@ -59,6 +71,13 @@ check_eq "streams lists ::\$DATA, then each stream with its size" \
         sed 's/ 5 :empty/ 0 :empty/')" \
     "$(section_of ==streams== ==end== >"$E2E_TMP/streams"
         head -n 1 "$E2E_TMP/streams"; tail -n +2 "$E2E_TMP/streams" | sort -k2)"
+check_contains "nt queryinfo FileStreamInformation on a volume with streams succeeds" \
+    'nt queryinfo 1: STATUS_SUCCESS' "$OUT"
+check_eq "nt queryinfo FileStreamInformation: ::\$DATA first, then each stream, with sizes" \
+    "$(printf '%s\n' '::$DATA 6 4096' ':empty:$DATA 0 0' ':s1:$DATA 5 4096' \
+        ':s2:$DATA 5 4096')" \
+    "$(nt_streams ==ntstreams== ==end== >"$E2E_TMP/ntstreams"
+        head -n 1 "$E2E_TMP/ntstreams"; tail -n +2 "$E2E_TMP/ntstreams" | sort)"
 check_eq "a stream on a new name makes the file, empty, with the stream" \
     "0 6e65770d0a00" "$(stat -c %s "$SRC/n.txt") $(stream_hex "$SRC/n.txt" only)"
 check_eq "a directory keeps a stream too" "6f6e2061206469726563746f72790d0a00" \
@@ -118,20 +137,34 @@ use_fs passthrough_ll
 fs_script <<'EOF'
 echo x > \h.txt:s
 vol
+echo data > \i.txt
+nt create \i.txt access=FILE_READ_ATTRIBUTES
+echo ==ntstreams==
+nt queryinfo 1 stream
+echo ==end==
 EOF
 check_contains "no xattrs: a stream is STATUS_OBJECT_NAME_INVALID" \
     'echo \h.txt:s: STATUS_OBJECT_NAME_INVALID' "$ERR"
 check_eq "no xattrs: the file made for the stream is gone again" no \
     "$([ -e "$SRC/h.txt" ] && echo yes || echo no)"
+# The volume started with NamedStreams (the stand-in read the flag then): the engine lists
+# the file's own data alone, asking no xattr of a file system that has none.
+check_eq "no xattrs: nt queryinfo FileStreamInformation lists ::\$DATA alone" \
+    '::$DATA 6 4096' "$(nt_streams ==ntstreams== ==end==)"
 
 # -o streams=off: the same answer, with nothing asked.
 use_fs passthrough_ll
 FS_ARGS+=(-o xattr)
 fs_script -o streams=off <<'EOF'
 echo x > \h.txt:s
+echo data > \i.txt
+nt create \i.txt access=FILE_READ_ATTRIBUTES
+nt queryinfo 1 FileStreamInformation
 EOF
 check_contains "-o streams=off: a stream is STATUS_OBJECT_NAME_INVALID" \
     'echo \h.txt:s: STATUS_OBJECT_NAME_INVALID' "$ERR"
+check_contains "-o streams=off: FileStreamInformation is STATUS_INVALID_PARAMETER, as WinFsp's FSD answers without NamedStreams" \
+    'nt queryinfo 1: STATUS_INVALID_PARAMETER' "$OUT"
 check_eq "-o streams=off: nothing made" no "$([ -e "$SRC/h.txt" ] && echo yes || echo no)"
 
 finish

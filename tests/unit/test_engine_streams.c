@@ -11,12 +11,14 @@
 #include <cmocka.h>
 
 #include "mock_fs.h"
+#include "winfuse/dosattrib_map.h"
 #include "winfuse/linux_errno.h"
 
 #define NODE 5u
 #define FH 7u
 #define XATTR "user.DosStream.s:$DATA"
 #define RW (FILE_GENERIC_READ | FILE_GENERIC_WRITE)
+#define NT_OF(s) (((uint64_t)(s) + 11644473600u) * 10000000u)
 
 /* A Create of path, whose stream part starts at its ':' after the last backslash. */
 static FSP_FSCTL_TRANSACT_REQ *req_stream(const char *path, uint32_t disposition,
@@ -183,6 +185,58 @@ static void write_beyond_what_an_xattr_holds_is_disk_full_and_changes_nothing(vo
     expect_get(m, XATTR, 65536, "ab", 3, 0);
     expect_set(m, "abc", 4, 0, -WF_E2BIG);
     assert_int_equal(mock_response(m, hint).IoStatus.Status, (uint32_t)STATUS_DISK_FULL);
+    mock_free(m);
+}
+
+static void dosattrib_on(wf_engine_params *params)
+{
+    params->no_dosattrib = false;
+}
+
+/* SETXATTR user.DOSATTRIB: the v5 value of attributes and creation, byte for byte. */
+static void expect_dos_set(mock_fs *m, uint32_t attributes, uint64_t creation)
+{
+    uint8_t v5[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(attributes, creation, v5);
+    mock_request req = mock_expect_node(m, FUSE_SETXATTR, NODE);
+    size_t n = sizeof "user.DOSATTRIB";
+    assert_int_equal(req.body_size, FUSE_COMPAT_SETXATTR_IN_SIZE + n + sizeof v5);
+    assert_memory_equal(req.body + FUSE_COMPAT_SETXATTR_IN_SIZE, "user.DOSATTRIB", n);
+    assert_memory_equal(req.body + FUSE_COMPAT_SETXATTR_IN_SIZE + n, v5, sizeof v5);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+}
+
+static void write_to_a_stream_sets_the_file_archive_once_per_handle(void **state)
+{
+    (void)state;
+    mock_fs *m = mock_new_params(0, dosattrib_on);
+    mock_init(m, NULL);
+    uint64_t h = open_stream(m, 3);
+    uint64_t hint = mock_submit(m, req_write(h, "XYZ", 1, 3));
+    expect_get(m, XATTR, 65536, "ab", 3, 0);
+    expect_set(m, "aXYZ", 5, 0, 0);
+    /* Then, as a write to the file's own data [MS-FSA 2.1.4.17] and as Samba marks the
+       base file at a stream handle's first write: the file's value learned, ARCHIVE stored
+       with the creation time it showed, and the attributes the SETXATTR moved. */
+    expect_get(m, "user.DOSATTRIB", 64, NULL, 0, -WF_ENODATA);
+    expect_dos_set(m, FILE_ATTRIBUTE_ARCHIVE, NT_OF(1700000000));
+    mock_request getattr = mock_expect_node(m, FUSE_GETATTR, NODE);
+    struct fuse_attr attr = mock_attr(NODE, 0100644, 10);
+    attr.ctime = 1700000100;
+    mock_reply_attr(m, getattr.header.unique, &attr, 60);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.IoStatus.Information, 3);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileSize, 4);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    /* Once per handle: the next write is the stream's value alone. */
+    hint = mock_submit(m, req_write(h, "W", 0, 1));
+    expect_get(m, XATTR, 65536, "aXYZ", 5, 0);
+    expect_set(m, "WXYZ", 5, 0, 0);
+    rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    assert_int_equal(rsp.Rsp.Write.FileInfo.FileAttributes, FILE_ATTRIBUTE_ARCHIVE);
+    assert_true(mock_idle(m, 50));
     mock_free(m);
 }
 
@@ -387,6 +441,7 @@ int main(void)
         cmocka_unit_test(open_of_a_missing_stream_is_not_found),
         cmocka_unit_test(write_stores_the_whole_value_with_its_trailing_zero_and_read_takes_a_range),
         cmocka_unit_test(write_beyond_what_an_xattr_holds_is_disk_full_and_changes_nothing),
+        cmocka_unit_test(write_to_a_stream_sets_the_file_archive_once_per_handle),
         cmocka_unit_test(end_of_file_resizes_the_value_with_zeros),
         cmocka_unit_test(delete_of_a_stream_at_cleanup_removes_its_xattr_not_the_file),
         cmocka_unit_test(stream_information_lists_the_data_then_each_stream_by_its_size),

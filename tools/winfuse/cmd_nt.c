@@ -549,12 +549,56 @@ static bool wf_nt_write(wf_shell *shell, int argc, char **argv)
 
 /* ---- queryinfo, setinfo ---------------------------------------------------------------- */
 
-/* FileStreamInformation: the streams helper's stream enumeration answers here. Until the
-   stand-in can list streams, the answer is WinFsp's FSD's on a volume without NamedStreams. */
-static NTSTATUS wf_nt_query_streams(wf_shell_handle *handle)
+/* FileStreamInformation: the entries are kept until the status line is out, then printed
+   one block each (StreamName, StreamSize, StreamAllocationSize). */
+typedef struct wf_nt_stream_text {
+    char *text;
+    size_t len, cap;
+    bool failed;                /* an entry could not be kept: the answer is not shown */
+} wf_nt_stream_text;
+
+static bool wf_nt_stream_add(void *ctx, const char *name, uint64_t size, uint64_t allocation)
 {
-    (void)handle;
-    return STATUS_INVALID_PARAMETER;
+    wf_nt_stream_text *out = ctx;
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%-16s%s\n%-16s%llu\n%s %llu\n", "StreamName:", name,
+        "StreamSize:", (unsigned long long)size, "StreamAllocationSize:",
+        (unsigned long long)allocation);
+
+    if (n < 0 || (size_t)n >= sizeof line) {
+        out->failed = true;
+        return false;
+    }
+    if (out->len + (size_t)n + 1 > out->cap) {
+        size_t cap = (out->cap ? out->cap * 2 : 1024) + (size_t)n;
+        char *text = realloc(out->text, cap);
+        if (text == NULL) {
+            out->failed = true;
+            return false;
+        }
+        out->text = text;
+        out->cap = cap;
+    }
+    memcpy(out->text + out->len, line, (size_t)n + 1);
+    out->len += (size_t)n;
+    return true;
+}
+
+static bool wf_nt_query_streams(wf_shell *shell, int argc, char **argv,
+    wf_shell_handle *handle)
+{
+    wf_nt_stream_text out = { 0 };
+    NTSTATUS status = wf_fsd_query_streams(handle->file, wf_nt_stream_add, &out);
+    bool ok;
+
+    if (status == STATUS_SUCCESS && out.failed)
+        status = STATUS_NO_MEMORY;
+    ok = wf_nt_report(shell, argc, argv, status, "");
+
+    if (ok && out.text != NULL)
+        fputs(out.text, stdout);
+    free(out.text);
+    return ok;
 }
 
 static void wf_nt_print_time(const char *field, uint64_t time)
@@ -634,7 +678,7 @@ static bool wf_nt_queryinfo(wf_shell *shell, int argc, char **argv)
     if (handle == NULL)
         return false;
     if (cls == 22)
-        return wf_nt_report(shell, argc, argv, wf_nt_query_streams(handle), "");
+        return wf_nt_query_streams(shell, argc, argv, handle);
     if (cls != 0 && cls != 4 && cls != 5 && cls != 6 && cls != 7 && cls != 9 && cls != 18 &&
         cls != 34 && cls != 35)
         return wf_nt_report(shell, argc, argv, STATUS_INVALID_INFO_CLASS, "");

@@ -95,6 +95,12 @@ NTSTATUS wf_fsd_query_streams(wf_fsd_file *file, wf_fsd_stream_fn *entry, void *
     size_t len = 0, pos;
     NTSTATUS status;
 
+    /* WinFsp's FSD answers so on a volume without NamedStreams (FspFsvolQueryStreamInformation),
+       asking the file system nothing. */
+    if (!fsd->named_streams) {
+        free(buffer);
+        return STATUS_INVALID_PARAMETER;
+    }
     if (buffer == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
     status = wf_fsd_send(fsd, &(wf_fsd_request){
