@@ -440,6 +440,7 @@ static void wf_devfuse_futex_wake(_Atomic unsigned *word)
 static void wf_devfuse_sleep(wf_devfuse *devfuse, wf_waiter *waiter)
 {
     unsigned seen = atomic_load_explicit(&waiter->wakes, memory_order_relaxed);
+    waiter->sleeping = true;
     pthread_mutex_unlock(&devfuse->lock);
     while (atomic_load_explicit(&waiter->wakes, memory_order_acquire) == seen) {
         if (syscall(SYS_futex, (unsigned *)&waiter->wakes, FUTEX_WAIT_PRIVATE, seen, NULL,
@@ -447,6 +448,7 @@ static void wf_devfuse_sleep(wf_devfuse *devfuse, wf_waiter *waiter)
             break;
     }
     pthread_mutex_lock(&devfuse->lock);
+    waiter->sleeping = false;
 }
 
 /* Under the lock, the channel just let go: the first caller still waiting takes it. */
@@ -506,8 +508,12 @@ void wf_devfuse_wake(wf_devfuse *devfuse, wf_waiter *waiter)
     /* Counted under the lock (the waiter cannot have returned yet), woken after it: the
        woken thread takes the lock straight away. */
     atomic_fetch_add_explicit(&waiter->wakes, 1, memory_order_release);
+    /* A waiter not asleep (reading the channel, this very thread, or not waiting yet)
+       sees its count under the lock: no system call, no stray wake of its next wait. */
+    bool sleeping = waiter->sleeping;
     pthread_mutex_unlock(&devfuse->lock);
-    wf_devfuse_futex_wake(&waiter->wakes);
+    if (sleeping)
+        wf_devfuse_futex_wake(&waiter->wakes);
 }
 
 /* The watcher: reads what comes when no caller is waiting (notifications, the replies to

@@ -15,6 +15,7 @@ typedef struct wf_waiter {
     /* devfuse: bumped (under its lock) at each wake-up for this waiter; the thread sleeps
        on it as a futex, so that a waker need not hold the lock while it wakes. */
     _Atomic unsigned wakes;
+    bool sleeping;              /* devfuse: on wakes (under the lock); else no wake is made */
     pthread_cond_t cond;
 } wf_waiter;
 
