@@ -15,8 +15,11 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/futex.h>
 
 #include "winfuse/fuse_abi.h"
 
@@ -423,12 +426,39 @@ static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse)
     return open ? WF_DEVFUSE_READ : WF_DEVFUSE_ENDED;
 }
 
+/* A waiter sleeps on its wakes count as a futex, not on a condition: a condition's
+   waiter takes the lock back as it wakes, and with 8 callers it often found the waker
+   still holding it and slept again (a switch more for one read in twelve). */
+static void wf_devfuse_futex_wake(_Atomic unsigned *word)
+{
+    syscall(SYS_futex, (unsigned *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Under the lock, having seen seen: sleeps until the waiter's wakes moves on. The lock is
+   let go for the sleep and taken back after. A futex wake for a waiter that has since
+   returned lands on stack memory reused by a later wait, which rechecks and sleeps again. */
+static void wf_devfuse_sleep(wf_devfuse *devfuse, wf_waiter *waiter)
+{
+    unsigned seen = atomic_load_explicit(&waiter->wakes, memory_order_relaxed);
+    waiter->sleeping = true;
+    pthread_mutex_unlock(&devfuse->lock);
+    while (atomic_load_explicit(&waiter->wakes, memory_order_acquire) == seen) {
+        if (syscall(SYS_futex, (unsigned *)&waiter->wakes, FUTEX_WAIT_PRIVATE, seen, NULL,
+                NULL, 0) != 0 && errno != EAGAIN && errno != EINTR)
+            break;
+    }
+    pthread_mutex_lock(&devfuse->lock);
+    waiter->sleeping = false;
+}
+
 /* Under the lock, the channel just let go: the first caller still waiting takes it. */
 static void wf_devfuse_pass_on(wf_devfuse *devfuse)
 {
     for (wf_waiter *w = devfuse->waiters; w != NULL; w = w->next) {
         if (!w->done) {
-            pthread_cond_signal(&w->cond);
+            /* Rare (the leader's own reply came): woken under the lock. */
+            atomic_fetch_add_explicit(&w->wakes, 1, memory_order_release);
+            wf_devfuse_futex_wake(&w->wakes);
             return;
         }
     }
@@ -457,7 +487,7 @@ void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter)
         /* The watcher gives the channel up when kicked, and passes it on. */
         if (devfuse->watcher_reading)
             wf_devfuse_kick(devfuse);
-        pthread_cond_wait(&waiter->cond, &devfuse->lock);
+        wf_devfuse_sleep(devfuse, waiter);
     }
     for (link = &devfuse->waiters; *link != waiter; link = &(*link)->next)
         ;
@@ -475,8 +505,15 @@ void wf_devfuse_wake(wf_devfuse *devfuse, wf_waiter *waiter)
        timeout (a request thread), or the channel's close. */
     if (waiter->leading && !wf_devfuse_in_read)
         wf_devfuse_kick(devfuse);
-    pthread_cond_signal(&waiter->cond);
+    /* Counted under the lock (the waiter cannot have returned yet), woken after it: the
+       woken thread takes the lock straight away. */
+    atomic_fetch_add_explicit(&waiter->wakes, 1, memory_order_release);
+    /* A waiter not asleep (reading the channel, this very thread, or not waiting yet)
+       sees its count under the lock: no system call, no stray wake of its next wait. */
+    bool sleeping = waiter->sleeping;
     pthread_mutex_unlock(&devfuse->lock);
+    if (sleeping)
+        wf_devfuse_futex_wake(&waiter->wakes);
 }
 
 /* The watcher: reads what comes when no caller is waiting (notifications, the replies to

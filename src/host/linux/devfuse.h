@@ -47,8 +47,8 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
    request too big for the thread's buffer goes through a request thread as before. */
 void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *request);
 
-/* Waits until wf_devfuse_wake(waiter) (waiter->cond initialised by the caller, done
-   false). Meanwhile the thread reads the channel itself when no one else does, handing
+/* Waits until wf_devfuse_wake(waiter) (waiter zeroed by the caller; devfuse does not
+   use its cond). Meanwhile the thread reads the channel itself when no one else does, handing
    every message in, and lets the next waiting caller read once it has its own answer
    (leader/follower): a round trip costs two wake-ups, as on the kernel's /dev/fuse, not
    three through a reply thread. A caller whose answer comes another way (cancel, timeout,

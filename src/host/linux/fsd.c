@@ -168,7 +168,6 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
     FSP_FSCTL_TRANSACT_RSP *rsp)
 {
     wf_fsd_call call;
-    wf_fsd_call **link;
 
     /* As WinFsp's FSD posts Close (src/sys/close.c): nothing can fail for the caller once
        the handle is gone, and the response, matching no waiter, is dropped. */
@@ -195,18 +194,15 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
     req->Hint = call.hint;
     fsd->submit(fsd->ctx, req);
 
+    /* wf_fsd_complete has taken the call off the list by the time it is done. */
     if (fsd->wait.wait != NULL) {
         fsd->wait.wait(fsd->wait.ctx, &call.waiter);
-        pthread_mutex_lock(&fsd->lock);
     } else {
         pthread_mutex_lock(&fsd->lock);
         while (!call.done)
             pthread_cond_wait(&call.waiter.cond, &fsd->lock);
+        pthread_mutex_unlock(&fsd->lock);
     }
-    for (link = &fsd->calls; *link != &call; link = &(*link)->next)
-        ;
-    *link = call.next;
-    pthread_mutex_unlock(&fsd->lock);
     pthread_cond_destroy(&call.waiter.cond);
 
     *rsp = call.response;
@@ -231,10 +227,10 @@ NTSTATUS wf_fsd_send(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSACT_RS
 
 void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response)
 {
-    wf_fsd_call *call;
+    wf_fsd_call *call, **link;
 
     pthread_mutex_lock(&fsd->lock);
-    for (call = fsd->calls; call != NULL; call = call->next)
+    for (link = &fsd->calls; (call = *link) != NULL; link = &call->next)
         if (call->hint == response->Hint && !call->done)
             break;
     /* A response that matches nothing waiting (a duplicate, a stray) is dropped. */
@@ -247,12 +243,19 @@ void wf_fsd_complete(wf_fsd *fsd, const FSP_FSCTL_TRANSACT_RSP *response)
             memcpy(call->buffer, response->Buffer, call->buffer_len);
         }
         call->done = true;
-        /* Woken under the lock: the waiter owns call and frees it once it has unlinked it,
-           which takes the lock. */
-        if (fsd->wait.wake != NULL)
-            fsd->wait.wake(fsd->wait.ctx, &call->waiter);
-        else
-            pthread_cond_signal(&call->waiter.cond);
+        /* Unlinked here, so that the waiter need not take the lock again. */
+        *link = call->next;
+        if (fsd->wait.wake != NULL) {
+            /* Woken after the lock is let go (a woken waiter that found it held would
+               sleep again, with 8 callers a wake-up more per read): the call lives until
+               the wait returns, which only the wake lets it do. */
+            wf_wait_ops wait = fsd->wait;
+            pthread_mutex_unlock(&fsd->lock);
+            wait.wake(wait.ctx, &call->waiter);
+            return;
+        }
+        /* The condition's waiter checks done under the lock, so it is woken under it. */
+        pthread_cond_signal(&call->waiter.cond);
     }
     pthread_mutex_unlock(&fsd->lock);
 }

@@ -3,6 +3,7 @@
 #define WINFUSE_HOST_WAITER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 /* Lives on the waiting thread's stack. done and leading belong to whoever implements the
@@ -11,6 +12,10 @@ typedef struct wf_waiter {
     struct wf_waiter *next;     /* in the implementation's list of waiters */
     bool done;
     bool leading;               /* devfuse: this waiter's thread is reading the channel */
+    /* devfuse: bumped (under its lock) at each wake-up for this waiter; the thread sleeps
+       on it as a futex, so that a waker need not hold the lock while it wakes. */
+    _Atomic unsigned wakes;
+    bool sleeping;              /* devfuse: on wakes (under the lock); else no wake is made */
     pthread_cond_t cond;
 } wf_waiter;
 
