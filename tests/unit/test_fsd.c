@@ -2374,6 +2374,90 @@ static void cancelling_all_cancels_every_waiting_request_through_the_callback_gi
     wf_fsd_close(b);
 }
 
+/* A reader whose thread has a canceller (`winfuse mount`'s workers); begin: it starts a
+   piece of work with key first. */
+typedef struct thread_reader {
+    reader r;
+    wf_fsd_canceller *canceller;
+    uint64_t key;
+    bool begin;
+} thread_reader;
+
+static void *thread_reader_main(void *arg)
+{
+    thread_reader *t = arg;
+    wf_fsd_set_thread_cancel(t->r.fake->fsd, t->canceller);
+    if (t->begin)
+        wf_fsd_cancel_begin(t->r.fake->fsd, t->canceller, t->key);
+    reader_main(&t->r);
+    wf_fsd_set_thread_cancel(t->r.fake->fsd, NULL);
+    return NULL;
+}
+
+static void cancelling_a_thread_cancels_only_its_calls_and_only_for_its_current_key(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\a", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    wf_fsd_canceller one = { 0 }, two = { 0 };
+    thread_reader readers[2] = {
+        { .r = { .fake = fake, .file = a, .offset = 0 }, .canceller = &one, .key = 11, .begin = true },
+        { .r = { .fake = fake, .file = a, .offset = 64 }, .canceller = &two, .key = 22, .begin = true },
+    };
+    canceller c = { .fake = fake, .count = 0 };
+    pthread_t threads[2];
+
+    wf_fsd_set_cancel(fake->fsd, cancel_by_failing, &c);
+    fake->defer = true;
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, thread_reader_main, &readers[i]), 0);
+    assert_int_equal(fake_wait_pending(fake, 2), 2);
+    /* A key the thread is not on (an INTERRUPT of a request it finished) cancels nothing. */
+    wf_fsd_cancel_thread(fake->fsd, &one, 22);
+    assert_int_equal(c.count, 0);
+    wf_fsd_cancel_thread(fake->fsd, &one, 11);
+    assert_int_equal(c.count, 1);
+    pthread_join(threads[0], NULL);
+    assert_int_equal(readers[0].r.status, STATUS_CANCELLED);
+    /* The other thread's call is untouched and completes normally. */
+    assert_int_equal(fake_answer_pending(fake, 1), 1);
+    pthread_join(threads[1], NULL);
+    assert_int_equal(readers[1].r.status, STATUS_SUCCESS);
+    fake->defer = false;
+    wf_fsd_close(a);
+}
+
+static void a_call_made_after_its_thread_was_cancelled_is_cancelled_once_submitted(void **state)
+{
+    fake_fs *fake = *state;
+    wf_fsd_file *a = open_or_fail(fake, "\\a", GENERIC_READ, FILE_SHARE_READ, FILE_OPEN, 0);
+    wf_fsd_canceller one = { 0 };
+    /* The INTERRUPT came while the thread was between calls: nothing to cancel yet. */
+    thread_reader t = { .r = { .fake = fake, .file = a, .offset = 0 }, .canceller = &one };
+    canceller c = { .fake = fake, .count = 0 };
+    pthread_t thread;
+
+    wf_fsd_set_cancel(fake->fsd, cancel_by_failing, &c);
+    wf_fsd_cancel_begin(fake->fsd, &one, 7);
+    wf_fsd_cancel_thread(fake->fsd, &one, 7);
+    assert_int_equal(c.count, 0);
+    fake->defer = true;
+    assert_int_equal(pthread_create(&thread, NULL, thread_reader_main, &t), 0);
+    pthread_join(thread, NULL);
+    /* Sent, then cancelled: the file system was asked, and its answer (here EINTR) is it. */
+    assert_int_equal(c.count, 1);
+    assert_int_equal(count_kind(fake, 0, FspFsctlTransactReadKind), 1);
+    assert_int_equal(t.r.status, STATUS_CANCELLED);
+    /* A new piece of work is not cancelled. */
+    fake->defer = false;
+    wf_fsd_cancel_begin(fake->fsd, &one, 8);
+    t.begin = false;
+    assert_int_equal(pthread_create(&thread, NULL, thread_reader_main, &t), 0);
+    pthread_join(thread, NULL);
+    assert_int_equal(t.r.status, STATUS_SUCCESS);
+    assert_int_equal(c.count, 1);
+    wf_fsd_close(a);
+}
+
 /* ---- change watches (NtNotifyChangeDirectoryFile) ---------------------------------------- */
 
 typedef struct seen_changes {
@@ -2615,6 +2699,8 @@ int main(void)
         T(cancelling_a_handle_cancels_each_of_its_waiting_requests),
         T(a_request_answered_despite_cancellation_returns_the_answer),
         T(cancelling_all_cancels_every_waiting_request_through_the_callback_given),
+        T(cancelling_a_thread_cancels_only_its_calls_and_only_for_its_current_key),
+        T(a_call_made_after_its_thread_was_cancelled_is_cancelled_once_submitted),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,9 @@ typedef struct wf_lx {
     wf_lx_node list;            /* head of the list of nodes */
     wf_lx_node **buckets;
     size_t bucket_count;
+    /* lx_interrupt.c: each worker thread's canceller (its slot), kept until wf_lx_fini. */
+    pthread_key_t slot_key;
+    struct wf_lx_slot *slots;   /* under lock */
 } wf_lx;
 
 /* lx_node.c: nodeids and paths. */
@@ -91,6 +94,14 @@ void wf_lx_handle_attach(wf_lx *lx, fuse_ino_t ino, wf_lx_handle *h);
 wf_lx_handle *wf_lx_handle_borrow(wf_lx *lx, fuse_ino_t ino);
 /* Drops a reference; the last closes the NT handle and frees it. */
 void wf_lx_handle_put(wf_lx *lx, wf_lx_handle *h);
+
+/* lx_interrupt.c: the kernel's FUSE_INTERRUPT of a request cancels the NT calls the
+   thread serving it waits in (wf_fsd_cancel_thread): they complete with STATUS_CANCELLED
+   (EINTR) unless the file system answers first. */
+bool wf_lx_interrupt_init(wf_lx *lx);
+void wf_lx_interrupt_fini(wf_lx *lx);
+/* Makes req this thread's current work, cancelled by its INTERRUPT. */
+void wf_lx_interrupt_enter(wf_lx *lx, fuse_req_t req);
 
 /* lx_errno.c: NTSTATUS to the errno a Linux program expects. */
 int wf_lx_errno(NTSTATUS status);

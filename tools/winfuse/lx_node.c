@@ -41,7 +41,7 @@ bool wf_lx_init(wf_lx *lx)
     lx->root.path_len = 1;
     lx->root.nlookup = 1;
     lx->list.next = lx->list.prev = &lx->list;
-    if (lx->buckets == NULL || lx->root.path == NULL) {
+    if (lx->buckets == NULL || lx->root.path == NULL || !wf_lx_interrupt_init(lx)) {
         free(lx->buckets);
         free(lx->root.path);
         pthread_mutex_destroy(&lx->lock);
@@ -81,6 +81,7 @@ void wf_lx_fini(wf_lx *lx)
         free(node);
         node = next;
     }
+    wf_lx_interrupt_fini(lx);
     free(lx->buckets);
     free(lx->root.path);
     pthread_mutex_destroy(&lx->lock);

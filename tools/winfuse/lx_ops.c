@@ -35,6 +35,7 @@ wf_lx *wf_lx_enter(fuse_req_t req)
     wf_lx *lx = fuse_req_userdata(req);
     const struct fuse_ctx *ctx = fuse_req_ctx(req);
 
+    wf_lx_interrupt_enter(lx, req);
     if (lx->fixed_identity) {
         wf_fsd_set_thread_identity(lx->fsd, &lx->identity);
         return lx;
@@ -698,6 +699,10 @@ static void wf_lx_init_op(void *userdata, struct fuse_conn_info *conn)
     /* Directory entries carry no owner or mode in NT (they are in each file's descriptor):
        plain READDIR, and LOOKUP for each name the kernel needs. */
     conn->want &= ~(unsigned)(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
+    /* READs on the reader's own thread, as a read(2) waits in its NT Read: an async READ
+       is the kernel's (readahead), which a signal to the reader never interrupts, so a
+       file system that holds it would hold the reader past any signal but SIGKILL. */
+    conn->want &= ~(unsigned)FUSE_CAP_ASYNC_READ;
 }
 
 const struct fuse_lowlevel_ops wf_lx_ops = {

@@ -19,10 +19,17 @@ static _Thread_local struct {
     wf_identity identity;
 } wf_fsd_thread_caller;
 
+/* The canceller of this thread's calls (wf_fsd_set_thread_cancel), and its stand-in. */
+static _Thread_local struct {
+    const wf_fsd *fsd;
+    wf_fsd_canceller *canceller;
+} wf_fsd_thread_cancel;
+
 /* One request waiting for its response; lives on the waiting caller's stack. */
 typedef struct wf_fsd_call {
     struct wf_fsd_call *next;
     const wf_fsd_file *file;    /* the handle it works on (for cancellation), or NULL */
+    const wf_fsd_canceller *canceller;  /* its thread's (wf_fsd_cancel_thread), or NULL */
     uint64_t hint;
     bool done;                  /* under fsd->lock; waiter.done is the wait's own */
     wf_waiter waiter;
@@ -185,6 +192,9 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
     call.buffer_cap = r->buffer_cap;
     pthread_cond_init(&call.waiter.cond, NULL);
 
+    if (wf_fsd_thread_cancel.fsd == fsd)
+        call.canceller = wf_fsd_thread_cancel.canceller;
+
     pthread_mutex_lock(&fsd->lock);
     call.hint = ++fsd->last_hint;
     call.next = fsd->calls;
@@ -193,6 +203,22 @@ NTSTATUS wf_fsd_transact(wf_fsd *fsd, const wf_fsd_request *r, FSP_FSCTL_TRANSAC
 
     req->Hint = call.hint;
     fsd->submit(fsd->ctx, req);
+
+    /* The thread's work was cancelled before this call was submitted (wf_fsd_cancel_thread
+       found nothing to cancel, or the owner did not know this Hint yet): it is cancelled
+       now, and the file system decides, as for a call cancelled while it waits. */
+    if (call.canceller != NULL) {
+        wf_fsd_cancel_fn *cancel = NULL;
+        void *cancel_ctx = NULL;
+        pthread_mutex_lock(&fsd->lock);
+        if (call.canceller->cancelled && !call.done) {
+            cancel = fsd->cancel;
+            cancel_ctx = fsd->cancel_ctx;
+        }
+        pthread_mutex_unlock(&fsd->lock);
+        if (cancel != NULL)
+            cancel(cancel_ctx, call.hint);
+    }
 
     /* wf_fsd_complete has taken the call off the list by the time it is done. */
     if (fsd->wait.wait != NULL) {
@@ -389,8 +415,8 @@ void wf_fsd_set_cancel(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx)
 
 /* Cancels the requests waiting on file (every one when file is NULL) through cancel, or
    the owner's callback when cancel is NULL. */
-static void wf_fsd_cancel_calls(wf_fsd *fsd, const wf_fsd_file *file, wf_fsd_cancel_fn *cancel,
-    void *cancel_ctx)
+static void wf_fsd_cancel_calls(wf_fsd *fsd, const wf_fsd_file *file,
+    const wf_fsd_canceller *canceller, wf_fsd_cancel_fn *cancel, void *cancel_ctx)
 {
     uint64_t after = 0;
 
@@ -408,7 +434,9 @@ static void wf_fsd_cancel_calls(wf_fsd *fsd, const wf_fsd_file *file, wf_fsd_can
             ctx = fsd->cancel_ctx;
         }
         for (call = fsd->calls; call != NULL; call = call->next)
-            if ((file == NULL || call->file == file) && !call->done && call->hint > after &&
+            if ((file == NULL || call->file == file) &&
+                (canceller == NULL || call->canceller == canceller) && !call->done &&
+                call->hint > after &&
                 (hint == 0 || call->hint < hint))
                 hint = call->hint;
         pthread_mutex_unlock(&fsd->lock);
@@ -421,10 +449,37 @@ static void wf_fsd_cancel_calls(wf_fsd *fsd, const wf_fsd_file *file, wf_fsd_can
 
 void wf_fsd_cancel_file(wf_fsd_file *file)
 {
-    wf_fsd_cancel_calls(file->fsd, file, NULL, NULL);
+    wf_fsd_cancel_calls(file->fsd, file, NULL, NULL, NULL);
 }
 
 void wf_fsd_cancel_all(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx)
 {
-    wf_fsd_cancel_calls(fsd, NULL, cancel, ctx);
+    wf_fsd_cancel_calls(fsd, NULL, NULL, cancel, ctx);
+}
+
+void wf_fsd_set_thread_cancel(wf_fsd *fsd, wf_fsd_canceller *canceller)
+{
+    wf_fsd_thread_cancel.fsd = canceller != NULL ? fsd : NULL;
+    wf_fsd_thread_cancel.canceller = canceller;
+}
+
+void wf_fsd_cancel_begin(wf_fsd *fsd, wf_fsd_canceller *canceller, uint64_t key)
+{
+    pthread_mutex_lock(&fsd->lock);
+    canceller->key = key;
+    canceller->cancelled = false;
+    pthread_mutex_unlock(&fsd->lock);
+}
+
+void wf_fsd_cancel_thread(wf_fsd *fsd, wf_fsd_canceller *canceller, uint64_t key)
+{
+    bool current;
+
+    pthread_mutex_lock(&fsd->lock);
+    current = canceller->key == key;
+    if (current)
+        canceller->cancelled = true;
+    pthread_mutex_unlock(&fsd->lock);
+    if (current)
+        wf_fsd_cancel_calls(fsd, NULL, canceller, NULL, NULL);
 }

@@ -218,4 +218,21 @@ void wf_fsd_cancel_file(wf_fsd_file *file);
    does to the command it interrupts. */
 void wf_fsd_cancel_all(wf_fsd *fsd, wf_fsd_cancel_fn *cancel, void *ctx);
 
+/* A thread's synchronous calls, cancelled from another thread (NT's CancelSynchronousIo):
+   what a signal to a Linux caller does to the system call it waits in (`winfuse mount`'s
+   FUSE_INTERRUPT, docs/mount.md). The owner keeps one per calling thread, alive as long as
+   the stand-in; a thread names its own with wf_fsd_set_thread_cancel and begins each piece
+   of work with wf_fsd_cancel_begin(key). wf_fsd_cancel_thread(key) of that same key, from
+   any thread, cancels the calls the thread waits in (through the owner's cancel callback),
+   and each call it submits later in the same piece of work as soon as it is submitted
+   (the owner decides what a cancel does: the engine interrupts the file system's request
+   and lets it answer); a key the thread has moved on from cancels nothing. */
+typedef struct wf_fsd_canceller {
+    uint64_t key;           /* under the stand-in's lock */
+    bool cancelled;
+} wf_fsd_canceller;
+void wf_fsd_set_thread_cancel(wf_fsd *fsd, wf_fsd_canceller *canceller);
+void wf_fsd_cancel_begin(wf_fsd *fsd, wf_fsd_canceller *canceller, uint64_t key);
+void wf_fsd_cancel_thread(wf_fsd *fsd, wf_fsd_canceller *canceller, uint64_t key);
+
 #endif
