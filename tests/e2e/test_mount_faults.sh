@@ -77,7 +77,14 @@ FS_PID=$(pgrep -P "$MOUNT_PID" | head -n 1)
 kill -STOP "$FS_PID"
 stat "$MNT/never-seen" >"$E2E_TMP/stat.out" 2>&1 &
 STAT_PID=$!
-sleep 0.5
+# Killed only once the stat waits for its answer: on a loaded machine a stat that had not
+# yet started would run after the unmount and find the bare directory (ENOENT).
+for _ in $(seq 400); do
+    [ "$(cat "/proc/$STAT_PID/wchan" 2>/dev/null)" = request_wait_answer ] && break
+    sleep 0.05
+done
+check_eq "a dying file system: the stat waits for the stopped file system" \
+    request_wait_answer "$(cat "/proc/$STAT_PID/wchan" 2>/dev/null)"
 kill -KILL "$FS_PID"
 wait_exit "$STAT_PID" 20
 check_eq "a dying file system: the request in flight fails" "1" "$STATUS"
