@@ -59,4 +59,13 @@ if mounted "$MNT"; then fail "SIGTERM: nothing is left mounted"; else pass "SIGT
 check_eq "SIGTERM: gocryptfs ended too" "" "$(pgrep -f -- "$CIPHER")"
 check_eq "SIGTERM: no helper or go-fuse complaint" "" \
     "$(grep -e 'no WinFuse channel' -e 'fs.Mount failed' -e 'running it again' "$MOUNT_ERR")"
+
+# winfuse shell has no kernel mount point: gocryptfs still gets there, by auto's second
+# start with /dev/fd/N (the helper must not hand it the channel in the unserved directory,
+# where it would fail after INIT, past that retry).
+printf 'type "\\secret.txt"\n' |
+    timeout 60 "$WINFUSE" shell --mount=auto -- gocryptfs -f -q -passfile "$PASS" "$CIPHER" \
+    >"$OUT" 2>"$ERR"
+check_contains "winfuse shell --mount=auto: the file reads back" "plain secret text" "$OUT"
+check_contains "winfuse shell --mount=auto: by the retry with /dev/fd/N" "running it again with /dev/fd/N" "$ERR"
 finish

@@ -223,11 +223,20 @@ static const char *wf_parent_env(const char *name, char *value, size_t size)
     return NULL;
 }
 
-/* A WinFuse variable: ours, else our parent's when it names a descriptor we share. */
+/* A WinFuse variable: ours, else our parent's when it names a descriptor we share, and
+   only in the mount point door (the parent has WINFUSE_MOUNT_FD too). In a private
+   directory nobody serves, a go-fuse file system that got the channel would fail after
+   INIT (it opens a file in its mount point), where WinFuse does not try /dev/fd/N again;
+   without the channel it fails before INIT, where it does (docs/channel.md). */
 static const char *wf_winfuse_env(const char *name, char *value, size_t size)
 {
+    char door[16];
     const char *text = getenv(name);
-    return text ? text : wf_parent_env(name, value, size);
+    if (text)
+        return text;
+    if (!wf_parent_env(WF_ENV_MOUNT_FD, door, sizeof door))
+        return NULL;
+    return wf_parent_env(name, value, size);
 }
 
 /* WinFuse's channel: an AF_UNIX SOCK_SEQPACKET socket inherited under the number

@@ -127,6 +127,7 @@ typedef struct wf_mount_kernel {
     struct fuse_session *se;
     const char *point;          /* the real path */
     bool mounted;
+    bool failed;                /* a mount was refused (libfuse said why) */
 } wf_mount_kernel;
 
 /* The volume's kernel_mount: the kernel holds every request on the mount, the file
@@ -136,8 +137,10 @@ static int wf_mount_kernel_mount(void *context)
     wf_mount_kernel *k = context;
     if (k->mounted)
         return 0;
-    if (fuse_session_mount(k->se, k->point) != 0)
+    if (fuse_session_mount(k->se, k->point) != 0) {
+        k->failed = true;
         return EPERM;   /* libfuse (or fusermount3) said why on stderr */
+    }
     k->mounted = true;
     return 0;
 }
@@ -397,6 +400,8 @@ int wf_mount_main(int argc, char **argv)
     wf_volume *volume = wf_volume_mount(&options, error, sizeof error);
     if (volume == NULL) {
         fprintf(stderr, "winfuse mount: %s\n", error);
+        if (kernel.failed)
+            fprintf(stderr, "winfuse mount: cannot mount on %s; nothing is mounted\n", point);
         /* The volume took back a kernel mount it had made; this is for certain. */
         wf_mount_kernel_unmount(&kernel);
         status = 2;
