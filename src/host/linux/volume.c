@@ -184,6 +184,8 @@ static void wf_volume_serve_mount_request(wf_volume *volume, const wf_volume_opt
     path[got] = '\0';
     if (!options->kernel_mount_point || strcmp(path, options->kernel_mount_point) != 0)
         answer = EXDEV;
+    else if (!options->kernel_mount || !options->kernel_unmount)
+        answer = ENOSYS;
     else if (!volume->kernel_mounted) {
         answer = options->kernel_mount(options->kernel_context);
         volume->kernel_mounted = answer == 0;
