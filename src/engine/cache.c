@@ -595,28 +595,17 @@ bool wf_cache_is_bad(wf_cache *cache, const wf_node *node)
     return __atomic_load_n(&node->bad, __ATOMIC_RELAXED);
 }
 
-/* A ctime as one number for equality (wf_node's info_stamp): seconds in the high 34 bits
-   (until the year 2514), nanoseconds in the low 30, plus 1 so that 0 is "none". A ctime
-   beyond that, or nanoseconds no valid ctime has, has no stamp: nothing recorded at it
-   is ever read back (asked again, never wrong). */
-static uint64_t ctime_stamp(uint64_t ctime, uint32_t ctimensec)
-{
-    if (ctime >= (1ull << 34) || ctimensec >= (1u << 30))
-        return 0;
-    return (ctime << 30 | ctimensec) + 1;
-}
-
 static bool stamp_matches(const wf_node *node, const struct fuse_attr *attr)
 {
-    uint64_t stamp = ctime_stamp(attr->ctime, attr->ctimensec);
-    return stamp != 0 && stamp == node->info_stamp;
+    return node->info_ctime == attr->ctime && node->info_ctimensec == attr->ctimensec;
 }
 
-/* Records at stamp: what the node knew at another ctime is dropped. */
-static void info_restamp(wf_node *node, uint64_t stamp)
+/* Records at this ctime: what the node knew at another is dropped. */
+static void info_restamp(wf_node *node, const struct fuse_attr *attr)
 {
-    if (node->info_stamp != stamp) {
-        node->info_stamp = stamp;
+    if (!stamp_matches(node, attr)) {
+        node->info_ctime = attr->ctime;
+        node->info_ctimensec = attr->ctimensec;
         node->ea_size_valid = false;
         node->dos_state = 0;
     }
@@ -625,7 +614,7 @@ static void info_restamp(wf_node *node, uint64_t stamp)
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid)
 {
     wf_lock_acquire(cache->lock);
-    info_restamp(node, ctime_stamp(node->attr.ctime, node->attr.ctimensec));
+    info_restamp(node, &node->attr);
     node->ea_size = ea_size;
     node->ea_size_valid = valid;
     wf_lock_release(cache->lock);
@@ -635,7 +624,7 @@ void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *at
     uint8_t state, uint32_t attributes, uint64_t creation)
 {
     wf_lock_acquire(cache->lock);
-    info_restamp(node, ctime_stamp(attr->ctime, attr->ctimensec));
+    info_restamp(node, attr);
     node->dos_state = state;
     node->dos_attributes = attributes;
     node->dos_creation = creation;
@@ -647,11 +636,8 @@ void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr
     wf_lock_acquire(cache->lock);
     /* The change was user.DOSATTRIB alone, which is no EA: an EaSize known at the old
        ctime is still the node's, as the DOS record is (both have the one stamp). */
-    uint64_t stamp = ctime_stamp(attr->ctime, attr->ctimensec);
-    if (node->info_stamp != 0 && stamp != 0)
-        node->info_stamp = stamp;
-    else
-        info_restamp(node, stamp);
+    node->info_ctime = attr->ctime;
+    node->info_ctimensec = attr->ctimensec;
     wf_lock_release(cache->lock);
 }
 

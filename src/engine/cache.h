@@ -14,8 +14,8 @@ typedef struct wf_cache wf_cache;
 struct wf_entry;
 
 typedef struct wf_node {
-    /* Laid out without padding, 160 bytes on LP64 (LLP64 too): with its entry and a
-       255-byte name a cached node costs at most 512 bytes of heap (docs/performance.md,
+    /* Laid out without padding, 168 bytes on LP64 (LLP64 too): with its entry and a
+       255-byte name a cached node costs at most 512 bytes of glibc heap (docs/performance.md,
        "Memory per cached node"; tests/unit/test_engine_node_memory.c holds it there). No
        generation: FUSE gives it for exporting file handles over NFS, which no Windows
        caller does. */
@@ -28,14 +28,14 @@ typedef struct wf_node {
        the entries: how a notification about the node finds its full name. */
     struct wf_entry *names;
     /* What the node's EAs and its user.DOSATTRIB were found to be (op_ea.c, dos.c), valid
-       while the ctime is the one info_stamp records (wf_cache_stamp; 0: none recorded).
-       One stamp for both: each is read or written at the attributes the engine has now,
-       so a record of another ctime is stale anyway, and recording one at a new ctime
-       forgets the other. ea_size is the EaSize the last full listing of its EAs found;
-       dos_state 0: unknown, 1: the file has none, 2: dos_attributes and dos_creation are
-       its. */
-    uint64_t info_stamp;
+       while the ctime is info_ctime(nsec). One ctime for both: each is read or written at
+       the attributes the engine has now, so a record of another ctime is stale anyway,
+       and recording one at a new ctime forgets the other. ea_size is the EaSize the last
+       full listing of its EAs found; dos_state 0: unknown, 1: the file has none, 2:
+       dos_attributes and dos_creation are its. */
+    uint64_t info_ctime;
     uint64_t dos_creation;
+    uint32_t info_ctimensec;
     uint32_t refs;              /* entries naming it + operations and files using it;
                                    changed only with __atomic builtins (cache.c) */
     uint32_t ea_size;
