@@ -32,6 +32,17 @@
    took the channel back between two calls would cost two. */
 #define WF_DEVFUSE_IDLE_MS 10u
 
+/* Spin before sleeping (docs/performance.md, "Spin before sleeping"): on a VM, waking a
+   thread that sleeps on another vCPU costs tens of microseconds, longer than a memfs
+   reply takes; a caller that polls the channel for a while gets its reply while it still
+   runs. WF_DEVFUSE_SPIN_US is the default cap of one spin, WF_DEVFUSE_SPIN_MAX_US the
+   largest an option may ask. */
+#define WF_DEVFUSE_SPIN_US 50u
+#define WF_DEVFUSE_SPIN_MAX_US 1000u
+/* Once replies usually take longer than the cap, only one wait in this many spins (to
+   see whether they have become quick again). */
+#define WF_DEVFUSE_SPIN_PROBE 16u
+
 typedef struct wf_devfuse_worker {
     wf_devfuse *devfuse;
     pthread_t thread;
@@ -66,7 +77,8 @@ struct wf_devfuse {
        watcher when no caller has read for WF_DEVFUSE_IDLE_MS. The reader owns in and out.
        A kick (kick_fd) gets the reader out of its poll: its own call was answered another
        way (cancelled, timed out), or a caller wants the channel from the watcher. */
-    bool reading, watcher_reading, kick_pending;
+    bool reading, watcher_reading;
+    _Atomic bool kick_pending;  /* set under the lock; a spinning reader looks without it */
     int kick_fd;
     wf_waiter *waiters;
     uint64_t leads;             /* times a caller took the channel */
@@ -75,9 +87,21 @@ struct wf_devfuse {
     void *in;                   /* the message received */
     void *out;                  /* the request a reply gives back */
 
+    /* Spinning: the cap (0: off), and how long a message recently took to come to a
+       reader that spun (an average, each sample at most twice the cap); the reader owns
+       the estimate and the probe count. followers_spin: a follower may spin on its wakes
+       while fewer than spinners_max threads spin (the reader counts as one). */
+    uint64_t spin_ns;
+    _Atomic uint64_t spin_estimate_ns;
+    unsigned spin_probe;
+    bool followers_spin;
+    unsigned spinners_max;
+    _Atomic unsigned spinners;
+
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
-        truncated_replies, refused_requests, empty_replies, caller_reads;
+        truncated_replies, refused_requests, empty_replies, caller_reads, spins, spin_hits,
+        spin_skips, follower_spins, follower_spin_hits;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -343,9 +367,100 @@ static void wf_devfuse_kick(wf_devfuse *devfuse)
         ;
 }
 
-/* The reader, holding the channel: waits for a message or a kick, then reads one message
-   and hands it in (and sends what the engine gives back for it). */
-static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse)
+static uint64_t wf_devfuse_now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* What a spinning thread does between two looks: lets the other hyperthread (or, on a
+   VM, the host) have the core for a moment. */
+static inline void wf_devfuse_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#else
+    atomic_signal_fence(memory_order_seq_cst);
+#endif
+}
+
+/* Takes one spinner's place if fewer than spinners_max spin. */
+static bool wf_devfuse_spinner_enter(wf_devfuse *devfuse)
+{
+    unsigned n = atomic_load_explicit(&devfuse->spinners, memory_order_relaxed);
+    while (n < devfuse->spinners_max) {
+        if (atomic_compare_exchange_weak_explicit(&devfuse->spinners, &n, n + 1,
+                memory_order_relaxed, memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
+
+static void wf_devfuse_spinner_leave(wf_devfuse *devfuse)
+{
+    atomic_fetch_sub_explicit(&devfuse->spinners, 1, memory_order_relaxed);
+}
+
+/* The reader, before it sleeps in poll: tries a non-blocking recv until a message comes
+   or spin_ns have passed (recv MSG_DONTWAIT, one system call a look, is cheaper than a
+   poll and reads the message at once when it is there). Skipped when recent messages took
+   longer than the cap (a slow file system must not cost a CPU), but for one wait in
+   WF_DEVFUSE_SPIN_PROBE, and when a kick is pending. Returns true with *got as recv's
+   when it read, false when the reader is to poll as before. */
+static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *got)
+{
+    uint64_t cap = devfuse->spin_ns;
+    if (cap == 0)
+        return false;
+    uint64_t estimate = atomic_load_explicit(&devfuse->spin_estimate_ns, memory_order_relaxed);
+    if (estimate > cap &&
+        ++devfuse->spin_probe % WF_DEVFUSE_SPIN_PROBE != 0) {
+        wf_devfuse_count(&devfuse->spin_skips);
+        return false;
+    }
+    if (!wf_devfuse_spinner_enter(devfuse))
+        return false;
+    wf_devfuse_count(&devfuse->spins);
+    uint64_t start = wf_devfuse_now_ns(), sample = 2 * cap;
+    bool read = false;
+    for (;;) {
+        if (atomic_load_explicit(&devfuse->kick_pending, memory_order_relaxed)) {
+            sample = estimate;      /* a kick says nothing of the replies */
+            break;
+        }
+        ssize_t n = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC | MSG_DONTWAIT);
+        int err = errno;
+        uint64_t spent = wf_devfuse_now_ns() - start;
+        if (n >= 0 || (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)) {
+            wf_devfuse_count(&devfuse->spin_hits);
+            *got = n;
+            errno = err;
+            sample = spent < 2 * cap ? spent : 2 * cap;
+            read = true;
+            break;
+        }
+        if (spent >= cap)
+            break;
+        wf_devfuse_relax();
+    }
+    wf_devfuse_spinner_leave(devfuse);
+    /* An average over about the last eight spins, so that a reply delayed now and then
+       (the file system's thread preempted) does not stop the spinning; a probe that
+       finds replies quick again starts it at once. */
+    if (estimate > cap && read)
+        estimate = cap;
+    atomic_store_explicit(&devfuse->spin_estimate_ns, (7 * estimate + sample) / 8,
+        memory_order_relaxed);
+    return read;
+}
+
+/* The reader, holding the channel: waits for a message or a kick (a caller spins first,
+   the watcher does not), then reads one message and hands it in (and sends what the
+   engine gives back for it). */
+static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse, bool may_spin)
 {
     struct pollfd p[2] = {
         { .fd = devfuse->fd, .events = POLLIN },
@@ -353,27 +468,29 @@ static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse)
     };
     struct fuse_out_header header, eio;
     uint8_t *buffer = devfuse->in;
-
-    for (;;) {
-        int ready = poll(p, 2, -1);
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready > 0 && (p[1].revents & POLLIN)) {
-            uint64_t count;
-            pthread_mutex_lock(&devfuse->lock);
-            devfuse->kick_pending = false;
-            (void)!read(devfuse->kick_fd, &count, sizeof count);
-            pthread_mutex_unlock(&devfuse->lock);
-            return WF_DEVFUSE_KICKED;
-        }
-        break;      /* the channel has something, or poll failed: recv tells which */
-    }
-
-    /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
     ssize_t got;
-    do
-        got = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC);
-    while (got < 0 && errno == EINTR);
+
+    if (!may_spin || !wf_devfuse_spin_read(devfuse, buffer, &got)) {
+        for (;;) {
+            int ready = poll(p, 2, -1);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready > 0 && (p[1].revents & POLLIN)) {
+                uint64_t count;
+                pthread_mutex_lock(&devfuse->lock);
+                devfuse->kick_pending = false;
+                (void)!read(devfuse->kick_fd, &count, sizeof count);
+                pthread_mutex_unlock(&devfuse->lock);
+                return WF_DEVFUSE_KICKED;
+            }
+            break;      /* the channel has something, or poll failed: recv tells which */
+        }
+
+        /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
+        do
+            got = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC);
+        while (got < 0 && errno == EINTR);
+    }
     wf_devfuse_in_read = true;
     if (got == 0 && !wf_devfuse_at_end(devfuse)) {
         /* An empty message: the kernel fails such a write with EINVAL and goes on.
@@ -440,6 +557,39 @@ static void wf_devfuse_futex_wake(_Atomic unsigned *word)
 static void wf_devfuse_sleep(wf_devfuse *devfuse, wf_waiter *waiter)
 {
     unsigned seen = atomic_load_explicit(&waiter->wakes, memory_order_relaxed);
+    /* A follower may first watch its count for up to the cap, with sleeping false: its
+       waker then makes no system call, and it no wake-up. Only while replies come quickly
+       (the reader's estimate), and never more spinners than spinners_max. */
+    if (devfuse->followers_spin &&
+        atomic_load_explicit(&devfuse->spin_estimate_ns, memory_order_relaxed) <=
+            devfuse->spin_ns &&
+        wf_devfuse_spinner_enter(devfuse)) {
+        uint64_t start = 0, cap = devfuse->spin_ns;
+        bool woken = false;
+        pthread_mutex_unlock(&devfuse->lock);
+        wf_devfuse_count(&devfuse->follower_spins);
+        for (unsigned look = 0;; look++) {
+            if (atomic_load_explicit(&waiter->wakes, memory_order_acquire) != seen) {
+                woken = true;
+                break;
+            }
+            /* The clock every 64 looks: a look is a load, the clock ten times that. */
+            if (look % 64 == 0) {
+                uint64_t now = wf_devfuse_now_ns();
+                if (start == 0)
+                    start = now;
+                else if (now - start >= cap)
+                    break;
+            }
+            wf_devfuse_relax();
+        }
+        wf_devfuse_spinner_leave(devfuse);
+        if (woken)
+            wf_devfuse_count(&devfuse->follower_spin_hits);
+        pthread_mutex_lock(&devfuse->lock);
+        if (woken || atomic_load_explicit(&waiter->wakes, memory_order_relaxed) != seen)
+            return;
+    }
     waiter->sleeping = true;
     pthread_mutex_unlock(&devfuse->lock);
     while (atomic_load_explicit(&waiter->wakes, memory_order_acquire) == seen) {
@@ -477,7 +627,7 @@ void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter)
             devfuse->leads++;
             waiter->leading = true;
             pthread_mutex_unlock(&devfuse->lock);
-            if (wf_devfuse_read_one(devfuse) == WF_DEVFUSE_READ)
+            if (wf_devfuse_read_one(devfuse, true) == WF_DEVFUSE_READ)
                 wf_devfuse_count(&devfuse->caller_reads);
             pthread_mutex_lock(&devfuse->lock);
             waiter->leading = false;
@@ -532,7 +682,7 @@ static void wf_devfuse_watch(wf_devfuse *devfuse)
                 (devfuse->waiters == NULL && devfuse->leads == seen))) {
             devfuse->reading = devfuse->watcher_reading = true;
             pthread_mutex_unlock(&devfuse->lock);
-            wf_devfuse_read one = wf_devfuse_read_one(devfuse);
+            wf_devfuse_read one = wf_devfuse_read_one(devfuse, false);
             pthread_mutex_lock(&devfuse->lock);
             devfuse->reading = devfuse->watcher_reading = false;
             wf_devfuse_pass_on(devfuse);
@@ -709,6 +859,14 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     devfuse->closed_hook = options->closed;
     devfuse->closed_context = options->closed_context;
     devfuse->worker_count = count;
+    /* One CPU: a spinner only delays the file system it waits for. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!options->no_spin && cpus > 1) {
+        unsigned us = options->spin_us ? options->spin_us : WF_DEVFUSE_SPIN_US;
+        devfuse->spin_ns = (uint64_t)(us < WF_DEVFUSE_SPIN_MAX_US ? us :
+            WF_DEVFUSE_SPIN_MAX_US) * 1000u;
+        devfuse->spinners_max = (unsigned)(cpus - 1);
+    }
     devfuse->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (devfuse->kick_fd < 0) {
         err = errno;
@@ -820,6 +978,11 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->refused_requests = atomic_load(&devfuse->refused_requests);
     stats->empty_replies = atomic_load(&devfuse->empty_replies);
     stats->caller_reads = atomic_load(&devfuse->caller_reads);
+    stats->spins = atomic_load(&devfuse->spins);
+    stats->spin_hits = atomic_load(&devfuse->spin_hits);
+    stats->spin_skips = atomic_load(&devfuse->spin_skips);
+    stats->follower_spins = atomic_load(&devfuse->follower_spins);
+    stats->follower_spin_hits = atomic_load(&devfuse->follower_spin_hits);
     pthread_mutex_lock(&devfuse->lock);
     stats->caller_leads = devfuse->leads;
     pthread_mutex_unlock(&devfuse->lock);

@@ -57,6 +57,10 @@ typedef struct wf_volume_options {
     /* wf_engine_params.request_timeout_ms: a FUSE request out longer is given up
        (STATUS_IO_TIMEOUT); 0: never. */
     unsigned request_timeout_ms;
+    /* -o spin=off|on|US: a caller waiting for its reply polls the channel up to spin_us
+       microseconds before it sleeps (wf_devfuse_options; 0 picks the default). */
+    bool no_spin;
+    unsigned spin_us;
 } wf_volume_options;
 
 /* Starts the file system and waits for its INIT reply. On failure returns NULL and puts a
