@@ -89,19 +89,15 @@ struct wf_devfuse {
 
     /* Spinning: the cap (0: off), and how long a message recently took to come to a
        reader that spun (an average, each sample at most twice the cap); the reader owns
-       the estimate and the probe count. followers_spin: a follower may spin on its wakes
-       while fewer than spinners_max threads spin (the reader counts as one). */
+       the estimate and the probe count. */
     uint64_t spin_ns;
-    _Atomic uint64_t spin_estimate_ns;
+    uint64_t spin_estimate_ns;
     unsigned spin_probe;
-    bool followers_spin;
-    unsigned spinners_max;
-    _Atomic unsigned spinners;
 
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
         truncated_replies, refused_requests, empty_replies, caller_reads, spins, spin_hits,
-        spin_skips, follower_spins, follower_spin_hits;
+        spin_skips;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -387,23 +383,6 @@ static inline void wf_devfuse_relax(void)
 #endif
 }
 
-/* Takes one spinner's place if fewer than spinners_max spin. */
-static bool wf_devfuse_spinner_enter(wf_devfuse *devfuse)
-{
-    unsigned n = atomic_load_explicit(&devfuse->spinners, memory_order_relaxed);
-    while (n < devfuse->spinners_max) {
-        if (atomic_compare_exchange_weak_explicit(&devfuse->spinners, &n, n + 1,
-                memory_order_relaxed, memory_order_relaxed))
-            return true;
-    }
-    return false;
-}
-
-static void wf_devfuse_spinner_leave(wf_devfuse *devfuse)
-{
-    atomic_fetch_sub_explicit(&devfuse->spinners, 1, memory_order_relaxed);
-}
-
 /* The reader, before it sleeps in poll: tries a non-blocking recv until a message comes
    or spin_ns have passed (recv MSG_DONTWAIT, one system call a look, is cheaper than a
    poll and reads the message at once when it is there). Skipped when recent messages took
@@ -415,14 +394,12 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *
     uint64_t cap = devfuse->spin_ns;
     if (cap == 0)
         return false;
-    uint64_t estimate = atomic_load_explicit(&devfuse->spin_estimate_ns, memory_order_relaxed);
+    uint64_t estimate = devfuse->spin_estimate_ns;
     if (estimate > cap &&
         ++devfuse->spin_probe % WF_DEVFUSE_SPIN_PROBE != 0) {
         wf_devfuse_count(&devfuse->spin_skips);
         return false;
     }
-    if (!wf_devfuse_spinner_enter(devfuse))
-        return false;
     wf_devfuse_count(&devfuse->spins);
     uint64_t start = wf_devfuse_now_ns(), sample = 2 * cap;
     bool read = false;
@@ -446,14 +423,12 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *
             break;
         wf_devfuse_relax();
     }
-    wf_devfuse_spinner_leave(devfuse);
     /* An average over about the last eight spins, so that a reply delayed now and then
        (the file system's thread preempted) does not stop the spinning; a probe that
        finds replies quick again starts it at once. */
     if (estimate > cap && read)
         estimate = cap;
-    atomic_store_explicit(&devfuse->spin_estimate_ns, (7 * estimate + sample) / 8,
-        memory_order_relaxed);
+    devfuse->spin_estimate_ns = (7 * estimate + sample) / 8;
     return read;
 }
 
@@ -557,39 +532,6 @@ static void wf_devfuse_futex_wake(_Atomic unsigned *word)
 static void wf_devfuse_sleep(wf_devfuse *devfuse, wf_waiter *waiter)
 {
     unsigned seen = atomic_load_explicit(&waiter->wakes, memory_order_relaxed);
-    /* A follower may first watch its count for up to the cap, with sleeping false: its
-       waker then makes no system call, and it no wake-up. Only while replies come quickly
-       (the reader's estimate), and never more spinners than spinners_max. */
-    if (devfuse->followers_spin &&
-        atomic_load_explicit(&devfuse->spin_estimate_ns, memory_order_relaxed) <=
-            devfuse->spin_ns &&
-        wf_devfuse_spinner_enter(devfuse)) {
-        uint64_t start = 0, cap = devfuse->spin_ns;
-        bool woken = false;
-        pthread_mutex_unlock(&devfuse->lock);
-        wf_devfuse_count(&devfuse->follower_spins);
-        for (unsigned look = 0;; look++) {
-            if (atomic_load_explicit(&waiter->wakes, memory_order_acquire) != seen) {
-                woken = true;
-                break;
-            }
-            /* The clock every 64 looks: a look is a load, the clock ten times that. */
-            if (look % 64 == 0) {
-                uint64_t now = wf_devfuse_now_ns();
-                if (start == 0)
-                    start = now;
-                else if (now - start >= cap)
-                    break;
-            }
-            wf_devfuse_relax();
-        }
-        wf_devfuse_spinner_leave(devfuse);
-        if (woken)
-            wf_devfuse_count(&devfuse->follower_spin_hits);
-        pthread_mutex_lock(&devfuse->lock);
-        if (woken || atomic_load_explicit(&waiter->wakes, memory_order_relaxed) != seen)
-            return;
-    }
     waiter->sleeping = true;
     pthread_mutex_unlock(&devfuse->lock);
     while (atomic_load_explicit(&waiter->wakes, memory_order_acquire) == seen) {
@@ -865,7 +807,6 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
         unsigned us = options->spin_us ? options->spin_us : WF_DEVFUSE_SPIN_US;
         devfuse->spin_ns = (uint64_t)(us < WF_DEVFUSE_SPIN_MAX_US ? us :
             WF_DEVFUSE_SPIN_MAX_US) * 1000u;
-        devfuse->spinners_max = (unsigned)(cpus - 1);
     }
     devfuse->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (devfuse->kick_fd < 0) {
@@ -981,8 +922,6 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->spins = atomic_load(&devfuse->spins);
     stats->spin_hits = atomic_load(&devfuse->spin_hits);
     stats->spin_skips = atomic_load(&devfuse->spin_skips);
-    stats->follower_spins = atomic_load(&devfuse->follower_spins);
-    stats->follower_spin_hits = atomic_load(&devfuse->follower_spin_hits);
     pthread_mutex_lock(&devfuse->lock);
     stats->caller_leads = devfuse->leads;
     pthread_mutex_unlock(&devfuse->lock);
