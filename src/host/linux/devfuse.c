@@ -42,6 +42,10 @@
 /* Once replies usually take longer than the cap, only one wait in this many spins (to
    see whether they have become quick again). */
 #define WF_DEVFUSE_SPIN_PROBE 16u
+/* A spinner that finds this long between two looks (a look takes well under a
+   microsecond) was preempted: its CPU is wanted by other work, and spinning on steals it
+   from them (or from the file system). It stops, and the spin counts as a miss. */
+#define WF_DEVFUSE_SPIN_GAP_NS 10000u
 
 typedef struct wf_devfuse_worker {
     wf_devfuse *devfuse;
@@ -97,7 +101,7 @@ struct wf_devfuse {
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
         truncated_replies, refused_requests, empty_replies, caller_reads, spins, spin_hits,
-        spin_skips;
+        spin_skips, spin_preempted;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -401,7 +405,7 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *
         return false;
     }
     wf_devfuse_count(&devfuse->spins);
-    uint64_t start = wf_devfuse_now_ns(), sample = 2 * cap;
+    uint64_t start = wf_devfuse_now_ns(), last = start, sample = 2 * cap;
     bool read = false;
     for (;;) {
         if (atomic_load_explicit(&devfuse->kick_pending, memory_order_relaxed)) {
@@ -410,7 +414,7 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *
         }
         ssize_t n = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC | MSG_DONTWAIT);
         int err = errno;
-        uint64_t spent = wf_devfuse_now_ns() - start;
+        uint64_t now = wf_devfuse_now_ns(), spent = now - start;
         if (n >= 0 || (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)) {
             wf_devfuse_count(&devfuse->spin_hits);
             *got = n;
@@ -421,6 +425,11 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *
         }
         if (spent >= cap)
             break;
+        if (now - last >= WF_DEVFUSE_SPIN_GAP_NS) {
+            wf_devfuse_count(&devfuse->spin_preempted);
+            break;
+        }
+        last = now;
         wf_devfuse_relax();
     }
     /* An average over about the last eight spins, so that a reply delayed now and then
@@ -922,6 +931,7 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->spins = atomic_load(&devfuse->spins);
     stats->spin_hits = atomic_load(&devfuse->spin_hits);
     stats->spin_skips = atomic_load(&devfuse->spin_skips);
+    stats->spin_preempted = atomic_load(&devfuse->spin_preempted);
     pthread_mutex_lock(&devfuse->lock);
     stats->caller_leads = devfuse->leads;
     pthread_mutex_unlock(&devfuse->lock);
