@@ -43,8 +43,10 @@
    see whether they have become quick again). */
 #define WF_DEVFUSE_SPIN_PROBE 16u
 /* A spinner that finds this long between two looks (a look takes well under a
-   microsecond) was preempted: its CPU is wanted by other work, and spinning on steals it
-   from them (or from the file system). It stops, and the spin counts as a miss. */
+   microsecond) was preempted: its CPU is wanted by other work (often the file system,
+   woken on this CPU), so sleeping would have done as well, and spinning on steals CPU time
+   that the scheduler then holds against this process. It stops (or takes the message
+   that came meanwhile), and the spin counts as a miss. */
 #define WF_DEVFUSE_SPIN_GAP_NS 10000u
 
 typedef struct wf_devfuse_worker {
@@ -407,7 +409,7 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *
     wf_devfuse_count(&devfuse->spins);
     uint64_t start = wf_devfuse_now_ns(), last = start, sample = 2 * cap;
     bool read = false;
-    for (;;) {
+    for (bool first = true;; first = false) {
         if (atomic_load_explicit(&devfuse->kick_pending, memory_order_relaxed)) {
             sample = estimate;      /* a kick says nothing of the replies */
             break;
@@ -415,27 +417,37 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *
         ssize_t n = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC | MSG_DONTWAIT);
         int err = errno;
         uint64_t now = wf_devfuse_now_ns(), spent = now - start;
+        bool preempted = now - last >= WF_DEVFUSE_SPIN_GAP_NS;
         if (n >= 0 || (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)) {
-            wf_devfuse_count(&devfuse->spin_hits);
             *got = n;
             errno = err;
-            sample = spent < 2 * cap ? spent : 2 * cap;
             read = true;
+            if (preempted) {
+                wf_devfuse_count(&devfuse->spin_preempted);
+            } else if (first) {
+                /* There at once (under load the file system often runs on this CPU
+                   while the caller is preempted in send): a poll would have found it
+                   as soon, so the spin neither paid nor cost. */
+                sample = estimate;
+            } else {
+                wf_devfuse_count(&devfuse->spin_hits);
+                sample = spent < 2 * cap ? spent : 2 * cap;
+            }
             break;
         }
         if (spent >= cap)
             break;
-        if (now - last >= WF_DEVFUSE_SPIN_GAP_NS) {
+        if (preempted) {
             wf_devfuse_count(&devfuse->spin_preempted);
             break;
         }
         last = now;
         wf_devfuse_relax();
     }
-    /* An average over about the last eight spins, so that a reply delayed now and then
-       (the file system's thread preempted) does not stop the spinning; a probe that
-       finds replies quick again starts it at once. */
-    if (estimate > cap && read)
+    /* An average over about the last eight spins that told something, so that a reply
+       delayed now and then does not stop the spinning; a probe that finds replies quick
+       again starts it at once. */
+    if (estimate > cap && sample < cap)
         estimate = cap;
     devfuse->spin_estimate_ns = (7 * estimate + sample) / 8;
     return read;

@@ -37,9 +37,9 @@ typedef struct wf_devfuse_stats {
     uint64_t caller_reads;          /* messages read by a caller waiting for its answer */
     uint64_t caller_leads;          /* times such a caller took the channel */
     uint64_t spins;                 /* times the reader spun before sleeping */
-    uint64_t spin_hits;             /* ... and a message came while it spun */
+    uint64_t spin_hits;             /* ... and a message came while it spun (not at once) */
     uint64_t spin_skips;            /* times it slept at once: replies had been slow */
-    uint64_t spin_preempted;        /* spins given up as the spinner had been preempted */
+    uint64_t spin_preempted;        /* spins that saw the spinner preempted (misses) */
 } wf_devfuse_stats;
 
 /* Starts the pump: request threads take the engine's requests out and send each as one
