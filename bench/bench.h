@@ -89,6 +89,18 @@ int wf_instructions_main(const char *self);
 /* The driver callgrind runs: the workload (stat, open, read) for iterations passes. */
 int wf_instructions_run(const char *workload, unsigned iterations);
 
+/* How a WinFuse side's callers wait (-o spin=): no_spin, or spin_us (0: the default). */
+typedef struct wf_bench_spin {
+    bool off;
+    unsigned us;
+} wf_bench_spin;
+extern wf_bench_spin wf_bench_winfuse_spin;
+
+/* This process's descendants (the file systems and what started them), breadth first. */
+unsigned wf_bench_descendants(int *pids, unsigned max);
+/* CPU seconds (user and system) this process and its descendants have used so far. */
+double wf_bench_cpu_seconds(void);
+
 /* winfuse-bench --wakeups: context switches of the host and of the file system per FUSE
    request, for a stat and a 4 KiB read from one thread (wakeups.c). */
 int wf_wakeups_main(const char *memfs);

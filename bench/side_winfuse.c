@@ -216,6 +216,8 @@ static void wf_winfuse_unmount(wf_bench_side *side)
     free(w);
 }
 
+wf_bench_spin wf_bench_winfuse_spin;
+
 /* memfs's stderr goes to a log, not into the report: at unmount libfuse says "short read
    on fuse device", its way of seeing the end of a socket. The launcher's child inherits
    our stderr, so it is pointed at the log while the child starts. */
@@ -253,6 +255,8 @@ wf_bench_side *wf_bench_winfuse_mount(const char *memfs, const wf_bench_fs *fs,
 
     memset(&vo, 0, sizeof vo);
     vo.fs_argv = argv;
+    vo.no_spin = wf_bench_winfuse_spin.off;
+    vo.spin_us = wf_bench_winfuse_spin.us;
     w->volume = wf_volume_mount(&vo, why, sizeof why);
 
     dup2(saved_stderr, STDERR_FILENO);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -49,41 +50,10 @@ static void wf_switches_of(int pid, wf_switches *sum)
     closedir(dir);
 }
 
-/* This process's descendants (the file system and whatever started it), breadth first. */
-static unsigned wf_descendants(int *pids, unsigned max)
-{
-    unsigned count = 0, next = 0;
-    int parent = getpid();
-    for (;;) {
-        char path[64];
-        struct dirent *d;
-        snprintf(path, sizeof path, "/proc/%d/task", parent);
-        DIR *dir = opendir(path);
-        while (dir != NULL && (d = readdir(dir)) != NULL) {
-            char children[96];
-            if (d->d_name[0] == '.')
-                continue;
-            snprintf(children, sizeof children, "/proc/%d/task/%.16s/children", parent,
-                d->d_name);
-            FILE *f = fopen(children, "r");
-            int pid;
-            while (f != NULL && fscanf(f, "%d", &pid) == 1 && count < max)
-                pids[count++] = pid;
-            if (f != NULL)
-                fclose(f);
-        }
-        if (dir != NULL)
-            closedir(dir);
-        if (next == count)
-            return count;
-        parent = pids[next++];
-    }
-}
-
 static void wf_switches_now(wf_switches *host, wf_switches *fs)
 {
     int pids[WF_WAKEUPS_MAX_PIDS];
-    unsigned n = wf_descendants(pids, WF_WAKEUPS_MAX_PIDS);
+    unsigned n = wf_bench_descendants(pids, WF_WAKEUPS_MAX_PIDS);
     memset(host, 0, sizeof *host);
     memset(fs, 0, sizeof *fs);
     wf_switches_of(getpid(), host);
@@ -217,15 +187,22 @@ static bool wf_wakeups_measure(wf_bench_side *side, const char *what,
     wf_bench_error *error)
 {
     wf_switches host0, fs0, host1, fs1;
+    struct timespec t;
     if (!round(side, ctx, 0, error))
         return false;
     uint64_t requests0 = wf_requests_now(side);
     wf_switches_now(&host0, &fs0);
+    double cpu0 = wf_bench_cpu_seconds();
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    double host_cpu0 = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
     memset(&wf_wakeups_ended, 0, sizeof wf_wakeups_ended);
     for (unsigned i = 1; i <= rounds; i++) {
         if (!round(side, ctx, i, error))
             return false;
     }
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    double host_cpu = (double)t.tv_sec + (double)t.tv_nsec / 1e9 - host_cpu0;
+    double fs_cpu = wf_bench_cpu_seconds() - cpu0 - host_cpu;
     wf_switches_now(&host1, &fs1);
     host1.voluntary += wf_wakeups_ended.voluntary;
     host1.involuntary += wf_wakeups_ended.involuntary;
@@ -234,14 +211,15 @@ static bool wf_wakeups_measure(wf_bench_side *side, const char *what,
         wf_bench_fail(error, "%s: no FUSE request counted", what);
         return false;
     }
-    printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", what,
+    printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f |\n", what,
         requests / ((double)rounds * reads),
         (double)(host1.voluntary - host0.voluntary + host1.involuntary - host0.involuntary) /
             requests,
         (double)(host1.voluntary - host0.voluntary) / requests,
         (double)(host1.involuntary - host0.involuntary) / requests,
         (double)(fs1.voluntary - fs0.voluntary) / requests,
-        (double)(fs1.involuntary - fs0.involuntary) / requests);
+        (double)(fs1.involuntary - fs0.involuntary) / requests,
+        host_cpu * 1e6 / requests, fs_cpu * 1e6 / requests);
     return true;
 }
 
@@ -258,13 +236,14 @@ int wf_wakeups_main(const char *memfs)
         fprintf(stderr, "winfuse-bench: %s\n", error.text);
         return 1;
     }
-    printf("Context switches per FUSE request through WinFuse, %u rounds of one thread "
-        "(the last row: shared out among 8 threads; memfs, TTL 0):\n\n", WF_WAKEUPS_ROUNDS);
+    printf("Context switches and CPU time per FUSE request through WinFuse, %u rounds of one "
+        "thread (the last row: shared out among 8 threads; memfs, TTL 0; spin %s):\n\n",
+        WF_WAKEUPS_ROUNDS, wf_bench_winfuse_spin.off ? "off" : "on");
     /* Under load a caller is preempted (involuntary) where it would have blocked
        (voluntary): the host's sum is the steady figure. */
     printf("| round | FUSE requests | host in all | host voluntary | host involuntary | "
-        "file system voluntary | file system involuntary |\n"
-        "|---|---:|---:|---:|---:|---:|---:|\n");
+        "file system voluntary | file system involuntary | host CPU µs | file system CPU µs |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     if (!wf_wakeups_measure(side, "stat only", wf_wakeups_stat, NULL, WF_WAKEUPS_ROUNDS, 1,
             &error))
         goto out;

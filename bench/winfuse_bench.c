@@ -67,6 +67,10 @@ struct wf_bench_workload {
 typedef struct wf_bench_result {
     double rate[WF_SIDES][WF_BENCH_MAX_RUNS];
     double median[WF_SIDES];
+    /* CPU seconds per operation, this process and the file systems (only one side works
+       at a time), and their median. */
+    double cpu[WF_SIDES][WF_BENCH_MAX_RUNS];
+    double cpu_median[WF_SIDES];
     bool counted[WF_SIDES];
     double requests[WF_SIDES][WF_BENCH_OPCODES];    /* per operation */
 } wf_bench_result;
@@ -500,6 +504,7 @@ static bool wf_measure(const char *memfs, const wf_bench_workload *w, unsigned r
 
     for (unsigned run = 0; run < runs; run++) {
         double seconds[WF_SIDES] = { 0, 0 }, units[WF_SIDES] = { 0, 0 };
+        double cpu[WF_SIDES] = { 0, 0 }, operations[WF_SIDES] = { 0, 0 };
 
         if (!wf_mount_all(memfs, w, false, sides, error))
             return false;
@@ -510,21 +515,28 @@ static bool wf_measure(const char *memfs, const wf_bench_workload *w, unsigned r
             for (unsigned i = 0; i < WF_SIDES; i++) {
                 unsigned s = (run + i) % WF_SIDES;
                 wf_bench_sample sample;
+                double cpu0 = wf_bench_cpu_seconds();
 
                 if (!w->pass(sides[s], w, &sample, error)) {
                     wf_unmount_all(sides);
                     return false;
                 }
+                cpu[s] += wf_bench_cpu_seconds() - cpu0;
+                operations[s] += sample.operations;
                 seconds[s] += sample.seconds;
                 units[s] += sample.units;
             }
         }
-        for (unsigned s = 0; s < WF_SIDES; s++)
+        for (unsigned s = 0; s < WF_SIDES; s++) {
             result->rate[s][run] = units[s] / w->unit_size / seconds[s];
+            result->cpu[s][run] = cpu[s] / operations[s];
+        }
         wf_unmount_all(sides);
     }
-    for (unsigned s = 0; s < WF_SIDES; s++)
+    for (unsigned s = 0; s < WF_SIDES; s++) {
         result->median[s] = wf_median(result->rate[s], runs);
+        result->cpu_median[s] = wf_median(result->cpu[s], runs);
+    }
     return wf_count_requests(memfs, w, result, error);
 }
 
@@ -647,6 +659,10 @@ static void wf_print_machine(unsigned runs, const char *memfs)
         u.sysname, u.release, u.machine);
     wf_cpu_busy(busy, sizeof busy);
     printf("CPUs busy with other work before the run: %s\n", busy);
+    if (wf_bench_winfuse_spin.off)
+        printf("WinFuse's callers sleep at once (--spin off)\n");
+    else if (wf_bench_winfuse_spin.us)
+        printf("WinFuse's callers spin up to %u µs before they sleep\n", wf_bench_winfuse_spin.us);
     printf("each rate is the median of the runs (%u); ratio = WinFuse / kernel (above 1: "
         "WinFuse faster)\n\n", runs);
 }
@@ -676,6 +692,20 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
         printf("| %s | %s | %s | %s |\n", wf_workloads[i].name, wf_workloads[i].per,
             results[i].counted[WF_SIDE_KERNEL] ? kr : "not counted",
             results[i].counted[WF_SIDE_WINFUSE] ? wr : "not counted");
+    }
+
+    /* What a spinning caller costs shows here, not in the rates. */
+    printf("\nCPU time per operation, user and system, of this process and the file system "
+        "(the whole pass; medians):\n\n");
+    printf("| workload | per | kernel FUSE µs | WinFuse µs | WinFuse / kernel |\n"
+        "|---|---|---:|---:|---:|\n");
+    for (unsigned i = 0; i < WF_WORKLOADS; i++) {
+        if (!done[i])
+            continue;
+        printf("| %s | %s | %.1f | %.1f | %.2f |\n", wf_workloads[i].name,
+            wf_workloads[i].per, results[i].cpu_median[WF_SIDE_KERNEL] * 1e6,
+            results[i].cpu_median[WF_SIDE_WINFUSE] * 1e6,
+            results[i].cpu_median[WF_SIDE_WINFUSE] / results[i].cpu_median[WF_SIDE_KERNEL]);
     }
 
     printf("\nevery run (%s; unit as above):\n", "kernel FUSE / WinFuse");
@@ -724,7 +754,7 @@ static void wf_usage(FILE *out)
 {
     fprintf(out,
         "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] [--data FILE]\n"
-        "       winfuse-bench --instructions | --wakeups\n"
+        "       winfuse-bench --instructions | --wakeups [--spin off|on|US]\n"
         "Runs each workload on memfs through the Linux kernel's FUSE (mounted under /tmp;\n"
         "as root) and through WinFuse, and prints medians and ratios.\n"
         "  --runs N      runs per measurement, 1..%u (default %u)\n"
@@ -733,8 +763,27 @@ static void wf_usage(FILE *out)
         "  --data FILE   also write the medians and ratios, tab-separated, to FILE\n"
         "  --instructions  instead: the engine's instructions per WinFsp request under\n"
         "                callgrind (no mount, no root needed)\n"
-        "  --wakeups     instead: context switches per FUSE request through WinFuse\n",
+        "  --wakeups     instead: context switches per FUSE request through WinFuse\n"
+        "  --spin off|on|US  how WinFuse's callers wait (-o spin=; default on)\n",
         WF_BENCH_MAX_RUNS, WF_BENCH_DEFAULT_RUNS, WF_BENCH_MEMFS);
+}
+
+/* --spin's value, as -o spin= takes it: off, on, or a cap in microseconds. */
+static bool wf_bench_parse_spin(const char *text)
+{
+    char *end;
+    unsigned long us;
+    if (strcmp(text, "off") == 0 || strcmp(text, "0") == 0) {
+        wf_bench_winfuse_spin.off = true;
+        return true;
+    }
+    if (strcmp(text, "on") == 0)
+        return true;
+    us = strtoul(text, &end, 10);
+    if (*end != '\0' || text[0] < '1' || text[0] > '9' || us > 1000)
+        return false;
+    wf_bench_winfuse_spin.us = (unsigned)us;
+    return true;
 }
 
 int main(int argc, char **argv)
@@ -750,8 +799,14 @@ int main(int argc, char **argv)
 
     if (argc == 4 && strcmp(argv[1], "--instructions-run") == 0)
         return wf_instructions_run(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
-    if (argc == 2 && strcmp(argv[1], "--wakeups") == 0)
-        return wf_wakeups_main(memfs);
+    if (argc >= 2 && strcmp(argv[1], "--wakeups") == 0) {
+        if (argc == 4 && strcmp(argv[2], "--spin") == 0 && wf_bench_parse_spin(argv[3]))
+            return wf_wakeups_main(memfs);
+        if (argc == 2)
+            return wf_wakeups_main(memfs);
+        wf_usage(stderr);
+        return 2;
+    }
     if (argc == 2 && strcmp(argv[1], "--instructions") == 0) {
         char self[4096];
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -777,6 +832,11 @@ int main(int argc, char **argv)
             only = argv[++i];
         } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
             data = argv[++i];
+        } else if (strcmp(argv[i], "--spin") == 0 && i + 1 < argc) {
+            if (!wf_bench_parse_spin(argv[++i])) {
+                wf_usage(stderr);
+                return 2;
+            }
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             wf_usage(stdout);
             return 0;

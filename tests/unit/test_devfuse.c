@@ -51,7 +51,7 @@ typedef struct fixture {
     struct { uint64_t hint; NTSTATUS status; uint64_t total; bool done; } rsp[MAX_PENDING];
     unsigned rsp_count;
     /* Callers waiting in wf_devfuse_wait, and the thread that completed each. */
-    struct { uint64_t hint; wf_waiter *waiter; pthread_t by; } waits[4];
+    struct { uint64_t hint; wf_waiter *waiter; pthread_t by; unsigned answered; } waits[4];
     unsigned wait_count;
 } fixture;
 
@@ -69,6 +69,7 @@ static void fixture_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *rsp)
     for (unsigned i = 0; i < f->wait_count; i++) {
         if (f->waits[i].hint == rsp->Hint) {
             f->waits[i].by = pthread_self();
+            f->waits[i].answered++;
             wf_devfuse_wake(f->devfuse, f->waits[i].waiter);
         }
     }
@@ -156,7 +157,7 @@ static NTSTATUS response(fixture *f, uint64_t hint, uint64_t *total)
     return STATUS_UNSUCCESSFUL;
 }
 
-static int fixture_setup_debug(void **state, bool debug)
+static int fixture_setup_with(void **state, bool debug, bool no_spin)
 {
     fixture *f = calloc(1, sizeof *f);
     wf_engine_params params;
@@ -180,6 +181,7 @@ static int fixture_setup_debug(void **state, bool debug)
     options.fd = f->fds[0];
     options.max_message = f->max_message;
     options.debug = debug;
+    options.no_spin = no_spin;
     assert_int_equal(wf_devfuse_start(f->engine, &options, &f->devfuse), 0);
 
     /* INIT goes out by itself; answer it as libfuse 3 does. */
@@ -206,12 +208,17 @@ static int fixture_setup_debug(void **state, bool debug)
 
 static int fixture_setup(void **state)
 {
-    return fixture_setup_debug(state, false);
+    return fixture_setup_with(state, false, false);
 }
 
 static int fixture_setup_traced(void **state)
 {
-    return fixture_setup_debug(state, true);
+    return fixture_setup_with(state, true, false);
+}
+
+static int fixture_setup_no_spin(void **state)
+{
+    return fixture_setup_with(state, false, true);
 }
 
 static int fixture_teardown(void **state)
@@ -333,7 +340,15 @@ typedef struct waiting_caller {
     unsigned slot;
     wf_waiter waiter;
     pthread_t thread;
+    uint64_t cpu_ns;            /* the thread's CPU time in wf_devfuse_wait */
 } waiting_caller;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 static void *waiting_caller_run(void *arg)
 {
@@ -343,7 +358,9 @@ static void *waiting_caller_run(void *arg)
     req->Hint = c->hint;
     wf_devfuse_submit(c->f->devfuse, req);
     free(req);
+    uint64_t cpu = thread_cpu_ns();
     wf_devfuse_wait(c->f->devfuse, &c->waiter);
+    c->cpu_ns = thread_cpu_ns() - cpu;
     return NULL;
 }
 
@@ -438,6 +455,152 @@ static void a_caller_reading_the_channel_returns_when_its_request_is_given_up(vo
     assert_false(pthread_equal(by, c.thread));
     assert_int_equal(response(f, c.hint, NULL), STATUS_CANCELLED);
     assert_int_equal(stats_of(f).caller_reads, 0);
+}
+
+/* One round trip whose reply the file system holds hold_ms; the caller's slot is freed. */
+static waiting_caller slow_round_trip(fixture *f, unsigned hold_ms)
+{
+    waiting_caller c;
+    waiting_caller_start(f, &c);
+    struct fuse_in_header in = fs_recv(f, FUSE_STATFS);
+    usleep(hold_ms * 1000u);
+    fs_reply_statfs(f, in.unique, 9);
+    (void)waiting_caller_join(f, &c);
+    assert_int_equal(response(f, c.hint, NULL), STATUS_SUCCESS);
+    pthread_mutex_lock(&f->lock);
+    f->wait_count = 0;
+    pthread_mutex_unlock(&f->lock);
+    return c;
+}
+
+/* A caller reading the channel polls it before it sleeps, but a bounded while: waiting
+   300 ms for a reply costs it well under 50 ms of CPU (the cap is tens of microseconds). */
+static void a_caller_whose_reply_takes_long_spins_a_bounded_while_then_sleeps(void **state)
+{
+    fixture *f = *state;
+    waiting_caller c = slow_round_trip(f, 300);
+    assert_true(stats_of(f).spins >= 1);
+    assert_true(c.cpu_ns < 50u * 1000000u);
+}
+
+/* Replies that keep taking longer than the cap stop the spinning: a slow file system does
+   not cost a CPU per round trip. (A wait may look at the channel more than once: a caller
+   that kicked the watcher off it may find the kick still pending.) */
+static void a_caller_stops_spinning_while_replies_come_slowly(void **state)
+{
+    fixture *f = *state;
+    for (unsigned i = 0; i < 12; i++)
+        (void)slow_round_trip(f, 20);
+    wf_devfuse_stats stats = stats_of(f);
+    assert_true(stats.spins < 12);
+    assert_true(stats.spin_skips > 0);
+}
+
+/* spin off (-o spin=off): a caller sleeps at once. */
+static void with_spin_off_a_caller_sleeps_at_once(void **state)
+{
+    fixture *f = *state;
+    (void)slow_round_trip(f, 20);
+    wf_devfuse_stats stats = stats_of(f);
+    assert_int_equal(stats.caller_reads, 1);
+    assert_int_equal(stats.spins, 0);
+    assert_int_equal(stats.spin_skips, 0);
+}
+
+#define BUSY_CALLERS 4u
+#define BUSY_ROUNDS 300u
+
+typedef struct busy_caller {
+    fixture *f;
+    unsigned slot;
+    pthread_t thread;
+} busy_caller;
+
+/* Round trip after round trip, each with a hint of its own. */
+static void *busy_caller_run(void *arg)
+{
+    busy_caller *c = arg;
+    for (unsigned r = 0; r < BUSY_ROUNDS; r++) {
+        wf_waiter waiter;
+        memset(&waiter, 0, sizeof waiter);
+        FSP_FSCTL_TRANSACT_REQ *req = mock_req_new(FspFsctlTransactQueryVolumeInformationKind);
+        if (req == NULL)
+            return NULL;
+        req->Hint = 0x7800000000ull + ((uint64_t)c->slot << 20) + r;
+        pthread_mutex_lock(&c->f->lock);
+        c->f->waits[c->slot].hint = req->Hint;
+        c->f->waits[c->slot].waiter = &waiter;
+        pthread_mutex_unlock(&c->f->lock);
+        wf_devfuse_submit(c->f->devfuse, req);
+        free(req);
+        wf_devfuse_wait(c->f->devfuse, &waiter);
+    }
+    return NULL;
+}
+
+/* The file system: answers count STATFS at once (its reply comes while callers spin). */
+typedef struct busy_fs {
+    fixture *f;
+    unsigned count, answered;
+    pthread_t thread;
+} busy_fs;
+
+static void *busy_fs_run(void *arg)
+{
+    busy_fs *b = arg;
+    uint8_t *message = malloc(b->f->max_message);
+    while (message != NULL && b->answered < b->count) {
+        struct pollfd p = { .fd = b->f->fds[1], .events = POLLIN };
+        struct fuse_in_header in;
+        struct fuse_statfs_out st;
+        if (poll(&p, 1, 5000) != 1)
+            break;
+        ssize_t n = recv(b->f->fds[1], message, b->f->max_message, 0);
+        if (n < (ssize_t)sizeof in)
+            break;
+        memcpy(&in, message, sizeof in);
+        if (in.opcode != FUSE_STATFS)
+            continue;
+        memset(&st, 0, sizeof st);
+        st.st.blocks = 9;
+        st.st.bsize = st.st.frsize = 4096;
+        struct fuse_out_header out = { .len = sizeof out + sizeof st, .unique = in.unique };
+        uint8_t reply[sizeof out + sizeof st];
+        memcpy(reply, &out, sizeof out);
+        memcpy(reply + sizeof out, &st, sizeof st);
+        if (send(b->f->fds[1], reply, sizeof reply, MSG_NOSIGNAL) != (ssize_t)sizeof reply)
+            break;
+        b->answered++;
+    }
+    free(message);
+    return NULL;
+}
+
+/* Callers that spin, take turns reading and follow, many round trips each: every one gets
+   each of its answers. */
+static void busy_callers_get_every_answer_while_they_spin(void **state)
+{
+    fixture *f = *state;
+    busy_caller callers[BUSY_CALLERS];
+    busy_fs fs = { .f = f, .count = BUSY_CALLERS * BUSY_ROUNDS };
+    assert_int_equal(pthread_create(&fs.thread, NULL, busy_fs_run, &fs), 0);
+    pthread_mutex_lock(&f->lock);
+    f->wait_count = BUSY_CALLERS;
+    pthread_mutex_unlock(&f->lock);
+    for (unsigned i = 0; i < BUSY_CALLERS; i++) {
+        callers[i].f = f;
+        callers[i].slot = i;
+        assert_int_equal(pthread_create(&callers[i].thread, NULL, busy_caller_run,
+            &callers[i]), 0);
+    }
+    for (unsigned i = 0; i < BUSY_CALLERS; i++)
+        pthread_join(callers[i].thread, NULL);
+    pthread_join(fs.thread, NULL);
+    assert_int_equal(fs.answered, BUSY_CALLERS * BUSY_ROUNDS);
+    for (unsigned i = 0; i < BUSY_CALLERS; i++)
+        assert_int_equal(f->waits[i].answered, BUSY_ROUNDS);
+    wf_devfuse_stats stats = stats_of(f);
+    assert_true(stats.spins > 0);
 }
 
 /* The channel ends while a caller reads it: the caller sees the end and gets its answer. */
@@ -878,6 +1041,15 @@ int main(int argc, char **argv)
             a_caller_reading_the_channel_returns_when_its_request_is_given_up,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_caller_reading_the_channel_finds_its_end,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            a_caller_whose_reply_takes_long_spins_a_bounded_while_then_sleeps,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_caller_stops_spinning_while_replies_come_slowly,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(with_spin_off_a_caller_sleeps_at_once,
+            fixture_setup_no_spin, fixture_teardown),
+        cmocka_unit_test_setup_teardown(busy_callers_get_every_answer_while_they_spin,
             fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_reply_in_pieces_is_gathered_whole,
             fixture_setup, fixture_teardown),

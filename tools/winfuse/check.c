@@ -496,7 +496,8 @@ int wf_check_main(int argc, char **argv)
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
             if (!wf_cli_parse_map_options("check", value, &id_map,
-                    &options.no_dosattrib, &options.no_streams))
+                    &options.no_dosattrib, &options.no_streams, &options.no_spin,
+                    &options.spin_us))
                 return 2;
             options.id_map = &id_map;
         } else if (strcmp(argv[i], "--only") == 0 || strncmp(argv[i], "--only=", 7) == 0) {

@@ -76,7 +76,7 @@ static bool wf_cli_parse_id(const char *text, size_t len, uint32_t own, uint32_t
 }
 
 bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *map,
-    bool *no_dosattrib, bool *no_streams)
+    bool *no_dosattrib, bool *no_streams, bool *no_spin, unsigned *spin_us)
 {
     const char *option = text;
     while (*option) {
@@ -116,10 +116,29 @@ bool wf_cli_parse_map_options(const char *command, const char *text, wf_id_map *
                 (value_len == 3 && memcmp(value, "off", 3) == 0);
             if (ok)
                 *no_streams = value_len == 3;
+        } else if (eq && key == 4 && memcmp(option, "spin", 4) == 0) {
+            char buf[8], *stop;
+            if (value_len == 2 && memcmp(value, "on", 2) == 0) {
+                ok = true;
+                *no_spin = false;
+                *spin_us = 0;
+            } else if (value_len == 3 && memcmp(value, "off", 3) == 0) {
+                ok = *no_spin = true;
+            } else if (value_len > 0 && value_len < sizeof buf && value[0] >= '0' &&
+                value[0] <= '9') {
+                memcpy(buf, value, value_len);
+                buf[value_len] = '\0';
+                unsigned long us = strtoul(buf, &stop, 10);
+                ok = *stop == '\0' && us <= 1000;
+                if (ok) {
+                    *no_spin = us == 0;
+                    *spin_us = (unsigned)us;
+                }
+            }
         }
         if (!ok) {
             fprintf(stderr, "winfuse %s: bad option '%.*s' (-o takes uid=N, gid=N, "
-                "umask=OOO, uidmap=UID:SID[;UID:SID...], dosattrib=on|off, streams=on|off, comma-separated)\n",
+                "umask=OOO, uidmap=UID:SID[;UID:SID...], dosattrib=on|off, streams=on|off, spin=on|off|US, comma-separated)\n",
                 command, (int)len, option);
             return false;
         }

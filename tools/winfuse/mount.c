@@ -33,9 +33,9 @@ static void wf_mount_usage(FILE *out)
         "Mounts FS-COMMAND (default: memfs) at MOUNTPOINT in the Linux kernel; every\n"
         "request goes through WinFuse's NT translation (docs/mount.md). -f stays in the\n"
         "foreground; otherwise winfuse returns once the mount is in place. -o takes\n"
-        "WinFuse's uid=,gid=,umask=,uidmap=,dosattrib= (off unless =on) and kernel mount\n"
-        "options (allow_other, ro, ...). End it with `fusermount3 -u MOUNTPOINT`, umount,\n"
-        "SIGTERM or SIGINT.\n", out);
+        "WinFuse's uid=,gid=,umask=,uidmap=,dosattrib= (off unless =on),spin= and kernel\n"
+        "mount options (allow_other, ro, ...). End it with `fusermount3 -u MOUNTPOINT`,\n"
+        "umount, SIGTERM or SIGINT.\n", out);
 }
 
 /* Whether path is the mount point of something (/proc/self/mountinfo's fifth field). */
@@ -228,11 +228,11 @@ static void wf_mount_detach_stdio(void)
 }
 
 /* -o's options: WinFuse's own go to the volume, the rest to the kernel mount. */
-static bool wf_mount_split_options(const char *text, wf_id_map *map, bool *no_dosattrib,
-    bool *no_streams, bool *has_map, char *kernel, size_t kernel_size)
+static bool wf_mount_split_options(const char *text, wf_id_map *map,
+    wf_volume_options *options, bool *has_map, char *kernel, size_t kernel_size)
 {
     static const char *const own[] = { "uid=", "gid=", "umask=", "uidmap=", "dosattrib=",
-        "streams=" };
+        "streams=", "spin=" };
     char *copy = strdup(text), *save = NULL;
     bool ok = true;
     if (copy == NULL)
@@ -243,7 +243,8 @@ static bool wf_mount_split_options(const char *text, wf_id_map *map, bool *no_do
         for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
             is_own = is_own || strncmp(opt, own[i], strlen(own[i])) == 0;
         if (is_own) {
-            ok = wf_cli_parse_map_options("mount", opt, map, no_dosattrib, no_streams);
+            ok = wf_cli_parse_map_options("mount", opt, map, &options->no_dosattrib,
+                &options->no_streams, &options->no_spin, &options->spin_us);
             *has_map = true;
         } else {
             size_t used = strlen(kernel);
@@ -306,8 +307,8 @@ int wf_mount_main(int argc, char **argv)
             }
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
-            if (!wf_mount_split_options(value, &id_map, &options.no_dosattrib,
-                    &options.no_streams, &has_map, kernel_options, sizeof kernel_options))
+            if (!wf_mount_split_options(value, &id_map, &options, &has_map, kernel_options,
+                    sizeof kernel_options))
                 return 2;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             wf_mount_usage(stdout);

@@ -237,13 +237,14 @@ int wf_shell_main(int argc, char **argv)
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
             if (!wf_cli_parse_map_options("shell", value, &id_map,
-                    &options.no_dosattrib, &options.no_streams))
+                    &options.no_dosattrib, &options.no_streams, &options.no_spin,
+                    &options.spin_us))
                 return 2;
             options.id_map = &id_map;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: winfuse shell [--debug] [--destroy] [--as UID:GID[:GROUP,...]] "
                 "[--case-insensitive] [--timeout SECONDS] "
-                "[-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...,dosattrib=off,streams=off] "
+                "[-o uid=N,gid=N,umask=OOO,uidmap=UID:SID;...,dosattrib=off,streams=off,spin=off|US] "
                 "[-- FS-COMMAND [ARGS...]]\n");
             return 0;
         } else if (strcmp(argv[i], "--") == 0) {

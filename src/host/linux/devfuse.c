@@ -32,6 +32,23 @@
    took the channel back between two calls would cost two. */
 #define WF_DEVFUSE_IDLE_MS 10u
 
+/* Spin before sleeping (docs/performance.md, "Spin before sleeping"): on a VM, waking a
+   thread that sleeps on another vCPU costs tens of microseconds, longer than a memfs
+   reply takes; a caller that polls the channel for a while gets its reply while it still
+   runs. WF_DEVFUSE_SPIN_US is the default cap of one spin, WF_DEVFUSE_SPIN_MAX_US the
+   largest an option may ask. */
+#define WF_DEVFUSE_SPIN_US 50u
+#define WF_DEVFUSE_SPIN_MAX_US 1000u
+/* Once replies usually take longer than the cap, only one wait in this many spins (to
+   see whether they have become quick again). */
+#define WF_DEVFUSE_SPIN_PROBE 16u
+/* A spinner that finds this long between two looks (a look takes well under a
+   microsecond) was preempted: its CPU is wanted by other work (often the file system,
+   woken on this CPU), so sleeping would have done as well, and spinning on steals CPU time
+   that the scheduler then holds against this process. It stops (or takes the message
+   that came meanwhile), and the spin counts as a miss. */
+#define WF_DEVFUSE_SPIN_GAP_NS 10000u
+
 typedef struct wf_devfuse_worker {
     wf_devfuse *devfuse;
     pthread_t thread;
@@ -66,7 +83,8 @@ struct wf_devfuse {
        watcher when no caller has read for WF_DEVFUSE_IDLE_MS. The reader owns in and out.
        A kick (kick_fd) gets the reader out of its poll: its own call was answered another
        way (cancelled, timed out), or a caller wants the channel from the watcher. */
-    bool reading, watcher_reading, kick_pending;
+    bool reading, watcher_reading;
+    _Atomic bool kick_pending;  /* set under the lock; a spinning reader looks without it */
     int kick_fd;
     wf_waiter *waiters;
     uint64_t leads;             /* times a caller took the channel */
@@ -75,9 +93,17 @@ struct wf_devfuse {
     void *in;                   /* the message received */
     void *out;                  /* the request a reply gives back */
 
+    /* Spinning: the cap (0: off), and how long a message recently took to come to a
+       reader that spun (an average, each sample at most twice the cap); the reader owns
+       the estimate and the probe count. */
+    uint64_t spin_ns;
+    uint64_t spin_estimate_ns;
+    unsigned spin_probe;
+
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
-        truncated_replies, refused_requests, empty_replies, caller_reads;
+        truncated_replies, refused_requests, empty_replies, caller_reads, spins, spin_hits,
+        spin_skips, spin_preempted;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -343,9 +369,94 @@ static void wf_devfuse_kick(wf_devfuse *devfuse)
         ;
 }
 
-/* The reader, holding the channel: waits for a message or a kick, then reads one message
-   and hands it in (and sends what the engine gives back for it). */
-static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse)
+static uint64_t wf_devfuse_now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* What a spinning thread does between two looks: lets the other hyperthread (or, on a
+   VM, the host) have the core for a moment. */
+static inline void wf_devfuse_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#else
+    atomic_signal_fence(memory_order_seq_cst);
+#endif
+}
+
+/* The reader, before it sleeps in poll: tries a non-blocking recv until a message comes
+   or spin_ns have passed (recv MSG_DONTWAIT, one system call a look, is cheaper than a
+   poll and reads the message at once when it is there). Skipped when recent messages took
+   longer than the cap (a slow file system must not cost a CPU), but for one wait in
+   WF_DEVFUSE_SPIN_PROBE, and when a kick is pending. Returns true with *got as recv's
+   when it read, false when the reader is to poll as before. */
+static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *got)
+{
+    uint64_t cap = devfuse->spin_ns;
+    if (cap == 0)
+        return false;
+    uint64_t estimate = devfuse->spin_estimate_ns;
+    if (estimate > cap &&
+        ++devfuse->spin_probe % WF_DEVFUSE_SPIN_PROBE != 0) {
+        wf_devfuse_count(&devfuse->spin_skips);
+        return false;
+    }
+    wf_devfuse_count(&devfuse->spins);
+    uint64_t start = wf_devfuse_now_ns(), last = start, sample = 2 * cap;
+    bool read = false;
+    for (bool first = true;; first = false) {
+        if (atomic_load_explicit(&devfuse->kick_pending, memory_order_relaxed)) {
+            sample = estimate;      /* a kick says nothing of the replies */
+            break;
+        }
+        ssize_t n = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC | MSG_DONTWAIT);
+        int err = errno;
+        uint64_t now = wf_devfuse_now_ns(), spent = now - start;
+        bool preempted = now - last >= WF_DEVFUSE_SPIN_GAP_NS;
+        if (n >= 0 || (err != EAGAIN && err != EWOULDBLOCK && err != EINTR)) {
+            *got = n;
+            errno = err;
+            read = true;
+            if (preempted) {
+                wf_devfuse_count(&devfuse->spin_preempted);
+            } else if (first) {
+                /* There at once (under load the file system often runs on this CPU
+                   while the caller is preempted in send): a poll would have found it
+                   as soon, so the spin neither paid nor cost. */
+                sample = estimate;
+            } else {
+                wf_devfuse_count(&devfuse->spin_hits);
+                sample = spent < 2 * cap ? spent : 2 * cap;
+            }
+            break;
+        }
+        if (spent >= cap)
+            break;
+        if (preempted) {
+            wf_devfuse_count(&devfuse->spin_preempted);
+            break;
+        }
+        last = now;
+        wf_devfuse_relax();
+    }
+    /* An average over about the last eight spins that told something, so that a reply
+       delayed now and then does not stop the spinning; a probe that finds replies quick
+       again starts it at once. */
+    if (estimate > cap && sample < cap)
+        estimate = cap;
+    devfuse->spin_estimate_ns = (7 * estimate + sample) / 8;
+    return read;
+}
+
+/* The reader, holding the channel: waits for a message or a kick (a caller spins first,
+   the watcher does not), then reads one message and hands it in (and sends what the
+   engine gives back for it). */
+static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse, bool may_spin)
 {
     struct pollfd p[2] = {
         { .fd = devfuse->fd, .events = POLLIN },
@@ -353,27 +464,29 @@ static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse)
     };
     struct fuse_out_header header, eio;
     uint8_t *buffer = devfuse->in;
-
-    for (;;) {
-        int ready = poll(p, 2, -1);
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready > 0 && (p[1].revents & POLLIN)) {
-            uint64_t count;
-            pthread_mutex_lock(&devfuse->lock);
-            devfuse->kick_pending = false;
-            (void)!read(devfuse->kick_fd, &count, sizeof count);
-            pthread_mutex_unlock(&devfuse->lock);
-            return WF_DEVFUSE_KICKED;
-        }
-        break;      /* the channel has something, or poll failed: recv tells which */
-    }
-
-    /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
     ssize_t got;
-    do
-        got = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC);
-    while (got < 0 && errno == EINTR);
+
+    if (!may_spin || !wf_devfuse_spin_read(devfuse, buffer, &got)) {
+        for (;;) {
+            int ready = poll(p, 2, -1);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready > 0 && (p[1].revents & POLLIN)) {
+                uint64_t count;
+                pthread_mutex_lock(&devfuse->lock);
+                devfuse->kick_pending = false;
+                (void)!read(devfuse->kick_fd, &count, sizeof count);
+                pthread_mutex_unlock(&devfuse->lock);
+                return WF_DEVFUSE_KICKED;
+            }
+            break;      /* the channel has something, or poll failed: recv tells which */
+        }
+
+        /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
+        do
+            got = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC);
+        while (got < 0 && errno == EINTR);
+    }
     wf_devfuse_in_read = true;
     if (got == 0 && !wf_devfuse_at_end(devfuse)) {
         /* An empty message: the kernel fails such a write with EINVAL and goes on.
@@ -477,7 +590,7 @@ void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter)
             devfuse->leads++;
             waiter->leading = true;
             pthread_mutex_unlock(&devfuse->lock);
-            if (wf_devfuse_read_one(devfuse) == WF_DEVFUSE_READ)
+            if (wf_devfuse_read_one(devfuse, true) == WF_DEVFUSE_READ)
                 wf_devfuse_count(&devfuse->caller_reads);
             pthread_mutex_lock(&devfuse->lock);
             waiter->leading = false;
@@ -532,7 +645,7 @@ static void wf_devfuse_watch(wf_devfuse *devfuse)
                 (devfuse->waiters == NULL && devfuse->leads == seen))) {
             devfuse->reading = devfuse->watcher_reading = true;
             pthread_mutex_unlock(&devfuse->lock);
-            wf_devfuse_read one = wf_devfuse_read_one(devfuse);
+            wf_devfuse_read one = wf_devfuse_read_one(devfuse, false);
             pthread_mutex_lock(&devfuse->lock);
             devfuse->reading = devfuse->watcher_reading = false;
             wf_devfuse_pass_on(devfuse);
@@ -709,6 +822,13 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     devfuse->closed_hook = options->closed;
     devfuse->closed_context = options->closed_context;
     devfuse->worker_count = count;
+    /* One CPU: a spinner only delays the file system it waits for. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!options->no_spin && cpus > 1) {
+        unsigned us = options->spin_us ? options->spin_us : WF_DEVFUSE_SPIN_US;
+        devfuse->spin_ns = (uint64_t)(us < WF_DEVFUSE_SPIN_MAX_US ? us :
+            WF_DEVFUSE_SPIN_MAX_US) * 1000u;
+    }
     devfuse->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (devfuse->kick_fd < 0) {
         err = errno;
@@ -820,6 +940,10 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->refused_requests = atomic_load(&devfuse->refused_requests);
     stats->empty_replies = atomic_load(&devfuse->empty_replies);
     stats->caller_reads = atomic_load(&devfuse->caller_reads);
+    stats->spins = atomic_load(&devfuse->spins);
+    stats->spin_hits = atomic_load(&devfuse->spin_hits);
+    stats->spin_skips = atomic_load(&devfuse->spin_skips);
+    stats->spin_preempted = atomic_load(&devfuse->spin_preempted);
     pthread_mutex_lock(&devfuse->lock);
     stats->caller_leads = devfuse->leads;
     pthread_mutex_unlock(&devfuse->lock);

@@ -15,6 +15,11 @@ typedef struct wf_devfuse_options {
     uint32_t max_message;       /* the engine's params.max_message */
     unsigned request_threads;   /* threads that wait for requests; 0 picks 1 */
     bool debug;                 /* trace every message on stderr */
+    /* A caller waiting for its reply polls the channel up to spin_us microseconds before
+       it sleeps (0 picks 50, at most 1000), while replies come that quickly; no_spin: it
+       sleeps at once, as on a machine with one CPU. */
+    bool no_spin;
+    unsigned spin_us;
     /* Called once, from the pump thread that finds the channel closed or failed (the file
        system went away), not when wf_devfuse_stop closes it; NULL: nothing. */
     void (*closed)(void *context);
@@ -31,6 +36,10 @@ typedef struct wf_devfuse_stats {
     uint64_t empty_replies;         /* empty messages (also in bad_replies); dropped */
     uint64_t caller_reads;          /* messages read by a caller waiting for its answer */
     uint64_t caller_leads;          /* times such a caller took the channel */
+    uint64_t spins;                 /* times the reader spun before sleeping */
+    uint64_t spin_hits;             /* ... and a message came while it spun (not at once) */
+    uint64_t spin_skips;            /* times it slept at once: replies had been slow */
+    uint64_t spin_preempted;        /* spins that saw the spinner preempted (misses) */
 } wf_devfuse_stats;
 
 /* Starts the pump: request threads take the engine's requests out and send each as one

@@ -354,6 +354,8 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
     pump.fd = volume->launcher.fd;
     pump.max_message = params.max_message;
     pump.debug = options->debug;
+    pump.no_spin = options->no_spin;
+    pump.spin_us = options->spin_us;
     pump.closed = wf_volume_channel_closed;
     pump.closed_context = volume;
     err = wf_devfuse_start(volume->engine, &pump, &volume->devfuse);

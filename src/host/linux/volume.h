@@ -68,6 +68,10 @@ typedef struct wf_volume_options {
     int (*kernel_mount)(void *context);
     void (*kernel_unmount)(void *context);
     void *kernel_context;
+    /* -o spin=off|on|US: a caller waiting for its reply polls the channel up to spin_us
+       microseconds before it sleeps (wf_devfuse_options; 0 picks the default). */
+    bool no_spin;
+    unsigned spin_us;
 } wf_volume_options;
 
 /* Starts the file system and waits for its INIT reply. On failure returns NULL and puts a
