@@ -139,16 +139,10 @@ void wf_lx_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
 void wf_lx_open_op(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
-    NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
+    NTSTATUS status = wf_lx_open_node(lx, ino, wf_lx_data_access(fi->flags),
+        FILE_NON_DIRECTORY_FILE, &file, NULL);
 
-    if (err) {
-        fuse_reply_err(req, -err);
-        return;
-    }
-    status = wf_lx_open(lx, path, wf_lx_data_access(fi->flags), FILE_NON_DIRECTORY_FILE, &file);
     if (status == STATUS_SUCCESS && (fi->flags & O_TRUNC)) {
         status = wf_fsd_set_end_of_file(file, 0, NULL);
         if (status != STATUS_SUCCESS)
@@ -248,16 +242,10 @@ void wf_lx_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off
 void wf_lx_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
-    NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
+    NTSTATUS status = wf_lx_open_node(lx, ino, FILE_LIST_DIRECTORY, FILE_DIRECTORY_FILE,
+        &file, NULL);
 
-    if (err) {
-        fuse_reply_err(req, -err);
-        return;
-    }
-    status = wf_lx_open(lx, path, FILE_LIST_DIRECTORY, FILE_DIRECTORY_FILE, &file);
     if (status != STATUS_SUCCESS) {
         fuse_reply_err(req, wf_lx_errno(status));
         return;
@@ -608,18 +596,16 @@ void wf_lx_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
 void wf_lx_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX], new_path[WF_LX_PATH_MAX];
+    char new_path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
     NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
+    int err = wf_lx_child_path(lx, newparent, newname, new_path, sizeof new_path);
 
-    if (!err)
-        err = wf_lx_child_path(lx, newparent, newname, new_path, sizeof new_path);
     if (err) {
         fuse_reply_err(req, -err);
         return;
     }
-    status = wf_lx_open(lx, path, 0, 0, &file);
+    status = wf_lx_open_node(lx, ino, 0, 0, &file, NULL);
     if (status == STATUS_SUCCESS) {
         status = wf_fsd_link(file, new_path, false);
         wf_fsd_close(file);
