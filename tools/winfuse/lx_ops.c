@@ -358,8 +358,10 @@ static void wf_lx_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int
         if (status == STATUS_SUCCESS)
             status = wf_lx_set_owner_mode(lx, file, attr, to_set, S_ISDIR(st.st_mode));
     }
-    if (status == STATUS_SUCCESS && (to_set & FUSE_SET_ATTR_SIZE))
+    if (status == STATUS_SUCCESS && (to_set & FUSE_SET_ATTR_SIZE)) {
         status = wf_fsd_set_end_of_file(file, (uint64_t)attr->st_size, NULL);
+        wf_lx_data_changed(lx);
+    }
     if (status == STATUS_SUCCESS && (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
                                          FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW))) {
         uint64_t atime = 0, mtime = 0;
