@@ -21,6 +21,10 @@
    each at most 3 bytes. */
 #define WF_LX_PATH_MAX (1024u * 3u + 1u)
 
+/* The readahead asked of the kernel (INIT's max_readahead, and the mount's read_ahead_kb):
+   1 MiB READs, each crossing the NT translation once, whatever its size. */
+#define WF_LX_MAX_READAHEAD (1024u * 1024u)
+
 /* One inode the kernel holds: its nodeid is its address. It is known by the Windows path
    it was last seen at; path NULL once its name is gone (unlinked or replaced). */
 struct wf_lx_handle;

@@ -20,7 +20,6 @@
     (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION)
 /* The EA list a file can hold (WinFsp's limit on a response's buffer is lower). */
 #define WF_LX_EA_MAX (64u * 1024u)
-#define WF_LX_MAX_READAHEAD (1024u * 1024u)
 
 /* The caller of the last request this thread served, and its groups: reading them
    (/proc/PID/status) for every request would cost more than the request. */
