@@ -132,11 +132,11 @@ wf_lx *wf_lx_enter(fuse_req_t req);
    FILE_READ_ATTRIBUTES) and create_options: NTSTATUS. */
 NTSTATUS wf_lx_open(wf_lx *lx, const char *path, uint32_t access, uint32_t create_options,
     wf_fsd_file **file);
-/* The prologue of a request on a nodeid: its path (into path, WF_LX_PATH_MAX bytes, when
-   not NULL), then wf_lx_open of it. STATUS_OBJECT_NAME_NOT_FOUND once its name is gone
-   (ENOENT), STATUS_NAME_TOO_LONG (ENAMETOOLONG), or the open's status. */
+/* The prologue of a request on a nodeid: its path, then wf_lx_open of it.
+   STATUS_OBJECT_NAME_NOT_FOUND once its name is gone (ENOENT), STATUS_NAME_TOO_LONG
+   (ENAMETOOLONG), or the open's status. */
 NTSTATUS wf_lx_open_node(wf_lx *lx, fuse_ino_t ino, uint32_t access, uint32_t create_options,
-    wf_fsd_file **file, char *path);
+    wf_fsd_file **file);
 /* The POSIX attributes of an open file: QueryInformation, and the security descriptor for
    the owner, group and permissions; a special file's type from its NFS reparse point. */
 NTSTATUS wf_lx_stat_file(wf_lx *lx, wf_fsd_file *file, struct stat *st);

@@ -145,7 +145,7 @@ void wf_lx_open_op(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     wf_lx *lx = wf_lx_enter(req);
     wf_fsd_file *file;
     NTSTATUS status = wf_lx_open_node(lx, ino, wf_lx_data_access(fi->flags),
-        FILE_NON_DIRECTORY_FILE, &file, NULL);
+        FILE_NON_DIRECTORY_FILE, &file);
 
     if (status == STATUS_SUCCESS && (fi->flags & O_TRUNC)) {
         status = wf_fsd_set_end_of_file(file, 0, NULL);
@@ -231,7 +231,7 @@ void wf_lx_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     wf_lx *lx = wf_lx_enter(req);
     wf_fsd_file *file;
     NTSTATUS status = wf_lx_open_node(lx, ino, FILE_LIST_DIRECTORY, FILE_DIRECTORY_FILE,
-        &file, NULL);
+        &file);
 
     if (status != STATUS_SUCCESS) {
         fuse_reply_err(req, wf_lx_errno(status));
@@ -592,7 +592,7 @@ void wf_lx_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char
         fuse_reply_err(req, -err);
         return;
     }
-    status = wf_lx_open_node(lx, ino, 0, 0, &file, NULL);
+    status = wf_lx_open_node(lx, ino, 0, 0, &file);
     if (status == STATUS_SUCCESS) {
         status = wf_fsd_link(file, new_path, false);
         wf_fsd_close(file);

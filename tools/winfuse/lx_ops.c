@@ -71,16 +71,15 @@ NTSTATUS wf_lx_open(wf_lx *lx, const char *path, uint32_t access, uint32_t creat
 }
 
 NTSTATUS wf_lx_open_node(wf_lx *lx, fuse_ino_t ino, uint32_t access, uint32_t create_options,
-    wf_fsd_file **file, char *path)
+    wf_fsd_file **file)
 {
-    char own[WF_LX_PATH_MAX];
-    char *at = path != NULL ? path : own;
-    int err = wf_lx_path(lx, ino, at, WF_LX_PATH_MAX);
+    char path[WF_LX_PATH_MAX];
+    int err = wf_lx_path(lx, ino, path, sizeof path);
 
     *file = NULL;
     if (err)
         return err == -ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_NAME_TOO_LONG;
-    return wf_lx_open(lx, at, access, create_options, file);
+    return wf_lx_open(lx, path, access, create_options, file);
 }
 
 /* The file's owner, group and permission bits, from its security descriptor. */
@@ -402,7 +401,7 @@ static void wf_lx_access(fuse_req_t req, fuse_ino_t ino, int mask)
         access |= FILE_WRITE_DATA;
     if (mask & X_OK)
         access |= FILE_EXECUTE;
-    status = wf_lx_open_node(lx, ino, access, 0, &file, NULL);
+    status = wf_lx_open_node(lx, ino, access, 0, &file);
     if (status == STATUS_SUCCESS)
         wf_fsd_close(file);
     fuse_reply_err(req, wf_lx_errno(status));
@@ -469,7 +468,7 @@ static void wf_lx_readlink(fuse_req_t req, fuse_ino_t ino)
     NTSTATUS status = STATUS_NO_MEMORY;
 
     if (target != NULL)
-        status = wf_lx_open_node(lx, ino, 0, 0, &file, NULL);
+        status = wf_lx_open_node(lx, ino, 0, 0, &file);
     if (status == STATUS_SUCCESS) {
         status = wf_lx_link_target(file, target, WF_REPARSE_DATA_MAX * 2, &len);
         wf_fsd_close(file);
@@ -494,7 +493,7 @@ static NTSTATUS wf_lx_read_eas(wf_lx *lx, fuse_ino_t ino, uint8_t **list, uint32
     *list = malloc(WF_LX_EA_MAX);
     if (*list == NULL)
         return STATUS_NO_MEMORY;
-    status = wf_lx_open_node(lx, ino, FILE_READ_EA, 0, &file, NULL);
+    status = wf_lx_open_node(lx, ino, FILE_READ_EA, 0, &file);
     if (status != STATUS_SUCCESS)
         return status;
     status = wf_fsd_query_ea(file, *list, WF_LX_EA_MAX, bytes);
@@ -613,7 +612,7 @@ static NTSTATUS wf_lx_write_ea(wf_lx *lx, fuse_ino_t ino, const char *name, cons
     if (status == STATUS_SUCCESS) {
         memcpy(list + value_at, value, size);
         wf_ea_end(list, entry, (uint32_t)len, (uint32_t)size, &used, &last);
-        status = wf_lx_open_node(lx, ino, FILE_WRITE_EA, 0, &file, NULL);
+        status = wf_lx_open_node(lx, ino, FILE_WRITE_EA, 0, &file);
     }
     if (status == STATUS_SUCCESS) {
         status = wf_fsd_set_ea(file, list, used, NULL);
