@@ -38,6 +38,8 @@ CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Werror -D__USE_MINGW_ANSI_STDIO=1 -DWF_DE
 # src/ is the engine's and the platform's own include path, and the tests' that test the
 # engine's insides (tests/CMakeLists.txt names them); every other program sees include/.
 INTERNAL=" test_engine_coro test_engine_permissions test_engine_pool "
+# Programs that count the engine's heap through tests/unit/support/count_alloc.c.
+COUNTED=" test_engine_node_memory "
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/log"
 start=$(date +%s)
 
@@ -71,7 +73,8 @@ for src in "$ROOT"/src/engine/*.c; do
     objs+=("$obj")
 done
 for src in src/platform/win32.c src/sddl/sddl.c tests/wine/cmocka_win.c \
-           tests/unit/support/mock_fs.c tests/unit/support/sd_build.c; do
+           tests/unit/support/mock_fs.c tests/unit/support/sd_build.c \
+           tests/unit/support/count_alloc.c; do
     obj=$OUT/obj/$(basename "$src" .c).o
     private=()
     case $src in src/platform/*) private=(-I"$ROOT/src") ;; esac
@@ -96,6 +99,7 @@ for src in "$ROOT"/tests/unit/test_*.c; do
     programs+=("$name")
     internal=()
     case $INTERNAL in *" $name "*) internal=(-I"$ROOT/src") ;; esac
+    case $COUNTED in *" $name "*) internal+=(-Wl,--wrap=wf_mem_alloc -Wl,--wrap=wf_mem_free) ;; esac
     submit link "$name" "${internal[@]}" "$src"
 done
 for target in $FUZZ_TARGETS; do

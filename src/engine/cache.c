@@ -9,6 +9,10 @@
 #define WF_CACHE_IFMT 0170000u
 #define WF_CACHE_IFDIR 0040000u
 
+/* 57 bytes and the name (allocated as offsetof(wf_entry, name) + name_len): with a
+   255-byte name, one 320-byte glibc chunk (wf_node says why it matters). No stored hash:
+   it is computed again from the name where a bucket must be found (unlinking, growing),
+   which never happens on a cache hit. */
 typedef struct wf_entry {
     struct wf_entry *hash_next;
     struct wf_entry *lru_prev, *lru_next;   /* lru_next toward older entries */
@@ -16,10 +20,20 @@ typedef struct wf_entry {
     wf_node *parent;                        /* referenced: a parent outlives its entries */
     wf_node *node;                          /* referenced */
     uint64_t expires_ms;
-    uint32_t hash;
-    uint32_t name_len;
+    uint8_t name_len;                       /* at most WF_CACHE_NAME_MAX */
     char name[];
 } wf_entry;
+
+_Static_assert(WF_CACHE_NAME_MAX <= UINT8_MAX, "an entry's name_len holds the longest name");
+#if UINTPTR_MAX == UINT64_MAX
+/* The budget of issue 11 (docs/performance.md, "Memory per cached node"): a node, its
+   entry with the longest name kept, each as a glibc x86-64 chunk (size + 8 rounded up to
+   16), and a slot in each hash table, within 512 bytes. */
+#define WF_CACHE_GLIBC_CHUNK(size) (((size) + 8u + 15u) & ~(size_t)15u)
+_Static_assert(WF_CACHE_GLIBC_CHUNK(sizeof(wf_node)) +
+    WF_CACHE_GLIBC_CHUNK(offsetof(wf_entry, name) + WF_CACHE_NAME_MAX) +
+    sizeof(wf_node *) + sizeof(wf_entry *) <= 512, "a cached node within 512 bytes");
+#endif
 
 struct wf_cache {
     wf_lock *lock;
@@ -118,9 +132,14 @@ void wf_cache_set_case_insensitive(wf_cache *cache, bool fold)
     cache->fold = fold;
 }
 
+static uint32_t entry_hash(const wf_cache *cache, const wf_entry *entry)
+{
+    return hash_name(cache, entry->parent->nodeid, entry->name, entry->name_len);
+}
+
 static void entry_unlink(wf_cache *cache, wf_entry *entry)
 {
-    wf_entry **link = &cache->entries[entry->hash & (cache->entry_buckets - 1)];
+    wf_entry **link = &cache->entries[entry_hash(cache, entry) & (cache->entry_buckets - 1)];
     while (*link != entry)
         link = &(*link)->hash_next;
     *link = entry->hash_next;
@@ -253,7 +272,7 @@ static wf_entry *entry_find(wf_cache *cache, uint32_t hash, const wf_node *paren
     const char *name, size_t name_len)
 {
     for (wf_entry *e = cache->entries[hash & (cache->entry_buckets - 1)]; e; e = e->hash_next)
-        if (e->hash == hash && e->parent == parent && name_equal(cache, e, name, name_len))
+        if (e->parent == parent && name_equal(cache, e, name, name_len))
             return e;
     return NULL;
 }
@@ -353,8 +372,9 @@ static void grow_entries(wf_cache *cache)
     for (uint32_t b = 0; b < cache->entry_buckets; b++)
         for (wf_entry *e = cache->entries[b], *next; e; e = next) {
             next = e->hash_next;
-            e->hash_next = table[e->hash & (buckets - 1)];
-            table[e->hash & (buckets - 1)] = e;
+            uint32_t slot = entry_hash(cache, e) & (buckets - 1);
+            e->hash_next = table[slot];
+            table[slot] = e;
         }
     wf_mem_free(cache->entries);
     cache->entries = table;
@@ -395,7 +415,6 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     if (node) {
         node->nlookup++;
         ref_add(node);
-        node->generation = entry->generation;
     } else {
         node = wf_mem_alloc(sizeof *node);
         if (!node) {
@@ -404,7 +423,6 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
             return NULL;
         }
         node->nodeid = entry->nodeid;
-        node->generation = entry->generation;
         node->nlookup = 1;
         node->refs = 1;
         node->hash_next = NULL;
@@ -418,14 +436,16 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     if (name && entry_expires > now_ms && !parent->bad) {
         uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
         wf_entry *old = entry_find(cache, hash, parent, name, name_len);
-        /* Under folding the entry may carry another spelling: the newer one replaces it. */
+        /* Under folding the entry may carry another spelling: the newer one replaces it
+           (or, too long to keep, only drops it). */
         if (old && old->node == node && old->name_len == name_len &&
             wf_mem_compare(old->name, name, name_len) == 0) {
             old->expires_ms = entry_expires;
         } else {
             if (old)
                 entry_drop(cache, old);
-            wf_entry *e = wf_mem_alloc(sizeof *e + name_len);
+            wf_entry *e = name_len <= WF_CACHE_NAME_MAX ?
+                wf_mem_alloc(offsetof(wf_entry, name) + name_len) : NULL;
             if (e) {
                 e->parent = (wf_node *)parent;
                 ref_add(e->parent);
@@ -434,8 +454,7 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
                 e->name_next = node->names;
                 node->names = e;
                 e->expires_ms = entry_expires;
-                e->hash = hash;
-                e->name_len = (uint32_t)name_len;
+                e->name_len = (uint8_t)name_len;
                 wf_mem_copy(e->name, name, name_len);
                 e->hash_next = cache->entries[hash & (cache->entry_buckets - 1)];
                 cache->entries[hash & (cache->entry_buckets - 1)] = e;
@@ -576,13 +595,28 @@ bool wf_cache_is_bad(wf_cache *cache, const wf_node *node)
     return __atomic_load_n(&node->bad, __ATOMIC_RELAXED);
 }
 
+static bool stamp_matches(const wf_node *node, const struct fuse_attr *attr)
+{
+    return node->info_ctime == attr->ctime && node->info_ctimensec == attr->ctimensec;
+}
+
+/* Records at this ctime: what the node knew at another is dropped. */
+static void info_restamp(wf_node *node, const struct fuse_attr *attr)
+{
+    if (!stamp_matches(node, attr)) {
+        node->info_ctime = attr->ctime;
+        node->info_ctimensec = attr->ctimensec;
+        node->ea_size_valid = false;
+        node->dos_state = 0;
+    }
+}
+
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid)
 {
     wf_lock_acquire(cache->lock);
+    info_restamp(node, &node->attr);
     node->ea_size = ea_size;
     node->ea_size_valid = valid;
-    node->ea_ctime = node->attr.ctime;
-    node->ea_ctimensec = node->attr.ctimensec;
     wf_lock_release(cache->lock);
 }
 
@@ -590,11 +624,10 @@ void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *at
     uint8_t state, uint32_t attributes, uint64_t creation)
 {
     wf_lock_acquire(cache->lock);
+    info_restamp(node, attr);
     node->dos_state = state;
     node->dos_attributes = attributes;
     node->dos_creation = creation;
-    node->dos_ctime = attr->ctime;
-    node->dos_ctimensec = attr->ctimensec;
     wf_lock_release(cache->lock);
 }
 
@@ -602,14 +635,9 @@ void wf_cache_dos_restamp(wf_cache *cache, wf_node *node, const struct fuse_attr
 {
     wf_lock_acquire(cache->lock);
     /* The change was user.DOSATTRIB alone, which is no EA: an EaSize known at the old
-       ctime is still the node's. */
-    if (node->ea_size_valid && node->ea_ctime == node->dos_ctime &&
-            node->ea_ctimensec == node->dos_ctimensec) {
-        node->ea_ctime = attr->ctime;
-        node->ea_ctimensec = attr->ctimensec;
-    }
-    node->dos_ctime = attr->ctime;
-    node->dos_ctimensec = attr->ctimensec;
+       ctime is still the node's, as the DOS record is (both have the one stamp). */
+    node->info_ctime = attr->ctime;
+    node->info_ctimensec = attr->ctimensec;
     wf_lock_release(cache->lock);
 }
 
@@ -617,8 +645,7 @@ uint8_t wf_cache_dos(wf_cache *cache, const wf_node *node, const struct fuse_att
     uint32_t *attributes, uint64_t *creation)
 {
     wf_lock_acquire(cache->lock);
-    uint8_t state = node->dos_ctime == attr->ctime && node->dos_ctimensec == attr->ctimensec ?
-        node->dos_state : 0;
+    uint8_t state = stamp_matches(node, attr) ? node->dos_state : 0;
     *attributes = node->dos_attributes;
     *creation = node->dos_creation;
     wf_lock_release(cache->lock);
@@ -629,10 +656,9 @@ uint32_t wf_cache_info(wf_cache *cache, const wf_node *node, const struct fuse_a
     uint8_t *dos_state, uint32_t *dos_attributes, uint64_t *dos_creation)
 {
     wf_lock_acquire(cache->lock);
-    uint32_t ea_size = node->ea_size_valid && node->ea_ctime == attr->ctime &&
-        node->ea_ctimensec == attr->ctimensec ? node->ea_size : 0;
-    *dos_state = node->dos_ctime == attr->ctime && node->dos_ctimensec == attr->ctimensec ?
-        node->dos_state : 0;
+    bool current = stamp_matches(node, attr);
+    uint32_t ea_size = current && node->ea_size_valid ? node->ea_size : 0;
+    *dos_state = current ? node->dos_state : 0;
     *dos_attributes = node->dos_attributes;
     *dos_creation = node->dos_creation;
     wf_lock_release(cache->lock);

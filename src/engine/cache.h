@@ -14,39 +14,47 @@ typedef struct wf_cache wf_cache;
 struct wf_entry;
 
 typedef struct wf_node {
+    /* Laid out without padding, 168 bytes on LP64 (LLP64 too): with its entry and a
+       255-byte name a cached node costs at most 512 bytes of glibc heap (docs/performance.md,
+       "Memory per cached node"; tests/unit/test_engine_node_memory.c holds it there). No
+       generation: FUSE gives it for exporting file handles over NFS, which no Windows
+       caller does. */
     uint64_t nodeid;
-    uint64_t generation;
     uint64_t nlookup;           /* LOOKUP-family replies not yet matched by a FORGET */
-    uint32_t refs;              /* entries naming it + operations and files using it;
-                                   changed only with __atomic builtins (cache.c) */
     uint64_t attr_expires_ms;   /* monotonic ms; 0 = attr never valid */
     struct fuse_attr attr;
     struct wf_node *hash_next;
-    /* EaSize as the last full listing of its EAs found it (op_ea.c), valid while the
-       node's ctime is what it was then: setting an xattr changes the ctime. */
-    uint32_t ea_size;
-    bool ea_size_valid;
-    uint64_t ea_ctime;
-    uint32_t ea_ctimensec;
-    /* The DOS attributes and creation time its user.DOSATTRIB held (dos.c), valid while
-       the ctime is what it was when read or written (dos_state 0: unknown, 1: the file has
-       none, 2: dos_attributes and dos_creation are its). */
-    uint8_t dos_state;
-    uint32_t dos_attributes;
-    uint64_t dos_creation;
-    uint64_t dos_ctime;
-    uint32_t dos_ctimensec;
-    /* A symbolic link: whether it leads to a directory, once found (link.c; under the
-       engine lock): 0 unknown, 1 not a directory, 2 a directory. */
-    uint8_t link_dir;
     /* The cached entries naming it (several for a file with hard links), chained through
        the entries: how a notification about the node finds its full name. */
     struct wf_entry *names;
+    /* What the node's EAs and its user.DOSATTRIB were found to be (op_ea.c, dos.c), valid
+       while the ctime is info_ctime(nsec). One ctime for both: each is read or written at
+       the attributes the engine has now, so a record of another ctime is stale anyway,
+       and recording one at a new ctime forgets the other. ea_size is the EaSize the last
+       full listing of its EAs found; dos_state 0: unknown, 1: the file has none, 2:
+       dos_attributes and dos_creation are its. */
+    uint64_t info_ctime;
+    uint64_t dos_creation;
+    uint32_t info_ctimensec;
+    uint32_t refs;              /* entries naming it + operations and files using it;
+                                   changed only with __atomic builtins (cache.c) */
+    uint32_t ea_size;
+    uint32_t dos_attributes;
+    bool ea_size_valid;
+    uint8_t dos_state;
+    /* A symbolic link: whether it leads to a directory, once found (link.c; under the
+       engine lock): 0 unknown, 1 not a directory, 2 a directory. */
+    uint8_t link_dir;
     /* The file system contradicted itself about this node's type (wf_cache_make_bad): it is
        off the node table and out of every entry, and what still holds it fails. Set under
        the cache lock, read with an atomic load without it. */
     bool bad;
 } wf_node;
+
+/* The longest name the cache keeps an entry for: Linux's NAME_MAX, the longest any Linux
+   file system stores. A longer one (a Windows name of 255 units may take 765 bytes of
+   UTF-8) is looked up at every open, as under TTL 0; its node is cached all the same. */
+#define WF_CACHE_NAME_MAX 255u
 
 /* A node to forget: what FORGET / BATCH_FORGET carry. */
 typedef struct wf_forget {
@@ -133,7 +141,8 @@ bool wf_cache_is_bad(wf_cache *cache, const wf_node *node);
 void wf_cache_set_ea_size(wf_cache *cache, wf_node *node, uint32_t ea_size, bool valid);
 
 /* The node's user.DOSATTRIB as last read or written, recorded with attr's ctime; read back
-   (state 0, unknown) unless attr has that same ctime. */
+   (state 0, unknown) unless attr has that same ctime. Recording either this or the EaSize
+   at another ctime than the other's forgets the other (one stamp, wf_node). */
 void wf_cache_set_dos(wf_cache *cache, wf_node *node, const struct fuse_attr *attr,
     uint8_t state, uint32_t attributes, uint64_t creation);
 /* What was recorded (DOS attributes, and an EaSize known at the same ctime) is valid for

@@ -467,13 +467,13 @@ wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind)
 }
 
 #ifdef WF_DEBUG
-static void coro_trap(const char *what)
+static __attribute__((noreturn)) void coro_trap(const char *what)
 {
     (void)what;
     __builtin_trap();
 }
 
-void (*wf_coro_fault)(const char *what) = coro_trap;
+void (*wf_coro_fault)(const char *what) __attribute__((noreturn)) = coro_trap;
 #endif
 
 static wf_step op_run(wf_op *op)

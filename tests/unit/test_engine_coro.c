@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -24,13 +25,20 @@ typedef struct fake_op {
 
 static const char *last_fault;
 static int faults;
+/* Where a fault returns to: the handler may not return (coro.h). */
+static jmp_buf fault_return;
+static bool fault_expected;
 
-/* The first fault is the bug; what follows it is its consequence. */
-static void record_fault(const char *what)
+/* The first fault is the bug: the test goes on from where it expected it. */
+static __attribute__((noreturn)) void record_fault(const char *what)
 {
     if (!last_fault)
         last_fault = what;
     faults++;
+    if (fault_expected)
+        longjmp(fault_return, 1);
+    fail_msg("coroutine fault: %s", what);
+    abort();
 }
 
 static void note(fake_op *op, int what)
@@ -147,7 +155,10 @@ static void a_coroutine_finding_another_ones_resume_point_is_reported(void **sta
     fake_op op;
     memset(&op, 0, sizeof op);
 
-    careless_then_other(&op);
+    fault_expected = true;
+    if (setjmp(fault_return) == 0)
+        careless_then_other(&op);
+    fault_expected = false;
     assert_non_null(last_fault);
     assert_string_equal(last_fault, "coroutine slot reused");
 }
@@ -158,7 +169,10 @@ static void a_coroutine_finishing_over_a_suspended_one_is_reported(void **state)
     fake_op op;
     memset(&op, 0, sizeof op);
 
-    run(&op, careless_alone);
+    fault_expected = true;
+    if (setjmp(fault_return) == 0)
+        run(&op, careless_alone);
+    fault_expected = false;
     assert_non_null(last_fault);
     assert_string_equal(last_fault, "nested coroutine left suspended");
 }

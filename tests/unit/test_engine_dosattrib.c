@@ -123,6 +123,40 @@ static void query_of_a_file_without_the_value_answers_as_before_and_asks_once(vo
     mock_free(m);
 }
 
+/* The cache records what it read against the file's whole ctime (seconds and
+   nanoseconds), however far: a value read is shown, and read once. */
+static void query_of_a_file_with_a_far_ctime_shows_the_value_read_and_reads_it_once(
+    void **state)
+{
+    (void)state;
+    mock_fs *m = start();
+    uint64_t hint = mock_submit(m, mock_req_create("\\f", FILE_OPEN, FILE_NON_DIRECTORY_FILE,
+        FILE_GENERIC_READ));
+    mock_request req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    struct fuse_entry_out e = mock_entry(NODE, 0100644, 10, 60, 0, 60);
+    e.attr.ctime = 1ull << 34;     /* the year 2514 */
+    e.attr.ctimensec = 999999999;
+    mock_reply(m, req.header.unique, 0, &e, sizeof e);
+    req = mock_expect_node(m, FUSE_OPEN, NODE);
+    mock_reply_open(m, req.header.unique, FH, 0);
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    uint64_t h = rsp.Rsp.Create.Opened.UserContext2;
+    uint8_t v[WF_DOSATTRIB_V5_SIZE];
+    wf_dosattrib_encode(HSA, NT_OF(1000000000), v);
+    for (int i = 0; i < 2; i++) {
+        hint = mock_submit(m, mock_req_query_info(h));
+        if (i == 0)
+            expect_get(m, v, sizeof v, 0);
+        rsp = mock_response(m, hint);
+        assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+        assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.FileAttributes, HSA);
+        assert_int_equal(rsp.Rsp.QueryInformation.FileInfo.CreationTime, NT_OF(1000000000));
+    }
+    assert_true(mock_idle(m, 50));
+    mock_free(m);
+}
+
 static void malformed_value_is_no_value(void **state)
 {
     (void)state;
@@ -773,6 +807,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(query_reads_samba_value_once_and_reports_its_attributes_and_creation),
         cmocka_unit_test(query_of_a_file_without_the_value_answers_as_before_and_asks_once),
+        cmocka_unit_test(
+            query_of_a_file_with_a_far_ctime_shows_the_value_read_and_reads_it_once),
         cmocka_unit_test(malformed_value_is_no_value),
         cmocka_unit_test(file_system_without_xattrs_is_asked_once_per_volume),
         cmocka_unit_test(set_basic_stores_attributes_and_creation_time_as_v5),

@@ -41,7 +41,30 @@ typedef struct elf_faults {
     bool strtab_unmapped;       /* DT_STRTAB names an address no PT_LOAD maps */
     bool needed_past_strsz;     /* a DT_NEEDED offset beyond DT_STRSZ */
     size_t truncate_to;         /* cut the file to this many bytes (0: whole) */
+    /* Not faults: a PT_NOTE with the GNU build ID note, then the Go linker's (owner "Go",
+       type 4, name "Go\0\0" as Go writes it, or go_note_name_size 3); no PT_DYNAMIC (a
+       static program). */
+    bool go_note;
+    uint32_t go_note_name_size;
+    bool no_dynamic;
 } elf_faults;
+
+/* Appends a note (namesz, descsz, type, name and description each padded to 4). */
+static size_t put_note(unsigned char *out, const char *name, uint32_t namesz, uint32_t type,
+    const char *desc)
+{
+    uint32_t descsz = (uint32_t)strlen(desc);
+    size_t at = 12;
+    memcpy(out, &namesz, 4);
+    memcpy(out + 4, &descsz, 4);
+    memcpy(out + 8, &type, 4);
+    memset(out + at, 0, (namesz + 3u) & ~3u);
+    memcpy(out + at, name, strlen(name));
+    at += (namesz + 3u) & ~3u;
+    memset(out + at, 0, (descsz + 3u) & ~3u);
+    memcpy(out + at, desc, descsz);
+    return at + ((descsz + 3u) & ~3u);
+}
 
 /* Strings laid out as a dynamic string table: "\0name1\0name2\0...". */
 static size_t build_strtab(char *out, const char *const *names, size_t count, uint64_t *offsets)
@@ -65,12 +88,20 @@ static void write_elf64(const char *path, const char *const *names, size_t count
     char strtab[512];
     uint64_t offsets[8];
     size_t strsz = build_strtab(strtab, names, count, offsets);
-    size_t dyn_off = sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr);
+    size_t dyn_off = sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Phdr);
     size_t dyn_count = count + 3;
     size_t str_off = dyn_off + dyn_count * sizeof(Elf64_Dyn);
-    size_t size = str_off + strsz;
+    size_t note_off = (str_off + strsz + 3) & ~(size_t)3;
+    size_t note_size = 0;
+    unsigned char notes[256];
+    if (faults->go_note) {
+        note_size = put_note(notes, "GNU", 4, 3, "0123456789abcdef0123");
+        note_size += put_note(notes + note_size, "Go", faults->go_note_name_size ?
+            faults->go_note_name_size : 4, 4, "PUUs1khNr3rq/VmqNctmJapH/u8ydyc0MEcWb");
+    }
+    size_t size = faults->go_note ? note_off + note_size : str_off + strsz;
     Elf64_Ehdr eh;
-    Elf64_Phdr ph[2];
+    Elf64_Phdr ph[3];
     Elf64_Dyn dyn[16];
 
     memset(image, 0, sizeof image);
@@ -85,14 +116,18 @@ static void write_elf64(const char *path, const char *const *names, size_t count
     eh.e_phoff = sizeof eh;
     eh.e_ehsize = sizeof eh;
     eh.e_phentsize = sizeof(Elf64_Phdr);
-    eh.e_phnum = 2;
+    eh.e_phnum = faults->go_note ? 3 : 2;
     memset(ph, 0, sizeof ph);
     ph[0].p_type = PT_LOAD;
     ph[0].p_offset = 0;
     ph[0].p_vaddr = BASE;
     ph[0].p_filesz = size;
     ph[0].p_memsz = size;
-    ph[1].p_type = PT_DYNAMIC;
+    ph[2].p_type = PT_NOTE;
+    ph[2].p_offset = note_off;
+    ph[2].p_vaddr = BASE + note_off;
+    ph[2].p_filesz = note_size;
+    ph[1].p_type = faults->no_dynamic ? PT_NULL : PT_DYNAMIC;
     ph[1].p_offset = dyn_off;
     ph[1].p_vaddr = BASE + dyn_off;
     ph[1].p_filesz = dyn_count * sizeof(Elf64_Dyn);
@@ -111,6 +146,8 @@ static void write_elf64(const char *path, const char *const *names, size_t count
     memcpy(image + sizeof eh, ph, sizeof ph);
     memcpy(image + dyn_off, dyn, dyn_count * sizeof(Elf64_Dyn));
     memcpy(image + str_off, strtab, strsz);
+    if (faults->go_note)
+        memcpy(image + note_off, notes, note_size);
     if (faults->truncate_to)
         size = faults->truncate_to;
 
@@ -210,6 +247,30 @@ static void program_needing_neither_is_unknown(void **state)
     assert_int_equal(library_of("static", needed, 0, NULL), WF_FUSE_LIBRARY_UNKNOWN);
 }
 
+static void go_program_is_go_by_its_build_id_note(void **state)
+{
+    (void)state;
+    const char *needed[] = { "libcrypto.so.3", "libc.so.6" };
+    elf_faults go = { .go_note = true };
+    elf_faults go_name3 = { .go_note = true, .go_note_name_size = 3 };
+    elf_faults go_static = { .go_note = true, .no_dynamic = true };
+    elf_faults not_go = { 0 };
+    /* gocryptfs: cgo, so libcrypto and libc; rclone: static. */
+    assert_int_equal(library_of("gocryptfs", needed, 2, &go), WF_FUSE_LIBRARY_GO);
+    assert_int_equal(library_of("goname3", needed, 2, &go_name3), WF_FUSE_LIBRARY_GO);
+    assert_int_equal(library_of("rclone", needed, 0, &go_static), WF_FUSE_LIBRARY_GO);
+    assert_int_equal(library_of("c-program", needed, 2, &not_go), WF_FUSE_LIBRARY_UNKNOWN);
+    /* A libfuse it links says more than the language it was written in. */
+    const char *fuse3[] = { "libfuse3.so.3" };
+    assert_int_equal(library_of("cgo-fuse3", fuse3, 1, &go), WF_FUSE_LIBRARY_FUSE3);
+    /* Cut anywhere in the notes: no Go, or Go, never a crash. */
+    for (size_t cut = 300; cut < 420; cut += 3) {
+        elf_faults truncated = { .go_note = true, .truncate_to = cut };
+        wf_fuse_library found = library_of("cut-go", needed, 2, &truncated);
+        assert_true(found == WF_FUSE_LIBRARY_UNKNOWN || found == WF_FUSE_LIBRARY_GO);
+    }
+}
+
 static void elf32_program_is_read_too(void **state)
 {
     (void)state;
@@ -287,6 +348,7 @@ int main(void)
         cmocka_unit_test(program_needing_libfuse2_is_libfuse2),
         cmocka_unit_test(program_needing_libfuse3_is_libfuse3),
         cmocka_unit_test(program_needing_neither_is_unknown),
+        cmocka_unit_test(go_program_is_go_by_its_build_id_note),
         cmocka_unit_test(elf32_program_is_read_too),
         cmocka_unit_test(broken_files_are_unknown_not_a_crash),
         cmocka_unit_test(scripts_directories_and_missing_commands_are_unknown),

@@ -25,6 +25,7 @@
 
 #include "launcher.h"
 #include "mount_ns.h"
+#include "mountpoint_door.h"
 #include "fusermount_helper.h"
 
 static char helper_path[PATH_MAX];
@@ -66,6 +67,14 @@ typedef struct helper_setup {
     int channel;                /* for WINFUSE_DEVFUSE_FD; -1: leave it unset */
     bool comm_env;              /* set _FUSE_COMMFD (else only --comm-fd in argv, if any) */
     int *comm_fd_out;           /* receives the number the helper's comm end has */
+    /* As go-fuse: the helper runs with _FUSE_COMMFD as its whole environment, from a
+       parent (a shell here) that has WINFUSE_DEVFUSE_FD (and WINFUSE_MOUNT_FD) in its. */
+    bool go_fuse;
+    /* With go_fuse: the helper's descriptor under the channel's number is /dev/null, not
+       the parent's channel. */
+    bool go_fuse_other_file;
+    bool has_control;           /* name control in WINFUSE_MOUNT_FD */
+    int control;
 } helper_setup;
 
 /* Starts the helper with argv (argv[0] is the name it runs as) the way libfuse does: a
@@ -109,6 +118,42 @@ static helper_run start_helper_with(char **argv, const helper_setup *setup)
         dup2(out[1], STDOUT_FILENO);
         dup2(out[1], STDERR_FILENO);
         forbid_mounting();
+        if (setup->go_fuse) {
+            char env_control[48], script[512], *sh_env[5], *sh_argv[16];
+            size_t a = 0, k = 0;
+            sh_env[k++] = "PATH=/usr/bin:/bin";
+            if (setup->channel >= 0)
+                sh_env[k++] = env_channel;
+            if (setup->has_control) {
+                snprintf(env_control, sizeof env_control, "%s=%d",
+                    WF_MOUNTPOINT_DOOR_ENV_MOUNT_FD, setup->control);
+                sh_env[k++] = env_control;
+                fcntl(setup->control, F_SETFD, 0);
+            }
+            sh_env[k] = NULL;
+            /* In the background, so that the shell forks before it applies a redirection
+               (for a command in the foreground dash applies it in itself first), and stays
+               the helper's parent. */
+            snprintf(script, sizeof script,
+                "env -i _FUSE_COMMFD=%d \"$0\" \"$@\" %s & wait $!; exit $?",
+                comm[1], setup->go_fuse_other_file ? "CHANNEL</dev/null" : "");
+            char *mark = strstr(script, "CHANNEL");
+            if (mark) {
+                char tail[64];
+                snprintf(tail, sizeof tail, "%s", mark + 7);
+                snprintf(mark, sizeof script - (size_t)(mark - script), "%d%s", setup->channel,
+                    tail);
+            }
+            sh_argv[a++] = "sh";
+            sh_argv[a++] = "-c";
+            sh_argv[a++] = script;
+            sh_argv[a++] = helper_path;
+            for (size_t i = 1; argv[i] && a + 1 < sizeof sh_argv / sizeof sh_argv[0]; i++)
+                sh_argv[a++] = argv[i];
+            sh_argv[a] = NULL;
+            execve("/bin/sh", sh_argv, sh_env);
+            _exit(127);
+        }
         execve(helper_path, argv, envp);
         _exit(127);
     }
@@ -452,6 +497,122 @@ static void version_and_help_answer_on_stdout(void **state)
     finish_run(&run);
 }
 
+/* go-fuse runs the helper with _FUSE_COMMFD as its whole environment. In the namespace's
+   door (no WINFUSE_MOUNT_FD in the parent) the parent's channel is not taken: go-fuse would
+   fail after INIT on its unserved mount point, past WinFuse's retry with /dev/fd/N. */
+static void go_fuse_form_without_the_mount_point_door_gets_no_channel(void **state)
+{
+    (void)state;
+    int channel[2];
+    uint32_t max_message;
+    char output[1024];
+    char *argv[] = { "fusermount3", "/tmp/mnt", "-o", "max_read=131072,fsname=/c", NULL };
+
+    assert_int_equal(wf_channel_create(channel, &max_message), 0);
+    helper_setup setup = { .channel = channel[1], .go_fuse = true };
+    helper_run run = start_helper_with(argv, &setup);
+    int status = wait_helper(&run);
+    read_output(&run, output, sizeof output);
+    assert_true(WIFEXITED(status));
+    assert_int_not_equal(WEXITSTATUS(status), 0);
+    if (!strstr(output, "no WinFuse channel"))
+        fail_msg("expected 'no WinFuse channel' in: %s", output);
+    assert_int_equal(receive_fd(run.comm), -1);
+    finish_run(&run);
+    close(channel[0]);
+    close(channel[1]);
+}
+
+/* The parent's number counts only when it is the same socket here: another file under
+   that number is no channel. */
+static void parents_number_naming_another_file_here_is_refused(void **state)
+{
+    (void)state;
+    int channel[2];
+    uint32_t max_message;
+    char output[1024];
+    char *argv[] = { "fusermount3", "/tmp/mnt", NULL };
+
+    int control[2];
+    assert_int_equal(wf_channel_create(channel, &max_message), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control), 0);
+    helper_setup setup = { .channel = channel[1], .go_fuse = true, .go_fuse_other_file = true,
+        .has_control = true, .control = control[1] };
+    helper_run run = start_helper_with(argv, &setup);
+    close(control[1]);
+    int status = wait_helper(&run);
+    read_output(&run, output, sizeof output);
+    assert_true(WIFEXITED(status));
+    assert_int_not_equal(WEXITSTATUS(status), 0);
+    if (!strstr(output, "no WinFuse channel"))
+        fail_msg("expected 'no WinFuse channel' in: %s", output);
+    assert_int_equal(receive_fd(run.comm), -1);
+    finish_run(&run);
+    close(control[0]);
+    close(channel[0]);
+    close(channel[1]);
+}
+
+/* With WINFUSE_MOUNT_FD (winfuse mount gave the file system its own mount point), both
+   found in the parent's environment as go-fuse leaves them: the helper asks for the kernel mount with the mount point's real path, and hands the
+   channel over only once it is told the mount is made; a refusal ends it with nothing
+   sent. Here the test answers as winfuse mount does. */
+static void mount_point_door_asks_for_the_kernel_mount_before_handing_over(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wf-door.XXXXXX", link[64], asked[256], output[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(link, sizeof link, "%s/via", dir);
+    assert_int_equal(symlink(dir, link), 0);
+
+    for (int refuse = 0; refuse < 2; refuse++) {
+        int channel[2], control[2];
+        uint32_t max_message;
+        char *argv[] = { "fusermount3", link, "-o", "fsname=/c", NULL };
+        assert_int_equal(wf_channel_create(channel, &max_message), 0);
+        assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control), 0);
+        helper_setup setup = { .channel = channel[1], .go_fuse = true, .has_control = true,
+            .control = control[1] };
+        helper_run run = start_helper_with(argv, &setup);
+        close(control[1]);
+
+        struct pollfd p = { .fd = control[0], .events = POLLIN };
+        assert_int_equal(poll(&p, 1, 5000), 1);
+        ssize_t got = recv(control[0], asked, sizeof asked - 1, 0);
+        assert_true(got > 0);
+        asked[got] = '\0';
+        assert_string_equal(asked, dir);
+        /* Nothing is handed over before the answer. */
+        struct pollfd c = { .fd = run.comm, .events = POLLIN };
+        assert_int_equal(poll(&c, 1, 100), 0);
+        int answer = refuse ? EPERM : 0;
+        assert_int_equal(send(control[0], &answer, sizeof answer, 0), (ssize_t)sizeof answer);
+
+        int received = receive_fd(run.comm);
+        int status = wait_helper(&run);
+        read_output(&run, output, sizeof output);
+        assert_true(WIFEXITED(status));
+        if (refuse) {
+            assert_int_not_equal(WEXITSTATUS(status), 0);
+            assert_int_equal(received, -1);
+            if (!strstr(output, "cannot mount") || !strstr(output, strerror(EPERM)))
+                fail_msg("expected the refusal in: %s", output);
+        } else {
+            assert_int_equal(WEXITSTATUS(status), 0);
+            assert_string_equal(output, "");
+            assert_true(received >= 0);
+            assert_same_channel(channel[0], received);
+            close(received);
+        }
+        finish_run(&run);
+        close(control[0]);
+        close(channel[0]);
+        close(channel[1]);
+    }
+    unlink(link);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +629,9 @@ int main(void)
         cmocka_unit_test(auto_unmount_option_hands_over_then_stays_until_the_file_system_exits),
         cmocka_unit_test(helper_that_stays_keeps_no_copy_of_the_channel),
         cmocka_unit_test(version_and_help_answer_on_stdout),
+        cmocka_unit_test(go_fuse_form_without_the_mount_point_door_gets_no_channel),
+        cmocka_unit_test(parents_number_naming_another_file_here_is_refused),
+        cmocka_unit_test(mount_point_door_asks_for_the_kernel_mount_before_handing_over),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, find_helper, NULL);

@@ -12,13 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "fusermount_helper.h"
 #include "launcher.h"
 
 /* Shell prelude: n = the channel's fd number, taken from the /dev/fd/N argument. */
@@ -320,6 +323,64 @@ static void reap_without_waiting_returns_at_once_while_the_child_runs(void **sta
     assert_true(l.reaped);
 }
 
+/* The mount point door: the file system gets the kernel mount point itself, runs in this
+   mount namespace under the mount guard, finds winfuse-fusermount first in PATH (a private
+   directory that goes with the launch), and inherits a second socket named by
+   WINFUSE_MOUNT_FD, whose other end is the launcher's control_fd. */
+static void mount_point_door_gives_the_mount_point_the_helper_in_path_and_the_guard(
+    void **state)
+{
+    (void)state;
+    char helper[4096], dir[] = "/tmp/wf-door-mnt.XXXXXX", error[256] = "", text[8192];
+    char resolved[4096], bin[4096];
+    assert_true(wf_test_find_fusermount(helper, sizeof helper));
+    assert_non_null(realpath(helper, resolved));
+    assert_non_null(mkdtemp(dir));
+    char *argv[] = { "/bin/sh", "-c",
+        "n=$WINFUSE_DEVFUSE_FD; "
+        "if mount -t tmpfs wf-door \"$1\" 2>/dev/null; then g=mounted; else g=refused; fi; "
+        "printf 'x' >&$WINFUSE_MOUNT_FD; "
+        "printf '%s|%s|%s|%s' \"$1\" \"${PATH%%:*}\" \"$(readlink \"$(command -v fusermount3)\")\" "
+        "\"$g\" >&$n",
+        "sh", NULL };
+    wf_launcher_options options;
+    memset(&options, 0, sizeof options);
+    options.argv = argv;
+    options.helper = helper;
+    options.kernel_mount_point = dir;
+    wf_launcher l;
+    if (wf_launcher_start_with(&l, &options, error, sizeof error) != 0)
+        fail_msg("start failed: %s", error);
+    assert_true(l.control_fd >= 0);
+    char byte = 0;
+    assert_int_equal(recv_within(l.control_fd, &byte, 1), 1);
+    assert_int_equal(byte, 'x');
+    recv_text(l.fd, text, sizeof text);
+    char *fields[4] = { text, NULL, NULL, NULL };
+    for (int i = 1; i < 4; i++) {
+        fields[i] = fields[i - 1] ? strchr(fields[i - 1], '|') : NULL;
+        if (fields[i])
+            *fields[i]++ = '\0';
+    }
+    if (!fields[3])
+        fail_msg("unexpected report: %s", text);
+    snprintf(bin, sizeof bin, "%s", fields[1]);
+    struct stat st;
+    bool bin_existed = stat(bin, &st) == 0 && S_ISDIR(st.st_mode);
+    wf_launcher_stop(&l, 2000);
+    if (strcmp(fields[3], "mounted") == 0)
+        (void)umount2(dir, MNT_DETACH);
+    rmdir(dir);
+
+    assert_string_equal(fields[0], dir);
+    assert_true(strstr(bin, "/winfuse-bin.") != NULL);
+    assert_true(bin_existed);
+    assert_string_equal(fields[2], resolved);
+    assert_string_equal(fields[3], "refused");
+    /* The private directory goes with the launch. */
+    assert_int_not_equal(stat(bin, &st), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +396,7 @@ int main(void)
         cmocka_unit_test(stop_lets_a_child_that_exits_on_end_of_file_go_by_itself),
         cmocka_unit_test(stop_kills_a_child_that_ignores_end_of_file_and_sigterm),
         cmocka_unit_test(reap_without_waiting_returns_at_once_while_the_child_runs),
+        cmocka_unit_test(mount_point_door_gives_the_mount_point_the_helper_in_path_and_the_guard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,11 @@
 #define WF_ENV_COMMFD "_FUSE_COMMFD"
 /* Set by WinFuse for its file system process only: the number of the inherited channel. */
 #define WF_ENV_DEVFUSE_FD "WINFUSE_DEVFUSE_FD"
+/* Set by `winfuse mount` when the file system is given the kernel mount point itself: the
+   number of the socket on which this helper asks for that mount before handing over. */
+#define WF_ENV_MOUNT_FD "WINFUSE_MOUNT_FD"
+/* The most of the parent's environment read. */
+#define WF_PARENT_ENVIRON_MAX (256 * 1024)
 
 typedef struct wf_fusermount_args {
     bool unmount;               /* -u: nothing of ours is mounted; succeed */
@@ -178,18 +183,75 @@ static int wf_comm_fd(const wf_fusermount_args *args)
     return fd;
 }
 
+/* The value of name in the environment of the process that ran us, when it is fd, a
+   descriptor we inherited from it: go-fuse runs the helper with _FUSE_COMMFD as its whole
+   environment, but the descriptors it did not open itself still pass (Go keeps them).
+   Only a number that names the same open socket in both processes counts. NULL if none. */
+static const char *wf_parent_env(const char *name, char *value, size_t size)
+{
+    static char buffer[WF_PARENT_ENVIRON_MAX + 1];
+    char path[64], link[96];
+    size_t used = 0, want = strlen(name);
+    struct stat ours, theirs;
+    pid_t parent = getppid();
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%d/environ", (int)parent);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    for (;;) {
+        ssize_t got = read(fd, buffer + used, WF_PARENT_ENVIRON_MAX - used);
+        if (got <= 0)
+            break;
+        used += (size_t)got;
+    }
+    close(fd);
+    buffer[used] = '\0';
+    for (size_t at = 0; at < used; at += strlen(buffer + at) + 1) {
+        const char *entry = buffer + at;
+        if (strncmp(entry, name, want) != 0 || entry[want] != '=')
+            continue;
+        int number = wf_parse_fd(entry + want + 1);
+        snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)parent, number);
+        if (number < 0 || fstat(number, &ours) != 0 || stat(link, &theirs) != 0 ||
+            ours.st_dev != theirs.st_dev || ours.st_ino != theirs.st_ino)
+            return NULL;
+        snprintf(value, size, "%d", number);
+        return value;
+    }
+    return NULL;
+}
+
+/* A WinFuse variable: ours, else our parent's when it names a descriptor we share, and
+   only in the mount point door (the parent has WINFUSE_MOUNT_FD too). In a private
+   directory nobody serves, a go-fuse file system that got the channel would fail after
+   INIT (it opens a file in its mount point), where WinFuse does not try /dev/fd/N again;
+   without the channel it fails before INIT, where it does (docs/channel.md). */
+static const char *wf_winfuse_env(const char *name, char *value, size_t size)
+{
+    char door[16];
+    const char *text = getenv(name);
+    if (text)
+        return text;
+    if (!wf_parent_env(WF_ENV_MOUNT_FD, door, sizeof door))
+        return NULL;
+    return wf_parent_env(name, value, size);
+}
+
 /* WinFuse's channel: an AF_UNIX SOCK_SEQPACKET socket inherited under the number
    WINFUSE_DEVFUSE_FD names. -1 after saying why there is none. */
 static int wf_winfuse_channel(void)
 {
-    const char *text = getenv(WF_ENV_DEVFUSE_FD);
+    char inherited[16];
+    const char *text = wf_winfuse_env(WF_ENV_DEVFUSE_FD, inherited, sizeof inherited);
     int fd, type = 0, domain = 0;
     socklen_t len = sizeof type;
 
     if (!text) {
-        fprintf(stderr, "%s: no WinFuse channel (%s is not set): this helper serves only "
-            "file systems that WinFuse runs, and never mounts through the kernel\n",
-            WF_PROG, WF_ENV_DEVFUSE_FD);
+        fprintf(stderr, "%s: no WinFuse channel (%s is not set), here or in the program "
+            "that ran this helper: this helper serves only file systems that WinFuse runs, "
+            "and never mounts through the kernel\n", WF_PROG, WF_ENV_DEVFUSE_FD);
         return -1;
     }
     fd = wf_parse_fd(text);
@@ -210,6 +272,47 @@ static int wf_winfuse_channel(void)
         return -1;
     }
     return fd;
+}
+
+/* With `winfuse mount` giving the file system its own mount point: asks winfuse to make the
+   kernel mount there now, before the file system takes the channel (go-fuse opens a file in
+   its mount point right after INIT, so the mount must be there by then). The request is
+   the mount point's real path; the answer an errno, 0 when mounted. 0 when there is no
+   such socket (any other door: nothing to ask), -1 after saying why not. */
+static int wf_request_kernel_mount(const char *mount_point)
+{
+    char inherited[16], resolved[PATH_MAX];
+    const char *text = wf_winfuse_env(WF_ENV_MOUNT_FD, inherited, sizeof inherited);
+    int fd, answer = EIO;
+    ssize_t got;
+
+    if (!text)
+        return 0;
+    fd = wf_parse_fd(text);
+    if (fd < 0) {
+        fprintf(stderr, "%s: invalid %s: %s\n", WF_PROG, WF_ENV_MOUNT_FD, text);
+        return -1;
+    }
+    if (!realpath(mount_point, resolved)) {
+        fprintf(stderr, "%s: mount point %s: %s\n", WF_PROG, mount_point, strerror(errno));
+        return -1;
+    }
+    while ((got = send(fd, resolved, strlen(resolved), MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    if (got >= 0)
+        while ((got = recv(fd, &answer, sizeof answer, 0)) < 0 && errno == EINTR)
+            ;
+    if (got != (ssize_t)sizeof answer) {
+        fprintf(stderr, "%s: winfuse mount did not answer the request to mount %s\n", WF_PROG,
+            resolved);
+        return -1;
+    }
+    if (answer != 0) {
+        fprintf(stderr, "%s: winfuse mount cannot mount %s: %s\n", WF_PROG, resolved,
+            answer == EXDEV ? "it serves another mount point" : strerror(answer));
+        return -1;
+    }
+    return 0;
 }
 
 /* Sends fd with one data byte, as fusermount does: SCM_RIGHTS needs at least one byte. */
@@ -292,6 +395,8 @@ int main(int argc, char **argv)
         return 1;
     comm_fd = wf_comm_fd(&args);
     if (comm_fd < 0)
+        return 1;
+    if (wf_request_kernel_mount(args.mount_point) != 0)
         return 1;
     if (wf_send_fd(comm_fd, channel) != 0)
         return 1;

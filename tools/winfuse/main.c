@@ -54,7 +54,9 @@ static void wf_usage(FILE *out)
         "        directory, mounted through WinFuse's fusermount3 stand-in in a private\n"
         "        mount namespace (libfuse 2, Go file systems). auto (the default): devfd for\n"
         "        a program linked with libfuse 3, else fusermount. Nothing is ever mounted\n"
-        "        in the kernel.\n"
+        "        in the kernel. mount also has mountpoint: the file system gets MOUNTPOINT\n"
+        "        itself and asks through the helper for the kernel mount there (auto's\n"
+        "        choice for Go programs under mount: go-fuse opens its mount point).\n"
         "        --timeout SECONDS gives up on a FUSE request the file system has not\n"
         "        answered in that time (INTERRUPT, then STATUS_IO_TIMEOUT); default: none.\n"
         "        Ctrl-C cancels the running command (INTERRUPT, then STATUS_CANCELLED after\n"
@@ -115,7 +117,7 @@ static int wf_take_mount_option(int argc, char **argv)
             value = argv[i] + 8;
         } else if (strcmp(argv[i], "--mount") == 0) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "winfuse: --mount needs auto, devfd or fusermount\n");
+                fprintf(stderr, "winfuse: --mount needs auto, devfd or fusermount (mount: or mountpoint)\n");
                 return -1;
             }
             value = argv[++i];
@@ -125,7 +127,8 @@ static int wf_take_mount_option(int argc, char **argv)
         }
         wf_mount_mode mode;
         if (!wf_mount_mode_parse(value, &mode)) {
-            fprintf(stderr, "winfuse: unknown --mount '%s' (auto, devfd or fusermount)\n",
+            fprintf(stderr, "winfuse: unknown --mount '%s' (auto, devfd or fusermount; mount: or "
+                "mountpoint)\n",
                 value);
             return -1;
         }

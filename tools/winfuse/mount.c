@@ -146,6 +146,40 @@ static void wf_mount_set_handlers(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/* The kernel mount, made when the file system's helper asks for it (it was given the mount
+   point itself), or else once the volume is up. */
+typedef struct wf_mount_kernel {
+    struct fuse_session *se;
+    const char *point;          /* the real path */
+    bool mounted;
+    bool failed;                /* a mount was refused (libfuse said why) */
+} wf_mount_kernel;
+
+/* The volume's kernel_mount: the kernel holds every request on the mount, the file
+   system's own included, until the session loop answers its INIT, once the volume is up. */
+static int wf_mount_kernel_mount(void *context)
+{
+    wf_mount_kernel *k = context;
+    if (k->mounted)
+        return 0;
+    if (fuse_session_mount(k->se, k->point) != 0) {
+        k->failed = true;
+        return EPERM;   /* libfuse (or fusermount3) said why on stderr */
+    }
+    k->mounted = true;
+    /* Before INIT is answered: INIT's max_readahead is then taken whole. */
+    wf_mount_raise_readahead(k->point);
+    return 0;
+}
+
+static void wf_mount_kernel_unmount(void *context)
+{
+    wf_mount_kernel *k = context;
+    if (k->mounted)
+        fuse_session_unmount(k->se);
+    k->mounted = false;
+}
+
 typedef struct wf_mount_watch {
     wf_volume *volume;
     struct fuse_session *se;
@@ -356,24 +390,9 @@ int wf_mount_main(int argc, char **argv)
     sigaddset(&ending, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &ending, &old);
 
-    wf_volume *volume = wf_volume_mount(&options, error, sizeof error);
-    if (volume == NULL) {
-        fprintf(stderr, "winfuse mount: %s\n", error);
-        wf_mount_report(&report_fd, 2);
-        return 2;
-    }
-    lx.fsd = wf_volume_fsd(volume);
-    lx.case_insensitive = options.case_insensitive;
-    lx.id_map = options.id_map;
-    lx.timeout = timeout;
-    if (!wf_lx_init(&lx)) {
-        fprintf(stderr, "winfuse mount: out of memory\n");
-        wf_volume_unmount(volume);
-        wf_mount_report(&report_fd, 2);
-        return 2;
-    }
-
-    /* The kernel mount: fsname says which file system runs behind it. */
+    /* The session first: a file system given the mount point itself has it mounted while
+       the volume starts (wf_mount_kernel_mount). lx is filled in once the volume is up;
+       nothing is read from the kernel before the session loop runs. */
     char *fuse_argv[WF_MOUNT_MAX_ARGS];
     int fuse_argc = 0;
     snprintf(fsname, sizeof fsname, "fsname=winfuse:%s,subtype=winfuse",
@@ -393,19 +412,44 @@ int wf_mount_main(int argc, char **argv)
     struct fuse_session *se = fuse_session_new(&args, &wf_lx_ops, sizeof wf_lx_ops, &lx);
     if (se == NULL) {
         fprintf(stderr, "winfuse mount: bad mount options '%s'\n", kernel_options);
-        status = 2;
-        goto unmount_volume;
+        fuse_opt_free_args(&args);
+        wf_mount_report(&report_fd, 2);
+        return 2;
     }
     wf_mount_session = se;
     wf_mount_set_handlers();
-    if (fuse_session_mount(se, mountpoint) != 0) {
-        /* libfuse (or fusermount3) said why on stderr. */
-        fprintf(stderr, "winfuse mount: cannot mount on %s; nothing is mounted\n", point);
+    wf_mount_kernel kernel = { .se = se, .point = mountpoint };
+    options.kernel_mount_point = mountpoint;
+    options.kernel_mount = wf_mount_kernel_mount;
+    options.kernel_unmount = wf_mount_kernel_unmount;
+    options.kernel_context = &kernel;
+
+    wf_volume *volume = wf_volume_mount(&options, error, sizeof error);
+    if (volume == NULL) {
+        fprintf(stderr, "winfuse mount: %s\n", error);
+        if (kernel.failed)
+            fprintf(stderr, "winfuse mount: cannot mount on %s; nothing is mounted\n", point);
+        /* The volume took back a kernel mount it had made; this is for certain. */
+        wf_mount_kernel_unmount(&kernel);
         status = 2;
         goto destroy;
     }
-    /* Before INIT is answered: INIT's max_readahead is then taken whole. */
-    wf_mount_raise_readahead(mountpoint);
+    lx.fsd = wf_volume_fsd(volume);
+    lx.case_insensitive = options.case_insensitive;
+    lx.id_map = options.id_map;
+    lx.timeout = timeout;
+    if (!wf_lx_init(&lx)) {
+        fprintf(stderr, "winfuse mount: out of memory\n");
+        wf_mount_kernel_unmount(&kernel);
+        status = 2;
+        goto unmount_volume;
+    }
+
+    if (!kernel.mounted && wf_mount_kernel_mount(&kernel) != 0) {
+        fprintf(stderr, "winfuse mount: cannot mount on %s; nothing is mounted\n", point);
+        status = 2;
+        goto fini;
+    }
     if (!foreground) {
         wf_mount_report(&report_fd, 0);
         wf_mount_detach_stdio();
@@ -430,22 +474,29 @@ int wf_mount_main(int argc, char **argv)
     watch.stop = true;
     if (watching)
         pthread_join(watcher, NULL);
-    fuse_session_unmount(se);
+    wf_mount_kernel_unmount(&kernel);
     if (watch.disconnected) {
         fprintf(stderr, "winfuse mount: the file system went away; %s is unmounted\n", point);
         status = 1;
     } else if (loop != 0 && loop != SIGTERM && loop != SIGINT && loop != SIGHUP) {
         status = 1;
     }
-destroy:
+fini:
+    /* Before the volume goes: a session that had its INIT runs lx's destroy. */
+    wf_mount_session = NULL;
     fuse_session_destroy(se);
-    fuse_opt_free_args(&args);
-unmount_volume:
+    se = NULL;
     wf_lx_fini(&lx);
+unmount_volume:
     if (!wf_volume_unmount_checked(volume, error, sizeof error)) {
         fprintf(stderr, "winfuse mount: the file system crashed: it %s\n", error);
         status = 3;
     }
+destroy:
+    wf_mount_session = NULL;
+    if (se != NULL)
+        fuse_session_destroy(se);
+    fuse_opt_free_args(&args);
     wf_mount_report(&report_fd, (unsigned char)status);
     return status;
 }

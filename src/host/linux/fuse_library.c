@@ -18,6 +18,11 @@
 #define WF_ELF_MAX_DYNAMIC 4096
 #define WF_ELF_MAX_NEEDED 128
 #define WF_ELF_NAME_MAX 64
+#define WF_ELF_MAX_NOTES 16
+/* How much of a PT_NOTE segment is read: the Go note comes early, after the GNU ones. */
+#define WF_ELF_NOTE_READ 1024
+/* The Go linker's note: owner "Go", type 4 (its build ID), in .note.go.buildid. */
+#define WF_ELF_GO_NOTE_TYPE 4u
 
 #if __BYTE_ORDER == __LITTLE_ENDIAN
 #define WF_ELF_NATIVE_DATA ELFDATA2LSB
@@ -39,6 +44,8 @@ typedef struct wf_elf {
     size_t load_count;
     wf_elf_segment dynamic;
     bool has_dynamic;
+    wf_elf_segment notes[WF_ELF_MAX_NOTES];
+    size_t note_count;
 } wf_elf;
 
 static bool wf_elf_read(const wf_elf *elf, uint64_t offset, void *buffer, size_t size)
@@ -102,9 +109,43 @@ static bool wf_elf_load_phdrs(wf_elf *elf)
         else if (seg.type == PT_DYNAMIC && !elf->has_dynamic) {
             elf->dynamic = seg;
             elf->has_dynamic = true;
+        } else if (seg.type == PT_NOTE && elf->note_count < WF_ELF_MAX_NOTES)
+            elf->notes[elf->note_count++] = seg;
+    }
+    return true;
+}
+
+/* Whether a PT_NOTE holds the Go linker's build ID note (a static Go program has no
+   dynamic section, so this is looked for by itself). Notes are namesz, descsz, type, then
+   the name and the description, each padded to 4 bytes, in ELF32 and ELF64 alike. */
+static bool wf_elf_is_go(const wf_elf *elf)
+{
+    unsigned char buffer[WF_ELF_NOTE_READ];
+    for (size_t n = 0; n < elf->note_count; n++) {
+        size_t size = elf->notes[n].filesz < sizeof buffer ? (size_t)elf->notes[n].filesz :
+            sizeof buffer;
+        if (!wf_elf_read(elf, elf->notes[n].offset, buffer, size))
+            continue;
+        for (size_t at = 0; at + 12 <= size; ) {
+            uint32_t namesz, descsz, type;
+            memcpy(&namesz, buffer + at, 4);
+            memcpy(&descsz, buffer + at + 4, 4);
+            memcpy(&type, buffer + at + 8, 4);
+            if (namesz > size || descsz > size)
+                break;
+            size_t name_at = at + 12;
+            size_t next = name_at + ((namesz + 3u) & ~3u) + ((descsz + 3u) & ~3u);
+            /* The Go linker writes the name as "Go\0\0" (namesz 4). */
+            if ((namesz == 3 || namesz == 4) && type == WF_ELF_GO_NOTE_TYPE &&
+                name_at + 3 <= size &&
+                memcmp(buffer + name_at, "Go", 3) == 0)
+                return true;
+            if (next <= at || next > size)
+                break;
+            at = next;
         }
     }
-    return elf->has_dynamic;
+    return false;
 }
 
 /* The file offset of a virtual address, through the PT_LOAD that maps it from the file. */
@@ -148,7 +189,7 @@ wf_fuse_library wf_fuse_library_of_fd(int fd)
     wf_fuse_library found = WF_FUSE_LIBRARY_UNKNOWN;
     uint64_t needed[WF_ELF_MAX_NEEDED];
     size_t needed_count = 0;
-    uint64_t strtab = 0, strsz = 0, strtab_offset;
+    uint64_t strtab = 0, strsz = 0, strtab_offset = 0;
     bool has_strtab = false;
     struct stat st;
     int64_t tag;
@@ -162,7 +203,7 @@ wf_fuse_library wf_fuse_library_of_fd(int fd)
     elf->file_size = (uint64_t)st.st_size;
     if (!wf_elf_load_phdrs(elf))
         goto out;
-    for (size_t i = 0; wf_elf_dynamic_entry(elf, i, &tag, &value); i++) {
+    for (size_t i = 0; elf->has_dynamic && wf_elf_dynamic_entry(elf, i, &tag, &value); i++) {
         if (tag == DT_NEEDED && needed_count < WF_ELF_MAX_NEEDED)
             needed[needed_count++] = value;
         else if (tag == DT_STRTAB) {
@@ -172,7 +213,7 @@ wf_fuse_library wf_fuse_library_of_fd(int fd)
             strsz = value;
     }
     if (!has_strtab || !wf_elf_vaddr_to_offset(elf, strtab, &strtab_offset))
-        goto out;
+        needed_count = 0;
     for (size_t i = 0; i < needed_count; i++) {
         char name[WF_ELF_NAME_MAX];
         uint64_t at = strtab_offset + needed[i];
@@ -192,6 +233,8 @@ wf_fuse_library wf_fuse_library_of_fd(int fd)
         else if (strcmp(name, "libfuse.so.2") == 0 && found == WF_FUSE_LIBRARY_UNKNOWN)
             found = WF_FUSE_LIBRARY_FUSE2;
     }
+    if (found == WF_FUSE_LIBRARY_UNKNOWN && wf_elf_is_go(elf))
+        found = WF_FUSE_LIBRARY_GO;
 out:
     free(elf);
     return found;
@@ -253,6 +296,8 @@ const char *wf_fuse_library_name(wf_fuse_library library)
         return "libfuse 2";
     case WF_FUSE_LIBRARY_FUSE3:
         return "libfuse 3";
+    case WF_FUSE_LIBRARY_GO:
+        return "a Go program";
     default:
         return "no libfuse of its own";
     }

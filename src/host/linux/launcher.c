@@ -17,6 +17,7 @@
 
 #include "mount_guard.h"
 #include "mount_ns.h"
+#include "mountpoint_door.h"
 
 /* af_unix refuses a datagram that does not leave this much of the sender's sndbuf free.
    Only the first guess depends on it: the probe below has the last word. */
@@ -172,11 +173,12 @@ typedef struct wf_launcher_failure {
 
 #define WF_LAUNCHER_STEP_EXEC (-1)
 #define WF_LAUNCHER_STEP_SETUP (-2)
+#define WF_LAUNCHER_STEP_GUARD (-3)     /* the mount point door's mount guard */
 
 /* Runs in the forked child: only async-signal-safe calls until exec. A failure goes back
    through error_fd, which exec closes on success. */
 static void __attribute__((noreturn)) wf_launcher_child(char **argv, const wf_mount_ns *ns,
-    int daemon_fd, int devnull, int error_fd)
+    const wf_mountpoint_door *door, int daemon_fd, int control_fd, int devnull, int error_fd)
 {
     struct sigaction dfl;
     sigset_t none;
@@ -204,8 +206,19 @@ static void __attribute__((noreturn)) wf_launcher_child(char **argv, const wf_mo
     if (daemon_fd > 3)
         close_range(3, (unsigned)daemon_fd - 1, CLOSE_RANGE_CLOEXEC);
     close_range((unsigned)daemon_fd + 1, ~0u, CLOSE_RANGE_CLOEXEC);
+    if (control_fd >= 0 && fcntl(control_fd, F_SETFD, 0) != 0)
+        goto fail;
 
-    if (ns) {
+    if (door) {
+        /* The kernel mount is winfuse's to make: nothing here may mount, or unmount it.
+           No guard, no door (the caller falls back to the namespace). */
+        failure.step = WF_LAUNCHER_STEP_GUARD;
+        failure.err = wf_mount_guard_install();
+        if (failure.err)
+            goto report;
+        failure.step = WF_LAUNCHER_STEP_EXEC;
+        execvpe(argv[0], argv, wf_mountpoint_door_environ(door));
+    } else if (ns) {
         int step = 0;
         failure.err = wf_mount_ns_enter(ns, &step);
         if (failure.err) {
@@ -277,6 +290,8 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
     char **child_argv = NULL;
     char *mount_point = NULL;
     wf_mount_ns *ns = NULL;
+    wf_mountpoint_door *door = NULL;
+    int control[2] = { -1, -1 };
     uint32_t max_message = 0;
     int result = -1;
     int err;
@@ -287,6 +302,7 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
     memset(launcher, 0, sizeof *launcher);
     launcher->fd = -1;
     launcher->pid = -1;
+    launcher->control_fd = -1;
     if (!argv || !argv[0] || !argv[0][0]) {
         snprintf(error, error_size, "no file system command given");
         goto out;
@@ -298,14 +314,34 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
         snprintf(error, error_size, "cannot create the channel: %s", strerror(err));
         goto out;
     }
-    if (options->mount_namespace) {
+    if (options->kernel_mount_point) {
+        err = socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) == 0 ? 0 : errno;
+        for (int i = 0; i < 2 && !err; i++)
+            err = wf_channel_lift(&control[i]);
+        if (!err)
+            err = wf_launcher_raise(&control[1]);
+        if (err) {
+            snprintf(error, error_size, "cannot create the mount request socket: %s",
+                strerror(err));
+            goto out;
+        }
+        door = wf_mountpoint_door_create(options->helper, fds[1], control[1], error,
+            error_size);
+        if (!door) {
+            launcher->namespace_failed = true;
+            goto out;
+        }
+        mount_point = strdup(options->kernel_mount_point);
+    } else if (options->mount_namespace) {
         ns = wf_mount_ns_create(options->helper, fds[1], error, error_size);
         if (!ns) {
             launcher->namespace_failed = true;
             goto out;
         }
     }
-    if (ns && options->directory)
+    if (door)
+        ;       /* mount_point is set */
+    else if (ns && options->directory)
         mount_point = strdup(wf_mount_ns_mount_point(ns));
     else if (asprintf(&mount_point, "/dev/fd/%d", fds[1]) < 0)
         mount_point = NULL;
@@ -322,7 +358,7 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
 
     pid = fork();
     if (pid == 0)
-        wf_launcher_child(child_argv, ns, fds[1], devnull, status_pipe[1]);
+        wf_launcher_child(child_argv, ns, door, fds[1], control[1], devnull, status_pipe[1]);
     if (pid < 0) {
         snprintf(error, error_size, "cannot run %s: %s", argv[0], strerror(errno));
         goto out;
@@ -332,6 +368,10 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
     /* Our copy of the daemon's end goes now: its death must read as end of file here. */
     close(fds[1]);
     fds[1] = -1;
+    if (control[1] >= 0) {
+        close(control[1]);
+        control[1] = -1;
+    }
     close(status_pipe[1]);
     status_pipe[1] = -1;
 
@@ -343,6 +383,11 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
             ;
         wf_launcher_describe_failure(&failure, got, ns, argv[0], error, error_size);
         launcher->namespace_failed = got == (ssize_t)sizeof failure && failure.step >= 0;
+        if (got == (ssize_t)sizeof failure && failure.step == WF_LAUNCHER_STEP_GUARD) {
+            snprintf(error, error_size, "cannot install the mount guard for %s: %s",
+                argv[0], strerror(failure.err));
+            launcher->namespace_failed = true;
+        }
         goto out;
     }
 
@@ -365,6 +410,10 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
     mount_point = NULL;
     launcher->ns = ns;
     ns = NULL;
+    launcher->door = door;
+    door = NULL;
+    launcher->control_fd = control[0];
+    control[0] = -1;
     result = 0;
 
 out:
@@ -377,6 +426,10 @@ out:
     free(child_argv);
     free(mount_point);
     wf_mount_ns_destroy(ns);
+    wf_mountpoint_door_destroy(door);
+    for (int i = 0; i < 2; i++)
+        if (control[i] >= 0)
+            close(control[i]);
     if (fds[1] >= 0)
         close(fds[1]);
     if (fds[0] >= 0)
@@ -411,6 +464,14 @@ bool wf_launcher_reap(wf_launcher *launcher, uint32_t timeout_ms)
     return launcher->reaped;
 }
 
+void wf_launcher_close_control(wf_launcher *launcher)
+{
+    if (launcher->control_fd >= 0) {
+        close(launcher->control_fd);
+        launcher->control_fd = -1;
+    }
+}
+
 void wf_launcher_close_channel(wf_launcher *launcher)
 {
     if (launcher->fd >= 0) {
@@ -424,6 +485,9 @@ static void wf_launcher_release(wf_launcher *launcher)
 {
     wf_mount_ns_destroy(launcher->ns);
     launcher->ns = NULL;
+    wf_mountpoint_door_destroy(launcher->door);
+    launcher->door = NULL;
+    wf_launcher_close_control(launcher);
     free(launcher->mount_point);
     launcher->mount_point = NULL;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 struct wf_mount_ns;
+struct wf_mountpoint_door;
 
 /* The message the channel is sized for: libfuse's read buffer, 256 pages of data plus a
    page for the headers (the largest FUSE message libfuse and the Linux kernel exchange). */
@@ -36,6 +37,11 @@ typedef struct wf_launcher {
     char *mount_point;          /* what the file system was given: /dev/fd/N or a directory */
     struct wf_mount_ns *ns;     /* the private mount namespace it runs in, or NULL */
     bool namespace_failed;      /* after a failed start: entering the namespace failed */
+    /* With kernel_mount_point: our end of the socket on which the file system's helper asks
+       for the kernel mount (a request is a real path; the answer an int errno), and what
+       the file system runs with; -1 and NULL otherwise. */
+    int control_fd;
+    struct wf_mountpoint_door *door;
     /* The private mount namespace's identity (of /proc/PID/ns/mnt), so that what runs in it
        can be found and ended, a daemonized process too; 0: none known. */
     uint64_t ns_dev, ns_ino;
@@ -50,6 +56,12 @@ typedef struct wf_launcher_options {
        instead of /dev/fd/N, for a file system that must mount through the helper. */
     bool directory;
     const char *helper;         /* the helper program; NULL: wf_mount_ns_find_helper */
+    /* `winfuse mount`'s own mount point, given to the file system as its mount point
+       (instead of /dev/fd/N or a directory; mount_namespace is then ignored): it runs in
+       this mount namespace, under the mount guard, with our helper first in PATH
+       (mountpoint_door.h) and the control socket inherited, so that the kernel mount is
+       made there when the helper asks, and the file system finds it served. */
+    const char *kernel_mount_point;
 } wf_launcher_options;
 
 /* Creates the channel and runs argv[0] (searched in PATH) with the daemon's end passed as
@@ -72,6 +84,9 @@ int wf_launcher_start_with(wf_launcher *launcher, const wf_launcher_options *opt
    look). Returns true once it is reaped. A daemonizing file system's direct child exits
    while the file system goes on: only the channel tells when the file system is gone. */
 bool wf_launcher_reap(wf_launcher *launcher, uint32_t timeout_ms);
+
+/* Closes our end of the control socket: a later request of the helper reads end of file. */
+void wf_launcher_close_control(wf_launcher *launcher);
 
 /* Closes our end of the channel: the file system reads end of file. */
 void wf_launcher_close_channel(wf_launcher *launcher);

@@ -2,11 +2,13 @@
 #define _GNU_SOURCE
 #include "volume.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +49,10 @@ struct wf_volume {
     pthread_mutex_t reap_lock;
     /* wf_volume_interrupt: the grace every request submitted now gets (0: none). */
     _Atomic unsigned interrupt_grace_ms;
+    /* The kernel mount the file system's helper asked for is made (kernel_mount). */
+    bool kernel_mounted;
+    /* Making it failed: another door would not do better. */
+    bool kernel_mount_failed;
 };
 
 static void wf_volume_complete(void *host, const FSP_FSCTL_TRANSACT_RSP *response)
@@ -156,17 +162,53 @@ static bool wf_volume_child_failed(wf_volume *volume, uint32_t wait_ms, char *er
     return true;
 }
 
+/* Answers the file system's helper, which asks (with the mount point's real path) for the
+   kernel mount before it hands the channel over: made once, for that mount point only. */
+static void wf_volume_serve_mount_request(wf_volume *volume, const wf_volume_options *options)
+{
+    char path[4096];
+    int fd = volume->launcher.control_fd;
+    int answer = 0;
+    ssize_t got;
+
+    if (fd < 0)
+        return;
+    got = recv(fd, path, sizeof path - 1, MSG_DONTWAIT);
+    if (got == 0) {
+        /* Every copy of the file system's end is closed: no request can come. */
+        wf_launcher_close_control(&volume->launcher);
+        return;
+    }
+    if (got < 0)
+        return;
+    path[got] = '\0';
+    if (!options->kernel_mount_point || strcmp(path, options->kernel_mount_point) != 0)
+        answer = EXDEV;
+    else if (!options->kernel_mount || !options->kernel_unmount)
+        answer = ENOSYS;
+    else if (!volume->kernel_mounted) {
+        answer = options->kernel_mount(options->kernel_context);
+        volume->kernel_mounted = answer == 0;
+        volume->kernel_mount_failed = answer != 0;
+    }
+    if (options->debug)
+        fprintf(stderr, "winfuse: the fusermount helper asks for the kernel mount on %s: %s\n",
+            path, answer ? strerror(answer) : "mounted");
+    (void)send(fd, &answer, sizeof answer, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 /* Waits for the INIT reply. A daemonizing file system's first process exits 0 and is no
    sign of anything; an unsuccessful exit is its own report of failure. *early_exit tells
    that the file system went away before answering. */
-static bool wf_volume_wait_init(wf_volume *volume, unsigned timeout_ms, bool *early_exit,
-    char *error, size_t error_size)
+static bool wf_volume_wait_init(wf_volume *volume, const wf_volume_options *options,
+    unsigned timeout_ms, bool *early_exit, char *error, size_t error_size)
 {
     uint64_t deadline = wf_volume_now_ms() + timeout_ms;
     uint64_t seen = 0;
     wf_engine_info info;
 
     for (;;) {
+        wf_volume_serve_mount_request(volume, options);
         wf_engine_get_info(volume->engine, &info);
         if (info.initialized)
             return true;
@@ -326,15 +368,23 @@ static wf_volume *wf_volume_try(const wf_volume_options *options,
         wf_volume_describe_mount(volume, how, sizeof how);
         fprintf(stderr, "winfuse: %s gets its channel as %s\n", launch->argv[0], how);
     }
-    if (!wf_volume_wait_init(volume, options->init_timeout_ms ? options->init_timeout_ms :
-            WF_VOLUME_INIT_TIMEOUT_MS, &early_exit, error, error_size)) {
-        if (early_exit)
+    if (!wf_volume_wait_init(volume, options, options->init_timeout_ms ?
+            options->init_timeout_ms : WF_VOLUME_INIT_TIMEOUT_MS, &early_exit, error,
+            error_size)) {
+        if (early_exit && !volume->kernel_mount_failed)
             *failure = WF_VOLUME_FAILED_EARLY_EXIT;
         goto fail;
     }
+    /* A request after INIT has nobody to answer it: the helper reads end of file. */
+    wf_launcher_close_control(&volume->launcher);
     return volume;
 
 fail:
+    if (volume && volume->kernel_mounted) {
+        /* First, so that whatever waits on the mount is let go (ENOTCONN). */
+        options->kernel_unmount(options->kernel_context);
+        volume->kernel_mounted = false;
+    }
     if (volume) {
         char report[96];
         (void)wf_volume_free(volume, 0, report, sizeof report);
@@ -344,7 +394,8 @@ fail:
 
 bool wf_mount_mode_parse(const char *text, wf_mount_mode *mode)
 {
-    static const wf_mount_mode modes[] = { WF_MOUNT_AUTO, WF_MOUNT_DEVFD, WF_MOUNT_FUSERMOUNT };
+    static const wf_mount_mode modes[] = { WF_MOUNT_AUTO, WF_MOUNT_DEVFD, WF_MOUNT_FUSERMOUNT,
+        WF_MOUNT_MOUNTPOINT };
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         if (strcmp(text, wf_mount_mode_name(modes[i])) == 0) {
             *mode = modes[i];
@@ -363,6 +414,8 @@ const char *wf_mount_mode_name(wf_mount_mode mode)
         return "devfd";
     case WF_MOUNT_FUSERMOUNT:
         return "fusermount";
+    case WF_MOUNT_MOUNTPOINT:
+        return "mountpoint";
     default:
         return "default";
     }
@@ -380,7 +433,9 @@ void wf_volume_set_default_mount(wf_mount_mode mode)
    socket fails) and mounts through the helper; any other program (Go, a script, a wrapper)
    gets a directory too, which works through the helper whatever library it ends in. Then:
    no namespace to be had -> /dev/fd/N as is; a file system that went away before INIT ->
-   once more with the other mount point, unless it links libfuse 2. */
+   once more with the other mount point, unless it links libfuse 2. Under winfuse mount
+   (a kernel mount point), a Go program gets that mount point itself first (docs/mount.md):
+   go-fuse opens a file there right after INIT. */
 wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t error_size)
 {
     wf_mount_mode mode = options->mount == WF_MOUNT_DEFAULT ? wf_volume_default_mount :
@@ -391,6 +446,7 @@ wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t
     wf_fuse_library library;
     char first[512];
     const char *command = options->fs_argv && options->fs_argv[0] ? options->fs_argv[0] : "";
+    bool tried_mount_point = false;
 
     memset(&launch, 0, sizeof launch);
     launch.argv = options->fs_argv;
@@ -402,13 +458,54 @@ wf_volume *wf_volume_mount(const wf_volume_options *options, char *error, size_t
         launch.mount_namespace = true;
         launch.directory = true;
         return wf_volume_try(options, &launch, &failure, error, error_size);
+    case WF_MOUNT_MOUNTPOINT:
+        if (!options->kernel_mount_point) {
+            snprintf(error, error_size, "--mount=mountpoint needs a kernel mount point: "
+                "only winfuse mount has one");
+            return NULL;
+        }
+        launch.kernel_mount_point = options->kernel_mount_point;
+        return wf_volume_try(options, &launch, &failure, error, error_size);
     default:
         break;
     }
 
     library = wf_fuse_library_of(command, NULL, 0);
+    if (library == WF_FUSE_LIBRARY_GO && options->kernel_mount_point) {
+        launch.kernel_mount_point = options->kernel_mount_point;
+        volume = wf_volume_try(options, &launch, &failure, first, sizeof first);
+        if (volume)
+            return volume;
+        launch.kernel_mount_point = NULL;
+        if (failure == WF_VOLUME_FAILED) {
+            snprintf(error, error_size, "%s", first);
+            return NULL;
+        }
+        if (failure == WF_VOLUME_FAILED_NAMESPACE) {
+            /* No mount guard or no helper here: the namespace's rule, as for any program. */
+            if (options->debug)
+                fprintf(stderr, "winfuse: %s; giving %s a mount point of its own\n", first,
+                    command);
+        } else {
+            tried_mount_point = true;
+        }
+    }
     launch.mount_namespace = true;
     launch.directory = library != WF_FUSE_LIBRARY_FUSE3;
+    if (tried_mount_point) {
+        /* It went away before INIT with the kernel mount point (now unmounted again): a
+           Go program also takes /dev/fd/N, where it needs no mount at all. */
+        fprintf(stderr, "winfuse: %s did not start with %s as its mount point (%s); running it "
+            "again with /dev/fd/N\n", command, options->kernel_mount_point, first);
+        launch.directory = false;
+        volume = wf_volume_try(options, &launch, &failure, error, error_size);
+        if (!volume && strcmp(error, first) != 0) {
+            size_t len = strlen(error);
+            snprintf(error + len, error_size - len, " (and before, with %s: %s)",
+                options->kernel_mount_point, first);
+        }
+        return volume;
+    }
     volume = wf_volume_try(options, &launch, &failure, first, sizeof first);
     if (volume)
         return volume;
@@ -452,7 +549,10 @@ wf_engine *wf_volume_engine(wf_volume *volume)
 void wf_volume_describe_mount(wf_volume *volume, char *buffer, size_t size)
 {
     const wf_launcher *launcher = &volume->launcher;
-    if (!launcher->ns)
+    if (launcher->door)
+        snprintf(buffer, size, "%s, the kernel mount point, through the fusermount helper",
+            launcher->mount_point);
+    else if (!launcher->ns)
         snprintf(buffer, size, "%s", launcher->mount_point);
     else if (strncmp(launcher->mount_point, "/dev/fd/", 8) == 0)
         snprintf(buffer, size, "%s (private mount namespace)", launcher->mount_point);
@@ -463,6 +563,8 @@ void wf_volume_describe_mount(wf_volume *volume, char *buffer, size_t size)
 
 wf_mount_mode wf_volume_mount_door(wf_volume *volume)
 {
+    if (volume->launcher.door)
+        return WF_MOUNT_MOUNTPOINT;
     return strncmp(volume->launcher.mount_point, "/dev/fd/", 8) == 0 ? WF_MOUNT_DEVFD :
         WF_MOUNT_FUSERMOUNT;
 }

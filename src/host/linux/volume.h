@@ -19,9 +19,11 @@ typedef enum wf_mount_mode {
     WF_MOUNT_DEVFD,         /* /dev/fd/N, run as is (no namespace) */
     WF_MOUNT_FUSERMOUNT,    /* a directory, mounted through our fusermount helper in the
                                private mount namespace */
+    WF_MOUNT_MOUNTPOINT,    /* winfuse mount only: its own mount point, in this namespace;
+                               the helper asks for the kernel mount there first */
 } wf_mount_mode;
 
-/* "auto", "devfd", "fusermount" to a mode; false for anything else. */
+/* "auto", "devfd", "fusermount", "mountpoint" to a mode; false for anything else. */
 bool wf_mount_mode_parse(const char *text, wf_mount_mode *mode);
 const char *wf_mount_mode_name(wf_mount_mode mode);
 /* What WF_MOUNT_DEFAULT means in this process (the command line's --mount). */
@@ -57,6 +59,15 @@ typedef struct wf_volume_options {
     /* wf_engine_params.request_timeout_ms: a FUSE request out longer is given up
        (STATUS_IO_TIMEOUT); 0: never. */
     unsigned request_timeout_ms;
+    /* winfuse mount: its kernel mount point (a real path), and how to make and remove the
+       kernel mount there. A file system given that mount point itself (WF_MOUNT_MOUNTPOINT,
+       and auto for a Go program) asks through our helper for the kernel mount before it
+       takes the channel; kernel_mount is called then (0 or an errno), and kernel_unmount
+       when that attempt fails after all. NULL: no kernel mount (winfuse shell). */
+    const char *kernel_mount_point;
+    int (*kernel_mount)(void *context);
+    void (*kernel_unmount)(void *context);
+    void *kernel_context;
 } wf_volume_options;
 
 /* Starts the file system and waits for its INIT reply. On failure returns NULL and puts a
@@ -67,7 +78,8 @@ wf_engine *wf_volume_engine(wf_volume *volume);
 /* How the file system got its channel, for people: "/dev/fd/12 (private mount namespace)",
    "/tmp/winfuse-ns.Ab12Cd/mnt through the fusermount helper (private mount namespace)". */
 void wf_volume_describe_mount(wf_volume *volume, char *buffer, size_t size);
-/* WF_MOUNT_DEVFD or WF_MOUNT_FUSERMOUNT: which door the file system came through. */
+/* WF_MOUNT_DEVFD, WF_MOUNT_FUSERMOUNT or WF_MOUNT_MOUNTPOINT: which door the file system
+   came through. */
 wf_mount_mode wf_volume_mount_door(wf_volume *volume);
 /* True once the file system's channel has closed (it exited or was killed); reaps the
    process then if the pump has not. */
