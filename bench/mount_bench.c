@@ -104,6 +104,14 @@ static void wf_mb_name(char *path, size_t size, const wf_mb_side *side, unsigned
     snprintf(path, size, "%s/f%05u", side->dir, i);
 }
 
+/* What file i holds: its number in every 4-byte word, so that a read of another file's
+   data, or of a stale or misplaced block, is caught. */
+static void wf_mb_fill(char *data, size_t size, unsigned i)
+{
+    for (size_t at = 0; at + sizeof i <= size; at += sizeof i)
+        memcpy(data + at, &i, sizeof i);
+}
+
 static double wf_mb_create_write(const wf_mb_side *side, const wf_mb_sizes *z)
 {
     static char data[WF_MB_SMALL];
@@ -111,6 +119,7 @@ static double wf_mb_create_write(const wf_mb_side *side, const wf_mb_sizes *z)
     double start = wf_mb_now();
     for (unsigned i = 0; i < z->files; i++) {
         wf_mb_name(path, sizeof path, side, i);
+        wf_mb_fill(data, sizeof data, i);
         int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
         if (fd < 0 || write(fd, data, sizeof data) != (ssize_t)sizeof data || close(fd) != 0)
             return -1;
@@ -133,14 +142,19 @@ static double wf_mb_stat(const wf_mb_side *side, const wf_mb_sizes *z)
 
 static double wf_mb_open_read(const wf_mb_side *side, const wf_mb_sizes *z)
 {
-    static char data[WF_MB_SMALL];
+    static char data[WF_MB_SMALL], expected[WF_MB_SMALL];
     char path[PATH_MAX];
     double start = wf_mb_now();
     for (unsigned i = 0; i < z->files; i++) {
         wf_mb_name(path, sizeof path, side, i);
+        wf_mb_fill(expected, sizeof expected, i);
         int fd = open(path, O_RDONLY);
         if (fd < 0 || read(fd, data, sizeof data) != (ssize_t)sizeof data || close(fd) != 0)
             return -1;
+        if (memcmp(data, expected, sizeof data) != 0) {
+            errno = EILSEQ;     /* "wrong data" in the failure line */
+            return -1;
+        }
     }
     return z->files / (wf_mb_now() - start);
 }
@@ -171,11 +185,11 @@ static double wf_mb_seq_write(const wf_mb_side *side, const wf_mb_sizes *z)
     snprintf(path, sizeof path, "%s/big", side->dir);
     if (buffer == NULL)
         return -1;
-    memset(buffer, 0x5a, WF_MB_MIB);
     start = wf_mb_now();
     fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
     for (unsigned i = 0; fd >= 0 && i < z->data_mib; i++)
-        if (write(fd, buffer, WF_MB_MIB) != (ssize_t)WF_MB_MIB) {
+        if ((wf_mb_fill(buffer, WF_MB_MIB, i), write(fd, buffer, WF_MB_MIB)) !=
+            (ssize_t)WF_MB_MIB) {
             close(fd);
             fd = -1;
         }
@@ -188,28 +202,37 @@ static double wf_mb_seq_write(const wf_mb_side *side, const wf_mb_sizes *z)
     return z->data_mib / seconds;
 }
 
-/* The page cache is dropped first, so that the reads go to the file system. */
+/* The page cache is dropped first, so that the reads go to the file system. Every MiB is
+   compared with what was written there (MiB i holds i), on both sides alike. */
 static double wf_mb_seq_read(const wf_mb_side *side, const wf_mb_sizes *z)
 {
     char path[PATH_MAX];
-    char *buffer = malloc(WF_MB_MIB);
+    char *buffer = malloc(WF_MB_MIB), *expected = malloc(WF_MB_MIB);
     double start, seconds;
     unsigned got = 0;
+    bool right = true;
     int fd;
     snprintf(path, sizeof path, "%s/big", side->dir);
     fd = open(path, O_RDONLY);
-    if (buffer == NULL || fd < 0) {
+    if (buffer == NULL || expected == NULL || fd < 0) {
         free(buffer);
+        free(expected);
         return -1;
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     start = wf_mb_now();
-    while (read(fd, buffer, WF_MB_MIB) == (ssize_t)WF_MB_MIB)
+    while (right && read(fd, buffer, WF_MB_MIB) == (ssize_t)WF_MB_MIB) {
+        wf_mb_fill(expected, WF_MB_MIB, got);
+        right = memcmp(buffer, expected, WF_MB_MIB) == 0;
         got++;
+    }
     seconds = wf_mb_now() - start;
     close(fd);
     free(buffer);
-    return got == z->data_mib ? z->data_mib / seconds : -1;
+    free(expected);
+    if (!right)
+        errno = EILSEQ;
+    return right && got == z->data_mib ? z->data_mib / seconds : -1;
 }
 
 typedef struct wf_mb_row {

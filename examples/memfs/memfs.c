@@ -105,11 +105,13 @@ struct wf_mem_fs {
 	uint64_t used_blocks;
 	double timeout;
 	unsigned read_delay_ms;
+	unsigned long long read_delay_from;
 	bool torn_down;
 };
 
 struct wf_mem_options {
 	unsigned read_delay_ms;
+	unsigned long long read_delay_from;
 	unsigned files;
 	char *file_size;
 	double timeout;
@@ -1187,7 +1189,8 @@ static void wf_mem_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
 	int err = 0;
 
 	(void)fi;
-	if (fs->read_delay_ms && !wf_mem_delay(req, fs->read_delay_ms)) {
+	if (fs->read_delay_ms && (unsigned long long)off >= fs->read_delay_from &&
+	    !wf_mem_delay(req, fs->read_delay_ms)) {
 		fuse_reply_err(req, EINTR);
 		return;
 	}
@@ -1806,6 +1809,7 @@ static int wf_mem_fs_init(struct wf_mem_fs *fs, const struct wf_mem_options *mo)
 	fs->next_ino = FUSE_ROOT_ID;
 	fs->timeout = mo->timeout;
 	fs->read_delay_ms = mo->read_delay_ms;
+	fs->read_delay_from = mo->read_delay_from;
 	if (!fs->inodes || !fs->names)
 		return ENOMEM;
 	fs->root = wf_mem_node_new(fs, S_IFDIR | 0755, getuid(), getgid());
@@ -1867,6 +1871,7 @@ static int wf_mem_parse_size(const char *s, uint64_t *out)
 #define WF_MEM_OPT(t, p) { t, offsetof(struct wf_mem_options, p), 1 }
 static const struct fuse_opt wf_mem_opt_spec[] = {
 	WF_MEM_OPT("read_delay_ms=%u", read_delay_ms),
+	WF_MEM_OPT("read_delay_from=%llu", read_delay_from),
 	WF_MEM_OPT("files=%u", files),
 	WF_MEM_OPT("file_size=%s", file_size),
 	WF_MEM_OPT("timeout=%lf", timeout),
@@ -1885,6 +1890,7 @@ static void wf_mem_usage(const char *prog)
 	       "                           byte j of file k is (k + j) mod 251\n"
 	       "    -o read_delay_ms=N     wait N ms before answering each READ (test knob; an\n"
 	       "                           interrupted READ then fails with EINTR)\n"
+	       "    -o read_delay_from=BYTES  only READs from this offset on wait (default 0)\n"
 	       "memfs mounts with default_permissions: the kernel checks access rights.\n\n",
 	       prog);
 	fuse_cmdline_help();

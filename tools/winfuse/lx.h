@@ -9,6 +9,7 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -19,6 +20,10 @@
 /* A Windows path in UTF-8: at most 1023 UTF-16 units (FSP_FSCTL_TRANSACT_PATH_SIZEMAX),
    each at most 3 bytes. */
 #define WF_LX_PATH_MAX (1024u * 3u + 1u)
+
+/* The readahead asked of the kernel (INIT's max_readahead, and the mount's read_ahead_kb):
+   1 MiB READs, each crossing the NT translation once, whatever its size. */
+#define WF_LX_MAX_READAHEAD (1024u * 1024u)
 
 /* One inode the kernel holds: its nodeid is its address. It is known by the Windows path
    it was last seen at; path NULL once its name is gone (unlinked or replaced). */
@@ -50,6 +55,9 @@ typedef struct wf_lx {
     wf_lx_node list;            /* head of the list of nodes */
     wf_lx_node **buckets;
     size_t bucket_count;
+    /* lx_read.c: counts every change of file data made through the mount; a read-ahead
+       taken before the latest change is not served. */
+    atomic_uint_fast64_t data_gen;
     /* lx_interrupt.c: each worker thread's canceller (its slot), kept until wf_lx_fini. */
     pthread_key_t slot_key;
     struct wf_lx_slot *slots;   /* under lock */
@@ -79,12 +87,19 @@ typedef struct wf_lx_dirent wf_lx_dirent;
 typedef struct wf_lx_handle {
     wf_fsd_file *file;
     bool append;
+    bool direct;                    /* O_DIRECT: no read-ahead */
     uint32_t refs;                  /* under lx->lock */
     wf_lx_node *node;               /* NULL: not attached */
     struct wf_lx_handle *node_prev, *node_next;
     pthread_mutex_t lock;
     wf_lx_dirent *entries;
     size_t count, cap;
+    /* lx_read.c, under lock: the data read ahead (ra_len bytes from ra_off, as of data_gen
+       ra_gen; ra_eof: the file ended there), and where the last READ ended. */
+    char *ra_buf;
+    uint64_t ra_off, ra_gen, next_off;
+    uint32_t ra_len;
+    bool ra_eof, ra_filling;
 } wf_lx_handle;
 /* Closes the NT handle and frees h (lx_files.c). */
 void wf_lx_handle_close(wf_lx_handle *h);
@@ -117,6 +132,11 @@ wf_lx *wf_lx_enter(fuse_req_t req);
    FILE_READ_ATTRIBUTES) and create_options: NTSTATUS. */
 NTSTATUS wf_lx_open(wf_lx *lx, const char *path, uint32_t access, uint32_t create_options,
     wf_fsd_file **file);
+/* The prologue of a request on a nodeid: its path, then wf_lx_open of it.
+   STATUS_OBJECT_NAME_NOT_FOUND once its name is gone (ENOENT), STATUS_NAME_TOO_LONG
+   (ENAMETOOLONG), or the open's status. */
+NTSTATUS wf_lx_open_node(wf_lx *lx, fuse_ino_t ino, uint32_t access, uint32_t create_options,
+    wf_fsd_file **file);
 /* The POSIX attributes of an open file: QueryInformation, and the security descriptor for
    the owner, group and permissions; a special file's type from its NFS reparse point. */
 NTSTATUS wf_lx_stat_file(wf_lx *lx, wf_fsd_file *file, struct stat *st);
@@ -130,8 +150,10 @@ NTSTATUS wf_lx_new_sd(wf_lx *lx, fuse_req_t req, uint32_t mode, bool is_director
 void wf_lx_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
     struct fuse_file_info *fi);
 void wf_lx_open_op(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+/* lx_read.c: READ, and what ends a read-ahead: file data changed through the mount. */
 void wf_lx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     struct fuse_file_info *fi);
+void wf_lx_data_changed(wf_lx *lx);
 void wf_lx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
     struct fuse_file_info *fi);
 void wf_lx_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);

@@ -36,6 +36,7 @@ static wf_lx_handle *wf_lx_handle_new(wf_fsd_file *file, int flags)
         return NULL;
     h->file = file;
     h->append = (flags & O_APPEND) != 0;
+    h->direct = (flags & O_DIRECT) != 0;
     pthread_mutex_init(&h->lock, NULL);
     return h;
 }
@@ -46,6 +47,7 @@ void wf_lx_handle_close(wf_lx_handle *h)
     for (size_t i = 0; i < h->count; i++)
         free(h->entries[i].name);
     free(h->entries);
+    free(h->ra_buf);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
@@ -114,8 +116,10 @@ void wf_lx_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
             .sd_length = (uint32_t)sd_len }, &file, &information);
     /* O_TRUNC of a file that was there: SetEndOfFile, which keeps its EAs (an Overwrite
        would not). */
-    if (status == STATUS_SUCCESS && information == FILE_OPENED && (fi->flags & O_TRUNC))
+    if (status == STATUS_SUCCESS && information == FILE_OPENED && (fi->flags & O_TRUNC)) {
         status = wf_fsd_set_end_of_file(file, 0, NULL);
+        wf_lx_data_changed(lx);
+    }
     memset(&e, 0, sizeof e);
     if (status == STATUS_SUCCESS)
         status = wf_lx_stat_file(lx, file, &e.attr);
@@ -139,18 +143,13 @@ void wf_lx_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mo
 void wf_lx_open_op(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
-    NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
+    NTSTATUS status = wf_lx_open_node(lx, ino, wf_lx_data_access(fi->flags),
+        FILE_NON_DIRECTORY_FILE, &file);
 
-    if (err) {
-        fuse_reply_err(req, -err);
-        return;
-    }
-    status = wf_lx_open(lx, path, wf_lx_data_access(fi->flags), FILE_NON_DIRECTORY_FILE, &file);
     if (status == STATUS_SUCCESS && (fi->flags & O_TRUNC)) {
         status = wf_fsd_set_end_of_file(file, 0, NULL);
+        wf_lx_data_changed(lx);
         if (status != STATUS_SUCCESS)
             wf_fsd_close(file);
     }
@@ -161,38 +160,19 @@ void wf_lx_open_op(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     (void)wf_lx_give_handle(req, ino, file, fi, NULL);
 }
 
-void wf_lx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-    struct fuse_file_info *fi)
-{
-    char *buffer = malloc(size ? size : 1);
-    uint32_t got = 0;
-    NTSTATUS status;
-
-    (void)ino;
-    wf_lx_enter(req);
-    if (buffer == NULL) {
-        fuse_reply_err(req, ENOMEM);
-        return;
-    }
-    status = wf_fsd_read(wf_lx_file_of(fi), buffer, (uint64_t)off, (uint32_t)size, &got);
-    if (status == STATUS_SUCCESS || status == STATUS_END_OF_FILE)
-        fuse_reply_buf(req, buffer, got);
-    else
-        fuse_reply_err(req, wf_lx_errno(status));
-    free(buffer);
-}
-
 void wf_lx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
     struct fuse_file_info *fi)
 {
+    wf_lx *lx = wf_lx_enter(req);
     wf_lx_handle *h = (wf_lx_handle *)(uintptr_t)fi->fh;
     uint32_t written = 0;
     NTSTATUS status;
 
     (void)ino;
-    wf_lx_enter(req);
     status = wf_fsd_write(h->file, buf, h->append ? WF_FSD_WRITE_TO_END : (uint64_t)off,
         (uint32_t)size, false, &written, NULL);
+    /* After the write, before its answer: a read-ahead taken before counts as stale. */
+    wf_lx_data_changed(lx);
     if (status == STATUS_SUCCESS)
         fuse_reply_write(req, written);
     else
@@ -226,9 +206,9 @@ void wf_lx_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off
     FSP_FSCTL_FILE_INFO info;
     uint64_t end = (uint64_t)offset + (uint64_t)length;
     NTSTATUS status;
+    wf_lx *lx = wf_lx_enter(req);
 
     (void)ino;
-    wf_lx_enter(req);
     /* Only reservation: holes and zeroed ranges have no NT call here. */
     if (mode & ~FALLOC_FL_KEEP_SIZE) {
         fuse_reply_err(req, EOPNOTSUPP);
@@ -240,6 +220,7 @@ void wf_lx_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off
     else if (status == STATUS_SUCCESS && (mode & FALLOC_FL_KEEP_SIZE) &&
              end > info.AllocationSize)
         status = wf_fsd_set_allocation_size(file, end, NULL);
+    wf_lx_data_changed(lx);
     fuse_reply_err(req, wf_lx_errno(status));
 }
 
@@ -248,16 +229,10 @@ void wf_lx_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off
 void wf_lx_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
-    NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
+    NTSTATUS status = wf_lx_open_node(lx, ino, FILE_LIST_DIRECTORY, FILE_DIRECTORY_FILE,
+        &file);
 
-    if (err) {
-        fuse_reply_err(req, -err);
-        return;
-    }
-    status = wf_lx_open(lx, path, FILE_LIST_DIRECTORY, FILE_DIRECTORY_FILE, &file);
     if (status != STATUS_SUCCESS) {
         fuse_reply_err(req, wf_lx_errno(status));
         return;
@@ -608,18 +583,16 @@ void wf_lx_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_
 void wf_lx_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX], new_path[WF_LX_PATH_MAX];
+    char new_path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
     NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
+    int err = wf_lx_child_path(lx, newparent, newname, new_path, sizeof new_path);
 
-    if (!err)
-        err = wf_lx_child_path(lx, newparent, newname, new_path, sizeof new_path);
     if (err) {
         fuse_reply_err(req, -err);
         return;
     }
-    status = wf_lx_open(lx, path, 0, 0, &file);
+    status = wf_lx_open_node(lx, ino, 0, 0, &file);
     if (status == STATUS_SUCCESS) {
         status = wf_fsd_link(file, new_path, false);
         wf_fsd_close(file);

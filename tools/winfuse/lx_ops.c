@@ -20,7 +20,6 @@
     (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION)
 /* The EA list a file can hold (WinFsp's limit on a response's buffer is lower). */
 #define WF_LX_EA_MAX (64u * 1024u)
-#define WF_LX_MAX_READAHEAD (1024u * 1024u)
 
 /* The caller of the last request this thread served, and its groups: reading them
    (/proc/PID/status) for every request would cost more than the request. */
@@ -69,6 +68,18 @@ NTSTATUS wf_lx_open(wf_lx *lx, const char *path, uint32_t access, uint32_t creat
         .desired_access = access | FILE_READ_ATTRIBUTES | READ_CONTROL | SYNCHRONIZE,
         .share_access = WF_LX_SHARE_ALL, .create_disposition = FILE_OPEN,
         .create_options = create_options | FILE_OPEN_REPARSE_POINT }, file, NULL);
+}
+
+NTSTATUS wf_lx_open_node(wf_lx *lx, fuse_ino_t ino, uint32_t access, uint32_t create_options,
+    wf_fsd_file **file)
+{
+    char path[WF_LX_PATH_MAX];
+    int err = wf_lx_path(lx, ino, path, sizeof path);
+
+    *file = NULL;
+    if (err)
+        return err == -ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_NAME_TOO_LONG;
+    return wf_lx_open(lx, path, access, create_options, file);
 }
 
 /* The file's owner, group and permission bits, from its security descriptor. */
@@ -345,8 +356,10 @@ static void wf_lx_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int
         if (status == STATUS_SUCCESS)
             status = wf_lx_set_owner_mode(lx, file, attr, to_set, S_ISDIR(st.st_mode));
     }
-    if (status == STATUS_SUCCESS && (to_set & FUSE_SET_ATTR_SIZE))
+    if (status == STATUS_SUCCESS && (to_set & FUSE_SET_ATTR_SIZE)) {
         status = wf_fsd_set_end_of_file(file, (uint64_t)attr->st_size, NULL);
+        wf_lx_data_changed(lx);
+    }
     if (status == STATUS_SUCCESS && (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
                                          FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW))) {
         uint64_t atime = 0, mtime = 0;
@@ -376,16 +389,10 @@ exit:
 static void wf_lx_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
     uint32_t access = 0;
     NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
 
-    if (err) {
-        fuse_reply_err(req, -err);
-        return;
-    }
     /* The same bits serve files and directories: FILE_LIST_DIRECTORY, FILE_ADD_FILE and
        FILE_TRAVERSE are FILE_READ_DATA, FILE_WRITE_DATA and FILE_EXECUTE. */
     if (mask & R_OK)
@@ -394,7 +401,7 @@ static void wf_lx_access(fuse_req_t req, fuse_ino_t ino, int mask)
         access |= FILE_WRITE_DATA;
     if (mask & X_OK)
         access |= FILE_EXECUTE;
-    status = wf_lx_open(lx, path, access, 0, &file);
+    status = wf_lx_open_node(lx, ino, access, 0, &file);
     if (status == STATUS_SUCCESS)
         wf_fsd_close(file);
     fuse_reply_err(req, wf_lx_errno(status));
@@ -455,20 +462,13 @@ static NTSTATUS wf_lx_link_target(wf_fsd_file *file, char *target, size_t cap, s
 static void wf_lx_readlink(fuse_req_t req, fuse_ino_t ino)
 {
     wf_lx *lx = wf_lx_enter(req);
-    char path[WF_LX_PATH_MAX];
     char *target = malloc(WF_REPARSE_DATA_MAX * 2);
     wf_fsd_file *file = NULL;
     size_t len;
     NTSTATUS status = STATUS_NO_MEMORY;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
 
-    if (err) {
-        fuse_reply_err(req, -err);
-        free(target);
-        return;
-    }
     if (target != NULL)
-        status = wf_lx_open(lx, path, 0, 0, &file);
+        status = wf_lx_open_node(lx, ino, 0, 0, &file);
     if (status == STATUS_SUCCESS) {
         status = wf_lx_link_target(file, target, WF_REPARSE_DATA_MAX * 2, &len);
         wf_fsd_close(file);
@@ -486,18 +486,14 @@ static void wf_lx_readlink(fuse_req_t req, fuse_ino_t ino)
    (0: none). */
 static NTSTATUS wf_lx_read_eas(wf_lx *lx, fuse_ino_t ino, uint8_t **list, uint32_t *bytes)
 {
-    char path[WF_LX_PATH_MAX];
     wf_fsd_file *file;
     NTSTATUS status;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
 
     *bytes = 0;
     *list = malloc(WF_LX_EA_MAX);
     if (*list == NULL)
         return STATUS_NO_MEMORY;
-    if (err)
-        return err == -ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_NAME_TOO_LONG;
-    status = wf_lx_open(lx, path, FILE_READ_EA, 0, &file);
+    status = wf_lx_open_node(lx, ino, FILE_READ_EA, 0, &file);
     if (status != STATUS_SUCCESS)
         return status;
     status = wf_fsd_query_ea(file, *list, WF_LX_EA_MAX, bytes);
@@ -598,19 +594,15 @@ exit:
 static NTSTATUS wf_lx_write_ea(wf_lx *lx, fuse_ino_t ino, const char *name, const void *value,
     size_t size)
 {
-    char path[WF_LX_PATH_MAX];
     uint8_t *list = malloc(WF_EA_HEADER_SIZE + WF_EA_NAME_MAX + 1 + WF_EA_VALUE_MAX + 8);
     uint32_t entry, value_at, room, used = 0, last = WF_EA_NONE;
     size_t len = strlen(name);
     wf_fsd_file *file = NULL;
     NTSTATUS status = STATUS_SUCCESS;
-    int err = wf_lx_path(lx, ino, path, sizeof path);
 
     if (list == NULL)
         return STATUS_NO_MEMORY;
-    if (err)
-        status = err == -ENOENT ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_NAME_TOO_LONG;
-    else if (len == 0 || len > WF_EA_NAME_MAX || !wf_ea_name_valid(name, len))
+    if (len == 0 || len > WF_EA_NAME_MAX || !wf_ea_name_valid(name, len))
         status = STATUS_INVALID_EA_NAME;
     else if (size > WF_EA_VALUE_MAX)
         status = STATUS_EA_TOO_LARGE;
@@ -620,7 +612,7 @@ static NTSTATUS wf_lx_write_ea(wf_lx *lx, fuse_ino_t ino, const char *name, cons
     if (status == STATUS_SUCCESS) {
         memcpy(list + value_at, value, size);
         wf_ea_end(list, entry, (uint32_t)len, (uint32_t)size, &used, &last);
-        status = wf_lx_open(lx, path, FILE_WRITE_EA, 0, &file);
+        status = wf_lx_open_node(lx, ino, FILE_WRITE_EA, 0, &file);
     }
     if (status == STATUS_SUCCESS) {
         status = wf_fsd_set_ea(file, list, used, NULL);

@@ -38,8 +38,9 @@ static void wf_mount_usage(FILE *out)
         "umount, SIGTERM or SIGINT.\n", out);
 }
 
-/* Whether path is the mount point of something (/proc/self/mountinfo's fifth field). */
-static bool wf_mount_is_mount_point(const char *path)
+/* Whether path is the mount point of something (/proc/self/mountinfo's fifth field);
+   device (when not NULL, 32 bytes) gets its MAJOR:MINOR (the third). */
+static bool wf_mount_is_mount_point(const char *path, char *device)
 {
     FILE *f = fopen("/proc/self/mountinfo", "r");
     char line[8192];
@@ -48,6 +49,12 @@ static bool wf_mount_is_mount_point(const char *path)
         return false;
     while (!found && fgets(line, sizeof line, f) != NULL) {
         char *field = line;
+        if (device != NULL) {
+            char *after = strchr(line, ' ');
+            after = after ? strchr(after + 1, ' ') : NULL;
+            if (after == NULL || sscanf(after + 1, "%31s", device) != 1)
+                device[0] = '\0';
+        }
         for (int i = 0; i < 4 && field != NULL; i++) {
             field = strchr(field, ' ');
             if (field != NULL)
@@ -76,6 +83,24 @@ static bool wf_mount_is_mount_point(const char *path)
     return found;
 }
 
+/* The kernel takes the readahead INIT asks for (max_readahead) only up to its device's
+   read_ahead_kb, 128 KiB by default: raised to what INIT asks, so that a file read
+   sequentially comes as 1 MiB READs, each crossing the NT translation once (docs/mount.md,
+   "Speed"). Only root may; for others the handles' own read-ahead (lx_read.c) serves. */
+static void wf_mount_raise_readahead(const char *mountpoint)
+{
+    char device[32], path[96];
+    FILE *f;
+    if (!wf_mount_is_mount_point(mountpoint, device) || device[0] == '\0')
+        return;
+    snprintf(path, sizeof path, "/sys/class/bdi/%s/read_ahead_kb", device);
+    f = fopen(path, "w");
+    if (f == NULL)
+        return;
+    fprintf(f, "%u\n", WF_LX_MAX_READAHEAD / 1024u);
+    fclose(f);
+}
+
 /* The mount point must be a directory that nothing is mounted on: a clear message
    otherwise, before any file system is started. */
 static bool wf_mount_check_point(const char *mountpoint, char *resolved)
@@ -89,7 +114,7 @@ static bool wf_mount_check_point(const char *mountpoint, char *resolved)
         fprintf(stderr, "winfuse mount: mount point %s: %s\n", mountpoint, strerror(ENOTDIR));
         return false;
     }
-    if (wf_mount_is_mount_point(resolved)) {
+    if (wf_mount_is_mount_point(resolved, NULL)) {
         fprintf(stderr, "winfuse mount: mount point %s is busy: something is mounted on it "
             "already\n", mountpoint);
         return false;
@@ -142,6 +167,8 @@ static int wf_mount_kernel_mount(void *context)
         return EPERM;   /* libfuse (or fusermount3) said why on stderr */
     }
     k->mounted = true;
+    /* Before INIT is answered: INIT's max_readahead is then taken whole. */
+    wf_mount_raise_readahead(k->point);
     return 0;
 }
 
