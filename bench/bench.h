@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Runs per measurement at most (winfuse-bench and winfuse-mount-bench --runs). */
+#define WF_BENCH_MAX_RUNS 51u
+
 /* Request counts are kept for FUSE opcodes below this. */
 #define WF_BENCH_OPCODES 64u
 
@@ -82,6 +85,11 @@ int wf_bench_log_create(char *path, size_t size);
 /* Puts the last lines of the log at path (memfs's own words on why it failed) into error
    after what error already says. */
 void wf_bench_log_append(wf_bench_error *error, const char *path);
+
+/* The median of n (1..WF_BENCH_MAX_RUNS) values. */
+double wf_bench_median(const double *values, unsigned n);
+/* A rate as the report prints it: one decimal below 100, else whole with thousands commas. */
+void wf_bench_format_rate(double value, char *buffer, size_t size);
 
 /* winfuse-bench --instructions (instructions.c): runs the driver below under callgrind and
    prints the engine's instructions per WinFsp request; self is this program's path. */

@@ -1,4 +1,4 @@
-/* bench_util.c — what both benchmark sides share: error text, memfs's options, memfs's log file. */
+/* bench_util.c — what the benchmarks share: error text, memfs's options, memfs's log file, medians and rates. */
 #define _GNU_SOURCE
 #include "bench.h"
 
@@ -67,4 +67,37 @@ void wf_bench_log_append(wf_bench_error *error, const char *path)
         if (*c == '\n')
             *c = '|';
     snprintf(error->text + used, sizeof error->text - used, " (memfs said: %s)", tail);
+}
+
+static int wf_compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double wf_bench_median(const double *values, unsigned n)
+{
+    double sorted[WF_BENCH_MAX_RUNS];
+    memcpy(sorted, values, n * sizeof *values);
+    qsort(sorted, n, sizeof *sorted, wf_compare_doubles);
+    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+void wf_bench_format_rate(double value, char *buffer, size_t size)
+{
+    char digits[32];
+    size_t n, out = 0;
+
+    if (value < 100) {
+        snprintf(buffer, size, "%.1f", value);
+        return;
+    }
+    snprintf(digits, sizeof digits, "%.0f", value);
+    n = strlen(digits);
+    for (size_t i = 0; i < n && out + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buffer[out++] = ',';
+        buffer[out++] = digits[i];
+    }
+    buffer[out] = '\0';
 }

@@ -1,6 +1,7 @@
 /* mount_bench.c — `winfuse mount` beside a direct kernel FUSE mount of the same memfs: the
-   same POSIX calls on both, as ratios (docs/performance.md, "winfuse mount"). Run as root
-   by `make bench`; --quick makes every workload small, to see that it works. */
+   same POSIX calls on both, medians of several runs as ratios (docs/performance.md,
+   "winfuse mount"). Run as root by `make bench`; --quick makes every workload small, to
+   see that it works. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -17,9 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define WF_MB_MIB (1024u * 1024u)
 #define WF_MB_SMALL 4096u
 #define WF_MB_MOUNT_TIMEOUT_MS 20000u
+#define WF_MB_DEFAULT_RUNS 5u
 
 typedef struct wf_mb_side {
     const char *name;
@@ -252,16 +256,99 @@ static const wf_mb_row wf_mb_rows[] = {
     { "sequential read, 1 MiB reads", "MiB/s", wf_mb_seq_read, 0.8, false },
 };
 
+typedef struct wf_mb_result {
+    double rate[2][WF_BENCH_MAX_RUNS];
+    const char *failed_side;    /* set once a run of the row failed */
+    int failed_errno;
+} wf_mb_result;
+
+#define WF_MB_ROWS (sizeof wf_mb_rows / sizeof wf_mb_rows[0])
+
+/* One run: both sides mounted afresh (so every run starts from the same empty memfs), then
+   each row on both, the sides taking turns at going first from run to run (what ran just
+   before changes a wake-up's cost on a VM, so each side gets the same neighbours). */
+static bool wf_mb_run(const char *memfs, const char *winfuse, const wf_mb_sizes *z,
+    unsigned run, wf_mb_result *results)
+{
+    wf_mb_side sides[2] = { { .name = "direct kernel mount" }, { .name = "winfuse mount" } };
+
+    /* The same memfs, with the 1 s TTLs winfuse mount gives the kernel; each argv names
+       its side's directory, which wf_mb_mount makes before running it. */
+    if (!wf_mb_mount(&sides[0], (char *[]){ (char *)memfs, "-f", "-o", "timeout=1",
+            sides[0].dir, NULL }) ||
+        !wf_mb_mount(&sides[1], (char *[]){ (char *)winfuse, "mount", "-f", sides[1].dir,
+            "--", (char *)memfs, "-f", NULL })) {
+        wf_mb_unmount(&sides[0]);
+        wf_mb_unmount(&sides[1]);
+        return false;
+    }
+    for (size_t r = 0; r < WF_MB_ROWS; r++) {
+        const wf_mb_row *row = &wf_mb_rows[r];
+        if (results[r].failed_side != NULL)
+            continue;
+        if (row->expire_cache)
+            wf_mb_sleep_ms(1100);
+        for (unsigned i = 0; i < 2; i++) {
+            unsigned s = (run + i) % 2;
+            double value = row->run(&sides[s], z);
+            if (value < 0) {
+                results[r].failed_side = sides[s].name;
+                results[r].failed_errno = errno;
+                break;
+            }
+            results[r].rate[s][run] = value;
+        }
+    }
+    wf_mb_unmount(&sides[0]);
+    wf_mb_unmount(&sides[1]);
+    return true;
+}
+
+static void wf_mb_usage(FILE *out)
+{
+    fprintf(out,
+        "usage: winfuse-mount-bench [--quick] [--runs N]\n"
+        "Times the same POSIX calls on a direct kernel FUSE mount of memfs and on a winfuse\n"
+        "mount of it (as root), and prints each row's medians and their ratio.\n"
+        "  --quick   small workloads, one run unless --runs is given: to see that it works\n"
+        "  --runs N  runs per row, 1..%u, both sides mounted afresh for each (default %u)\n",
+        WF_BENCH_MAX_RUNS, WF_MB_DEFAULT_RUNS);
+}
+
 int main(int argc, char **argv)
 {
+    static wf_mb_result results[WF_MB_ROWS];
     char self[PATH_MAX], memfs[PATH_MAX + 16], winfuse[PATH_MAX + 16];
     wf_mb_sizes z = { 2000, 20, 256 };
-    wf_mb_side sides[2] = { { .name = "direct kernel mount" }, { .name = "winfuse mount" } };
+    unsigned runs = 0;          /* 0: not given */
+    bool quick = false;
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    double start = wf_mb_now();
     int status = 0;
 
-    if (argc > 1 && strcmp(argv[1], "--quick") == 0)
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            quick = true;
+        } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long value = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || value < 1 || value > WF_BENCH_MAX_RUNS) {
+                wf_mb_usage(stderr);
+                return 2;
+            }
+            runs = (unsigned)value;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            wf_mb_usage(stdout);
+            return 0;
+        } else {
+            wf_mb_usage(stderr);
+            return 2;
+        }
+    }
+    if (quick)
         z = (wf_mb_sizes){ 50, 2, 4 };
+    if (runs == 0)
+        runs = quick ? 1 : WF_MB_DEFAULT_RUNS;
     if (n <= 0)
         return 2;
     self[n] = '\0';
@@ -269,39 +356,53 @@ int main(int argc, char **argv)
     snprintf(memfs, sizeof memfs, "%s/memfs", self);
     snprintf(winfuse, sizeof winfuse, "%s/winfuse", self);
 
-    /* The same memfs, with the 1 s TTLs winfuse mount gives the kernel; each argv names
-       its side's directory, which wf_mb_mount makes before running it. */
-    if (!wf_mb_mount(&sides[0], (char *[]){ memfs, "-f", "-o", "timeout=1",
-            sides[0].dir, NULL }) ||
-        !wf_mb_mount(&sides[1], (char *[]){ winfuse, "mount", "-f", sides[1].dir, "--",
-            memfs, "-f", NULL })) {
-        wf_mb_unmount(&sides[0]);
-        wf_mb_unmount(&sides[1]);
-        return 2;
+    for (unsigned run = 0; run < runs; run++) {
+        fprintf(stderr, "winfuse-mount-bench: run %u of %u\n", run + 1, runs);
+        if (!wf_mb_run(memfs, winfuse, &z, run, results))
+            return 2;
     }
 
-    printf("winfuse mount beside a direct kernel FUSE mount of memfs (%u files, %u MiB)\n",
-        z.files, z.data_mib);
+    printf("winfuse mount beside a direct kernel FUSE mount of memfs (%u files, %u MiB); "
+        "runs: %u, each rate their median\n", z.files, z.data_mib, runs);
     printf("%-32s %14s %14s %7s %7s\n", "workload", "direct", "winfuse mount", "ratio",
         "target");
-    for (size_t r = 0; r < sizeof wf_mb_rows / sizeof wf_mb_rows[0]; r++) {
+    for (size_t r = 0; r < WF_MB_ROWS; r++) {
         const wf_mb_row *row = &wf_mb_rows[r];
-        double value[2];
-        if (row->expire_cache)
-            wf_mb_sleep_ms(1100);
-        for (int s = 0; s < 2; s++)
-            value[s] = row->run(&sides[s], &z);
-        if (value[0] < 0 || value[1] < 0) {
-            printf("%-32s failed on the %s: %s\n", row->name,
-                value[0] < 0 ? sides[0].name : sides[1].name, strerror(errno));
+        const char *mib = row->unit[0] == 'M' ? "MiB" : "";
+        double median[2];
+        if (results[r].failed_side != NULL) {
+            printf("%-32s failed on the %s: %s\n", row->name, results[r].failed_side,
+                strerror(results[r].failed_errno));
             status = 1;
             continue;
         }
-        printf("%-32s %10.0f %-3s %10.0f %-3s %7.2f %7.2f\n", row->name, value[0],
-            row->unit[0] == 'M' ? "MiB" : "", value[1], row->unit[0] == 'M' ? "MiB" : "",
-            value[1] / value[0], row->target);
+        for (unsigned s = 0; s < 2; s++)
+            median[s] = wf_bench_median(results[r].rate[s], runs);
+        printf("%-32s %10.0f %-3s %10.0f %-3s %7.2f %7.2f\n", row->name, median[0], mib,
+            median[1], mib, median[1] / median[0], row->target);
     }
-    wf_mb_unmount(&sides[0]);
-    wf_mb_unmount(&sides[1]);
+
+    printf("\nevery run (%s; unit as above; ratio = winfuse mount / direct):\n",
+        "direct / winfuse mount");
+    for (size_t r = 0; r < WF_MB_ROWS; r++) {
+        static const char *const names[2] = { "direct", "winfuse" };
+        char text[32];
+        if (results[r].failed_side != NULL)
+            continue;
+        printf("  %s:\n", wf_mb_rows[r].name);
+        for (unsigned s = 0; s < 2; s++) {
+            printf("    %-8s", names[s]);
+            for (unsigned run = 0; run < runs; run++) {
+                wf_bench_format_rate(results[r].rate[s][run], text, sizeof text);
+                printf(" %s", text);
+            }
+            printf("\n");
+        }
+        printf("    %-8s", "ratio");
+        for (unsigned run = 0; run < runs; run++)
+            printf(" %.2f", results[r].rate[1][run] / results[r].rate[0][run]);
+        printf("\n");
+    }
+    printf("\ntotal time: %.1f s\n", wf_mb_now() - start);
     return status;
 }

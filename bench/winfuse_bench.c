@@ -29,7 +29,6 @@
 #define WF_BENCH_RANDOM_READS_8 1000u       /* each of eight threads */
 #define WF_BENCH_MAX_THREADS 8u
 #define WF_BENCH_DEFAULT_RUNS 7u
-#define WF_BENCH_MAX_RUNS 51u
 /* Byte j of memfs's pre-populated file k is (k + j) mod 251. */
 #define WF_BENCH_CONTENT_MOD 251u
 /* Before a request count is read: time for asynchronous requests (RELEASE) to arrive. */
@@ -452,20 +451,6 @@ fail:
     return false;
 }
 
-static int wf_compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double wf_median(const double *values, unsigned n)
-{
-    double sorted[WF_BENCH_MAX_RUNS];
-    memcpy(sorted, values, n * sizeof *values);
-    qsort(sorted, n, sizeof *sorted, wf_compare_doubles);
-    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
 /* One extra, untimed pass per side that counts the FUSE requests it caused: the kernel's
    from memfs -d's log, WinFuse's from the engine. */
 static bool wf_count_requests(const char *memfs, const wf_bench_workload *w,
@@ -534,32 +519,13 @@ static bool wf_measure(const char *memfs, const wf_bench_workload *w, unsigned r
         wf_unmount_all(sides);
     }
     for (unsigned s = 0; s < WF_SIDES; s++) {
-        result->median[s] = wf_median(result->rate[s], runs);
-        result->cpu_median[s] = wf_median(result->cpu[s], runs);
+        result->median[s] = wf_bench_median(result->rate[s], runs);
+        result->cpu_median[s] = wf_bench_median(result->cpu[s], runs);
     }
     return wf_count_requests(memfs, w, result, error);
 }
 
 /* ---- the report ------------------------------------------------------------------------ */
-
-static void wf_format_rate(double value, char *buffer, size_t size)
-{
-    char digits[32];
-    size_t n, out = 0;
-
-    if (value < 100) {
-        snprintf(buffer, size, "%.1f", value);
-        return;
-    }
-    snprintf(digits, sizeof digits, "%.0f", value);
-    n = strlen(digits);
-    for (size_t i = 0; i < n && out + 2 < size; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            buffer[out++] = ',';
-        buffer[out++] = digits[i];
-    }
-    buffer[out] = '\0';
-}
 
 static void wf_format_requests(const double *per_op, char *buffer, size_t size)
 {
@@ -676,8 +642,8 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
     for (unsigned i = 0; i < WF_WORKLOADS; i++) {
         if (!done[i])
             continue;
-        wf_format_rate(results[i].median[WF_SIDE_KERNEL], k, sizeof k);
-        wf_format_rate(results[i].median[WF_SIDE_WINFUSE], w, sizeof w);
+        wf_bench_format_rate(results[i].median[WF_SIDE_KERNEL], k, sizeof k);
+        wf_bench_format_rate(results[i].median[WF_SIDE_WINFUSE], w, sizeof w);
         printf("| %s | %s | %s | %s | %.2f |\n", wf_workloads[i].name, wf_workloads[i].unit,
             k, w, results[i].median[WF_SIDE_WINFUSE] / results[i].median[WF_SIDE_KERNEL]);
     }
@@ -716,7 +682,7 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
         for (unsigned s = 0; s < WF_SIDES; s++) {
             printf("    %-12s", wf_side_names[s]);
             for (unsigned r = 0; r < runs; r++) {
-                wf_format_rate(results[i].rate[s][r], k, sizeof k);
+                wf_bench_format_rate(results[i].rate[s][r], k, sizeof k);
                 printf(" %s", k);
             }
             printf("\n");
@@ -875,8 +841,8 @@ int main(int argc, char **argv)
         }
         done[i] = true;
         ran++;
-        wf_format_rate(results[i].median[WF_SIDE_KERNEL], k, sizeof k);
-        wf_format_rate(results[i].median[WF_SIDE_WINFUSE], f, sizeof f);
+        wf_bench_format_rate(results[i].median[WF_SIDE_KERNEL], k, sizeof k);
+        wf_bench_format_rate(results[i].median[WF_SIDE_WINFUSE], f, sizeof f);
         fprintf(stderr, " kernel %s, WinFuse %s %s\n", k, f, w->unit);
     }
     if (ran == 0) {
