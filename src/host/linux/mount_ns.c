@@ -13,9 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "child_env.h"
 #include "mount_guard.h"
-
-extern char **environ;
 
 /* Where libfuse 2 and 3, bazil/fuse and go-fuse look for the helper (their fixed paths
    first, then PATH); those that exist are shadowed. The bin/ of our tmpfs comes first in
@@ -140,74 +139,32 @@ static int wf_find_shadows(wf_mount_ns *ns)
     return 0;
 }
 
-/* environ without WINFUSE_DEVFUSE_FD and PATH, then ours of both. */
+/* Ours of the variables: the channel. */
 static int wf_build_environ(wf_mount_ns *ns, int channel_fd)
 {
-    static const char devfuse_prefix[] = WF_MOUNT_NS_ENV_DEVFUSE_FD "=";
-    const char *path = getenv("PATH");
-    size_t count = 0, out = 0;
-
-    while (environ && environ[count])
-        count++;
-    ns->envp = calloc(count + 3, sizeof *ns->envp);
-    if (!ns->envp)
-        return ENOMEM;
-    for (size_t i = 0; i < count; i++) {
-        if (strncmp(environ[i], devfuse_prefix, sizeof devfuse_prefix - 1) == 0 ||
-            strncmp(environ[i], "PATH=", 5) == 0)
-            continue;
-        ns->envp[out] = strdup(environ[i]);
-        if (!ns->envp[out])
-            return ENOMEM;
-        out++;
-    }
-    if (asprintf(&ns->envp[out], "%s%d", devfuse_prefix, channel_fd) < 0) {
-        ns->envp[out] = NULL;
-        return ENOMEM;
-    }
-    out++;
-    /* Without a PATH, execvp's default search list. */
-    if (asprintf(&ns->envp[out], "PATH=%s:%s", ns->bin, path ? path : "/bin:/usr/bin") < 0) {
-        ns->envp[out] = NULL;
-        return ENOMEM;
-    }
-    return 0;
+    char channel[64];
+    snprintf(channel, sizeof channel, "%s=%d", WF_MOUNT_NS_ENV_DEVFUSE_FD, channel_fd);
+    ns->envp = wf_child_env_build((const char *const[]){ channel }, 1, ns->bin);
+    return ns->envp ? 0 : ENOMEM;
 }
 
 wf_mount_ns *wf_mount_ns_create(const char *helper, int channel_fd, char *error,
     size_t error_size)
 {
     wf_mount_ns *ns = calloc(1, sizeof *ns);
-    char found[PATH_MAX], resolved[PATH_MAX];
-    const char *tmpdir = getenv("TMPDIR");
+    char resolved[PATH_MAX];
     int err = ENOMEM;
 
     if (!ns)
         goto fail;
-    if (!helper) {
-        if (!wf_mount_ns_find_helper(found, sizeof found, error, error_size))
-            goto fail_quiet;
-        helper = found;
-    }
-    if (!realpath(helper, resolved)) {
-        snprintf(error, error_size, "cannot use the fusermount helper %s: %s", helper,
-            strerror(errno));
+    if (!wf_child_env_helper(helper, resolved, error, error_size))
         goto fail_quiet;
-    }
     ns->helper = strdup(resolved);
     if (!ns->helper)
         goto fail;
-    if (asprintf(&ns->dir, "%s/winfuse-ns.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") < 0) {
-        ns->dir = NULL;
-        goto fail;
-    }
-    if (!mkdtemp(ns->dir)) {
-        snprintf(error, error_size, "cannot make a private directory %s: %s", ns->dir,
-            strerror(errno));
-        free(ns->dir);
-        ns->dir = NULL;
+    ns->dir = wf_child_env_private_dir("winfuse-ns", error, error_size);
+    if (!ns->dir)
         goto fail_quiet;
-    }
     ns->mount_point = wf_join(ns->dir, "mnt");
     ns->bin = wf_join(ns->dir, "bin");
     ns->link3 = ns->bin ? wf_join(ns->bin, "fusermount3") : NULL;
@@ -463,11 +420,7 @@ void wf_mount_ns_destroy(wf_mount_ns *ns)
 {
     if (!ns)
         return;
-    if (ns->envp) {
-        for (size_t i = 0; ns->envp[i]; i++)
-            free(ns->envp[i]);
-        free(ns->envp);
-    }
+    wf_child_env_free(ns->envp);
     for (size_t i = 0; i < ns->shadow_count; i++)
         free(ns->shadow[i]);
     free(ns->link2);
