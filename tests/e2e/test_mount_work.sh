@@ -58,6 +58,37 @@ else
 fi
 check_eq "the 32 MiB are there" "33554432" "$(stat -c %s "$MNT/big")"
 
+# The caller's groups are read from /proc/PID/status once per worker and caller, not per
+# request: the RELEASE after a close comes from no process (pid 0, no /proc entry) and
+# must not drop the cached caller (before: every open+read+close read it twice more).
+printf 'x%.0s' $(seq 4096) >"$MNT/small" || fail "small file written"
+strace -f -qq -e trace=openat -o "$E2E_TMP/opens" -p "$MOUNT_PID" 2>/dev/null &
+tracer=$!
+# Traced once every thread of winfuse names strace as its tracer.
+for _ in $(seq 100); do
+    ! grep -q "^TracerPid:[[:space:]]*0$" /proc/"$MOUNT_PID"/task/*/status && break
+    sleep 0.1
+done
+if grep -q "^TracerPid:[[:space:]]*0$" /proc/"$MOUNT_PID"/task/*/status; then
+    kill "$tracer" 2>/dev/null
+    die "strace traces every thread of winfuse" "some thread untraced after 10 s"
+fi
+python3 -c 'import sys
+for _ in range(100):
+    with open(sys.argv[1], "rb") as f:
+        assert len(f.read()) == 4096' "$MNT/small" || fail "100 open+read+close by one process"
+sleep 0.5       # the last RELEASE is sent after close returns
+kill -INT "$tracer"
+wait "$tracer" 2>/dev/null
+reads=$(grep -c '/status"' "$E2E_TMP/opens")
+# At most one read per worker (16) and a few more; before, 100 opens read it 225 times.
+if [ "$reads" -le 20 ]; then
+    pass "100 open+read+close by one process: the caller's groups read $reads times"
+else
+    fail "100 open+read+close by one process: the caller's groups read once per worker" \
+        "read $reads times"
+fi
+
 mount_down
 check_eq "unmounted: exit status 0" "0" "$MOUNT_STATUS"
 

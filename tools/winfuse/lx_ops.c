@@ -39,6 +39,14 @@ wf_lx *wf_lx_enter(fuse_req_t req)
         wf_fsd_set_thread_identity(lx->fsd, &lx->identity);
         return lx;
     }
+    if (ctx->pid == 0) {
+        /* A request no process made (RELEASE of a file's last close, from the kernel's
+           own context): /proc has no process 0, so it has no groups, and the last real
+           caller stays cached (else every open+read+close read /proc/PID/status again). */
+        wf_identity none = { .uid = (uint32_t)ctx->uid, .gid = (uint32_t)ctx->gid };
+        wf_fsd_set_thread_identity(lx->fsd, &none);
+        return lx;
+    }
     if (!wf_lx_caller.known || wf_lx_caller.uid != ctx->uid || wf_lx_caller.gid != ctx->gid ||
         wf_lx_caller.pid != (uint32_t)ctx->pid) {
         gid_t groups[WF_IDENTITY_MAX_GROUPS];
