@@ -98,6 +98,25 @@ exit:
     return wf_name_conversion_end(status, overflow, out, dst_len);
 }
 
+/* The ASCII bytes that stand for themselves in both forms: 0x20..0x7F but the forbidden
+   characters and '/' (NUL and the controls are forbidden or invalid). */
+static const bool wf_name_ascii_plain[0x80] = {
+    [0x20] = 1, [0x21] = 1, [0x23] = 1, [0x24] = 1, [0x25] = 1, [0x26] = 1, [0x27] = 1,
+    [0x28] = 1, [0x29] = 1, [0x2B] = 1, [0x2C] = 1, [0x2D] = 1, [0x2E] = 1,
+    [0x30] = 1, [0x31] = 1, [0x32] = 1, [0x33] = 1, [0x34] = 1, [0x35] = 1, [0x36] = 1,
+    [0x37] = 1, [0x38] = 1, [0x39] = 1, [0x3B] = 1, [0x3D] = 1, [0x40] = 1,
+    [0x41] = 1, [0x42] = 1, [0x43] = 1, [0x44] = 1, [0x45] = 1, [0x46] = 1, [0x47] = 1,
+    [0x48] = 1, [0x49] = 1, [0x4A] = 1, [0x4B] = 1, [0x4C] = 1, [0x4D] = 1, [0x4E] = 1,
+    [0x4F] = 1, [0x50] = 1, [0x51] = 1, [0x52] = 1, [0x53] = 1, [0x54] = 1, [0x55] = 1,
+    [0x56] = 1, [0x57] = 1, [0x58] = 1, [0x59] = 1, [0x5A] = 1, [0x5B] = 1, [0x5D] = 1,
+    [0x5E] = 1, [0x5F] = 1, [0x60] = 1,
+    [0x61] = 1, [0x62] = 1, [0x63] = 1, [0x64] = 1, [0x65] = 1, [0x66] = 1, [0x67] = 1,
+    [0x68] = 1, [0x69] = 1, [0x6A] = 1, [0x6B] = 1, [0x6C] = 1, [0x6D] = 1, [0x6E] = 1,
+    [0x6F] = 1, [0x70] = 1, [0x71] = 1, [0x72] = 1, [0x73] = 1, [0x74] = 1, [0x75] = 1,
+    [0x76] = 1, [0x77] = 1, [0x78] = 1, [0x79] = 1, [0x7A] = 1, [0x7B] = 1, [0x7D] = 1,
+    [0x7E] = 1, [0x7F] = 1,
+};
+
 /* The UTF-8 form of a mapped character, U+F001..U+F07F: EF 80 81 .. EF 81 BF. */
 static bool wf_name_utf8_is_mapped(const unsigned char *s, size_t avail)
 {
@@ -115,7 +134,28 @@ NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
     size_t out = 0;
     bool overflow = false;
 
-    for (size_t i = 0; i < src_len;) {
+    /* Printable ASCII but the forbidden characters and '/' (most names, wholly) is its own
+       UTF-16: copied here, one table look-up a byte, without the runs below, which take
+       over at the first other byte (or when dst is full). A listing asks this three times
+       an entry. */
+    size_t ascii = src_len < dst_cap ? src_len : dst_cap;
+    while (out < ascii && s[out] < 0x80u && wf_name_ascii_plain[s[out]]) {
+        dst[out] = s[out];
+        out++;
+    }
+    if (out == src_len) {
+        *dst_len = out;
+        return STATUS_SUCCESS;
+    }
+    /* Only asked the length (dst_cap 0): count the plain ASCII without storing it. */
+    while (out < src_len && s[out] < 0x80u && wf_name_ascii_plain[s[out]])
+        out++;
+    if (out == src_len)
+        return wf_name_conversion_end(STATUS_SUCCESS, out > dst_cap, out, dst_len);
+    if (out > dst_cap)
+        overflow = true;
+
+    for (size_t i = out; i < src_len;) {
         if (s[i] == '/' || wf_name_utf8_is_mapped(s + i, src_len - i)) {
             /* '/' is no name. A private-use character that stands for a forbidden one
                would come back as that character, naming another file: such a name has

@@ -33,7 +33,15 @@ NTSTATUS wf_utf16_to_utf8(const uint16_t *src, size_t src_len,
     size_t out = 0;
     bool overflow = false;
 
-    for (size_t i = 0; i < src_len; i++) {
+    /* ASCII but NUL (most names, wholly) is its own UTF-8: copied without the per-code-point
+       work below, which takes over at the first other unit (or when dst is full). */
+    size_t ascii = src_len < dst_cap ? src_len : dst_cap;
+    while (out < ascii && (uint32_t)src[out] - 1u < 0x7Fu) {
+        dst[out] = (char)src[out];
+        out++;
+    }
+
+    for (size_t i = out; i < src_len; i++) {
         uint32_t cp = src[i];
         size_t n;
 
@@ -129,7 +137,14 @@ NTSTATUS wf_utf8_to_utf16(const char *src, size_t src_len,
     size_t out = 0;
     bool overflow = false;
 
-    for (size_t i = 0; i < src_len;) {
+    /* ASCII but NUL is its own UTF-16, as in the other direction. */
+    size_t ascii = src_len < dst_cap ? src_len : dst_cap;
+    while (out < ascii && (uint32_t)s[out] - 1u < 0x7Fu) {
+        dst[out] = s[out];
+        out++;
+    }
+
+    for (size_t i = out; i < src_len;) {
         uint32_t cp = 0;
         size_t used = wf_utf8_decode(s + i, src_len - i, &cp);
         size_t n;

@@ -179,6 +179,47 @@ static void overflow_reports_the_needed_length(void **state)
     assert_memory_equal(u16, windows, sizeof windows);
 }
 
+/* wf_name_to_windows copies plain ASCII without its run machinery: every byte, alone, after
+   and before plain ASCII, into a buffer of each size and asked only for the length, must come
+   out as the general path gives it (forbidden: U+F000 + byte; '/', NUL: invalid). */
+static void every_ascii_byte_converts_alike_at_every_position_and_buffer_size(void **state)
+{
+    (void)state;
+    for (unsigned c = 0; c < 0x80; c++) {
+        char name[5] = { 'a', 'b', (char)c, 'd', 'e' };
+        uint16_t expect[5] = { 'a', 'b', (uint16_t)c, 'd', 'e' };
+        bool invalid = c == 0 || c == '/';
+        if (c < 0x20 || strchr(forbidden_printable, (int)c) != NULL)
+            expect[2] = (uint16_t)(0xF000u + c);
+        for (size_t start = 0; start < 3; start++) {
+            for (size_t cap = 0; cap <= 5; cap++) {
+                uint16_t u16[5];
+                size_t units = 99, want = 5 - start;
+                NTSTATUS status = wf_name_to_windows(name + start, want, cap ? u16 : NULL,
+                    cap, &units);
+                if (invalid) {
+                    assert_int_equal(status, STATUS_OBJECT_NAME_INVALID);
+                    assert_int_equal(units, 0);
+                    continue;
+                }
+                assert_int_equal(units, want);
+                if (cap < want) {
+                    assert_int_equal(status, STATUS_BUFFER_OVERFLOW);
+                } else {
+                    assert_int_equal(status, STATUS_SUCCESS);
+                    assert_memory_equal(u16, expect + start, want * sizeof(uint16_t));
+                }
+            }
+        }
+    }
+    /* A long plain prefix that overflows, then a multi-byte character: the whole length. */
+    uint16_t u16[4];
+    size_t units = 0;
+    assert_int_equal(wf_name_to_windows("abcdefgh\xE2\x82\xAC", 11, u16, 4, &units),
+        STATUS_BUFFER_OVERFLOW);
+    assert_int_equal(units, 9);
+}
+
 static void empty_name_is_empty(void **state)
 {
     (void)state;
@@ -371,6 +412,7 @@ int main(void)
         cmocka_unit_test(invalid_utf8_around_forbidden_characters_is_invalid),
         cmocka_unit_test(unpaired_surrogate_beside_a_mapped_character_is_invalid),
         cmocka_unit_test(overflow_reports_the_needed_length),
+        cmocka_unit_test(every_ascii_byte_converts_alike_at_every_position_and_buffer_size),
         cmocka_unit_test(empty_name_is_empty),
         cmocka_unit_test(fuse_name_with_forbidden_characters_lists_in_private_use_form),
         cmocka_unit_test(windows_name_in_private_use_form_looks_up_the_fuse_name),

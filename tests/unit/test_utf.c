@@ -282,6 +282,40 @@ static void test_overflow_stops_writing_at_the_first_character_that_does_not_fit
     assert_int_equal(u8[1], SENTINEL8);
 }
 
+/* ASCII is copied ahead of the per-code-point work: a NUL right after it, a multi-byte
+   character after it, and every buffer size around both still come out as before. */
+static void test_ascii_prefix_then_other_characters_at_every_buffer_size(void **state)
+{
+    static const uint16_t w[] = { 'a', 'b', 'c', 0x20AC, 'd' };
+    static const char u[] = "abc\xE2\x82\xAC" "d";
+    static const uint16_t w_nul[] = { 'a', 'b', 0 };
+    (void)state;
+    for (size_t cap = 0; cap <= 8; cap++) {
+        char u8[8];
+        uint16_t u16[8];
+        size_t len = 99;
+        assert_int_equal(wf_utf16_to_utf8(w, 5, cap ? u8 : NULL, cap, &len),
+            cap < 7 ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS);
+        assert_int_equal(len, 7);
+        if (cap >= 7)
+            assert_memory_equal(u8, u, 7);
+        len = 99;
+        assert_int_equal(wf_utf8_to_utf16(u, 7, cap ? u16 : NULL, cap, &len),
+            cap < 5 ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS);
+        assert_int_equal(len, 5);
+        if (cap >= 5)
+            assert_memory_equal(u16, w, sizeof w);
+        len = 99;
+        assert_int_equal(wf_utf16_to_utf8(w_nul, 3, cap ? u8 : NULL, cap, &len),
+            STATUS_OBJECT_NAME_INVALID);
+        assert_int_equal(len, 0);
+        len = 99;
+        assert_int_equal(wf_utf8_to_utf16("ab\0", 3, cap ? u16 : NULL, cap, &len),
+            STATUS_OBJECT_NAME_INVALID);
+        assert_int_equal(len, 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_one_short_overflows_with_the_needed_length),
         cmocka_unit_test(test_zero_capacity_reports_the_needed_length),
         cmocka_unit_test(test_overflow_stops_writing_at_the_first_character_that_does_not_fit),
+        cmocka_unit_test(test_ascii_prefix_then_other_characters_at_every_buffer_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
