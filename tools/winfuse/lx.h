@@ -108,6 +108,9 @@ void wf_lx_handle_attach(wf_lx *lx, fuse_ino_t ino, wf_lx_handle *h);
 /* An open handle of the node ino with a reference taken, or NULL. */
 wf_lx_handle *wf_lx_handle_borrow(wf_lx *lx, fuse_ino_t ino);
 /* Drops a reference; the last closes the NT handle and frees it. */
+/* A reference more, for a request that touches the handle after its reply: the kernel
+   may send the RELEASE as soon as the reply is in, and another worker may take it. */
+void wf_lx_handle_hold(wf_lx *lx, wf_lx_handle *h);
 void wf_lx_handle_put(wf_lx *lx, wf_lx_handle *h);
 
 /* lx_interrupt.c: the kernel's FUSE_INTERRUPT of a request cancels the NT calls the

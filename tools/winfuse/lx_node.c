@@ -196,6 +196,14 @@ void wf_lx_node_forget(wf_lx *lx, fuse_ino_t ino, uint64_t count)
     pthread_mutex_lock(&lx->lock);
     node->nlookup = node->nlookup > count ? node->nlookup - count : 0;
     if (node->nlookup == 0) {
+        /* A handle still on it is held by a request that outlived its RELEASE (a READ
+           answered, the file closed and forgotten before its worker let go): it goes on
+           without a node. */
+        for (wf_lx_handle *h = node->handles, *next; h != NULL; h = next) {
+            next = h->node_next;
+            h->node = NULL;
+            h->node_prev = h->node_next = NULL;
+        }
         wf_lx_unhash(lx, node);
         node->prev->next = node->next;
         node->next->prev = node->prev;
@@ -284,6 +292,13 @@ wf_lx_handle *wf_lx_handle_borrow(wf_lx *lx, fuse_ino_t ino)
         h->refs++;
     pthread_mutex_unlock(&lx->lock);
     return h;
+}
+
+void wf_lx_handle_hold(wf_lx *lx, wf_lx_handle *h)
+{
+    pthread_mutex_lock(&lx->lock);
+    h->refs++;
+    pthread_mutex_unlock(&lx->lock);
 }
 
 void wf_lx_handle_put(wf_lx *lx, wf_lx_handle *h)

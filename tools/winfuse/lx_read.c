@@ -76,16 +76,13 @@ static void wf_lx_read_ahead(wf_lx *lx, wf_lx_handle *h, fuse_req_t req, size_t 
     }
 }
 
-void wf_lx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-    struct fuse_file_info *fi)
+static void wf_lx_read_held(wf_lx *lx, wf_lx_handle *h, fuse_req_t req, size_t size,
+    off_t off)
 {
-    wf_lx *lx = wf_lx_enter(req);
-    wf_lx_handle *h = (wf_lx_handle *)(uintptr_t)fi->fh;
     char *buffer;
     uint32_t got = 0;
     NTSTATUS status;
 
-    (void)ino;
     pthread_mutex_lock(&h->lock);
     if (wf_lx_read_from_ahead(lx, h, req, size, (uint64_t)off)) {
         pthread_mutex_unlock(&h->lock);
@@ -116,4 +113,18 @@ void wf_lx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         fuse_reply_err(req, wf_lx_errno(status));
     }
     free(buffer);
+}
+
+void wf_lx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+    struct fuse_file_info *fi)
+{
+    wf_lx *lx = wf_lx_enter(req);
+    wf_lx_handle *h = (wf_lx_handle *)(uintptr_t)fi->fh;
+
+    (void)ino;
+    /* The read-ahead answers under h->lock, which is let go after the reply: held, so
+       that a RELEASE the reply lets the kernel send cannot free h first. */
+    wf_lx_handle_hold(lx, h);
+    wf_lx_read_held(lx, h, req, size, off);
+    wf_lx_handle_put(lx, h);
 }
