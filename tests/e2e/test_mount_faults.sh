@@ -75,6 +75,21 @@ check_eq "SIGINT: nothing is left mounted" "0" "$(count_mounts "$MNT")"
 mount_up -- "$MEMFS" -f || die "mounted a third time" "$(cat "$MOUNT_ERR")"
 FS_PID=$(pgrep -P "$MOUNT_PID" | head -n 1)
 kill -STOP "$FS_PID"
+# kill returns before every thread of the file system has stopped: a thread still running
+# (on a loaded machine) would answer the LOOKUP, and the stat would get ENOENT.
+all_stopped() {
+    local task state
+    for task in /proc/"$FS_PID"/task/*; do
+        state=$(awk '{ print $3 }' "$task/stat" 2>/dev/null)
+        [ "$state" = T ] || [ "$state" = t ] || return 1
+    done
+}
+for _ in $(seq 200); do
+    all_stopped && break
+    sleep 0.05
+done
+check_eq "a dying file system: every thread of it stopped" "yes" \
+    "$(all_stopped && echo yes || echo no)"
 stat "$MNT/never-seen" >"$E2E_TMP/stat.out" 2>&1 &
 STAT_PID=$!
 # Killed only once the stat waits for its answer: on a loaded machine a stat that had not
