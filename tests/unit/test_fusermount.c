@@ -335,19 +335,25 @@ static void unmount_forms_succeed_silently_without_any_channel(void **state)
 
 /* Fails with a message naming what is wrong, sends nothing, and exits on its own: with
    mounting forbidden, an attempt would have killed it with SIGSYS. */
-static void assert_refused(char **argv, int channel, const char *says)
+/* The started helper fails, says so, and hands nothing over. */
+static void assert_run_refused(helper_run *run, const char *says)
 {
     char output[1024];
-    helper_run run = start_helper(argv, channel);
-    int status = wait_helper(&run);
-    read_output(&run, output, sizeof output);
+    int status = wait_helper(run);
+    read_output(run, output, sizeof output);
 
     assert_true(WIFEXITED(status));
     assert_int_not_equal(WEXITSTATUS(status), 0);
     if (!strstr(output, says))
         fail_msg("expected '%s' in: %s", says, output);
-    assert_int_equal(receive_fd(run.comm), -1);
-    finish_run(&run);
+    assert_int_equal(receive_fd(run->comm), -1);
+    finish_run(run);
+}
+
+static void assert_refused(char **argv, int channel, const char *says)
+{
+    helper_run run = start_helper(argv, channel);
+    assert_run_refused(&run, says);
 }
 
 static void mount_without_winfuse_channel_fails_clearly_and_never_mounts(void **state)
@@ -505,20 +511,12 @@ static void go_fuse_form_without_the_mount_point_door_gets_no_channel(void **sta
     (void)state;
     int channel[2];
     uint32_t max_message;
-    char output[1024];
     char *argv[] = { "fusermount3", "/tmp/mnt", "-o", "max_read=131072,fsname=/c", NULL };
 
     assert_int_equal(wf_channel_create(channel, &max_message), 0);
     helper_setup setup = { .channel = channel[1], .go_fuse = true };
     helper_run run = start_helper_with(argv, &setup);
-    int status = wait_helper(&run);
-    read_output(&run, output, sizeof output);
-    assert_true(WIFEXITED(status));
-    assert_int_not_equal(WEXITSTATUS(status), 0);
-    if (!strstr(output, "no WinFuse channel"))
-        fail_msg("expected 'no WinFuse channel' in: %s", output);
-    assert_int_equal(receive_fd(run.comm), -1);
-    finish_run(&run);
+    assert_run_refused(&run, "no WinFuse channel");
     close(channel[0]);
     close(channel[1]);
 }
@@ -530,7 +528,6 @@ static void parents_number_naming_another_file_here_is_refused(void **state)
     (void)state;
     int channel[2];
     uint32_t max_message;
-    char output[1024];
     char *argv[] = { "fusermount3", "/tmp/mnt", NULL };
 
     int control[2];
@@ -540,14 +537,7 @@ static void parents_number_naming_another_file_here_is_refused(void **state)
         .has_control = true, .control = control[1] };
     helper_run run = start_helper_with(argv, &setup);
     close(control[1]);
-    int status = wait_helper(&run);
-    read_output(&run, output, sizeof output);
-    assert_true(WIFEXITED(status));
-    assert_int_not_equal(WEXITSTATUS(status), 0);
-    if (!strstr(output, "no WinFuse channel"))
-        fail_msg("expected 'no WinFuse channel' in: %s", output);
-    assert_int_equal(receive_fd(run.comm), -1);
-    finish_run(&run);
+    assert_run_refused(&run, "no WinFuse channel");
     close(control[0]);
     close(channel[0]);
     close(channel[1]);
