@@ -1,7 +1,9 @@
-/* mount_bench.c — `winfuse mount` beside a direct kernel FUSE mount of the same memfs: the
-   same POSIX calls on both, medians of several runs as ratios (docs/performance.md,
-   "winfuse mount"). Run as root by `make bench`; --quick makes every workload small, to
-   see that it works. */
+/* mount_bench.c — `winfuse mount` beside a direct kernel FUSE mount of the same memfs and
+   two references of two-layer stacks: libfuse's passthrough_ll over the direct mount, and
+   the relay (fuse_relay.c: a kernel mount whose messages go unchanged to memfs, the floor of
+   any two-layer design). The same POSIX calls on all four, medians of several runs as
+   ratios (docs/performance.md, "winfuse mount"). Run as root by `make bench`; --quick
+   makes every workload small, to see that it works. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -256,30 +258,69 @@ static const wf_mb_row wf_mb_rows[] = {
     { "sequential read, 1 MiB reads", "MiB/s", wf_mb_seq_read, 0.8, false },
 };
 
+/* The sides, in the order they are mounted and printed. */
+enum { WF_MB_DIRECT, WF_MB_STACKED, WF_MB_RELAY, WF_MB_WINFUSE, WF_MB_SIDES };
+
+static const char *const wf_mb_side_names[WF_MB_SIDES] = {
+    "direct kernel mount", "passthrough_ll stacked", "relay", "winfuse mount",
+};
+static const char *const wf_mb_short_names[WF_MB_SIDES] = {
+    "direct", "stacked", "relay", "winfuse",
+};
+
 typedef struct wf_mb_result {
-    double rate[2][WF_BENCH_MAX_RUNS];
+    double rate[WF_MB_SIDES][WF_BENCH_MAX_RUNS];
     const char *failed_side;    /* set once a run of the row failed */
     int failed_errno;
 } wf_mb_result;
 
 #define WF_MB_ROWS (sizeof wf_mb_rows / sizeof wf_mb_rows[0])
 
-/* One run: both sides mounted afresh (so every run starts from the same empty memfs), then
-   each row on both, the sides taking turns at going first from run to run (what ran just
-   before changes a wake-up's cost on a VM, so each side gets the same neighbours). */
-static bool wf_mb_run(const char *memfs, const char *winfuse, const wf_mb_sizes *z,
-    unsigned run, wf_mb_result *results)
+static void wf_mb_unmount_all(wf_mb_side sides[WF_MB_SIDES])
 {
-    wf_mb_side sides[2] = { { .name = "direct kernel mount" }, { .name = "winfuse mount" } };
+    /* passthrough_ll holds files open inside the direct mount: it goes first. */
+    static const unsigned order[WF_MB_SIDES] = {
+        WF_MB_STACKED, WF_MB_DIRECT, WF_MB_RELAY, WF_MB_WINFUSE,
+    };
+    for (unsigned i = 0; i < WF_MB_SIDES; i++)
+        wf_mb_unmount(&sides[order[i]]);
+}
 
-    /* The same memfs, with the 1 s TTLs winfuse mount gives the kernel; each argv names
-       its side's directory, which wf_mb_mount makes before running it. */
-    if (!wf_mb_mount(&sides[0], (char *[]){ (char *)memfs, "-f", "-o", "timeout=1",
-            sides[0].dir, NULL }) ||
-        !wf_mb_mount(&sides[1], (char *[]){ (char *)winfuse, "mount", "-f", sides[1].dir,
-            "--", (char *)memfs, "-f", NULL })) {
-        wf_mb_unmount(&sides[0]);
-        wf_mb_unmount(&sides[1]);
+typedef struct wf_mb_programs {
+    char memfs[PATH_MAX + 16], winfuse[PATH_MAX + 16], relay[PATH_MAX + 32];
+    char passthrough_ll[PATH_MAX + 32];
+} wf_mb_programs;
+
+/* One run: every side mounted afresh (so every run starts from the same empty memfs), then
+   each row on all, the sides taking turns at going first from run to run (what ran just
+   before changes a wake-up's cost on a VM, so each side gets the same neighbours). */
+static bool wf_mb_run(const wf_mb_programs *p, const wf_mb_sizes *z, unsigned run,
+    wf_mb_result *results)
+{
+    wf_mb_side sides[WF_MB_SIDES];
+    char source[96];
+    bool up;
+
+    for (unsigned s = 0; s < WF_MB_SIDES; s++)
+        sides[s] = (wf_mb_side){ .name = wf_mb_side_names[s] };
+    /* The same memfs on every side, with the 1 s TTLs winfuse mount gives the kernel (the
+       relay's and winfuse's memfs: its default); each argv names its side's directory,
+       which wf_mb_mount makes before running it. passthrough_ll, off the shelf, with the
+       same TTLs, serves a directory of the direct mount (its own, apart from the direct
+       side's files) and keeps the kernel's 128 KiB read_ahead_kb; the relay raises its
+       mount's to 1 MiB as winfuse mount does. */
+    up = wf_mb_mount(&sides[WF_MB_DIRECT], (char *[]){ (char *)p->memfs, "-f", "-o",
+        "timeout=1", sides[WF_MB_DIRECT].dir, NULL });
+    snprintf(source, sizeof source, "source=%s/stacked", sides[WF_MB_DIRECT].dir);
+    up = up && mkdir(source + strlen("source="), 0755) == 0;
+    up = up && wf_mb_mount(&sides[WF_MB_STACKED], (char *[]){ (char *)p->passthrough_ll,
+        "-f", "-o", source, "-o", "timeout=1", sides[WF_MB_STACKED].dir, NULL });
+    up = up && wf_mb_mount(&sides[WF_MB_RELAY], (char *[]){ (char *)p->relay,
+        sides[WF_MB_RELAY].dir, "--", (char *)p->memfs, "-f", NULL });
+    up = up && wf_mb_mount(&sides[WF_MB_WINFUSE], (char *[]){ (char *)p->winfuse, "mount",
+        "-f", sides[WF_MB_WINFUSE].dir, "--", (char *)p->memfs, "-f", NULL });
+    if (!up) {
+        wf_mb_unmount_all(sides);
         return false;
     }
     for (size_t r = 0; r < WF_MB_ROWS; r++) {
@@ -288,8 +329,8 @@ static bool wf_mb_run(const char *memfs, const char *winfuse, const wf_mb_sizes 
             continue;
         if (row->expire_cache)
             wf_mb_sleep_ms(1100);
-        for (unsigned i = 0; i < 2; i++) {
-            unsigned s = (run + i) % 2;
+        for (unsigned i = 0; i < WF_MB_SIDES; i++) {
+            unsigned s = (run + i) % WF_MB_SIDES;
             double value = row->run(&sides[s], z);
             if (value < 0) {
                 results[r].failed_side = sides[s].name;
@@ -299,8 +340,7 @@ static bool wf_mb_run(const char *memfs, const char *winfuse, const wf_mb_sizes 
             results[r].rate[s][run] = value;
         }
     }
-    wf_mb_unmount(&sides[0]);
-    wf_mb_unmount(&sides[1]);
+    wf_mb_unmount_all(sides);
     return true;
 }
 
@@ -308,17 +348,20 @@ static void wf_mb_usage(FILE *out)
 {
     fprintf(out,
         "usage: winfuse-mount-bench [--quick] [--runs N]\n"
-        "Times the same POSIX calls on a direct kernel FUSE mount of memfs and on a winfuse\n"
-        "mount of it (as root), and prints each row's medians and their ratio.\n"
+        "Times the same POSIX calls on a direct kernel FUSE mount of memfs, on a winfuse\n"
+        "mount of it, and on two references of two FUSE layers: libfuse's passthrough_ll\n"
+        "over the direct mount, and a relay that passes every message unchanged (the\n"
+        "floor). As root; prints each row's medians and their ratios.\n"
         "  --quick   small workloads, one run unless --runs is given: to see that it works\n"
-        "  --runs N  runs per row, 1..%u, both sides mounted afresh for each (default %u)\n",
+        "  --runs N  runs per row, 1..%u, every side mounted afresh for each (default %u)\n",
         WF_BENCH_MAX_RUNS, WF_MB_DEFAULT_RUNS);
 }
 
 int main(int argc, char **argv)
 {
     static wf_mb_result results[WF_MB_ROWS];
-    char self[PATH_MAX], memfs[PATH_MAX + 16], winfuse[PATH_MAX + 16];
+    static wf_mb_programs programs;
+    char self[PATH_MAX];
     wf_mb_sizes z = { 2000, 20, 256 };
     unsigned runs = 0;          /* 0: not given */
     bool quick = false;
@@ -353,55 +396,92 @@ int main(int argc, char **argv)
         return 2;
     self[n] = '\0';
     *strrchr(self, '/') = '\0';
-    snprintf(memfs, sizeof memfs, "%s/memfs", self);
-    snprintf(winfuse, sizeof winfuse, "%s/winfuse", self);
+    snprintf(programs.memfs, sizeof programs.memfs, "%s/memfs", self);
+    snprintf(programs.winfuse, sizeof programs.winfuse, "%s/winfuse", self);
+    snprintf(programs.relay, sizeof programs.relay, "%s/winfuse-fuse-relay", self);
+    snprintf(programs.passthrough_ll, sizeof programs.passthrough_ll,
+        "%s/examples/passthrough_ll", self);
 
     for (unsigned run = 0; run < runs; run++) {
         fprintf(stderr, "winfuse-mount-bench: run %u of %u\n", run + 1, runs);
-        if (!wf_mb_run(memfs, winfuse, &z, run, results))
+        if (!wf_mb_run(&programs, &z, run, results))
             return 2;
     }
 
-    printf("winfuse mount beside a direct kernel FUSE mount of memfs (%u files, %u MiB); "
-        "runs: %u, each rate their median\n", z.files, z.data_mib, runs);
-    printf("%-32s %14s %14s %7s %7s\n", "workload", "direct", "winfuse mount", "ratio",
-        "target");
+    printf("winfuse mount and two references of two FUSE layers beside a direct kernel FUSE\n"
+        "mount of memfs (%u files, %u MiB); runs: %u, each rate their median.\n"
+        "  stacked: libfuse's passthrough_ll over a directory of the direct mount, off the\n"
+        "           shelf (the kernel's 128 KiB read_ahead_kb)\n"
+        "  relay:   a kernel mount whose every message goes unchanged to memfs, read_ahead_kb\n"
+        "           raised to 1 MiB as winfuse mount does: the floor of winfuse's design\n\n",
+        z.files, z.data_mib, runs);
+    printf("%-32s %12s %12s %12s %12s\n", "median rate", wf_mb_short_names[0],
+        wf_mb_short_names[1], wf_mb_short_names[2], wf_mb_short_names[3]);
     for (size_t r = 0; r < WF_MB_ROWS; r++) {
         const wf_mb_row *row = &wf_mb_rows[r];
-        const char *mib = row->unit[0] == 'M' ? "MiB" : "";
-        double median[2];
         if (results[r].failed_side != NULL) {
             printf("%-32s failed on the %s: %s\n", row->name, results[r].failed_side,
                 strerror(results[r].failed_errno));
             status = 1;
             continue;
         }
-        for (unsigned s = 0; s < 2; s++)
-            median[s] = wf_bench_median(results[r].rate[s], runs);
-        printf("%-32s %10.0f %-3s %10.0f %-3s %7.2f %7.2f\n", row->name, median[0], mib,
-            median[1], mib, median[1] / median[0], row->target);
+        printf("%-32s", row->name);
+        for (unsigned s = 0; s < WF_MB_SIDES; s++) {
+            char text[32];
+            wf_bench_format_rate(wf_bench_median(results[r].rate[s], runs), text, sizeof text);
+            printf(" %12s", text);
+        }
+        printf(" %s\n", row->unit);
     }
 
-    printf("\nevery run (%s; unit as above; ratio = winfuse mount / direct):\n",
-        "direct / winfuse mount");
+    printf("\n%-32s %8s %8s %8s %9s %7s\n", "ratio of medians", "stacked", "relay",
+        "winfuse", "winfuse", "target");
+    printf("%-32s %8s %8s %8s %9s %7s\n", "", "/direct", "/direct", "/direct", "/relay",
+        "");
     for (size_t r = 0; r < WF_MB_ROWS; r++) {
-        static const char *const names[2] = { "direct", "winfuse" };
+        const wf_mb_row *row = &wf_mb_rows[r];
+        double median[WF_MB_SIDES];
+        if (results[r].failed_side != NULL)
+            continue;
+        for (unsigned s = 0; s < WF_MB_SIDES; s++)
+            median[s] = wf_bench_median(results[r].rate[s], runs);
+        printf("%-32s %8.2f %8.2f %8.2f %9.2f %7.2f\n", row->name,
+            median[WF_MB_STACKED] / median[WF_MB_DIRECT],
+            median[WF_MB_RELAY] / median[WF_MB_DIRECT],
+            median[WF_MB_WINFUSE] / median[WF_MB_DIRECT],
+            median[WF_MB_WINFUSE] / median[WF_MB_RELAY], row->target);
+    }
+    printf("(winfuse / relay: winfuse mount's share of the floor; target: the issue's, "
+        "for winfuse / direct)\n");
+
+    printf("\nevery run (unit as above):\n");
+    for (size_t r = 0; r < WF_MB_ROWS; r++) {
+        /* Each ratio line: the first side's rate over the second's, run by run. */
+        static const unsigned ratios[][2] = {
+            { WF_MB_STACKED, WF_MB_DIRECT }, { WF_MB_RELAY, WF_MB_DIRECT },
+            { WF_MB_WINFUSE, WF_MB_DIRECT }, { WF_MB_WINFUSE, WF_MB_RELAY },
+        };
         char text[32];
         if (results[r].failed_side != NULL)
             continue;
         printf("  %s:\n", wf_mb_rows[r].name);
-        for (unsigned s = 0; s < 2; s++) {
-            printf("    %-8s", names[s]);
+        for (unsigned s = 0; s < WF_MB_SIDES; s++) {
+            printf("    %-15s", wf_mb_short_names[s]);
             for (unsigned run = 0; run < runs; run++) {
                 wf_bench_format_rate(results[r].rate[s][run], text, sizeof text);
                 printf(" %s", text);
             }
             printf("\n");
         }
-        printf("    %-8s", "ratio");
-        for (unsigned run = 0; run < runs; run++)
-            printf(" %.2f", results[r].rate[1][run] / results[r].rate[0][run]);
-        printf("\n");
+        for (size_t q = 0; q < sizeof ratios / sizeof ratios[0]; q++) {
+            snprintf(text, sizeof text, "%s/%s", wf_mb_short_names[ratios[q][0]],
+                wf_mb_short_names[ratios[q][1]]);
+            printf("    %-15s", text);
+            for (unsigned run = 0; run < runs; run++)
+                printf(" %.2f", results[r].rate[ratios[q][0]][run] /
+                    results[r].rate[ratios[q][1]][run]);
+            printf("\n");
+        }
     }
     printf("\ntotal time: %.1f s\n", wf_mb_now() - start);
     return status;
