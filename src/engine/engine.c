@@ -362,21 +362,19 @@ uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
    name buffers (each NUL-terminated and measured by whoever writes it), and the response's
    header, which follows the op in its block (op_size bytes on). A block from the pool
    holds the last request's bytes; clearing the whole of it (2.5 KB) was most of a warm
-   request's cost. Two calls: the core and the path state before the names, then the rest
-   of the op with the response's header. */
+   request's cost. One call: the names lead the op, everything after them is contiguous
+   with the response's header. */
 static void op_reset(wf_op *op, size_t op_size)
 {
-    wf_mem_set(op, 0, offsetof(wf_op, name));
     op->name[0] = 0;
     op->name2[0] = 0;
-    wf_mem_set(&op->name_len, 0, op_size - offsetof(wf_op, name_len) +
-        sizeof(FSP_FSCTL_TRANSACT_RSP));
+    wf_mem_set(&op->next, 0, op_size - offsetof(wf_op, next) + sizeof(FSP_FSCTL_TRANSACT_RSP));
 }
 
-_Static_assert(offsetof(wf_op, name2) == offsetof(wf_op, name) + WF_NAME_MAX + 1 &&
-    offsetof(wf_op, name_len) - (offsetof(wf_op, name2) + WF_NAME_MAX + 1) < sizeof(uint32_t) &&
-    offsetof(wf_op, name_len) < offsetof(wf_op, st),
-    "op_reset leaves only the two names uncleared: they must sit side by side before st");
+_Static_assert(offsetof(wf_op, name) == 0 &&
+    offsetof(wf_op, name2) == WF_NAME_MAX + 1 &&
+    offsetof(wf_op, next) - (offsetof(wf_op, name2) + WF_NAME_MAX + 1) < sizeof(void *),
+    "op_reset leaves only the two names uncleared: they must lead the op, side by side");
 
 /* One block: the context, then its response (with room for the Buffer[] its kind may
    fill), then the copy of its request. From the pool when it fits there; the response's

@@ -89,9 +89,17 @@ typedef struct wf_file {
    - `st`, one struct per operation kind for what only that kind keeps (never two at once:
      a nested coroutine keeps its state in the path state or in an allocated context);
    - `u`, the in and out bodies of the FUSE request out now (one per opcode).
-   The state of the EA operations (op_ea.c), of the link operations (link.c) and of
+   The two name buffers of the path state come first, before the core: op_reset (engine.c)
+   clears everything after them, and the response's header that follows the op, in one
+   call. The state of the EA operations (op_ea.c), of the link operations (link.c) and of
    case-insensitive lookups (walk.c) is allocated on first use, as few requests need it. */
 struct wf_op {
+    /* --- path state: the names (never cleared; each NUL-terminated and measured by whoever
+       writes it) --- */
+    char name[WF_NAME_MAX + 1];     /* the component being looked up */
+    /* Rename, Link (op_rename.c): the source's last component (in node2). */
+    char name2[WF_NAME_MAX + 1];
+
     /* --- core --- */
     wf_op *next;                /* queue or in-flight chain */
     wf_engine *engine;
@@ -142,10 +150,6 @@ struct wf_op {
     bool walk_last;             /* the component being looked up is the last one */
     bool walk_met;              /* the walk passed through walk_avoid */
     uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
-    char name[WF_NAME_MAX + 1];
-    /* Rename, Link (op_rename.c): the source's last component (in node2). The two names are
-       side by side, before everything op_reset clears in one call. */
-    char name2[WF_NAME_MAX + 1];
     uint32_t name_len;
     uint32_t name2_len;
     /* Case-insensitive lookups (walk.c): their state is allocated on a case-insensitive
@@ -240,7 +244,8 @@ struct wf_op {
 /* The core every request carries, whatever its kind (docs/engine.md, "Operations"); the
    debug build's coroutine owners are not counted (the NT build asserts without them). */
 #define WF_OP_CORE_MAX 512u
-_Static_assert(offsetof(struct wf_op, attr) - WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
+_Static_assert(offsetof(struct wf_op, attr) - offsetof(struct wf_op, next) -
+    WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
     "wf_op's core outgrew 512 bytes");
 
 
