@@ -95,10 +95,15 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
    does all three at once). */
 static void op_release_parts(wf_engine *engine, wf_op *op)
 {
-    wf_cache_release(engine->cache, op->node);
-    wf_cache_release(engine->cache, op->parent);
-    wf_cache_release(engine->cache, op->node2);
-    wf_link_release(op);
+    /* Most ops hold one or two nodes and no link state: no call for what is not held. */
+    if (op->node)
+        wf_cache_release(engine->cache, op->node);
+    if (op->parent)
+        wf_cache_release(engine->cache, op->parent);
+    if (op->node2)
+        wf_cache_release(engine->cache, op->node2);
+    if (op->link)
+        wf_link_release(op);
     if (op->ea)
         wf_mem_free(op->ea);
     if (op->fold)
