@@ -493,7 +493,8 @@ static wf_step op_run(wf_op *op)
         step = wf_op_give_back(op);
         break;
     default:
-        step = wf_op_handler(op->kind)(op);
+        step = op->kind < FspFsctlTransactKindCount ? wf_op_kinds[op->kind].handler(op) :
+            wf_op_handler(op->kind)(op);
         break;
     }
     wf_coro_check_idle(&op->coro, step);

@@ -417,7 +417,13 @@ wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind);
 
 #include "engine/access.h"
 
-/* ops */
+/* ops: the one table of WinFsp request kinds (op_table.c), read in place by op_run, as a
+   call for each step of each request cost more than the step's dispatch itself. */
+typedef struct wf_op_kind {
+    wf_op_fn *handler;
+    const char *name;
+} wf_op_kind;
+extern const wf_op_kind wf_op_kinds[FspFsctlTransactKindCount];
 wf_op_fn *wf_op_handler(uint32_t kind);
 const char *wf_op_kind_name(uint32_t kind);
 wf_step wf_op_init(wf_op *op);
