@@ -89,9 +89,11 @@ typedef struct wf_file {
    - `st`, one struct per operation kind for what only that kind keeps (never two at once:
      a nested coroutine keeps its state in the path state or in an allocated context);
    - `u`, the in and out bodies of the FUSE request out now (one per opcode).
-   The two name buffers of the path state come first, before the core: op_reset (engine.c)
-   clears everything after them, and the response's header that follows the op, in one
-   call. The state of the EA operations (op_ea.c), of the link operations (link.c) and of
+   What op_reset (engine.c) need not clear comes first: the two name buffers and the access
+   checks' directory attributes of the path state, then the caller's identity of the core
+   (op_new sets all of it but the groups past its count, which nothing reads); op_reset
+   clears everything after, and the response's header that follows the op, in one call.
+   The state of the EA operations (op_ea.c), of the link operations (link.c) and of
    case-insensitive lookups (walk.c) is allocated on first use, as few requests need it. */
 struct wf_op {
     /* --- path state: the names (never cleared; each NUL-terminated and measured by whoever
@@ -99,8 +101,15 @@ struct wf_op {
     char name[WF_NAME_MAX + 1];     /* the component being looked up */
     /* Rename, Link (op_rename.c): the source's last component (in node2). */
     char name2[WF_NAME_MAX + 1];
+    /* The access checks (access.c): a directory's attributes, as they last saw them; read
+       only when dir_attr_nodeid (cleared) names the node they are wanted for. */
+    struct fuse_attr dir_attr;
 
     /* --- core --- */
+    /* Who the request acts for (access.c, set at submit): put in the fuse_in_header of each
+       request it sends. op_new sets uid, gid, pid and group_count; op_reset clears from
+       privileged on. */
+    wf_identity identity;
     wf_op *next;                /* queue or in-flight chain */
     wf_engine *engine;
     uint64_t unique;
@@ -126,8 +135,7 @@ struct wf_op {
        never), and the deadline a cancellation with a grace set for every request of op. */
     uint64_t deadline_ms;
     uint64_t cancel_deadline_ms;
-    /* Who the request acts for and what is checked (access.c, set at submit). */
-    wf_identity identity;       /* put in the fuse_in_header of each request it sends */
+    /* What is checked (access.c, set at submit). */
     NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
     bool access_check;          /* check the caller's rights before asking */
     bool traverse_check;        /* ... and x on each directory the walk looks into */
@@ -159,7 +167,6 @@ struct wf_op {
     struct wf_stream_ctx *stream;   /* stream.c, allocated on first use; freed with the op */
     /* The access checks (access.c): a directory's attributes, as they last saw them. */
     uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
-    struct fuse_attr dir_attr;
     /* Handles that leave or join the engine's list in the section that ends the op
        (file.c); here, not in the core, as only Close and Create have them. */
     wf_file *file_done;         /* a closed handle to take off the engine's list with op */
@@ -244,7 +251,7 @@ struct wf_op {
 /* The core every request carries, whatever its kind (docs/engine.md, "Operations"); the
    debug build's coroutine owners are not counted (the NT build asserts without them). */
 #define WF_OP_CORE_MAX 512u
-_Static_assert(offsetof(struct wf_op, attr) - offsetof(struct wf_op, next) -
+_Static_assert(offsetof(struct wf_op, attr) - offsetof(struct wf_op, identity) -
     WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
     "wf_op's core outgrew 512 bytes");
 
