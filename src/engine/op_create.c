@@ -795,6 +795,7 @@ wf_step wf_op_create(wf_op *op)
 wf_step wf_op_cleanup(wf_op *op)
 {
     wf_engine *engine = op->engine;
+    /* Found again here at every resume, so after each reply too. */
     wf_file *file = wf_op_file(op->req->Req.Cleanup.UserContext2);
 
     WF_CORO_BEGIN(op);
@@ -812,7 +813,6 @@ wf_step wf_op_cleanup(wf_op *op)
         wf_call_begin(op, FUSE_FLUSH, file->node->nodeid);
         wf_call_in(op, &op->u.flush.in, sizeof op->u.flush.in);
         WF_AWAIT_REPLY(op);
-        file = wf_op_file(op->req->Req.Cleanup.UserContext2);
     }
     /* A POSIX program closes a file before it unlinks it. A file unlinked while open is
        hidden as .fuse_hiddenN by libfuse 2's high-level library until its RELEASE, so its
@@ -823,7 +823,6 @@ wf_step wf_op_cleanup(wf_op *op)
             !file->stream) {
         wf_release_call(op, file);
         WF_AWAIT_REPLY(op);
-        file = wf_op_file(op->req->Req.Cleanup.UserContext2);
         if (file)
             file->has_fh = false;
     }
@@ -839,6 +838,7 @@ wf_step wf_op_cleanup(wf_op *op)
 
 wf_step wf_op_close(wf_op *op)
 {
+    /* Found again here at every resume, so after the reply too. */
     wf_file *file = wf_op_file(op->req->Req.Close.UserContext2);
 
     WF_CORO_BEGIN(op);
@@ -850,7 +850,6 @@ wf_step wf_op_close(wf_op *op)
     if (file->has_fh) {
         wf_release_call(op, file);
         WF_AWAIT_REPLY(op);
-        file = wf_op_file(op->req->Req.Close.UserContext2);
     }
     /* Whatever RELEASE answered, the handle is gone on the Windows side. */
     wf_op_close_file(op, file);
