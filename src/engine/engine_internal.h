@@ -496,6 +496,19 @@ void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file);
 NTSTATUS wf_getattr_take(wf_op *op, wf_node *node, struct fuse_attr *attr);
 /* Makes op->attr valid for op->node: from the cache, or GETATTR (nested). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
+/* wf_getattr's answers that need neither the cache nor a call: op->attr fresh from a
+   reply of this operation, or read with its lookup just now (taken once). A hot caller
+   tests this first, and enters wf_getattr only when it fails. */
+static inline bool wf_getattr_at_hand(wf_op *op)
+{
+    if (op->attr_fresh)
+        return true;
+    if (op->attr_cached) {
+        op->attr_cached = false;    /* read with the lookup, one lock round ago */
+        return true;
+    }
+    return false;
+}
 /* LOOKUP of op->name in op->node, left as a LOOKUP leaves it (op->call.error,
    op->u.lookup.out); nothing is cached. On a case-insensitive volume a name that is not
    there as given is looked for in the directory under case folding (OPENDIR, READDIR,

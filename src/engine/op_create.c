@@ -431,7 +431,11 @@ static wf_step create_open_existing(wf_op *op)
     WF_CORO_BEGIN(op);
 
     op->st.create.next = WF_CREATE_END;
-    WF_AWAIT_CALL(op, wf_getattr(op, NULL));
+    /* A warm open has the attributes its lookup read: no nested coroutine for them. */
+    if (wf_getattr_at_hand(op))
+        op->status = STATUS_SUCCESS;
+    else
+        WF_AWAIT_CALL(op, wf_getattr(op, NULL));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
     if (op->name_len && wf_mode_to_reparse_tag(op->attr.mode)) {

@@ -184,12 +184,8 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
-    if (op->attr_fresh)
+    if (wf_getattr_at_hand(op))
         WF_CORO_RETURN(op);
-    if (op->attr_cached) {
-        op->attr_cached = false;    /* read with the lookup, one lock round ago */
-        WF_CORO_RETURN(op);
-    }
     if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now(op->engine)))
         WF_CORO_RETURN(op);
 
