@@ -253,9 +253,23 @@ static bool link_on_the_way(wf_op *op)
     return WF_S_ISLNK(op->attr.mode);
 }
 
+/* The handle on an existing node once the rights are checked (or need no check):
+   op->file, granted what the check found, else what was asked. op->status. */
+static void open_granted(wf_op *op, bool directory)
+{
+    op->status = STATUS_SUCCESS;
+    op->file = new_file(op, directory);
+    if (!op->file) {
+        op->status = STATUS_INSUFFICIENT_RESOURCES;
+        return;
+    }
+    op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
+        op->st.create.access_granted : granted_access(op, false);
+}
+
 /* The handle on an existing node, or on a rename target's directory, once the opener's
-   rights (and the implied ones) are checked: op->file, granted what the check found, else
-   what was asked. op->status. Nested. */
+   rights (and the implied ones) are checked (open_granted). Nested; without an access
+   check a caller may call open_granted itself. */
 static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
 {
     WF_CORO_BEGIN(op);
@@ -266,13 +280,7 @@ static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
     }
-    op->file = new_file(op, directory);
-    if (!op->file) {
-        op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op);
-    }
-    op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
-        op->st.create.access_granted : granted_access(op, false);
+    open_granted(op, directory);
 
     WF_CORO_END(op);
 }
@@ -458,9 +466,13 @@ static wf_step create_open_existing(wf_op *op)
     op->status = check_existing(op);
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
-    WF_AWAIT_CALL(op, open_checked(op,
-        implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
-        WF_S_ISDIR(op->attr.mode)));
+    /* Without an access check nothing waits: no nested coroutine. */
+    if (op->access_check)
+        WF_AWAIT_CALL(op, open_checked(op,
+            implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
+            WF_S_ISDIR(op->attr.mode)));
+    else
+        open_granted(op, WF_S_ISDIR(op->attr.mode));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
     op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
