@@ -366,34 +366,43 @@ static void create_target(wf_op *op, wf_node *leaf, uint32_t info)
     op->st.create.next = WF_CREATE_TARGET;
 }
 
-/* The leaf: the cache, else LOOKUP. A negative entry or ENOENT means absent. Nested. */
-static wf_step create_resolve_leaf(wf_op *op)
+/* The leaf from the cache (or the root itself): true when resolved so, and
+   create_resolve_leaf, which asks the file system, is not needed. */
+static bool create_leaf_cached(wf_op *op)
 {
     wf_engine *engine = op->engine;
-    bool target = op->req->Req.Create.OpenTargetDirectory;
-    wf_node *leaf;
     struct fuse_attr attr;
     bool attr_valid;
+
+    op->st.create.next = WF_CREATE_EXISTING;
+    if (op->name_len == 0)
+        return true;
+    wf_node *leaf = wf_cache_lookup_attr(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine), &attr, &attr_valid);
+    if (!leaf)
+        return false;
+    if (op->req->Req.Create.OpenTargetDirectory) {
+        create_target(op, leaf, FILE_EXISTS);
+        return true;
+    }
+    move_down(op, leaf);
+    op->attr_fresh = false;
+    /* create_open_existing's wf_getattr, next, takes these. */
+    op->attr = attr;
+    op->attr_cached = attr_valid;
+    return true;
+}
+
+/* The leaf the cache does not have: LOOKUP. A negative entry or ENOENT means absent.
+   Nested. */
+static wf_step create_resolve_leaf(wf_op *op)
+{
+    bool target = op->req->Req.Create.OpenTargetDirectory;
+    wf_node *leaf;
 
     WF_CORO_BEGIN(op);
 
     op->st.create.next = WF_CREATE_EXISTING;
-    if (op->name_len == 0)
-        WF_CORO_RETURN(op);
-    leaf = wf_cache_lookup_attr(engine->cache, op->node, op->name, op->name_len,
-        wf_engine_now(engine), &attr, &attr_valid);
-    if (leaf) {
-        if (target) {
-            create_target(op, leaf, FILE_EXISTS);
-            WF_CORO_RETURN(op);
-        }
-        move_down(op, leaf);
-        op->attr_fresh = false;
-        /* create_open_existing's wf_getattr, next, takes these. */
-        op->attr = attr;
-        op->attr_cached = attr_valid;
-        WF_CORO_RETURN(op);
-    }
     WF_AWAIT_CALL(op, wf_lookup(op));
     op->status = wf_lookup_take(op, &leaf);
     if (op->status == STATUS_OBJECT_NAME_NOT_FOUND) {
@@ -791,7 +800,9 @@ wf_step wf_op_create(wf_op *op)
     op->st.create.reserved = 0;
     while (op->st.create.next == WF_CREATE_AGAIN) {
         op->st.create.rounds++;
-        WF_AWAIT_CALL(op, create_resolve_leaf(op));
+        /* A warm Create finds its leaf cached: no nested coroutine for it. */
+        if (!create_leaf_cached(op))
+            WF_AWAIT_CALL(op, create_resolve_leaf(op));
         if (op->st.create.next == WF_CREATE_EXISTING)
             WF_AWAIT_CALL(op, create_open_existing(op));
         else if (op->st.create.next == WF_CREATE_ABSENT)
