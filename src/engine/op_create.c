@@ -741,12 +741,29 @@ static uint64_t create_time(const wf_op *op)
     return info.CreationTime;
 }
 
-/* The handle is open: a new file's EAs (if they cannot be set, it is made undone), then
-   the response. */
-static wf_step create_finish(wf_op *op)
+/* The handle is open: the response. */
+static void create_respond(wf_op *op)
 {
     wf_engine *engine = op->engine;
     FSP_FSCTL_FILE_INFO *info = &op->rsp->Rsp.Create.Opened.FileInfo;
+    bool created = op->rsp->IoStatus.Information == FILE_CREATED;
+
+    wf_access_file_opened(op, op->file);
+    op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
+    op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
+    wf_op_file_info_full(engine, op->file->node, &op->attr, info);
+    wf_link_remember_path(op, op->file);
+    if (created && info->AllocationSize < op->st.create.reserved)
+        info->AllocationSize = op->st.create.reserved;
+    op->status = STATUS_SUCCESS;
+}
+
+/* The handle is open: a new file's EAs (if they cannot be set, it is made undone), then
+   the response (create_respond, which an existing file's handle goes to straight).
+   Nested. */
+static wf_step create_finish(wf_op *op)
+{
+    wf_engine *engine = op->engine;
     bool created = op->rsp->IoStatus.Information == FILE_CREATED;
 
     WF_CORO_BEGIN(op);
@@ -773,14 +790,7 @@ static wf_step create_finish(wf_op *op)
                 WF_CORO_RETURN(op);
         }
     }
-    wf_access_file_opened(op, op->file);
-    op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
-    op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
-    wf_op_file_info_full(engine, op->file->node, &op->attr, info);
-    wf_link_remember_path(op, op->file);
-    if (created && info->AllocationSize < op->st.create.reserved)
-        info->AllocationSize = op->st.create.reserved;
-    op->status = STATUS_SUCCESS;
+    create_respond(op);
 
     WF_CORO_END(op);
 }
@@ -800,7 +810,8 @@ wf_step wf_op_create(wf_op *op)
     op->st.create.reserved = 0;
     while (op->st.create.next == WF_CREATE_AGAIN) {
         op->st.create.rounds++;
-        /* A warm Create finds its leaf cached: no nested coroutine for it. */
+        /* A warm Create finds its leaf cached, and its existing file's handle needs
+           nothing but the response: neither takes a nested coroutine. */
         if (!create_leaf_cached(op))
             WF_AWAIT_CALL(op, create_resolve_leaf(op));
         if (op->st.create.next == WF_CREATE_EXISTING)
@@ -810,8 +821,12 @@ wf_step wf_op_create(wf_op *op)
         else if (op->st.create.next == WF_CREATE_TARGET)
             WF_AWAIT_CALL(op, create_open_target_parent(op));
     }
-    if (op->st.create.next == WF_CREATE_FINISH)
-        WF_AWAIT_CALL(op, create_finish(op));
+    if (op->st.create.next == WF_CREATE_FINISH) {
+        if (op->rsp->IoStatus.Information == FILE_CREATED)
+            WF_AWAIT_CALL(op, create_finish(op));
+        else
+            create_respond(op);
+    }
     if (op->st.create.next == WF_CREATE_FINISH && NT_SUCCESS(op->status) && op->stream &&
             op->file)
         WF_AWAIT_CALL(op, wf_stream_open(op));
