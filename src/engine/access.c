@@ -79,7 +79,20 @@ static bool renames(const FSP_FSCTL_TRANSACT_REQ *req)
 _Static_assert(offsetof(wf_identity, privileged) == offsetof(wf_identity, groups) +
     sizeof(((wf_identity *)0)->groups) && sizeof(wf_identity) <=
     offsetof(wf_identity, privileged) + sizeof(uint32_t),
-    "wf_access_begin copies wf_identity field by field: a new field must be copied there");
+    "identity_copy copies wf_identity field by field: a new field must be copied there");
+
+/* An identity without the groups it does not have (nothing reads past group_count): most
+   have none, and the whole struct is 148 bytes. */
+static void identity_copy(wf_identity *to, const wf_identity *from)
+{
+    to->uid = from->uid;
+    to->gid = from->gid;
+    to->pid = from->pid;
+    to->group_count = from->group_count;
+    for (uint32_t i = 0; i < from->group_count && i < WF_IDENTITY_MAX_GROUPS; i++)
+        to->groups[i] = from->groups[i];
+    to->privileged = from->privileged;
+}
 
 void wf_access_begin(wf_engine *engine, wf_op *op)
 {
@@ -106,14 +119,8 @@ void wf_access_begin(wf_engine *engine, wf_op *op)
     file = request_file(req);
     if (!file)
         return;
-    /* The opener's identity; the groups it does not have stay as op_new cleared them. */
-    op->identity.uid = file->identity.uid;
-    op->identity.gid = file->identity.gid;
-    op->identity.pid = file->identity.pid;
-    op->identity.group_count = file->identity.group_count;
-    for (uint32_t i = 0; i < file->identity.group_count && i < WF_IDENTITY_MAX_GROUPS; i++)
-        op->identity.groups[i] = file->identity.groups[i];
-    op->identity.privileged = file->identity.privileged;
+    /* The opener's identity. */
+    identity_copy(&op->identity, &file->identity);
     if (!renames(req))
         return;
     op->access_check = file->access_check;
@@ -129,7 +136,7 @@ void wf_access_begin(wf_engine *engine, wf_op *op)
 
 void wf_access_file_opened(const wf_op *op, wf_file *file)
 {
-    file->identity = op->identity;
+    identity_copy(&file->identity, &op->identity);
     file->access_check = op->access_check;
     file->traverse_check = op->traverse_check;
 }

@@ -95,10 +95,15 @@ NTSTATUS wf_engine_create(const wf_engine_params *params, wf_engine **out)
    does all three at once). */
 static void op_release_parts(wf_engine *engine, wf_op *op)
 {
-    wf_cache_release(engine->cache, op->node);
-    wf_cache_release(engine->cache, op->parent);
-    wf_cache_release(engine->cache, op->node2);
-    wf_link_release(op);
+    /* Most ops hold one or two nodes and no link state: no call for what is not held. */
+    if (op->node)
+        wf_cache_release(engine->cache, op->node);
+    if (op->parent)
+        wf_cache_release(engine->cache, op->parent);
+    if (op->node2)
+        wf_cache_release(engine->cache, op->node2);
+    if (op->link)
+        wf_link_release(op);
     if (op->ea)
         wf_mem_free(op->ea);
     if (op->fold)
@@ -341,6 +346,9 @@ static wf_op *inflight_remove(wf_engine *engine, uint64_t unique)
 
 /* Operations --------------------------------------------------------------------------- */
 
+/* Where op_reset starts clearing (the identity's privileged flag). */
+#define WF_OP_RESET_FROM (offsetof(wf_op, identity) + offsetof(wf_identity, privileged))
+
 uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
 {
     switch (kind) {
@@ -358,25 +366,30 @@ uint32_t wf_op_rsp_buffer_cap(uint32_t kind)
     }
 }
 
-/* Clears what a request relies on finding zero, and nothing more: everything but the two
-   name buffers (each NUL-terminated and measured by whoever writes it), and the response's
-   header, which follows the op in its block (op_size bytes on). A block from the pool
-   holds the last request's bytes; clearing the whole of it (2.5 KB) was most of a warm
-   request's cost. Two calls: the core and the path state before the names, then the rest
-   of the op with the response's header. */
+/* Clears what a request relies on finding zero, and nothing more: everything but what
+   leads the op (the two name buffers, each NUL-terminated and measured by whoever writes
+   it; the directory attributes, read only for the node dir_attr_nodeid names; the
+   identity, which op_new sets), and the response's header, which follows the op in its
+   block (op_size bytes on). A block from the pool holds the last request's bytes;
+   clearing the whole of it (2.5 KB) was most of a warm request's cost. One call: all that
+   is cleared is contiguous. */
 static void op_reset(wf_op *op, size_t op_size)
 {
-    wf_mem_set(op, 0, offsetof(wf_op, name));
     op->name[0] = 0;
     op->name2[0] = 0;
-    wf_mem_set(&op->name_len, 0, op_size - offsetof(wf_op, name_len) +
+    wf_mem_set(&op->identity.privileged, 0, op_size - WF_OP_RESET_FROM +
         sizeof(FSP_FSCTL_TRANSACT_RSP));
 }
 
-_Static_assert(offsetof(wf_op, name2) == offsetof(wf_op, name) + WF_NAME_MAX + 1 &&
-    offsetof(wf_op, name_len) - (offsetof(wf_op, name2) + WF_NAME_MAX + 1) < sizeof(uint32_t) &&
-    offsetof(wf_op, name_len) < offsetof(wf_op, st),
-    "op_reset leaves only the two names uncleared: they must sit side by side before st");
+_Static_assert(offsetof(wf_op, name) == 0 &&
+    offsetof(wf_op, name2) == WF_NAME_MAX + 1 &&
+    offsetof(wf_op, dir_attr) - (offsetof(wf_op, name2) + WF_NAME_MAX + 1) < 8 &&
+    offsetof(wf_op, identity) == offsetof(wf_op, dir_attr) + sizeof(struct fuse_attr) &&
+    offsetof(wf_identity, privileged) == offsetof(wf_identity, groups) +
+        sizeof(((wf_identity *)0)->groups) &&
+    offsetof(wf_op, next) < offsetof(wf_op, identity) + sizeof(wf_identity) + sizeof(void *),
+    "op_reset leaves only the names, dir_attr and the identity up to its groups: they must "
+    "lead the op in this order, and privileged must follow the groups");
 
 /* One block: the context, then its response (with room for the Buffer[] its kind may
    fill), then the copy of its request. From the pool when it fits there; the response's
@@ -399,10 +412,12 @@ static wf_op *op_new(wf_engine *engine, uint32_t kind, const FSP_FSCTL_TRANSACT_
     op->req = (FSP_FSCTL_TRANSACT_REQ *)(void *)(block + op_size + rsp_size);
     op->engine = engine;
     op->kind = kind;
-    /* The host's identity, until wf_access_begin finds the caller's. */
+    /* The host's identity, until wf_access_begin finds the caller's (no groups: op_reset
+       leaves groups[] as the last request had it, read only below group_count). */
     op->identity.uid = engine->params.uid;
     op->identity.gid = engine->params.gid;
     op->identity.pid = engine->params.pid;
+    op->identity.group_count = 0;
     if (req)
         wf_mem_copy(op->req, req, req_size);
     else
@@ -490,7 +505,8 @@ static wf_step op_run(wf_op *op)
         step = wf_op_give_back(op);
         break;
     default:
-        step = wf_op_handler(op->kind)(op);
+        step = op->kind < FspFsctlTransactKindCount ? wf_op_kinds[op->kind].handler(op) :
+            wf_op_handler(op->kind)(op);
         break;
     }
     wf_coro_check_idle(&op->coro, step);

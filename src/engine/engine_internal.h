@@ -89,10 +89,27 @@ typedef struct wf_file {
    - `st`, one struct per operation kind for what only that kind keeps (never two at once:
      a nested coroutine keeps its state in the path state or in an allocated context);
    - `u`, the in and out bodies of the FUSE request out now (one per opcode).
+   What op_reset (engine.c) need not clear comes first: the two name buffers and the access
+   checks' directory attributes of the path state, then the caller's identity of the core
+   (op_new sets all of it but the groups past its count, which nothing reads); op_reset
+   clears everything after, and the response's header that follows the op, in one call.
    The state of the EA operations (op_ea.c), of the link operations (link.c) and of
    case-insensitive lookups (walk.c) is allocated on first use, as few requests need it. */
 struct wf_op {
+    /* --- path state: the names (never cleared; each NUL-terminated and measured by whoever
+       writes it) --- */
+    char name[WF_NAME_MAX + 1];     /* the component being looked up */
+    /* Rename, Link (op_rename.c): the source's last component (in node2). */
+    char name2[WF_NAME_MAX + 1];
+    /* The access checks (access.c): a directory's attributes, as they last saw them; read
+       only when dir_attr_nodeid (cleared) names the node they are wanted for. */
+    struct fuse_attr dir_attr;
+
     /* --- core --- */
+    /* Who the request acts for (access.c, set at submit): put in the fuse_in_header of each
+       request it sends. op_new sets uid, gid, pid and group_count; op_reset clears from
+       privileged on. */
+    wf_identity identity;
     wf_op *next;                /* queue or in-flight chain */
     wf_engine *engine;
     uint64_t unique;
@@ -118,8 +135,7 @@ struct wf_op {
        never), and the deadline a cancellation with a grace set for every request of op. */
     uint64_t deadline_ms;
     uint64_t cancel_deadline_ms;
-    /* Who the request acts for and what is checked (access.c, set at submit). */
-    wf_identity identity;       /* put in the fuse_in_header of each request it sends */
+    /* What is checked (access.c, set at submit). */
     NTSTATUS identity_status;   /* the token could not be resolved: the request fails */
     bool access_check;          /* check the caller's rights before asking */
     bool traverse_check;        /* ... and x on each directory the walk looks into */
@@ -142,10 +158,6 @@ struct wf_op {
     bool walk_last;             /* the component being looked up is the last one */
     bool walk_met;              /* the walk passed through walk_avoid */
     uint64_t walk_avoid;        /* a nodeid the walk reports passing through, or 0 */
-    char name[WF_NAME_MAX + 1];
-    /* Rename, Link (op_rename.c): the source's last component (in node2). The two names are
-       side by side, before everything op_reset clears in one call. */
-    char name2[WF_NAME_MAX + 1];
     uint32_t name_len;
     uint32_t name2_len;
     /* Case-insensitive lookups (walk.c): their state is allocated on a case-insensitive
@@ -155,7 +167,6 @@ struct wf_op {
     struct wf_stream_ctx *stream;   /* stream.c, allocated on first use; freed with the op */
     /* The access checks (access.c): a directory's attributes, as they last saw them. */
     uint64_t dir_attr_nodeid;   /* whose attributes dir_attr are (0: none) */
-    struct fuse_attr dir_attr;
     /* Handles that leave or join the engine's list in the section that ends the op
        (file.c); here, not in the core, as only Close and Create have them. */
     wf_file *file_done;         /* a closed handle to take off the engine's list with op */
@@ -240,7 +251,8 @@ struct wf_op {
 /* The core every request carries, whatever its kind (docs/engine.md, "Operations"); the
    debug build's coroutine owners are not counted (the NT build asserts without them). */
 #define WF_OP_CORE_MAX 512u
-_Static_assert(offsetof(struct wf_op, attr) - WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
+_Static_assert(offsetof(struct wf_op, attr) - offsetof(struct wf_op, identity) -
+    WF_CORO_DEBUG_BYTES <= WF_OP_CORE_MAX,
     "wf_op's core outgrew 512 bytes");
 
 
@@ -412,7 +424,13 @@ wf_op *wf_engine_internal_op(wf_engine *engine, uint32_t kind);
 
 #include "engine/access.h"
 
-/* ops */
+/* ops: the one table of WinFsp request kinds (op_table.c), read in place by op_run, as a
+   call for each step of each request cost more than the step's dispatch itself. */
+typedef struct wf_op_kind {
+    wf_op_fn *handler;
+    const char *name;
+} wf_op_kind;
+extern const wf_op_kind wf_op_kinds[FspFsctlTransactKindCount];
 wf_op_fn *wf_op_handler(uint32_t kind);
 const char *wf_op_kind_name(uint32_t kind);
 wf_step wf_op_init(wf_op *op);
@@ -478,6 +496,19 @@ void wf_getattr_call(wf_op *op, uint64_t nodeid, const wf_file *file);
 NTSTATUS wf_getattr_take(wf_op *op, wf_node *node, struct fuse_attr *attr);
 /* Makes op->attr valid for op->node: from the cache, or GETATTR (nested). */
 wf_step wf_getattr(wf_op *op, const wf_file *file);
+/* wf_getattr's answers that need neither the cache nor a call: op->attr fresh from a
+   reply of this operation, or read with its lookup just now (taken once). A hot caller
+   tests this first, and enters wf_getattr only when it fails. */
+static inline bool wf_getattr_at_hand(wf_op *op)
+{
+    if (op->attr_fresh)
+        return true;
+    if (op->attr_cached) {
+        op->attr_cached = false;    /* read with the lookup, one lock round ago */
+        return true;
+    }
+    return false;
+}
 /* LOOKUP of op->name in op->node, left as a LOOKUP leaves it (op->call.error,
    op->u.lookup.out); nothing is cached. On a case-insensitive volume a name that is not
    there as given is looked for in the directory under case folding (OPENDIR, READDIR,

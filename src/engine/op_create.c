@@ -253,9 +253,23 @@ static bool link_on_the_way(wf_op *op)
     return WF_S_ISLNK(op->attr.mode);
 }
 
+/* The handle on an existing node once the rights are checked (or need no check):
+   op->file, granted what the check found, else what was asked. op->status. */
+static void open_granted(wf_op *op, bool directory)
+{
+    op->status = STATUS_SUCCESS;
+    op->file = new_file(op, directory);
+    if (!op->file) {
+        op->status = STATUS_INSUFFICIENT_RESOURCES;
+        return;
+    }
+    op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
+        op->st.create.access_granted : granted_access(op, false);
+}
+
 /* The handle on an existing node, or on a rename target's directory, once the opener's
-   rights (and the implied ones) are checked: op->file, granted what the check found, else
-   what was asked. op->status. Nested. */
+   rights (and the implied ones) are checked (open_granted). Nested; without an access
+   check a caller may call open_granted itself. */
 static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
 {
     WF_CORO_BEGIN(op);
@@ -266,13 +280,7 @@ static wf_step open_checked(wf_op *op, uint32_t implied, bool directory)
         if (!NT_SUCCESS(op->status))
             WF_CORO_RETURN(op);
     }
-    op->file = new_file(op, directory);
-    if (!op->file) {
-        op->status = STATUS_INSUFFICIENT_RESOURCES;
-        WF_CORO_RETURN(op);
-    }
-    op->rsp->Rsp.Create.Opened.GrantedAccess = op->access_check ?
-        op->st.create.access_granted : granted_access(op, false);
+    open_granted(op, directory);
 
     WF_CORO_END(op);
 }
@@ -358,34 +366,43 @@ static void create_target(wf_op *op, wf_node *leaf, uint32_t info)
     op->st.create.next = WF_CREATE_TARGET;
 }
 
-/* The leaf: the cache, else LOOKUP. A negative entry or ENOENT means absent. Nested. */
-static wf_step create_resolve_leaf(wf_op *op)
+/* The leaf from the cache (or the root itself): true when resolved so, and
+   create_resolve_leaf, which asks the file system, is not needed. */
+static bool create_leaf_cached(wf_op *op)
 {
     wf_engine *engine = op->engine;
-    bool target = op->req->Req.Create.OpenTargetDirectory;
-    wf_node *leaf;
     struct fuse_attr attr;
     bool attr_valid;
+
+    op->st.create.next = WF_CREATE_EXISTING;
+    if (op->name_len == 0)
+        return true;
+    wf_node *leaf = wf_cache_lookup_attr(engine->cache, op->node, op->name, op->name_len,
+        wf_engine_now(engine), &attr, &attr_valid);
+    if (!leaf)
+        return false;
+    if (op->req->Req.Create.OpenTargetDirectory) {
+        create_target(op, leaf, FILE_EXISTS);
+        return true;
+    }
+    move_down(op, leaf);
+    op->attr_fresh = false;
+    /* create_open_existing's wf_getattr, next, takes these. */
+    op->attr = attr;
+    op->attr_cached = attr_valid;
+    return true;
+}
+
+/* The leaf the cache does not have: LOOKUP. A negative entry or ENOENT means absent.
+   Nested. */
+static wf_step create_resolve_leaf(wf_op *op)
+{
+    bool target = op->req->Req.Create.OpenTargetDirectory;
+    wf_node *leaf;
 
     WF_CORO_BEGIN(op);
 
     op->st.create.next = WF_CREATE_EXISTING;
-    if (op->name_len == 0)
-        WF_CORO_RETURN(op);
-    leaf = wf_cache_lookup_attr(engine->cache, op->node, op->name, op->name_len,
-        wf_engine_now(engine), &attr, &attr_valid);
-    if (leaf) {
-        if (target) {
-            create_target(op, leaf, FILE_EXISTS);
-            WF_CORO_RETURN(op);
-        }
-        move_down(op, leaf);
-        op->attr_fresh = false;
-        /* create_open_existing's wf_getattr, next, takes these. */
-        op->attr = attr;
-        op->attr_cached = attr_valid;
-        WF_CORO_RETURN(op);
-    }
     WF_AWAIT_CALL(op, wf_lookup(op));
     op->status = wf_lookup_take(op, &leaf);
     if (op->status == STATUS_OBJECT_NAME_NOT_FOUND) {
@@ -431,7 +448,11 @@ static wf_step create_open_existing(wf_op *op)
     WF_CORO_BEGIN(op);
 
     op->st.create.next = WF_CREATE_END;
-    WF_AWAIT_CALL(op, wf_getattr(op, NULL));
+    /* A warm open has the attributes its lookup read: no nested coroutine for them. */
+    if (wf_getattr_at_hand(op))
+        op->status = STATUS_SUCCESS;
+    else
+        WF_AWAIT_CALL(op, wf_getattr(op, NULL));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
     if (op->name_len && wf_mode_to_reparse_tag(op->attr.mode)) {
@@ -454,9 +475,13 @@ static wf_step create_open_existing(wf_op *op)
     op->status = check_existing(op);
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
-    WF_AWAIT_CALL(op, open_checked(op,
-        implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
-        WF_S_ISDIR(op->attr.mode)));
+    /* Without an access check nothing waits: no nested coroutine. */
+    if (op->access_check)
+        WF_AWAIT_CALL(op, open_checked(op,
+            implied_access(disposition) | ((options & FILE_DELETE_ON_CLOSE) ? DELETE : 0),
+            WF_S_ISDIR(op->attr.mode)));
+    else
+        open_granted(op, WF_S_ISDIR(op->attr.mode));
     if (!NT_SUCCESS(op->status))
         WF_CORO_RETURN(op);
     op->rsp->IoStatus.Information = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED :
@@ -716,12 +741,29 @@ static uint64_t create_time(const wf_op *op)
     return info.CreationTime;
 }
 
-/* The handle is open: a new file's EAs (if they cannot be set, it is made undone), then
-   the response. */
-static wf_step create_finish(wf_op *op)
+/* The handle is open: the response. */
+static void create_respond(wf_op *op)
 {
     wf_engine *engine = op->engine;
     FSP_FSCTL_FILE_INFO *info = &op->rsp->Rsp.Create.Opened.FileInfo;
+    bool created = op->rsp->IoStatus.Information == FILE_CREATED;
+
+    wf_access_file_opened(op, op->file);
+    op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
+    op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
+    wf_op_file_info_full(engine, op->file->node, &op->attr, info);
+    wf_link_remember_path(op, op->file);
+    if (created && info->AllocationSize < op->st.create.reserved)
+        info->AllocationSize = op->st.create.reserved;
+    op->status = STATUS_SUCCESS;
+}
+
+/* The handle is open: a new file's EAs (if they cannot be set, it is made undone), then
+   the response (create_respond, which an existing file's handle goes to straight).
+   Nested. */
+static wf_step create_finish(wf_op *op)
+{
+    wf_engine *engine = op->engine;
     bool created = op->rsp->IoStatus.Information == FILE_CREATED;
 
     WF_CORO_BEGIN(op);
@@ -748,14 +790,7 @@ static wf_step create_finish(wf_op *op)
                 WF_CORO_RETURN(op);
         }
     }
-    wf_access_file_opened(op, op->file);
-    op->rsp->Rsp.Create.Opened.UserContext = op->file->node->nodeid;
-    op->rsp->Rsp.Create.Opened.UserContext2 = (uint64_t)(uintptr_t)op->file;
-    wf_op_file_info_full(engine, op->file->node, &op->attr, info);
-    wf_link_remember_path(op, op->file);
-    if (created && info->AllocationSize < op->st.create.reserved)
-        info->AllocationSize = op->st.create.reserved;
-    op->status = STATUS_SUCCESS;
+    create_respond(op);
 
     WF_CORO_END(op);
 }
@@ -775,7 +810,10 @@ wf_step wf_op_create(wf_op *op)
     op->st.create.reserved = 0;
     while (op->st.create.next == WF_CREATE_AGAIN) {
         op->st.create.rounds++;
-        WF_AWAIT_CALL(op, create_resolve_leaf(op));
+        /* A warm Create finds its leaf cached, and its existing file's handle needs
+           nothing but the response: neither takes a nested coroutine. */
+        if (!create_leaf_cached(op))
+            WF_AWAIT_CALL(op, create_resolve_leaf(op));
         if (op->st.create.next == WF_CREATE_EXISTING)
             WF_AWAIT_CALL(op, create_open_existing(op));
         else if (op->st.create.next == WF_CREATE_ABSENT)
@@ -783,8 +821,12 @@ wf_step wf_op_create(wf_op *op)
         else if (op->st.create.next == WF_CREATE_TARGET)
             WF_AWAIT_CALL(op, create_open_target_parent(op));
     }
-    if (op->st.create.next == WF_CREATE_FINISH)
-        WF_AWAIT_CALL(op, create_finish(op));
+    if (op->st.create.next == WF_CREATE_FINISH) {
+        if (op->rsp->IoStatus.Information == FILE_CREATED)
+            WF_AWAIT_CALL(op, create_finish(op));
+        else
+            create_respond(op);
+    }
     if (op->st.create.next == WF_CREATE_FINISH && NT_SUCCESS(op->status) && op->stream &&
             op->file)
         WF_AWAIT_CALL(op, wf_stream_open(op));
@@ -795,6 +837,7 @@ wf_step wf_op_create(wf_op *op)
 wf_step wf_op_cleanup(wf_op *op)
 {
     wf_engine *engine = op->engine;
+    /* Found again here at every resume, so after each reply too. */
     wf_file *file = wf_op_file(op->req->Req.Cleanup.UserContext2);
 
     WF_CORO_BEGIN(op);
@@ -812,7 +855,6 @@ wf_step wf_op_cleanup(wf_op *op)
         wf_call_begin(op, FUSE_FLUSH, file->node->nodeid);
         wf_call_in(op, &op->u.flush.in, sizeof op->u.flush.in);
         WF_AWAIT_REPLY(op);
-        file = wf_op_file(op->req->Req.Cleanup.UserContext2);
     }
     /* A POSIX program closes a file before it unlinks it. A file unlinked while open is
        hidden as .fuse_hiddenN by libfuse 2's high-level library until its RELEASE, so its
@@ -823,7 +865,6 @@ wf_step wf_op_cleanup(wf_op *op)
             !file->stream) {
         wf_release_call(op, file);
         WF_AWAIT_REPLY(op);
-        file = wf_op_file(op->req->Req.Cleanup.UserContext2);
         if (file)
             file->has_fh = false;
     }
@@ -839,6 +880,7 @@ wf_step wf_op_cleanup(wf_op *op)
 
 wf_step wf_op_close(wf_op *op)
 {
+    /* Found again here at every resume, so after the reply too. */
     wf_file *file = wf_op_file(op->req->Req.Close.UserContext2);
 
     WF_CORO_BEGIN(op);
@@ -850,7 +892,6 @@ wf_step wf_op_close(wf_op *op)
     if (file->has_fh) {
         wf_release_call(op, file);
         WF_AWAIT_REPLY(op);
-        file = wf_op_file(op->req->Req.Close.UserContext2);
     }
     /* Whatever RELEASE answered, the handle is gone on the Windows side. */
     wf_op_close_file(op, file);

@@ -7,10 +7,7 @@ static wf_step op_unsupported(wf_op *op)
     return WF_STEP_DONE;
 }
 
-static const struct {
-    wf_op_fn *handler;
-    const char *name;
-} wf_ops[FspFsctlTransactKindCount] = {
+const wf_op_kind wf_op_kinds[FspFsctlTransactKindCount] = {
     [FspFsctlTransactReservedKind] = { op_unsupported, "Reserved" },
     [FspFsctlTransactCreateKind] = { wf_op_create, "Create" },
     [FspFsctlTransactOverwriteKind] = { wf_op_overwrite, "Overwrite" },
@@ -37,10 +34,10 @@ static const struct {
 
 wf_op_fn *wf_op_handler(uint32_t kind)
 {
-    return kind < FspFsctlTransactKindCount ? wf_ops[kind].handler : op_unsupported;
+    return kind < FspFsctlTransactKindCount ? wf_op_kinds[kind].handler : op_unsupported;
 }
 
 const char *wf_op_kind_name(uint32_t kind)
 {
-    return kind < FspFsctlTransactKindCount ? wf_ops[kind].name : "Unknown";
+    return kind < FspFsctlTransactKindCount ? wf_op_kinds[kind].name : "Unknown";
 }

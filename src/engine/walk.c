@@ -75,17 +75,14 @@ wf_step wf_walk_buf(wf_op *op, const FSP_FSCTL_TRANSACT_BUF *name, bool to_paren
     op->name_len = 0;
     op->walk_met = false;
     path = request_path(op, name, &units);
-    if (path && !path_names_valid(path, units)) {
+    if (!path || !path_names_valid(path, units)) {
         op->status = STATUS_OBJECT_NAME_INVALID;
         WF_CORO_RETURN(op);
     }
 
-    for (;;) {
-        path = request_path(op, name, &units);
-        if (!path) {
-            op->status = STATUS_OBJECT_NAME_INVALID;
-            WF_CORO_RETURN(op);
-        }
+    /* The path is found again only after a level down: no local survives a suspension, and
+       the request it is in does not change (it was valid above, so it is found again). */
+    for (;; path = request_path(op, name, &units)) {
         start = op->walk_pos;
         while (start < units && path[start] == '\\')
             start++;
@@ -187,12 +184,8 @@ wf_step wf_getattr(wf_op *op, const wf_file *file)
     WF_CORO_BEGIN(op);
 
     op->status = STATUS_SUCCESS;
-    if (op->attr_fresh)
+    if (wf_getattr_at_hand(op))
         WF_CORO_RETURN(op);
-    if (op->attr_cached) {
-        op->attr_cached = false;    /* read with the lookup, one lock round ago */
-        WF_CORO_RETURN(op);
-    }
     if (wf_cache_get_attr(engine->cache, op->node, &op->attr, wf_engine_now(op->engine)))
         WF_CORO_RETURN(op);
 
