@@ -40,6 +40,7 @@ typedef struct wf_channel_side {
     wf_channel_call *calls;
     _Atomic uint64_t next_unique;
     _Atomic uint64_t sent[WF_BENCH_OPCODES];
+    uint32_t uid, gid, pid;     /* asked once, as the engine has them in its params */
     char log_path[64];
 } wf_channel_side;
 
@@ -107,9 +108,9 @@ static int wf_channel_call_once(wf_channel_side *c, uint32_t opcode, uint64_t no
     header.opcode = opcode;
     header.unique = call.unique;
     header.nodeid = nodeid;
-    header.uid = (uint32_t)getuid();
-    header.gid = (uint32_t)getgid();
-    header.pid = (uint32_t)getpid();
+    header.uid = c->uid;
+    header.gid = c->gid;
+    header.pid = c->pid;
     memcpy(message, &header, sizeof header);
     memcpy(message + sizeof header, in, in_len);
     if (name_len)
@@ -278,6 +279,9 @@ wf_bench_side *wf_bench_channel_mount(const char *memfs, const wf_bench_fs *fs,
     }
     c->side.ops = &wf_channel_ops;
     c->next_unique = 2;
+    c->uid = (uint32_t)getuid();
+    c->gid = (uint32_t)getgid();
+    c->pid = (uint32_t)getpid();
     pthread_mutex_init(&c->lock, NULL);
     if ((size_t)snprintf(program, sizeof program, "%s", memfs) >= sizeof program ||
         !wf_bench_fs_options(fs, options, sizeof options)) {

@@ -41,6 +41,9 @@ enum { WF_SIDE_KERNEL, WF_SIDE_WINFUSE, WF_SIDE_CHANNEL, WF_SIDES };
 static const char *const wf_side_names[WF_SIDES] = { "kernel FUSE", "WinFuse",
     "channel alone" };
 static bool wf_channel_on;
+/* --channel-only: the channel side alone, no kernel mount (no root needed), so that
+   `perf stat` or `strace -c -f` count the transport's system calls and nothing else. */
+static bool wf_channel_only;
 
 typedef struct wf_bench_sample {
     double seconds;
@@ -447,12 +450,14 @@ static bool wf_has_channel(const wf_bench_workload *w)
 static bool wf_mount_all(const char *memfs, const wf_bench_workload *w, bool count_kernel,
     wf_bench_side *sides[WF_SIDES], wf_bench_error *error)
 {
-    sides[WF_SIDE_KERNEL] = wf_bench_kernel_mount(memfs, &w->fs, count_kernel, error);
-    if (sides[WF_SIDE_KERNEL] == NULL)
-        return false;
-    sides[WF_SIDE_WINFUSE] = wf_bench_winfuse_mount(memfs, &w->fs, error);
-    if (sides[WF_SIDE_WINFUSE] == NULL)
-        goto fail;
+    if (!wf_channel_only) {
+        sides[WF_SIDE_KERNEL] = wf_bench_kernel_mount(memfs, &w->fs, count_kernel, error);
+        if (sides[WF_SIDE_KERNEL] == NULL)
+            return false;
+        sides[WF_SIDE_WINFUSE] = wf_bench_winfuse_mount(memfs, &w->fs, error);
+        if (sides[WF_SIDE_WINFUSE] == NULL)
+            goto fail;
+    }
     if (wf_has_channel(w)) {
         sides[WF_SIDE_CHANNEL] = wf_bench_channel_mount(memfs, &w->fs, error);
         if (sides[WF_SIDE_CHANNEL] == NULL)
@@ -510,7 +515,7 @@ static bool wf_measure(const char *memfs, const wf_bench_workload *w, unsigned r
     wf_bench_side *sides[WF_SIDES] = { NULL, NULL, NULL };
 
     for (unsigned s = 0; s < WF_SIDES; s++)
-        result->measured[s] = s != WF_SIDE_CHANNEL || wf_has_channel(w);
+        result->measured[s] = s == WF_SIDE_CHANNEL ? wf_has_channel(w) : !wf_channel_only;
     for (unsigned run = 0; run < runs; run++) {
         double seconds[WF_SIDES] = { 0 }, units[WF_SIDES] = { 0 };
         double cpu[WF_SIDES] = { 0 }, operations[WF_SIDES] = { 0 };
@@ -679,6 +684,17 @@ static void wf_print_channel(const bool *done, const wf_bench_result *results)
         r = &results[i];
         if (!done[i] || !r->measured[WF_SIDE_CHANNEL])
             continue;
+        if (wf_channel_only) {
+            if (!header)
+                printf("The channel alone: FUSE READs through the devfuse pump's "
+                    "leader/follower wait (medians):\n\n| workload | ops/s | CPU µs per read | "
+                    "switches per read |\n|---|---:|---:|---:|\n");
+            header = true;
+            wf_bench_format_rate(r->median[WF_SIDE_CHANNEL], rate[0], sizeof rate[0]);
+            printf("| %s | %s | %.1f | %.2f |\n", wf_workloads[i].name, rate[0],
+                r->cpu_median[WF_SIDE_CHANNEL] * 1e6, r->switches_median[WF_SIDE_CHANNEL]);
+            continue;
+        }
         if (!header) {
             printf("\nThe channel alone (--channel): the same reads as FUSE READs through the "
                 "devfuse pump's leader/follower wait, no engine, no FSD stand-in; CPU µs and "
@@ -705,6 +721,10 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
 {
     char k[32], w[32], kr[512], wr[512];
 
+    if (wf_channel_only) {
+        wf_print_channel(done, results);
+        return;
+    }
     printf("| workload | unit | kernel FUSE | WinFuse | WinFuse / kernel |\n");
     printf("|---|---|---:|---:|---:|\n");
     for (unsigned i = 0; i < WF_WORKLOADS; i++) {
@@ -791,7 +811,7 @@ static bool wf_write_data(const char *path, const bool *done, const wf_bench_res
 static void wf_usage(FILE *out)
 {
     fprintf(out,
-        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] [--data FILE] [--channel]\n"
+        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] [--data FILE]\n                     [--channel | --channel-only]\n"
         "       winfuse-bench --instructions | --wakeups [--spin off|on|US]\n"
         "Runs each workload on memfs through the Linux kernel's FUSE (mounted under /tmp;\n"
         "as root) and through WinFuse, and prints medians and ratios.\n"
@@ -801,6 +821,7 @@ static void wf_usage(FILE *out)
         "  --data FILE   also write the medians and ratios, tab-separated, to FILE\n"
         "  --channel     random-read rows also through the devfuse channel alone (no engine,\n"
         "                no FSD stand-in), with CPU and context switches per read\n"
+        "  --channel-only  only that side (no kernel mount, no root): for perf stat or strace\n"
         "  --instructions  instead: the engine's instructions per WinFsp request under\n"
         "                callgrind (no mount, no root needed)\n"
         "  --wakeups     instead: context switches per FUSE request through WinFuse\n"
@@ -874,6 +895,8 @@ int main(int argc, char **argv)
             data = argv[++i];
         } else if (strcmp(argv[i], "--channel") == 0) {
             wf_channel_on = true;
+        } else if (strcmp(argv[i], "--channel-only") == 0) {
+            wf_channel_on = wf_channel_only = true;
         } else if (strcmp(argv[i], "--spin") == 0 && i + 1 < argc) {
             if (!wf_bench_parse_spin(argv[++i])) {
                 wf_usage(stderr);
@@ -908,7 +931,8 @@ int main(int argc, char **argv)
         const wf_bench_workload *w = &wf_workloads[i];
         char k[32], f[32];
 
-        if (only != NULL && strstr(w->name, only) == NULL)
+        if ((only != NULL && strstr(w->name, only) == NULL) ||
+            (wf_channel_only && !wf_has_channel(w)))
             continue;
         fprintf(stderr, "winfuse-bench: %s ...", w->name);
         if (!wf_measure(memfs, w, runs, &results[i], &error)) {
@@ -919,7 +943,12 @@ int main(int argc, char **argv)
         ran++;
         wf_bench_format_rate(results[i].median[WF_SIDE_KERNEL], k, sizeof k);
         wf_bench_format_rate(results[i].median[WF_SIDE_WINFUSE], f, sizeof f);
-        fprintf(stderr, " kernel %s, WinFuse %s %s\n", k, f, w->unit);
+        if (wf_channel_only) {
+            wf_bench_format_rate(results[i].median[WF_SIDE_CHANNEL], f, sizeof f);
+            fprintf(stderr, " channel alone %s %s\n", f, w->unit);
+        } else {
+            fprintf(stderr, " kernel %s, WinFuse %s %s\n", k, f, w->unit);
+        }
     }
     if (ran == 0) {
         fprintf(stderr, "winfuse-bench: no workload matches '%s'\n", only);
