@@ -49,12 +49,6 @@
    that came meanwhile), and the spin counts as a miss. */
 #define WF_DEVFUSE_SPIN_GAP_NS 10000u
 
-/* The reader takes up to this many queued messages in one recvmmsg (docs/performance.md,
-   "8 threads"): with 8 callers, replies queue up behind the one the reader waited for.
-   Each needs a buffer as large as the channel carries; pages never filled are never
-   touched. */
-#define WF_DEVFUSE_BATCH 8u
-
 typedef struct wf_devfuse_worker {
     wf_devfuse *devfuse;
     pthread_t thread;
@@ -98,7 +92,7 @@ struct wf_devfuse {
     uint64_t leads;             /* times a caller took the channel */
     pthread_cond_t watch;       /* the watcher's idle wait; stop and close wake it */
     bool watch_made;
-    void *in[WF_DEVFUSE_BATCH]; /* the messages received together */
+    void *in;                   /* the message received */
     void *out;                  /* the request a reply gives back */
 
     /* Spinning: the cap (0: off), and how long a message recently took to come to a
@@ -111,7 +105,7 @@ struct wf_devfuse {
     _Atomic uint64_t destroy_unique;    /* 0 until DESTROY goes out */
     _Atomic uint64_t requests_sent, replies_received, bad_replies, unknown_replies,
         truncated_replies, refused_requests, empty_replies, caller_reads, spins, spin_hits,
-        spin_skips, spin_preempted, receives;
+        spin_skips, spin_preempted;
 
     unsigned worker_count;
     wf_devfuse_worker workers[];
@@ -403,15 +397,13 @@ static inline void wf_devfuse_relax(void)
 #endif
 }
 
-/* The reader, before it sleeps in poll: tries a non-blocking receive until a message
-   comes or spin_ns have passed (recvmmsg MSG_DONTWAIT, one system call a look, is cheaper
-   than a poll and takes the messages at once when they are there). Skipped when recent
-   messages took longer than the cap (a slow file system must not cost a CPU), but for one
-   wait in WF_DEVFUSE_SPIN_PROBE, and when a kick is pending. Returns true with *got as the
-   receive's count when it read, false when the reader is to poll as before. */
-static int wf_devfuse_receive(wf_devfuse *devfuse, struct mmsghdr *batch, int flags);
-
-static bool wf_devfuse_spin_read(wf_devfuse *devfuse, struct mmsghdr *batch, int *got)
+/* The reader, before it sleeps in poll: tries a non-blocking recv until a message comes
+   or spin_ns have passed (recv MSG_DONTWAIT, one system call a look, is cheaper than a
+   poll and reads the message at once when it is there). Skipped when recent messages took
+   longer than the cap (a slow file system must not cost a CPU), but for one wait in
+   WF_DEVFUSE_SPIN_PROBE, and when a kick is pending. Returns true with *got as recv's
+   when it read, false when the reader is to poll as before. */
+static bool wf_devfuse_spin_read(wf_devfuse *devfuse, uint8_t *buffer, ssize_t *got)
 {
     uint64_t cap = devfuse->spin_ns;
     if (cap == 0)
@@ -430,7 +422,7 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, struct mmsghdr *batch, int
             sample = estimate;      /* a kick says nothing of the replies */
             break;
         }
-        int n = wf_devfuse_receive(devfuse, batch, MSG_DONTWAIT);
+        ssize_t n = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC | MSG_DONTWAIT);
         int err = errno;
         uint64_t now = wf_devfuse_now_ns(), spent = now - start;
         bool preempted = now - last >= WF_DEVFUSE_SPIN_GAP_NS;
@@ -469,33 +461,65 @@ static bool wf_devfuse_spin_read(wf_devfuse *devfuse, struct mmsghdr *batch, int
     return read;
 }
 
-/* Takes up to WF_DEVFUSE_BATCH messages into devfuse->in, each length in its msg_len
-   (MSG_TRUNC: a SEQPACKET receive gives a message's whole length). flags: MSG_DONTWAIT,
-   or MSG_WAITFORONE (waits for the first only). Returns the count, or -1 with errno. At
-   the end of the channel every slot reads 0 bytes. */
-static int wf_devfuse_receive(wf_devfuse *devfuse, struct mmsghdr *batch, int flags)
+/* The reader, holding the channel: waits for a message or a kick (a caller spins first,
+   the watcher does not), then reads one message and hands it in (and sends what the
+   engine gives back for it). */
+static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse, bool may_spin)
 {
-    struct iovec iov[WF_DEVFUSE_BATCH];
-    for (unsigned i = 0; i < WF_DEVFUSE_BATCH; i++) {
-        iov[i].iov_base = devfuse->in[i];
-        iov[i].iov_len = devfuse->cap;
-        memset(&batch[i], 0, sizeof batch[i]);
-        batch[i].msg_hdr.msg_iov = &iov[i];
-        batch[i].msg_hdr.msg_iovlen = 1;
-    }
-    int count = recvmmsg(devfuse->fd, batch, WF_DEVFUSE_BATCH, MSG_TRUNC | flags, NULL);
-    if (count > 0)
-        wf_devfuse_count(&devfuse->receives);
-    return count;
-}
-
-/* Hands in one message read (len its whole length, pieces gathered): the engine's
-   answer to it, if any, is sent at once. */
-static wf_devfuse_read wf_devfuse_take(wf_devfuse *devfuse, uint8_t *buffer, size_t len)
-{
+    struct pollfd p[2] = {
+        { .fd = devfuse->fd, .events = POLLIN },
+        { .fd = devfuse->kick_fd, .events = POLLIN },
+    };
     struct fuse_out_header header, eio;
+    uint8_t *buffer = devfuse->in;
+    ssize_t got;
 
+    if (!may_spin || !wf_devfuse_spin_read(devfuse, buffer, &got)) {
+        for (;;) {
+            int ready = poll(p, 2, -1);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready > 0 && (p[1].revents & POLLIN)) {
+                uint64_t count;
+                pthread_mutex_lock(&devfuse->lock);
+                devfuse->kick_pending = false;
+                (void)!read(devfuse->kick_fd, &count, sizeof count);
+                pthread_mutex_unlock(&devfuse->lock);
+                return WF_DEVFUSE_KICKED;
+            }
+            break;      /* the channel has something, or poll failed: recv tells which */
+        }
+
+        /* MSG_TRUNC: a SEQPACKET recv then returns the message's whole length. */
+        do
+            got = recv(devfuse->fd, buffer, devfuse->cap, MSG_TRUNC);
+        while (got < 0 && errno == EINTR);
+    }
+    wf_devfuse_in_read = true;
+    if (got == 0 && !wf_devfuse_at_end(devfuse)) {
+        /* An empty message: the kernel fails such a write with EINVAL and goes on.
+           Handed in, so that the engine counts it with the other bad replies (its
+           count is the one `vol` shows); it answers no request. */
+        wf_devfuse_count(&devfuse->replies_received);
+        wf_devfuse_count(&devfuse->empty_replies);
+        if (devfuse->debug)
+            fprintf(stderr, "devfuse: <- empty message, dropped\n");
+        bool open = wf_devfuse_hand_in(devfuse, buffer, 0, false, devfuse->out);
+        wf_devfuse_in_read = false;
+        return open ? WF_DEVFUSE_READ : WF_DEVFUSE_ENDED;
+    }
+    if (got <= 0) {
+        wf_devfuse_in_read = false;
+        wf_devfuse_gone(devfuse, got == 0 ? "end of file" : strerror(errno));
+        return WF_DEVFUSE_ENDED;
+    }
     wf_devfuse_count(&devfuse->replies_received);
+    size_t len = (size_t)got;
+    if (len >= sizeof header && len <= devfuse->cap) {
+        memcpy(&header, buffer, sizeof header);
+        if (header.len > len && header.len <= devfuse->cap)
+            len = wf_devfuse_gather(devfuse, buffer, len, header.len);
+    }
     if (devfuse->debug)
         wf_devfuse_trace_reply(buffer, len > devfuse->cap ? devfuse->cap : len);
 
@@ -506,8 +530,10 @@ static wf_devfuse_read wf_devfuse_take(wf_devfuse *devfuse, uint8_t *buffer, siz
     if (len > devfuse->cap) {
         /* The tail is lost: fail the request it answers rather than leave it out. */
         wf_devfuse_count(&devfuse->truncated_replies);
-        if (!wf_devfuse_eio_reply(header.unique, &eio))
+        if (!wf_devfuse_eio_reply(header.unique, &eio)) {
+            wf_devfuse_in_read = false;
             return WF_DEVFUSE_READ;
+        }
         message = &eio;
         len = sizeof eio;
         ours = true;
@@ -517,105 +543,8 @@ static wf_devfuse_read wf_devfuse_take(wf_devfuse *devfuse, uint8_t *buffer, siz
     atomic_fetch_add(&devfuse->handing_in, 1);
     bool open = wf_devfuse_hand_in(devfuse, message, len, ours, devfuse->out);
     wf_devfuse_note_progress(devfuse, destroy_answered);
-    return open ? WF_DEVFUSE_READ : WF_DEVFUSE_ENDED;
-}
-
-/* Whether a message of size bytes received after a short reply is its next piece: it
-   fits in the room left and is not a whole reply of its own (wf_devfuse_gather). */
-static bool wf_devfuse_is_piece(const uint8_t *message, size_t size, size_t room)
-{
-    struct fuse_out_header next;
-    if (size == 0 || size > room)
-        return false;
-    if (size < sizeof next)
-        return true;
-    memcpy(&next, message, sizeof next);
-    return next.len != (uint32_t)size;
-}
-
-/* The reader, holding the channel: waits for a message or a kick (a caller spins first,
-   the watcher does not), then takes every message queued (up to WF_DEVFUSE_BATCH, one
-   system call) and hands each in, sending what the engine gives back for it. */
-static wf_devfuse_read wf_devfuse_read_one(wf_devfuse *devfuse, bool caller)
-{
-    struct pollfd p[2] = {
-        { .fd = devfuse->fd, .events = POLLIN },
-        { .fd = devfuse->kick_fd, .events = POLLIN },
-    };
-    struct mmsghdr batch[WF_DEVFUSE_BATCH];
-    struct fuse_out_header header;
-    int count;
-
-    if (!caller || !wf_devfuse_spin_read(devfuse, batch, &count)) {
-        for (;;) {
-            int ready = poll(p, 2, -1);
-            if (ready < 0 && errno == EINTR)
-                continue;
-            if (ready > 0 && (p[1].revents & POLLIN)) {
-                uint64_t kicks;
-                pthread_mutex_lock(&devfuse->lock);
-                devfuse->kick_pending = false;
-                (void)!read(devfuse->kick_fd, &kicks, sizeof kicks);
-                pthread_mutex_unlock(&devfuse->lock);
-                return WF_DEVFUSE_KICKED;
-            }
-            break;      /* the channel has something, or poll failed: the receive tells */
-        }
-        do
-            count = wf_devfuse_receive(devfuse, batch, MSG_WAITFORONE);
-        while (count < 0 && errno == EINTR);
-    }
-    if (count <= 0) {
-        wf_devfuse_gone(devfuse, strerror(count < 0 ? errno : EIO));
-        return WF_DEVFUSE_ENDED;
-    }
-    wf_devfuse_in_read = true;
-    wf_devfuse_read result = WF_DEVFUSE_READ;
-    for (int i = 0; i < count && result == WF_DEVFUSE_READ;) {
-        uint8_t *buffer = devfuse->in[i];
-        size_t len = batch[i].msg_len;
-        i++;
-        if (len == 0) {
-            /* Data after it in this batch: an empty message, not the end (which reads
-               0 only once nothing is left). */
-            bool data_after = false;
-            for (int j = i; j < count; j++)
-                data_after = data_after || batch[j].msg_len != 0;
-            if (!data_after && wf_devfuse_at_end(devfuse)) {
-                wf_devfuse_in_read = false;
-                wf_devfuse_gone(devfuse, "end of file");
-                return WF_DEVFUSE_ENDED;
-            }
-            /* An empty message: the kernel fails such a write with EINVAL and goes on.
-               Handed in, so that the engine counts it with the other bad replies (its
-               count is the one `vol` shows); it answers no request. */
-            wf_devfuse_count(&devfuse->replies_received);
-            wf_devfuse_count(&devfuse->empty_replies);
-            if (devfuse->debug)
-                fprintf(stderr, "devfuse: <- empty message, dropped\n");
-            if (!wf_devfuse_hand_in(devfuse, buffer, 0, false, devfuse->out))
-                result = WF_DEVFUSE_ENDED;
-            continue;
-        }
-        /* A reply in pieces: its rest is in the messages after it, in this batch first,
-           then in the channel. */
-        if (len >= sizeof header && len <= devfuse->cap) {
-            memcpy(&header, buffer, sizeof header);
-            while (header.len > len && header.len <= devfuse->cap && i < count &&
-                wf_devfuse_is_piece(devfuse->in[i], batch[i].msg_len, header.len - len)) {
-                memcpy(buffer + len, devfuse->in[i], batch[i].msg_len);
-                len += batch[i].msg_len;
-                i++;
-            }
-            if (header.len > len && header.len <= devfuse->cap && i == count)
-                len = wf_devfuse_gather(devfuse, buffer, len, header.len);
-        }
-        if (caller)
-            wf_devfuse_count(&devfuse->caller_reads);
-        result = wf_devfuse_take(devfuse, buffer, len);
-    }
     wf_devfuse_in_read = false;
-    return result;
+    return open ? WF_DEVFUSE_READ : WF_DEVFUSE_ENDED;
 }
 
 /* A waiter sleeps on its wakes count as a futex, not on a condition: a condition's
@@ -669,7 +598,8 @@ void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter)
             devfuse->leads++;
             waiter->leading = true;
             pthread_mutex_unlock(&devfuse->lock);
-            (void)wf_devfuse_read_one(devfuse, true);
+            if (wf_devfuse_read_one(devfuse, true) == WF_DEVFUSE_READ)
+                wf_devfuse_count(&devfuse->caller_reads);
             pthread_mutex_lock(&devfuse->lock);
             waiter->leading = false;
             devfuse->reading = false;
@@ -862,8 +792,7 @@ static void wf_devfuse_free(wf_devfuse *devfuse)
 {
     for (unsigned i = 0; i < devfuse->worker_count; i++)
         free(devfuse->workers[i].buffer);
-    for (unsigned i = 0; i < WF_DEVFUSE_BATCH; i++)
-        free(devfuse->in[i]);
+    free(devfuse->in);
     free(devfuse->out);
     if (devfuse->kick_fd >= 0)
         close(devfuse->kick_fd);
@@ -947,13 +876,9 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
         goto out;
 
     /* Buffers once, here, sized to the largest message either way. */
-    bool have_in = true;
-    for (unsigned i = 0; i < WF_DEVFUSE_BATCH; i++) {
-        devfuse->in[i] = malloc(devfuse->cap);
-        have_in = have_in && devfuse->in[i] != NULL;
-    }
+    devfuse->in = malloc(devfuse->cap);
     devfuse->out = malloc(devfuse->cap);
-    if (!have_in || !devfuse->out) {
+    if (!devfuse->in || !devfuse->out) {
         err = ENOMEM;
         goto out;
     }
@@ -1045,7 +970,6 @@ void wf_devfuse_get_stats(wf_devfuse *devfuse, wf_devfuse_stats *stats)
     stats->spin_hits = atomic_load(&devfuse->spin_hits);
     stats->spin_skips = atomic_load(&devfuse->spin_skips);
     stats->spin_preempted = atomic_load(&devfuse->spin_preempted);
-    stats->receives = atomic_load(&devfuse->receives);
     pthread_mutex_lock(&devfuse->lock);
     stats->caller_leads = devfuse->leads;
     pthread_mutex_unlock(&devfuse->lock);

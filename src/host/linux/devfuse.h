@@ -47,7 +47,6 @@ typedef struct wf_devfuse_stats {
     uint64_t spin_hits;             /* ... and a message came while it spun (not at once) */
     uint64_t spin_skips;            /* times it slept at once: replies had been slow */
     uint64_t spin_preempted;        /* spins that saw the spinner preempted (misses) */
-    uint64_t receives;              /* system calls that took messages (several at once) */
 } wf_devfuse_stats;
 
 /* Starts the pump: request threads take the engine's requests out and send each as one
