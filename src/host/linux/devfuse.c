@@ -558,26 +558,18 @@ static void wf_devfuse_futex_wake(_Atomic unsigned *word)
 /* Under the lock, having seen seen: sleeps until the waiter's wakes moves on. The lock is
    let go for the sleep and taken back after. A futex wake for a waiter that has since
    returned lands on stack memory reused by a later wait, which rechecks and sleeps again. */
-static bool wf_devfuse_sleep(wf_devfuse *devfuse, wf_waiter *waiter)
+static void wf_devfuse_sleep(wf_devfuse *devfuse, wf_waiter *waiter)
 {
     unsigned seen = atomic_load_explicit(&waiter->wakes, memory_order_relaxed);
-    __atomic_store_n(&waiter->sleeping, true, __ATOMIC_RELAXED);
+    waiter->sleeping = true;
     pthread_mutex_unlock(&devfuse->lock);
     while (atomic_load_explicit(&waiter->wakes, memory_order_acquire) == seen) {
         if (syscall(SYS_futex, (unsigned *)&waiter->wakes, FUTEX_WAIT_PRIVATE, seen, NULL,
                 NULL, 0) != 0 && errno != EAGAIN && errno != EINTR)
             break;
     }
-    /* Answered by the reader, which took it off the list (wf_devfuse_wake): it returns
-       without the lock, which the reader, handing in the next reply, often holds (with 8
-       callers a woken caller slept on it again in one read of twenty). done is stored
-       after sleeping, and read before it. */
-    if (__atomic_load_n(&waiter->done, __ATOMIC_ACQUIRE) &&
-        !__atomic_load_n(&waiter->sleeping, __ATOMIC_ACQUIRE))
-        return true;
     pthread_mutex_lock(&devfuse->lock);
-    __atomic_store_n(&waiter->sleeping, false, __ATOMIC_RELAXED);
-    return false;
+    waiter->sleeping = false;
 }
 
 /* Under the lock, the channel just let go: the first caller still waiting takes it. */
@@ -616,15 +608,11 @@ void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter)
         /* The watcher gives the channel up when kicked, and passes it on. */
         if (devfuse->watcher_reading)
             wf_devfuse_kick(devfuse);
-        if (wf_devfuse_sleep(devfuse, waiter))
-            return;     /* off the list already, and the reader passes the channel on */
+        wf_devfuse_sleep(devfuse, waiter);
     }
-    /* Not on the list when the reader took it off as this thread woke for another
-       reason (to take the channel). */
-    for (link = &devfuse->waiters; *link != NULL && *link != waiter; link = &(*link)->next)
+    for (link = &devfuse->waiters; *link != waiter; link = &(*link)->next)
         ;
-    if (*link != NULL)
-        *link = waiter->next;
+    *link = waiter->next;
     if (!devfuse->reading)
         wf_devfuse_pass_on(devfuse);
     pthread_mutex_unlock(&devfuse->lock);
@@ -633,20 +621,7 @@ void wf_devfuse_wait(wf_devfuse *devfuse, wf_waiter *waiter)
 void wf_devfuse_wake(wf_devfuse *devfuse, wf_waiter *waiter)
 {
     pthread_mutex_lock(&devfuse->lock);
-    bool sleeping = waiter->sleeping;
-    if (sleeping && wf_devfuse_in_read) {
-        /* The reader answers a sleeping caller: takes it off the list here, so that it
-           returns without the lock (wf_devfuse_sleep); the reader passes the channel on
-           when it lets go of it, as the caller would have had to. */
-        wf_waiter **link = &devfuse->waiters;
-        while (*link != NULL && *link != waiter)
-            link = &(*link)->next;
-        if (*link != NULL) {
-            *link = waiter->next;
-            __atomic_store_n(&waiter->sleeping, false, __ATOMIC_RELEASE);
-        }
-    }
-    __atomic_store_n(&waiter->done, true, __ATOMIC_RELEASE);
+    waiter->done = true;
     /* Answered while its thread reads the channel, but not by that thread: a cancel or a
        timeout (a request thread), or the channel's close. */
     if (waiter->leading && !wf_devfuse_in_read)
@@ -656,6 +631,7 @@ void wf_devfuse_wake(wf_devfuse *devfuse, wf_waiter *waiter)
     atomic_fetch_add_explicit(&waiter->wakes, 1, memory_order_release);
     /* A waiter not asleep (reading the channel, this very thread, or not waiting yet)
        sees its count under the lock: no system call, no stray wake of its next wait. */
+    bool sleeping = waiter->sleeping;
     pthread_mutex_unlock(&devfuse->lock);
     if (sleeping)
         wf_devfuse_futex_wake(&waiter->wakes);
