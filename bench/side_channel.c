@@ -81,7 +81,8 @@ static void wf_channel_deliver(void *context, const void *message, size_t len)
     size_t body = len - sizeof out;
     call->error = out.error;
     call->got = (uint32_t)(body < call->cap ? body : call->cap);
-    memcpy(call->buffer, (const uint8_t *)message + sizeof out, call->got);
+    if (call->got)
+        memcpy(call->buffer, (const uint8_t *)message + sizeof out, call->got);
     wf_devfuse_wake(c->devfuse, &call->waiter);
 }
 
@@ -112,7 +113,8 @@ static int wf_channel_call_once(wf_channel_side *c, uint32_t opcode, uint64_t no
     header.gid = c->gid;
     header.pid = c->pid;
     memcpy(message, &header, sizeof header);
-    memcpy(message + sizeof header, in, in_len);
+    if (in_len)
+        memcpy(message + sizeof header, in, in_len);
     if (name_len)
         memcpy(message + sizeof header + in_len, name, name_len);
 

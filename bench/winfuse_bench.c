@@ -772,7 +772,7 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
         for (unsigned s = 0; s < WF_SIDES; s++) {
             if (!results[i].measured[s])
                 continue;
-            printf("    %-13s", wf_side_names[s]);
+            printf("    %-12s", wf_side_names[s]);
             for (unsigned r = 0; r < runs; r++) {
                 wf_bench_format_rate(results[i].rate[s][r], k, sizeof k);
                 printf(" %s", k);
