@@ -76,6 +76,12 @@ wf_bench_side *wf_bench_kernel_mount(const char *memfs, const wf_bench_fs *fs,
 wf_bench_side *wf_bench_winfuse_mount(const char *memfs, const wf_bench_fs *fs,
     wf_bench_error *error);
 
+/* memfs on a devfuse socket reached through the pump alone (wf_devfuse with a deliver
+   hook: no engine, no FSD stand-in): FUSE requests sent from the calling thread, replies
+   awaited in wf_devfuse_wait. Opens and reads only (the random-read rows). */
+wf_bench_side *wf_bench_channel_mount(const char *memfs, const wf_bench_fs *fs,
+    wf_bench_error *error);
+
 /* Writes memfs's -o option string for fs into buffer; false when it does not fit. */
 bool wf_bench_fs_options(const wf_bench_fs *fs, char *buffer, size_t size);
 
@@ -108,6 +114,9 @@ extern wf_bench_spin wf_bench_winfuse_spin;
 unsigned wf_bench_descendants(int *pids, unsigned max);
 /* CPU seconds (user and system) this process and its descendants have used so far. */
 double wf_bench_cpu_seconds(void);
+/* Context switches (voluntary and involuntary) of this process, ended threads included,
+   and of its descendants' live threads so far. */
+double wf_bench_switches(void);
 
 /* winfuse-bench --wakeups: context switches of the host and of the file system per FUSE
    request, for a stat and a 4 KiB read from one thread (wakeups.c). */

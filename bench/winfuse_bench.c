@@ -36,8 +36,14 @@
 #define WF_BENCH_PAGE 4096u
 #define WF_BENCH_IDLE_SAMPLE_MS 1000u
 
-enum { WF_SIDE_KERNEL, WF_SIDE_WINFUSE, WF_SIDES };
-static const char *const wf_side_names[WF_SIDES] = { "kernel FUSE", "WinFuse" };
+/* The channel side (--channel) runs only in the random-read rows. */
+enum { WF_SIDE_KERNEL, WF_SIDE_WINFUSE, WF_SIDE_CHANNEL, WF_SIDES };
+static const char *const wf_side_names[WF_SIDES] = { "kernel FUSE", "WinFuse",
+    "channel alone" };
+static bool wf_channel_on;
+/* --channel-only: the channel side alone, no kernel mount (no root needed), so that
+   `perf stat` or `strace -c -f` count the transport's system calls and nothing else. */
+static bool wf_channel_only;
 
 typedef struct wf_bench_sample {
     double seconds;
@@ -70,6 +76,10 @@ typedef struct wf_bench_result {
        at a time), and their median. */
     double cpu[WF_SIDES][WF_BENCH_MAX_RUNS];
     double cpu_median[WF_SIDES];
+    /* Context switches per operation, this process and the file systems, and their median. */
+    double switches[WF_SIDES][WF_BENCH_MAX_RUNS];
+    double switches_median[WF_SIDES];
+    bool measured[WF_SIDES];    /* the side ran this row */
     bool counted[WF_SIDES];
     double requests[WF_SIDES][WF_BENCH_OPCODES];    /* per operation */
 } wf_bench_result;
@@ -428,18 +438,33 @@ static void wf_unmount_all(wf_bench_side *sides[WF_SIDES])
     }
 }
 
+/* With --channel, the random-read rows also run on the channel alone: the same reads
+   sent as FUSE READs through devfuse's leader/follower wait, without the engine and the
+   FSD stand-in, so that the transport's share of WinFuse's cost shows apart. */
+static bool wf_has_channel(const wf_bench_workload *w)
+{
+    return wf_channel_on && w->pass == wf_pass_random;
+}
+
 /* Mounts a memfs for w on each side, then runs the warm-up passes. */
 static bool wf_mount_all(const char *memfs, const wf_bench_workload *w, bool count_kernel,
     wf_bench_side *sides[WF_SIDES], wf_bench_error *error)
 {
-    sides[WF_SIDE_KERNEL] = wf_bench_kernel_mount(memfs, &w->fs, count_kernel, error);
-    if (sides[WF_SIDE_KERNEL] == NULL)
-        return false;
-    sides[WF_SIDE_WINFUSE] = wf_bench_winfuse_mount(memfs, &w->fs, error);
-    if (sides[WF_SIDE_WINFUSE] == NULL)
-        goto fail;
+    if (!wf_channel_only) {
+        sides[WF_SIDE_KERNEL] = wf_bench_kernel_mount(memfs, &w->fs, count_kernel, error);
+        if (sides[WF_SIDE_KERNEL] == NULL)
+            return false;
+        sides[WF_SIDE_WINFUSE] = wf_bench_winfuse_mount(memfs, &w->fs, error);
+        if (sides[WF_SIDE_WINFUSE] == NULL)
+            goto fail;
+    }
+    if (wf_has_channel(w)) {
+        sides[WF_SIDE_CHANNEL] = wf_bench_channel_mount(memfs, &w->fs, error);
+        if (sides[WF_SIDE_CHANNEL] == NULL)
+            goto fail;
+    }
     for (unsigned s = 0; s < WF_SIDES; s++) {
-        for (unsigned i = 0; i < w->warmup_passes; i++) {
+        for (unsigned i = 0; i < w->warmup_passes && sides[s] != NULL; i++) {
             wf_bench_sample ignored;
             if (!w->pass(sides[s], w, &ignored, error))
                 goto fail;
@@ -456,7 +481,7 @@ fail:
 static bool wf_count_requests(const char *memfs, const wf_bench_workload *w,
     wf_bench_result *result, wf_bench_error *error)
 {
-    wf_bench_side *sides[WF_SIDES] = { NULL, NULL };
+    wf_bench_side *sides[WF_SIDES] = { NULL, NULL, NULL };
     uint64_t before[WF_BENCH_OPCODES], after[WF_BENCH_OPCODES];
     bool ok = false;
 
@@ -465,6 +490,8 @@ static bool wf_count_requests(const char *memfs, const wf_bench_workload *w,
     for (unsigned s = 0; s < WF_SIDES; s++) {
         wf_bench_sample sample;
 
+        if (sides[s] == NULL)
+            continue;
         wf_sleep_ms(WF_BENCH_SETTLE_MS);
         result->counted[s] = sides[s]->ops->count_requests(sides[s], before);
         if (!w->pass(sides[s], w, &sample, error))
@@ -485,11 +512,14 @@ exit:
 static bool wf_measure(const char *memfs, const wf_bench_workload *w, unsigned runs,
     wf_bench_result *result, wf_bench_error *error)
 {
-    wf_bench_side *sides[WF_SIDES] = { NULL, NULL };
+    wf_bench_side *sides[WF_SIDES] = { NULL, NULL, NULL };
 
+    for (unsigned s = 0; s < WF_SIDES; s++)
+        result->measured[s] = s == WF_SIDE_CHANNEL ? wf_has_channel(w) : !wf_channel_only;
     for (unsigned run = 0; run < runs; run++) {
-        double seconds[WF_SIDES] = { 0, 0 }, units[WF_SIDES] = { 0, 0 };
-        double cpu[WF_SIDES] = { 0, 0 }, operations[WF_SIDES] = { 0, 0 };
+        double seconds[WF_SIDES] = { 0 }, units[WF_SIDES] = { 0 };
+        double cpu[WF_SIDES] = { 0 }, operations[WF_SIDES] = { 0 };
+        double switches[WF_SIDES] = { 0 };
 
         if (!wf_mount_all(memfs, w, false, sides, error))
             return false;
@@ -500,27 +530,36 @@ static bool wf_measure(const char *memfs, const wf_bench_workload *w, unsigned r
             for (unsigned i = 0; i < WF_SIDES; i++) {
                 unsigned s = (run + i) % WF_SIDES;
                 wf_bench_sample sample;
-                double cpu0 = wf_bench_cpu_seconds();
+                if (sides[s] == NULL)
+                    continue;
+                double cpu0 = wf_bench_cpu_seconds(), switches0 = wf_bench_switches();
 
                 if (!w->pass(sides[s], w, &sample, error)) {
                     wf_unmount_all(sides);
                     return false;
                 }
                 cpu[s] += wf_bench_cpu_seconds() - cpu0;
+                switches[s] += wf_bench_switches() - switches0;
                 operations[s] += sample.operations;
                 seconds[s] += sample.seconds;
                 units[s] += sample.units;
             }
         }
         for (unsigned s = 0; s < WF_SIDES; s++) {
+            if (!result->measured[s])
+                continue;
             result->rate[s][run] = units[s] / w->unit_size / seconds[s];
             result->cpu[s][run] = cpu[s] / operations[s];
+            result->switches[s][run] = switches[s] / operations[s];
         }
         wf_unmount_all(sides);
     }
     for (unsigned s = 0; s < WF_SIDES; s++) {
+        if (!result->measured[s])
+            continue;
         result->median[s] = wf_bench_median(result->rate[s], runs);
         result->cpu_median[s] = wf_bench_median(result->cpu[s], runs);
+        result->switches_median[s] = wf_bench_median(result->switches[s], runs);
     }
     return wf_count_requests(memfs, w, result, error);
 }
@@ -633,10 +672,59 @@ static void wf_print_machine(unsigned runs, const char *memfs)
         "WinFuse faster)\n\n", runs);
 }
 
+/* --channel: the random rows' three sides, so that what the engine and the stand-in add
+   to the transport (the devfuse pump, the socket, memfs) can be read off. */
+static void wf_print_channel(const bool *done, const wf_bench_result *results)
+{
+    const wf_bench_result *r;
+    char rate[WF_SIDES][32];
+    bool header = false;
+
+    for (unsigned i = 0; i < WF_WORKLOADS; i++) {
+        r = &results[i];
+        if (!done[i] || !r->measured[WF_SIDE_CHANNEL])
+            continue;
+        if (wf_channel_only) {
+            if (!header)
+                printf("The channel alone: FUSE READs through the devfuse pump's "
+                    "leader/follower wait (medians):\n\n| workload | ops/s | CPU µs per read | "
+                    "switches per read |\n|---|---:|---:|---:|\n");
+            header = true;
+            wf_bench_format_rate(r->median[WF_SIDE_CHANNEL], rate[0], sizeof rate[0]);
+            printf("| %s | %s | %.1f | %.2f |\n", wf_workloads[i].name, rate[0],
+                r->cpu_median[WF_SIDE_CHANNEL] * 1e6, r->switches_median[WF_SIDE_CHANNEL]);
+            continue;
+        }
+        if (!header) {
+            printf("\nThe channel alone (--channel): the same reads as FUSE READs through the "
+                "devfuse pump's leader/follower wait, no engine, no FSD stand-in; CPU µs and "
+                "context switches per operation, this process and memfs (medians):\n\n");
+            printf("| workload | kernel FUSE | WinFuse | channel alone | WinFuse / kernel | "
+                "channel / kernel | CPU µs kernel / WinFuse / channel | "
+                "switches kernel / WinFuse / channel |\n"
+                "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            header = true;
+        }
+        for (unsigned s = 0; s < WF_SIDES; s++)
+            wf_bench_format_rate(r->median[s], rate[s], sizeof rate[s]);
+        printf("| %s | %s | %s | %s | %.2f | %.2f | %.1f / %.1f / %.1f | %.2f / %.2f / %.2f |\n",
+            wf_workloads[i].name, rate[WF_SIDE_KERNEL], rate[WF_SIDE_WINFUSE],
+            rate[WF_SIDE_CHANNEL], r->median[WF_SIDE_WINFUSE] / r->median[WF_SIDE_KERNEL],
+            r->median[WF_SIDE_CHANNEL] / r->median[WF_SIDE_KERNEL],
+            r->cpu_median[WF_SIDE_KERNEL] * 1e6, r->cpu_median[WF_SIDE_WINFUSE] * 1e6,
+            r->cpu_median[WF_SIDE_CHANNEL] * 1e6, r->switches_median[WF_SIDE_KERNEL],
+            r->switches_median[WF_SIDE_WINFUSE], r->switches_median[WF_SIDE_CHANNEL]);
+    }
+}
+
 static void wf_print_report(const bool *done, const wf_bench_result *results, unsigned runs)
 {
     char k[32], w[32], kr[512], wr[512];
 
+    if (wf_channel_only) {
+        wf_print_channel(done, results);
+        return;
+    }
     printf("| workload | unit | kernel FUSE | WinFuse | WinFuse / kernel |\n");
     printf("|---|---|---:|---:|---:|\n");
     for (unsigned i = 0; i < WF_WORKLOADS; i++) {
@@ -674,12 +762,16 @@ static void wf_print_report(const bool *done, const wf_bench_result *results, un
             results[i].cpu_median[WF_SIDE_WINFUSE] / results[i].cpu_median[WF_SIDE_KERNEL]);
     }
 
+    wf_print_channel(done, results);
+
     printf("\nevery run (%s; unit as above):\n", "kernel FUSE / WinFuse");
     for (unsigned i = 0; i < WF_WORKLOADS; i++) {
         if (!done[i])
             continue;
         printf("  %s:\n", wf_workloads[i].name);
         for (unsigned s = 0; s < WF_SIDES; s++) {
+            if (!results[i].measured[s])
+                continue;
             printf("    %-12s", wf_side_names[s]);
             for (unsigned r = 0; r < runs; r++) {
                 wf_bench_format_rate(results[i].rate[s][r], k, sizeof k);
@@ -719,7 +811,7 @@ static bool wf_write_data(const char *path, const bool *done, const wf_bench_res
 static void wf_usage(FILE *out)
 {
     fprintf(out,
-        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] [--data FILE]\n"
+        "usage: winfuse-bench [--runs N] [--memfs PATH] [--only TEXT] [--data FILE]\n                     [--channel | --channel-only]\n"
         "       winfuse-bench --instructions | --wakeups [--spin off|on|US]\n"
         "Runs each workload on memfs through the Linux kernel's FUSE (mounted under /tmp;\n"
         "as root) and through WinFuse, and prints medians and ratios.\n"
@@ -727,6 +819,9 @@ static void wf_usage(FILE *out)
         "  --memfs PATH  the memfs program (default %s)\n"
         "  --only TEXT   only the workloads whose name contains TEXT\n"
         "  --data FILE   also write the medians and ratios, tab-separated, to FILE\n"
+        "  --channel     random-read rows also through the devfuse channel alone (no engine,\n"
+        "                no FSD stand-in), with CPU and context switches per read\n"
+        "  --channel-only  only that side (no kernel mount, no root): for perf stat or strace\n"
         "  --instructions  instead: the engine's instructions per WinFsp request under\n"
         "                callgrind (no mount, no root needed)\n"
         "  --wakeups     instead: context switches per FUSE request through WinFuse\n"
@@ -798,6 +893,10 @@ int main(int argc, char **argv)
             only = argv[++i];
         } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
             data = argv[++i];
+        } else if (strcmp(argv[i], "--channel") == 0) {
+            wf_channel_on = true;
+        } else if (strcmp(argv[i], "--channel-only") == 0) {
+            wf_channel_on = wf_channel_only = true;
         } else if (strcmp(argv[i], "--spin") == 0 && i + 1 < argc) {
             if (!wf_bench_parse_spin(argv[++i])) {
                 wf_usage(stderr);
@@ -832,7 +931,8 @@ int main(int argc, char **argv)
         const wf_bench_workload *w = &wf_workloads[i];
         char k[32], f[32];
 
-        if (only != NULL && strstr(w->name, only) == NULL)
+        if ((only != NULL && strstr(w->name, only) == NULL) ||
+            (wf_channel_only && !wf_has_channel(w)))
             continue;
         fprintf(stderr, "winfuse-bench: %s ...", w->name);
         if (!wf_measure(memfs, w, runs, &results[i], &error)) {
@@ -843,7 +943,12 @@ int main(int argc, char **argv)
         ran++;
         wf_bench_format_rate(results[i].median[WF_SIDE_KERNEL], k, sizeof k);
         wf_bench_format_rate(results[i].median[WF_SIDE_WINFUSE], f, sizeof f);
-        fprintf(stderr, " kernel %s, WinFuse %s %s\n", k, f, w->unit);
+        if (wf_channel_only) {
+            wf_bench_format_rate(results[i].median[WF_SIDE_CHANNEL], f, sizeof f);
+            fprintf(stderr, " channel alone %s %s\n", f, w->unit);
+        } else {
+            fprintf(stderr, " kernel %s, WinFuse %s %s\n", k, f, w->unit);
+        }
     }
     if (ran == 0) {
         fprintf(stderr, "winfuse-bench: no workload matches '%s'\n", only);

@@ -58,7 +58,9 @@ typedef struct wf_devfuse_worker {
 } wf_devfuse_worker;
 
 struct wf_devfuse {
-    wf_engine *engine;
+    wf_engine *engine;          /* NULL with deliver */
+    void (*deliver)(void *context, const void *message, size_t len);
+    void *deliver_context;
     int fd;
     uint32_t cap;
     bool debug;
@@ -164,7 +166,8 @@ static void wf_devfuse_gone(wf_devfuse *devfuse, const char *why)
         return;
     if (devfuse->debug)
         fprintf(stderr, "devfuse: channel closed: %s\n", why);
-    wf_engine_disconnect(devfuse->engine);
+    if (devfuse->engine)
+        wf_engine_disconnect(devfuse->engine);
     if (theirs && devfuse->closed_hook)
         devfuse->closed_hook(devfuse->closed_context);
 }
@@ -234,6 +237,11 @@ static bool wf_devfuse_hand_in(wf_devfuse *devfuse, const void *message, size_t 
     struct fuse_out_header eio;
     uint64_t to_fail[2];        /* a first pass adds at most two, each later pass one */
     unsigned failing = 0;
+
+    if (devfuse->deliver) {
+        devfuse->deliver(devfuse->deliver_context, message, len);
+        return true;
+    }
 
     for (;;) {
         size_t out_len = 0;
@@ -695,6 +703,18 @@ static wf_devfuse_submit_buffer *wf_devfuse_submit_buffer_of(size_t cap)
     return bigger;
 }
 
+int wf_devfuse_send_request(wf_devfuse *devfuse, const void *message, size_t len)
+{
+    switch (wf_devfuse_send(devfuse, message, len)) {
+    case WF_DEVFUSE_SENT:
+        return 0;
+    case WF_DEVFUSE_REFUSED:
+        return EMSGSIZE;
+    default:
+        return ENOTCONN;
+    }
+}
+
 void wf_devfuse_submit(wf_devfuse *devfuse, const FSP_FSCTL_TRANSACT_REQ *request)
 {
     wf_devfuse_submit_buffer *own = wf_devfuse_submit_buffer_of(devfuse->cap);
@@ -797,7 +817,9 @@ static void wf_devfuse_join(wf_devfuse *devfuse)
 int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     wf_devfuse **out)
 {
-    unsigned requesters = options->request_threads ? options->request_threads : 1;
+    /* The channel alone has no engine to take requests from. */
+    unsigned requesters = options->deliver ? 0 :
+        options->request_threads ? options->request_threads : 1;
     unsigned count = requesters + 1;
     wf_devfuse *devfuse = NULL;
     pthread_condattr_t condattr;
@@ -806,7 +828,8 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     int err = 0;
 
     *out = NULL;
-    if (options->fd < 0 || options->max_message < sizeof(struct fuse_in_header)) {
+    if (options->fd < 0 || options->max_message < sizeof(struct fuse_in_header) ||
+        (engine == NULL) != (options->deliver != NULL)) {
         err = EINVAL;
         goto out;
     }
@@ -816,6 +839,8 @@ int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
         goto out;
     }
     devfuse->engine = engine;
+    devfuse->deliver = options->deliver;
+    devfuse->deliver_context = options->deliver_context;
     devfuse->fd = options->fd;
     devfuse->cap = options->max_message;
     devfuse->debug = options->debug;
@@ -901,7 +926,8 @@ out:
             pthread_cond_broadcast(&devfuse->watch);
             pthread_mutex_unlock(&devfuse->lock);
             shutdown(devfuse->fd, SHUT_RDWR);
-            wf_engine_disconnect(engine);
+            if (engine)
+                wf_engine_disconnect(engine);
             wf_devfuse_join(devfuse);
         }
         wf_devfuse_free(devfuse);
@@ -972,7 +998,8 @@ void wf_devfuse_stop(wf_devfuse *devfuse, uint32_t drain_ms)
     /* Wakes the reader's poll (end of file) and any send blocked on a full buffer;
        the file system reads what is queued, then end of file. */
     shutdown(devfuse->fd, SHUT_RDWR);
-    wf_engine_disconnect(devfuse->engine);
+    if (devfuse->engine)
+        wf_engine_disconnect(devfuse->engine);
     wf_devfuse_join(devfuse);
     wf_devfuse_free(devfuse);
 }

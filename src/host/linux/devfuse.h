@@ -3,6 +3,7 @@
 #define WINFUSE_HOST_DEVFUSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "waiter.h"
@@ -24,6 +25,12 @@ typedef struct wf_devfuse_options {
        system went away), not when wf_devfuse_stop closes it; NULL: nothing. */
     void (*closed)(void *context);
     void *closed_context;
+    /* The channel alone, without an engine (the benchmark's transport measure): each message
+       read is given to deliver (from whichever thread reads it; it may call wf_devfuse_wake),
+       requests go out only through wf_devfuse_send, and no request thread is started.
+       NULL: messages go to the engine. */
+    void (*deliver)(void *context, const void *message, size_t len);
+    void *deliver_context;
 } wf_devfuse_options;
 
 typedef struct wf_devfuse_stats {
@@ -50,6 +57,11 @@ typedef struct wf_devfuse_stats {
    started by then, the channel is shut down and the engine disconnected). */
 int wf_devfuse_start(wf_engine *engine, const wf_devfuse_options *options,
     wf_devfuse **devfuse);
+
+/* With options.deliver: sends one FUSE request as one message from the calling thread.
+   Returns 0, EMSGSIZE when the channel would not carry it, or ENOTCONN once
+   the channel is gone. */
+int wf_devfuse_send_request(wf_devfuse *devfuse, const void *message, size_t len);
 
 /* Submits a WinFsp request and sends its first FUSE request from the calling thread,
    which saves waking a request thread per round trip (wf_engine_submit_transact). A
