@@ -6,6 +6,7 @@
 #   test_engine_access   drives the engine through the Linux FSD stand-in (host/linux/fsd*.c)
 #   test_fsd, test_fsd_security, test_fsd_check   test the Linux FSD stand-in itself
 #   test_devfuse         /dev/fuse emulation: socketpair, poll, fork, prctl, signals
+#   test_devfuse_channel the same channel driven without the engine (socketpair, poll)
 #   test_launcher        starts file systems with fork/exec, socketpair, waitpid
 #   test_fusermount      fusermount3 protocol: SCM_RIGHTS over sockets, seccomp, fork
 #   test_mount_ns        Linux mount namespaces and mount(2)
@@ -23,8 +24,8 @@ WINE=${WINE:-$(command -v wine64 || echo /usr/lib/wine/wine64)}
 WINESERVER=${WINESERVER:-$(command -v wineserver || echo /usr/lib/wine/wineserver)}
 JOBS=${JOBS:-$(nproc)}
 
-EXCLUDED=" test_engine_access test_fsd test_fsd_security test_fsd_check test_devfuse test_launcher \
-test_fusermount test_mount_ns test_fuse_library test_fuse_abi "
+EXCLUDED=" test_engine_access test_fsd test_fsd_security test_fsd_check test_devfuse test_devfuse_channel \
+test_launcher test_fusermount test_mount_ns test_fuse_library test_fuse_abi "
 FUZZ_TARGETS="engine sddl"
 
 for tool in "$CC" "$WINE" "$WINESERVER"; do
