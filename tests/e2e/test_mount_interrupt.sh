@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# test_mount_interrupt.sh — a signal to a Linux program waiting on `winfuse mount` interrupts
-# its request: the kernel's INTERRUPT cancels the NT Read it waits in, the engine sends
-# FUSE_INTERRUPT to the file system, and read(2) fails with EINTR long before the file system
-# would have answered; a SIGKILLed reader is let go the same way; the mount goes on working.
+# test_mount_interrupt.sh — under -o sync_read, a signal to a Linux program waiting on
+# `winfuse mount` interrupts its request: the kernel's INTERRUPT cancels the NT Read it waits
+# in, the engine sends FUSE_INTERRUPT to the file system, and read(2) fails with EINTR long
+# before the file system would have answered; a SIGKILLed reader is let go the same way; the
+# mount goes on working. Without it, READs are asynchronous as on a direct mount of the same
+# memfs (it accepts FUSE_ASYNC_READ): a signal interrupts neither, on both mounts alike.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 require WINFUSE MEMFS
 if [ "$(id -u)" -ne 0 ]; then
@@ -25,16 +27,48 @@ wait_log() {
     return 1
 }
 
-# memfs holds each READ for 30 s unless interrupted (then it answers EINTR).
-mount_up --debug -- "$MEMFS" -f -o files=2,file_size=4096,read_delay_ms=30000 \
-    || die "winfuse mount of memfs" "$(cat "$MOUNT_ERR")"
+# A reader with a SIGUSR1 handler (perl's, without SA_RESTART) blocked in read(2) of $1.
+start_reader() {
+    perl -e '$SIG{USR1} = sub {}; open(my $f, "<", $ARGV[0]) or die "open: $!";
+        my $n = sysread($f, my $b, 4096);
+        print defined $n ? "read $n bytes\n" : ($!{EINTR} ? "EINTR\n" : "error: $!\n");' \
+        "$1" >"$E2E_TMP/reader.out" 2>&1 &
+    READER=$!
+}
 
-# A reader with a SIGUSR1 handler (perl's, without SA_RESTART) blocked in read(2).
-perl -e '$SIG{USR1} = sub {}; open(my $f, "<", $ARGV[0]) or die "open: $!";
-    my $n = sysread($f, my $b, 4096);
-    print defined $n ? "read $n bytes\n" : ($!{EINTR} ? "EINTR\n" : "error: $!\n");' \
-    "$MNT/file0000" >"$E2E_TMP/reader.out" 2>&1 &
-READER=$!
+# ---- default: asynchronous READs, as a direct mount of memfs has them ----------------------
+# memfs holds each READ for 2 s. The kernel sends the READ in the background (readahead) and
+# the reader waits for its page, which a signal does not end: it gets the data, and the file
+# system no INTERRUPT. The same on a direct mount of the same memfs.
+DIRECT=$E2E_TMP/direct
+mkdir -p "$DIRECT"
+"$MEMFS" -o files=1,file_size=4096,read_delay_ms=2000 "$DIRECT" \
+    || die "direct mount of memfs" "it did not mount"
+start_reader "$DIRECT/file0000"
+sleep 0.5
+kill -USR1 "$READER"
+wait "$READER"
+check_eq "direct mount: a signal does not interrupt the READ: the data comes" "read 4096 bytes" \
+    "$(cat "$E2E_TMP/reader.out")"
+fusermount3 -u "$DIRECT"
+
+mount_up --debug -- "$MEMFS" -f -o files=1,file_size=4096,read_delay_ms=2000 \
+    || die "winfuse mount of memfs" "$(cat "$MOUNT_ERR")"
+start_reader "$MNT/file0000"
+wait_log 1 READ || fail "the reader's READ reached the file system" "$(tail -5 "$MOUNT_ERR")"
+kill -USR1 "$READER"
+wait "$READER"
+check_eq "winfuse mount: a signal does not interrupt the READ either: the data comes" \
+    "read 4096 bytes" "$(cat "$E2E_TMP/reader.out")"
+check_eq "winfuse mount: the file system was sent no INTERRUPT" 0 \
+    "$(grep -c -- '^devfuse: -> INTERRUPT ' "$MOUNT_ERR")"
+mount_down
+
+# ---- -o sync_read: each READ on its reader's thread, interrupted by its signals ------------
+# memfs holds each READ for 30 s unless interrupted (then it answers EINTR).
+mount_up -o sync_read --debug -- "$MEMFS" -f -o files=2,file_size=4096,read_delay_ms=30000 \
+    || die "winfuse mount of memfs" "$(cat "$MOUNT_ERR")"
+start_reader "$MNT/file0000"
 wait_log 1 READ || fail "the reader's READ reached the file system" "$(tail -5 "$MOUNT_ERR")"
 kill -USR1 "$READER"
 wait "$READER"

@@ -105,8 +105,9 @@ mount_down
 # memfs holds every READ past the first 4 KiB for 30 s unless interrupted. The reader asks
 # no readahead of the kernel (POSIX_FADV_RANDOM), so its READs are its reads: 4 KiB at 0,
 # answered; 4 KiB at 4 KiB, which goes on where the last ended and so is read ahead (1 MiB),
-# held; SIGUSR1 (a handler without SA_RESTART) ends it with EINTR at once.
-mount_up --debug -- "$MEMFS" -f -o files=1,file_size=4M,read_delay_ms=30000,read_delay_from=4096 \
+# held; SIGUSR1 (a handler without SA_RESTART) ends it with EINTR at once. With -o sync_read,
+# since memfs takes asynchronous READs, which no signal interrupts (test_mount_interrupt.sh).
+mount_up -o sync_read --debug -- "$MEMFS" -f -o files=1,file_size=4M,read_delay_ms=30000,read_delay_from=4096 \
     || die "winfuse mount of memfs" "$(cat "$MOUNT_ERR")"
 python3 -c 'import ctypes, errno, os, signal, sys
 libc = ctypes.CDLL(None, use_errno=True)

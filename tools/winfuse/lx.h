@@ -50,6 +50,9 @@ typedef struct wf_lx {
     wf_identity identity;
     const wf_id_map *id_map;    /* -o uid=,gid=,umask=,uidmap= as the volume has them */
     double timeout;             /* entry and attribute timeout given to the kernel */
+    /* The kernel may send READs asynchronously (readahead in the background): the file
+       system behind accepts them, and -o sync_read was not given. */
+    bool async_read;
     pthread_mutex_t lock;
     wf_lx_node root;
     wf_lx_node list;            /* head of the list of nodes */
@@ -100,6 +103,10 @@ typedef struct wf_lx_handle {
     uint64_t ra_off, ra_gen, next_off;
     uint32_t ra_len;
     bool ra_eof, ra_filling;
+    /* While ra_filling: where the read-ahead being read starts; ra_filled is signalled
+       when it is in. */
+    uint64_t ra_fill_off;
+    pthread_cond_t ra_filled;
 } wf_lx_handle;
 /* Closes the NT handle and frees h (lx_files.c). */
 void wf_lx_handle_close(wf_lx_handle *h);

@@ -38,6 +38,7 @@ static wf_lx_handle *wf_lx_handle_new(wf_fsd_file *file, int flags)
     h->append = (flags & O_APPEND) != 0;
     h->direct = (flags & O_DIRECT) != 0;
     pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->ra_filled, NULL);
     return h;
 }
 
@@ -48,6 +49,7 @@ void wf_lx_handle_close(wf_lx_handle *h)
         free(h->entries[i].name);
     free(h->entries);
     free(h->ra_buf);
+    pthread_cond_destroy(&h->ra_filled);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }

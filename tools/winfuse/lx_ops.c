@@ -689,7 +689,7 @@ static void wf_lx_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 
 static void wf_lx_init_op(void *userdata, struct fuse_conn_info *conn)
 {
-    (void)userdata;
+    const wf_lx *lx = userdata;
     /* Readahead in 1 MiB requests (libfuse offers 128 KiB): each READ crosses the NT
        translation once, whatever its size. */
     conn->max_readahead = WF_LX_MAX_READAHEAD;
@@ -699,10 +699,14 @@ static void wf_lx_init_op(void *userdata, struct fuse_conn_info *conn)
     /* Directory entries carry no owner or mode in NT (they are in each file's descriptor):
        plain READDIR, and LOOKUP for each name the kernel needs. */
     conn->want &= ~(unsigned)(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
-    /* READs on the reader's own thread, as a read(2) waits in its NT Read: an async READ
-       is the kernel's (readahead), which a signal to the reader never interrupts, so a
-       file system that holds it would hold the reader past any signal but SIGKILL. */
-    conn->want &= ~(unsigned)FUSE_CAP_ASYNC_READ;
+    /* Asynchronous READs (the kernel reads ahead in the background while the reader
+       copies what came) only as a direct mount of the file system would have them, and
+       not under -o sync_read: an async READ is the kernel's, which a signal to the reader
+       never interrupts, so a file system that holds it holds the reader past any signal
+       but SIGKILL; a synchronous one waits on the reader's thread, as a read(2) waits in
+       its NT Read. */
+    if (!lx->async_read)
+        conn->want &= ~(unsigned)FUSE_CAP_ASYNC_READ;
 }
 
 const struct fuse_lowlevel_ops wf_lx_ops = {

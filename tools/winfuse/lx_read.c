@@ -51,6 +51,7 @@ static void wf_lx_read_ahead(wf_lx *lx, wf_lx_handle *h, fuse_req_t req, size_t 
     /* Taken before the Read: a write the Read may have missed makes it stale. */
     h->ra_buf = NULL;
     h->ra_filling = true;
+    h->ra_fill_off = off;
     pthread_mutex_unlock(&h->lock);
     if (buffer == NULL)
         buffer = malloc(WF_LX_READ_AHEAD);
@@ -60,6 +61,7 @@ static void wf_lx_read_ahead(wf_lx *lx, wf_lx_handle *h, fuse_req_t req, size_t 
         status = wf_fsd_read(h->file, buffer, off, WF_LX_READ_AHEAD, &got);
     pthread_mutex_lock(&h->lock);
     h->ra_filling = false;
+    pthread_cond_broadcast(&h->ra_filled);
     h->ra_buf = buffer;
     h->ra_off = off;
     h->ra_gen = gen;
@@ -87,6 +89,17 @@ static void wf_lx_read_held(wf_lx *lx, wf_lx_handle *h, fuse_req_t req, size_t s
     if (wf_lx_read_from_ahead(lx, h, req, size, (uint64_t)off)) {
         pthread_mutex_unlock(&h->lock);
         return;
+    }
+    /* An asynchronous READ (the kernel reading ahead in the background) of bytes a
+       read-ahead is reading waits for them rather than asking the file system again. Not
+       a synchronous one: it must stay where its reader's signal can cancel it. */
+    while (lx->async_read && h->ra_filling && (uint64_t)off >= h->ra_fill_off &&
+           (uint64_t)off < h->ra_fill_off + WF_LX_READ_AHEAD) {
+        pthread_cond_wait(&h->ra_filled, &h->lock);
+        if (wf_lx_read_from_ahead(lx, h, req, size, (uint64_t)off)) {
+            pthread_mutex_unlock(&h->lock);
+            return;
+        }
     }
     /* Read ahead from the second READ that goes on where the last one ended: not for the
        first READ of a file (most files read are small), nor a random reader's. */

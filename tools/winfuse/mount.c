@@ -18,6 +18,7 @@
 #include "cli_options.h"
 #include "lx.h"
 #include "volume.h"
+#include "winfuse/fuse_abi.h"
 
 /* How often the watcher looks whether the file system has gone. */
 #define WF_MOUNT_WATCH_MS 20u
@@ -33,7 +34,8 @@ static void wf_mount_usage(FILE *out)
         "Mounts FS-COMMAND (default: memfs) at MOUNTPOINT in the Linux kernel; every\n"
         "request goes through WinFuse's NT translation (docs/mount.md). -f stays in the\n"
         "foreground; otherwise winfuse returns once the mount is in place. -o takes\n"
-        "WinFuse's uid=,gid=,umask=,uidmap=,dosattrib= (off unless =on),spin= and kernel\n"
+        "WinFuse's uid=,gid=,umask=,uidmap=,dosattrib= (off unless =on),spin=, sync_read\n"
+        "(READs only on the reader's thread, so that a signal interrupts them) and kernel\n"
         "mount options (allow_other, ro, ...). End it with `fusermount3 -u MOUNTPOINT`,\n"
         "umount, SIGTERM or SIGINT.\n", out);
 }
@@ -254,9 +256,20 @@ static void wf_mount_detach_stdio(void)
         close(fd);
 }
 
+/* Whether the file system behind takes several READs of a file at once (its INIT accepted
+   FUSE_ASYNC_READ, libfuse's default): the kernel may then send the mount's READs as a
+   direct mount of it would (docs/mount.md, "Signals"). */
+static bool wf_mount_fs_reads_async(wf_volume *volume)
+{
+    wf_engine_info info;
+    wf_engine_get_info(wf_volume_engine(volume), &info);
+    return (info.flags & FUSE_ASYNC_READ) != 0;
+}
+
 /* -o's options: WinFuse's own go to the volume, the rest to the kernel mount. */
 static bool wf_mount_split_options(const char *text, wf_id_map *map,
-    wf_volume_options *options, bool *has_map, char *kernel, size_t kernel_size)
+    wf_volume_options *options, bool *has_map, bool *sync_read, char *kernel,
+    size_t kernel_size)
 {
     static const char *const own[] = { "uid=", "gid=", "umask=", "uidmap=", "dosattrib=",
         "streams=", "spin=" };
@@ -269,7 +282,9 @@ static bool wf_mount_split_options(const char *text, wf_id_map *map,
         bool is_own = false;
         for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
             is_own = is_own || strncmp(opt, own[i], strlen(own[i])) == 0;
-        if (is_own) {
+        if (strcmp(opt, "sync_read") == 0) {
+            *sync_read = true;
+        } else if (is_own) {
             ok = wf_cli_parse_map_options("mount", opt, map, &options->no_dosattrib,
                 &options->no_streams, &options->no_spin, &options->spin_us);
             *has_map = true;
@@ -296,7 +311,7 @@ int wf_mount_main(int argc, char **argv)
     char fsname[PATH_MAX + 16];
     char *default_argv[3];
     const char *point = NULL;
-    bool foreground = false, debug_fuse = false, has_map = false;
+    bool foreground = false, debug_fuse = false, has_map = false, sync_read = false;
     int i, status = 0, report_fd = -1;
     double timeout = 1.0;
 
@@ -334,8 +349,8 @@ int wf_mount_main(int argc, char **argv)
             }
         } else if (strncmp(argv[i], "-o", 2) == 0) {
             const char *value = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
-            if (!wf_mount_split_options(value, &id_map, &options, &has_map, kernel_options,
-                    sizeof kernel_options))
+            if (!wf_mount_split_options(value, &id_map, &options, &has_map, &sync_read,
+                    kernel_options, sizeof kernel_options))
                 return 2;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             wf_mount_usage(stdout);
@@ -439,6 +454,7 @@ int wf_mount_main(int argc, char **argv)
     lx.case_insensitive = options.case_insensitive;
     lx.id_map = options.id_map;
     lx.timeout = timeout;
+    lx.async_read = !sync_read && wf_mount_fs_reads_async(volume);
     if (!wf_lx_init(&lx)) {
         fprintf(stderr, "winfuse mount: out of memory\n");
         wf_mount_kernel_unmount(&kernel);
