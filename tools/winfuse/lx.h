@@ -81,8 +81,11 @@ void wf_lx_node_forget(wf_lx *lx, fuse_ino_t ino, uint64_t count);
 void wf_lx_node_renamed(wf_lx *lx, const char *old_path, const char *new_path);
 /* After an unlink or rmdir: the node at path lost its name. */
 void wf_lx_node_removed(wf_lx *lx, const char *path);
-/* A Windows name (UTF-8, private-use characters for forbidden ones) as Linux shows it. */
-bool wf_lx_name_to_linux(const char *name, char *out, size_t cap);
+/* A Windows name (UTF-8, private-use characters for forbidden ones) as Linux shows it, of
+   *out_len bytes and NUL-terminated: name itself when it is its own Linux form, else in
+   buffer (cap bytes); NULL when it has none. */
+const char *wf_lx_name_linux_form(const char *name, size_t len, char *buffer, size_t cap,
+    size_t *out_len);
 
 /* What fi->fh holds: the NT handle, and for a directory the entries read. Counted: the
    kernel's reference, and each call that borrowed it through its node. */
@@ -97,6 +100,8 @@ typedef struct wf_lx_handle {
     pthread_mutex_t lock;
     wf_lx_dirent *entries;
     size_t count, cap;
+    char *names;                    /* the entries' names, NUL-terminated, one after another */
+    size_t names_used, names_cap;
     /* lx_read.c, under lock: the data read ahead (ra_len bytes from ra_off, as of data_gen
        ra_gen; ra_eof: the file ended there), and where the last READ ended. */
     char *ra_buf;

@@ -17,7 +17,7 @@
 
 /* A directory entry as read at offset 0; offsets are indexes into the list. */
 struct wf_lx_dirent {
-    char *name;
+    size_t name;                    /* where its name starts in the handle's names */
     mode_t type;
     uint64_t ino;
 };
@@ -45,9 +45,8 @@ static wf_lx_handle *wf_lx_handle_new(wf_fsd_file *file, int flags)
 void wf_lx_handle_close(wf_lx_handle *h)
 {
     wf_fsd_close(h->file);
-    for (size_t i = 0; i < h->count; i++)
-        free(h->entries[i].name);
     free(h->entries);
+    free(h->names);
     free(h->ra_buf);
     pthread_cond_destroy(&h->ra_filled);
     pthread_mutex_destroy(&h->lock);
@@ -243,8 +242,20 @@ void wf_lx_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     (void)wf_lx_give_handle(req, ino, file, fi, NULL);
 }
 
-static bool wf_lx_dir_add(wf_lx_handle *h, const char *name, mode_t type, uint64_t ino)
+/* Names go into one growing buffer: a listing makes no allocation per entry. */
+static bool wf_lx_dir_add(wf_lx_handle *h, const char *name, size_t len, mode_t type,
+    uint64_t ino)
 {
+    if (h->names_cap - h->names_used <= len) {
+        size_t cap = h->names_cap ? h->names_cap : 4096;
+        while (cap - h->names_used <= len)
+            cap *= 2;
+        char *grown = realloc(h->names, cap);
+        if (grown == NULL)
+            return false;
+        h->names = grown;
+        h->names_cap = cap;
+    }
     if (h->count == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 64;
         wf_lx_dirent *grown = realloc(h->entries, cap * sizeof *grown);
@@ -253,9 +264,9 @@ static bool wf_lx_dir_add(wf_lx_handle *h, const char *name, mode_t type, uint64
         h->entries = grown;
         h->cap = cap;
     }
-    h->entries[h->count].name = strdup(name);
-    if (h->entries[h->count].name == NULL)
-        return false;
+    memcpy(h->names + h->names_used, name, len + 1);
+    h->entries[h->count].name = h->names_used;
+    h->names_used += len + 1;
     h->entries[h->count].type = type;
     h->entries[h->count].ino = ino;
     h->count++;
@@ -265,13 +276,16 @@ static bool wf_lx_dir_add(wf_lx_handle *h, const char *name, mode_t type, uint64
 static bool wf_lx_dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_INFO *info)
 {
     wf_lx_handle *h = ctx;
-    char linux_name[1024];
+    char buffer[1024];
+    const char *linux_name;
+    size_t len = strlen(name);
     mode_t type = S_IFREG;
 
-    if (wf_name_is_dot_or_dotdot(name, strlen(name)))
+    if (wf_name_is_dot_or_dotdot(name, len))
         return true;
     /* A name with no Linux form cannot be listed (the engine gives none such). */
-    if (!wf_lx_name_to_linux(name, linux_name, sizeof linux_name))
+    linux_name = wf_lx_name_linux_form(name, len, buffer, sizeof buffer, &len);
+    if (linux_name == NULL)
         return true;
     if (info->FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
         type = info->ReparseTag == IO_REPARSE_TAG_SYMLINK ? S_IFLNK :
@@ -279,16 +293,15 @@ static bool wf_lx_dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_IN
             (info->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? S_IFDIR : S_IFREG;
     else if (info->FileAttributes & FILE_ATTRIBUTE_DIRECTORY)
         type = S_IFDIR;
-    return wf_lx_dir_add(h, linux_name, type, info->IndexNumber ? info->IndexNumber : 1);
+    return wf_lx_dir_add(h, linux_name, len, type, info->IndexNumber ? info->IndexNumber : 1);
 }
 
 /* Reads the whole directory, as at opendir or rewinddir: "." and ".." first. */
 static NTSTATUS wf_lx_dir_load(wf_lx_handle *h)
 {
-    for (size_t i = 0; i < h->count; i++)
-        free(h->entries[i].name);
     h->count = 0;
-    if (!wf_lx_dir_add(h, ".", S_IFDIR, 1) || !wf_lx_dir_add(h, "..", S_IFDIR, 1))
+    h->names_used = 0;
+    if (!wf_lx_dir_add(h, ".", 1, S_IFDIR, 1) || !wf_lx_dir_add(h, "..", 2, S_IFDIR, 1))
         return STATUS_NO_MEMORY;
     return wf_fsd_query_directory(h->file, NULL, wf_lx_dir_entry, h);
 }
@@ -316,8 +329,8 @@ void wf_lx_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         memset(&st, 0, sizeof st);
         st.st_ino = (ino_t)h->entries[i].ino;
         st.st_mode = h->entries[i].type;
-        need = fuse_add_direntry(req, buffer + used, size - used, h->entries[i].name, &st,
-            (off_t)(i + 1));
+        need = fuse_add_direntry(req, buffer + used, size - used,
+            h->names + h->entries[i].name, &st, (off_t)(i + 1));
         if (need > size - used)
             break;
         used += need;

@@ -135,15 +135,28 @@ int wf_lx_child_path(wf_lx *lx, fuse_ino_t parent, const char *name, char *path,
     return 0;
 }
 
-bool wf_lx_name_to_linux(const char *name, char *out, size_t cap)
+const char *wf_lx_name_linux_form(const char *name, size_t len, char *buffer, size_t cap,
+    size_t *out_len)
 {
     uint16_t units[WF_LX_NAME_UNITS];
-    size_t n, len;
-    if (wf_utf8_to_utf16(name, strlen(name), units, WF_LX_NAME_UNITS, &n) != STATUS_SUCCESS ||
-        wf_name_to_fuse(units, n, out, cap - 1, &len) != STATUS_SUCCESS)
-        return false;
-    out[len] = '\0';
-    return true;
+    size_t n, i = 0;
+
+    /* ASCII but NUL and '/' is the same in UTF-8, UTF-16 and the Linux form (the mapped
+       characters are all beyond it): most names, taken as they are, without converting
+       them there and back. */
+    if (len <= WF_LX_NAME_UNITS && len < cap) {
+        while (i < len && (unsigned char)name[i] - 1u < 0x7Fu && name[i] != '/')
+            i++;
+        if (i == len) {
+            *out_len = len;
+            return name;
+        }
+    }
+    if (wf_utf8_to_utf16(name, len, units, WF_LX_NAME_UNITS, &n) != STATUS_SUCCESS ||
+        wf_name_to_fuse(units, n, buffer, cap - 1, out_len) != STATUS_SUCCESS)
+        return NULL;
+    buffer[*out_len] = '\0';
+    return buffer;
 }
 
 static wf_lx_node *wf_lx_find(wf_lx *lx, const char *path, size_t len)
