@@ -200,6 +200,7 @@ struct wf_op {
             bool saved;                 /* the listing resumed a handle's saved reply */
             bool listed;                /* the entry at pos is to be listed */
             uint32_t next;              /* where the listing goes on (op_dir.c) */
+            uint32_t units;             /* its name's UTF-16 units, already in place */
         } dir;
         struct {                /* Overwrite (op_write.c) */
             bool dos_written;           /* user.DOSATTRIB was written (dos.c) */

@@ -30,29 +30,49 @@ static bool name_is_valid(const wf_dirent *view)
         STATUS_OBJECT_NAME_INVALID;
 }
 
-/* Appends one WinFsp directory record; false when it does not fit. */
+/* What put_name found. */
+enum {
+    WF_DIR_NAME_PUT,    /* in place, st.dir.units long */
+    WF_DIR_NAME_FULL,   /* no room: the entry goes with the next call */
+    WF_DIR_NAME_BAD,    /* no Windows form: not listed */
+};
+
+/* Converts an entry's name into the caller's buffer where its record will go, behind the
+   record's header: the one conversion of a listed name (it used to be converted once to
+   check it and once more for the record), done before a LOOKUP is spent on the entry. A
+   name that has no Windows form is known bad whether or not it would fit. */
+static int put_name(wf_op *op, const wf_dirent *view)
+{
+    uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
+    uint32_t room = op->req->Req.QueryDirectory.Length - op->st.dir.done;
+    size_t units;
+
+    /* Longer than 255 UTF-16 units can take: no Windows name, and beyond op->name. */
+    if (view->namelen > WF_NAME_MAX)
+        return WF_DIR_NAME_BAD;
+    if (room < sizeof(FSP_FSCTL_DIR_INFO))
+        return WF_DIR_NAME_FULL;
+    NTSTATUS status = wf_name_to_windows(view->name, view->namelen,
+        (uint16_t *)(void *)(out + op->st.dir.done + sizeof(FSP_FSCTL_DIR_INFO)),
+        (room - sizeof(FSP_FSCTL_DIR_INFO)) / sizeof(uint16_t), &units);
+    if (status == STATUS_BUFFER_OVERFLOW)
+        return WF_DIR_NAME_FULL;
+    if (!NT_SUCCESS(status) || sizeof(FSP_FSCTL_DIR_INFO) + units * 2 > UINT16_MAX)
+        return WF_DIR_NAME_BAD;
+    op->st.dir.units = (uint32_t)units;
+    return WF_DIR_NAME_PUT;
+}
+
+/* Completes the record whose name put_name placed; false when it does not fit. */
 static bool add_dir_info(wf_op *op, const wf_dirent *view, const struct fuse_attr *attr,
-    bool link_dir, const wf_node *node, bool *bad_name)
+    bool link_dir, const wf_node *node)
 {
     uint8_t *out = (uint8_t *)(uintptr_t)op->req->Req.QueryDirectory.Address;
     uint32_t cap = op->req->Req.QueryDirectory.Length;
     FSP_FSCTL_DIR_INFO info;
-    size_t units;
 
-    *bad_name = false;
-    if (cap - op->st.dir.done < sizeof info)
-        return false;
-    NTSTATUS status = wf_name_to_windows(view->name, view->namelen,
-        (uint16_t *)(void *)(out + op->st.dir.done + sizeof info),
-        (cap - op->st.dir.done - sizeof info) / sizeof(uint16_t), &units);
-    if (status == STATUS_BUFFER_OVERFLOW)
-        return false;
-    if (!NT_SUCCESS(status) || sizeof info + units * 2 > UINT16_MAX) {
-        *bad_name = true;
-        return true;
-    }
     wf_mem_set(&info, 0, sizeof info);
-    info.Size = (uint16_t)(sizeof info + units * sizeof(uint16_t));
+    info.Size = (uint16_t)(sizeof info + op->st.dir.units * sizeof(uint16_t));
     wf_op_file_info(attr, &info.FileInfo);
     if (link_dir)
         info.FileInfo.FileAttributes |= FILE_ATTRIBUTE_DIRECTORY;
@@ -335,7 +355,7 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
 {
     wf_engine *engine = op->engine;
     wf_dirent view;
-    bool bad_name, link_dir, listed;
+    bool link_dir, listed;
 
     WF_CORO_BEGIN(op);
 
@@ -352,36 +372,50 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
         op->st.dir.next = WF_DIR_ENDED;
         WF_CORO_RETURN(op);
     }
-    if (!name_is_valid(&view) || wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
-        if (!name_is_valid(&view))
-            wf_engine_count_bad_name(engine);
-        /* The engine lists "." and ".." itself, first (the root none, as on Windows);
-           "/" never names an entry. */
+    if (wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
+        /* The engine lists "." and ".." itself, first (the root none, as on Windows). */
         dir_step(op, &view);
         WF_CORO_RETURN(op);
     }
-    WF_AWAIT_CALL(op, dir_entry_attr(op, file, plus));
-    if (!op->st.dir.listed)
+    switch (put_name(op, &view)) {
+    case WF_DIR_NAME_FULL:
+        save_entries(op, file);
+        op->st.dir.next = WF_DIR_FULL;
         WF_CORO_RETURN(op);
+    case WF_DIR_NAME_BAD:
+        /* '/', NUL, invalid UTF-8, a private-use character standing for a forbidden one. */
+        wf_engine_count_bad_name(engine);
+        dir_step(op, &view);
+        WF_CORO_RETURN(op);
+    default:
+        break;
+    }
+    if (plus && view.entry->nodeid && view.entry->nodeid != WF_DIR_REFUSED) {
+        op->attr = view.entry->attr;    /* counted and cached by count_plus_entries */
+    } else {
+        WF_AWAIT_CALL(op, dir_entry_attr(op, file, plus));
+        if (!op->st.dir.listed)
+            WF_CORO_RETURN(op);
+        wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
+    }
 
-    wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
-    if (WF_S_ISLNK(op->attr.mode) && !wf_name_is_dot_or_dotdot(view.name, view.namelen)) {
+    if (WF_S_ISLNK(op->attr.mode)) {
         op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
             wf_engine_now(op->engine));
         if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, op->attr.mode)) {
             dir_entry_name(op, &view);
             WF_AWAIT_CALL(op, wf_link_probe(op, op->node2,
                 file->path, file->path_units, op->name, op->name_len));
+            wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
         }
     }
-    wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
     link_dir = false;
     if (op->node2)
         link_dir = wf_link_is_dir(engine, op->node2, &op->attr);
-    else if (!engine->dosattrib_off && !wf_name_is_dot_or_dotdot(view.name, view.namelen))
+    else if (!engine->dosattrib_off)
         op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
             wf_engine_now(op->engine));
-    listed = add_dir_info(op, &view, &op->attr, link_dir, op->node2, &bad_name);
+    listed = add_dir_info(op, &view, &op->attr, link_dir, op->node2);
     if (op->node2) {
         wf_cache_release(engine->cache, op->node2);
         op->node2 = NULL;
@@ -391,10 +425,7 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
         op->st.dir.next = WF_DIR_FULL;
         WF_CORO_RETURN(op);
     }
-    if (bad_name)
-        wf_engine_count_bad_name(engine);
-    else
-        op->st.dir.marker = view.off;
+    op->st.dir.marker = view.off;
     dir_step(op, &view);
 
     WF_CORO_END(op);
@@ -432,14 +463,14 @@ static void dir_dots(wf_op *op, const wf_file *file)
 {
     static const uint64_t after[2] = { WF_DIR_AFTER_DOT, WF_DIR_AFTER_DOTDOT };
     uint32_t i = op->st.dir.offset == 0 ? 0 : op->st.dir.offset == WF_DIR_AFTER_DOT ? 1 : 2;
-    bool bad_name;
 
     if (file->node->nodeid == FUSE_ROOT_ID)
         return;
     for (; i < 2; i++) {
         wf_dirent view = { .off = after[i], .name = "..", .namelen = i + 1 };
         dot_attr(op, file, &view, &op->attr);
-        if (!add_dir_info(op, &view, &op->attr, false, NULL, &bad_name)) {
+        if (put_name(op, &view) != WF_DIR_NAME_PUT ||
+            !add_dir_info(op, &view, &op->attr, false, NULL)) {
             op->st.dir.next = WF_DIR_FULL;
             return;
         }
