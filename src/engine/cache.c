@@ -387,6 +387,26 @@ static void attr_update(wf_node *node, const struct fuse_attr *attr, uint64_t ex
     node->attr_expires_ms = expires_ms;
 }
 
+/* A listing takes again every name it took the last time: an entry of node under parent
+   spelled exactly so is the one the table holds for that name (insert keeps one a name),
+   so it is renewed without hashing the name and walking its bucket. */
+static bool renew_own_entry(wf_node *node, const wf_node *parent, const char *name,
+    size_t name_len, uint64_t expires_ms)
+{
+    for (wf_entry *e = node->names; e; e = e->name_next) {
+        if (e->parent != parent || e->name_len != name_len)
+            continue;
+        size_t i = 0;
+        while (i < name_len && e->name[i] == name[i])
+            i++;
+        if (i == name_len) {
+            e->expires_ms = expires_ms;
+            return true;
+        }
+    }
+    return false;
+}
+
 wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     const char *name, size_t name_len, const struct fuse_entry_out *entry, uint64_t now_ms,
     bool *conflict)
@@ -433,7 +453,8 @@ wf_node *wf_cache_insert(wf_cache *cache, const wf_node *parent,
     attr_update(node, &entry->attr, attr_expires);
 
     /* No name under a node made bad meanwhile: nothing walks there any more. */
-    if (name && entry_expires > now_ms && !parent->bad) {
+    if (name && entry_expires > now_ms && !parent->bad &&
+        !renew_own_entry(node, parent, name, name_len, entry_expires)) {
         uint32_t hash = hash_name(cache, parent->nodeid, name, name_len);
         wf_entry *old = entry_find(cache, hash, parent, name, name_len);
         /* Under folding the entry may carry another spelling: the newer one replaces it
