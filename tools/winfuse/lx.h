@@ -84,7 +84,7 @@ void wf_lx_node_removed(wf_lx *lx, const char *path);
 /* A Windows name (UTF-8, private-use characters for forbidden ones) as Linux shows it, of
    *out_len bytes and NUL-terminated: name itself when it is its own Linux form, else in
    buffer (cap bytes); NULL when it has none. */
-const char *wf_lx_name_linux_form(const char *name, size_t len, char *buffer, size_t cap,
+const char *wf_lx_name_linux_form(const char *name, char *buffer, size_t cap,
     size_t *out_len);
 
 /* What fi->fh holds: the NT handle, and for a directory the entries read. Counted: the

@@ -277,15 +277,13 @@ static bool wf_lx_dir_entry(void *ctx, const char *name, const FSP_FSCTL_FILE_IN
 {
     wf_lx_handle *h = ctx;
     char buffer[1024];
-    const char *linux_name;
-    size_t len = strlen(name);
+    size_t len;
     mode_t type = S_IFREG;
-
-    if (wf_name_is_dot_or_dotdot(name, len))
-        return true;
     /* A name with no Linux form cannot be listed (the engine gives none such). */
-    linux_name = wf_lx_name_linux_form(name, len, buffer, sizeof buffer, &len);
-    if (linux_name == NULL)
+    const char *linux_name = wf_lx_name_linux_form(name, buffer, sizeof buffer, &len);
+
+    /* "." and ".." are their own Linux form. */
+    if (linux_name == NULL || wf_name_is_dot_or_dotdot(linux_name, len))
         return true;
     if (info->FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
         type = info->ReparseTag == IO_REPARSE_TAG_SYMLINK ? S_IFLNK :
@@ -313,6 +311,7 @@ void wf_lx_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     char *buffer = malloc(size ? size : 1);
     size_t used = 0;
     NTSTATUS status = STATUS_SUCCESS;
+    struct stat st;
 
     (void)ino;
     wf_lx_enter(req);
@@ -323,10 +322,10 @@ void wf_lx_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     pthread_mutex_lock(&h->lock);
     if (off == 0 || h->count == 0)
         status = wf_lx_dir_load(h);
+    /* fuse_add_direntry reads only st_ino and st_mode: the rest is cleared once. */
+    memset(&st, 0, sizeof st);
     for (size_t i = (size_t)off; status == STATUS_SUCCESS && i < h->count; i++) {
-        struct stat st;
         size_t need;
-        memset(&st, 0, sizeof st);
         st.st_ino = (ino_t)h->entries[i].ino;
         st.st_mode = h->entries[i].type;
         need = fuse_add_direntry(req, buffer + used, size - used,

@@ -135,23 +135,22 @@ int wf_lx_child_path(wf_lx *lx, fuse_ino_t parent, const char *name, char *path,
     return 0;
 }
 
-const char *wf_lx_name_linux_form(const char *name, size_t len, char *buffer, size_t cap,
+const char *wf_lx_name_linux_form(const char *name, char *buffer, size_t cap,
     size_t *out_len)
 {
     uint16_t units[WF_LX_NAME_UNITS];
-    size_t n, i = 0;
+    size_t n, len = 0;
 
     /* ASCII but NUL and '/' is the same in UTF-8, UTF-16 and the Linux form (the mapped
        characters are all beyond it): most names, taken as they are, without converting
-       them there and back. */
-    if (len <= WF_LX_NAME_UNITS && len < cap) {
-        while (i < len && (unsigned char)name[i] - 1u < 0x7Fu && name[i] != '/')
-            i++;
-        if (i == len) {
-            *out_len = len;
-            return name;
-        }
+       them there and back (the scan measures the name too). */
+    while ((unsigned char)name[len] - 1u < 0x7Fu && name[len] != '/')
+        len++;
+    if (name[len] == '\0' && len <= WF_LX_NAME_UNITS && len < cap) {
+        *out_len = len;
+        return name;
     }
+    len += strlen(name + len);
     if (wf_utf8_to_utf16(name, len, units, WF_LX_NAME_UNITS, &n) != STATUS_SUCCESS ||
         wf_name_to_fuse(units, n, buffer, cap - 1, out_len) != STATUS_SUCCESS)
         return NULL;
