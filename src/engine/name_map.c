@@ -99,8 +99,9 @@ exit:
 }
 
 /* The ASCII bytes that stand for themselves in both forms: 0x20..0x7F but the forbidden
-   characters and '/' (NUL and the controls are forbidden or invalid). */
-static const bool wf_name_ascii_plain[0x80] = {
+   characters and '/' (NUL and the controls are forbidden or invalid). A byte a look-up:
+   the bytes from 0x80 are in the table too (none plain). */
+static const bool wf_name_ascii_plain[0x100] = {
     [0x20] = 1, [0x21] = 1, [0x23] = 1, [0x24] = 1, [0x25] = 1, [0x26] = 1, [0x27] = 1,
     [0x28] = 1, [0x29] = 1, [0x2B] = 1, [0x2C] = 1, [0x2D] = 1, [0x2E] = 1,
     [0x30] = 1, [0x31] = 1, [0x32] = 1, [0x33] = 1, [0x34] = 1, [0x35] = 1, [0x36] = 1,
@@ -139,7 +140,7 @@ NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
        over at the first other byte (or when dst is full). A listing asks this three times
        an entry. */
     size_t ascii = src_len < dst_cap ? src_len : dst_cap;
-    while (out < ascii && s[out] < 0x80u && wf_name_ascii_plain[s[out]]) {
+    while (out < ascii && wf_name_ascii_plain[s[out]]) {
         dst[out] = s[out];
         out++;
     }
@@ -148,7 +149,7 @@ NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
         return STATUS_SUCCESS;
     }
     /* Only asked the length (dst_cap 0): count the plain ASCII without storing it. */
-    while (out < src_len && s[out] < 0x80u && wf_name_ascii_plain[s[out]])
+    while (out < src_len && wf_name_ascii_plain[s[out]])
         out++;
     if (out == src_len)
         return wf_name_conversion_end(STATUS_SUCCESS, out > dst_cap, out, dst_len);
