@@ -39,6 +39,14 @@ static NTSTATUS refuse(wf_engine *engine, const wf_node *parent, const char *nam
 NTSTATUS wf_entry_take(wf_engine *engine, const wf_node *parent, const char *name,
     size_t name_len, const struct fuse_entry_out *entry, uint32_t made_type, wf_node **node)
 {
+    return wf_entry_take_at(engine, parent, name, name_len, entry, made_type,
+        wf_engine_now(engine), node);
+}
+
+NTSTATUS wf_entry_take_at(wf_engine *engine, const wf_node *parent, const char *name,
+    size_t name_len, const struct fuse_entry_out *entry, uint32_t made_type, uint64_t now_ms,
+    wf_node **node)
+{
     uint64_t nodeid = entry->nodeid;
     bool conflict;
 
@@ -55,8 +63,7 @@ NTSTATUS wf_entry_take(wf_engine *engine, const wf_node *parent, const char *nam
     if (!attr_valid(&entry->attr) || nodeid == parent->nodeid ||
         (made_type && (entry->attr.mode & WF_S_IFMT) != (made_type & WF_S_IFMT)))
         return refuse(engine, parent, name, name_len, nodeid);
-    *node = wf_cache_insert(engine->cache, parent, name, name_len, entry, wf_engine_now(engine),
-        &conflict);
+    *node = wf_cache_insert(engine->cache, parent, name, name_len, entry, now_ms, &conflict);
     if (*node)
         return STATUS_SUCCESS;
     if (conflict)   /* given back by the cache, under its lock */

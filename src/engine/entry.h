@@ -26,6 +26,11 @@ bool wf_entry_type_valid(uint32_t mode);
    STATUS_INSUFFICIENT_RESOURCES (the lookup given back). */
 NTSTATUS wf_entry_take(wf_engine *engine, const wf_node *parent, const char *name,
     size_t name_len, const struct fuse_entry_out *entry, uint32_t made_type, wf_node **node);
+/* The same, at the engine time now_ms (wf_engine_now): a READDIRPLUS reply's entries, all
+   arrived together, read the clock once. */
+NTSTATUS wf_entry_take_at(wf_engine *engine, const wf_node *parent, const char *name,
+    size_t name_len, const struct fuse_entry_out *entry, uint32_t made_type, uint64_t now_ms,
+    wf_node **node);
 
 /* Takes an attr reply (GETATTR, SETATTR) for node. A type that is not one of the seven, a
    size beyond INT64_MAX, or a type other than the node's (the root is a directory) is a bad

@@ -104,6 +104,7 @@ static bool add_dir_info(wf_op *op, const wf_dirent *view, const struct fuse_att
 static void count_plus_entries(wf_op *op, const wf_node *dir)
 {
     wf_engine *engine = op->engine;
+    uint64_t now_ms = wf_engine_now(engine);
     wf_dirent view;
     wf_node *node;
 
@@ -113,8 +114,8 @@ static void count_plus_entries(wf_op *op, const wf_node *dir)
         if (!view.entry->nodeid || wf_name_is_dot_or_dotdot(view.name, view.namelen))
             continue;
         bool named = name_is_valid(&view);
-        NTSTATUS status = wf_entry_take(engine, dir, named ? view.name : NULL, view.namelen,
-            view.entry, 0, &node);
+        NTSTATUS status = wf_entry_take_at(engine, dir, named ? view.name : NULL,
+            view.namelen, view.entry, 0, now_ms, &node);
         if (NT_SUCCESS(status)) {
             wf_cache_release(engine->cache, node);
         } else if (status == STATUS_IO_DEVICE_ERROR) {
