@@ -49,6 +49,9 @@ NTSTATUS wf_name_to_fuse(const uint16_t *src, size_t src_len,
     char *dst, size_t dst_cap, size_t *dst_len);
 NTSTATUS wf_name_to_windows(const char *src, size_t src_len,
     uint16_t *dst, size_t dst_cap, size_t *dst_len);
+/* Whether wf_name_to_windows would give the FUSE name a Windows form (not
+   STATUS_OBJECT_NAME_INVALID), without converting it when it is plain ASCII. */
+bool wf_name_has_windows_form(const char *src, size_t src_len);
 /* "." or "..": names a FUSE directory listing carries that are no entries of it. */
 bool wf_name_is_dot_or_dotdot(const char *name, size_t len);
 

@@ -188,6 +188,18 @@ exit:
     return wf_name_conversion_end(status, overflow, out, dst_len);
 }
 
+bool wf_name_has_windows_form(const char *src, size_t src_len)
+{
+    size_t i = 0, units;
+
+    /* ASCII but NUL and '/' always has one (the forbidden characters and the controls go
+       to private-use characters): a listing asks this of every name it takes. */
+    while (i < src_len && (unsigned char)src[i] - 1u < 0x7Fu && src[i] != '/')
+        i++;
+    return i == src_len ||
+        wf_name_to_windows(src, src_len, NULL, 0, &units) != STATUS_OBJECT_NAME_INVALID;
+}
+
 bool wf_name_is_dot_or_dotdot(const char *name, size_t len)
 {
     return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');

@@ -24,10 +24,8 @@ static bool name_is_valid(const wf_dirent *view)
     if (view->namelen > WF_NAME_MAX)
         return false;
     /* '/', NUL, invalid UTF-8, a private-use character standing for a forbidden one: no
-       Windows form, known before any LOOKUP is spent on it. Only the length is asked. */
-    size_t units;
-    return wf_name_to_windows(view->name, view->namelen, NULL, 0, &units) !=
-        STATUS_OBJECT_NAME_INVALID;
+       Windows form, known before the entry is cached under it. */
+    return wf_name_has_windows_form(view->name, view->namelen);
 }
 
 /* What put_name found. */

@@ -400,6 +400,32 @@ static void readdir_entry_with_an_empty_name_is_a_bad_reply(void **state)
     mock_free(m);
 }
 
+/* The listing's check asks wf_name_has_windows_form, which skips the conversion for plain
+   ASCII: it must answer as wf_name_to_windows does, for every byte at every position of a
+   name and for the names the conversion refuses. */
+static void has_windows_form_agrees_with_the_conversion(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "plain", "a:b", "\x01ctl", "caf\xc3\xa9", "\xef\x80\xba", "x\xef\x80\xbay",
+        "bad\xff", "\xc3", "a/b", "\xed\xa0\x80", "\xf0\x9f\x98\x80", "\xef\x80\xae",
+    };
+    size_t units;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        assert_int_equal(wf_name_has_windows_form(names[i], strlen(names[i])),
+            wf_name_to_windows(names[i], strlen(names[i]), NULL, 0, &units) !=
+                STATUS_OBJECT_NAME_INVALID);
+    for (unsigned byte = 0; byte < 0x100; byte++) {
+        for (size_t at = 0; at < 3; at++) {
+            char name[3] = { 'a', 'b', 'c' };
+            name[at] = (char)byte;
+            assert_int_equal(wf_name_has_windows_form(name, sizeof name),
+                wf_name_to_windows(name, sizeof name, NULL, 0, &units) !=
+                    STATUS_OBJECT_NAME_INVALID);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +439,7 @@ int main(void)
         cmocka_unit_test(unpaired_surrogate_beside_a_mapped_character_is_invalid),
         cmocka_unit_test(overflow_reports_the_needed_length),
         cmocka_unit_test(every_ascii_byte_converts_alike_at_every_position_and_buffer_size),
+        cmocka_unit_test(has_windows_form_agrees_with_the_conversion),
         cmocka_unit_test(empty_name_is_empty),
         cmocka_unit_test(fuse_name_with_forbidden_characters_lists_in_private_use_form),
         cmocka_unit_test(windows_name_in_private_use_form_looks_up_the_fuse_name),
