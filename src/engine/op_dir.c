@@ -69,7 +69,8 @@ static bool add_dir_info(wf_op *op, const wf_dirent *view, const struct fuse_att
     uint32_t cap = op->req->Req.QueryDirectory.Length;
     FSP_FSCTL_DIR_INFO info;
 
-    wf_mem_set(&info, 0, sizeof info);
+    /* Inline, not through the platform's calls: once an entry, 72 bytes each. */
+    __builtin_memset(&info, 0, sizeof info);
     info.Size = (uint16_t)(sizeof info + op->st.dir.units * sizeof(uint16_t));
     wf_op_file_info(attr, &info.FileInfo);
     if (link_dir)
@@ -82,7 +83,7 @@ static bool add_dir_info(wf_op *op, const wf_dirent *view, const struct fuse_att
     uint32_t aligned = (uint32_t)FSP_FSCTL_DEFAULT_ALIGN_UP(info.Size);
     if (aligned > cap - op->st.dir.done)
         return false;
-    wf_mem_copy(out + op->st.dir.done, &info, sizeof info);
+    __builtin_memcpy(out + op->st.dir.done, &info, sizeof info);
     op->st.dir.done += aligned;
     return true;
 }
