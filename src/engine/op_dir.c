@@ -355,6 +355,7 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
 {
     wf_engine *engine = op->engine;
     wf_dirent view;
+    const struct fuse_attr *attr;
     bool link_dir, listed;
 
     WF_CORO_BEGIN(op);
@@ -391,15 +392,19 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
         break;
     }
     if (plus && view.entry->nodeid && view.entry->nodeid != WF_DIR_REFUSED) {
-        op->attr = view.entry->attr;    /* counted and cached by count_plus_entries */
+        /* Counted and cached by count_plus_entries: its attributes are read in the reply,
+           not copied out (until a wait would lose the reply's place: below). */
+        attr = &view.entry->attr;
     } else {
         WF_AWAIT_CALL(op, dir_entry_attr(op, file, plus));
         if (!op->st.dir.listed)
             WF_CORO_RETURN(op);
         wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
+        attr = &op->attr;
     }
 
-    if (WF_S_ISLNK(op->attr.mode)) {
+    if (WF_S_ISLNK(attr->mode)) {
+        op->attr = *attr;
         op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
             wf_engine_now(op->engine));
         if (op->node2 && file->path && wf_link_needs_probe(engine, op->node2, op->attr.mode)) {
@@ -408,14 +413,15 @@ static wf_step dir_entry(wf_op *op, wf_file *file, bool plus)
                 file->path, file->path_units, op->name, op->name_len));
             wf_dirent_at(op->dirbuf, op->st.dir.pos, op->st.dir.end, plus, &view);
         }
+        attr = &op->attr;
     }
     link_dir = false;
     if (op->node2)
-        link_dir = wf_link_is_dir(engine, op->node2, &op->attr);
+        link_dir = wf_link_is_dir(engine, op->node2, attr);
     else if (!engine->dosattrib_off)
         op->node2 = wf_cache_lookup(engine->cache, file->node, view.name, view.namelen,
             wf_engine_now(op->engine));
-    listed = add_dir_info(op, &view, &op->attr, link_dir, op->node2);
+    listed = add_dir_info(op, &view, attr, link_dir, op->node2);
     if (op->node2) {
         wf_cache_release(engine->cache, op->node2);
         op->node2 = NULL;
