@@ -190,11 +190,15 @@ exit:
 
 bool wf_name_has_windows_form(const char *src, size_t src_len)
 {
+    const unsigned char *s = (const unsigned char *)src;
     size_t i = 0, units;
 
     /* ASCII but NUL and '/' always has one (the forbidden characters and the controls go
-       to private-use characters): a listing asks this of every name it takes. */
-    while (i < src_len && (unsigned char)src[i] - 1u < 0x7Fu && src[i] != '/')
+       to private-use characters): a listing asks this of every name it takes. The plain
+       characters first, one look-up a byte. */
+    while (i < src_len && wf_name_ascii_plain[s[i]])
+        i++;
+    while (i < src_len && s[i] - 1u < 0x7Fu && s[i] != '/')
         i++;
     return i == src_len ||
         wf_name_to_windows(src, src_len, NULL, 0, &units) != STATUS_OBJECT_NAME_INVALID;
