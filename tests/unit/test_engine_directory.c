@@ -410,6 +410,54 @@ static void readdir_without_plus_looks_up_only_uncached_entries(void **state)
     mock_free(m);
 }
 
+/* A READDIR entry whose record has no room left in the caller's buffer waits for the next
+   call before anything is spent on it: no LOOKUP now (its name goes into the buffer
+   first, and does not fit). */
+static void readdir_entry_with_no_room_left_is_not_looked_up_in_that_call(void **state)
+{
+    (void)state;
+    mock_fs *m = start(0);
+    uint64_t root = mock_open_root(m, ROOT_FH);
+    /* Room for one one-letter record and a few bytes: not for a second record's header. */
+    uint32_t cap = ALIGN8(DIR_INFO_SIZE + 2) + 8;
+    uint8_t out[512];
+    uint64_t hint = mock_submit(m, mock_req_query_dir(root, out, cap, NULL));
+    mock_request req = expect_list(m, FUSE_READDIR, FUSE_ROOT_ID, ROOT_FH, 0);
+    uint8_t body[1024];
+    uint32_t len = 0;
+    len = mock_dirent_add(body, len, 10, 1, "a");
+    len = mock_dirent_add(body, len, 11, 2, "b");
+    mock_reply(m, req.header.unique, 0, body, len);
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "a");
+    mock_reply_entry(m, req.header.unique, 10, 0100644, 7, 60, 60);
+
+    assert_true(mock_idle(m, 20));
+    assert_true(mock_has_response(m, hint));
+    FSP_FSCTL_TRANSACT_RSP rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    listing l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_record(&l.records[0], "a", 10, 7, 1);
+    assert_int_equal(mock_info(m).sent_by_opcode[FUSE_LOOKUP], 1);
+
+    /* The next call, from the kept rest of the reply: "b" looked up and listed. */
+    uint64_t marker = l.records[0].next_offset;
+    hint = mock_submit(m, mock_req_query_dir(root, out, sizeof out, &marker));
+    req = mock_expect_node(m, FUSE_LOOKUP, FUSE_ROOT_ID);
+    assert_string_equal((const char *)req.body, "b");
+    mock_reply_entry(m, req.header.unique, 11, 0100644, 8, 60, 60);
+    req = expect_list(m, FUSE_READDIR, FUSE_ROOT_ID, ROOT_FH, 2);
+    mock_reply(m, req.header.unique, 0, NULL, 0);
+    rsp = mock_response(m, hint);
+    assert_int_equal(rsp.IoStatus.Status, STATUS_SUCCESS);
+    l = parse_listing(out, rsp.IoStatus.Information);
+    assert_int_equal(l.count, 1);
+    assert_true(l.end_mark);
+    assert_record(&l.records[0], "b", 11, 8, 2);
+    mock_free(m);
+}
+
 static void readdir_entry_gone_before_its_lookup_is_not_listed(void **state)
 {
     (void)state;
@@ -951,6 +999,7 @@ int main(void)
         cmocka_unit_test(readdirplus_counts_every_entry_of_a_reply_even_beyond_a_full_buffer),
         cmocka_unit_test(readdirplus_entry_without_nodeid_is_looked_up_for_its_attributes),
         cmocka_unit_test(readdir_without_plus_looks_up_only_uncached_entries),
+        cmocka_unit_test(readdir_entry_with_no_room_left_is_not_looked_up_in_that_call),
         cmocka_unit_test(readdir_entry_gone_before_its_lookup_is_not_listed),
         cmocka_unit_test(malformed_lookup_reply_in_a_listing_takes_out_no_request),
         cmocka_unit_test(non_root_directory_lists_dot_and_dotdot),
