@@ -15,7 +15,7 @@ mounted() {             # mounted DIR: the kernel lists DIR in /proc/mounts
 # mount_up [WINFUSE-MOUNT-OPTIONS...] -- FS-COMMAND...: `winfuse mount -f` at $MNT, in the
 # background; returns once the kernel lists it (false after 20 s or when winfuse ended).
 mount_up() {
-    local opts=() i
+    local opts=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do
         opts+=("$1")
         shift
@@ -24,12 +24,31 @@ mount_up() {
     # Not in E2E_PIDS: lib.sh SIGKILLs those at exit, and a mount already waited for may
     # have left its pid to another process by then. mount_cleanup ends a live one.
     MOUNT_PID=$!
+    mount_wait
+}
+
+# mount_wait: until the kernel lists $MNT (false after 20 s or when $MOUNT_PID ended).
+mount_wait() {
+    local i
     for i in $(seq 400); do
         mounted "$MNT" && return 0
         kill -0 "$MOUNT_PID" 2>/dev/null || return 1
         sleep 0.05
     done
     return 1
+}
+
+# read_all FILE: FILE read from the file system (the page cache dropped first) in 1 MiB
+# reads, to stdout.
+read_all() {
+    python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+while True:
+    b = os.read(fd, 1 << 20)
+    if not b:
+        break
+    sys.stdout.buffer.write(b)' "$1"
 }
 
 # mount_down: fusermount3 -u, then winfuse's exit status in $MOUNT_STATUS.

@@ -18,15 +18,9 @@ done
 # relay_up FS-COMMAND...: the relay in the background at $MNT; returns once the kernel
 # lists the mount (false after 20 s or when the relay ended).
 relay_up() {
-    local i
     "$RELAY" "$MNT" -- "$@" 2>"$MOUNT_ERR" &
     MOUNT_PID=$!
-    for i in $(seq 400); do
-        mounted "$MNT" && return 0
-        kill -0 "$MOUNT_PID" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
+    mount_wait
 }
 
 # relay_gone: waits up to 20 s for the relay to end; its exit status in $MOUNT_STATUS
@@ -52,19 +46,6 @@ fs_pid() {              # the file system the relay started
 
 logged() {              # logged OPCODE: requests of that opcode in memfs's -d log so far
     grep -c -- "opcode: $1 " "$MOUNT_ERR"
-}
-
-# read_all FILE: FILE read from the file system (the page cache dropped first) in 1 MiB
-# reads, to stdout.
-read_all() {
-    python3 -c 'import os, sys
-fd = os.open(sys.argv[1], os.O_RDONLY)
-os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-while True:
-    b = os.read(fd, 1 << 20)
-    if not b:
-        break
-    sys.stdout.buffer.write(b)' "$1"
 }
 
 # The same operations on a local directory and through the relay.

@@ -19,19 +19,6 @@ reads_sent() {          # the READs the file system was sent so far
     grep -c -- '^devfuse: -> READ ' "$MOUNT_ERR"
 }
 
-# read_all FILE: FILE read from the file system (the page cache dropped first) in 1 MiB
-# reads, to stdout.
-read_all() {
-    python3 -c 'import os, sys
-fd = os.open(sys.argv[1], os.O_RDONLY)
-os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-while True:
-    b = os.read(fd, 1 << 20)
-    if not b:
-        break
-    sys.stdout.buffer.write(b)' "$1"
-}
-
 head -c $((4 * 1024 * 1024 + 4096 + 17)) /dev/urandom >"$E2E_TMP/data"
 
 mount_up --debug -- "$MEMFS" -f || die "winfuse mount of memfs" "$(cat "$MOUNT_ERR")"
