@@ -91,6 +91,11 @@ int wf_bench_log_create(char *path, size_t size);
 /* Puts the last lines of the log at path (memfs's own words on why it failed) into error
    after what error already says. */
 void wf_bench_log_append(wf_bench_error *error, const char *path);
+/* Points stderr at fd while a memfs is started (its child inherits it); returns the saved
+   stderr for wf_bench_stderr_restore, or -1 with errno set (stderr then unchanged). */
+int wf_bench_stderr_redirect(int fd);
+/* Puts the saved stderr back and closes the saved descriptor; nothing when saved < 0. */
+void wf_bench_stderr_restore(int saved);
 
 /* The median of n (1..WF_BENCH_MAX_RUNS) values. */
 double wf_bench_median(const double *values, unsigned n);

@@ -40,6 +40,30 @@ int wf_bench_log_create(char *path, size_t size)
     return fd;
 }
 
+int wf_bench_stderr_redirect(int fd)
+{
+    int saved;
+    fflush(stderr);
+    saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (saved < 0)
+        return -1;
+    if (dup2(fd, STDERR_FILENO) < 0) {
+        int err = errno;
+        close(saved);
+        errno = err;
+        return -1;
+    }
+    return saved;
+}
+
+void wf_bench_stderr_restore(int saved)
+{
+    if (saved < 0)
+        return;
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+}
+
 void wf_bench_log_append(wf_bench_error *error, const char *path)
 {
     char tail[WF_BENCH_LOG_TAIL + 1];

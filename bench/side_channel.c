@@ -297,15 +297,13 @@ wf_bench_side *wf_bench_channel_mount(const char *memfs, const wf_bench_fs *fs,
         wf_bench_fail(error, "cannot make memfs's log: %s", strerror(errno));
         goto fail;
     }
-    fflush(stderr);
-    saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-    if (saved_stderr < 0 || dup2(log_fd, STDERR_FILENO) < 0) {
+    saved_stderr = wf_bench_stderr_redirect(log_fd);
+    if (saved_stderr < 0) {
         wf_bench_fail(error, "cannot redirect memfs's stderr: %s", strerror(errno));
         goto fail;
     }
     started = wf_launcher_start(&c->launcher, argv, why, sizeof why);
-    dup2(saved_stderr, STDERR_FILENO);
-    close(saved_stderr);
+    wf_bench_stderr_restore(saved_stderr);
     saved_stderr = -1;
     close(log_fd);
     log_fd = -1;
@@ -334,10 +332,7 @@ wf_bench_side *wf_bench_channel_mount(const char *memfs, const wf_bench_fs *fs,
     return &c->side;
 
 fail:
-    if (saved_stderr >= 0) {
-        dup2(saved_stderr, STDERR_FILENO);
-        close(saved_stderr);
-    }
+    wf_bench_stderr_restore(saved_stderr);
     if (log_fd >= 0)
         close(log_fd);
     wf_channel_unmount(&c->side);

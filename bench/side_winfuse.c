@@ -246,9 +246,8 @@ wf_bench_side *wf_bench_winfuse_mount(const char *memfs, const wf_bench_fs *fs,
         wf_bench_fail(error, "cannot make memfs's log: %s", strerror(errno));
         goto fail;
     }
-    fflush(stderr);
-    saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-    if (saved_stderr < 0 || dup2(log_fd, STDERR_FILENO) < 0) {
+    saved_stderr = wf_bench_stderr_redirect(log_fd);
+    if (saved_stderr < 0) {
         wf_bench_fail(error, "cannot redirect memfs's stderr: %s", strerror(errno));
         goto fail;
     }
@@ -259,20 +258,19 @@ wf_bench_side *wf_bench_winfuse_mount(const char *memfs, const wf_bench_fs *fs,
     vo.spin_us = wf_bench_winfuse_spin.us;
     w->volume = wf_volume_mount(&vo, why, sizeof why);
 
-    dup2(saved_stderr, STDERR_FILENO);
+    wf_bench_stderr_restore(saved_stderr);
+    saved_stderr = -1;
     if (w->volume == NULL) {
         wf_bench_fail(error, "WinFuse mount of memfs: %s", why);
         wf_bench_log_append(error, w->log_path);
         goto fail;
     }
     w->fsd = wf_volume_fsd(w->volume);
-    close(saved_stderr);
     close(log_fd);
     return &w->side;
 
 fail:
-    if (saved_stderr >= 0)
-        close(saved_stderr);
+    wf_bench_stderr_restore(saved_stderr);
     if (log_fd >= 0) {
         close(log_fd);
         unlink(w->log_path);
